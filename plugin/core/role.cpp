@@ -1,0 +1,36 @@
+#include "role.hpp"
+
+namespace roomrec::core {
+
+std::optional<Role> parse_role(std::string_view text) {
+    if (text == "host") return Role::Host;
+    if (text == "moderator") return Role::Moderator;
+    if (text == "speaker") return Role::Speaker;
+    if (text == "viewer") return Role::Viewer;
+    return std::nullopt;
+}
+
+const char *role_name(Role role) {
+    switch (role) {
+    case Role::Host: return "host";
+    case Role::Moderator: return "moderator";
+    case Role::Speaker: return "speaker";
+    case Role::Viewer: return "viewer";
+    }
+    return "unknown";
+}
+
+bool is_allowed(Role role, Action action, bool on_stage) {
+    const bool leads = role == Role::Host || role == Role::Moderator;
+    switch (action) {
+    case Action::Subscribe: return true;
+    case Action::Publish: return role != Role::Viewer || on_stage;
+    case Action::Kick:
+    case Action::CloseRoom:
+    case Action::ManageStage:
+    case Action::ControlRecording: return leads;
+    }
+    return false;
+}
+
+} // namespace roomrec::core

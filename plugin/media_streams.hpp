@@ -1,0 +1,104 @@
+// Objects shared between the signalling thread (which builds them) and the media threads
+// (which only read immutable snapshots of them). Every cross-thread pointer is a shared_ptr
+// snapshot swapped atomically, so a media thread never waits for the signalling thread.
+#pragma once
+
+#include "core/keyframe_limiter.hpp"
+#include "core/rtp_rewriter.hpp"
+#include "core/stream_plan.hpp"
+#include "janus_api.hpp"
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace roomrec {
+
+// Keeps a Janus handle alive (Janus refcount) for as long as a media object may use it.
+class HandleRef {
+public:
+    explicit HandleRef(janus_plugin_session *handle);
+    ~HandleRef();
+    HandleRef(const HandleRef &) = delete;
+    HandleRef &operator=(const HandleRef &) = delete;
+    janus_plugin_session *get() const { return handle_; }
+
+private:
+    janus_plugin_session *handle_;
+};
+
+// Whether a handle may receive media now; shared by a session and everything relaying to it.
+struct MediaGate {
+    std::atomic<bool> media_up{false};
+    std::atomic<bool> closed{false};
+    bool open() const { return media_up.load(std::memory_order_acquire) && !closed.load(std::memory_order_acquire); }
+};
+
+struct NegotiatedCodec {
+    std::string name;  // "opus", "vp8", "vp9", "h264"
+    int payload_type = 0;
+    std::string fmtp;  // as offered by the publisher (profile for H.264/VP9)
+};
+
+struct SubscriberStream;
+using SubscriberList = std::vector<std::shared_ptr<SubscriberStream>>;
+
+struct PublishedStream {
+    PublishedStream(janus_plugin_session *publisher, const core::PlannedStream &plan, NegotiatedCodec codec,
+                    std::string feed_id, int64_t pli_interval_us)
+        : publisher(publisher), plan(plan), codec(std::move(codec)), feed_id(std::move(feed_id)),
+          keyframes(pli_interval_us) {}
+
+    HandleRef publisher;
+    const core::PlannedStream plan;
+    const NegotiatedCodec codec;
+    const std::string feed_id;  // participant id of the publisher
+    core::KeyframeLimiter keyframes;
+    std::atomic<std::shared_ptr<const SubscriberList>> subscribers{std::make_shared<const SubscriberList>()};
+    std::atomic<uint64_t> packets_in{0};
+};
+
+struct SubscriberStream {
+    SubscriberStream(janus_plugin_session *subscriber, std::shared_ptr<MediaGate> gate, int mindex, std::string mid,
+                     const std::shared_ptr<PublishedStream> &source)
+        : subscriber(subscriber), gate(std::move(gate)), mindex(mindex), mid(std::move(mid)), source(source),
+          kind(source->plan.kind), feed_id(source->feed_id), feed_mid(source->plan.mid), codec(source->codec),
+          payload_type(static_cast<uint8_t>(source->codec.payload_type)),
+          rewriter(kind == core::MediaKind::Video ? 90000 : 48000) {}
+
+    HandleRef subscriber;
+    const std::shared_ptr<MediaGate> gate;
+    const int mindex;  // m-line index in the subscriber's SDP
+    const std::string mid;
+    const std::weak_ptr<PublishedStream> source;
+    const core::MediaKind kind;
+    const std::string feed_id;
+    const std::string feed_mid;
+    const NegotiatedCodec codec;
+    const uint8_t payload_type;
+    core::RtpRewriter rewriter;  // touched only by the source publisher's media thread
+    std::atomic<uint64_t> packets_out{0};
+};
+
+// What a publisher handle sends, indexed by m-line.
+struct Publication {
+    std::vector<std::shared_ptr<PublishedStream>> by_mindex;
+    std::shared_ptr<PublishedStream> at(int mindex) const {
+        return mindex >= 0 && static_cast<size_t>(mindex) < by_mindex.size() ? by_mindex[mindex] : nullptr;
+    }
+};
+
+// What a subscriber handle receives, indexed by m-line.
+struct Subscription {
+    std::vector<std::shared_ptr<SubscriberStream>> by_mindex;
+    std::shared_ptr<SubscriberStream> at(int mindex) const {
+        return mindex >= 0 && static_cast<size_t>(mindex) < by_mindex.size() ? by_mindex[mindex] : nullptr;
+    }
+};
+
+// Adds or removes one subscriber stream on its source (signalling thread only: copy, then swap).
+void attach_subscriber(PublishedStream &source, const std::shared_ptr<SubscriberStream> &stream);
+void detach_subscriber(PublishedStream &source, const SubscriberStream *stream);
+
+} // namespace roomrec

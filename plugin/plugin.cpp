@@ -1,0 +1,277 @@
+// Janus callbacks: session lifecycle, media hand-off and request dispatch.
+#include "plugin.hpp"
+
+#include "media_relay.hpp"
+
+#include <chrono>
+#include <cstring>
+
+namespace roomrec {
+namespace {
+
+// Destroyed sessions stay allocated this long: a media thread may still hold the raw pointer
+// Janus gave it just before the handle was stopped.
+constexpr int64_t kGraveyardUs = 5 * G_USEC_PER_SEC;
+constexpr auto kCallTimeout = std::chrono::seconds(15);
+
+Session *raw_session(janus_plugin_session *handle) {
+    if (handle == nullptr || g_atomic_int_get(&handle->stopped)) return nullptr;
+    auto *session = static_cast<Session *>(handle->plugin_handle);
+    return session != nullptr && !session->destroyed.load(std::memory_order_acquire) ? session : nullptr;
+}
+
+janus_plugin_result *sync_result(JsonPtr data) {
+    return janus_plugin_result_new(JANUS_PLUGIN_OK, nullptr, data.release());
+}
+
+} // namespace
+
+Plugin::Plugin(janus_callbacks *gateway, janus_plugin *descriptor, PluginConfig config)
+    : gateway_(gateway), descriptor_(descriptor), config_(std::move(config)), worker_([this] { housekeeping(); }) {
+    worker_.call<bool>([this] {
+        for (const auto &settings : config_.static_rooms) rooms_[settings.id].settings = settings;
+        return true;
+    }, kCallTimeout);
+    JANUS_LOG(LOG_INFO, "[roomrec] node %s ready with %zu static room(s)\n", config_.node_id.c_str(),
+              config_.static_rooms.size());
+}
+
+Plugin::~Plugin() {
+    worker_.call<bool>([this] {
+        for (auto &[id, room] : rooms_) close_room(room, "shutdown");
+        rooms_.clear();
+        sessions_.clear();
+        graveyard_.clear();
+        return true;
+    }, kCallTimeout);
+    worker_.stop();
+}
+
+void Plugin::create_session(janus_plugin_session *handle, int *error) {
+    auto session = std::make_shared<Session>(handle);
+    handle->plugin_handle = session.get();
+    if (!worker_.post([this, handle, session] { sessions_[handle] = session; })) {
+        handle->plugin_handle = nullptr;
+        *error = -1;
+        return;
+    }
+    *error = 0;
+}
+
+void Plugin::destroy_session(janus_plugin_session *handle, int *error) {
+    *error = 0;
+    Session *session = raw_session(handle);
+    if (session == nullptr && (handle == nullptr || handle->plugin_handle == nullptr)) {
+        *error = -1;
+        return;
+    }
+    if (session != nullptr) {
+        session->destroyed.store(true, std::memory_order_release);
+        session->gate->closed.store(true, std::memory_order_release);
+    }
+    worker_.post([this, handle] { forget_session(handle); });
+}
+
+void Plugin::forget_session(janus_plugin_session *handle) {
+    const auto it = sessions_.find(handle);
+    if (it == sessions_.end()) return;
+    std::shared_ptr<Session> session = it->second;
+    session->destroyed = true;
+    session->gate->closed = true;
+    unbind(*session);
+    session->destroyed_at_us = g_get_monotonic_time();
+    graveyard_.push_back(session);
+    sessions_.erase(it);
+}
+
+void Plugin::housekeeping() {
+    const int64_t now = g_get_monotonic_time();
+    std::erase_if(graveyard_, [now](const auto &session) { return now - session->destroyed_at_us > kGraveyardUs; });
+}
+
+void Plugin::setup_media(janus_plugin_session *handle) {
+    Session *session = raw_session(handle);
+    if (session == nullptr) return;
+    session->gate->media_up.store(true, std::memory_order_release);
+    // A new subscriber needs a keyframe from every video source to start decoding.
+    const int64_t now = g_get_monotonic_time();
+    const auto subscription = session->subscription.load();
+    for (const auto &stream : subscription->by_mindex)
+        if (stream)
+            if (const auto source = stream->source.lock()) request_keyframe(gateway_, *source, now);
+    JsonPtr details = json_object_ptr();
+    json_object_set_new(details.get(), "media", json_string("up"));
+    worker_.post([this, handle, details = std::make_shared<JsonPtr>(std::move(details))]() mutable {
+        if (auto owned = session_of(handle)) notify("webrtcup", std::move(*details), owned.get());
+    });
+}
+
+void Plugin::hangup_media(janus_plugin_session *handle) {
+    Session *session = raw_session(handle);
+    if (session == nullptr) return;
+    session->gate->media_up.store(false, std::memory_order_release);
+    worker_.post([this, handle] {
+        auto owned = session_of(handle);
+        if (!owned) return;
+        if (owned->kind == SessionKind::Participant) {
+            const bool was_publishing = !owned->publication.load()->by_mindex.empty();
+            drop_publication(*owned);
+            if (was_publishing)
+                if (LiveRoom *room = room_of(*owned)) {
+                    JsonPtr event = make_event("unpublished");
+                    json_object_set_new(event.get(), "id", json_string(owned->participant_id.c_str()));
+                    broadcast(*room, event);
+                }
+        } else if (owned->kind == SessionKind::Subscriber) {
+            drop_subscription(*owned);
+        }
+    });
+}
+
+void Plugin::incoming_rtp(janus_plugin_session *handle, janus_plugin_rtp *packet) {
+    Session *session = raw_session(handle);
+    if (session == nullptr || packet == nullptr) return;
+    const auto publication = session->publication.load(std::memory_order_acquire);
+    if (const auto stream = publication->at(packet->mindex))
+        relay_to_subscribers(gateway_, *stream, *packet, g_get_monotonic_time());
+}
+
+void Plugin::incoming_rtcp(janus_plugin_session *handle, janus_plugin_rtcp *packet) {
+    Session *session = raw_session(handle);
+    if (session == nullptr || packet == nullptr) return;
+    const auto subscription = session->subscription.load(std::memory_order_acquire);
+    if (const auto stream = subscription->at(packet->mindex))
+        handle_subscriber_rtcp(gateway_, *stream, *packet, g_get_monotonic_time());
+}
+
+std::shared_ptr<Session> Plugin::session_of(janus_plugin_session *handle) const {
+    const auto it = sessions_.find(handle);
+    return it == sessions_.end() || it->second->destroyed ? nullptr : it->second;
+}
+
+janus_plugin_result *Plugin::handle_message(janus_plugin_session *handle, char *transaction, json_t *message,
+                                            json_t *jsep) {
+    // Janus hands over ownership of all three.
+    JsonPtr body(message);
+    JsonPtr offer(jsep);
+    std::string transaction_id = transaction != nullptr ? transaction : "";
+    g_free(transaction);
+
+    if (raw_session(handle) == nullptr)
+        return janus_plugin_result_new(JANUS_PLUGIN_ERROR, "no session for this handle", nullptr);
+    const auto checked = validate(body.get(), false);
+    if (const auto *invalid = std::get_if<core::ValidationError>(&checked))
+        return sync_result(std::move(reply_error(*invalid).data));
+    const RequestType *type = std::get<const RequestType *>(checked);
+
+    auto request = std::make_shared<Request>();
+    request->transaction = std::move(transaction_id);
+    request->body = std::move(body);
+    request->jsep = std::move(offer);
+    auto run = [this, handle, type, request]() -> Reply {
+        request->session = session_of(handle);
+        if (!request->session) return reply_error(core::ErrorCode::NotJoined, "the handle is gone");
+        try {
+            return (this->*type->handler)(*request);
+        } catch (const std::exception &error) {
+            JANUS_LOG(LOG_ERR, "[roomrec] %s failed: %s\n", type->name, error.what());
+            return reply_error(core::ErrorCode::Internal, "internal error");
+        }
+    };
+    if (type->carries_jsep) {
+        worker_.post([this, run, request] {
+            const Reply reply = run();
+            if (request->session) push(*request->session, request->transaction.c_str(), reply);
+        });
+        return janus_plugin_result_new(JANUS_PLUGIN_OK_WAIT, "negotiating", nullptr);
+    }
+    auto reply = worker_.call<std::shared_ptr<Reply>>([run] { return std::make_shared<Reply>(run()); }, kCallTimeout);
+    if (!reply) return sync_result(std::move(reply_error(core::ErrorCode::Internal, "the plugin is busy or stopping").data));
+    return sync_result(std::move((*reply)->data));
+}
+
+json_t *Plugin::handle_admin_message(json_t *message) {
+    const auto checked = validate(message, true);
+    if (const auto *invalid = std::get_if<core::ValidationError>(&checked)) return reply_error(*invalid).data.release();
+    const RequestType *type = std::get<const RequestType *>(checked);
+    auto request = std::make_shared<Request>();
+    request->body = json_share(message); // borrowed from Janus
+    request->admin = true;
+    auto reply = worker_.call<std::shared_ptr<Reply>>([this, type, request] {
+        try {
+            return std::make_shared<Reply>((this->*type->handler)(*request));
+        } catch (const std::exception &error) {
+            return std::make_shared<Reply>(reply_error(core::ErrorCode::Internal, error.what()));
+        }
+    }, kCallTimeout);
+    if (!reply) return reply_error(core::ErrorCode::Internal, "the plugin is busy or stopping").data.release();
+    return (*reply)->data.release();
+}
+
+json_t *Plugin::query_session(janus_plugin_session *handle) {
+    if (raw_session(handle) == nullptr) return nullptr;
+    auto info = worker_.call<std::shared_ptr<JsonPtr>>([this, handle] {
+        auto result = std::make_shared<JsonPtr>(json_object_ptr());
+        auto session = session_of(handle);
+        if (!session) return result;
+        json_t *out = result->get();
+        const char *kinds[] = {"unbound", "participant", "subscriber"};
+        json_object_set_new(out, "kind", json_string(kinds[static_cast<int>(session->kind)]));
+        json_object_set_new(out, "media_up", json_boolean(session->gate->media_up.load()));
+        if (session->kind == SessionKind::Unbound) return result;
+        json_object_set_new(out, "room", json_string(session->room_id.c_str()));
+        json_object_set_new(out, "participant", json_string(session->participant_id.c_str()));
+        if (LiveRoom *room = room_of(*session))
+            if (const core::Member *member = room->roster.find(session->participant_id)) {
+                json_object_set_new(out, "role", json_string(core::role_name(member->role)));
+                json_object_set_new(out, "on_stage", json_boolean(member->on_stage));
+            }
+        json_object_set_new(out, "publishing", describe_publication(*session).release());
+        json_t *subscribed = json_array();
+        for (const auto &stream : session->subscription.load()->by_mindex) {
+            if (!stream) continue;
+            json_t *entry = json_object();
+            json_object_set_new(entry, "mindex", json_integer(stream->mindex));
+            json_object_set_new(entry, "feed", json_string(stream->feed_id.c_str()));
+            json_object_set_new(entry, "feed_mid", json_string(stream->feed_mid.c_str()));
+            json_object_set_new(entry, "packets_out", json_integer(static_cast<json_int_t>(stream->packets_out.load())));
+            json_array_append_new(subscribed, entry);
+        }
+        json_object_set_new(out, "subscribed", subscribed);
+        return result;
+    }, kCallTimeout);
+    return info ? (*info)->release() : nullptr;
+}
+
+void Plugin::push(const Session &session, const char *transaction, const Reply &reply) {
+    if (session.destroyed) return;
+    gateway_->push_event(session.handle.get(), descriptor_, transaction && *transaction ? transaction : nullptr,
+                         reply.data.get(), reply.jsep.get());
+}
+
+void Plugin::broadcast(LiveRoom &room, const JsonPtr &event, const std::string &except_participant) {
+    for (const auto &[id, session] : room.participants)
+        if (id != except_participant) push(*session, nullptr, Reply{json_share(event.get()), nullptr});
+}
+
+void Plugin::notify(const char *event, JsonPtr details, const Session *session) {
+    if (!config_.notify_events || !gateway_->events_is_enabled()) return;
+    JsonPtr info = json_object_ptr();
+    json_object_set_new(info.get(), "event", json_string(event));
+    json_object_set_new(info.get(), "node", json_string(config_.node_id.c_str()));
+    if (session != nullptr && session->kind != SessionKind::Unbound) {
+        json_object_set_new(info.get(), "room", json_string(session->room_id.c_str()));
+        json_object_set_new(info.get(), "participant", json_string(session->participant_id.c_str()));
+    }
+    if (details) json_object_update(info.get(), details.get());
+    // notify_event takes ownership of the JSON.
+    gateway_->notify_event(descriptor_, session ? session->handle.get() : nullptr, info.release());
+}
+
+LiveRoom *Plugin::room_of(const Session &session) {
+    if (session.kind == SessionKind::Unbound) return nullptr;
+    const auto it = rooms_.find(session.room_id);
+    return it == rooms_.end() ? nullptr : &it->second;
+}
+
+} // namespace roomrec

@@ -1,0 +1,108 @@
+// The C++ side of the plugin: Janus callbacks arrive here from entry.cpp.
+#pragma once
+
+#include "janus_api.hpp"
+#include "json_ptr.hpp"
+#include "plugin_config.hpp"
+#include "replies.hpp"
+#include "session.hpp"
+#include "signalling_worker.hpp"
+
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace roomrec {
+
+inline constexpr const char *kPackage = "janus.plugin.roomrec";
+
+struct Request {
+    std::shared_ptr<Session> session; // null for the Admin API
+    std::string transaction;
+    JsonPtr body;
+    JsonPtr jsep;
+    bool admin = false;               // Janus Admin API: already authenticated by Janus
+};
+
+class Plugin {
+public:
+    Plugin(janus_callbacks *gateway, janus_plugin *descriptor, PluginConfig config);
+    ~Plugin();
+
+    void create_session(janus_plugin_session *handle, int *error);
+    janus_plugin_result *handle_message(janus_plugin_session *handle, char *transaction, json_t *message, json_t *jsep);
+    json_t *handle_admin_message(json_t *message);
+    void setup_media(janus_plugin_session *handle);
+    void incoming_rtp(janus_plugin_session *handle, janus_plugin_rtp *packet);
+    void incoming_rtcp(janus_plugin_session *handle, janus_plugin_rtcp *packet);
+    void hangup_media(janus_plugin_session *handle);
+    void destroy_session(janus_plugin_session *handle, int *error);
+    json_t *query_session(janus_plugin_session *handle);
+
+    using Handler = Reply (Plugin::*)(Request &);
+    struct RequestType {
+        const char *name;
+        Handler handler;
+        std::span<const core::ParamSpec> params;
+        bool carries_jsep; // reply has JSEP: answered asynchronously with push_event
+        bool admin_api;    // also reachable through the Janus Admin API
+    };
+
+private:
+    static const RequestType *find_request(const char *name);
+    std::variant<const RequestType *, core::ValidationError> validate(const json_t *body, bool admin) const;
+
+    // Signalling thread.
+    std::shared_ptr<Session> session_of(janus_plugin_session *handle) const;
+    void push(const Session &session, const char *transaction, const Reply &reply);
+    void broadcast(LiveRoom &room, const JsonPtr &event, const std::string &except_participant = {});
+    void notify(const char *event, JsonPtr details, const Session *session = nullptr);
+    LiveRoom *room_of(const Session &session);
+    bool admin_secret_ok(const Request &request) const;
+    JsonPtr describe_participant(const LiveRoom &room, const core::Member &member) const;
+    JsonPtr describe_publication(const Session &session) const;
+    void remove_participant(LiveRoom &room, Session &session, const char *reason);
+    void drop_publication(Session &session);
+    void drop_subscription(Session &session);
+    void unbind(Session &session);
+    void close_room(LiveRoom &room, const char *reason);
+    void forget_session(janus_plugin_session *handle);
+    void housekeeping();
+
+    // Requests (one file each group: room_requests.cpp, participant_requests.cpp, subscriber_requests.cpp).
+    Reply on_create(Request &request);
+    Reply on_destroy(Request &request);
+    Reply on_list(Request &request);
+    Reply on_exists(Request &request);
+    Reply on_listparticipants(Request &request);
+    Reply on_join(Request &request);
+    Reply on_join_participant(Request &request, LiveRoom &room);
+    Reply on_join_subscriber(Request &request, LiveRoom &room);
+    Reply on_publish(Request &request);
+    Reply negotiate_publication(Request &request);
+    Reply on_unpublish(Request &request);
+    Reply on_leave(Request &request);
+    Reply on_kick(Request &request);
+    Reply on_close(Request &request);
+    Reply on_stage(Request &request);
+    Reply on_start(Request &request);
+    Reply on_subscribe(Request &request);
+
+    Reply offer_streams(Session &session, const std::vector<std::pair<std::string, std::string>> &wanted,
+                        const char *event_kind);
+
+    friend struct RequestTable;
+
+    janus_callbacks *gateway_;
+    janus_plugin *descriptor_;
+    const PluginConfig config_;
+    std::map<std::string, LiveRoom> rooms_;
+    std::unordered_map<janus_plugin_session *, std::shared_ptr<Session>> sessions_;
+    std::vector<std::shared_ptr<Session>> graveyard_;
+    SignallingWorker worker_; // declared last: it stops before the state it uses is destroyed
+};
+
+} // namespace roomrec

@@ -1,0 +1,101 @@
+#include "plugin_config.hpp"
+
+#include "janus_api.hpp"
+#include "json_ptr.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <set>
+
+namespace roomrec {
+namespace {
+
+struct ConfigDestroy {
+    void operator()(janus_config *config) const { janus_config_destroy(config); }
+};
+
+const char *item_value(janus_config *config, janus_config_container *parent, const char *name) {
+    janus_config_item *item = janus_config_get(config, parent, janus_config_type_item, name);
+    return item != nullptr ? item->value : nullptr;
+}
+
+// jcfg values are text: integers and booleans are converted by key so one validator serves both
+// the API and the configuration.
+const std::set<std::string> kIntegerRoomKeys = {"max_session_duration", "max_participants"};
+
+JsonPtr category_as_json(janus_config *config, janus_config_category *category, const std::string &room_id) {
+    JsonPtr object = json_object_ptr();
+    json_object_set_new(object.get(), "room", json_string(room_id.c_str()));
+    GList *items = janus_config_get_items(config, category);
+    for (GList *it = items; it != nullptr; it = it->next) {
+        auto *item = static_cast<janus_config_item *>(it->data);
+        if (item->name == nullptr || item->value == nullptr) continue;
+        if (kIntegerRoomKeys.count(item->name)) {
+            char *end = nullptr;
+            errno = 0;
+            const long long number = std::strtoll(item->value, &end, 10);
+            if (errno == 0 && end != item->value && *end == '\0') {
+                json_object_set_new(object.get(), item->name, json_integer(number));
+                continue;
+            }
+        }
+        json_object_set_new(object.get(), item->name, json_string(item->value));
+    }
+    g_list_free(items);
+    return object;
+}
+
+bool parse_bool(const char *text) {
+    return text != nullptr && (!std::strcmp(text, "true") || !std::strcmp(text, "yes") || !std::strcmp(text, "1"));
+}
+
+} // namespace
+
+std::variant<PluginConfig, std::string> load_plugin_config(const std::string &folder) {
+    PluginConfig settings;
+    const std::string path = folder + "/janus.plugin.roomrec.jcfg";
+    std::unique_ptr<janus_config, ConfigDestroy> config(janus_config_parse(path.c_str()));
+    if (!config) {
+        if (g_file_test(path.c_str(), G_FILE_TEST_EXISTS)) return "cannot parse " + path;
+        return settings;
+    }
+    janus_config_category *general = janus_config_get(config.get(), nullptr, janus_config_type_category, "general");
+    if (const char *value = item_value(config.get(), general, "admin_secret")) settings.admin_secret = value;
+    if (const char *value = item_value(config.get(), general, "token_secret")) settings.token_secret = value;
+    if (const char *value = item_value(config.get(), general, "node_id")) {
+        if (!core::is_identifier(value, 64)) return "general.node_id must be 1-64 characters of [A-Za-z0-9_-]";
+        settings.node_id = value;
+    }
+    if (const char *value = item_value(config.get(), general, "pli_min_interval_ms")) {
+        char *end = nullptr;
+        const long long interval = std::strtoll(value, &end, 10);
+        if (end == value || *end != '\0' || interval < 100 || interval > 60000)
+            return "general.pli_min_interval_ms must be an integer from 100 to 60000";
+        settings.pli_min_interval_ms = interval;
+    }
+    if (const char *value = item_value(config.get(), general, "events")) settings.notify_events = parse_bool(value);
+
+    GList *categories = janus_config_get_categories(config.get(), nullptr);
+    std::string error;
+    for (GList *it = categories; it != nullptr && error.empty(); it = it->next) {
+        auto *category = static_cast<janus_config_category *>(it->data);
+        if (category->name == nullptr || std::strncmp(category->name, "room-", 5) != 0) continue;
+        const std::string room_id = category->name + 5;
+        JsonPtr description = category_as_json(config.get(), category, room_id);
+        auto parsed = core::parse_room_settings(description.get());
+        if (auto *invalid = std::get_if<core::ValidationError>(&parsed)) {
+            error = std::string(category->name) + ": " + invalid->message;
+            break;
+        }
+        auto room = std::get<core::RoomSettings>(std::move(parsed));
+        room.is_static = true;
+        settings.static_rooms.push_back(std::move(room));
+    }
+    g_list_free(categories);
+    if (!error.empty()) return error;
+    return settings;
+}
+
+} // namespace roomrec

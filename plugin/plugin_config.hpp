@@ -1,0 +1,25 @@
+// Settings read from janus.plugin.roomrec.jcfg (SPEC O1; conf/ documents every key).
+#pragma once
+
+#include "core/room.hpp"
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace roomrec {
+
+struct PluginConfig {
+    std::string admin_secret;          // required by API create/destroy; empty: those are refused
+    std::string token_secret;          // HMAC secret of signed tokens; empty: tokens are refused
+    std::string node_id = "node-1";    // names this Janus node in events (scale-out)
+    int64_t pli_min_interval_ms = 500; // at most one keyframe request per stream per interval
+    bool notify_events = true;         // forward lifecycle events to Janus event handlers
+    std::vector<core::RoomSettings> static_rooms;
+};
+
+// Reads <folder>/janus.plugin.roomrec.jcfg; a missing file gives the defaults, a bad one an error.
+std::variant<PluginConfig, std::string> load_plugin_config(const std::string &folder);
+
+} // namespace roomrec

@@ -1,0 +1,50 @@
+#include "signalling_worker.hpp"
+
+namespace roomrec {
+
+SignallingWorker::SignallingWorker(Task tick) : tick_(std::move(tick)), thread_([this] { run(); }) {}
+
+SignallingWorker::~SignallingWorker() { stop(); }
+
+bool SignallingWorker::post(Task task) {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return false;
+        tasks_.push_back(std::move(task));
+    }
+    wake_.notify_one();
+    return true;
+}
+
+void SignallingWorker::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    if (thread_.joinable() && !on_worker_thread()) thread_.join();
+}
+
+void SignallingWorker::run() {
+    auto next_tick = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    while (true) {
+        Task task;
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait_until(lock, next_tick, [this] { return stopping_ || !tasks_.empty(); });
+            if (!tasks_.empty()) {
+                task = std::move(tasks_.front());
+                tasks_.pop_front();
+            } else if (stopping_) {
+                return;
+            }
+        }
+        if (task) task();
+        if (std::chrono::steady_clock::now() >= next_tick) {
+            if (tick_) tick_();
+            next_tick = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+        }
+    }
+}
+
+} // namespace roomrec

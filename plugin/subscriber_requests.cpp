@@ -1,0 +1,142 @@
+// Subscriber handles (SPEC R5): join with a participant's private_id and a set of streams,
+// receive a plugin-generated multistream offer, answer with start; subscribe adds streams.
+#include "plugin.hpp"
+
+#include "sdp_negotiation.hpp"
+
+#include <array>
+
+namespace roomrec {
+
+using core::ErrorCode;
+
+namespace {
+
+constexpr std::array kStreamParams{core::ParamSpec{"feed", core::JsonKind::Identifier, true, 64},
+                                   core::ParamSpec{"mid", core::JsonKind::String, false, 32}};
+
+using Wanted = std::vector<std::pair<std::string, std::string>>; // (feed, mid or "" for all)
+
+std::variant<Wanted, core::ValidationError> parse_wanted(const json_t *streams) {
+    Wanted wanted;
+    size_t i;
+    const json_t *entry;
+    json_array_foreach(streams, i, entry) {
+        if (auto invalid = core::validate_params(entry, kStreamParams, "streams[].")) {
+            if (invalid->code == ErrorCode::InvalidBody) invalid->code = ErrorCode::InvalidElement;
+            return *invalid;
+        }
+        const char *mid = json_string_value(json_object_get(entry, "mid"));
+        wanted.emplace_back(json_string_value(json_object_get(entry, "feed")), mid ? mid : "");
+    }
+    if (wanted.empty()) return core::ValidationError{ErrorCode::MissingElement, "streams must name at least one feed"};
+    return wanted;
+}
+
+} // namespace
+
+Reply Plugin::on_join_subscriber(Request &request, LiveRoom &room) {
+    Session &session = *request.session;
+    const char *private_id = json_string_value(json_object_get(request.body.get(), "private_id"));
+    if (private_id == nullptr) return reply_error(ErrorCode::MissingElement, "private_id is required for a subscriber");
+    const json_t *streams = json_object_get(request.body.get(), "streams");
+    if (streams == nullptr) return reply_error(ErrorCode::MissingElement, "streams is required for a subscriber");
+    std::shared_ptr<Session> owner;
+    for (const auto &[id, candidate] : room.participants)
+        if (candidate->private_id == private_id) owner = candidate;
+    if (!owner) return reply_error(ErrorCode::Unauthorized, "private_id matches no participant of this room");
+    const core::Member *member = room.roster.find(owner->participant_id);
+    if (member == nullptr || !core::is_allowed(member->role, core::Action::Subscribe, member->on_stage))
+        return reply_error(ErrorCode::Forbidden, "this participant may not subscribe");
+    auto wanted = parse_wanted(streams);
+    if (auto *invalid = std::get_if<core::ValidationError>(&wanted)) return reply_error(*invalid);
+
+    session.kind = SessionKind::Subscriber;
+    session.room_id = room.settings.id;
+    session.participant_id = owner->participant_id;
+    Reply reply = offer_streams(session, std::get<Wanted>(wanted), "attached");
+    if (is_error(reply)) {
+        session.kind = SessionKind::Unbound;
+        session.room_id.clear();
+        session.participant_id.clear();
+        return reply;
+    }
+    room.subscribers.push_back(request.session);
+    return reply;
+}
+
+Reply Plugin::on_subscribe(Request &request) {
+    Session &session = *request.session;
+    if (session.kind != SessionKind::Subscriber || room_of(session) == nullptr)
+        return reply_error(ErrorCode::NotJoined, "join as a subscriber first");
+    auto wanted = parse_wanted(json_object_get(request.body.get(), "streams"));
+    if (auto *invalid = std::get_if<core::ValidationError>(&wanted)) return reply_error(*invalid);
+    return offer_streams(session, std::get<Wanted>(wanted), "updated");
+}
+
+Reply Plugin::offer_streams(Session &session, const Wanted &wanted, const char *event_kind) {
+    LiveRoom &room = *room_of(session);
+    const auto current = session.subscription.load();
+    auto next = std::make_shared<Subscription>(*current);
+
+    std::vector<std::shared_ptr<SubscriberStream>> added;
+    auto already = [&](const PublishedStream &source) {
+        for (const auto &stream : next->by_mindex)
+            if (stream && stream->source.lock().get() == &source) return true;
+        return false;
+    };
+    for (const auto &[feed, mid] : wanted) {
+        const auto publisher = room.participants.find(feed);
+        if (publisher == room.participants.end())
+            return reply_error(ErrorCode::NoSuchParticipant, "no participant " + feed + " in this room");
+        bool matched = false;
+        for (const auto &source : publisher->second->publication.load()->by_mindex) {
+            if (!source || (!mid.empty() && source->plan.mid != mid)) continue;
+            matched = true;
+            if (already(*source)) continue;
+            const int mindex = static_cast<int>(next->by_mindex.size());
+            auto stream = std::make_shared<SubscriberStream>(session.handle.get(), session.gate, mindex,
+                                                             std::to_string(mindex), source);
+            next->by_mindex.push_back(stream);
+            added.push_back(stream);
+        }
+        if (!matched)
+            return reply_error(ErrorCode::NoSuchParticipant,
+                               "participant " + feed + (mid.empty() ? " publishes nothing" : " publishes no mid " + mid));
+    }
+    std::vector<const SubscriberStream *> lines;
+    for (const auto &stream : next->by_mindex) lines.push_back(stream.get());
+    auto offer = offer_subscriber(lines);
+    if (auto *invalid = std::get_if<core::ValidationError>(&offer)) return reply_error(*invalid);
+
+    session.subscription.store(next);
+    for (const auto &stream : added)
+        if (const auto source = stream->source.lock()) attach_subscriber(*source, stream);
+
+    JsonPtr data = make_event(event_kind);
+    json_object_set_new(data.get(), "room", json_string(room.settings.id.c_str()));
+    json_t *list = json_array();
+    for (const auto &stream : next->by_mindex) {
+        json_t *entry = json_object();
+        json_object_set_new(entry, "mindex", json_integer(stream->mindex));
+        json_object_set_new(entry, "mid", json_string(stream->mid.c_str()));
+        json_object_set_new(entry, "feed", json_string(stream->feed_id.c_str()));
+        json_object_set_new(entry, "feed_mid", json_string(stream->feed_mid.c_str()));
+        json_object_set_new(entry, "type", json_string(core::media_kind_name(stream->kind)));
+        json_object_set_new(entry, "active", json_boolean(!stream->source.expired()));
+        json_array_append_new(list, entry);
+    }
+    json_object_set_new(data.get(), "streams", list);
+    return reply_with(std::move(data), make_jsep("offer", std::get<std::string>(offer)));
+}
+
+Reply Plugin::on_start(Request &request) {
+    Session &session = *request.session;
+    if (session.kind != SessionKind::Subscriber) return reply_error(ErrorCode::NotJoined, "join as a subscriber first");
+    if (auto invalid = check_jsep(request.jsep.get(), "answer")) return reply_error(*invalid);
+    JsonPtr data = make_event("started");
+    json_object_set_new(data.get(), "room", json_string(session.room_id.c_str()));
+    return reply_with(std::move(data));
+}
+
+} // namespace roomrec

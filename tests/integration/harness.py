@@ -1,0 +1,233 @@
+"""Test harness: starts the real Janus with only roomrec, talks to it over the HTTP API and
+drives real WebRTC peers (aiortc). Runs inside the namespace netns_run.sh creates."""
+import asyncio
+import json
+import os
+import queue
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from mint_token import mint  # noqa: E402
+
+PLUGIN = "janus.plugin.roomrec"
+TOKEN_SECRET = "test-token-secret"
+ADMIN_SECRET = "test-admin-secret"
+
+PLUGIN_CONFIG = """
+general: {
+	admin_secret = "%(admin)s"
+	token_secret = "%(token)s"
+	node_id = "test-node"
+	pli_min_interval_ms = 300
+}
+room-static: {
+	title = "Static room"
+	host_secret = "host-pass"
+	viewer_secret = "viewer-pass"
+}
+"""
+
+
+def plugin_path():
+    path = os.environ.get("ROOMREC_PLUGIN")
+    if not path or not os.path.exists(path):
+        raise RuntimeError("set ROOMREC_PLUGIN to the built libjanus_roomrec.so")
+    return path
+
+
+class Janus:
+    """The real janus binary with a private config folder, on 127.0.0.1."""
+
+    def __init__(self, http_port=18088, admin_port=17088, extra_env=None):
+        self.folder = tempfile.mkdtemp(prefix="roomrec-janus-")
+        self.http_port = http_port
+        self.admin_port = admin_port
+        self.admin_secret = secrets.token_hex(8)
+        config_file = os.path.join(self.folder, "roomrec.jcfg")
+        with open(config_file, "w") as f:
+            f.write(PLUGIN_CONFIG % {"admin": ADMIN_SECRET, "token": TOKEN_SECRET})
+        env = dict(os.environ, JANUS_HTTP_PORT=str(http_port), JANUS_ADMIN_PORT=str(admin_port),
+                   JANUS_ADMIN_SECRET=self.admin_secret, JANUS_DEBUG_LEVEL="4")
+        subprocess.run([os.path.join(ROOT, "scripts", "make-janus-config.sh"), os.path.join(self.folder, "etc"),
+                        plugin_path(), config_file], check=True, env=env, stdout=subprocess.DEVNULL)
+        etc = os.path.join(self.folder, "etc")
+        self.log_path = os.path.join(self.folder, "janus.log")
+        self.log = open(self.log_path, "w")
+        run_env = dict(os.environ)
+        run_env.update(extra_env or {})
+        self.process = subprocess.Popen(["janus", "-C", os.path.join(etc, "janus.jcfg"), "-F", etc, "-P",
+                                         os.path.join(etc, "plugins"), "-o"],
+                                        stdout=self.log, stderr=subprocess.STDOUT, env=run_env)
+        self.url = f"http://127.0.0.1:{http_port}/janus"
+        self.admin_url = f"http://127.0.0.1:{admin_port}/admin"
+        self._wait_ready()
+
+    def _wait_ready(self):
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("janus exited early:\n" + self.log_text())
+            try:
+                reply = http_post(self.url, {"janus": "info", "transaction": "ready"})
+                if PLUGIN in reply.get("plugins", {}):
+                    return
+                raise RuntimeError("janus runs without roomrec:\n" + self.log_text())
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        raise RuntimeError("janus did not start:\n" + self.log_text())
+
+    def alive(self):
+        return self.process.poll() is None
+
+    def log_text(self):
+        self.log.flush()
+        with open(self.log_path) as f:
+            return f.read()
+
+    def admin(self, body):
+        return http_post(self.admin_url, dict(body, transaction=secrets.token_hex(4), admin_secret=self.admin_secret))
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+        if os.environ.get("ROOMREC_KEEP_LOGS"):
+            print("janus log kept in", self.log_path, file=sys.stderr)
+        else:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def http_post(url, body, raw=None, timeout=10):
+    data = raw if raw is not None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+def http_get(url, timeout=40):
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+class Handle:
+    """One plugin handle; events arrive on a queue filled by the session's poller."""
+
+    def __init__(self, session, handle_id):
+        self.session = session
+        self.id = handle_id
+        self.events = queue.Queue()
+
+    def request(self, body, jsep=None):
+        """Sends a plugin message; returns (plugin data, jsep) of the reply, synchronous or not.
+        A Janus-level error comes back as the raw Janus reply with no jsep."""
+        message = {"janus": "message", "transaction": secrets.token_hex(6), "body": body}
+        if jsep is not None:
+            message["jsep"] = jsep
+        reply = http_post(f"{self.session.url}/{self.id}", message)
+        if reply.get("janus") == "success":
+            return reply["plugindata"]["data"], None
+        if reply.get("janus") == "ack":
+            event = self.wait_event(lambda e: e.get("transaction") == message["transaction"])
+            return event["plugindata"]["data"], event.get("jsep")
+        return reply, None
+
+    def send(self, body, jsep=None):
+        return self.request(body, jsep)[0]
+
+    def wait_event(self, match, timeout=15):
+        deadline = time.time() + timeout
+        kept = []
+        try:
+            while True:
+                remaining = deadline - time.time()
+                if remaining <= 0:
+                    raise TimeoutError(f"handle {self.id}: no matching event")
+                event = self.events.get(timeout=remaining)
+                if match(event):
+                    return event
+                kept.append(event)
+        finally:
+            for event in kept:
+                self.events.put(event)
+
+    def wait_plugin_event(self, kind, timeout=15):
+        event = self.wait_event(lambda e: e.get("plugindata", {}).get("data", {}).get("roomrec") == kind, timeout)
+        return event["plugindata"]["data"], event.get("jsep")
+
+    def trickle_done(self):
+        http_post(f"{self.session.url}/{self.id}", {"janus": "trickle", "transaction": secrets.token_hex(6),
+                                                    "candidate": {"completed": True}})
+
+    def detach(self):
+        try:
+            http_post(f"{self.session.url}/{self.id}", {"janus": "detach", "transaction": secrets.token_hex(6)})
+        except Exception:
+            pass
+
+
+class Session:
+    """A Janus session with a long-poll thread routing events to handles."""
+
+    def __init__(self, janus):
+        reply = http_post(janus.url, {"janus": "create", "transaction": secrets.token_hex(6)})
+        self.id = reply["data"]["id"]
+        self.url = f"{janus.url}/{self.id}"
+        self.handles = {}
+        self.session_events = queue.Queue()
+        self._stop = threading.Event()
+        self._poller = threading.Thread(target=self._poll, daemon=True)
+        self._poller.start()
+
+    def _poll(self):
+        while not self._stop.is_set():
+            try:
+                events = http_get(f"{self.url}?maxev=10&rid={int(time.time() * 1000)}")
+            except Exception:
+                if self._stop.is_set():
+                    return
+                time.sleep(0.2)
+                continue
+            for event in events if isinstance(events, list) else [events]:
+                handle = self.handles.get(event.get("sender"))
+                (handle.events if handle else self.session_events).put(event)
+
+    def attach(self):
+        reply = http_post(self.url, {"janus": "attach", "plugin": PLUGIN, "transaction": secrets.token_hex(6)})
+        handle = Handle(self, reply["data"]["id"])
+        self.handles[handle.id] = handle
+        return handle
+
+    def destroy(self):
+        self._stop.set()
+        try:
+            http_post(self.url, {"janus": "destroy", "transaction": secrets.token_hex(6)})
+        except Exception:
+            pass
+
+
+def token(room, user, role, **kwargs):
+    return mint(TOKEN_SECRET, room, user, role, **kwargs)
+
+
+def create_room(handle, room, **settings):
+    body = {"request": "create", "room": room, "title": settings.pop("title", f"Room {room}"),
+            "admin_secret": ADMIN_SECRET}
+    body.update(settings)
+    reply = handle.send(body)
+    assert reply.get("roomrec") == "created", reply
+    return reply

@@ -1,0 +1,116 @@
+"""Real WebRTC peers for the tests (aiortc): a publisher of synthetic audio, webcam and stage
+video, and a subscriber that decodes and counts what it receives per stream."""
+import asyncio
+import fractions
+import time
+
+import numpy
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, VideoStreamTrack
+from av import VideoFrame
+
+NO_STUN = RTCConfiguration(iceServers=[])  # never look beyond this machine
+
+
+class PatternTrack(VideoStreamTrack):
+    """Small moving gradient, so the encoder produces real (non-trivial) frames."""
+
+    def __init__(self, width=320, height=240, shade=0):
+        super().__init__()
+        self.width, self.height, self.shade = width, height, shade
+        self.count = 0
+
+    async def recv(self):
+        pts, time_base = await self.next_timestamp()
+        self.count += 1
+        frame = numpy.zeros((self.height, self.width, 3), numpy.uint8)
+        frame[:, :, 0] = (numpy.arange(self.width) + self.count * 4) % 256
+        frame[:, :, 1] = self.shade
+        frame[:, :, 2] = (numpy.arange(self.height)[:, None] * 2) % 256
+        video = VideoFrame.from_ndarray(frame, format="rgb24")
+        video.pts, video.time_base = pts, time_base
+        return video
+
+
+async def in_thread(fn, *args):
+    return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
+
+
+class Publisher:
+    """Publishes audio + webcam + stage on one PeerConnection through a joined handle."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.pc = RTCPeerConnection(NO_STUN)
+
+    async def publish(self, audio=True, webcam=True, stage=True):
+        descriptions = []
+        if audio:
+            self.pc.addTrack(AudioStreamTrack())
+        if webcam:
+            self.pc.addTrack(PatternTrack(shade=40))
+        if stage:
+            self.pc.addTrack(PatternTrack(width=480, height=270, shade=200))
+        offer = await self.pc.createOffer()
+        await self.pc.setLocalDescription(offer)
+        for transceiver in self.pc.getTransceivers():
+            if transceiver.kind == "video":
+                label = "stage" if stage and transceiver is self.pc.getTransceivers()[-1] else "webcam"
+                descriptions.append({"mid": transceiver.mid, "description": label})
+        jsep = {"type": "offer", "sdp": self.pc.localDescription.sdp}
+        return await in_thread(self.handle.request, {"request": "publish", "descriptions": descriptions}, jsep)
+
+    async def complete(self, jsep):
+        """Applies the plugin's answer from the 'publishing' reply."""
+        await self.pc.setRemoteDescription(RTCSessionDescription(sdp=jsep["sdp"], type=jsep["type"]))
+        await in_thread(self.handle.trickle_done)
+
+    async def close(self):
+        await self.pc.close()
+
+
+class Subscriber:
+    """Subscribes through a subscriber handle and counts decoded frames per subscribed mid."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.pc = RTCPeerConnection(NO_STUN)
+        self.frames = {}
+        self.tasks = []
+
+        @self.pc.on("track")
+        def on_track(track):
+            mid = next(t.mid for t in self.pc.getTransceivers() if t.receiver.track is track)
+            self.frames[mid] = 0
+            self.tasks.append(asyncio.ensure_future(self._count(mid, track)))
+
+    async def _count(self, mid, track):
+        try:
+            while True:
+                await track.recv()
+                self.frames[mid] += 1
+        except MediaStreamError:
+            pass
+
+    async def answer(self, jsep):
+        await self.pc.setRemoteDescription(RTCSessionDescription(sdp=jsep["sdp"], type=jsep["type"]))
+        answer = await self.pc.createAnswer()
+        await self.pc.setLocalDescription(answer)
+        reply, _ = await in_thread(self.handle.request, {"request": "start"},
+                                   {"type": "answer", "sdp": self.pc.localDescription.sdp})
+        await in_thread(self.handle.trickle_done)
+        return reply
+
+    async def wait_frames(self, minimum, timeout=20):
+        """Waits until every mid in minimum (mid -> count) has that many decoded frames."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if all(self.frames.get(mid, 0) >= count for mid, count in minimum.items()):
+                return dict(self.frames)
+            await asyncio.sleep(0.2)
+        return dict(self.frames)
+
+    async def close(self):
+        for task in self.tasks:
+            task.cancel()
+        await self.pc.close()

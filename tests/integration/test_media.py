@@ -1,0 +1,106 @@
+"""A host publishes audio + webcam + stage; a viewer subscribes to all three and decodes
+frames on each (SPEC R4, R5, R6). A viewer may publish only once brought on stage."""
+import asyncio
+import unittest
+
+import harness
+from peers import Publisher, Subscriber
+
+
+class MediaTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.janus = harness.Janus()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.janus.stop()
+
+    def setUp(self):
+        self.sessions = []
+
+    def tearDown(self):
+        for session in self.sessions:
+            session.destroy()
+        self.assertTrue(self.janus.alive(), "janus died")
+
+    def session(self):
+        session = harness.Session(self.janus)
+        self.sessions.append(session)
+        return session
+
+    def join(self, room, user, role):
+        handle = self.session().attach()
+        data = handle.send({"request": "join", "room": room, "token": harness.token(room, user, role),
+                            "user": {"display": user.title(), "country": "DE", "client": "desktop"}})
+        self.assertEqual(data.get("roomrec"), "joined", data)
+        return handle, data
+
+    def test_viewer_receives_audio_webcam_and_stage(self):
+        asyncio.run(self._viewer_receives())
+
+    async def _viewer_receives(self):
+        admin = self.session().attach()
+        harness.create_room(admin, "media1")
+        host, host_joined = self.join("media1", "alice", "host")
+        viewer, viewer_joined = self.join("media1", "bob", "viewer")
+
+        publisher = Publisher(host)
+        data, jsep = await publisher.publish()
+        self.assertEqual(data.get("roomrec"), "publishing", data)
+        self.assertEqual(jsep["type"], "answer")
+        sources = sorted((s["type"], s["source"]) for s in data["streams"])
+        self.assertEqual(sources, [("audio", "webcam"), ("video", "stage"), ("video", "webcam")])
+        await publisher.complete(jsep)
+
+        announced, _ = await asyncio.get_running_loop().run_in_executor(
+            None, viewer.wait_plugin_event, "published")
+        self.assertEqual(announced["id"], host_joined["id"])
+
+        feed = viewer.session.attach()
+        data, offer = await asyncio.get_running_loop().run_in_executor(
+            None, feed.request, {"request": "join", "ptype": "subscriber", "room": "media1",
+                                 "private_id": viewer_joined["private_id"],
+                                 "streams": [{"feed": host_joined["id"]}]})
+        self.assertEqual(data.get("roomrec"), "attached", data)
+        self.assertEqual(len(data["streams"]), 3)
+        subscriber = Subscriber(feed)
+        started = await subscriber.answer(offer)
+        self.assertEqual(started.get("roomrec"), "started", started)
+
+        mids = {s["mid"]: s for s in data["streams"]}
+        wanted = {mid: (25 if s["type"] == "video" else 50) for mid, s in mids.items()}
+        frames = await subscriber.wait_frames(wanted, timeout=25)
+        for mid, minimum in wanted.items():
+            self.assertGreaterEqual(frames.get(mid, 0), minimum,
+                                    f"stream {mids[mid]['type']}/{mids[mid]['feed_mid']}: {frames}")
+        await subscriber.close()
+        await publisher.close()
+
+    def test_viewer_publishes_only_on_stage(self):
+        asyncio.run(self._viewer_on_stage())
+
+    async def _viewer_on_stage(self):
+        admin = self.session().attach()
+        harness.create_room(admin, "media2")
+        host, _ = self.join("media2", "carol", "host")
+        viewer, viewer_joined = self.join("media2", "dave", "viewer")
+
+        refused = Publisher(viewer)
+        data, jsep = await refused.publish(stage=False)
+        self.assertEqual(data.get("error_code"), 448, data)
+        self.assertIsNone(jsep)
+        await refused.close()
+        await asyncio.sleep(1)  # the plugin hangs up the refused PeerConnection
+
+        reply = host.send({"request": "stage", "participant": viewer_joined["id"], "on_stage": True})
+        self.assertEqual(reply.get("roomrec"), "success", reply)
+        allowed = Publisher(viewer)
+        data, jsep = await allowed.publish(stage=False)
+        self.assertEqual(data.get("roomrec"), "publishing", data)
+        self.assertEqual(jsep["type"], "answer")
+        await allowed.close()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
