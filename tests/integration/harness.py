@@ -64,6 +64,7 @@ class Janus:
         self.log_path = os.path.join(self.folder, "janus.log")
         self.log = open(self.log_path, "w")
         run_env = dict(os.environ)
+        run_env.update(sanitizer_env())
         run_env.update(extra_env or {})
         self.process = subprocess.Popen(["janus", "-C", os.path.join(etc, "janus.jcfg"), "-F", etc, "-P",
                                          os.path.join(etc, "plugins"), "-o"],
@@ -90,7 +91,8 @@ class Janus:
         return self.process.poll() is None
 
     def log_text(self):
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         with open(self.log_path) as f:
             return f.read()
 
@@ -98,6 +100,7 @@ class Janus:
         return http_post(self.admin_url, dict(body, transaction=secrets.token_hex(4), admin_secret=self.admin_secret))
 
     def stop(self):
+        """Stops Janus; raises if a sanitizer reported anything meanwhile."""
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -106,10 +109,34 @@ class Janus:
                 self.process.kill()
                 self.process.wait()
         self.log.close()
-        if os.environ.get("ROOMREC_KEEP_LOGS"):
+        report = sanitizer_report(self.log_text())
+        if os.environ.get("ROOMREC_KEEP_LOGS") or report:
             print("janus log kept in", self.log_path, file=sys.stderr)
         else:
             shutil.rmtree(self.folder, ignore_errors=True)
+        if report:
+            raise AssertionError("sanitizer report in the janus log:\n" + report)
+
+
+def sanitizer_env():
+    """Janus is not built with sanitizers: preload their runtimes for a sanitized plugin."""
+    if os.environ.get("ROOMREC_SANITIZE") not in ("1", "ON", "true"):
+        return {}
+    libs = [subprocess.run(["gcc", f"-print-file-name={lib}"], capture_output=True, text=True, check=True).stdout.strip()
+            for lib in ("libasan.so", "libubsan.so")]
+    # Janus and GLib keep allocations until exit by design: leak reports would be noise.
+    return {"LD_PRELOAD": ":".join(libs),
+            "ASAN_OPTIONS": "detect_leaks=0:abort_on_error=1:verify_asan_link_order=0",
+            "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1"}
+
+
+def sanitizer_report(log):
+    markers = ("ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer")
+    lines = log.splitlines()
+    for index, line in enumerate(lines):
+        if any(marker in line for marker in markers):
+            return "\n".join(lines[index:index + 40])
+    return ""
 
 
 def http_post(url, body, raw=None, timeout=10):

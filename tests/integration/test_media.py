@@ -14,7 +14,7 @@ class MediaTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.janus.stop()
+        cls.janus.stop()  # fails the suite on any sanitizer report
 
     def setUp(self):
         self.sessions = []

@@ -1,0 +1,263 @@
+"""Signalling against the real Janus: proofs of role (R2), room API (R1), kick and close (R7),
+Admin API (O5) and bad input that must get clear errors without harming Janus."""
+import time
+import unittest
+
+import harness
+from harness import ADMIN_SECRET
+
+
+class SignallingTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.janus = harness.Janus()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.janus.stop()  # fails the suite on any sanitizer report
+
+    def setUp(self):
+        self.sessions = []
+        self.handle = self.attach()
+
+    def tearDown(self):
+        for session in self.sessions:
+            session.destroy()
+        self.assertTrue(self.janus.alive(), "janus died")
+
+    def attach(self):
+        session = harness.Session(self.janus)
+        self.sessions.append(session)
+        return session.attach()
+
+    def join(self, room, user_id, role, **extra):
+        handle = self.attach()
+        body = {"request": "join", "room": room, "token": harness.token(room, user_id, role), "user": {"display": user_id}}
+        body.update(extra)
+        data = handle.send(body)
+        self.assertEqual(data.get("roomrec"), "joined", data)
+        return handle, data
+
+    def assertError(self, data, code, fragment=""):
+        self.assertEqual(data.get("error_code"), code, data)
+        self.assertIn(fragment, data.get("error", ""))
+
+    # --- R2: proofs -------------------------------------------------------------------------
+
+    def test_token_join_takes_role_and_user_from_token(self):
+        harness.create_room(self.handle, "auth1")
+        _, data = self.join("auth1", "u-host", "host")
+        self.assertEqual(data["role"], "host")
+        self.assertEqual(data["room"], "auth1")
+        self.assertTrue(data["private_id"])
+
+    def test_forged_expired_and_misdirected_tokens_are_refused(self):
+        harness.create_room(self.handle, "auth2")
+        harness.create_room(self.handle, "auth2b")
+        good = harness.token("auth2", "u1", "viewer")
+        forged = good.replace("role=viewer", "role=host")
+        cases = [
+            (forged, "signature"),
+            (harness.mint("wrong-secret", "auth2", "u1", "host"), "signature"),
+            (harness.token("auth2", "u1", "host", expiry=int(time.time()) - 5), "expired"),
+            (harness.token("auth2", "u1", "host", realm="janus.plugin.videoroom"), "not for this plugin"),
+            (harness.token("auth2b", "u1", "host"), "another room"),
+            (harness.token("auth2", "u1", "host", descriptors=["room=auth2", "user=u1"]), "role="),
+            (harness.token("auth2", "u1", "overlord"), "unknown role"),
+            ("garbage", "malformed"),
+        ]
+        for token, fragment in cases:
+            with self.subTest(fragment=fragment):
+                handle = self.attach()
+                data = handle.send({"request": "join", "room": "auth2", "token": token})
+                self.assertError(data, 447, fragment)
+                # No access: the handle is not in the room.
+                self.assertError(handle.send({"request": "leave"}), 449)
+        data = self.attach().send({"request": "join", "room": "auth2", "token": good, "user": {"id": "someone-else"}})
+        self.assertError(data, 447, "another user")
+        listing = self.handle.send({"request": "listparticipants", "room": "auth2", "admin_secret": ADMIN_SECRET})
+        self.assertEqual(listing["participants"], [])
+
+    def test_room_secrets_prove_roles(self):
+        handle = self.attach()
+        data = handle.send({"request": "join", "room": "static", "role": "host", "secret": "host-pass",
+                            "user": {"id": "h1", "display": "Host One"}})
+        self.assertEqual(data.get("role"), "host", data)
+        self.assertError(self.attach().send({"request": "join", "room": "static", "role": "host", "secret": "viewer-pass",
+                                             "user": {"id": "x"}}), 447, "wrong secret")
+        # The static room has no moderator secret: moderators need a token.
+        self.assertError(self.attach().send({"request": "join", "room": "static", "role": "moderator", "secret": "host-pass",
+                                             "user": {"id": "x"}}), 447)
+        self.assertError(self.attach().send({"request": "join", "room": "static", "user": {"id": "x"}}), 447, "required")
+        self.assertError(self.attach().send({"request": "join", "room": "static", "secret": "host-pass",
+                                             "user": {"id": "x"}}), 442, "role")
+        self.assertError(self.attach().send({"request": "join", "room": "static", "role": "host", "secret": "host-pass"}),
+                         442, "user.id")
+        self.assertError(handle.send({"request": "join", "room": "static", "role": "host", "secret": "host-pass",
+                                      "user": {"id": "h1"}}), 450)
+
+    def test_room_full(self):
+        harness.create_room(self.handle, "small", max_participants=1)
+        self.join("small", "first", "viewer")
+        self.assertError(self.attach().send({"request": "join", "room": "small",
+                                             "token": harness.token("small", "second", "viewer")}), 453)
+
+    # --- R1: room API ----------------------------------------------------------------------
+
+    def test_room_api(self):
+        self.assertError(self.handle.send({"request": "create", "room": "api1", "title": "t"}), 447)
+        self.assertError(self.handle.send({"request": "create", "room": "api1", "title": "t", "admin_secret": "nope"}), 447)
+        harness.create_room(self.handle, "api1", type="channel", channel_owner="owner-7", max_session_duration=72 * 3600)
+        self.assertError(self.handle.send({"request": "create", "room": "api1", "title": "t", "admin_secret": ADMIN_SECRET}),
+                         446)
+        harness.create_room(self.handle, "api1-breakout", parent="api1")
+        self.assertError(self.handle.send({"request": "create", "room": "orphan", "title": "t", "parent": "nowhere",
+                                           "admin_secret": ADMIN_SECRET}), 445)
+        self.assertError(self.handle.send({"request": "create", "room": "toolong", "title": "t",
+                                           "max_session_duration": 72 * 3600 + 1, "admin_secret": ADMIN_SECRET}), 444)
+        listed = {r["room"]: r for r in self.handle.send({"request": "list"})["list"]}
+        self.assertEqual(listed["api1"]["type"], "channel")
+        self.assertEqual(listed["api1-breakout"]["parent"], "api1")
+        self.assertTrue(listed["static"]["static"])
+        self.assertNotIn("host_secret", str(listed))
+        self.assertTrue(self.handle.send({"request": "exists", "room": "api1"})["exists"])
+        self.assertError(self.handle.send({"request": "destroy", "room": "static", "admin_secret": ADMIN_SECRET}), 448)
+        self.assertError(self.handle.send({"request": "destroy", "room": "api1", "admin_secret": "wrong"}), 447)
+        self.assertError(self.handle.send({"request": "listparticipants", "room": "api1"}), 447)
+        self.assertEqual(self.handle.send({"request": "destroy", "room": "api1", "admin_secret": ADMIN_SECRET})["roomrec"],
+                         "destroyed")
+        self.assertFalse(self.handle.send({"request": "exists", "room": "api1"})["exists"])
+        self.assertError(self.handle.send({"request": "destroy", "room": "api1", "admin_secret": ADMIN_SECRET}), 445)
+
+    # --- R7: kick and close ----------------------------------------------------------------
+
+    def test_kick_and_close_reach_every_participant(self):
+        harness.create_room(self.handle, "kick1")
+        host, host_data = self.join("kick1", "h", "host")
+        moderator, moderator_data = self.join("kick1", "m", "moderator")
+        viewer, viewer_data = self.join("kick1", "v", "viewer")
+        speaker, _ = self.join("kick1", "s", "speaker")
+
+        self.assertError(speaker.send({"request": "kick", "participant": viewer_data["id"]}), 448)
+        self.assertError(moderator.send({"request": "kick", "participant": host_data["id"]}), 448, "host")
+        self.assertError(host.send({"request": "kick", "participant": "0000000000000000"}), 451)
+        self.assertEqual(moderator.send({"request": "kick", "participant": viewer_data["id"]})["kicked"], viewer_data["id"])
+
+        kicked, _ = viewer.wait_plugin_event("kicked")
+        self.assertEqual(kicked["room"], "kick1")
+        for handle in (host, speaker):
+            left, _ = handle.wait_plugin_event("participant_left")
+            self.assertEqual((left["id"], left["reason"]), (viewer_data["id"], "kicked"))
+        self.assertError(viewer.send({"request": "leave"}), 449)
+
+        self.assertError(speaker.send({"request": "close"}), 448)
+        self.assertEqual(host.send({"request": "close"})["roomrec"], "closed")
+        for handle in (host, moderator, speaker):
+            closed, _ = handle.wait_plugin_event("room_closed")
+            self.assertEqual((closed["room"], closed["reason"]), ("kick1", "closed_by_host"))
+        listing = self.handle.send({"request": "listparticipants", "room": "kick1", "admin_secret": ADMIN_SECRET})
+        self.assertEqual(listing["participants"], [])
+        # The room itself stays and can be joined again.
+        self.join("kick1", "h", "host")
+
+    def test_join_and_leave_events(self):
+        harness.create_room(self.handle, "events1")
+        host, host_data = self.join("events1", "h", "host")
+        viewer, viewer_data = self.join("events1", "v", "viewer", user={"display": "Vera", "country": "FR"})
+        joined, _ = host.wait_plugin_event("participant_joined")
+        self.assertEqual(joined["participant"]["id"], viewer_data["id"])
+        self.assertEqual(joined["participant"]["display"], "Vera")
+        self.assertEqual(joined["participant"]["role"], "viewer")
+        self.assertEqual([p["id"] for p in viewer_data["participants"]], [host_data["id"]])
+        self.assertEqual(viewer.send({"request": "leave"})["roomrec"], "left")
+        left, _ = host.wait_plugin_event("participant_left")
+        self.assertEqual((left["id"], left["reason"]), (viewer_data["id"], "left"))
+        # Destroying a Janus session (closing the tab) counts as leaving too.
+        other, other_data = self.join("events1", "o", "viewer")
+        other.session.destroy()
+        left, _ = host.wait_plugin_event("participant_left")
+        self.assertEqual(left["id"], other_data["id"])
+
+    # --- O5: Admin API ---------------------------------------------------------------------
+
+    def test_admin_api(self):
+        reply = self.janus.admin({"janus": "message_plugin", "plugin": harness.PLUGIN,
+                                  "request": {"request": "create", "room": "adm1", "title": "Admin room"}})
+        self.assertEqual(reply["response"]["roomrec"], "created", reply)
+        host, host_data = self.join("adm1", "h", "host")
+        info = self.janus.admin({"janus": "handle_info", "session_id": host.session.id, "handle_id": host.id})
+        specific = info["info"]["plugin_specific"]
+        self.assertEqual((specific["kind"], specific["room"], specific["participant"], specific["role"]),
+                         ("participant", "adm1", host_data["id"], "host"))
+        reply = self.janus.admin({"janus": "message_plugin", "plugin": harness.PLUGIN,
+                                  "request": {"request": "listparticipants", "room": "adm1"}})
+        self.assertEqual([p["id"] for p in reply["response"]["participants"]], [host_data["id"]])
+        reply = self.janus.admin({"janus": "message_plugin", "plugin": harness.PLUGIN,
+                                  "request": {"request": "join", "room": "adm1"}})
+        self.assertEqual(reply["response"]["error_code"], 441)
+        reply = self.janus.admin({"janus": "message_plugin", "plugin": harness.PLUGIN,
+                                  "request": {"request": "kick", "room": "adm1", "participant": host_data["id"]}})
+        self.assertEqual(reply["response"]["kicked"], host_data["id"])
+        host.wait_plugin_event("kicked")
+        reply = self.janus.admin({"janus": "message_plugin", "plugin": harness.PLUGIN,
+                                  "request": {"request": "close", "room": "adm1"}})
+        self.assertEqual(reply["response"]["roomrec"], "closed")
+
+    # --- bad input -------------------------------------------------------------------------
+
+    def test_malformed_requests_get_clear_errors(self):
+        url = f"{self.handle.session.url}/{self.handle.id}"
+        broken = harness.http_post(url, None, raw=b'{"janus":"message","transaction":"x","body":{"request":')
+        self.assertEqual(broken["janus"], "error")
+        self.assertIn("JSON", broken["error"]["reason"])
+        cases = [
+            ({}, 442, "request is required"),
+            ({"request": 7}, 443, "request must be a string"),
+            ({"request": "explode"}, 441, "unknown request"),
+            ({"request": "join"}, 442, "room is required"),
+            ({"request": "join", "room": 12}, 443, "room must be"),
+            ({"request": "join", "room": "../../etc"}, 443, "identifier"),
+            ({"request": "join", "room": "x" * 65}, 444, "longer than 64"),
+            ({"request": "join", "room": "static", "token": "t" * 5000}, 444, "token"),
+            ({"request": "join", "room": "static", "user": "bob"}, 443, "user must be an object"),
+            ({"request": "join", "room": "static", "role": "host", "secret": "host-pass",
+              "user": {"id": "a", "email": "nope"}}, 443, "e-mail"),
+            ({"request": "join", "room": "nowhere", "token": "x"}, 445, "no such room"),
+            ({"request": "join", "room": "static", "ptype": "spy", "token": "x"}, 443, "ptype"),
+            ({"request": "publish"}, 449, ""),
+            ({"request": "kick"}, 442, "participant is required"),
+            ({"request": "stage", "participant": "p", "on_stage": "yes"}, 443, "on_stage must be a boolean"),
+            ({"request": "subscribe", "streams": "all"}, 443, "streams must be an array"),
+            ({"request": "create", "room": "r", "title": "t" * 201, "admin_secret": ADMIN_SECRET}, 444, "title"),
+        ]
+        for body, code, fragment in cases:
+            with self.subTest(body=str(body)[:60]):
+                self.assertError(self.handle.send(body), code, fragment)
+        # A body that is not an object is refused by Janus itself.
+        reply = harness.http_post(url, {"janus": "message", "transaction": "y", "body": [1, 2]})
+        self.assertEqual(reply["janus"], "error")
+        # Publishing without an offer, and a subscriber join without its parts.
+        harness.create_room(self.handle, "bad1")
+        host, host_data = self.join("bad1", "h", "host")
+        self.assertError(host.send({"request": "publish"}), 452, "JSEP offer")
+        # Janus core parses the SDP before the plugin sees it, and names what is wrong.
+        garbage = host.send({"request": "publish"}, {"type": "offer", "sdp": "v=0 garbage"})
+        self.assertEqual((garbage["janus"], garbage["error"]["code"]), ("error", 465), garbage)
+        sub = self.attach()
+        self.assertError(sub.send({"request": "join", "room": "bad1", "ptype": "subscriber",
+                                   "streams": [{"feed": host_data["id"]}]}), 442, "private_id")
+        self.assertError(sub.send({"request": "join", "room": "bad1", "ptype": "subscriber", "private_id": "abc",
+                                   "streams": [{"feed": host_data["id"]}]}), 447)
+        self.assertError(sub.send({"request": "join", "room": "bad1", "ptype": "subscriber",
+                                   "private_id": host_data["private_id"], "streams": [{"feed": host_data["id"]}]}),
+                         451, "publishes nothing")
+        self.assertError(sub.send({"request": "join", "room": "bad1", "ptype": "subscriber",
+                                   "private_id": host_data["private_id"], "streams": [{"mid": "0"}]}), 442, "feed")
+        # Janus is still serving and the plugin still works.
+        info = harness.http_post(self.janus.url, {"janus": "info", "transaction": "z"})
+        self.assertIn(harness.PLUGIN, info["plugins"])
+        self.join("bad1", "v", "viewer")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
