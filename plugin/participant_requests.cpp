@@ -4,7 +4,10 @@
 #include "core/signed_token.hpp"
 #include "sdp_negotiation.hpp"
 
+#include <openssl/rand.h>
+
 #include <cstdio>
+#include <stdexcept>
 
 namespace roomrec {
 
@@ -12,9 +15,12 @@ using core::ErrorCode;
 
 namespace {
 
+// 128 random bits as hex: private ids are capabilities, so they must not be guessable.
 std::string random_id() {
-    char text[17];
-    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(janus_random_uint64()));
+    unsigned char bytes[16];
+    if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness for an id");
+    char text[2 * sizeof bytes + 1];
+    for (size_t i = 0; i < sizeof bytes; ++i) std::snprintf(text + 2 * i, 3, "%02x", bytes[i]);
     return text;
 }
 

@@ -87,6 +87,11 @@ void Plugin::forget_session(janus_plugin_session *handle) {
 void Plugin::housekeeping() {
     const int64_t now = g_get_monotonic_time();
     std::erase_if(graveyard_, [now](const auto &session) { return now - session->destroyed_at_us > kGraveyardUs; });
+    // Publishers hear the bitrate cap regularly, as REMB can be lost and encoders start low.
+    if (config_.publisher_bitrate_max > 0)
+        for (const auto &[handle, session] : sessions_)
+            if (session->gate->media_up && !session->publication.load()->by_mindex.empty())
+                gateway_->send_remb(handle, static_cast<guint32>(config_.publisher_bitrate_max));
 }
 
 void Plugin::setup_media(janus_plugin_session *handle) {

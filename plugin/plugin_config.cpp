@@ -76,6 +76,13 @@ std::variant<PluginConfig, std::string> load_plugin_config(const std::string &fo
         settings.pli_min_interval_ms = interval;
     }
     if (const char *value = item_value(config.get(), general, "events")) settings.notify_events = parse_bool(value);
+    if (const char *value = item_value(config.get(), general, "publisher_bitrate_max")) {
+        char *end = nullptr;
+        const long long bitrate = std::strtoll(value, &end, 10);
+        if (end == value || *end != '\0' || (bitrate != 0 && (bitrate < 64000 || bitrate > 50'000'000)))
+            return "general.publisher_bitrate_max must be 0 or an integer from 64000 to 50000000 (bits/s)";
+        settings.publisher_bitrate_max = bitrate;
+    }
 
     GList *categories = janus_config_get_categories(config.get(), nullptr);
     std::string error;

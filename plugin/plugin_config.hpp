@@ -16,6 +16,7 @@ struct PluginConfig {
     std::string node_id = "node-1";    // names this Janus node in events (scale-out)
     int64_t pli_min_interval_ms = 500; // at most one keyframe request per stream per interval
     bool notify_events = true;         // forward lifecycle events to Janus event handlers
+    int64_t publisher_bitrate_max = 2'000'000; // REMB cap sent to publishers, bits/s; 0: none
     std::vector<core::RoomSettings> static_rooms;
 };
 

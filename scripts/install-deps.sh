@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs everything roomrec needs to build, run and test on Debian 12 (as root).
+# Skips apt entirely when every package is already present.
+set -euo pipefail
+packages=(
+  # build
+  build-essential cmake pkg-config janus janus-dev libglib2.0-dev libjansson-dev libssl-dev
+  # run: Janus itself, janus.js for the demo page
+  libjs-janus-gateway libjs-webrtc-adapter python3 curl
+  # test: cmocka, the aiortc WebRTC peer, network namespaces
+  libcmocka-dev python3-aiortc python3-av python3-numpy iproute2 procps
+)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The README's run command: installs dependencies, builds, and runs Janus with roomrec on
+# 127.0.0.1 (HTTP API :8088, Admin API :7088) plus the demo page on http://127.0.0.1:8000.
+# Uses conf/janus.plugin.roomrec.jcfg (static room "demo"). Ctrl-C stops everything.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/install-deps.sh"
+"$root/scripts/build.sh"
+
+run=$root/build/run
+rm -rf "$run/www"
+mkdir -p "$run/www/lib"
+JANUS_ADMIN_SECRET=${JANUS_ADMIN_SECRET:-roomrec-admin} \
+  "$root/scripts/make-janus-config.sh" "$run/etc" "$root/build/libjanus_roomrec.so" > /dev/null
+cp "$root"/web/* "$run/www/"
+cp /usr/share/javascript/janus-gateway/janus.js /usr/share/javascript/webrtc-adapter/adapter.js "$run/www/lib/"
+
+python3 -m http.server 8000 --bind 127.0.0.1 --directory "$run/www" > "$run/www.log" 2>&1 &
+web_pid=$!
+trap 'kill $web_pid 2>/dev/null || true' EXIT
+echo "demo page:     http://127.0.0.1:8000/"
+echo "Janus API:     http://127.0.0.1:8088/janus   (Admin API http://127.0.0.1:7088/admin)"
+echo "config folder: $run/etc"
+janus -C "$run/etc/janus.jcfg" -F "$run/etc" -P "$run/etc/plugins" -o
