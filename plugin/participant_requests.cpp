@@ -34,6 +34,7 @@ struct Proof {
 } // namespace
 
 Reply Plugin::on_join(Request &request) {
+    ROOMREC_ON_SIGNALLING_THREAD();
     Session &session = *request.session;
     if (session.kind != SessionKind::Unbound) return reply_error(ErrorCode::AlreadyJoined, "this handle has already joined");
     const json_t *body = request.body.get();

@@ -73,6 +73,7 @@ void Plugin::destroy_session(janus_plugin_session *handle, int *error) {
 }
 
 void Plugin::forget_session(janus_plugin_session *handle) {
+    ROOMREC_ON_SIGNALLING_THREAD();
     const auto it = sessions_.find(handle);
     if (it == sessions_.end()) return;
     std::shared_ptr<Session> session = it->second;
@@ -85,6 +86,7 @@ void Plugin::forget_session(janus_plugin_session *handle) {
 }
 
 void Plugin::housekeeping() {
+    ROOMREC_ON_SIGNALLING_THREAD();
     const int64_t now = g_get_monotonic_time();
     std::erase_if(graveyard_, [now](const auto &session) { return now - session->destroyed_at_us > kGraveyardUs; });
     // Publishers hear the bitrate cap regularly, as REMB can be lost and encoders start low.
@@ -150,6 +152,7 @@ void Plugin::incoming_rtcp(janus_plugin_session *handle, janus_plugin_rtcp *pack
 }
 
 std::shared_ptr<Session> Plugin::session_of(janus_plugin_session *handle) const {
+    ROOMREC_ON_SIGNALLING_THREAD();
     const auto it = sessions_.find(handle);
     return it == sessions_.end() || it->second->destroyed ? nullptr : it->second;
 }
@@ -249,12 +252,14 @@ json_t *Plugin::query_session(janus_plugin_session *handle) {
 }
 
 void Plugin::push(const Session &session, const char *transaction, const Reply &reply) {
+    ROOMREC_ON_SIGNALLING_THREAD();
     if (session.destroyed) return;
     gateway_->push_event(session.handle.get(), descriptor_, transaction && *transaction ? transaction : nullptr,
                          reply.data.get(), reply.jsep.get());
 }
 
 void Plugin::broadcast(LiveRoom &room, const JsonPtr &event, const std::string &except_participant) {
+    ROOMREC_ON_SIGNALLING_THREAD();
     for (const auto &[id, session] : room.participants)
         if (id != except_participant) push(*session, nullptr, Reply{json_share(event.get()), nullptr});
 }
@@ -274,6 +279,7 @@ void Plugin::notify(const char *event, JsonPtr details, const Session *session) 
 }
 
 LiveRoom *Plugin::room_of(const Session &session) {
+    ROOMREC_ON_SIGNALLING_THREAD();
     if (session.kind == SessionKind::Unbound) return nullptr;
     const auto it = rooms_.find(session.room_id);
     return it == rooms_.end() ? nullptr : &it->second;

@@ -8,12 +8,16 @@
 #include "session.hpp"
 #include "signalling_worker.hpp"
 
+#include <cassert>
 #include <map>
 #include <memory>
 #include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+// Debug builds check the threading contract: room state is touched only on the signalling thread.
+#define ROOMREC_ON_SIGNALLING_THREAD() assert(worker_.on_worker_thread())
 
 namespace roomrec {
 

@@ -6,10 +6,12 @@
 namespace roomrec {
 
 void Plugin::drop_publication(Session &session) {
+    ROOMREC_ON_SIGNALLING_THREAD();
     session.publication.store(std::make_shared<const Publication>());
 }
 
 void Plugin::drop_subscription(Session &session) {
+    ROOMREC_ON_SIGNALLING_THREAD();
     const auto subscription = session.subscription.load();
     for (const auto &stream : subscription->by_mindex)
         if (stream)
@@ -27,6 +29,7 @@ static void reset_session(janus_callbacks *gateway, Session &session) {
 }
 
 void Plugin::remove_participant(LiveRoom &room, Session &session, const char *reason) {
+    ROOMREC_ON_SIGNALLING_THREAD();
     const std::string participant_id = session.participant_id;
     drop_publication(session);
     // Subscriber handles belong to their participant and go with it.
@@ -51,6 +54,7 @@ void Plugin::remove_participant(LiveRoom &room, Session &session, const char *re
 }
 
 void Plugin::unbind(Session &session) {
+    ROOMREC_ON_SIGNALLING_THREAD();
     LiveRoom *room = room_of(session);
     if (room == nullptr) return;
     if (session.kind == SessionKind::Participant) {
@@ -63,6 +67,7 @@ void Plugin::unbind(Session &session) {
 }
 
 void Plugin::close_room(LiveRoom &room, const char *reason) {
+    ROOMREC_ON_SIGNALLING_THREAD();
     JsonPtr event = make_event("room_closed");
     json_object_set_new(event.get(), "room", json_string(room.settings.id.c_str()));
     json_object_set_new(event.get(), "reason", json_string(reason));

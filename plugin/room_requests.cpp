@@ -45,6 +45,7 @@ JsonPtr Plugin::describe_participant(const LiveRoom &room, const core::Member &m
 }
 
 Reply Plugin::on_create(Request &request) {
+    ROOMREC_ON_SIGNALLING_THREAD();
     if (!admin_secret_ok(request))
         return reply_error(ErrorCode::Unauthorized, config_.admin_secret.empty()
                                                         ? "room creation through the API is disabled (no admin_secret configured)"
@@ -67,6 +68,7 @@ Reply Plugin::on_create(Request &request) {
 }
 
 Reply Plugin::on_destroy(Request &request) {
+    ROOMREC_ON_SIGNALLING_THREAD();
     if (!admin_secret_ok(request)) return reply_error(ErrorCode::Unauthorized, "wrong or missing admin_secret");
     const std::string id = json_string_value(json_object_get(request.body.get(), "room"));
     const auto it = rooms_.find(id);

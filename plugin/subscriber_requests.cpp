@@ -75,6 +75,7 @@ Reply Plugin::on_subscribe(Request &request) {
 }
 
 Reply Plugin::offer_streams(Session &session, const Wanted &wanted, const char *event_kind) {
+    ROOMREC_ON_SIGNALLING_THREAD();
     LiveRoom &room = *room_of(session);
     const auto current = session.subscription.load();
     auto next = std::make_shared<Subscription>(*current);

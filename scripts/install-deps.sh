@@ -9,15 +9,22 @@ packages=(
   libjs-janus-gateway libjs-webrtc-adapter python3 curl
   # test: cmocka, the aiortc WebRTC peer, network namespaces
   libcmocka-dev python3-aiortc python3-av python3-numpy iproute2 procps
+  # test: the demo page in Debian's headless Chromium, driven by playwright-core (npm)
+  chromium
 )
+command -v npm > /dev/null || packages+=(nodejs npm)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
-echo "installing: ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+# playwright-core only drives /usr/bin/chromium; it downloads no browser.
+browser_tests=$(cd "$(dirname "$0")/../tests/browser" && pwd)
+if [ ! -d "$browser_tests/node_modules/playwright-core" ]; then
+  (cd "$browser_tests" && npm ci --no-audit --no-fund --loglevel=error)
+fi

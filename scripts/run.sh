@@ -8,12 +8,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/build.sh"
 
 run=$root/build/run
-rm -rf "$run/www"
-mkdir -p "$run/www/lib"
+"$root/scripts/stage-web.sh" "$run/www"
 JANUS_ADMIN_SECRET=${JANUS_ADMIN_SECRET:-roomrec-admin} \
   "$root/scripts/make-janus-config.sh" "$run/etc" "$root/build/libjanus_roomrec.so" > /dev/null
-cp "$root"/web/* "$run/www/"
-cp /usr/share/javascript/janus-gateway/janus.js /usr/share/javascript/webrtc-adapter/adapter.js "$run/www/lib/"
 
 python3 -m http.server 8000 --bind 127.0.0.1 --directory "$run/www" > "$run/www.log" 2>&1 &
 web_pid=$!

@@ -3,9 +3,13 @@
 /* global Janus */
 'use strict';
 
-const JANUS_URL = `http://${location.hostname}:8088/janus`;
+// ?janus=<url> points the page at another Janus (the tests use their own ports).
+const JANUS_URL = new URLSearchParams(location.search).get('janus') || `http://${location.hostname}:8088/janus`;
 const $ = (id) => document.getElementById(id);
-const state = { janus: null, main: null, feed: null, me: null, role: null, participants: new Map(), subscribed: new Set() };
+const state = {
+  janus: null, main: null, feed: null, me: null, role: null,
+  participants: new Map(), subscribed: new Set(), labels: new Map(), // subscriber mid → caption
+};
 
 function log(text, isError) {
   const line = document.createElement('div');
@@ -112,6 +116,11 @@ function attachFeedHandle() {
     },
     onmessage: (message, jsep) => {
       if (message.error_code) log(`subscriber: ${message.error}`, true);
+      for (const stream of message.streams || []) {
+        const owner = state.participants.get(stream.feed);
+        const published = owner && (owner.streams || []).find((s) => s.mid === stream.feed_mid);
+        state.labels.set(stream.mid, `${owner ? owner.display : stream.feed} — ${published ? published.source : stream.type}`);
+      }
       if (jsep && jsep.type === 'offer') {
         state.feed.createAnswer({
           jsep, tracks: [{ type: 'data' }],
@@ -133,7 +142,8 @@ function attachFeedHandle() {
       if (!figure) {
         figure = document.createElement('figure');
         figure.id = id;
-        figure.innerHTML = `<video autoplay playsinline muted></video><figcaption>stream ${mid}</figcaption>`;
+        figure.innerHTML = '<video autoplay playsinline muted></video><figcaption></figcaption>';
+        figure.querySelector('figcaption').textContent = state.labels.get(mid) || `stream ${mid}`;
         $('videos').append(figure);
       }
       figure.querySelector('video').srcObject = new MediaStream([track]);
@@ -157,11 +167,13 @@ function onRoomEvent(message, jsep) {
       state.participants.set(message.participant.id, message.participant);
       log(`${message.participant.display} joined as ${message.participant.role}`);
       break;
-    case 'participant_left':
+    case 'participant_left': {
+      const gone = state.participants.get(message.id);
       state.participants.delete(message.id);
       state.subscribed.delete(message.id);
-      log(`participant ${message.id} ${message.reason}`);
+      log(`${gone ? gone.display : message.id} ${message.reason}`);
       break;
+    }
     case 'published': {
       const p = state.participants.get(message.id);
       if (p) { p.streams = message.streams; subscribeTo(p); }

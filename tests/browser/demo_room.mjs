@@ -1,0 +1,74 @@
+// Drives the demo page in two headless Chromium pages: a host publishes webcam + stage, a viewer
+// sees both videos play, is refused when publishing, and is kicked by the host.
+// Prints one JSON object with what it observed; the Python test asserts on it.
+//   node demo_room.mjs PAGE_URL SCREENSHOT_DIR
+import { chromium } from 'playwright-core';
+
+const [pageUrl, shots] = process.argv.slice(2);
+const result = {};
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+    '--disable-features=WebRtcHideLocalIpsWithMdns'],
+});
+
+async function joinAs(role, secret, user) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (error) => { (result.page_errors ||= []).push(`${user}: ${error.message}`); });
+  await page.goto(pageUrl);
+  await page.waitForFunction(() => document.getElementById('status').textContent === 'connected', null, { timeout: 15000 });
+  await page.fill('input[name=room]', 'static');
+  await page.selectOption('select[name=role]', role);
+  await page.fill('input[name=secret]', secret);
+  await page.fill('input[name=user]', user);
+  await page.fill('input[name=display]', user.toUpperCase());
+  await page.click('#join button[type=submit]');
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('in room'), null, { timeout: 15000 });
+  return page;
+}
+
+// Videos of remote streams that are actually playing (dimensions known, time advancing).
+async function playingRemoteVideos(page) {
+  return page.evaluate(async () => {
+    const videos = [...document.querySelectorAll('#videos figure[id^=remote-] video')];
+    const before = videos.map((v) => v.currentTime);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    return videos.filter((v, i) => v.videoWidth > 0 && v.currentTime > before[i])
+      .map((v) => ({ width: v.videoWidth, height: v.videoHeight }));
+  });
+}
+
+try {
+  const host = await joinAs('host', 'host-pass', 'h1');
+  await host.click('#publish');
+  await host.waitForFunction(() => document.getElementById('log').textContent.includes('publishing 3 stream(s)'), null, { timeout: 20000 });
+  result.host_published = true;
+
+  const viewer = await joinAs('viewer', 'viewer-pass', 'v1');
+  result.viewer_sees_host = await viewer.evaluate(() => document.getElementById('participants').textContent);
+  const deadline = Date.now() + 30000;
+  let playing = [];
+  while (Date.now() < deadline && playing.length < 2) playing = await playingRemoteVideos(viewer);
+  result.viewer_playing = playing;
+  await viewer.screenshot({ path: `${shots}/viewer.png`, fullPage: true });
+
+  await viewer.click('#publish');
+  // The refusal arrives as an asynchronous error event, shown in red in the log.
+  await viewer.waitForFunction(() => [...document.querySelectorAll('#log .error')].some((e) => e.textContent.includes('448')),
+    null, { timeout: 15000 });
+  result.viewer_publish_refused = await viewer.evaluate(() => document.querySelector('#log .error').textContent);
+
+  await host.click('#participants li button'); // kick the first (only) other participant
+  await viewer.waitForFunction(() => document.getElementById('status').textContent === 'kicked', null, { timeout: 15000 });
+  result.viewer_kicked = true;
+  await host.screenshot({ path: `${shots}/host.png`, fullPage: true });
+} catch (error) {
+  result.error = String(error);
+} finally {
+  await browser.close();
+  console.log(JSON.stringify(result));
+}

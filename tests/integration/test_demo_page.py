@@ -1,0 +1,47 @@
+"""The demo room page (SPEC W1, first part) in real headless Chromium against the real Janus:
+a host publishes webcam + stage, a viewer watches both play, may not publish, and is kicked."""
+import json
+import os
+import subprocess
+import tempfile
+import unittest
+
+import harness
+
+BROWSER_DIR = os.path.join(harness.ROOT, "tests", "browser")
+
+
+class DemoPageTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.janus = harness.Janus()
+        cls.www = tempfile.mkdtemp(prefix="roomrec-www-")
+        subprocess.run([os.path.join(harness.ROOT, "scripts", "stage-web.sh"), cls.www], check=True)
+        cls.web = subprocess.Popen(["python3", "-m", "http.server", "18000", "--bind", "127.0.0.1", "--directory", cls.www],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.web.terminate()
+        cls.web.wait()
+        cls.janus.stop()  # fails the suite on any sanitizer report
+
+    def test_host_publishes_viewer_watches_and_is_kicked(self):
+        shots = os.environ.get("ROOMREC_SCREENSHOTS") or tempfile.mkdtemp(prefix="roomrec-shots-")
+        url = f"http://127.0.0.1:18000/index.html?janus=http://127.0.0.1:{self.janus.http_port}/janus"
+        run = subprocess.run(["node", os.path.join(BROWSER_DIR, "demo_room.mjs"), url, shots],
+                             capture_output=True, text=True, timeout=180, cwd=BROWSER_DIR)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        result = json.loads(run.stdout.strip().splitlines()[-1])
+        self.assertNotIn("error", result, result)
+        self.assertNotIn("page_errors", result, result)
+        self.assertIn("H1 (host)", result["viewer_sees_host"])
+        # Webcam (fake camera) and stage (canvas) both decode and play at the viewer.
+        self.assertGreaterEqual(len(result["viewer_playing"]), 2, result)
+        self.assertIn("448", result["viewer_publish_refused"])
+        self.assertTrue(result["viewer_kicked"])
+        self.assertTrue(self.janus.alive())
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
