@@ -5,7 +5,8 @@
 #   make-janus-config.sh OUT_DIR PLUGIN_SO [ROOMREC_JCFG]
 #
 # Environment (all optional): JANUS_HTTP_PORT (8088), JANUS_ADMIN_PORT (7088),
-# JANUS_ADMIN_SECRET (random), JANUS_DEBUG_LEVEL (4), JANUS_RTP_RANGE (20000-40000).
+# JANUS_ADMIN_SECRET (random), JANUS_DEBUG_LEVEL (4), JANUS_RTP_RANGE (20000-40000),
+# JANUS_EVENTS_BACKEND (an http:// URL: loads Janus's sample event handler posting there).
 set -euo pipefail
 out=${1:?output folder}
 plugin_so=${2:?path to libjanus_roomrec.so}
@@ -58,6 +59,24 @@ admin: {
 cors: {
 }
 JCFG
+
+if [ -n "${JANUS_EVENTS_BACKEND:-}" ]; then
+  ln -sf "$janus_lib/events/libjanus_sampleevh.so" "$out/events/libjanus_sampleevh.so"
+  cat >> "$out/janus.jcfg" <<JCFG
+events: {
+	broadcast = true
+}
+JCFG
+  cat > "$out/janus.eventhandler.sampleevh.jcfg" <<JCFG
+general: {
+	enabled = true
+	events = "plugins"
+	grouping = true
+	json = "compact"
+	backend = "$JANUS_EVENTS_BACKEND"
+}
+JCFG
+fi
 
 cp "$roomrec_jcfg" "$out/janus.plugin.roomrec.jcfg"
 echo "$out"

@@ -48,7 +48,7 @@ def plugin_path():
 class Janus:
     """The real janus binary with a private config folder, on 127.0.0.1."""
 
-    def __init__(self, http_port=18088, admin_port=17088, extra_env=None):
+    def __init__(self, http_port=18088, admin_port=17088, extra_env=None, events_backend=None):
         self.folder = tempfile.mkdtemp(prefix="roomrec-janus-")
         self.http_port = http_port
         self.admin_port = admin_port
@@ -57,7 +57,8 @@ class Janus:
         with open(config_file, "w") as f:
             f.write(PLUGIN_CONFIG % {"admin": ADMIN_SECRET, "token": TOKEN_SECRET})
         env = dict(os.environ, JANUS_HTTP_PORT=str(http_port), JANUS_ADMIN_PORT=str(admin_port),
-                   JANUS_ADMIN_SECRET=self.admin_secret, JANUS_DEBUG_LEVEL="4")
+                   JANUS_ADMIN_SECRET=self.admin_secret, JANUS_DEBUG_LEVEL="4",
+                   JANUS_EVENTS_BACKEND=events_backend or "")
         subprocess.run([os.path.join(ROOT, "scripts", "make-janus-config.sh"), os.path.join(self.folder, "etc"),
                         plugin_path(), config_file], check=True, env=env, stdout=subprocess.DEVNULL)
         etc = os.path.join(self.folder, "etc")
@@ -149,6 +150,49 @@ def http_post(url, body, raw=None, timeout=10):
 def http_get(url, timeout=40):
     with urllib.request.urlopen(url, timeout=timeout) as response:
         return json.loads(response.read())
+
+
+class EventSink:
+    """Receives what Janus's sample event handler POSTs (JSON, one event or a batch)."""
+
+    def __init__(self, port=18500):
+        import http.server
+
+        sink = self
+        self.events = queue.Queue()
+
+        class Receiver(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                for event in body if isinstance(body, list) else [body]:
+                    sink.events.put(event)
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Receiver)
+        self.url = f"http://127.0.0.1:{port}/events"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait_plugin_event(self, name, room, timeout=15):
+        """Next roomrec plugin event named name about room (others are dropped)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                event = self.events.get(timeout=max(0.01, deadline - time.time()))
+            except queue.Empty:
+                break
+            inner = event.get("event", {})
+            data = inner.get("data", {})
+            if event.get("type") == 64 and inner.get("plugin") == PLUGIN and data.get("event") == name \
+                    and data.get("room") == room:
+                return data
+        raise TimeoutError(f"no {name} event reached the event handler")
+
+    def stop(self):
+        self.server.shutdown()
 
 
 class Handle:

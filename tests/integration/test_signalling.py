@@ -10,11 +10,15 @@ from harness import ADMIN_SECRET
 class SignallingTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.janus = harness.Janus()
+        cls.sink = harness.EventSink()
+        cls.janus = harness.Janus(events_backend=cls.sink.url)
 
     @classmethod
     def tearDownClass(cls):
-        cls.janus.stop()  # fails the suite on any sanitizer report
+        try:
+            cls.janus.stop()  # fails the suite on any sanitizer report
+        finally:
+            cls.sink.stop()  # after Janus: its event handler would wait on a gone receiver
 
     def setUp(self):
         self.sessions = []
@@ -202,6 +206,22 @@ class SignallingTest(unittest.TestCase):
         reply = self.janus.admin({"janus": "message_plugin", "plugin": harness.PLUGIN,
                                   "request": {"request": "close", "room": "adm1"}})
         self.assertEqual(reply["response"]["roomrec"], "closed")
+
+    def test_event_handlers_are_notified(self):
+        harness.create_room(self.handle, "evh1")
+        created = self.sink.wait_plugin_event("room_created", "evh1")
+        self.assertEqual((created["room"], created["node"]), ("evh1", "test-node"))
+        host, host_data = self.join("evh1", "h", "host", user={"display": "h", "client": "mobile"})
+        joined = self.sink.wait_plugin_event("joined", "evh1")
+        self.assertEqual((joined["room"], joined["participant"], joined["role"], joined["client"]),
+                         ("evh1", host_data["id"], "host", "mobile"))
+        host.send({"request": "leave"})
+        left = self.sink.wait_plugin_event("left", "evh1")
+        self.assertEqual((left["participant"], left["reason"]), (host_data["id"], "left"))
+        self.handle.send({"request": "destroy", "room": "evh1", "admin_secret": ADMIN_SECRET})
+        closed = self.sink.wait_plugin_event("room_closed", "evh1")
+        self.assertEqual((closed["room"], closed["reason"]), ("evh1", "destroyed"))
+        self.assertEqual(self.sink.wait_plugin_event("room_destroyed", "evh1")["room"], "evh1")
 
     # --- bad input -------------------------------------------------------------------------
 
