@@ -67,6 +67,13 @@ struct SubscriberStream {
           payload_type(static_cast<uint8_t>(source->codec.payload_type)),
           rewriter(kind == core::MediaKind::Video ? 90000 : 48000) {}
 
+    // An idle m-line: keeps its place, codec and msid in the SDP but has no source.
+    static std::shared_ptr<SubscriberStream> idle_slot(const SubscriberStream &previous) {
+        return std::shared_ptr<SubscriberStream>(new SubscriberStream(previous));
+    }
+
+    bool idle() const { return source.expired(); }
+
     HandleRef subscriber;
     const std::shared_ptr<MediaGate> gate;
     const int mindex;  // m-line index in the subscriber's SDP
@@ -79,6 +86,13 @@ struct SubscriberStream {
     const uint8_t payload_type;
     core::RtpRewriter rewriter;  // touched only by the source publisher's media thread
     std::atomic<uint64_t> packets_out{0};
+
+private:
+    explicit SubscriberStream(const SubscriberStream &previous)
+        : subscriber(previous.subscriber.get()), gate(previous.gate), mindex(previous.mindex), mid(previous.mid),
+          kind(previous.kind), feed_id(previous.feed_id), feed_mid(previous.feed_mid), codec(previous.codec),
+          payload_type(previous.payload_type),
+          rewriter(kind == core::MediaKind::Video ? 90000 : 48000) {}
 };
 
 // What a publisher handle sends, indexed by m-line.

@@ -94,6 +94,7 @@ private:
     Reply on_stage(Request &request);
     Reply on_start(Request &request);
     Reply on_subscribe(Request &request);
+    Reply on_unsubscribe(Request &request);
 
     Reply offer_streams(Session &session, const std::vector<std::pair<std::string, std::string>> &wanted,
                         const char *event_kind);

@@ -35,7 +35,7 @@ constexpr std::array kSubscribeParams{ParamSpec{"streams", JsonKind::Array, true
 } // namespace
 
 struct RequestTable {
-    static constexpr std::array<Plugin::RequestType, 14> kTypes{{
+    static constexpr std::array<Plugin::RequestType, 15> kTypes{{
         {"create", &Plugin::on_create, kCreateParams, false, true},
         {"destroy", &Plugin::on_destroy, kDestroyParams, false, true},
         {"list", &Plugin::on_list, kNoParams, false, true},
@@ -50,6 +50,7 @@ struct RequestTable {
         {"stage", &Plugin::on_stage, kStageParams, false, false},
         {"start", &Plugin::on_start, kNoParams, true, false},
         {"subscribe", &Plugin::on_subscribe, kSubscribeParams, true, false},
+        {"unsubscribe", &Plugin::on_unsubscribe, kSubscribeParams, true, false},
     }};
 };
 

@@ -133,7 +133,7 @@ std::variant<std::string, ValidationError> offer_subscriber(const std::vector<co
         const SubscriberStream &stream = *streams[i];
         const NegotiatedCodec &codec = stream.codec;
         const bool video = stream.kind == core::MediaKind::Video;
-        const bool live = !stream.source.expired();
+        const bool live = !stream.idle();
         const std::string track = stream.feed_id + "-" + stream.feed_mid;
         const auto profile = video_profile(codec);
         const int added = janus_sdp_generate_offer_mline(

@@ -83,8 +83,25 @@ Reply Plugin::offer_streams(Session &session, const Wanted &wanted, const char *
     std::vector<std::shared_ptr<SubscriberStream>> added;
     auto already = [&](const PublishedStream &source) {
         for (const auto &stream : next->by_mindex)
-            if (stream && stream->source.lock().get() == &source) return true;
+            if (stream->source.lock().get() == &source) return true;
         return false;
+    };
+    // An idle m-line of the same kind is reused before a new one is added, so a subscriber's
+    // SDP does not grow each time someone republishes.
+    auto place = [&](const std::shared_ptr<PublishedStream> &source) {
+        for (auto &slot : next->by_mindex) {
+            if (!slot->idle() || slot->kind != source->plan.kind) continue;
+            auto stream = std::make_shared<SubscriberStream>(session.handle.get(), session.gate, slot->mindex, slot->mid, source);
+            // Nothing relays to an idle slot any more, so its numbering can be continued safely.
+            stream->rewriter = slot->rewriter;
+            stream->rewriter.mark_switch();
+            slot = stream;
+            return stream;
+        }
+        const int mindex = static_cast<int>(next->by_mindex.size());
+        auto stream = std::make_shared<SubscriberStream>(session.handle.get(), session.gate, mindex, std::to_string(mindex), source);
+        next->by_mindex.push_back(stream);
+        return stream;
     };
     for (const auto &[feed, mid] : wanted) {
         const auto publisher = room.participants.find(feed);
@@ -94,12 +111,7 @@ Reply Plugin::offer_streams(Session &session, const Wanted &wanted, const char *
         for (const auto &source : publisher->second->publication.load()->by_mindex) {
             if (!source || (!mid.empty() && source->plan.mid != mid)) continue;
             matched = true;
-            if (already(*source)) continue;
-            const int mindex = static_cast<int>(next->by_mindex.size());
-            auto stream = std::make_shared<SubscriberStream>(session.handle.get(), session.gate, mindex,
-                                                             std::to_string(mindex), source);
-            next->by_mindex.push_back(stream);
-            added.push_back(stream);
+            if (!already(*source)) added.push_back(place(source));
         }
         if (!matched)
             return reply_error(ErrorCode::NoSuchParticipant,
@@ -124,11 +136,35 @@ Reply Plugin::offer_streams(Session &session, const Wanted &wanted, const char *
         json_object_set_new(entry, "feed", json_string(stream->feed_id.c_str()));
         json_object_set_new(entry, "feed_mid", json_string(stream->feed_mid.c_str()));
         json_object_set_new(entry, "type", json_string(core::media_kind_name(stream->kind)));
-        json_object_set_new(entry, "active", json_boolean(!stream->source.expired()));
+        json_object_set_new(entry, "active", json_boolean(!stream->idle()));
         json_array_append_new(list, entry);
     }
     json_object_set_new(data.get(), "streams", list);
     return reply_with(std::move(data), make_jsep("offer", std::get<std::string>(offer)));
+}
+
+Reply Plugin::on_unsubscribe(Request &request) {
+    Session &session = *request.session;
+    if (session.kind != SessionKind::Subscriber || room_of(session) == nullptr)
+        return reply_error(ErrorCode::NotJoined, "join as a subscriber first");
+    auto wanted = parse_wanted(json_object_get(request.body.get(), "streams"));
+    if (auto *invalid = std::get_if<core::ValidationError>(&wanted)) return reply_error(*invalid);
+    auto next = std::make_shared<Subscription>(*session.subscription.load());
+    std::vector<std::shared_ptr<SubscriberStream>> removed;
+    for (auto &slot : next->by_mindex) {
+        if (slot->idle()) continue;
+        for (const auto &[feed, mid] : std::get<Wanted>(wanted))
+            if (slot->feed_id == feed && (mid.empty() || slot->feed_mid == mid)) {
+                removed.push_back(slot);
+                slot = SubscriberStream::idle_slot(*slot);
+                break;
+            }
+    }
+    if (removed.empty()) return reply_error(ErrorCode::NoSuchParticipant, "none of those streams is subscribed");
+    for (const auto &stream : removed)
+        if (const auto source = stream->source.lock()) detach_subscriber(*source, stream.get());
+    session.subscription.store(next);
+    return offer_streams(session, {}, "updated");
 }
 
 Reply Plugin::on_start(Request &request) {

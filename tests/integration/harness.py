@@ -57,7 +57,7 @@ class Janus:
         with open(config_file, "w") as f:
             f.write(PLUGIN_CONFIG % {"admin": ADMIN_SECRET, "token": TOKEN_SECRET})
         env = dict(os.environ, JANUS_HTTP_PORT=str(http_port), JANUS_ADMIN_PORT=str(admin_port),
-                   JANUS_ADMIN_SECRET=self.admin_secret, JANUS_DEBUG_LEVEL="4",
+                   JANUS_ADMIN_SECRET=self.admin_secret, JANUS_DEBUG_LEVEL=os.environ.get("ROOMREC_JANUS_DEBUG", "4"),
                    JANUS_EVENTS_BACKEND=events_backend or "")
         subprocess.run([os.path.join(ROOT, "scripts", "make-janus-config.sh"), os.path.join(self.folder, "etc"),
                         plugin_path(), config_file], check=True, env=env, stdout=subprocess.DEVNULL)
@@ -228,7 +228,10 @@ class Handle:
                 remaining = deadline - time.time()
                 if remaining <= 0:
                     raise TimeoutError(f"handle {self.id}: no matching event")
-                event = self.events.get(timeout=remaining)
+                try:
+                    event = self.events.get(timeout=remaining)
+                except queue.Empty:
+                    raise TimeoutError(f"handle {self.id}: no matching event") from None
                 if match(event):
                     return event
                 kept.append(event)

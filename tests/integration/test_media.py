@@ -36,6 +36,11 @@ class MediaTest(unittest.TestCase):
         self.assertEqual(data.get("roomrec"), "joined", data)
         return handle, data
 
+    def packets_out(self, handle):
+        """Packets the plugin relayed to each m-line of a subscriber handle (Admin API)."""
+        info = self.janus.admin({"janus": "handle_info", "session_id": handle.session.id, "handle_id": handle.id})
+        return {str(s["mindex"]): s["packets_out"] for s in info["info"]["plugin_specific"]["subscribed"]}
+
     def test_viewer_receives_audio_webcam_and_stage(self):
         asyncio.run(self._viewer_receives())
 
@@ -74,6 +79,66 @@ class MediaTest(unittest.TestCase):
         for mid, minimum in wanted.items():
             self.assertGreaterEqual(frames.get(mid, 0), minimum,
                                     f"stream {mids[mid]['type']}/{mids[mid]['feed_mid']}: {frames}")
+        await subscriber.close()
+        await publisher.close()
+
+    def test_unsubscribe_and_resubscribe_reuse_mlines(self):
+        asyncio.run(self._resubscribe())
+
+    async def _resubscribe(self):
+        loop = asyncio.get_running_loop()
+        admin = self.session().attach()
+        harness.create_room(admin, "media3")
+        host, host_data = self.join("media3", "erin", "host")
+        viewer, viewer_data = self.join("media3", "frank", "viewer")
+        publisher = Publisher(host)
+        _, jsep = await publisher.publish(audio=False)
+        await publisher.complete(jsep)
+
+        feed = viewer.session.attach()
+        data, offer = await loop.run_in_executor(None, feed.request, {
+            "request": "join", "ptype": "subscriber", "room": "media3", "private_id": viewer_data["private_id"],
+            "streams": [{"feed": host_data["id"]}]})
+        subscriber = Subscriber(feed)
+        await subscriber.answer(offer)
+        await subscriber.wait_frames({s["mid"]: 10 for s in data["streams"]})
+
+        # Drop the host's stage: its m-line stays, inactive.
+        stage = next(s for s in data["streams"] if s["feed_mid"] != data["streams"][0]["feed_mid"])
+        data, offer = await loop.run_in_executor(None, feed.request, {
+            "request": "unsubscribe", "streams": [{"feed": host_data["id"], "mid": stage["feed_mid"]}]})
+        self.assertEqual(data.get("roomrec"), "updated", data)
+        self.assertEqual([(s["mid"], s["active"]) for s in data["streams"]],
+                         [(s["mid"], s["mid"] != stage["mid"]) for s in data["streams"]])
+        self.assertIn("a=inactive", offer["sdp"])
+        await subscriber.answer(offer)
+
+        # The host publishes again from scratch: the viewer's old m-lines are reused, not added.
+        await publisher.close()
+        publisher = Publisher(host)
+        data_pub, jsep = await publisher.publish(audio=False)
+        self.assertEqual(data_pub.get("roomrec"), "publishing", data_pub)
+        await publisher.complete(jsep)
+        before = dict(subscriber.frames)
+        data, offer = await loop.run_in_executor(None, feed.request, {
+            "request": "subscribe", "streams": [{"feed": host_data["id"]}]})
+        self.assertEqual(data.get("roomrec"), "updated", data)
+        self.assertEqual(len(data["streams"]), 2, data)
+        self.assertTrue(all(s["active"] for s in data["streams"]), data)
+        await subscriber.answer(offer)
+        # The webcam m-line never went inactive: aiortc keeps decoding it across the republish.
+        webcam_mid = next(s["mid"] for s in data["streams"] if s["mid"] != stage["mid"])
+        frames = await subscriber.wait_frames({webcam_mid: before[webcam_mid] + 10})
+        self.assertGreaterEqual(frames[webcam_mid], before[webcam_mid] + 10, f"{before} -> {frames}")
+        # aiortc ends a receiver whose m-line went inactive and does not revive it, so for the
+        # reused stage m-line the plugin's own counter shows the relay resumed.
+        first = await loop.run_in_executor(None, self.packets_out, feed)
+        await asyncio.sleep(1.5)
+        second = await loop.run_in_executor(None, self.packets_out, feed)
+        self.assertGreater(second[stage["mid"]], first[stage["mid"]] + 10, f"{first} -> {second}")
+        unknown, _ = await loop.run_in_executor(None, feed.request, {
+            "request": "unsubscribe", "streams": [{"feed": "nobody"}]})
+        self.assertEqual(unknown.get("error_code"), 451, unknown)
         await subscriber.close()
         await publisher.close()
 
