@@ -2,6 +2,7 @@
 // forwards to the C++ Plugin and no exception ever crosses into Janus.
 #include "plugin.hpp"
 
+#include <atomic>
 #include <exception>
 #include <memory>
 
@@ -12,7 +13,8 @@ using roomrec::Plugin;
 constexpr int kVersion = 1;
 constexpr const char *kVersionString = "0.1.0";
 
-std::unique_ptr<Plugin> plugin;
+// Read by Janus's threads in every callback, replaced only at init and destroy.
+std::atomic<Plugin *> plugin{nullptr};
 
 template <typename Fn>
 auto guarded(const char *where, Fn &&fn, decltype(fn()) fallback) noexcept -> decltype(fn()) {
@@ -38,38 +40,42 @@ const char *roomrec_package() { return roomrec::kPackage; }
 
 void roomrec_create_session(janus_plugin_session *handle, int *error) {
     *error = -1;
-    guarded("create_session", [&] { if (plugin) plugin->create_session(handle, error); return 0; }, 0);
+    guarded("create_session", [&] { if (Plugin *p = plugin.load()) p->create_session(handle, error); return 0; }, 0);
 }
 
 janus_plugin_result *roomrec_handle_message(janus_plugin_session *handle, char *transaction, json_t *message,
                                             json_t *jsep) {
     janus_plugin_result *result = guarded("handle_message", [&]() -> janus_plugin_result * {
-        if (!plugin) {
+        Plugin *p = plugin.load();
+        if (p == nullptr) {
             g_free(transaction);
             json_decref(message);
             json_decref(jsep);
             return janus_plugin_result_new(JANUS_PLUGIN_ERROR, "plugin not initialized", nullptr);
         }
-        return plugin->handle_message(handle, transaction, message, jsep);
+        return p->handle_message(handle, transaction, message, jsep);
     }, nullptr);
     return result != nullptr ? result : janus_plugin_result_new(JANUS_PLUGIN_ERROR, "internal error", nullptr);
 }
 
 json_t *roomrec_handle_admin_message(json_t *message) {
-    return guarded("handle_admin_message", [&]() -> json_t * { return plugin ? plugin->handle_admin_message(message) : nullptr; },
+    return guarded("handle_admin_message", [&]() -> json_t * {
+        Plugin *p = plugin.load();
+        return p ? p->handle_admin_message(message) : nullptr;
+    },
                    nullptr);
 }
 
 void roomrec_setup_media(janus_plugin_session *handle) {
-    guarded("setup_media", [&] { if (plugin) plugin->setup_media(handle); return 0; }, 0);
+    guarded("setup_media", [&] { if (Plugin *p = plugin.load()) p->setup_media(handle); return 0; }, 0);
 }
 
 void roomrec_incoming_rtp(janus_plugin_session *handle, janus_plugin_rtp *packet) {
-    guarded("incoming_rtp", [&] { if (plugin) plugin->incoming_rtp(handle, packet); return 0; }, 0);
+    guarded("incoming_rtp", [&] { if (Plugin *p = plugin.load()) p->incoming_rtp(handle, packet); return 0; }, 0);
 }
 
 void roomrec_incoming_rtcp(janus_plugin_session *handle, janus_plugin_rtcp *packet) {
-    guarded("incoming_rtcp", [&] { if (plugin) plugin->incoming_rtcp(handle, packet); return 0; }, 0);
+    guarded("incoming_rtcp", [&] { if (Plugin *p = plugin.load()) p->incoming_rtcp(handle, packet); return 0; }, 0);
 }
 
 void roomrec_incoming_data(janus_plugin_session *, janus_plugin_data *) {}
@@ -77,16 +83,19 @@ void roomrec_data_ready(janus_plugin_session *) {}
 void roomrec_slow_link(janus_plugin_session *, int, gboolean, gboolean) {}
 
 void roomrec_hangup_media(janus_plugin_session *handle) {
-    guarded("hangup_media", [&] { if (plugin) plugin->hangup_media(handle); return 0; }, 0);
+    guarded("hangup_media", [&] { if (Plugin *p = plugin.load()) p->hangup_media(handle); return 0; }, 0);
 }
 
 void roomrec_destroy_session(janus_plugin_session *handle, int *error) {
     *error = -1;
-    guarded("destroy_session", [&] { if (plugin) plugin->destroy_session(handle, error); return 0; }, 0);
+    guarded("destroy_session", [&] { if (Plugin *p = plugin.load()) p->destroy_session(handle, error); return 0; }, 0);
 }
 
 json_t *roomrec_query_session(janus_plugin_session *handle) {
-    return guarded("query_session", [&]() -> json_t * { return plugin ? plugin->query_session(handle) : nullptr; }, nullptr);
+    return guarded("query_session", [&]() -> json_t * {
+        Plugin *p = plugin.load();
+        return p ? p->query_session(handle) : nullptr;
+    }, nullptr);
 }
 
 // Positional, in the exact declaration order of struct janus_plugin (JANUS_PLUGIN_INIT is C-only).
@@ -122,13 +131,14 @@ int roomrec_init(janus_callbacks *callback, const char *config_path) {
             JANUS_LOG(LOG_FATAL, "[roomrec] configuration error: %s\n", error->c_str());
             return -1;
         }
-        plugin = std::make_unique<Plugin>(callback, &roomrec_plugin, std::get<roomrec::PluginConfig>(std::move(loaded)));
+        plugin.store(new Plugin(callback, &roomrec_plugin, std::get<roomrec::PluginConfig>(std::move(loaded))));
         return 0;
     }, -1);
 }
 
 void roomrec_destroy() {
-    guarded("destroy", [&] { plugin.reset(); return 0; }, 0);
+    // Janus has destroyed every session before it destroys plugins, so no callback is in flight.
+    guarded("destroy", [&] { delete plugin.exchange(nullptr); return 0; }, 0);
 }
 
 } // namespace

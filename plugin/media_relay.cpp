@@ -20,7 +20,9 @@ void relay_to_subscribers(janus_callbacks *gateway, PublishedStream &stream, con
     for (const auto &subscriber : *subscribers) {
         if (!subscriber->gate->open()) continue;
         std::memcpy(buffer, packet.buffer, packet.length);
-        core::write_rtp_fields(buffer, subscriber->rewriter.rewrite(fields, now_us));
+        const core::RtpFields out_fields = subscriber->rewriter.rewrite(fields, now_us);
+        core::write_rtp_fields(buffer, out_fields);
+        subscriber->record_sent(out_fields, now_us);
         core::write_rtp_payload_type(buffer, subscriber->payload_type);
         janus_plugin_rtp out = packet;
         out.mindex = subscriber->mindex;

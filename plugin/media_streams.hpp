@@ -18,11 +18,17 @@ namespace roomrec {
 // Keeps a Janus handle alive (Janus refcount) for as long as a media object may use it.
 class HandleRef {
 public:
+    struct Adopt {};
     explicit HandleRef(janus_plugin_session *handle);
+    // Takes over the reference Janus keeps for the plugin (create_session runs before Janus
+    // initialises the counter, so an increment there would be lost).
+    HandleRef(janus_plugin_session *handle, Adopt) : handle_(handle) {}
     ~HandleRef();
     HandleRef(const HandleRef &) = delete;
     HandleRef &operator=(const HandleRef &) = delete;
     janus_plugin_session *get() const { return handle_; }
+    // Forgets the handle without releasing a reference (for a handle Janus never set up).
+    void forget() { handle_ = nullptr; }
 
 private:
     janus_plugin_session *handle_;
@@ -69,7 +75,9 @@ struct SubscriberStream {
 
     // An idle m-line: keeps its place, codec and msid in the SDP but has no source.
     static std::shared_ptr<SubscriberStream> idle_slot(const SubscriberStream &previous) {
-        return std::shared_ptr<SubscriberStream>(new SubscriberStream(previous));
+        auto slot = std::shared_ptr<SubscriberStream>(new SubscriberStream(previous));
+        previous.hand_numbering_to(*slot);
+        return slot;
     }
 
     bool idle() const { return source.expired(); }
@@ -86,6 +94,24 @@ struct SubscriberStream {
     const uint8_t payload_type;
     core::RtpRewriter rewriter;  // touched only by the source publisher's media thread
     std::atomic<uint64_t> packets_out{0};
+    // What went out last ((seq << 32) | timestamp, and when), so a later stream reusing this
+    // m-line continues the numbering without touching this stream's rewriter.
+    std::atomic<uint64_t> last_sent{0};
+    std::atomic<int64_t> last_sent_us{0};
+
+    void record_sent(const core::RtpFields &fields, int64_t now_us) {
+        last_sent.store((uint64_t(fields.seq) << 32) | fields.timestamp, std::memory_order_relaxed);
+        last_sent_us.store(now_us, std::memory_order_relaxed);
+    }
+    // Seeds a successor's rewriter (signalling thread).
+    void hand_numbering_to(SubscriberStream &successor) const {
+        const int64_t when = last_sent_us.load(std::memory_order_relaxed);
+        if (when == 0) return;
+        const uint64_t packed = last_sent.load(std::memory_order_relaxed);
+        successor.rewriter.continue_from(static_cast<uint16_t>(packed >> 32), static_cast<uint32_t>(packed), when);
+        successor.last_sent.store(packed, std::memory_order_relaxed);
+        successor.last_sent_us.store(when, std::memory_order_relaxed);
+    }
 
 private:
     explicit SubscriberStream(const SubscriberStream &previous)

@@ -94,6 +94,8 @@ Reply Plugin::on_join_participant(Request &request, LiveRoom &room) {
     session.participant_id = member.participant_id;
     session.private_id = random_id();
     room.participants[member.participant_id] = request.session;
+    session.generation.fetch_add(1);
+    publish_binding(session);
 
     JsonPtr data = make_event("joined");
     json_object_set_new(data.get(), "room", json_string(room.settings.id.c_str()));
@@ -123,7 +125,7 @@ Reply Plugin::on_join_participant(Request &request, LiveRoom &room) {
 Reply Plugin::on_publish(Request &request) {
     Reply reply = negotiate_publication(request);
     // Janus has already taken the offer and started ICE: hang up so the client can retry cleanly.
-    if (is_error(reply) && request.jsep) gateway_->close_pc(request.session->handle.get());
+    if (is_error(reply) && request.jsep) hang_up(*request.session);
     return reply;
 }
 
@@ -169,7 +171,16 @@ Reply Plugin::negotiate_publication(Request &request) {
 
     JsonPtr data = make_event("publishing");
     json_object_set_new(data.get(), "streams", streams.release());
-    return reply_with(std::move(data), make_jsep("answer", answer.sdp));
+    Reply reply = reply_with(std::move(data), make_jsep("answer", answer.sdp));
+    reply.undo = [this, publisher = request.session] {
+        drop_publication(*publisher);
+        if (LiveRoom *current = room_of(*publisher)) {
+            JsonPtr gone = make_event("unpublished");
+            json_object_set_new(gone.get(), "id", json_string(publisher->participant_id.c_str()));
+            broadcast(*current, gone);
+        }
+    };
+    return reply;
 }
 
 Reply Plugin::on_unpublish(Request &request) {
@@ -178,7 +189,7 @@ Reply Plugin::on_unpublish(Request &request) {
     if (room == nullptr) return reply_error(ErrorCode::NotJoined, "join the room as a participant first");
     if (session.publication.load()->by_mindex.empty()) return reply_error(ErrorCode::InvalidElement, "not publishing");
     drop_publication(session);
-    gateway_->close_pc(session.handle.get());
+    hang_up(session);
     JsonPtr event = make_event("unpublished");
     json_object_set_new(event.get(), "id", json_string(session.participant_id.c_str()));
     broadcast(*room, event);
@@ -235,7 +246,7 @@ Reply Plugin::on_kick(Request &request) {
     std::shared_ptr<Session> kicked = target_session->second;
     JsonPtr notice = make_event("kicked");
     json_object_set_new(notice.get(), "room", json_string(room.settings.id.c_str()));
-    push(*kicked, nullptr, Reply{std::move(notice), nullptr});
+    push(*kicked, nullptr, reply_with(std::move(notice)));
     remove_participant(room, *kicked, "kicked");
     JsonPtr data = make_event("success");
     json_object_set_new(data.get(), "kicked", json_string(target_id.c_str()));
@@ -270,12 +281,14 @@ Reply Plugin::on_stage(Request &request) {
         const auto target_session = room.participants.find(target_id);
         if (target_session != room.participants.end() && !target_session->second->publication.load()->by_mindex.empty()) {
             drop_publication(*target_session->second);
-            gateway_->close_pc(target_session->second->handle.get());
+            hang_up(*target_session->second);
             JsonPtr gone = make_event("unpublished");
             json_object_set_new(gone.get(), "id", json_string(target_id.c_str()));
             broadcast(room, gone);
         }
     }
+    if (const auto target_session = room.participants.find(target_id); target_session != room.participants.end())
+        publish_binding(*target_session->second);
     JsonPtr event = make_event("stage");
     json_object_set_new(event.get(), "participant", json_string(target_id.c_str()));
     json_object_set_new(event.get(), "on_stage", json_boolean(on_stage));

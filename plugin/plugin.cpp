@@ -52,6 +52,7 @@ void Plugin::create_session(janus_plugin_session *handle, int *error) {
     handle->plugin_handle = session.get();
     if (!worker_.post([this, handle, session] { sessions_[handle] = session; })) {
         handle->plugin_handle = nullptr;
+        session->handle.forget(); // Janus keeps its reference: nothing was set up
         *error = -1;
         return;
     }
@@ -60,15 +61,14 @@ void Plugin::create_session(janus_plugin_session *handle, int *error) {
 
 void Plugin::destroy_session(janus_plugin_session *handle, int *error) {
     *error = 0;
-    Session *session = raw_session(handle);
-    if (session == nullptr && (handle == nullptr || handle->plugin_handle == nullptr)) {
+    // Janus marks the handle stopped before this call, so raw_session() would refuse it.
+    auto *session = handle != nullptr ? static_cast<Session *>(handle->plugin_handle) : nullptr;
+    if (session == nullptr) {
         *error = -1;
         return;
     }
-    if (session != nullptr) {
-        session->destroyed.store(true, std::memory_order_release);
-        session->gate->closed.store(true, std::memory_order_release);
-    }
+    session->destroyed.store(true, std::memory_order_release);
+    session->gate->closed.store(true, std::memory_order_release);
     worker_.post([this, handle] { forget_session(handle); });
 }
 
@@ -99,6 +99,7 @@ void Plugin::housekeeping() {
 void Plugin::setup_media(janus_plugin_session *handle) {
     Session *session = raw_session(handle);
     if (session == nullptr) return;
+    session->media_generation.store(session->generation.load());
     session->gate->media_up.store(true, std::memory_order_release);
     // A new subscriber needs a keyframe from every video source to start decoding.
     const int64_t now = g_get_monotonic_time();
@@ -117,9 +118,12 @@ void Plugin::hangup_media(janus_plugin_session *handle) {
     Session *session = raw_session(handle);
     if (session == nullptr) return;
     session->gate->media_up.store(false, std::memory_order_release);
-    worker_.post([this, handle] {
+    const uint64_t media_generation = session->media_generation.load();
+    worker_.post([this, handle, media_generation] {
         auto owned = session_of(handle);
-        if (!owned) return;
+        // A PeerConnection the plugin already hung up, or one from before a re-join: its
+        // late hangup must not touch what the handle does now.
+        if (!owned || media_generation != owned->generation.load()) return;
         if (owned->kind == SessionKind::Participant) {
             const bool was_publishing = !owned->publication.load()->by_mindex.empty();
             drop_publication(*owned);
@@ -187,14 +191,28 @@ janus_plugin_result *Plugin::handle_message(janus_plugin_session *handle, char *
         }
     };
     if (type->carries_jsep) {
-        worker_.post([this, run, request] {
+        worker_.post([this, run, request, type] {
             const Reply reply = run();
-            if (request->session) push(*request->session, request->transaction.c_str(), reply);
+            if (!request->session || push(*request->session, request->transaction.c_str(), reply) || !reply.jsep) return;
+            // Janus refused our SDP (e.g. the old PeerConnection never finished closing): take
+            // the change back so nobody sees streams that will never flow, and tell the client.
+            JANUS_LOG(LOG_WARN, "[roomrec] %s: Janus refused the SDP, change undone\n", type->name);
+            if (reply.undo) reply.undo();
+            push(*request->session, request->transaction.c_str(),
+                 reply_error(core::ErrorCode::InvalidSdp, "Janus could not apply the SDP; try again"));
         });
         return janus_plugin_result_new(JANUS_PLUGIN_OK_WAIT, "negotiating", nullptr);
     }
-    auto reply = worker_.call<std::shared_ptr<Reply>>([run] { return std::make_shared<Reply>(run()); }, kCallTimeout);
-    if (!reply) return sync_result(std::move(reply_error(core::ErrorCode::Internal, "the plugin is busy or stopping").data));
+    // A request the client was told timed out must not take effect later.
+    auto cancelled = std::make_shared<std::atomic<bool>>(false);
+    auto reply = worker_.call<std::shared_ptr<Reply>>([run, cancelled] {
+        if (cancelled->load()) return std::make_shared<Reply>(reply_error(core::ErrorCode::Internal, "cancelled"));
+        return std::make_shared<Reply>(run());
+    }, kCallTimeout);
+    if (!reply) {
+        cancelled->store(true);
+        return sync_result(std::move(reply_error(core::ErrorCode::Internal, "the plugin is busy or stopping").data));
+    }
     return sync_result(std::move((*reply)->data));
 }
 
@@ -216,52 +234,48 @@ json_t *Plugin::handle_admin_message(json_t *message) {
     return (*reply)->data.release();
 }
 
+// Janus calls this holding the handle's mutex on its request thread, and push_event needs that
+// mutex: so it reads only the atomic snapshots and never waits for the signalling thread.
 json_t *Plugin::query_session(janus_plugin_session *handle) {
-    if (raw_session(handle) == nullptr) return nullptr;
-    auto info = worker_.call<std::shared_ptr<JsonPtr>>([this, handle] {
-        auto result = std::make_shared<JsonPtr>(json_object_ptr());
-        auto session = session_of(handle);
-        if (!session) return result;
-        json_t *out = result->get();
-        const char *kinds[] = {"unbound", "participant", "subscriber"};
-        json_object_set_new(out, "kind", json_string(kinds[static_cast<int>(session->kind)]));
-        json_object_set_new(out, "media_up", json_boolean(session->gate->media_up.load()));
-        if (session->kind == SessionKind::Unbound) return result;
-        json_object_set_new(out, "room", json_string(session->room_id.c_str()));
-        json_object_set_new(out, "participant", json_string(session->participant_id.c_str()));
-        if (LiveRoom *room = room_of(*session))
-            if (const core::Member *member = room->roster.find(session->participant_id)) {
-                json_object_set_new(out, "role", json_string(core::role_name(member->role)));
-                json_object_set_new(out, "on_stage", json_boolean(member->on_stage));
-            }
-        json_object_set_new(out, "publishing", describe_publication(*session).release());
-        json_t *subscribed = json_array();
-        for (const auto &stream : session->subscription.load()->by_mindex) {
-            if (!stream) continue;
-            json_t *entry = json_object();
-            json_object_set_new(entry, "mindex", json_integer(stream->mindex));
-            json_object_set_new(entry, "feed", json_string(stream->feed_id.c_str()));
-            json_object_set_new(entry, "feed_mid", json_string(stream->feed_mid.c_str()));
-            json_object_set_new(entry, "packets_out", json_integer(static_cast<json_int_t>(stream->packets_out.load())));
-            json_array_append_new(subscribed, entry);
-        }
-        json_object_set_new(out, "subscribed", subscribed);
-        return result;
-    }, kCallTimeout);
-    return info ? (*info)->release() : nullptr;
+    Session *session = raw_session(handle);
+    if (session == nullptr) return nullptr;
+    const auto binding = session->binding.load();
+    JsonPtr out = json_object_ptr();
+    json_object_set_new(out.get(), "kind", json_string(session_kind_name(binding->kind)));
+    json_object_set_new(out.get(), "media_up", json_boolean(session->gate->media_up.load()));
+    if (binding->kind == SessionKind::Unbound) return out.release();
+    json_object_set_new(out.get(), "room", json_string(binding->room_id.c_str()));
+    json_object_set_new(out.get(), "participant", json_string(binding->participant_id.c_str()));
+    if (!binding->role.empty()) {
+        json_object_set_new(out.get(), "role", json_string(binding->role.c_str()));
+        json_object_set_new(out.get(), "on_stage", json_boolean(binding->on_stage));
+    }
+    json_object_set_new(out.get(), "publishing", describe_publication(*session).release());
+    json_t *subscribed = json_array();
+    for (const auto &stream : session->subscription.load()->by_mindex) {
+        json_t *entry = json_object();
+        json_object_set_new(entry, "mindex", json_integer(stream->mindex));
+        json_object_set_new(entry, "feed", json_string(stream->feed_id.c_str()));
+        json_object_set_new(entry, "feed_mid", json_string(stream->feed_mid.c_str()));
+        json_object_set_new(entry, "active", json_boolean(!stream->idle()));
+        json_object_set_new(entry, "packets_out", json_integer(static_cast<json_int_t>(stream->packets_out.load())));
+        json_array_append_new(subscribed, entry);
+    }
+    json_object_set_new(out.get(), "subscribed", subscribed);
+    return out.release();
 }
 
-void Plugin::push(const Session &session, const char *transaction, const Reply &reply) {
+bool Plugin::push(const Session &session, const char *transaction, const Reply &reply) {
     ROOMREC_ON_SIGNALLING_THREAD();
-    if (session.destroyed) return;
-    gateway_->push_event(session.handle.get(), descriptor_, transaction && *transaction ? transaction : nullptr,
-                         reply.data.get(), reply.jsep.get());
+    if (session.destroyed) return false;
+    return gateway_->push_event(session.handle.get(), descriptor_, transaction && *transaction ? transaction : nullptr,
+                                reply.data.get(), reply.jsep.get()) == 0;
 }
 
 void Plugin::broadcast(LiveRoom &room, const JsonPtr &event, const std::string &except_participant) {
     ROOMREC_ON_SIGNALLING_THREAD();
     for (const auto &[id, session] : room.participants)
-        if (id != except_participant) push(*session, nullptr, Reply{json_share(event.get()), nullptr});
+        if (id != except_participant) push(*session, nullptr, reply_with(json_share(event.get())));
 }
 
 void Plugin::notify(const char *event, JsonPtr details, const Session *session) {

@@ -61,7 +61,7 @@ private:
 
     // Signalling thread.
     std::shared_ptr<Session> session_of(janus_plugin_session *handle) const;
-    void push(const Session &session, const char *transaction, const Reply &reply);
+    bool push(const Session &session, const char *transaction, const Reply &reply); // false: Janus refused it
     void broadcast(LiveRoom &room, const JsonPtr &event, const std::string &except_participant = {});
     void notify(const char *event, JsonPtr details, const Session *session = nullptr);
     LiveRoom *room_of(const Session &session);
@@ -72,6 +72,9 @@ private:
     void drop_publication(Session &session);
     void drop_subscription(Session &session);
     void unbind(Session &session);
+    void reset_session(Session &session);
+    void hang_up(Session &session);
+    void publish_binding(Session &session);
     void close_room(LiveRoom &room, const char *reason);
     void forget_session(janus_plugin_session *handle);
     void housekeeping();

@@ -12,12 +12,17 @@ Reply reply_error(core::ErrorCode code, const std::string &message) {
     JsonPtr event = make_event("event");
     json_object_set_new(event.get(), "error_code", json_integer(core::code_value(code)));
     json_object_set_new(event.get(), "error", json_string(message.c_str()));
-    return {std::move(event), nullptr};
+    return reply_with(std::move(event));
 }
 
 Reply reply_error(const core::ValidationError &error) { return reply_error(error.code, error.message); }
 
-Reply reply_with(JsonPtr data, JsonPtr jsep) { return {std::move(data), std::move(jsep)}; }
+Reply reply_with(JsonPtr data, JsonPtr jsep) {
+    Reply reply;
+    reply.data = std::move(data);
+    reply.jsep = std::move(jsep);
+    return reply;
+}
 
 JsonPtr make_jsep(const char *type, const std::string &sdp) {
     JsonPtr jsep = json_object_ptr();

@@ -5,6 +5,7 @@
 #include "core/request_schema.hpp"
 #include "json_ptr.hpp"
 
+#include <functional>
 #include <string>
 
 namespace roomrec {
@@ -12,6 +13,7 @@ namespace roomrec {
 struct Reply {
     JsonPtr data;
     JsonPtr jsep;
+    std::function<void()> undo; // reverts the request's change if Janus refuses the JSEP
 };
 
 JsonPtr make_event(const char *kind);

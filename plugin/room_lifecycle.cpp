@@ -19,13 +19,35 @@ void Plugin::drop_subscription(Session &session) {
     session.subscription.store(std::make_shared<const Subscription>());
 }
 
+void Plugin::hang_up(Session &session) {
+    ROOMREC_ON_SIGNALLING_THREAD();
+    session.generation.fetch_add(1);
+    if (!session.destroyed) gateway_->close_pc(session.handle.get());
+}
+
+void Plugin::publish_binding(Session &session) {
+    ROOMREC_ON_SIGNALLING_THREAD();
+    auto binding = std::make_shared<Binding>();
+    binding->kind = session.kind;
+    binding->room_id = session.room_id;
+    binding->participant_id = session.participant_id;
+    if (LiveRoom *room = room_of(session))
+        if (const core::Member *member = room->roster.find(session.participant_id)) {
+            binding->role = core::role_name(member->role);
+            binding->on_stage = member->on_stage;
+        }
+    session.binding.store(std::move(binding));
+}
+
 // Resets a handle to unbound and hangs up its PeerConnection (unless Janus is destroying it).
-static void reset_session(janus_callbacks *gateway, Session &session) {
+void Plugin::reset_session(Session &session) {
+    ROOMREC_ON_SIGNALLING_THREAD();
     session.kind = SessionKind::Unbound;
     session.room_id.clear();
     session.participant_id.clear();
     session.private_id.clear();
-    if (!session.destroyed) gateway->close_pc(session.handle.get());
+    publish_binding(session);
+    hang_up(session);
 }
 
 void Plugin::remove_participant(LiveRoom &room, Session &session, const char *reason) {
@@ -36,7 +58,7 @@ void Plugin::remove_participant(LiveRoom &room, Session &session, const char *re
     for (const auto &subscriber : room.subscribers)
         if (subscriber->participant_id == participant_id) {
             drop_subscription(*subscriber);
-            reset_session(gateway_, *subscriber);
+            reset_session(*subscriber);
         }
     std::erase_if(room.subscribers, [](const auto &subscriber) { return subscriber->kind == SessionKind::Unbound; });
     room.roster.remove(participant_id);
@@ -44,7 +66,7 @@ void Plugin::remove_participant(LiveRoom &room, Session &session, const char *re
     JsonPtr details = json_object_ptr();
     json_object_set_new(details.get(), "reason", json_string(reason));
     notify("left", std::move(details), &session);
-    reset_session(gateway_, session);
+    reset_session(session);
 
     JsonPtr event = make_event("participant_left");
     json_object_set_new(event.get(), "id", json_string(participant_id.c_str()));
@@ -62,7 +84,7 @@ void Plugin::unbind(Session &session) {
     } else if (session.kind == SessionKind::Subscriber) {
         drop_subscription(session);
         std::erase_if(room->subscribers, [&](const auto &subscriber) { return subscriber.get() == &session; });
-        reset_session(gateway_, session);
+        reset_session(session);
     }
 }
 
@@ -74,11 +96,11 @@ void Plugin::close_room(LiveRoom &room, const char *reason) {
     broadcast(room, event);
     for (const auto &subscriber : room.subscribers) {
         drop_subscription(*subscriber);
-        reset_session(gateway_, *subscriber);
+        reset_session(*subscriber);
     }
     for (const auto &[id, session] : room.participants) {
         drop_publication(*session);
-        reset_session(gateway_, *session);
+        reset_session(*session);
     }
     room.subscribers.clear();
     room.participants.clear();

@@ -14,8 +14,27 @@ namespace roomrec {
 
 enum class SessionKind { Unbound, Participant, Subscriber };
 
+inline const char *session_kind_name(SessionKind kind) {
+    switch (kind) {
+    case SessionKind::Participant: return "participant";
+    case SessionKind::Subscriber: return "subscriber";
+    case SessionKind::Unbound: return "unbound";
+    }
+    return "unbound";
+}
+
+// What a handle is bound to, as the Admin API shows it; replaced whole on every change so any
+// thread can read it without waiting for the signalling thread.
+struct Binding {
+    SessionKind kind = SessionKind::Unbound;
+    std::string room_id;
+    std::string participant_id;
+    std::string role;
+    bool on_stage = false;
+};
+
 struct Session {
-    explicit Session(janus_plugin_session *handle) : handle(handle) {}
+    explicit Session(janus_plugin_session *handle) : handle(handle, HandleRef::Adopt{}) {}
 
     HandleRef handle;
     const std::shared_ptr<MediaGate> gate = std::make_shared<MediaGate>();
@@ -23,6 +42,11 @@ struct Session {
     // Snapshots the media threads read; replaced whole by the signalling thread.
     std::atomic<std::shared_ptr<const Publication>> publication{std::make_shared<const Publication>()};
     std::atomic<std::shared_ptr<const Subscription>> subscription{std::make_shared<const Subscription>()};
+    std::atomic<std::shared_ptr<const Binding>> binding{std::make_shared<const Binding>()};
+    // Bumped on every bind and every hang-up the plugin itself orders; a PeerConnection set up
+    // in an older generation is stale, and its late hangup_media must not undo newer state.
+    std::atomic<uint64_t> generation{0};
+    std::atomic<uint64_t> media_generation{0}; // generation when the current PeerConnection came up
 
     // Signalling thread only.
     SessionKind kind = SessionKind::Unbound;

@@ -62,6 +62,9 @@ Reply Plugin::on_join_subscriber(Request &request, LiveRoom &room) {
         return reply;
     }
     room.subscribers.push_back(request.session);
+    session.generation.fetch_add(1);
+    publish_binding(session);
+    reply.undo = [this, subscriber = request.session] { unbind(*subscriber); };
     return reply;
 }
 
@@ -92,9 +95,7 @@ Reply Plugin::offer_streams(Session &session, const Wanted &wanted, const char *
         for (auto &slot : next->by_mindex) {
             if (!slot->idle() || slot->kind != source->plan.kind) continue;
             auto stream = std::make_shared<SubscriberStream>(session.handle.get(), session.gate, slot->mindex, slot->mid, source);
-            // Nothing relays to an idle slot any more, so its numbering can be continued safely.
-            stream->rewriter = slot->rewriter;
-            stream->rewriter.mark_switch();
+            slot->hand_numbering_to(*stream);
             slot = stream;
             return stream;
         }
@@ -126,6 +127,12 @@ Reply Plugin::offer_streams(Session &session, const Wanted &wanted, const char *
     for (const auto &stream : added)
         if (const auto source = stream->source.lock()) attach_subscriber(*source, stream);
 
+    Reply reply;
+    reply.undo = [this, &session = session, current, added] {
+        for (const auto &stream : added)
+            if (const auto source = stream->source.lock()) detach_subscriber(*source, stream.get());
+        session.subscription.store(current);
+    };
     JsonPtr data = make_event(event_kind);
     json_object_set_new(data.get(), "room", json_string(room.settings.id.c_str()));
     json_t *list = json_array();
@@ -140,7 +147,9 @@ Reply Plugin::offer_streams(Session &session, const Wanted &wanted, const char *
         json_array_append_new(list, entry);
     }
     json_object_set_new(data.get(), "streams", list);
-    return reply_with(std::move(data), make_jsep("offer", std::get<std::string>(offer)));
+    reply.data = std::move(data);
+    reply.jsep = make_jsep("offer", std::get<std::string>(offer));
+    return reply;
 }
 
 Reply Plugin::on_unsubscribe(Request &request) {

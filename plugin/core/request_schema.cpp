@@ -44,7 +44,9 @@ std::optional<ValidationError> check_bounds(const json_t *value, const ParamSpec
     case JsonKind::Identifier:
         if (static_cast<int64_t>(json_string_length(value)) > spec.max)
             return error(ErrorCode::ElementTooLong, context, spec, "is longer than " + std::to_string(spec.max) + " bytes");
-        if (!is_identifier(json_string_value(value), static_cast<size_t>(spec.max)))
+        // A NUL inside would hide the rest of the string from the character check.
+        if (std::strlen(json_string_value(value)) != json_string_length(value) ||
+            !is_identifier(json_string_value(value), static_cast<size_t>(spec.max)))
             return error(ErrorCode::InvalidElement, context, spec, "must be " + std::string(kind_name(spec.kind)));
         return std::nullopt;
     case JsonKind::Integer: {

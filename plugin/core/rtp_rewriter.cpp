@@ -7,6 +7,7 @@ RtpFields RtpRewriter::rewrite(RtpFields in, int64_t arrival_us) {
     if (!started_) {
         // The first packet passes through unchanged: nothing to be continuous with.
         started_ = true;
+        switched_ = false;
         source_ssrc_ = in.ssrc;
         seq_offset_ = 0;
         ts_offset_ = 0;
@@ -31,6 +32,14 @@ RtpFields RtpRewriter::rewrite(RtpFields in, int64_t arrival_us) {
         last_arrival_us_ = arrival_us;
     }
     return out;
+}
+
+void RtpRewriter::continue_from(uint16_t last_seq, uint32_t last_timestamp, int64_t last_arrival_us) {
+    started_ = true;
+    switched_ = true;
+    last_seq_ = last_seq;
+    last_ts_ = last_timestamp;
+    last_arrival_us_ = last_arrival_us;
 }
 
 bool read_rtp_fields(const uint8_t *packet, size_t length, RtpFields &fields) {

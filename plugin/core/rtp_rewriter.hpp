@@ -24,6 +24,10 @@ public:
     // The next packet starts a new source even if its SSRC is unchanged.
     void mark_switch() { switched_ = true; }
 
+    // Makes the next packet follow on from numbering another rewriter sent last (a reused
+    // outgoing stream must stay continuous for its receiver).
+    void continue_from(uint16_t last_seq, uint32_t last_timestamp, int64_t last_arrival_us);
+
 private:
     uint32_t clock_rate_;
     bool started_ = false;

@@ -28,12 +28,18 @@ std::string base64(const unsigned char *data, size_t length) {
     return out;
 }
 
+struct DescriptorSlot {
+    std::string value;
+    bool seen = false;
+};
+
 // Stores the value of a "key=value" descriptor; a repeated key makes the token ambiguous.
-bool take_descriptor(std::string_view descriptor, std::string_view key, std::string &slot, bool &duplicate) {
+bool take_descriptor(std::string_view descriptor, std::string_view key, DescriptorSlot &slot, bool &duplicate) {
     if (descriptor.size() <= key.size() || descriptor.substr(0, key.size()) != key || descriptor[key.size()] != '=')
         return false;
-    if (!slot.empty()) duplicate = true;
-    slot = std::string(descriptor.substr(key.size() + 1));
+    if (slot.seen) duplicate = true;
+    slot.seen = true;
+    slot.value = std::string(descriptor.substr(key.size() + 1));
     return true;
 }
 
@@ -99,15 +105,18 @@ TokenCheck verify_token(std::string_view token, std::string_view secret, std::st
         return check;
     }
     bool duplicate = false;
+    DescriptorSlot room, user, role;
     for (size_t i = 2; i < fields.size(); ++i) {
-        take_descriptor(fields[i], "room", check.claims.room, duplicate) ||
-            take_descriptor(fields[i], "user", check.claims.user, duplicate) ||
-            take_descriptor(fields[i], "role", check.claims.role, duplicate);
+        take_descriptor(fields[i], "room", room, duplicate) || take_descriptor(fields[i], "user", user, duplicate) ||
+            take_descriptor(fields[i], "role", role, duplicate);
     }
-    if (duplicate || check.claims.room.empty() || check.claims.user.empty() || check.claims.role.empty()) {
+    if (duplicate || room.value.empty() || user.value.empty() || role.value.empty()) {
         check.error = TokenError::MissingDescriptor;
         return check;
     }
+    check.claims.room = std::move(room.value);
+    check.claims.user = std::move(user.value);
+    check.claims.role = std::move(role.value);
     check.claims.expiry = expiry;
     return check;
 }

@@ -65,6 +65,10 @@ static void nul_inside_string(void **) {
     assert_true(error.has_value());
     assert_int_equal(static_cast<int>(error->code), static_cast<int>(ErrorCode::InvalidElement));
     assert_non_null(strstr(error->message.c_str(), "NUL"));
+    Json hidden = parse_json(R"({"room":"ok\u0000/../x"})", JSON_ALLOW_NUL);
+    const auto identifier = validate_params(hidden.get(), kSpecs);
+    assert_true(identifier.has_value());
+    assert_int_equal(static_cast<int>(identifier->code), static_cast<int>(ErrorCode::InvalidElement));
 }
 
 static void body_must_be_object(void **) {

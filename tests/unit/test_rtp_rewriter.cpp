@@ -60,6 +60,30 @@ static void reordered_packet_keeps_its_place(void **) {
     assert_int_equal(rewriter.rewrite({3, 1, 1}, 1'030'000).seq, 14);
 }
 
+static void switch_before_any_packet_affects_only_the_first(void **) {
+    // A keyframe's packets share one timestamp; all of them must keep it.
+    RtpRewriter rewriter(90000);
+    rewriter.mark_switch();
+    const RtpFields a = rewriter.rewrite({9, 500, 9000}, 1'000'000);
+    const RtpFields b = rewriter.rewrite({9, 501, 9000}, 1'000'100);
+    const RtpFields c = rewriter.rewrite({9, 502, 9000}, 1'000'200);
+    assert_int_equal(a.timestamp, 9000);
+    assert_int_equal(b.timestamp, 9000);
+    assert_int_equal(c.timestamp, 9000);
+    assert_int_equal(c.seq, 502);
+}
+
+static void continues_from_another_rewriters_numbering(void **) {
+    RtpRewriter rewriter(90000);
+    rewriter.continue_from(7000, 123456, 5'000'000);
+    const RtpFields first = rewriter.rewrite({42, 100, 1000}, 5'100'000); // 100 ms later
+    assert_int_equal(first.seq, 7001);
+    assert_int_equal(first.timestamp, 123456 + 9000);
+    const RtpFields same_frame = rewriter.rewrite({42, 101, 1000}, 5'100'050);
+    assert_int_equal(same_frame.seq, 7002);
+    assert_int_equal(same_frame.timestamp, 123456 + 9000);
+}
+
 static void reads_and_writes_header_fields(void **) {
     uint8_t packet[20] = {0x80, 0x60, 0x12, 0x34, 0xDE, 0xAD, 0xBE, 0xEF, 0x01, 0x02, 0x03, 0x04};
     RtpFields fields;
@@ -87,6 +111,8 @@ int main(void) {
         cmocka_unit_test(first_source_passes_unchanged), cmocka_unit_test(new_ssrc_continues_numbering),
         cmocka_unit_test(explicit_switch_with_same_ssrc), cmocka_unit_test(wraps_around_sixteen_bits),
         cmocka_unit_test(reordered_packet_keeps_its_place), cmocka_unit_test(reads_and_writes_header_fields),
+        cmocka_unit_test(switch_before_any_packet_affects_only_the_first),
+        cmocka_unit_test(continues_from_another_rewriters_numbering),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -55,6 +55,7 @@ static void missing_or_duplicate_descriptor_is_refused(void **) {
         "1800000100,janus.plugin.roomrec",
         "1800000100,janus.plugin.roomrec,room=r1,user=u1,role=viewer,role=host",
         "1800000100,janus.plugin.roomrec,room=,user=u1,role=host",
+        "1800000100,janus.plugin.roomrec,room=,room=r1,user=u1,role=host", // empty first, then another
     };
     for (const char *data : cases) assert_int_equal(verify_token(token(data), kSecret, kRealm, kNow).error, TokenError::MissingDescriptor);
 }

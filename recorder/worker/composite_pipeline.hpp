@@ -1,0 +1,85 @@
+// The recorder's GStreamer pipeline (SPEC M1-M4): per-stream RTP → rtpbin (jitter buffer,
+// RTCP lip sync) → depay → decode → scale into its layout cell → compositor / audiomixer →
+// H.264 + AAC → fragmented MP4, so a crash loses at most the last fragment.
+#pragma once
+
+#include <gst/gst.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace roomrec::recorder {
+
+struct OutputSettings {
+    std::string path;
+    int width = 1920;
+    int height = 1080;
+    int fps = 30;
+    int video_bitrate_kbps = 4000;
+    int audio_bitrate_bps = 128000;
+    int fragment_ms = 1000;
+    std::string x264_preset = "superfast";
+};
+
+struct StreamSpec {
+    bool video = true;
+    bool stage = false;
+    std::string codec;      // "vp8", "vp9", "h264", "opus"
+    int payload_type = 96;
+    std::string participant;
+};
+
+class CompositePipeline {
+public:
+    // on_event receives JSON text for the plugin: first_frame, error, finished.
+    CompositePipeline(OutputSettings output, std::function<void(const std::string &)> on_event);
+    ~CompositePipeline();
+    CompositePipeline(const CompositePipeline &) = delete;
+    CompositePipeline &operator=(const CompositePipeline &) = delete;
+
+    bool start(std::string &error);
+    bool add_stream(uint16_t id, const StreamSpec &spec, std::string &error);
+    void remove_stream(uint16_t id);
+    void push_rtp(uint16_t id, const uint8_t *data, size_t length);
+    void push_rtcp(uint16_t id, const uint8_t *data, size_t length);
+    // Ends every input; the bus reports EOS once the file is complete.
+    void finish();
+
+    GstElement *pipeline() const { return pipeline_; }
+    uint64_t dropped_packets() const { return dropped_; }
+
+private:
+    struct Branch {
+        StreamSpec spec;
+        GstElement *rtp_src = nullptr;
+        GstElement *rtcp_src = nullptr;
+        GstElement *scale_caps = nullptr; // video: the cell size
+        GstPad *mixer_pad = nullptr;      // compositor or audiomixer request pad
+        bool linked = false;
+        bool ended = false;
+        uint64_t order = 0;
+    };
+
+    static void on_rtpbin_pad(GstElement *rtpbin, GstPad *pad, gpointer self);
+    static GstPadProbeReturn on_output_buffer(GstPad *pad, GstPadProbeInfo *info, gpointer self);
+    void link_decoder(uint16_t id, GstPad *pad);
+    void relayout();
+    void push(GstElement *src, const uint8_t *data, size_t length);
+
+    OutputSettings output_;
+    std::function<void(const std::string &)> on_event_;
+    GstElement *pipeline_ = nullptr;
+    GstElement *rtpbin_ = nullptr;
+    GstElement *compositor_ = nullptr;
+    GstElement *audiomixer_ = nullptr;
+    std::map<uint16_t, Branch> branches_;
+    uint64_t next_order_ = 0;
+    uint64_t dropped_ = 0;
+    int output_buffers_ = 0;
+    bool first_frame_reported_ = false;
+};
+
+} // namespace roomrec::recorder
