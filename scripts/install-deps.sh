@@ -5,10 +5,13 @@ set -euo pipefail
 packages=(
   # build
   build-essential cmake pkg-config janus janus-dev libglib2.0-dev libjansson-dev libssl-dev
+  # recorder: GStreamer composite → H.264/AAC fragmented MP4
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-tools
   # run: Janus itself, janus.js for the demo page
   libjs-janus-gateway libjs-webrtc-adapter python3 curl
   # test: cmocka, the aiortc WebRTC peer, network namespaces
-  libcmocka-dev python3-aiortc python3-av python3-numpy iproute2 procps
+  libcmocka-dev python3-aiortc python3-av python3-numpy iproute2 procps ffmpeg
   # test: the demo page in Debian's headless Chromium, driven by playwright-core (npm)
   chromium
 )

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,7 @@ private:
     };
 
     static void on_rtpbin_pad(GstElement *rtpbin, GstPad *pad, gpointer self);
+
     static GstPadProbeReturn on_output_buffer(GstPad *pad, GstPadProbeInfo *info, gpointer self);
     void link_decoder(uint16_t id, GstPad *pad);
     void relayout();
@@ -75,10 +77,12 @@ private:
     GstElement *rtpbin_ = nullptr;
     GstElement *compositor_ = nullptr;
     GstElement *audiomixer_ = nullptr;
+    std::mutex mutex_; // branches_: the main thread adds/ends streams, streaming threads link them
     std::map<uint16_t, Branch> branches_;
     uint64_t next_order_ = 0;
     uint64_t dropped_ = 0;
     int output_buffers_ = 0;
+
     bool first_frame_reported_ = false;
 };
 

@@ -1,0 +1,343 @@
+#include "composite_pipeline.hpp"
+
+#include "core/layout.hpp"
+
+#include <gst/app/gstappsrc.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace roomrec::recorder {
+namespace {
+
+// Jitter buffer depth: enough for Internet jitter, small enough for a ~2 s first frame (M5).
+constexpr guint kJitterLatencyMs = 200;
+// How long the muxer waits for every input before it writes the file header.
+constexpr guint64 kMuxerStartLatencyMs = 3000;
+
+struct CodecElements {
+    const char *encoding; // RTP encoding-name
+    int clock_rate;
+    const char *depay;
+    const char *parse;    // nullptr if none is needed
+    const char *decoder;
+};
+
+const CodecElements *codec_elements(const std::string &codec) {
+    static const CodecElements vp8{"VP8", 90000, "rtpvp8depay", nullptr, "vp8dec"};
+    static const CodecElements vp9{"VP9", 90000, "rtpvp9depay", nullptr, "vp9dec"};
+    static const CodecElements h264{"H264", 90000, "rtph264depay", "h264parse", "avdec_h264"};
+    static const CodecElements opus{"OPUS", 48000, "rtpopusdepay", nullptr, "opusdec"};
+    if (codec == "vp8") return &vp8;
+    if (codec == "vp9") return &vp9;
+    if (codec == "h264") return &h264;
+    if (codec == "opus") return &opus;
+    return nullptr;
+}
+
+GstElement *make(const char *factory, const char *name = nullptr) {
+    GstElement *element = gst_element_factory_make(factory, name);
+    if (element == nullptr) g_printerr("roomrec-recorder: missing GStreamer element %s\n", factory);
+    return element;
+}
+
+GstElement *make_appsrc(const std::string &caps_text) {
+    GstElement *src = make("appsrc");
+    GstCaps *caps = gst_caps_from_string(caps_text.c_str());
+    g_object_set(src, "is-live", TRUE, "format", GST_FORMAT_TIME, "do-timestamp", TRUE, "caps", caps, "max-bytes",
+                 guint64(4 * 1024 * 1024), "block", FALSE, nullptr);
+    gst_caps_unref(caps);
+    return src;
+}
+
+std::string json_escape(const std::string &text) {
+    std::string out;
+    for (const char c : text) {
+        if (c == '"' || c == '\\') out += '\\';
+        if (static_cast<unsigned char>(c) < 0x20) continue;
+        out += c;
+    }
+    return out;
+}
+
+} // namespace
+
+CompositePipeline::CompositePipeline(OutputSettings output, std::function<void(const std::string &)> on_event)
+    : output_(std::move(output)), on_event_(std::move(on_event)) {}
+
+CompositePipeline::~CompositePipeline() {
+    for (auto &[id, branch] : branches_)
+        if (branch.mixer_pad != nullptr) gst_object_unref(branch.mixer_pad); // our request-pad reference
+    if (pipeline_ != nullptr) {
+        gst_element_set_state(pipeline_, GST_STATE_NULL);
+        gst_object_unref(pipeline_);
+    }
+}
+
+bool CompositePipeline::start(std::string &error) {
+    pipeline_ = gst_pipeline_new("roomrec-recorder");
+    rtpbin_ = make("rtpbin");
+    compositor_ = make("compositor");
+    audiomixer_ = make("audiomixer");
+    GstElement *background = make("videotestsrc");
+    GstElement *background_caps = make("capsfilter");
+    GstElement *silence = make("audiotestsrc");
+    GstElement *silence_caps = make("capsfilter");
+    GstElement *i420 = make("capsfilter");
+    GstElement *encoder = make("x264enc");
+    GstElement *h264_caps = make("capsfilter");
+    GstElement *h264parse = make("h264parse");
+    GstElement *video_queue = make("queue");
+    GstElement *audio_convert = make("audioconvert");
+    GstElement *aac = make("avenc_aac");
+    GstElement *aacparse = make("aacparse");
+    GstElement *audio_queue = make("queue");
+    GstElement *muxer = make("mp4mux");
+    GstElement *sink = make("filesink");
+    GstElement *all[] = {rtpbin_, compositor_, audiomixer_, background, background_caps, silence, silence_caps, i420,
+                         encoder, h264_caps, h264parse, video_queue, audio_convert, aac, aacparse, audio_queue, muxer, sink};
+    for (GstElement *element : all)
+        if (element == nullptr) {
+            error = "a GStreamer element is missing (install gstreamer1.0-plugins-good/bad/ugly and gstreamer1.0-libav)";
+            return false;
+        }
+    gst_bin_add_many(GST_BIN(pipeline_), rtpbin_, compositor_, audiomixer_, background, background_caps, silence, silence_caps,
+                     i420, encoder, h264_caps, h264parse, video_queue, audio_convert, aac, aacparse, audio_queue,
+                     muxer, sink, nullptr);
+
+    g_object_set(rtpbin_, "latency", kJitterLatencyMs, "do-lost", TRUE, "autoremove", TRUE, nullptr);
+    g_signal_connect(rtpbin_, "pad-added", G_CALLBACK(on_rtpbin_pad), this);
+    // A live, silent base keeps the output going while nobody is on screen.
+    g_object_set(background, "is-live", TRUE, "pattern", 2 /* black */, nullptr);
+    g_object_set(silence, "is-live", TRUE, "wave", 4 /* silence */, nullptr);
+    // Everything stays I420 end to end: no whole-frame colour conversion anywhere (CPU).
+    gchar *video_caps = g_strdup_printf("video/x-raw,format=I420,width=%d,height=%d,framerate=%d/1,pixel-aspect-ratio=1/1",
+                                        output_.width, output_.height, output_.fps);
+    // The live base only drives the compositor's clock: a tiny frame it places at 0,0 costs
+    // nothing, and the compositor paints the black background itself.
+    gchar *base_caps = g_strdup_printf("video/x-raw,format=I420,width=16,height=16,framerate=%d/1", output_.fps);
+    GstCaps *caps = gst_caps_from_string(base_caps);
+    g_free(base_caps);
+    g_object_set(background_caps, "caps", caps, nullptr);
+    gst_caps_unref(caps);
+    caps = gst_caps_from_string("audio/x-raw,rate=48000,channels=2");
+    g_object_set(silence_caps, "caps", caps, nullptr);
+    gst_caps_unref(caps);
+    g_object_set(compositor_, "background", 1 /* black */, "ignore-inactive-pads", TRUE, nullptr);
+    g_object_set(audiomixer_, "ignore-inactive-pads", TRUE, nullptr);
+    // 4:2:0 before x264, or it may pick 4:4:4 that browsers cannot play.
+    caps = gst_caps_from_string(video_caps);
+    g_free(video_caps);
+    g_object_set(i420, "caps", caps, nullptr);
+    gst_caps_unref(caps);
+    gst_util_set_object_arg(G_OBJECT(encoder), "speed-preset", output_.x264_preset.c_str());
+    gst_util_set_object_arg(G_OBJECT(encoder), "tune", "zerolatency");
+    g_object_set(encoder, "bitrate", guint(output_.video_bitrate_kbps), "key-int-max", guint(output_.fps * 2), nullptr);
+    caps = gst_caps_from_string("video/x-h264,profile=high");
+    g_object_set(h264_caps, "caps", caps, nullptr);
+    gst_caps_unref(caps);
+    g_object_set(aac, "bitrate", output_.audio_bitrate_bps, nullptr);
+    // A moov up front, then 1 s fragments: a kill -9 keeps all but the last. Streamable: the
+    // header is never rewritten at the end (that rewrite intermittently emptied the sample
+    // descriptions), so a finished file is exactly a killed one plus its last fragment.
+    g_object_set(muxer, "fragment-duration", guint(output_.fragment_ms), "streamable", TRUE, nullptr);
+    // The header is written once, when the muxer starts; it waits for data (and so caps) on
+    // both inputs, but a live muxer gives up after its latency and would write an empty track
+    // for a slow encoder. Normally both arrive well within this; it bounds the slow case.
+    g_object_set(muxer, "latency", guint64(kMuxerStartLatencyMs * GST_MSECOND), nullptr);
+    g_object_set(sink, "location", output_.path.c_str(), "sync", FALSE, nullptr);
+
+    GstPad *background_pad = gst_element_request_pad_simple(compositor_, "sink_%u");
+    g_object_set(background_pad, "zorder", 0u, nullptr);
+    GstPad *background_src = gst_element_get_static_pad(background_caps, "src");
+    gst_pad_link(background_src, background_pad);
+    gst_object_unref(background_src);
+    gst_object_unref(background_pad);
+    GstPad *silence_pad = gst_element_request_pad_simple(audiomixer_, "sink_%u");
+    GstPad *silence_src = gst_element_get_static_pad(silence_caps, "src");
+    gst_pad_link(silence_src, silence_pad);
+    gst_object_unref(silence_src);
+    gst_object_unref(silence_pad);
+
+    if (!gst_element_link(background, background_caps) || !gst_element_link(silence, silence_caps) ||
+        !gst_element_link_many(compositor_, i420, encoder, h264_caps, h264parse, video_queue, nullptr) ||
+        !gst_element_link_many(audiomixer_, audio_convert, aac, aacparse, audio_queue, nullptr) ||
+        !gst_element_link_pads(video_queue, "src", muxer, "video_%u") ||
+        !gst_element_link_pads(audio_queue, "src", muxer, "audio_%u") || !gst_element_link(muxer, sink)) {
+        error = "cannot link the output pipeline";
+        return false;
+    }
+    GstPad *sink_pad = gst_element_get_static_pad(sink, "sink");
+    gst_pad_add_probe(sink_pad, GST_PAD_PROBE_TYPE_BUFFER, on_output_buffer, this, nullptr);
+    gst_object_unref(sink_pad);
+
+    if (gst_element_set_state(pipeline_, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+        error = "the pipeline does not start (is " + output_.path + " writable?)";
+        return false;
+    }
+    return true;
+}
+
+bool CompositePipeline::add_stream(uint16_t id, const StreamSpec &spec, std::string &error) {
+    std::lock_guard lock(mutex_);
+    const CodecElements *codec = codec_elements(spec.codec);
+    if (codec == nullptr || (spec.video != (spec.codec != "opus"))) {
+        error = "unsupported codec " + spec.codec;
+        return false;
+    }
+    if (branches_.count(id)) {
+        error = "stream " + std::to_string(id) + " exists";
+        return false;
+    }
+    Branch &branch = branches_[id];
+    branch.spec = spec;
+    branch.order = next_order_++;
+    gchar *rtp_caps = g_strdup_printf("application/x-rtp,media=%s,clock-rate=%d,encoding-name=%s,payload=%d",
+                                      spec.video ? "video" : "audio", codec->clock_rate, codec->encoding, spec.payload_type);
+    branch.rtp_src = make_appsrc(rtp_caps);
+    g_free(rtp_caps);
+    branch.rtcp_src = make_appsrc("application/x-rtcp");
+    gst_bin_add_many(GST_BIN(pipeline_), branch.rtp_src, branch.rtcp_src, nullptr);
+    // One rtpbin session per stream; rtpbin pairs audio and video by RTCP CNAME for lip sync.
+    gchar *rtp_pad = g_strdup_printf("recv_rtp_sink_%u", id);
+    gchar *rtcp_pad = g_strdup_printf("recv_rtcp_sink_%u", id);
+    const bool linked = gst_element_link_pads(branch.rtp_src, "src", rtpbin_, rtp_pad) &&
+                        gst_element_link_pads(branch.rtcp_src, "src", rtpbin_, rtcp_pad);
+    g_free(rtp_pad);
+    g_free(rtcp_pad);
+    gst_element_sync_state_with_parent(branch.rtp_src);
+    gst_element_sync_state_with_parent(branch.rtcp_src);
+    if (!linked) {
+        error = "cannot link stream " + std::to_string(id);
+        return false;
+    }
+    return true;
+}
+
+void CompositePipeline::on_rtpbin_pad(GstElement *, GstPad *pad, gpointer self) {
+    // recv_rtp_src_<session>_<ssrc>_<pt>
+    gchar *name = gst_pad_get_name(pad);
+    unsigned session = 0;
+    const bool ours = std::sscanf(name, "recv_rtp_src_%u_", &session) == 1;
+    g_free(name);
+    if (ours) static_cast<CompositePipeline *>(self)->link_decoder(static_cast<uint16_t>(session), pad);
+}
+
+// Runs on a streaming thread: builds depay → decode → convert/scale (or resample) → mixer.
+void CompositePipeline::link_decoder(uint16_t id, GstPad *pad) {
+    std::lock_guard lock(mutex_);
+    auto it = branches_.find(id);
+    if (it == branches_.end() || it->second.linked) return;
+    Branch &branch = it->second;
+    const CodecElements *codec = codec_elements(branch.spec.codec);
+    std::vector<GstElement *> chain = {make(codec->depay)};
+    if (codec->parse) chain.push_back(make(codec->parse));
+    chain.push_back(make(codec->decoder));
+    if (branch.spec.video) {
+        chain.push_back(make("videoconvert"));
+        chain.push_back(make("videoscale"));
+        branch.scale_caps = make("capsfilter");
+        chain.push_back(branch.scale_caps);
+    } else {
+        chain.push_back(make("audioconvert"));
+        chain.push_back(make("audioresample"));
+    }
+    chain.push_back(make("queue"));
+    for (GstElement *element : chain) {
+        if (element == nullptr) return;
+        gst_bin_add(GST_BIN(pipeline_), element);
+    }
+    for (size_t i = 0; i + 1 < chain.size(); ++i) gst_element_link(chain[i], chain[i + 1]);
+    GstPad *chain_sink = gst_element_get_static_pad(chain.front(), "sink");
+    gst_pad_link(pad, chain_sink);
+    gst_object_unref(chain_sink);
+    branch.mixer_pad = gst_element_request_pad_simple(branch.spec.video ? compositor_ : audiomixer_, "sink_%u");
+    GstPad *chain_src = gst_element_get_static_pad(chain.back(), "src");
+    gst_pad_link(chain_src, branch.mixer_pad);
+    gst_object_unref(chain_src);
+    branch.linked = true;
+    if (branch.spec.video) relayout();
+    for (GstElement *element : chain) gst_element_sync_state_with_parent(element);
+}
+
+// Caller holds mutex_.
+void CompositePipeline::relayout() {
+    // The newest stage is shown large; webcams keep the order they arrived in.
+    const Branch *stage = nullptr;
+    std::vector<Branch *> webcams;
+    for (auto &[id, branch] : branches_) {
+        if (!branch.spec.video || !branch.linked || branch.ended) continue;
+        if (branch.spec.stage) {
+            if (stage == nullptr || branch.order > stage->order) stage = &branch;
+        } else {
+            webcams.push_back(&branch);
+        }
+    }
+    std::sort(webcams.begin(), webcams.end(), [](const Branch *a, const Branch *b) { return a->order < b->order; });
+    const core::Layout layout = core::compute_layout(static_cast<int>(webcams.size()), stage != nullptr, output_.width, output_.height);
+    auto place = [](Branch &branch, const core::Rect &cell, bool visible) {
+        gchar *text = g_strdup_printf("video/x-raw,width=%d,height=%d,pixel-aspect-ratio=1/1", std::max(cell.width, 2),
+                                      std::max(cell.height, 2));
+        GstCaps *caps = gst_caps_from_string(text);
+        g_free(text);
+        g_object_set(branch.scale_caps, "caps", caps, nullptr);
+        gst_caps_unref(caps);
+        g_object_set(branch.mixer_pad, "xpos", cell.x, "ypos", cell.y, "width", cell.width, "height", cell.height, "alpha",
+                     visible ? 1.0 : 0.0, "zorder", 1u, nullptr);
+    };
+    for (size_t i = 0; i < webcams.size(); ++i) place(*webcams[i], layout.webcams[i], true);
+    for (auto &[id, branch] : branches_) {
+        if (!branch.spec.video || !branch.linked || branch.ended || !branch.spec.stage) continue;
+        place(branch, layout.stage, &branch == stage);
+    }
+}
+
+void CompositePipeline::remove_stream(uint16_t id) {
+    std::lock_guard lock(mutex_);
+    auto it = branches_.find(id);
+    if (it == branches_.end() || it->second.ended) return;
+    it->second.ended = true;
+    gst_app_src_end_of_stream(GST_APP_SRC(it->second.rtp_src));
+    gst_app_src_end_of_stream(GST_APP_SRC(it->second.rtcp_src));
+    if (it->second.spec.video && it->second.mixer_pad != nullptr)
+        g_object_set(it->second.mixer_pad, "alpha", 0.0, nullptr);
+    relayout();
+}
+
+void CompositePipeline::push(GstElement *src, const uint8_t *data, size_t length) {
+    GstBuffer *buffer = gst_buffer_new_memdup(data, length);
+    if (gst_app_src_push_buffer(GST_APP_SRC(src), buffer) != GST_FLOW_OK) ++dropped_;
+}
+
+void CompositePipeline::push_rtp(uint16_t id, const uint8_t *data, size_t length) {
+    std::lock_guard lock(mutex_);
+    auto it = branches_.find(id);
+    if (it == branches_.end() || it->second.ended || length < 12) {
+        ++dropped_;
+        return;
+    }
+    push(it->second.rtp_src, data, length);
+}
+
+void CompositePipeline::push_rtcp(uint16_t id, const uint8_t *data, size_t length) {
+    std::lock_guard lock(mutex_);
+    auto it = branches_.find(id);
+    if (it == branches_.end() || it->second.ended || length < 8) return;
+    push(it->second.rtcp_src, data, length);
+}
+
+void CompositePipeline::finish() {
+    if (pipeline_ != nullptr) gst_element_send_event(pipeline_, gst_event_new_eos());
+}
+
+GstPadProbeReturn CompositePipeline::on_output_buffer(GstPad *, GstPadProbeInfo *, gpointer self) {
+    auto *pipeline = static_cast<CompositePipeline *>(self);
+    // Buffer 1 is the file header (ftyp/moov); the first fragment after it holds the first frames.
+    if (!pipeline->first_frame_reported_ && ++pipeline->output_buffers_ > 1) {
+        pipeline->first_frame_reported_ = true;
+        pipeline->on_event_("{\"event\":\"first_frame\",\"path\":\"" + json_escape(pipeline->output_.path) + "\"}");
+    }
+    return GST_PAD_PROBE_OK;
+}
+
+} // namespace roomrec::recorder

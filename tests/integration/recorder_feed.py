@@ -1,0 +1,142 @@
+"""Feeds the roomrec-recorder worker the way the plugin does (wire messages over a
+SOCK_SEQPACKET socketpair). RTP comes from fixtures that gst-launch encodes ahead of time
+(non-live, RFC 4571 framed), replayed at their real pace, so encoders do not compete with the
+worker for CPU while it is measured."""
+import json
+import os
+import select
+import socket
+import struct
+import subprocess
+import tempfile
+import time
+
+RTP, RTCP, CONFIG, ADD_STREAM, REMOVE_STREAM, STOP, EVENT = 4, 5, 1, 2, 3, 6, 16
+
+SOURCES = {
+    # id: (kind, source, codec, payload type, clock rate, gst-launch source + encoder for `seconds`)
+    1: ("video", "webcam", "vp8", 96, 90000,
+        "videotestsrc num-buffers={frames} pattern=ball ! video/x-raw,width=320,height=180,framerate=30/1 "
+        "! vp8enc deadline=1 keyframe-max-dist=60 ! rtpvp8pay pt=96 mtu=1200"),
+    2: ("audio", "webcam", "opus", 111, 48000,
+        "audiotestsrc num-buffers={blocks} samplesperbuffer=960 wave=sine freq=440 ! audio/x-raw,rate=48000,channels=2 "
+        "! opusenc ! rtpopuspay pt=111"),
+    3: ("video", "stage", "vp8", 96, 90000,
+        "videotestsrc num-buffers={frames} pattern=smpte ! video/x-raw,width=960,height=540,framerate=30/1 "
+        "! vp8enc deadline=1 keyframe-max-dist=60 ! rtpvp8pay pt=96 mtu=1200"),
+}
+
+_FIXTURES = {}
+
+
+def fixture(stream, seconds):
+    """[(media seconds, packet)] for a stream, encoded once per process."""
+    key = (stream, seconds)
+    if key not in _FIXTURES:
+        path = tempfile.mktemp(prefix=f"roomrec-rtp{stream}-")
+        pipeline = SOURCES[stream][5].format(frames=int(seconds * 30), blocks=int(seconds * 50))
+        subprocess.run(["gst-launch-1.0", "-q"] + f"{pipeline} ! rtpstreampay ! filesink location={path}".split(),
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        data = open(path, "rb").read()
+        os.unlink(path)
+        packets, offset, first = [], 0, None
+        clock = SOURCES[stream][4]
+        while offset + 2 <= len(data):
+            (length,) = struct.unpack("!H", data[offset:offset + 2])
+            packet = data[offset + 2:offset + 2 + length]
+            offset += 2 + length
+            (timestamp,) = struct.unpack("!I", packet[4:8])
+            first = timestamp if first is None else first
+            packets.append((((timestamp - first) & 0xFFFFFFFF) / clock, packet))
+        _FIXTURES[key] = packets
+    return _FIXTURES[key]
+
+
+def wire(kind, stream, payload):
+    return struct.pack("!BH", kind, stream) + payload
+
+
+class RecorderFeed:
+    def __init__(self, recorder_binary, output, streams=(1, 2, 3), config=None, seconds=10):
+        self.streams = streams
+        self.timeline = sorted((when, stream, packet) for stream in streams for when, packet in fixture(stream, seconds))
+        self.position = 0
+        self.plugin_end, worker_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.worker = subprocess.Popen([recorder_binary, "--fd", str(worker_end.fileno())], pass_fds=[worker_end.fileno()],
+                                       stderr=subprocess.PIPE)
+        worker_end.close()
+        self.events = []
+        settings = {"output": output, "width": 1920, "height": 1080, "fps": 30, "fragment_ms": 1000}
+        settings.update(config or {})
+        self.send(CONFIG, 0, json.dumps(settings).encode())
+        for stream in streams:
+            kind, source, codec, pt, _, _ = SOURCES[stream]
+            self.send(ADD_STREAM, stream, json.dumps({"kind": kind, "source": source, "codec": codec,
+                                                      "payload_type": pt, "participant": "p1"}).encode())
+        self.started = time.monotonic()
+
+    def send(self, kind, stream, payload):
+        try:
+            self.plugin_end.send(wire(kind, stream, payload))
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def pump(self, seconds):
+        """Replays the fixtures in real time for a while; returns packets sent per stream."""
+        counts = {stream: 0 for stream in self.streams}
+        until = time.monotonic() + seconds
+        while time.monotonic() < until and self.position < len(self.timeline):
+            when, stream, packet = self.timeline[self.position]
+            delay = self.started + when - time.monotonic()
+            if delay > 0:
+                self._read_events(min(delay, until - time.monotonic()))
+                continue
+            self.send(RTP, stream, packet)
+            counts[stream] += 1
+            self.position += 1
+        remaining = until - time.monotonic()
+        if remaining > 0:
+            self._read_events(remaining)
+        return counts
+
+    def _read_events(self, timeout):
+        readable, _, _ = select.select([self.plugin_end], [], [], max(0, timeout))
+        if not readable:
+            return
+        try:
+            message = self.plugin_end.recv(65536, socket.MSG_DONTWAIT)
+        except (BlockingIOError, ConnectionResetError):
+            return
+        if len(message) >= 3 and message[0] == EVENT:
+            self.events.append(json.loads(message[3:]))
+
+    def event(self, name, timeout=10):
+        deadline = time.monotonic() + timeout
+        while True:
+            for event in self.events:
+                if event.get("event") == name:
+                    return event
+            if time.monotonic() >= deadline:
+                return None
+            self._read_events(min(0.1, deadline - time.monotonic()))
+
+    def finish(self, timeout=20):
+        self.send(STOP, 0, b"")
+        finished = self.event("finished", timeout)
+        self.worker.wait(timeout=timeout)
+        self.plugin_end.close()
+        return finished
+
+    def kill(self):
+        self.worker.kill()
+        self.worker.wait()
+        self.plugin_end.close()
+
+
+def probe(path):
+    """ffprobe's view of a file: streams and duration."""
+    out = subprocess.run(["ffprobe", "-v", "error", "-print_format", "json", "-show_streams", "-show_format", path],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        return {"error": out.stderr}
+    return json.loads(out.stdout)

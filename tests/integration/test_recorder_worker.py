@@ -1,0 +1,77 @@
+"""The roomrec-recorder worker on its own (SPEC M1-M5): RTP of a webcam (VP8 + Opus) and a stage
+(VP8) in, a 1920x1080 H.264 + AAC fragmented MP4 out; kill -9 leaves a playable file."""
+import os
+import shutil
+import tempfile
+import time
+import unittest
+
+from recorder_feed import RecorderFeed, probe
+
+RECORDER = os.environ.get("ROOMREC_RECORDER", "")
+
+
+class RecorderWorkerTest(unittest.TestCase):
+    def setUp(self):
+        if not os.path.exists(RECORDER):
+            self.fail("set ROOMREC_RECORDER to the built roomrec-recorder")
+        self.folder = tempfile.mkdtemp(prefix="roomrec-rec-")
+
+    def tearDown(self):
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def video_and_audio(self, info):
+        video = [s for s in info["streams"] if s["codec_type"] == "video"]
+        audio = [s for s in info["streams"] if s["codec_type"] == "audio"]
+        self.assertEqual(len(video), 1, info)
+        self.assertEqual(len(audio), 1, info)
+        return video[0], audio[0]
+
+    def test_composes_stage_and_webcam_into_1080p_mp4(self):
+        output = os.path.join(self.folder, "out.mp4")
+        feed = RecorderFeed(RECORDER, output)
+        counts = feed.pump(2.0)
+        # M5: the first frames reach the file within 2 s of the start.
+        self.assertIsNotNone(feed.event("first_frame", timeout=0.1), f"no first frame within 2 s; relayed {counts}")
+        feed.pump(6.0)
+        started_finish = time.time()
+        finished = feed.finish()
+        self.assertIsNotNone(finished, feed.worker.stderr.read().decode(errors="replace"))
+        self.assertLess(time.time() - started_finish, 5, "finishing the file took too long")
+        self.assertEqual(feed.worker.returncode, 0, feed.worker.stderr.read().decode(errors="replace")[-3000:])
+        self.assertEqual(finished["dropped_packets"], 0, finished)
+        info = probe(output)
+        self.assertNotIn("error", info, info)
+        video, audio = self.video_and_audio(info)
+        self.assertEqual((video["codec_name"], video["width"], video["height"]), ("h264", 1920, 1080))
+        self.assertIn(video["profile"], ("High", "Main"))
+        self.assertEqual(video["pix_fmt"], "yuv420p")
+        self.assertEqual(audio["codec_name"], "aac")
+        self.assertEqual(video["r_frame_rate"], "30/1")
+        # 8 s of input; the recording runs from the start of the worker.
+        self.assertAlmostEqual(float(info["format"]["duration"]), 8.0, delta=1.0)
+
+    def test_kill_9_leaves_a_playable_file(self):
+        output = os.path.join(self.folder, "killed.mp4")
+        feed = RecorderFeed(RECORDER, output)
+        feed.pump(6)
+        feed.kill()
+        info = probe(output)
+        self.assertNotIn("error", info, info)
+        video, _ = self.video_and_audio(info)
+        self.assertEqual((video["width"], video["height"]), (1920, 1080))
+        # 6 s fed; 1 s fragments: the last fragment, what is in flight (jitter buffer, encoder)
+        # and the start-up lose at most 3 s.
+        self.assertGreaterEqual(float(info["format"]["duration"]), 3.0, info["format"])
+
+    def test_bad_config_is_reported_and_the_worker_exits(self):
+        feed = RecorderFeed(RECORDER, "", streams=())
+        error = feed.event("error", timeout=5)
+        self.assertIsNotNone(error)
+        self.assertIn("output", error["message"])
+        feed.worker.wait(timeout=5)
+        self.assertEqual(feed.worker.returncode, 1)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
