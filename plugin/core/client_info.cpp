@@ -18,11 +18,6 @@ constexpr std::array kClientParams{
     ParamSpec{"client", JsonKind::String, false, 16},
 };
 
-std::string text_of(const json_t *object, const char *name) {
-    const char *value = json_string_value(json_object_get(object, name));
-    return value ? value : "";
-}
-
 bool plausible_email(const std::string &email) {
     const size_t at = email.find('@');
     if (at == std::string::npos || at == 0 || at + 1 >= email.size() || email.find('@', at + 1) != std::string::npos)
@@ -49,14 +44,14 @@ std::variant<ClientInfo, ValidationError> parse_client_info(const json_t *user) 
         return *invalid;
     }
     ClientInfo info;
-    info.user_id = text_of(user, "id");
-    info.display = text_of(user, "display");
-    info.email = text_of(user, "email");
-    info.company = text_of(user, "company");
-    info.industry = text_of(user, "industry");
-    info.country = text_of(user, "country");
-    info.user_agent = text_of(user, "user_agent");
-    const std::string kind = text_of(user, "client");
+    info.user_id = string_field(user, "id");
+    info.display = string_field(user, "display");
+    info.email = string_field(user, "email");
+    info.company = string_field(user, "company");
+    info.industry = string_field(user, "industry");
+    info.country = string_field(user, "country");
+    info.user_agent = string_field(user, "user_agent");
+    const std::string kind = string_field(user, "client");
     if (kind == "mobile") info.kind = ClientKind::Mobile;
     else if (!kind.empty() && kind != "desktop")
         return ValidationError{ErrorCode::InvalidElement, "user.client must be \"desktop\" or \"mobile\""};

@@ -68,6 +68,11 @@ std::optional<ValidationError> check_bounds(const json_t *value, const ParamSpec
 
 } // namespace
 
+std::string string_field(const json_t *object, const char *name) {
+    const char *value = json_string_value(json_object_get(object, name));
+    return value ? value : "";
+}
+
 bool is_identifier(const char *text, size_t max_length) {
     const size_t length = std::strlen(text);
     if (length == 0 || length > max_length) return false;

@@ -41,4 +41,7 @@ std::optional<ValidationError> validate_params(const json_t *object, std::span<c
 
 bool is_identifier(const char *text, size_t max_length);
 
+// The string at object[name], or "" when absent or not a string (after validation: optional).
+std::string string_field(const json_t *object, const char *name);
+
 } // namespace roomrec::core

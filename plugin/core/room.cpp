@@ -23,11 +23,6 @@ constexpr std::array kRoomParams{
     ParamSpec{"viewer_secret", JsonKind::String, false, 256},
 };
 
-std::string text_of(const json_t *object, const char *name) {
-    const char *value = json_string_value(json_object_get(object, name));
-    return value ? value : "";
-}
-
 } // namespace
 
 const char *room_type_name(RoomType type) {
@@ -42,18 +37,18 @@ const char *room_type_name(RoomType type) {
 std::variant<RoomSettings, ValidationError> parse_room_settings(const json_t *description) {
     if (auto invalid = validate_params(description, kRoomParams)) return *invalid;
     RoomSettings room;
-    room.id = text_of(description, "room");
-    room.title = text_of(description, "title");
+    room.id = string_field(description, "room");
+    room.title = string_field(description, "title");
     if (room.title.empty()) return ValidationError{ErrorCode::InvalidElement, "title must not be empty"};
-    const std::string type = text_of(description, "type");
+    const std::string type = string_field(description, "type");
     if (type == "channel") room.type = RoomType::Channel;
     else if (type == "gallery") room.type = RoomType::Gallery;
     else if (!type.empty() && type != "single")
         return ValidationError{ErrorCode::InvalidElement, "type must be \"single\", \"channel\" or \"gallery\""};
-    room.media_owner = text_of(description, "media_owner");
-    room.channel_owner = text_of(description, "channel_owner");
-    room.gallery_owner = text_of(description, "gallery_owner");
-    room.parent_id = text_of(description, "parent");
+    room.media_owner = string_field(description, "media_owner");
+    room.channel_owner = string_field(description, "channel_owner");
+    room.gallery_owner = string_field(description, "gallery_owner");
+    room.parent_id = string_field(description, "parent");
     if (room.parent_id == room.id) return ValidationError{ErrorCode::InvalidElement, "parent must be another room"};
     if (const json_t *duration = json_object_get(description, "max_session_duration"))
         room.max_session_seconds = json_integer_value(duration);
@@ -64,7 +59,7 @@ std::variant<RoomSettings, ValidationError> parse_room_settings(const json_t *de
                                                          {"speaker_secret", Role::Speaker},
                                                          {"viewer_secret", Role::Viewer}};
     for (const auto &[key, role] : secret_keys) {
-        std::string secret = text_of(description, key);
+        std::string secret = string_field(description, key);
         if (!secret.empty()) room.secrets[role] = std::move(secret);
     }
     return room;

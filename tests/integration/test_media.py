@@ -41,14 +41,17 @@ class MediaTest(unittest.TestCase):
         info = self.janus.admin({"janus": "handle_info", "session_id": handle.session.id, "handle_id": handle.id})
         return {str(s["mindex"]): s["packets_out"] for s in info["info"]["plugin_specific"]["subscribed"]}
 
+    def room_with_host_and_viewer(self, room, host_user, viewer_user):
+        harness.create_room(self.session().attach(), room)
+        host, host_joined = self.join(room, host_user, "host")
+        viewer, viewer_joined = self.join(room, viewer_user, "viewer")
+        return host, host_joined, viewer, viewer_joined
+
     def test_viewer_receives_audio_webcam_and_stage(self):
         asyncio.run(self._viewer_receives())
 
     async def _viewer_receives(self):
-        admin = self.session().attach()
-        harness.create_room(admin, "media1")
-        host, host_joined = self.join("media1", "alice", "host")
-        viewer, viewer_joined = self.join("media1", "bob", "viewer")
+        host, host_joined, viewer, viewer_joined = self.room_with_host_and_viewer("media1", "alice", "bob")
 
         publisher = Publisher(host)
         data, jsep = await publisher.publish()
@@ -87,10 +90,7 @@ class MediaTest(unittest.TestCase):
 
     async def _resubscribe(self):
         loop = asyncio.get_running_loop()
-        admin = self.session().attach()
-        harness.create_room(admin, "media3")
-        host, host_data = self.join("media3", "erin", "host")
-        viewer, viewer_data = self.join("media3", "frank", "viewer")
+        host, host_data, viewer, viewer_data = self.room_with_host_and_viewer("media3", "erin", "frank")
         publisher = Publisher(host)
         _, jsep = await publisher.publish(audio=False)
         await publisher.complete(jsep)
@@ -146,10 +146,7 @@ class MediaTest(unittest.TestCase):
         asyncio.run(self._viewer_on_stage())
 
     async def _viewer_on_stage(self):
-        admin = self.session().attach()
-        harness.create_room(admin, "media2")
-        host, _ = self.join("media2", "carol", "host")
-        viewer, viewer_joined = self.join("media2", "dave", "viewer")
+        host, _, viewer, viewer_joined = self.room_with_host_and_viewer("media2", "carol", "dave")
 
         refused = Publisher(viewer)
         data, jsep = await refused.publish(stage=False)
