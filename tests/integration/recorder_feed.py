@@ -26,6 +26,19 @@ SOURCES = {
         "! vp8enc deadline=1 keyframe-max-dist=60 ! rtpvp8pay pt=96 mtu=1200"),
 }
 
+
+def add_webcams(count, first_id=10):
+    """Registers `count` more 320x180 VP8 webcams (ids first_id...) for load tests; returns ids."""
+    ids = []
+    for n in range(count):
+        SOURCES[first_id + n] = ("video", "webcam", "vp8", 96, 90000,
+                                 f"videotestsrc num-buffers={{frames}} pattern={n % 20} "
+                                 "! video/x-raw,width=320,height=180,framerate=30/1 "
+                                 "! vp8enc deadline=1 keyframe-max-dist=60 ! rtpvp8pay pt=96 mtu=1200")
+        ids.append(first_id + n)
+    return ids
+
+
 _FIXTURES = {}
 
 
