@@ -172,14 +172,7 @@ Reply Plugin::negotiate_publication(Request &request) {
     JsonPtr data = make_event("publishing");
     json_object_set_new(data.get(), "streams", streams.release());
     Reply reply = reply_with(std::move(data), make_jsep("answer", answer.sdp));
-    reply.undo = [this, publisher = request.session] {
-        drop_publication(*publisher);
-        if (LiveRoom *current = room_of(*publisher)) {
-            JsonPtr gone = make_event("unpublished");
-            json_object_set_new(gone.get(), "id", json_string(publisher->participant_id.c_str()));
-            broadcast(*current, gone);
-        }
-    };
+    reply.undo = [this, publisher = request.session] { unpublish(*publisher); };
     return reply;
 }
 
@@ -187,12 +180,8 @@ Reply Plugin::on_unpublish(Request &request) {
     Session &session = *request.session;
     LiveRoom *room = session.kind == SessionKind::Participant ? room_of(session) : nullptr;
     if (room == nullptr) return reply_error(ErrorCode::NotJoined, "join the room as a participant first");
-    if (session.publication.load()->by_mindex.empty()) return reply_error(ErrorCode::InvalidElement, "not publishing");
-    drop_publication(session);
+    if (!unpublish(session)) return reply_error(ErrorCode::InvalidElement, "not publishing");
     hang_up(session);
-    JsonPtr event = make_event("unpublished");
-    json_object_set_new(event.get(), "id", json_string(session.participant_id.c_str()));
-    broadcast(*room, event);
     return reply_with(make_event("unpublished"));
 }
 
@@ -277,18 +266,11 @@ Reply Plugin::on_stage(Request &request) {
         return reply_error(ErrorCode::InvalidElement, "only viewers are brought on or off stage; others may always publish");
     const bool on_stage = json_is_true(json_object_get(request.body.get(), "on_stage"));
     target->on_stage = on_stage;
-    if (!on_stage) {
-        const auto target_session = room.participants.find(target_id);
-        if (target_session != room.participants.end() && !target_session->second->publication.load()->by_mindex.empty()) {
-            drop_publication(*target_session->second);
-            hang_up(*target_session->second);
-            JsonPtr gone = make_event("unpublished");
-            json_object_set_new(gone.get(), "id", json_string(target_id.c_str()));
-            broadcast(room, gone);
-        }
+    if (const auto target_session = room.participants.find(target_id); target_session != room.participants.end()) {
+        Session &target_handle = *target_session->second;
+        if (!on_stage && unpublish(target_handle)) hang_up(target_handle);
+        publish_binding(target_handle);
     }
-    if (const auto target_session = room.participants.find(target_id); target_session != room.participants.end())
-        publish_binding(*target_session->second);
     JsonPtr event = make_event("stage");
     json_object_set_new(event.get(), "participant", json_string(target_id.c_str()));
     json_object_set_new(event.get(), "on_stage", json_boolean(on_stage));

@@ -125,14 +125,7 @@ void Plugin::hangup_media(janus_plugin_session *handle) {
         // late hangup must not touch what the handle does now.
         if (!owned || media_generation != owned->generation.load()) return;
         if (owned->kind == SessionKind::Participant) {
-            const bool was_publishing = !owned->publication.load()->by_mindex.empty();
-            drop_publication(*owned);
-            if (was_publishing)
-                if (LiveRoom *room = room_of(*owned)) {
-                    JsonPtr event = make_event("unpublished");
-                    json_object_set_new(event.get(), "id", json_string(owned->participant_id.c_str()));
-                    broadcast(*room, event);
-                }
+            unpublish(*owned);
         } else if (owned->kind == SessionKind::Subscriber) {
             drop_subscription(*owned);
         }
@@ -253,11 +246,7 @@ json_t *Plugin::query_session(janus_plugin_session *handle) {
     json_object_set_new(out.get(), "publishing", describe_publication(*session).release());
     json_t *subscribed = json_array();
     for (const auto &stream : session->subscription.load()->by_mindex) {
-        json_t *entry = json_object();
-        json_object_set_new(entry, "mindex", json_integer(stream->mindex));
-        json_object_set_new(entry, "feed", json_string(stream->feed_id.c_str()));
-        json_object_set_new(entry, "feed_mid", json_string(stream->feed_mid.c_str()));
-        json_object_set_new(entry, "active", json_boolean(!stream->idle()));
+        json_t *entry = describe_subscriber_stream(*stream);
         json_object_set_new(entry, "packets_out", json_integer(static_cast<json_int_t>(stream->packets_out.load())));
         json_array_append_new(subscribed, entry);
     }

@@ -68,8 +68,10 @@ private:
     bool admin_secret_ok(const Request &request) const;
     JsonPtr describe_participant(const LiveRoom &room, const core::Member &member) const;
     JsonPtr describe_publication(const Session &session) const;
+    static json_t *describe_subscriber_stream(const SubscriberStream &stream);
     void remove_participant(LiveRoom &room, Session &session, const char *reason);
     void drop_publication(Session &session);
+    bool unpublish(Session &session); // drops a publication and tells the room; false if none
     void drop_subscription(Session &session);
     void unbind(Session &session);
     void reset_session(Session &session);

@@ -10,6 +10,18 @@ void Plugin::drop_publication(Session &session) {
     session.publication.store(std::make_shared<const Publication>());
 }
 
+bool Plugin::unpublish(Session &session) {
+    ROOMREC_ON_SIGNALLING_THREAD();
+    if (session.publication.load()->by_mindex.empty()) return false;
+    drop_publication(session);
+    if (LiveRoom *room = room_of(session)) {
+        JsonPtr event = make_event("unpublished");
+        json_object_set_new(event.get(), "id", json_string(session.participant_id.c_str()));
+        broadcast(*room, event);
+    }
+    return true;
+}
+
 void Plugin::drop_subscription(Session &session) {
     ROOMREC_ON_SIGNALLING_THREAD();
     const auto subscription = session.subscription.load();

@@ -31,6 +31,17 @@ JsonPtr Plugin::describe_publication(const Session &session) const {
     return streams;
 }
 
+json_t *Plugin::describe_subscriber_stream(const SubscriberStream &stream) {
+    json_t *entry = json_object();
+    json_object_set_new(entry, "mindex", json_integer(stream.mindex));
+    json_object_set_new(entry, "mid", json_string(stream.mid.c_str()));
+    json_object_set_new(entry, "feed", json_string(stream.feed_id.c_str()));
+    json_object_set_new(entry, "feed_mid", json_string(stream.feed_mid.c_str()));
+    json_object_set_new(entry, "type", json_string(core::media_kind_name(stream.kind)));
+    json_object_set_new(entry, "active", json_boolean(!stream.idle()));
+    return entry;
+}
+
 JsonPtr Plugin::describe_participant(const LiveRoom &room, const core::Member &member) const {
     JsonPtr entry = json_object_ptr();
     json_object_set_new(entry.get(), "id", json_string(member.participant_id.c_str()));

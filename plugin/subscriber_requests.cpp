@@ -136,16 +136,7 @@ Reply Plugin::offer_streams(Session &session, const Wanted &wanted, const char *
     JsonPtr data = make_event(event_kind);
     json_object_set_new(data.get(), "room", json_string(room.settings.id.c_str()));
     json_t *list = json_array();
-    for (const auto &stream : next->by_mindex) {
-        json_t *entry = json_object();
-        json_object_set_new(entry, "mindex", json_integer(stream->mindex));
-        json_object_set_new(entry, "mid", json_string(stream->mid.c_str()));
-        json_object_set_new(entry, "feed", json_string(stream->feed_id.c_str()));
-        json_object_set_new(entry, "feed_mid", json_string(stream->feed_mid.c_str()));
-        json_object_set_new(entry, "type", json_string(core::media_kind_name(stream->kind)));
-        json_object_set_new(entry, "active", json_boolean(!stream->idle()));
-        json_array_append_new(list, entry);
-    }
+    for (const auto &stream : next->by_mindex) json_array_append_new(list, describe_subscriber_stream(*stream));
     json_object_set_new(data.get(), "streams", list);
     reply.data = std::move(data);
     reply.jsep = make_jsep("offer", std::get<std::string>(offer));

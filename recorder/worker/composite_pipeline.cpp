@@ -41,12 +41,18 @@ GstElement *make(const char *factory, const char *name = nullptr) {
     return element;
 }
 
+// Sets the "caps" property (capsfilter, appsrc) from its text form.
+void set_caps(GstElement *element, const std::string &caps_text) {
+    GstCaps *caps = gst_caps_from_string(caps_text.c_str());
+    g_object_set(element, "caps", caps, nullptr);
+    gst_caps_unref(caps);
+}
+
 GstElement *make_appsrc(const std::string &caps_text) {
     GstElement *src = make("appsrc");
-    GstCaps *caps = gst_caps_from_string(caps_text.c_str());
-    g_object_set(src, "is-live", TRUE, "format", GST_FORMAT_TIME, "do-timestamp", TRUE, "caps", caps, "max-bytes",
+    set_caps(src, caps_text);
+    g_object_set(src, "is-live", TRUE, "format", GST_FORMAT_TIME, "do-timestamp", TRUE, "max-bytes",
                  guint64(4 * 1024 * 1024), "block", FALSE, nullptr);
-    gst_caps_unref(caps);
     return src;
 }
 
@@ -101,41 +107,28 @@ bool CompositePipeline::start(std::string &error) {
             error = "a GStreamer element is missing (install gstreamer1.0-plugins-good/bad/ugly and gstreamer1.0-libav)";
             return false;
         }
-    gst_bin_add_many(GST_BIN(pipeline_), rtpbin_, compositor_, audiomixer_, background, background_caps, silence, silence_caps,
-                     i420, encoder, h264_caps, h264parse, video_queue, audio_convert, aac, aacparse, audio_queue,
-                     muxer, sink, nullptr);
+    for (GstElement *element : all) gst_bin_add(GST_BIN(pipeline_), element);
 
     g_object_set(rtpbin_, "latency", kJitterLatencyMs, "do-lost", TRUE, "autoremove", TRUE, nullptr);
     g_signal_connect(rtpbin_, "pad-added", G_CALLBACK(on_rtpbin_pad), this);
     // A live, silent base keeps the output going while nobody is on screen.
     g_object_set(background, "is-live", TRUE, "pattern", 2 /* black */, nullptr);
     g_object_set(silence, "is-live", TRUE, "wave", 4 /* silence */, nullptr);
-    // Everything stays I420 end to end: no whole-frame colour conversion anywhere (CPU).
-    gchar *video_caps = g_strdup_printf("video/x-raw,format=I420,width=%d,height=%d,framerate=%d/1,pixel-aspect-ratio=1/1",
-                                        output_.width, output_.height, output_.fps);
+    const std::string fps = std::to_string(output_.fps);
     // The live base only drives the compositor's clock: a tiny frame it places at 0,0 costs
     // nothing, and the compositor paints the black background itself.
-    gchar *base_caps = g_strdup_printf("video/x-raw,format=I420,width=16,height=16,framerate=%d/1", output_.fps);
-    GstCaps *caps = gst_caps_from_string(base_caps);
-    g_free(base_caps);
-    g_object_set(background_caps, "caps", caps, nullptr);
-    gst_caps_unref(caps);
-    caps = gst_caps_from_string("audio/x-raw,rate=48000,channels=2");
-    g_object_set(silence_caps, "caps", caps, nullptr);
-    gst_caps_unref(caps);
+    set_caps(background_caps, "video/x-raw,format=I420,width=16,height=16,framerate=" + fps + "/1");
+    set_caps(silence_caps, "audio/x-raw,rate=48000,channels=2");
     g_object_set(compositor_, "background", 1 /* black */, "ignore-inactive-pads", TRUE, nullptr);
     g_object_set(audiomixer_, "ignore-inactive-pads", TRUE, nullptr);
-    // 4:2:0 before x264, or it may pick 4:4:4 that browsers cannot play.
-    caps = gst_caps_from_string(video_caps);
-    g_free(video_caps);
-    g_object_set(i420, "caps", caps, nullptr);
-    gst_caps_unref(caps);
+    // 4:2:0 before x264, or it may pick 4:4:4 that browsers cannot play. Everything stays I420
+    // end to end: no whole-frame colour conversion anywhere (CPU).
+    set_caps(i420, "video/x-raw,format=I420,width=" + std::to_string(output_.width) + ",height=" +
+                       std::to_string(output_.height) + ",framerate=" + fps + "/1,pixel-aspect-ratio=1/1");
     gst_util_set_object_arg(G_OBJECT(encoder), "speed-preset", output_.x264_preset.c_str());
     gst_util_set_object_arg(G_OBJECT(encoder), "tune", "zerolatency");
     g_object_set(encoder, "bitrate", guint(output_.video_bitrate_kbps), "key-int-max", guint(output_.fps * 2), nullptr);
-    caps = gst_caps_from_string("video/x-h264,profile=high");
-    g_object_set(h264_caps, "caps", caps, nullptr);
-    gst_caps_unref(caps);
+    set_caps(h264_caps, "video/x-h264,profile=high");
     g_object_set(aac, "bitrate", output_.audio_bitrate_bps, nullptr);
     // A moov up front, then 1 s fragments: a kill -9 keeps all but the last. Streamable: the
     // header is never rewritten at the end (that rewrite intermittently emptied the sample
@@ -276,12 +269,8 @@ void CompositePipeline::relayout() {
     std::sort(webcams.begin(), webcams.end(), [](const Branch *a, const Branch *b) { return a->order < b->order; });
     const core::Layout layout = core::compute_layout(static_cast<int>(webcams.size()), stage != nullptr, output_.width, output_.height);
     auto place = [](Branch &branch, const core::Rect &cell, bool visible) {
-        gchar *text = g_strdup_printf("video/x-raw,width=%d,height=%d,pixel-aspect-ratio=1/1", std::max(cell.width, 2),
-                                      std::max(cell.height, 2));
-        GstCaps *caps = gst_caps_from_string(text);
-        g_free(text);
-        g_object_set(branch.scale_caps, "caps", caps, nullptr);
-        gst_caps_unref(caps);
+        set_caps(branch.scale_caps, "video/x-raw,width=" + std::to_string(std::max(cell.width, 2)) + ",height=" +
+                                        std::to_string(std::max(cell.height, 2)) + ",pixel-aspect-ratio=1/1");
         g_object_set(branch.mixer_pad, "xpos", cell.x, "ypos", cell.y, "width", cell.width, "height", cell.height, "alpha",
                      visible ? 1.0 : 0.0, "zorder", 1u, nullptr);
     };
