@@ -12,8 +12,6 @@ namespace {
 
 // Jitter buffer depth: enough for Internet jitter, small enough for a ~2 s first frame (M5).
 constexpr guint kJitterLatencyMs = 200;
-// How long the muxer waits for every input before it writes the file header.
-constexpr guint64 kMuxerStartLatencyMs = 3000;
 
 struct CodecElements {
     const char *encoding; // RTP encoding-name
@@ -64,6 +62,21 @@ std::string json_escape(const std::string &text) {
         out += c;
     }
     return out;
+}
+
+GstPadProbeReturn answer_latency_not_live(GstPad *, GstPadProbeInfo *info, gpointer) {
+    GstQuery *query = GST_PAD_PROBE_INFO_QUERY(info);
+    if (GST_QUERY_TYPE(query) != GST_QUERY_LATENCY) return GST_PAD_PROBE_OK;
+    gst_query_set_latency(query, FALSE, 0, GST_CLOCK_TIME_NONE);
+    return GST_PAD_PROBE_HANDLED;
+}
+
+// The muxer fails the whole file on a buffer without a timestamp; an encoder may emit one
+// (rarely, at start), and it cannot be placed anyway.
+GstPadProbeReturn drop_untimed_buffer(GstPad *pad, GstPadProbeInfo *info, gpointer) {
+    if (GST_BUFFER_PTS_IS_VALID(GST_PAD_PROBE_INFO_BUFFER(info))) return GST_PAD_PROBE_OK;
+    g_printerr("roomrec-recorder: dropped an untimed buffer on %s\n", GST_OBJECT_NAME(GST_OBJECT_PARENT(pad)));
+    return GST_PAD_PROBE_DROP;
 }
 
 } // namespace
@@ -119,8 +132,9 @@ bool CompositePipeline::start(std::string &error) {
     // nothing, and the compositor paints the black background itself.
     set_caps(background_caps, "video/x-raw,format=I420,width=16,height=16,framerate=" + fps + "/1");
     set_caps(silence_caps, "audio/x-raw,rate=48000,channels=2");
-    g_object_set(compositor_, "background", 1 /* black */, "ignore-inactive-pads", TRUE, nullptr);
-    g_object_set(audiomixer_, "ignore-inactive-pads", TRUE, nullptr);
+    // Not ignore-inactive-pads: until the live bases produce, every pad is inactive, and a mixer
+    // that ignores them all sees no live input and ends the stream (an empty file at start-up).
+    g_object_set(compositor_, "background", 1 /* black */, nullptr);
     // 4:2:0 before x264, or it may pick 4:4:4 that browsers cannot play. Everything stays I420
     // end to end: no whole-frame colour conversion anywhere (CPU).
     set_caps(i420, "video/x-raw,format=I420,width=" + std::to_string(output_.width) + ",height=" +
@@ -134,11 +148,9 @@ bool CompositePipeline::start(std::string &error) {
     // header is never rewritten at the end (that rewrite intermittently emptied the sample
     // descriptions), so a finished file is exactly a killed one plus its last fragment.
     g_object_set(muxer, "fragment-duration", guint(output_.fragment_ms), "streamable", TRUE, nullptr);
-    // The header is written once, when the muxer starts; it waits for data (and so caps) on
-    // both inputs, but a live muxer gives up after its latency and would write an empty track
-    // for a slow encoder. Normally both arrive well within this; it bounds the slow case.
-    g_object_set(muxer, "latency", guint64(kMuxerStartLatencyMs * GST_MSECOND), nullptr);
-    g_object_set(sink, "location", output_.path.c_str(), "sync", FALSE, nullptr);
+    // Unbuffered: each fragment reaches the file as the muxer emits it, so kill -9 loses at
+    // most the fragment being built (M4), not a stdio buffer's worth more.
+    g_object_set(sink, "location", output_.path.c_str(), "sync", FALSE, "buffer-mode", 2 /* unbuffered */, nullptr);
 
     GstPad *background_pad = gst_element_request_pad_simple(compositor_, "sink_%u");
     g_object_set(background_pad, "zorder", 0u, nullptr);
@@ -159,6 +171,16 @@ bool CompositePipeline::start(std::string &error) {
         !gst_element_link_pads(audio_queue, "src", muxer, "audio_%u") || !gst_element_link(muxer, sink)) {
         error = "cannot link the output pipeline";
         return false;
+    }
+    // The header is written once, when the muxer starts. A live muxer starts after a timeout
+    // even if the encoder has not produced its caps yet, leaving an empty video track; told its
+    // inputs are not live, it waits for data on both. Both are driven by live test sources, so
+    // that wait is short and never endless.
+    for (GstElement *queue : {video_queue, audio_queue}) {
+        GstPad *queue_src = gst_element_get_static_pad(queue, "src");
+        gst_pad_add_probe(queue_src, GST_PAD_PROBE_TYPE_QUERY_UPSTREAM, answer_latency_not_live, nullptr, nullptr);
+        gst_pad_add_probe(queue_src, GST_PAD_PROBE_TYPE_BUFFER, drop_untimed_buffer, nullptr, nullptr);
+        gst_object_unref(queue_src);
     }
     GstPad *sink_pad = gst_element_get_static_pad(sink, "sink");
     gst_pad_add_probe(sink_pad, GST_PAD_PROBE_TYPE_BUFFER, on_output_buffer, this, nullptr);

@@ -78,6 +78,7 @@ gboolean on_bus(GstBus *, GstMessage *message, gpointer data) {
         gchar *debug = nullptr;
         gst_message_parse_error(message, &error, &debug);
         const std::string where = GST_OBJECT_NAME(GST_MESSAGE_SRC(message));
+        g_printerr("roomrec-recorder: %s: %s\n", where.c_str(), debug ? debug : "");
         fail(worker, where + ": " + (error ? error->message : "error"));
         g_clear_error(&error);
         g_free(debug);
@@ -147,6 +148,7 @@ gboolean on_socket(gint fd, GIOCondition condition, gpointer data) {
         const ssize_t length = recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
         if (length < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return TRUE;
         if (length <= 0) {
+            g_printerr("roomrec-recorder: socket closed (%zd, %s); finishing\n", length, length < 0 ? g_strerror(errno) : "eof");
             // The plugin went away (or closed without Stop): finish the file rather than lose it.
             if (worker.pipeline) worker.pipeline->finish();
             else g_main_loop_quit(worker.loop);
