@@ -47,6 +47,14 @@ struct NegotiatedCodec {
     std::string fmtp;  // as offered by the publisher (profile for H.264/VP9)
 };
 
+class RecorderLink;
+
+// Where the recorder tap sends a published stream's packets (set while a recording runs).
+struct RecorderTap {
+    std::shared_ptr<RecorderLink> link;
+    uint16_t stream_id = 0;
+};
+
 struct SubscriberStream;
 using SubscriberList = std::vector<std::shared_ptr<SubscriberStream>>;
 
@@ -63,6 +71,7 @@ struct PublishedStream {
     core::KeyframeLimiter keyframes;
     std::atomic<std::shared_ptr<const SubscriberList>> subscribers{std::make_shared<const SubscriberList>()};
     std::atomic<uint64_t> packets_in{0};
+    std::atomic<std::shared_ptr<const RecorderTap>> tap{nullptr};
 };
 
 struct SubscriberStream {

@@ -2,27 +2,14 @@
 #include "plugin.hpp"
 
 #include "core/signed_token.hpp"
+#include "random_id.hpp"
 #include "sdp_negotiation.hpp"
-
-#include <openssl/rand.h>
-
-#include <cstdio>
-#include <stdexcept>
 
 namespace roomrec {
 
 using core::ErrorCode;
 
 namespace {
-
-// 128 random bits as hex: private ids are capabilities, so they must not be guessable.
-std::string random_id() {
-    unsigned char bytes[16];
-    if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness for an id");
-    char text[2 * sizeof bytes + 1];
-    for (size_t i = 0; i < sizeof bytes; ++i) std::snprintf(text + 2 * i, 3, "%02x", bytes[i]);
-    return text;
-}
 
 const char *text_field(const json_t *body, const char *name) { return json_string_value(json_object_get(body, name)); }
 
@@ -109,6 +96,9 @@ Reply Plugin::on_join_participant(Request &request, LiveRoom &room) {
         if (other->participant_id != member.participant_id)
             json_array_append_new(others, describe_participant(room, *other).release());
     json_object_set_new(data.get(), "participants", others);
+    room_membership_changed(room);
+    // C3: whoever joins learns whether the session is being recorded.
+    json_object_set_new(data.get(), "recording", describe_recording(room, member.role).release());
 
     JsonPtr announcement = make_event("participant_joined");
     json_object_set_new(announcement.get(), "participant", describe_participant(room, member).release());
@@ -159,6 +149,7 @@ Reply Plugin::negotiate_publication(Request &request) {
                                                                         config_.pli_min_interval_ms * 1000);
     }
     session.publication.store(std::move(next));
+    sync_recorded_streams(*room);
 
     JsonPtr streams = describe_publication(session);
     JsonPtr event = make_event("published");

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 
 namespace roomrec {
 namespace {
@@ -27,21 +28,39 @@ janus_plugin_result *sync_result(JsonPtr data) {
 } // namespace
 
 Plugin::Plugin(janus_callbacks *gateway, janus_plugin *descriptor, PluginConfig config)
-    : gateway_(gateway), descriptor_(descriptor), config_(std::move(config)), worker_([this] { housekeeping(); }) {
+    : gateway_(gateway), descriptor_(descriptor), config_(std::move(config)),
+      store_(config_.recordings_root, config_.ffmpeg_path), worker_([this] { housekeeping(); }) {
     worker_.call<bool>([this] {
         for (const auto &settings : config_.static_rooms) rooms_[settings.id].settings = settings;
         return true;
     }, kCallTimeout);
+    std::error_code failure;
+    std::filesystem::create_directories(config_.recordings_root, failure);
+    if (failure)
+        JANUS_LOG(LOG_ERR, "[roomrec] recordings_root %s is not usable (%s): recordings will fail\n",
+                  config_.recordings_root.c_str(), failure.message().c_str());
+    recovery_ = std::thread([this] { recover_unfinished_recordings(); });
     JANUS_LOG(LOG_INFO, "[roomrec] node %s ready with %zu static room(s)\n", config_.node_id.c_str(),
               config_.static_rooms.size());
 }
 
 Plugin::~Plugin() {
-    worker_.call<bool>([this] {
+    stopping_ = true;
+    if (recovery_.joinable()) recovery_.join();
+    // Recordings end with the plugin (C7): each worker finishes its file, which is then stored.
+    std::vector<std::shared_ptr<RecorderLink>> links;
+    worker_.call<bool>([this, &links] {
         for (auto &[id, room] : rooms_) close_room(room, "shutdown");
+        for (const auto &recording : recordings_)
+            if (recording->link) links.push_back(recording->link);
+        return true;
+    }, kCallTimeout);
+    for (const auto &link : links) link->join(); // the signalling thread still runs what they post
+    worker_.call<bool>([this] {
         rooms_.clear();
         sessions_.clear();
         graveyard_.clear();
+        recordings_.clear();
         return true;
     }, kCallTimeout);
     worker_.stop();
@@ -89,6 +108,7 @@ void Plugin::housekeeping() {
     ROOMREC_ON_SIGNALLING_THREAD();
     const int64_t now = g_get_monotonic_time();
     std::erase_if(graveyard_, [now](const auto &session) { return now - session->destroyed_at_us > kGraveyardUs; });
+    recording_tick(now);
     // Publishers hear the bitrate cap regularly, as REMB can be lost and encoders start low.
     if (config_.publisher_bitrate_max > 0)
         for (const auto &[handle, session] : sessions_)
@@ -136,13 +156,25 @@ void Plugin::incoming_rtp(janus_plugin_session *handle, janus_plugin_rtp *packet
     Session *session = raw_session(handle);
     if (session == nullptr || packet == nullptr) return;
     const auto publication = session->publication.load(std::memory_order_acquire);
-    if (const auto stream = publication->at(packet->mindex))
-        relay_to_subscribers(gateway_, *stream, *packet, g_get_monotonic_time());
+    const auto stream = publication->at(packet->mindex);
+    if (!stream) return;
+    relay_to_subscribers(gateway_, *stream, *packet, g_get_monotonic_time());
+    if (const auto tap = stream->tap.load(std::memory_order_acquire))
+        tap->link->tap(core::WireType::Rtp, tap->stream_id, reinterpret_cast<const uint8_t *>(packet->buffer),
+                       packet->length);
 }
 
 void Plugin::incoming_rtcp(janus_plugin_session *handle, janus_plugin_rtcp *packet) {
     Session *session = raw_session(handle);
     if (session == nullptr || packet == nullptr) return;
+    // A publisher's sender reports tie its audio and video clocks together: the recorder
+    // needs them for lip sync (M3).
+    if (const auto published = session->publication.load(std::memory_order_acquire)->at(packet->mindex)) {
+        if (const auto tap = published->tap.load(std::memory_order_acquire))
+            tap->link->tap(core::WireType::Rtcp, tap->stream_id, reinterpret_cast<const uint8_t *>(packet->buffer),
+                           packet->length);
+        return;
+    }
     const auto subscription = session->subscription.load(std::memory_order_acquire);
     if (const auto stream = subscription->at(packet->mindex))
         handle_subscriber_rtcp(gateway_, *stream, *packet, g_get_monotonic_time());

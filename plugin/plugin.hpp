@@ -8,7 +8,10 @@
 #include "session.hpp"
 #include "signalling_worker.hpp"
 
+#include <atomic>
 #include <cassert>
+#include <functional>
+#include <thread>
 #include <map>
 #include <memory>
 #include <span>
@@ -78,6 +81,23 @@ private:
     void hang_up(Session &session);
     void publish_binding(Session &session);
     void close_room(LiveRoom &room, const char *reason);
+
+    // Recording (recording_control.cpp).
+    core::PolicySettings policy_settings(const LiveRoom &room) const;
+    void room_membership_changed(LiveRoom &room);
+    void sync_recorded_streams(LiveRoom &room);
+    void stop_recording(LiveRoom &room, core::StopReason reason);
+    void recording_tick(int64_t now_us);
+    void on_link_event(const std::shared_ptr<ActiveRecording> &recording, const LinkEvent &event);
+    void on_recording_stored(const std::shared_ptr<ActiveRecording> &recording, const LinkEvent &event,
+                             const StoredRecording &stored);
+    JsonPtr describe_recording(const LiveRoom &room, core::Role role) const;
+    void tell_recording(LiveRoom &room, const char *state, const std::function<bool(const core::Member &)> &who,
+                        const std::function<void(json_t *)> &extra = {});
+    void request_recorded_keyframes(const ActiveRecording &recording);
+    void recover_unfinished_recordings();
+    Reply on_start_recording(Request &request);
+    Reply on_stop_recording(Request &request);
     void forget_session(janus_plugin_session *handle);
     void housekeeping();
 
@@ -112,6 +132,10 @@ private:
     std::map<std::string, LiveRoom> rooms_;
     std::unordered_map<janus_plugin_session *, std::shared_ptr<Session>> sessions_;
     std::vector<std::shared_ptr<Session>> graveyard_;
+    RecordingStore store_;
+    std::vector<std::shared_ptr<ActiveRecording>> recordings_; // running or finalizing (signalling thread)
+    std::atomic<bool> stopping_{false};
+    std::thread recovery_; // finalizes what a crash left behind (M4)
     SignallingWorker worker_; // declared last: it stops before the state it uses is destroyed
 };
 

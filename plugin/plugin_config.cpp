@@ -47,6 +47,29 @@ JsonPtr category_as_json(janus_config *config, janus_config_category *category, 
     return object;
 }
 
+// An integer key of the general category within [low, high]; an error message if it is not one.
+std::string read_integer(janus_config *config, janus_config_category *general, const char *key, long long low,
+                         long long high, int64_t &target) {
+    const char *value = item_value(config, general, key);
+    if (value == nullptr) return {};
+    char *end = nullptr;
+    errno = 0;
+    const long long number = std::strtoll(value, &end, 10);
+    if (errno != 0 || end == value || *end != '\0' || number < low || number > high)
+        return std::string("general.") + key + " must be an integer from " + std::to_string(low) + " to " + std::to_string(high);
+    target = number;
+    return {};
+}
+
+// An absolute path key of the general category.
+std::string read_path(janus_config *config, janus_config_category *general, const char *key, std::string &target) {
+    const char *value = item_value(config, general, key);
+    if (value == nullptr) return {};
+    if (value[0] != '/' || std::strlen(value) > 1024) return std::string("general.") + key + " must be an absolute path";
+    target = value;
+    return {};
+}
+
 bool parse_bool(const char *text) {
     return text != nullptr && (!std::strcmp(text, "true") || !std::strcmp(text, "yes") || !std::strcmp(text, "1"));
 }
@@ -68,12 +91,22 @@ std::variant<PluginConfig, std::string> load_plugin_config(const std::string &fo
         if (!core::is_identifier(value, 64)) return "general.node_id must be 1-64 characters of [A-Za-z0-9_-]";
         settings.node_id = value;
     }
-    if (const char *value = item_value(config.get(), general, "pli_min_interval_ms")) {
-        char *end = nullptr;
-        const long long interval = std::strtoll(value, &end, 10);
-        if (end == value || *end != '\0' || interval < 100 || interval > 60000)
-            return "general.pli_min_interval_ms must be an integer from 100 to 60000";
-        settings.pli_min_interval_ms = interval;
+    for (const std::string &problem :
+         {read_integer(config.get(), general, "pli_min_interval_ms", 100, 60000, settings.pli_min_interval_ms),
+          read_integer(config.get(), general, "recording_video_bitrate_kbps", 500, 20000,
+                       settings.recording_video_bitrate_kbps),
+          read_integer(config.get(), general, "recorder_max_restarts", 0, 100, settings.recorder_max_restarts),
+          read_integer(config.get(), general, "host_leave_timeout", 1, 7 * 24 * 3600, settings.host_leave_timeout_s),
+          read_integer(config.get(), general, "max_recording_duration", 1, 72 * 3600, settings.max_recording_duration_s),
+          read_path(config.get(), general, "recordings_root", settings.recordings_root),
+          read_path(config.get(), general, "recorder_path", settings.recorder_path),
+          read_path(config.get(), general, "ffmpeg_path", settings.ffmpeg_path)})
+        if (!problem.empty()) return problem;
+    if (const char *value = item_value(config.get(), general, "recording_x264_preset")) {
+        static const std::set<std::string> kPresets = {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium"};
+        if (!kPresets.count(value))
+            return "general.recording_x264_preset must be one of ultrafast, superfast, veryfast, faster, fast, medium";
+        settings.x264_preset = value;
     }
     if (const char *value = item_value(config.get(), general, "events")) settings.notify_events = parse_bool(value);
     if (const char *value = item_value(config.get(), general, "publisher_bitrate_max")) {

@@ -17,6 +17,15 @@ struct PluginConfig {
     int64_t pli_min_interval_ms = 500; // at most one keyframe request per stream per interval
     bool notify_events = true;         // forward lifecycle events to Janus event handlers
     int64_t publisher_bitrate_max = 2'000'000; // REMB cap sent to publishers, bits/s; 0: none
+    // Recording (SPEC C5, C6, M, S1).
+    std::string recordings_root = "/var/lib/roomrec/recordings";
+    std::string recorder_path = ROOMREC_DEFAULT_RECORDER_PATH;
+    std::string ffmpeg_path = "/usr/bin/ffmpeg";
+    std::string x264_preset = "superfast";
+    int64_t recording_video_bitrate_kbps = 4000;
+    int64_t recorder_max_restarts = 5;
+    int64_t host_leave_timeout_s = 15 * 60;
+    int64_t max_recording_duration_s = 24 * 3600;
     std::vector<core::RoomSettings> static_rooms;
 };
 

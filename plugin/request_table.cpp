@@ -35,7 +35,7 @@ constexpr std::array kSubscribeParams{ParamSpec{"streams", JsonKind::Array, true
 } // namespace
 
 struct RequestTable {
-    static constexpr std::array<Plugin::RequestType, 15> kTypes{{
+    static constexpr std::array<Plugin::RequestType, 17> kTypes{{
         {"create", &Plugin::on_create, kCreateParams, false, true},
         {"destroy", &Plugin::on_destroy, kDestroyParams, false, true},
         {"list", &Plugin::on_list, kNoParams, false, true},
@@ -51,6 +51,8 @@ struct RequestTable {
         {"start", &Plugin::on_start, kNoParams, true, false},
         {"subscribe", &Plugin::on_subscribe, kSubscribeParams, true, false},
         {"unsubscribe", &Plugin::on_unsubscribe, kSubscribeParams, true, false},
+        {"start_recording", &Plugin::on_start_recording, kNoParams, false, false},
+        {"stop_recording", &Plugin::on_stop_recording, kNoParams, false, false},
     }};
 };
 

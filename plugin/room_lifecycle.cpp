@@ -7,7 +7,9 @@ namespace roomrec {
 
 void Plugin::drop_publication(Session &session) {
     ROOMREC_ON_SIGNALLING_THREAD();
+    if (session.publication.load()->by_mindex.empty()) return;
     session.publication.store(std::make_shared<const Publication>());
+    if (LiveRoom *room = room_of(session)) sync_recorded_streams(*room);
 }
 
 bool Plugin::unpublish(Session &session) {
@@ -75,6 +77,7 @@ void Plugin::remove_participant(LiveRoom &room, Session &session, const char *re
     std::erase_if(room.subscribers, [](const auto &subscriber) { return subscriber->kind == SessionKind::Unbound; });
     room.roster.remove(participant_id);
     room.participants.erase(participant_id);
+    room_membership_changed(room);
     JsonPtr details = json_object_ptr();
     json_object_set_new(details.get(), "reason", json_string(reason));
     notify("left", std::move(details), &session);
@@ -102,6 +105,9 @@ void Plugin::unbind(Session &session) {
 
 void Plugin::close_room(LiveRoom &room, const char *reason) {
     ROOMREC_ON_SIGNALLING_THREAD();
+    // C7: ending the session always finalizes its recording.
+    if (room.policy && room.policy->stop()) stop_recording(room, core::StopReason::SessionClosed);
+    room.policy.reset();
     JsonPtr event = make_event("room_closed");
     json_object_set_new(event.get(), "room", json_string(room.settings.id.c_str()));
     json_object_set_new(event.get(), "reason", json_string(reason));

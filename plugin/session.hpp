@@ -1,12 +1,16 @@
 // One Janus handle as the plugin sees it, and a room with its live participants.
 #pragma once
 
+#include "core/recording_policy.hpp"
 #include "core/room.hpp"
 #include "media_streams.hpp"
+#include "recording/recorder_link.hpp"
+#include "recording/recording_store.hpp"
 
 #include <atomic>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,8 +60,25 @@ struct Session {
     int64_t destroyed_at_us = 0;
 };
 
+// The room's recording while it runs and until its file is stored (signalling thread).
+struct ActiveRecording {
+    RecordingManifest manifest;
+    std::string folder;
+    std::string initiator_participant;
+    std::shared_ptr<RecorderLink> link;
+    // Recorded streams: published stream → (its id on the wire, the stream itself).
+    std::map<const PublishedStream *, std::pair<uint16_t, std::weak_ptr<PublishedStream>>> streams;
+    uint16_t next_stream_id = 1;
+    int64_t started_unix_ms = 0; // when the first frame was written
+    core::StopReason stop_reason = core::StopReason::Requested;
+    double gap_seconds = 0;
+    int gaps = 0;
+};
+
 struct LiveRoom {
     core::RoomSettings settings;
+    std::optional<core::RoomPolicy> policy; // from the first join until the room session ends
+    std::shared_ptr<ActiveRecording> recording;
     core::Roster roster;
     std::map<std::string, std::shared_ptr<Session>> participants;  // participant id → its handle
     std::vector<std::shared_ptr<Session>> subscribers;             // subscriber handles in this room

@@ -19,6 +19,8 @@ enum class ErrorCode : int {
     InvalidSdp = 452,        // JSEP missing, of the wrong type, or unparsable
     RoomFull = 453,
     UnsupportedMedia = 454,  // no acceptable codec, too many streams of a kind
+    RecordingState = 455,    // start while recording (or finalizing), stop while not recording
+    RecorderUnavailable = 456, // the recorder could not be started (storage or worker)
     Internal = 499,
 };
 

@@ -48,14 +48,23 @@ def plugin_path():
 class Janus:
     """The real janus binary with a private config folder, on 127.0.0.1."""
 
-    def __init__(self, http_port=18088, admin_port=17088, extra_env=None, events_backend=None):
+    def __init__(self, http_port=18088, admin_port=17088, extra_env=None, events_backend=None, settings=None):
+        """settings: extra keys of the plugin's general category (recording tests set
+        recordings_root and timers). The recorder is the built one (ROOMREC_RECORDER)."""
         self.folder = tempfile.mkdtemp(prefix="roomrec-janus-")
         self.http_port = http_port
         self.admin_port = admin_port
         self.admin_secret = secrets.token_hex(8)
         config_file = os.path.join(self.folder, "roomrec.jcfg")
+        general = {"recordings_root": os.path.join(self.folder, "recordings")}
+        if os.environ.get("ROOMREC_RECORDER"):
+            general["recorder_path"] = os.path.abspath(os.environ["ROOMREC_RECORDER"])
+        general.update(settings or {})
+        self.recordings_root = general["recordings_root"]
+        extra = "".join(f"\t{key} = {json.dumps(value)}\n" for key, value in general.items())
         with open(config_file, "w") as f:
-            f.write(PLUGIN_CONFIG % {"admin": ADMIN_SECRET, "token": TOKEN_SECRET})
+            f.write((PLUGIN_CONFIG % {"admin": ADMIN_SECRET, "token": TOKEN_SECRET}).replace(
+                "general: {\n", "general: {\n" + extra, 1))
         env = dict(os.environ, JANUS_HTTP_PORT=str(http_port), JANUS_ADMIN_PORT=str(admin_port),
                    JANUS_ADMIN_SECRET=self.admin_secret, JANUS_DEBUG_LEVEL=os.environ.get("ROOMREC_JANUS_DEBUG", "4"),
                    JANUS_EVENTS_BACKEND=events_backend or "")
@@ -99,6 +108,11 @@ class Janus:
 
     def admin(self, body):
         return http_post(self.admin_url, dict(body, transaction=secrets.token_hex(4), admin_secret=self.admin_secret))
+
+    def kill(self):
+        """kill -9, as a crash would; the log and folder stay for a restart."""
+        self.process.kill()
+        self.process.wait()
 
     def stop(self):
         """Stops Janus; raises if a sanitizer reported anything meanwhile."""

@@ -1,0 +1,285 @@
+#include "recorder_link.hpp"
+
+#include <fcntl.h>
+#include <jansson.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+extern char **environ;
+
+namespace roomrec {
+namespace {
+
+// Fixed descriptor numbers in the worker: its socket, and the folder lock it only holds.
+constexpr int kWorkerSocketFd = 3;
+constexpr int kWorkerLockFd = 4;
+constexpr int kIdlePollMs = 5;
+constexpr int kControlSendTimeoutMs = 2000;
+constexpr int kRtpSendTimeoutMs = 20;
+constexpr size_t kRecordsPerRound = 512;
+
+int64_t now_us() {
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec * 1000000LL + now.tv_nsec / 1000;
+}
+
+bool wait_writable(int fd, int timeout_ms) {
+    pollfd entry{fd, POLLOUT, 0};
+    return poll(&entry, 1, timeout_ms) == 1 && (entry.revents & POLLOUT);
+}
+
+std::string json_text(json_t *object) {
+    char *dumped = json_dumps(object, JSON_COMPACT);
+    std::string text = dumped ? dumped : "{}";
+    free(dumped);
+    json_decref(object);
+    return text;
+}
+
+} // namespace
+
+RecorderLink::RecorderLink(RecorderSettings settings, std::string folder, int lock_fd,
+                           std::function<void(const LinkEvent &)> on_event)
+    : settings_(std::move(settings)), folder_(std::move(folder)), lock_fd_(lock_fd), on_event_(std::move(on_event)),
+      ring_(settings_.queue_packets) {}
+
+RecorderLink::~RecorderLink() {
+    stop();
+    join();
+    if (socket_ >= 0) close(socket_);
+}
+
+std::string RecorderLink::segment_path(int index) const {
+    return folder_ + "/segment-" + std::to_string(index) + ".mp4";
+}
+
+bool RecorderLink::start(std::string &error) {
+    if (!spawn(error)) return false;
+    thread_ = std::thread([this] { run(); });
+    return true;
+}
+
+void RecorderLink::join() {
+    if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+void RecorderLink::add_stream(uint16_t id, const std::string &spec_json) {
+    std::lock_guard lock(mutex_);
+    streams_[id] = spec_json;
+    controls_.push_back({core::WireType::AddStream, id, spec_json});
+}
+
+void RecorderLink::remove_stream(uint16_t id) {
+    std::lock_guard lock(mutex_);
+    if (streams_.erase(id) == 0) return;
+    controls_.push_back({core::WireType::RemoveStream, id, {}});
+}
+
+void RecorderLink::stop() {
+    std::lock_guard lock(mutex_);
+    stop_requested_ = true;
+}
+
+bool RecorderLink::spawn(std::string &error) {
+    int pair[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
+        error = std::string("socketpair: ") + std::strerror(errno);
+        return false;
+    }
+    // Above the fixed numbers, so dup2 onto them always makes a fresh, inheritable descriptor.
+    const int child_end = fcntl(pair[1], F_DUPFD_CLOEXEC, 10);
+    close(pair[1]);
+    const int send_buffer = 4 << 20;
+    setsockopt(pair[0], SOL_SOCKET, SO_SNDBUF, &send_buffer, sizeof send_buffer);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, child_end, kWorkerSocketFd);
+    if (lock_fd_ >= 0) posix_spawn_file_actions_adddup2(&actions, lock_fd_, kWorkerLockFd);
+    std::string fd_text = std::to_string(kWorkerSocketFd);
+    char *argv[] = {const_cast<char *>(settings_.recorder_path.c_str()), const_cast<char *>("--fd"), fd_text.data(),
+                    nullptr};
+    pid_t pid = -1;
+    const int spawned = posix_spawn(&pid, settings_.recorder_path.c_str(), &actions, nullptr, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(child_end);
+    if (spawned != 0) {
+        close(pair[0]);
+        error = "cannot run " + settings_.recorder_path + ": " + std::strerror(spawned);
+        return false;
+    }
+    pid_ = pid;
+    socket_ = pair[0];
+    segments_.push_back(segment_path(segment_));
+    send_configuration();
+    return true;
+}
+
+// A new worker gets the output settings, then every stream that is live now.
+void RecorderLink::send_configuration() {
+    json_t *config = json_pack("{s:s, s:i, s:i, s:i, s:i, s:s, s:i}", "output", segments_.back().c_str(), "width",
+                               settings_.width, "height", settings_.height, "fps", settings_.fps, "video_bitrate_kbps",
+                               settings_.video_bitrate_kbps, "x264_preset", settings_.x264_preset.c_str(), "fragment_ms",
+                               1000);
+    const auto message = core::encode_wire(core::WireType::Config, 0, json_text(config));
+    send_record(message.data(), message.size(), true);
+    std::map<uint16_t, std::string> streams;
+    {
+        std::lock_guard lock(mutex_);
+        streams = streams_;
+        // Queued controls describe changes the replay already contains.
+        controls_.clear();
+    }
+    for (const auto &[id, spec] : streams) {
+        const auto add = core::encode_wire(core::WireType::AddStream, id, spec);
+        send_record(add.data(), add.size(), true);
+    }
+}
+
+bool RecorderLink::send_record(const uint8_t *data, size_t length, bool must_deliver) {
+    if (socket_ < 0) {
+        unsent_.fetch_add(1);
+        return false;
+    }
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        if (send(socket_, data, length, MSG_DONTWAIT | MSG_NOSIGNAL) == static_cast<ssize_t>(length)) return true;
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS) break; // the worker is gone
+        if (!wait_writable(socket_, must_deliver ? kControlSendTimeoutMs : kRtpSendTimeoutMs)) break;
+    }
+    unsent_.fetch_add(1);
+    return false;
+}
+
+void RecorderLink::run() {
+    uint8_t record[core::PacketRing::kMaxRecord];
+    while (!done_) {
+        std::deque<Control> controls;
+        bool stop_now;
+        {
+            std::lock_guard lock(mutex_);
+            controls.swap(controls_);
+            stop_now = stop_requested_;
+        }
+        for (const auto &control : controls) {
+            const auto message = core::encode_wire(control.type, control.stream, control.payload);
+            send_record(message.data(), message.size(), true);
+        }
+        size_t sent = 0;
+        for (size_t length; sent < kRecordsPerRound && (length = ring_.pop(record)) != 0; ++sent)
+            send_record(record, length, false);
+        // Stop goes after what the tap already holds, so the file ends with the last packets.
+        if (stop_now && !stopping_ && sent == 0) {
+            const auto message = core::encode_wire(core::WireType::Stop, 0, "");
+            send_record(message.data(), message.size(), true);
+            stopping_ = true;
+            stop_sent_us_ = now_us();
+        }
+        pollfd entry{socket_, POLLIN, 0};
+        if (socket_ >= 0 && poll(&entry, 1, sent == kRecordsPerRound ? 0 : kIdlePollMs) > 0) {
+            if (entry.revents & POLLIN) read_events();
+            else if (entry.revents & (POLLHUP | POLLERR)) handle_worker_exit();
+        }
+        if (!done_ && stopping_ && now_us() - stop_sent_us_ > settings_.stop_timeout_ms * 1000) {
+            // A worker that cannot finish in time is killed; its fragments stay playable.
+            reap(true);
+            handle_worker_exit();
+        }
+    }
+}
+
+void RecorderLink::read_events() {
+    uint8_t buffer[core::kMaxWireMessage];
+    for (;;) {
+        const ssize_t length = recv(socket_, buffer, sizeof buffer, MSG_DONTWAIT);
+        if (length < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+        if (length <= 0) {
+            handle_worker_exit();
+            return;
+        }
+        const auto message = core::decode_wire(buffer, static_cast<size_t>(length));
+        if (!message || message->type != core::WireType::Event) continue;
+        json_t *event = json_loadb(message->payload.data(), message->payload.size(), 0, nullptr);
+        const char *name = json_string_value(json_object_get(event, "event"));
+        const std::string kind = name ? name : "";
+        if (kind == "first_frame") {
+            if (!first_frame_seen_) {
+                first_frame_seen_ = true;
+                on_event_({LinkEvent::FirstFrame, {}, 0, false, {}});
+            }
+            if (gap_started_us_ != 0) {
+                on_event_({LinkEvent::GapClosed, {}, (now_us() - gap_started_us_) / 1e6, false, {}});
+                gap_started_us_ = 0;
+            }
+        } else if (kind == "error") {
+            const char *text = json_string_value(json_object_get(event, "message"));
+            last_error_ = text ? text : "recorder error";
+        }
+        json_decref(event);
+    }
+}
+
+void RecorderLink::reap(bool kill_first) {
+    if (pid_ <= 0) return;
+    if (kill_first) kill(pid_, SIGKILL);
+    for (int waited_ms = 0; waited_ms < 3000; waited_ms += 10) {
+        int status = 0;
+        if (waitpid(pid_, &status, WNOHANG) == pid_) {
+            if (WIFSIGNALED(status)) last_error_ = "the recorder was killed by signal " + std::to_string(WTERMSIG(status));
+            pid_ = -1;
+            return;
+        }
+        usleep(10000);
+    }
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+}
+
+void RecorderLink::handle_worker_exit() {
+    if (socket_ >= 0) close(socket_);
+    socket_ = -1;
+    reap(false);
+    auto written = [this] {
+        std::vector<std::string> files;
+        for (const auto &path : segments_) {
+            struct stat info{};
+            if (stat(path.c_str(), &info) == 0 && info.st_size > 0) files.push_back(path);
+        }
+        return files;
+    };
+    if (stopping_) {
+        done_ = true;
+        on_event_({LinkEvent::Finished, last_error_, 0, !first_frame_seen_, written()});
+        return;
+    }
+    const std::string why = last_error_.empty() ? "the recorder exited" : last_error_;
+    last_error_.clear();
+    if (restarts_.load() >= settings_.max_restarts) {
+        done_ = true;
+        on_event_({LinkEvent::Finished, why + "; giving up after " + std::to_string(restarts_.load()) + " restarts", 0,
+                   true, written()});
+        return;
+    }
+    if (gap_started_us_ == 0) gap_started_us_ = now_us();
+    restarts_.fetch_add(1);
+    on_event_({LinkEvent::WorkerDied, why, 0, false, {}});
+    usleep(100000 * restarts_.load()); // a worker that dies at once must not spin
+    ++segment_;
+    std::string error;
+    if (!spawn(error)) {
+        done_ = true;
+        on_event_({LinkEvent::Finished, error, 0, true, written()});
+    }
+}
+
+} // namespace roomrec

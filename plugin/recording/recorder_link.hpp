@@ -1,0 +1,123 @@
+// The plugin's end of one recording (SPEC M1, M6): the media threads' tap queue, and a thread
+// that writes it to a roomrec-recorder process over a SOCK_SEQPACKET socketpair, reads the
+// worker's events, and restarts the worker (a new segment file) if it dies mid-recording.
+// Janus never waits for the worker: a dead or stuck worker only costs dropped tap packets.
+#pragma once
+
+#include "core/packet_ring.hpp"
+#include "core/wire_protocol.hpp"
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace roomrec {
+
+struct RecorderSettings {
+    std::string recorder_path;     // the roomrec-recorder executable
+    int width = 1920;
+    int height = 1080;
+    int fps = 30;
+    int video_bitrate_kbps = 4000;
+    std::string x264_preset = "superfast";
+    size_t queue_packets = 4096;   // tap ring capacity (about 2-4 s of a busy room)
+    int max_restarts = 5;          // worker deaths survived per recording
+    int64_t stop_timeout_ms = 20000; // how long a stopping worker may take to finish its file
+};
+
+struct LinkEvent {
+    enum Kind {
+        FirstFrame,     // the recording's first frame is in the file
+        WorkerDied,     // the worker died; a new one is starting (message says why)
+        GapClosed,      // the restarted worker wrote again; gap_seconds were lost
+        Finished,       // the worker is done and the segments are complete
+    } kind;
+    std::string message;
+    double gap_seconds = 0;
+    bool failed = false;          // Finished: the worker gave up or could not start at all
+    std::vector<std::string> segments; // Finished: the segment files, in order
+};
+
+class RecorderLink {
+public:
+    // on_event runs on the link's own thread. lock_fd is the recording folder's lock, held
+    // by every worker too, so start-up recovery leaves a folder alone while anyone writes it.
+    RecorderLink(RecorderSettings settings, std::string folder, int lock_fd, std::function<void(const LinkEvent &)> on_event);
+    ~RecorderLink();
+    RecorderLink(const RecorderLink &) = delete;
+    RecorderLink &operator=(const RecorderLink &) = delete;
+
+    // Spawns the first worker and the link thread; false with a reason if the worker cannot run.
+    bool start(std::string &error);
+
+    // Signalling thread: describe streams (JSON as in wire_protocol.hpp) and end the recording.
+    void add_stream(uint16_t id, const std::string &spec_json);
+    void remove_stream(uint16_t id);
+    void stop();
+    // Waits for the link thread to end (after stop(), once the file is complete).
+    void join();
+
+    // Media threads: copy a packet into the tap ring; never waits.
+    void tap(core::WireType type, uint16_t stream, const uint8_t *data, size_t length) {
+        uint8_t header[core::kWireHeader];
+        core::write_wire_header(header, type, stream);
+        ring_.try_push(header, sizeof header, data, length);
+    }
+
+    uint64_t dropped_packets() const { return ring_.dropped() + unsent_.load(); }
+    int restarts() const { return restarts_.load(); }
+
+private:
+    struct Control {
+        core::WireType type;
+        uint16_t stream;
+        std::string payload;
+    };
+
+    void run();
+    bool spawn(std::string &error);
+    void send_configuration();
+    bool send_record(const uint8_t *data, size_t length, bool must_deliver);
+    void read_events();
+    void handle_worker_exit();
+    void reap(bool kill_first);
+    std::string segment_path(int index) const;
+
+    const RecorderSettings settings_;
+    const std::string folder_;
+    const int lock_fd_;
+    const std::function<void(const LinkEvent &)> on_event_;
+    core::PacketRing ring_;
+
+    std::mutex mutex_; // controls_ and streams_: the signalling thread writes, the link thread reads
+    std::deque<Control> controls_;
+    std::map<uint16_t, std::string> streams_; // live streams, replayed to a restarted worker
+    bool stop_requested_ = false;
+
+    // Link thread only.
+    int socket_ = -1;
+    pid_t pid_ = -1;
+    int segment_ = 0;
+    std::vector<std::string> segments_;
+    bool stopping_ = false;
+    int64_t stop_sent_us_ = 0;
+    bool first_frame_seen_ = false;
+    int64_t gap_started_us_ = 0; // set while a restarted worker has not written yet
+    bool done_ = false;
+    std::string last_error_;
+
+    std::atomic<uint64_t> unsent_{0};
+    std::atomic<int> restarts_{0};
+    std::thread thread_;
+};
+
+} // namespace roomrec

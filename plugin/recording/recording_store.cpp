@@ -1,0 +1,243 @@
+#include "recording_store.hpp"
+
+#include "core/recording_name.hpp"
+
+#include <fcntl.h>
+#include <jansson.h>
+#include <spawn.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+extern char **environ;
+
+namespace roomrec {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char *kWorkFolder = ".recordings";
+constexpr const char *kFinalFolder = "Recordings";
+constexpr const char *kManifest = "manifest.json";
+constexpr const char *kLock = "lock";
+
+// Writes a small file so that after a crash it is either absent or complete.
+bool write_durably(const std::string &path, const std::string &text) {
+    const std::string temporary = path + ".tmp";
+    const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    if (fd < 0) return false;
+    const bool written = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && fsync(fd) == 0;
+    close(fd);
+    if (!written || rename(temporary.c_str(), path.c_str()) != 0) return false;
+    const int folder = open(fs::path(path).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (folder >= 0) {
+        fsync(folder);
+        close(folder);
+    }
+    return true;
+}
+
+std::string text_of(json_t *object, const char *key) {
+    const char *value = json_string_value(json_object_get(object, key));
+    return value ? value : "";
+}
+
+int run_and_wait(const std::vector<std::string> &arguments) {
+    std::vector<char *> argv;
+    for (const auto &argument : arguments) argv.push_back(const_cast<char *>(argument.c_str()));
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    pid_t pid;
+    const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (spawned != 0) return -1;
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+} // namespace
+
+RecordingStore::RecordingStore(std::string root, std::string ffmpeg_path)
+    : root_(std::move(root)), ffmpeg_path_(std::move(ffmpeg_path)) {}
+
+std::optional<int> RecordingStore::begin(const RecordingManifest &manifest, std::string &folder,
+                                         std::string &error) const {
+    folder = root_ + "/" + manifest.room_id + "/" + kWorkFolder + "/" + manifest.recording_id;
+    std::error_code failure;
+    fs::create_directories(folder, failure);
+    if (failure) {
+        error = "cannot create " + folder + ": " + failure.message();
+        return std::nullopt;
+    }
+    json_t *object = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "recording_id", manifest.recording_id.c_str(), "room",
+                               manifest.room_id.c_str(), "file_name", manifest.file_name.c_str(), "owner",
+                               manifest.owner.c_str(), "initiator", manifest.initiator.c_str(), "started_unix",
+                               static_cast<json_int_t>(manifest.started_unix));
+    char *dumped = json_dumps(object, JSON_COMPACT);
+    const bool written = dumped != nullptr && write_durably(folder + "/" + kManifest, dumped);
+    free(dumped);
+    json_decref(object);
+    if (!written) {
+        error = "cannot write the manifest in " + folder + ": " + std::strerror(errno);
+        return std::nullopt;
+    }
+    auto lock = try_lock(folder);
+    if (!lock) error = "cannot lock " + folder;
+    return lock;
+}
+
+std::optional<int> RecordingStore::try_lock(const std::string &folder) {
+    const int fd = open((folder + "/" + kLock).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0) return std::nullopt;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        return std::nullopt;
+    }
+    return fd;
+}
+
+std::optional<RecordingManifest> RecordingStore::read_manifest(const std::string &folder) {
+    json_t *object = json_load_file((folder + "/" + kManifest).c_str(), 0, nullptr);
+    if (!json_is_object(object)) {
+        json_decref(object);
+        return std::nullopt;
+    }
+    RecordingManifest manifest;
+    manifest.recording_id = text_of(object, "recording_id");
+    manifest.room_id = text_of(object, "room");
+    manifest.file_name = text_of(object, "file_name");
+    manifest.owner = text_of(object, "owner");
+    manifest.initiator = text_of(object, "initiator");
+    manifest.started_unix = json_integer_value(json_object_get(object, "started_unix"));
+    json_decref(object);
+    // The names come from a file on disk: accept only what begin() could have written.
+    if (manifest.room_id.empty() || manifest.room_id.find('/') != std::string::npos ||
+        manifest.file_name.find('/') != std::string::npos || manifest.file_name.empty() || manifest.file_name[0] == '.')
+        return std::nullopt;
+    return manifest;
+}
+
+std::vector<std::string> RecordingStore::segments_in(const std::string &folder) {
+    std::vector<std::pair<int, std::string>> numbered;
+    std::error_code failure;
+    for (const auto &entry : fs::directory_iterator(folder, failure)) {
+        const std::string name = entry.path().filename();
+        int index = -1;
+        char tail[8] = {};
+        if (std::sscanf(name.c_str(), "segment-%d.%7s", &index, tail) == 2 && std::strcmp(tail, "mp4") == 0 && index >= 0)
+            numbered.emplace_back(index, entry.path());
+    }
+    std::sort(numbered.begin(), numbered.end());
+    std::vector<std::string> paths;
+    for (auto &[index, path] : numbered)
+        if (fs::file_size(path, failure) > 0 && !failure) paths.push_back(path);
+    return paths;
+}
+
+std::vector<std::string> RecordingStore::unfinished() const {
+    std::vector<std::string> folders;
+    std::error_code failure;
+    for (const auto &room : fs::directory_iterator(root_, failure)) {
+        std::error_code inner;
+        for (const auto &recording : fs::directory_iterator(room.path() / kWorkFolder, inner))
+            if (fs::exists(recording.path() / kManifest, inner)) folders.push_back(recording.path());
+    }
+    std::sort(folders.begin(), folders.end());
+    return folders;
+}
+
+bool RecordingStore::concatenate(const std::vector<std::string> &segments, const std::string &list_path,
+                                 const std::string &output, std::string &error) const {
+    std::ofstream list(list_path, std::ios::trunc);
+    for (const auto &segment : segments) {
+        std::string quoted; // the concat list quotes with '...', an embedded ' as '\''
+        for (const char c : segment) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        list << "file '" << quoted << "'\n";
+    }
+    list.close();
+    // Stream copy: the segments share codecs and sizes; the gap between them is not kept.
+    const int status = run_and_wait({ffmpeg_path_, "-nostdin", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i",
+                                     list_path, "-c", "copy", "-movflags", "+faststart", "-f", "mp4", output});
+    if (status != 0) {
+        error = status < 0 ? "cannot run " + ffmpeg_path_ : "ffmpeg could not join the segments (exit " + std::to_string(status) + ")";
+        return false;
+    }
+    return true;
+}
+
+StoredRecording RecordingStore::finalize(const std::string &folder, const RecordingManifest &manifest,
+                                         std::vector<std::string> segments) const {
+    StoredRecording stored;
+    std::erase_if(segments, [](const std::string &path) {
+        std::error_code failure;
+        return fs::file_size(path, failure) == 0 || failure;
+    });
+    stored.segments = segments.size();
+    if (segments.empty()) {
+        stored.error = "nothing was recorded";
+        std::error_code ignored;
+        fs::remove_all(folder, ignored);
+        return stored;
+    }
+    std::string joined = segments.front();
+    if (segments.size() > 1) {
+        joined = folder + "/joined.mp4";
+        if (!concatenate(segments, folder + "/segments.txt", joined, stored.error)) return stored; // folder kept for a retry
+    }
+    const int joined_fd = open(joined.c_str(), O_RDONLY | O_CLOEXEC);
+    if (joined_fd >= 0) {
+        fsync(joined_fd); // the worker writes without syncing; the stored file must survive a power cut
+        close(joined_fd);
+    }
+    const std::string final_folder = root_ + "/" + manifest.room_id + "/" + kFinalFolder;
+    std::error_code failure;
+    fs::create_directories(final_folder, failure);
+    if (failure) {
+        stored.error = "cannot create " + final_folder + ": " + failure.message();
+        return stored;
+    }
+    // link() never replaces an existing file: a name taken meanwhile gets the next number.
+    for (int attempt = 0; attempt < 3 && !stored.ok; ++attempt) {
+        std::string name;
+        try {
+            name = core::unique_file_name(manifest.file_name, [&](const std::string &candidate) {
+                return fs::exists(final_folder + "/" + candidate);
+            });
+        } catch (const std::exception &error) {
+            stored.error = error.what();
+            return stored;
+        }
+        const std::string path = final_folder + "/" + name;
+        if (link(joined.c_str(), path.c_str()) == 0) {
+            stored.ok = true;
+            stored.path = path;
+            stored.location = manifest.room_id + "/" + kFinalFolder + "/" + name;
+        } else if (errno != EEXIST) {
+            stored.error = "cannot store " + path + ": " + std::strerror(errno);
+            return stored;
+        }
+    }
+    if (!stored.ok) {
+        stored.error = "no free file name in " + final_folder;
+        return stored;
+    }
+    const int final_fd = open(final_folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (final_fd >= 0) {
+        fsync(final_fd);
+        close(final_fd);
+    }
+    fs::remove_all(folder, failure);
+    return stored;
+}
+
+} // namespace roomrec

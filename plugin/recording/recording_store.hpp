@@ -1,0 +1,62 @@
+// Local storage of recordings (SPEC S1, C8, M4). A recording is written in its own work
+// folder, <root>/<room>/.recordings/<id>/ (a manifest, a lock, one segment per worker run),
+// and lands as one MP4 in <root>/<room>/Recordings/ when finalized. A work folder nobody holds
+// the lock of was left by a crash: start-up recovery finalizes it the same way.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace roomrec {
+
+struct RecordingManifest {
+    std::string recording_id;
+    std::string room_id;
+    std::string file_name;  // C8 name chosen at the start; made unique when stored
+    std::string owner;      // C9
+    std::string initiator;  // user id of whoever started it
+    int64_t started_unix = 0;
+};
+
+struct StoredRecording {
+    bool ok = false;
+    std::string path;     // absolute path of the MP4
+    std::string location; // <room>/Recordings/<file name>, relative to the root
+    size_t segments = 0;
+    std::string error;
+};
+
+class RecordingStore {
+public:
+    RecordingStore(std::string root, std::string ffmpeg_path);
+
+    const std::string &root() const { return root_; }
+
+    // Creates the work folder, writes the manifest durably and takes the folder's lock.
+    // Returns the lock descriptor (kept open for as long as anyone writes the folder).
+    std::optional<int> begin(const RecordingManifest &manifest, std::string &folder, std::string &error) const;
+
+    // Joins the segments (a restarted worker leaves several) into one MP4 under Recordings/,
+    // then removes the work folder. Runs off the signalling thread: it may take seconds.
+    StoredRecording finalize(const std::string &folder, const RecordingManifest &manifest,
+                             std::vector<std::string> segments) const;
+
+    // Work folders left behind (whether or not someone still holds them).
+    std::vector<std::string> unfinished() const;
+    static std::optional<RecordingManifest> read_manifest(const std::string &folder);
+    // The folder's segment files in order.
+    static std::vector<std::string> segments_in(const std::string &folder);
+    // A lock descriptor if nobody else holds the folder.
+    static std::optional<int> try_lock(const std::string &folder);
+
+private:
+    bool concatenate(const std::vector<std::string> &segments, const std::string &list_path, const std::string &output,
+                     std::string &error) const;
+
+    std::string root_;
+    std::string ffmpeg_path_;
+};
+
+} // namespace roomrec

@@ -1,0 +1,399 @@
+// Recording control (SPEC C1-C7, M1, M4-M6): start/stop requests, the lifecycle events, the
+// room policy timers, the tap on published streams, and recovery of what a crash left behind.
+// Signalling thread, except the link callbacks and the recovery thread, which only post here.
+#include "plugin.hpp"
+
+#include "core/ownership.hpp"
+#include "core/recording_name.hpp"
+#include "random_id.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace roomrec {
+
+using core::ErrorCode;
+using core::StopReason;
+
+namespace {
+
+bool leads(const core::Member &member) {
+    return member.role == core::Role::Host || member.role == core::Role::Moderator;
+}
+
+std::string stream_spec(const PublishedStream &stream) {
+    json_t *spec = json_pack("{s:s, s:s, s:s, s:i, s:s}", "kind", core::media_kind_name(stream.plan.kind), "source",
+                             core::stream_source_name(stream.plan.source), "codec", stream.codec.name.c_str(),
+                             "payload_type", stream.codec.payload_type, "participant", stream.feed_id.c_str());
+    char *dumped = json_dumps(spec, JSON_COMPACT);
+    std::string text = dumped;
+    free(dumped);
+    json_decref(spec);
+    return text;
+}
+
+constexpr int kRecoveryWaitSeconds = 120;
+
+} // namespace
+
+core::PolicySettings Plugin::policy_settings(const LiveRoom &room) const {
+    core::PolicySettings settings;
+    settings.host_leave_timeout_us = config_.host_leave_timeout_s * G_USEC_PER_SEC;
+    settings.max_recording_us = config_.max_recording_duration_s * G_USEC_PER_SEC;
+    settings.max_session_us = room.settings.max_session_seconds * G_USEC_PER_SEC;
+    return settings;
+}
+
+// After every join and leave: the first join starts the room session; hosts coming and
+// going drive the host-leave timer (C5).
+void Plugin::room_membership_changed(LiveRoom &room) {
+    ROOMREC_ON_SIGNALLING_THREAD();
+    const int64_t now = g_get_monotonic_time();
+    if (!room.policy) {
+        if (room.roster.size() == 0) return;
+        room.policy.emplace(policy_settings(room), now);
+    }
+    room.policy->hosts_present(static_cast<int>(room.roster.count(core::Role::Host)), now);
+}
+
+JsonPtr Plugin::describe_recording(const LiveRoom &room, core::Role role) const {
+    JsonPtr out = json_object_ptr();
+    const auto state = room.policy ? room.policy->state() : core::RecordingState::Idle;
+    json_object_set_new(out.get(), "state", json_string(core::recording_state_name(state)));
+    const bool lead = role == core::Role::Host || role == core::Role::Moderator;
+    if (room.recording) {
+        json_object_set_new(out.get(), "recording", json_string(room.recording->manifest.recording_id.c_str()));
+        // C3: the start time (for an elapsed-time counter) goes to those who may stop it.
+        if (lead && room.recording->started_unix_ms != 0)
+            json_object_set_new(out.get(), "started_at", json_integer(room.recording->started_unix_ms));
+    }
+    if (lead) json_object_set_new(out.get(), "can_control", json_true());
+    return out;
+}
+
+void Plugin::tell_recording(LiveRoom &room, const char *state, const std::function<bool(const core::Member &)> &who,
+                            const std::function<void(json_t *)> &extra) {
+    ROOMREC_ON_SIGNALLING_THREAD();
+    for (const auto &[id, session] : room.participants) {
+        const core::Member *member = room.roster.find(id);
+        if (member == nullptr || !who(*member)) continue;
+        JsonPtr event = make_event("recording");
+        json_object_update(event.get(), describe_recording(room, member->role).get());
+        json_object_set_new(event.get(), "state", json_string(state)); // the event's own state wins
+        if (extra) extra(event.get());
+        push(*session, nullptr, reply_with(std::move(event)));
+    }
+}
+
+Reply Plugin::on_start_recording(Request &request) {
+    ROOMREC_ON_SIGNALLING_THREAD();
+    Session &session = *request.session;
+    LiveRoom *room = session.kind == SessionKind::Participant ? room_of(session) : nullptr;
+    if (room == nullptr) return reply_error(ErrorCode::NotJoined, "join the room as a participant first");
+    const core::Member *member = room->roster.find(session.participant_id);
+    if (member == nullptr) return reply_error(ErrorCode::NotJoined, "join the room as a participant first");
+    switch (core::may_control_recording(member->role, member->client.kind)) {
+    case core::ControlDenied::Role: return reply_error(ErrorCode::Forbidden, "only hosts and moderators may start a recording");
+    case core::ControlDenied::MobileClient:
+        return reply_error(ErrorCode::Forbidden, "recording cannot be started from a mobile client");
+    case core::ControlDenied::None: break;
+    }
+    if (room->recording)
+        return reply_error(ErrorCode::RecordingState, room->recording->link && room->policy &&
+                                                              room->policy->state() != core::RecordingState::Stopping
+                                                          ? "the room is already being recorded"
+                                                          : "the previous recording is still being stored; try again shortly");
+    if (!room->policy) room_membership_changed(*room);
+    const int64_t now = g_get_monotonic_time();
+    if (!room->policy || !room->policy->start(now))
+        return reply_error(ErrorCode::RecordingState, "the room session has ended or is already recording");
+
+    auto recording = std::make_shared<ActiveRecording>();
+    recording->manifest.recording_id = random_id();
+    recording->manifest.room_id = room->settings.id;
+    recording->manifest.started_unix = g_get_real_time() / G_USEC_PER_SEC;
+    recording->manifest.file_name = core::recording_file_name(room->settings.title, recording->manifest.started_unix);
+    recording->manifest.initiator = member->client.user_id;
+    recording->manifest.owner = core::recording_owner(room->settings, member->client.user_id);
+    recording->initiator_participant = member->participant_id;
+    std::string error;
+    const auto lock = store_.begin(recording->manifest, recording->folder, error);
+    RecorderSettings settings;
+    settings.recorder_path = config_.recorder_path;
+    settings.x264_preset = config_.x264_preset;
+    settings.video_bitrate_kbps = static_cast<int>(config_.recording_video_bitrate_kbps);
+    settings.max_restarts = static_cast<int>(config_.recorder_max_restarts);
+    if (lock) {
+        // The link thread reports here through the signalling queue; it finalizes the file itself.
+        std::weak_ptr<ActiveRecording> weak = recording;
+        const int lock_fd = *lock;
+        recording->link = std::make_shared<RecorderLink>(settings, recording->folder, lock_fd,
+            [this, weak, lock_fd, manifest = recording->manifest, folder = recording->folder](const LinkEvent &event) {
+                if (event.kind != LinkEvent::Finished) {
+                    worker_.post([this, weak, event] {
+                        if (auto owned = weak.lock()) on_link_event(owned, event);
+                    });
+                    return;
+                }
+                const StoredRecording stored = store_.finalize(folder, manifest, event.segments);
+                close(lock_fd);
+                worker_.post([this, weak, event, stored] {
+                    if (auto owned = weak.lock()) on_recording_stored(owned, event, stored);
+                });
+            });
+        if (!recording->link->start(error)) {
+            close(lock_fd);
+            std::error_code ignored;
+            std::filesystem::remove_all(recording->folder, ignored);
+        }
+    }
+    if (!error.empty()) {
+        room->policy->finished();
+        JANUS_LOG(LOG_ERR, "[roomrec] room %s: recording not started: %s\n", room->settings.id.c_str(), error.c_str());
+        return reply_error(ErrorCode::RecorderUnavailable, "the recorder could not start; see the server log");
+    }
+    room->recording = recording;
+    recordings_.push_back(recording);
+    sync_recorded_streams(*room);
+    // C2: everyone hears that recording will start momentarily.
+    tell_recording(*room, "starting", [](const core::Member &) { return true; });
+    JsonPtr details = json_object_ptr();
+    json_object_set_new(details.get(), "recording", json_string(recording->manifest.recording_id.c_str()));
+    notify("recording_starting", std::move(details), &session);
+    JANUS_LOG(LOG_INFO, "[roomrec] room %s: recording %s starting\n", room->settings.id.c_str(),
+              recording->manifest.recording_id.c_str());
+    JsonPtr data = make_event("recording");
+    json_object_set_new(data.get(), "state", json_string("starting"));
+    json_object_set_new(data.get(), "recording", json_string(recording->manifest.recording_id.c_str()));
+    return reply_with(std::move(data));
+}
+
+Reply Plugin::on_stop_recording(Request &request) {
+    ROOMREC_ON_SIGNALLING_THREAD();
+    Session &session = *request.session;
+    LiveRoom *room = session.kind == SessionKind::Participant ? room_of(session) : nullptr;
+    if (room == nullptr) return reply_error(ErrorCode::NotJoined, "join the room as a participant first");
+    const core::Member *member = room->roster.find(session.participant_id);
+    if (member == nullptr) return reply_error(ErrorCode::NotJoined, "join the room as a participant first");
+    switch (core::may_control_recording(member->role, member->client.kind)) {
+    case core::ControlDenied::Role: return reply_error(ErrorCode::Forbidden, "only hosts and moderators may stop a recording");
+    case core::ControlDenied::MobileClient:
+        return reply_error(ErrorCode::Forbidden, "recording cannot be stopped from a mobile client");
+    case core::ControlDenied::None: break;
+    }
+    if (!room->recording || !room->policy || !room->policy->stop())
+        return reply_error(ErrorCode::RecordingState, "the room is not being recorded");
+    const std::string id = room->recording->manifest.recording_id;
+    stop_recording(*room, StopReason::Requested);
+    JsonPtr data = make_event("recording");
+    json_object_set_new(data.get(), "state", json_string("stopped"));
+    json_object_set_new(data.get(), "recording", json_string(id.c_str()));
+    return reply_with(std::move(data));
+}
+
+// The policy has already moved to Stopping; this ends the tap and tells the room (C4).
+void Plugin::stop_recording(LiveRoom &room, StopReason reason) {
+    ROOMREC_ON_SIGNALLING_THREAD();
+    const auto recording = room.recording;
+    if (!recording || !recording->link) return;
+    recording->stop_reason = reason;
+    for (auto &[key, entry] : recording->streams)
+        if (const auto stream = entry.second.lock()) stream->tap.store(nullptr);
+    recording->streams.clear();
+    recording->link->stop();
+    const char *why = core::stop_reason_name(reason);
+    auto with_reason = [why](json_t *event) { json_object_set_new(event, "reason", json_string(why)); };
+    tell_recording(room, "stopped", leads, with_reason);
+    tell_recording(room, "completed", [](const core::Member &member) { return !leads(member); }, with_reason);
+    JsonPtr details = json_object_ptr();
+    json_object_set_new(details.get(), "room", json_string(room.settings.id.c_str()));
+    json_object_set_new(details.get(), "recording", json_string(recording->manifest.recording_id.c_str()));
+    json_object_set_new(details.get(), "reason", json_string(why));
+    notify("recording_stopped", std::move(details));
+    JANUS_LOG(LOG_INFO, "[roomrec] room %s: recording %s stopped (%s)\n", room.settings.id.c_str(),
+              recording->manifest.recording_id.c_str(), why);
+}
+
+// Keeps the recorder's inputs equal to what the room publishes (M2: the layout follows).
+void Plugin::sync_recorded_streams(LiveRoom &room) {
+    ROOMREC_ON_SIGNALLING_THREAD();
+    const auto recording = room.recording;
+    if (!recording || !recording->link || !room.policy || room.policy->state() == core::RecordingState::Stopping) return;
+    std::map<const PublishedStream *, std::shared_ptr<PublishedStream>> published;
+    for (const auto &[id, session] : room.participants)
+        for (const auto &stream : session->publication.load()->by_mindex)
+            if (stream) published[stream.get()] = stream;
+    for (auto it = recording->streams.begin(); it != recording->streams.end();) {
+        if (published.count(it->first)) {
+            ++it;
+            continue;
+        }
+        if (const auto stream = it->second.second.lock()) stream->tap.store(nullptr);
+        recording->link->remove_stream(it->second.first);
+        it = recording->streams.erase(it);
+    }
+    for (const auto &[key, stream] : published) {
+        if (recording->streams.count(key)) continue;
+        const uint16_t id = recording->next_stream_id++;
+        recording->link->add_stream(id, stream_spec(*stream));
+        recording->streams[key] = {id, stream};
+        stream->tap.store(std::make_shared<const RecorderTap>(RecorderTap{recording->link, id}));
+        // M5: a new input starts decoding at a keyframe, so ask for one now.
+        if (stream->plan.kind == core::MediaKind::Video)
+            gateway_->send_pli_stream(stream->publisher.get(), stream->plan.index);
+    }
+}
+
+void Plugin::request_recorded_keyframes(const ActiveRecording &recording) {
+    for (const auto &[key, entry] : recording.streams)
+        if (const auto stream = entry.second.lock())
+            if (stream->plan.kind == core::MediaKind::Video)
+                gateway_->send_pli_stream(stream->publisher.get(), stream->plan.index);
+}
+
+static LiveRoom *room_recording(std::map<std::string, LiveRoom> &rooms, const std::shared_ptr<ActiveRecording> &recording) {
+    const auto it = rooms.find(recording->manifest.room_id);
+    return it != rooms.end() && it->second.recording == recording ? &it->second : nullptr;
+}
+
+void Plugin::on_link_event(const std::shared_ptr<ActiveRecording> &recording, const LinkEvent &event) {
+    ROOMREC_ON_SIGNALLING_THREAD();
+    LiveRoom *room = room_recording(rooms_, recording);
+    const char *room_id = recording->manifest.room_id.c_str();
+    const char *id = recording->manifest.recording_id.c_str();
+    JsonPtr details = json_object_ptr();
+    json_object_set_new(details.get(), "room", json_string(room_id));
+    json_object_set_new(details.get(), "recording", json_string(id));
+    switch (event.kind) {
+    case LinkEvent::FirstFrame:
+        recording->started_unix_ms = g_get_real_time() / 1000;
+        if (room && room->policy && room->policy->first_frame_written(g_get_monotonic_time()))
+            tell_recording(*room, "started", [](const core::Member &) { return true; }); // C2
+        notify("recording_started", std::move(details));
+        JANUS_LOG(LOG_INFO, "[roomrec] room %s: recording %s started\n", room_id, id);
+        break;
+    case LinkEvent::WorkerDied:
+        // M6: the worker runs again with a new segment; the new one needs keyframes.
+        request_recorded_keyframes(*recording);
+        json_object_set_new(details.get(), "message", json_string(event.message.c_str()));
+        notify("recorder_restarted", std::move(details));
+        JANUS_LOG(LOG_WARN, "[roomrec] room %s: recorder of %s died (%s); restarted\n", room_id, id, event.message.c_str());
+        break;
+    case LinkEvent::GapClosed:
+        recording->gaps++;
+        recording->gap_seconds += event.gap_seconds;
+        json_object_set_new(details.get(), "gap_seconds", json_real(event.gap_seconds));
+        notify("recording_gap", std::move(details));
+        JANUS_LOG(LOG_WARN, "[roomrec] room %s: recording %s lost %.1f s to a recorder restart\n", room_id, id,
+                  event.gap_seconds);
+        break;
+    case LinkEvent::Finished: break; // arrives through on_recording_stored
+    }
+}
+
+void Plugin::on_recording_stored(const std::shared_ptr<ActiveRecording> &recording, const LinkEvent &event,
+                                 const StoredRecording &stored) {
+    ROOMREC_ON_SIGNALLING_THREAD();
+    std::erase(recordings_, recording);
+    LiveRoom *room = room_recording(rooms_, recording);
+    if (room) {
+        room->recording.reset();
+        // The worker gave up on its own (not on a stop request): the room hears it stopped.
+        if (room->policy && room->policy->state() != core::RecordingState::Stopping && room->policy->stop())
+            stop_recording(*room, StopReason::Failed);
+        if (room->policy) room->policy->finished();
+    }
+    const auto &manifest = recording->manifest;
+    JsonPtr details = json_object_ptr();
+    json_object_set_new(details.get(), "room", json_string(manifest.room_id.c_str()));
+    json_object_set_new(details.get(), "recording", json_string(manifest.recording_id.c_str()));
+    json_object_set_new(details.get(), "reason", json_string(core::stop_reason_name(recording->stop_reason)));
+    if (stored.ok) {
+        json_object_set_new(details.get(), "location", json_string(stored.location.c_str()));
+        json_object_set_new(details.get(), "owner", json_string(manifest.owner.c_str()));
+        json_object_set_new(details.get(), "gaps", json_integer(recording->gaps));
+        json_object_set_new(details.get(), "gap_seconds", json_real(recording->gap_seconds));
+        if (event.failed) json_object_set_new(details.get(), "incomplete", json_string(event.message.c_str()));
+        JANUS_LOG(LOG_INFO, "[roomrec] room %s: recording %s stored as %s\n", manifest.room_id.c_str(),
+                  manifest.recording_id.c_str(), stored.path.c_str());
+    } else {
+        const std::string why = event.message.empty() ? stored.error : event.message + "; " + stored.error;
+        json_object_set_new(details.get(), "error", json_string(why.c_str()));
+        JANUS_LOG(LOG_ERR, "[roomrec] room %s: recording %s failed: %s\n", manifest.room_id.c_str(),
+                  manifest.recording_id.c_str(), why.c_str());
+    }
+    if (room) {
+        // C4: the file's location goes to its owner, its initiator, hosts and moderators.
+        auto entitled = [&manifest](const core::Member &member) {
+            return leads(member) || member.client.user_id == manifest.owner || member.client.user_id == manifest.initiator;
+        };
+        tell_recording(*room, stored.ok ? "available" : "failed", entitled, [&details](json_t *event) {
+            json_object_update(event, details.get());
+        });
+    }
+    notify(stored.ok ? "recording_available" : "recording_failed", std::move(details));
+}
+
+void Plugin::recording_tick(int64_t now_us) {
+    ROOMREC_ON_SIGNALLING_THREAD();
+    for (auto &[id, room] : rooms_) {
+        if (!room.policy) continue;
+        for (const core::PolicyAction &action : room.policy->tick(now_us)) {
+            if (action.kind == core::PolicyAction::StopRecording) {
+                stop_recording(room, action.reason);
+            } else {
+                close_room(room, core::stop_reason_name(action.reason));
+                break; // close_room ended this session's policy
+            }
+        }
+    }
+}
+
+// M4: work folders that nobody holds were left by a crash (of Janus or of the machine). Each
+// is finalized like a normal recording and announced to event handlers. Runs on its own thread.
+void Plugin::recover_unfinished_recordings() {
+    std::vector<std::string> pending = store_.unfinished();
+    const int64_t give_up = g_get_monotonic_time() + kRecoveryWaitSeconds * G_USEC_PER_SEC;
+    while (!pending.empty() && !stopping_.load()) {
+        for (auto it = pending.begin(); it != pending.end();) {
+            // A worker orphaned by a Janus crash still holds the lock while it ends its file.
+            const auto lock = RecordingStore::try_lock(*it);
+            if (!lock) {
+                ++it;
+                continue;
+            }
+            const auto manifest = RecordingStore::read_manifest(*it);
+            StoredRecording stored;
+            if (manifest) stored = store_.finalize(*it, *manifest, RecordingStore::segments_in(*it));
+            close(*lock);
+            JsonPtr details = json_object_ptr();
+            json_object_set_new(details.get(), "recovered", json_true());
+            if (manifest) {
+                json_object_set_new(details.get(), "room", json_string(manifest->room_id.c_str()));
+                json_object_set_new(details.get(), "recording", json_string(manifest->recording_id.c_str()));
+                json_object_set_new(details.get(), "owner", json_string(manifest->owner.c_str()));
+            }
+            if (stored.ok) {
+                json_object_set_new(details.get(), "location", json_string(stored.location.c_str()));
+                JANUS_LOG(LOG_INFO, "[roomrec] recovered an unfinished recording as %s\n", stored.path.c_str());
+            } else {
+                const std::string why = manifest ? stored.error : "unreadable manifest";
+                json_object_set_new(details.get(), "error", json_string(why.c_str()));
+                JANUS_LOG(LOG_ERR, "[roomrec] cannot recover the recording in %s: %s\n", it->c_str(), why.c_str());
+            }
+            worker_.post([this, details = std::make_shared<JsonPtr>(std::move(details)), ok = stored.ok]() mutable {
+                notify(ok ? "recording_available" : "recording_failed", std::move(*details));
+            });
+            it = pending.erase(it);
+        }
+        if (g_get_monotonic_time() > give_up) {
+            for (const auto &folder : pending)
+                JANUS_LOG(LOG_WARN, "[roomrec] %s is still locked; left for the next start\n", folder.c_str());
+            return;
+        }
+        if (!pending.empty()) g_usleep(200000);
+    }
+}
+
+} // namespace roomrec

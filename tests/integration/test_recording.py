@@ -1,0 +1,297 @@
+"""Recording through the real Janus (SPEC C1-C7, M1-M6): aiortc publishers, the plugin's tap,
+the roomrec-recorder worker it spawns, and the file in <root>/<room>/Recordings/ checked with
+ffprobe. Also: who may control it, a recorder killed mid-way, the recording cap and the
+host-leave timeout."""
+import asyncio
+import glob
+import os
+import signal
+import subprocess
+import threading
+import time
+import unittest
+
+import harness
+from peers import Publisher
+from recorder_feed import probe
+
+
+# aiortc peers send media from one event loop that runs for the whole suite.
+MEDIA_LOOP = asyncio.new_event_loop()
+threading.Thread(target=MEDIA_LOOP.run_forever, daemon=True).start()
+
+
+def recorder_pids(janus):
+    """The roomrec-recorder processes Janus spawned."""
+    out = subprocess.run(["pgrep", "-P", str(janus.process.pid), "-f", "roomrec-recorder"], capture_output=True, text=True)
+    return [int(pid) for pid in out.stdout.split()]
+
+
+def recording_event(handle, state, timeout=30):
+    """The next 'recording' event with this state on a handle."""
+    event = handle.wait_event(lambda e: e.get("plugindata", {}).get("data", {}).get("roomrec") == "recording"
+                              and e["plugindata"]["data"].get("state") == state, timeout)
+    return event["plugindata"]["data"]
+
+
+class RecordingBase(unittest.TestCase):
+    settings = {}
+    ports = (18088, 17088)
+
+    @classmethod
+    def setUpClass(cls):
+        cls.janus = harness.Janus(http_port=cls.ports[0], admin_port=cls.ports[1], settings=cls.settings)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.janus.stop()  # fails the suite on any sanitizer report
+
+    def setUp(self):
+        self.sessions = []
+        self.publishers = []
+
+    def tearDown(self):
+        for publisher in self.publishers:
+            asyncio.run_coroutine_threadsafe(publisher.close(), MEDIA_LOOP).result(timeout=10)
+        for session in self.sessions:
+            session.destroy()
+        self.assertTrue(self.janus.alive(), "janus died")
+
+    def join(self, room, user, role, client="desktop", janus=None):
+        session = harness.Session(janus or self.janus)
+        self.sessions.append(session)
+        handle = session.attach()
+        data = handle.send({"request": "join", "room": room, "token": harness.token(room, user, role),
+                            "user": {"display": user.title(), "country": "DE", "client": client}})
+        self.assertEqual(data.get("roomrec"), "joined", data)
+        return handle, data
+
+    def create_room(self, room, janus=None, **settings):
+        session = harness.Session(janus or self.janus)
+        self.sessions.append(session)
+        harness.create_room(session.attach(), room, **settings)
+
+    def publish(self, handle, **kinds):
+        """Publishes audio + webcam + stage from aiortc on the test's media loop."""
+        async def run():
+            publisher = Publisher(handle)
+            data, jsep = await publisher.publish(**kinds)
+            self.assertEqual(data.get("roomrec"), "publishing", data)
+            await publisher.complete(jsep)
+            return publisher
+        publisher = asyncio.run_coroutine_threadsafe(run(), MEDIA_LOOP).result(timeout=30)
+        self.publishers.append(publisher)
+        return publisher
+
+    def recordings(self, room, janus=None):
+        return sorted(glob.glob(os.path.join((janus or self.janus).recordings_root, room, "Recordings", "*.mp4")))
+
+    def assert_playable_1080p(self, path, duration=None, delta=1.0):
+        info = probe(path)
+        self.assertNotIn("error", info, info)
+        video = [s for s in info["streams"] if s["codec_type"] == "video"]
+        audio = [s for s in info["streams"] if s["codec_type"] == "audio"]
+        self.assertEqual(len(video), 1, info)
+        self.assertEqual(len(audio), 1, info)
+        self.assertEqual((video[0]["codec_name"], video[0]["width"], video[0]["height"]), ("h264", 1920, 1080))
+        self.assertEqual(audio[0]["codec_name"], "aac")
+        if duration is not None:
+            self.assertAlmostEqual(float(info["format"]["duration"]), duration, delta=delta, msg=info["format"])
+        return info
+
+
+class RecordingTest(RecordingBase):
+    def test_records_stage_and_webcam_into_a_1080p_mp4_with_lifecycle_events(self):
+        self.create_room("rec1", title="Weekly / review: ../plan")
+        host, joined = self.join("rec1", "hana", "host")
+        self.assertEqual(joined["recording"]["state"], "idle")
+        viewer, viewer_joined = self.join("rec1", "vic", "viewer")
+        self.assertNotIn("can_control", viewer_joined["recording"])
+        self.publish(host)
+        time.sleep(1)
+
+        reply = host.send({"request": "start_recording"})
+        self.assertEqual((reply.get("roomrec"), reply.get("state")), ("recording", "starting"), reply)
+        recording_id = reply["recording"]
+        # C2: everyone hears "starting", then "started" once the first frame is written (M5).
+        self.assertEqual(recording_event(viewer, "starting")["recording"], recording_id)
+        recording_event(host, "starting")
+        asked = time.time()
+        started = recording_event(host, "started", timeout=10)
+        started_at = time.time()
+        self.assertLess(started_at - asked, 3.0, "first frame took too long")
+        viewer_started = recording_event(viewer, "started", timeout=5)
+        # C3: hosts get the start time for a counter; viewers only the state.
+        self.assertIn("started_at", started)
+        self.assertTrue(started.get("can_control"))
+        self.assertNotIn("started_at", viewer_started)
+        late, late_joined = self.join("rec1", "lena", "speaker")
+        self.assertEqual(late_joined["recording"]["state"], "recording")
+
+        again = host.send({"request": "start_recording"})
+        self.assertEqual(again.get("error_code"), 455, again)
+
+        time.sleep(15 - (time.time() - started_at))
+        stop = host.send({"request": "stop_recording"})
+        stopped_time = time.time()
+        self.assertEqual(stop.get("state"), "stopped", stop)
+        # C4: hosts and moderators hear "stopped", participants "completed".
+        self.assertEqual(recording_event(host, "stopped")["reason"], "requested")
+        self.assertEqual(recording_event(viewer, "completed")["reason"], "requested")
+        available = recording_event(host, "available", timeout=30)
+        self.assertEqual(available["gaps"], 0)
+        self.assertTrue(available["location"].startswith("rec1/Recordings/Rec - "), available)
+        # C8: the title loses its path separators and colon, keeps the rest.
+        self.assertTrue(available["location"].endswith(" - Weekly review .. plan.mp4"), available)
+        # The viewer is neither owner, initiator nor a lead: no location for them.
+        with self.assertRaises(TimeoutError):
+            recording_event(viewer, "available", timeout=1)
+        files = self.recordings("rec1")
+        self.assertEqual([os.path.relpath(f, self.janus.recordings_root) for f in files], [available["location"]])
+        self.assert_playable_1080p(files[0], duration=stopped_time - started_at)
+        self.assertEqual(glob.glob(os.path.join(self.janus.recordings_root, "rec1", ".recordings", "*")), [],
+                         "the work folder is removed once stored")
+
+        # A new recording in the same session gets its own, collision-free file.
+        host.send({"request": "start_recording"})
+        recording_event(host, "started", timeout=10)
+        time.sleep(2)
+        host.send({"request": "stop_recording"})
+        recording_event(host, "available", timeout=30)
+        self.assertEqual(len(self.recordings("rec1")), 2)
+
+    def test_only_hosts_and_moderators_on_desktop_control_recording(self):
+        self.create_room("rec2")
+        host, _ = self.join("rec2", "hal", "host")
+        mobile_host, _ = self.join("rec2", "mo", "host", client="mobile")
+        speaker, _ = self.join("rec2", "sam", "speaker")
+        viewer, _ = self.join("rec2", "val", "viewer")
+        moderator, _ = self.join("rec2", "mia", "moderator")
+        for handle in (speaker, viewer):
+            reply = handle.send({"request": "start_recording"})
+            self.assertEqual(reply.get("error_code"), 448, reply)
+        reply = mobile_host.send({"request": "start_recording"})
+        self.assertEqual(reply.get("error_code"), 448, reply)
+        self.assertIn("mobile", reply["error"])
+        reply = host.send({"request": "stop_recording"})
+        self.assertEqual(reply.get("error_code"), 455, reply)
+        reply = host.send({"request": "start_recording", "extra": 1})
+        self.assertEqual(reply.get("roomrec"), "recording", reply)  # unknown keys are ignored
+        recording_event(host, "started", timeout=10)  # a room with nobody publishing still records
+        for handle in (mobile_host, speaker):
+            reply = handle.send({"request": "stop_recording"})
+            self.assertEqual(reply.get("error_code"), 448, reply)
+        # A moderator may stop what a host started.
+        reply = moderator.send({"request": "stop_recording"})
+        self.assertEqual(reply.get("state"), "stopped", reply)
+        recording_event(host, "available", timeout=30)
+        unjoined = harness.Session(self.janus)
+        self.sessions.append(unjoined)
+        reply = unjoined.attach().send({"request": "start_recording"})
+        self.assertEqual(reply.get("error_code"), 449, reply)
+
+    def test_killed_recorder_is_restarted_and_the_gap_reported(self):
+        self.create_room("rec3")
+        host, _ = self.join("rec3", "hugo", "host")
+        self.publish(host)
+        host.send({"request": "start_recording"})
+        recording_event(host, "started", timeout=10)
+        time.sleep(4)
+        pids = recorder_pids(self.janus)
+        self.assertEqual(len(pids), 1, pids)
+        os.kill(pids[0], signal.SIGKILL)
+        time.sleep(6)
+        self.assertTrue(self.janus.alive())
+        self.assertEqual(len(recorder_pids(self.janus)), 1, "a new recorder runs")
+        # Janus keeps serving requests meanwhile.
+        self.assertIn("list", host.send({"request": "list"}))
+        host.send({"request": "stop_recording"})
+        available = recording_event(host, "available", timeout=30)
+        self.assertEqual(available["gaps"], 1, available)
+        self.assertGreater(available["gap_seconds"], 0)
+        info = self.assert_playable_1080p(self.recordings("rec3")[0])
+        # Both runs are in the file: about 4 s + 6 s, less the gap.
+        self.assertGreater(float(info["format"]["duration"]), 7.0, info["format"])
+
+
+class RecordingPolicyTest(RecordingBase):
+    """Short timers (C5, C6), configured in the jcfg."""
+    settings = {"max_recording_duration": 6, "host_leave_timeout": 3}
+    ports = (18089, 17089)
+
+    def test_cap_stops_the_recording_with_its_reason(self):
+        self.create_room("cap1")
+        host, _ = self.join("cap1", "hope", "host")
+        viewer, _ = self.join("cap1", "vera", "viewer")
+        self.publish(host)
+        host.send({"request": "start_recording"})
+        recording_event(host, "started", timeout=10)
+        self.assertEqual(recording_event(host, "stopped", timeout=10)["reason"], "max_recording_duration")
+        self.assertEqual(recording_event(viewer, "completed", timeout=5)["reason"], "max_recording_duration")
+        available = recording_event(host, "available", timeout=30)
+        self.assertEqual(available["reason"], "max_recording_duration")
+        self.assert_playable_1080p(self.recordings("cap1")[0], duration=6, delta=1.5)
+
+    def test_host_leave_timeout_ends_the_session_and_stores_the_file(self):
+        self.create_room("hl1")
+        host, _ = self.join("hl1", "hank", "host")
+        viewer, _ = self.join("hl1", "viv", "viewer")
+        self.publish(host)
+        host.send({"request": "start_recording"})
+        recording_event(viewer, "started", timeout=10)
+        # A returning host cancels the timer.
+        host.send({"request": "leave"})
+        time.sleep(1.5)
+        host2, joined = self.join("hl1", "hank", "host")
+        self.assertEqual(joined["recording"]["state"], "recording")
+        time.sleep(3)
+        self.assertEqual(host2.send({"request": "listparticipants", "room": "hl1", "admin_secret": harness.ADMIN_SECRET})
+                         .get("roomrec"), "participants")
+        left_at = time.time()
+        host2.send({"request": "leave"})
+        closed, _ = viewer.wait_plugin_event("room_closed", timeout=10)
+        self.assertEqual(closed["reason"], "host_left_timeout")
+        self.assertAlmostEqual(time.time() - left_at, 3, delta=1.5)
+        deadline = time.time() + 30
+        while not self.recordings("hl1") and time.time() < deadline:
+            time.sleep(0.5)
+        self.assert_playable_1080p(self.recordings("hl1")[0])
+
+
+class JanusCrashTest(RecordingBase):
+    """kill -9 of Janus mid-recording: after a restart the partial file is finalized (M4)."""
+    ports = (18090, 17090)
+
+    def tearDown(self):
+        pass  # Janus was killed on purpose; its sessions died with it
+
+    def test_recording_survives_a_janus_crash(self):
+        self.create_room("crash1")
+        host, _ = self.join("crash1", "holly", "host")
+        self.publish(host)
+        host.send({"request": "start_recording"})
+        recording_event(host, "started", timeout=10)
+        time.sleep(6)
+        root = self.janus.recordings_root
+        self.janus.kill()
+        for session in self.sessions:
+            session._stop.set()
+        for publisher in self.publishers:
+            asyncio.run_coroutine_threadsafe(publisher.close(), MEDIA_LOOP).result(timeout=10)
+        self.assertEqual(self.recordings("crash1"), [])
+        self.assertEqual(len(glob.glob(os.path.join(root, "crash1", ".recordings", "*", "segment-*.mp4"))), 1)
+        restarted = harness.Janus(http_port=18091, admin_port=17091, settings={"recordings_root": root})
+        try:
+            deadline = time.time() + 30
+            while not self.recordings("crash1") and time.time() < deadline:
+                time.sleep(0.5)
+            files = self.recordings("crash1")
+            self.assertEqual(len(files), 1, "the unfinished recording was finalized at start-up")
+            self.assert_playable_1080p(files[0], duration=6, delta=2.0)
+            self.assertIn("recovered an unfinished recording", restarted.log_text())
+        finally:
+            restarted.stop()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
