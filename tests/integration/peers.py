@@ -7,7 +7,7 @@ import time
 import numpy
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, VideoStreamTrack
-from av import VideoFrame
+from av import AudioFrame, VideoFrame
 
 NO_STUN = RTCConfiguration(iceServers=[])  # never look beyond this machine
 
@@ -43,12 +43,12 @@ class Publisher:
         self.handle = handle
         self.pc = RTCPeerConnection(NO_STUN)
 
-    async def publish(self, audio=True, webcam=True, stage=True):
+    async def publish(self, audio=True, webcam=True, stage=True, audio_track=None, webcam_track=None):
         descriptions = []
         if audio:
-            self.pc.addTrack(AudioStreamTrack())
+            self.pc.addTrack(audio_track or AudioStreamTrack())
         if webcam:
-            self.pc.addTrack(PatternTrack(shade=40))
+            self.pc.addTrack(webcam_track or PatternTrack(shade=40))
         if stage:
             self.pc.addTrack(PatternTrack(width=480, height=270, shade=200))
         offer = await self.pc.createOffer()
@@ -114,3 +114,52 @@ class Subscriber:
         for task in self.tasks:
             task.cancel()
         await self.pc.close()
+
+
+class FlashTrack(VideoStreamTrack):
+    """Black video that turns white for `length` seconds at each wall-clock moment (A/V sync)."""
+
+    def __init__(self, moments, length=0.1, width=320, height=180):
+        super().__init__()
+        self.moments, self.length = moments, length
+        self.black = numpy.zeros((height, width, 3), numpy.uint8)
+        self.white = numpy.full((height, width, 3), 255, numpy.uint8)
+
+    async def recv(self):
+        pts, time_base = await self.next_timestamp()
+        now = time.time()  # next_timestamp has paced us to this frame's sending time
+        lit = any(moment <= now < moment + self.length for moment in self.moments)
+        video = VideoFrame.from_ndarray(self.white if lit else self.black, format="rgb24")
+        video.pts, video.time_base = pts, time_base
+        return video
+
+
+class BeepTrack(AudioStreamTrack):
+    """Silence with a 1 kHz beep of `length` seconds at each wall-clock moment (A/V sync)."""
+
+    RATE = 48000
+
+    def __init__(self, moments, length=0.1):
+        super().__init__()
+        self.moments, self.length = moments, length
+
+    async def recv(self):
+        samples = int(0.02 * self.RATE)
+        if hasattr(self, "_timestamp"):
+            self._timestamp += samples
+            await asyncio.sleep(self._start + self._timestamp / self.RATE - time.time())
+        else:
+            self._start = time.time()
+            self._timestamp = 0
+        start = self._start + self._timestamp / self.RATE
+        times = start + numpy.arange(samples) / self.RATE
+        lit = numpy.zeros(samples, bool)
+        for moment in self.moments:
+            lit |= (times >= moment) & (times < moment + self.length)
+        wave = (numpy.sin(2 * numpy.pi * 1000 * times) * 12000 * lit).astype(numpy.int16)
+        frame = AudioFrame(format="s16", layout="mono", samples=samples)
+        frame.planes[0].update(wave.tobytes())
+        frame.pts = self._timestamp
+        frame.sample_rate = self.RATE
+        frame.time_base = fractions.Fraction(1, self.RATE)
+        return frame

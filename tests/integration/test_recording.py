@@ -12,7 +12,7 @@ import time
 import unittest
 
 import harness
-from peers import Publisher
+from peers import BeepTrack, FlashTrack, Publisher
 from recorder_feed import probe
 
 
@@ -25,6 +25,24 @@ def recorder_pids(janus):
     """The roomrec-recorder processes Janus spawned."""
     out = subprocess.run(["pgrep", "-P", str(janus.process.pid), "-f", "roomrec-recorder"], capture_output=True, text=True)
     return [int(pid) for pid in out.stdout.split()]
+
+
+def onsets(path, stream_filter, tag, threshold):
+    """Times (s) at which a per-frame measure of a file first rises above a threshold."""
+    out = subprocess.run(["ffprobe", "-v", "error", "-f", "lavfi", "-i", f"{stream_filter}",
+                          "-show_entries", f"frame=pts_time:frame_tags={tag}", "-of", "csv=p=0"],
+                         capture_output=True, text=True, check=True, cwd=os.path.dirname(path)).stdout
+    times, above = [], False
+    for line in out.splitlines():
+        fields = line.split(",")
+        if len(fields) < 2 or fields[1] in ("", "-inf"):
+            value = float("-inf")
+        else:
+            value = float(fields[1])
+        if value > threshold and not above:
+            times.append(float(fields[0]))
+        above = value > threshold
+    return times
 
 
 def recording_event(handle, state, timeout=30):
@@ -159,6 +177,30 @@ class RecordingTest(RecordingBase):
         host.send({"request": "stop_recording"})
         recording_event(host, "available", timeout=30)
         self.assertEqual(len(self.recordings("rec1")), 2)
+
+    def test_flash_and_beep_sent_together_are_recorded_within_100_ms(self):
+        """M3 lip sync: one publisher flashes its webcam white and beeps at the same instants."""
+        self.create_room("sync1")
+        host, _ = self.join("sync1", "sid", "host")
+        moments = []
+        self.publish(host, stage=False, audio_track=BeepTrack(moments), webcam_track=FlashTrack(moments))
+        host.send({"request": "start_recording"})
+        recording_event(host, "started", timeout=10)
+        now = time.time()
+        moments.extend([now + 3, now + 6, now + 9])
+        time.sleep(11)
+        host.send({"request": "stop_recording"})
+        recording_event(host, "available", timeout=30)
+        # A plain name for the lavfi movie source (the stored name has spaces and dashes).
+        plain = os.path.join(self.janus.folder, "sync.mp4")
+        os.link(self.recordings("sync1")[0], plain)
+        flashes = onsets(plain, "movie=sync.mp4,signalstats", "lavfi.signalstats.YAVG", 128)
+        beeps = onsets(plain, "amovie=sync.mp4,astats=metadata=1:reset=1", "lavfi.astats.Overall.RMS_level", -30)
+        self.assertEqual(len(flashes), 3, flashes)
+        self.assertEqual(len(beeps), 3, beeps)
+        for flash, beep in zip(flashes, beeps):
+            self.assertLess(abs(flash - beep), 0.1, f"flashes {flashes} beeps {beeps}")
+        print(f"\nA/V offsets (video - audio, ms): {[round((f - b) * 1000) for f, b in zip(flashes, beeps)]}")
 
     def test_only_hosts_and_moderators_on_desktop_control_recording(self):
         self.create_room("rec2")
