@@ -1,5 +1,6 @@
 // Demo room page (SPEC W1, first part): join with a role, publish webcam + stage on one
-// PeerConnection, subscribe to everyone, and the host/moderator controls (kick, stage, close).
+// PeerConnection, subscribe to everyone, and the host/moderator controls (kick, stage, close,
+// recording). Everyone sees when the session is being recorded (SPEC C2-C4).
 /* global Janus */
 'use strict';
 
@@ -9,7 +10,54 @@ const $ = (id) => document.getElementById(id);
 const state = {
   janus: null, main: null, feed: null, me: null, role: null,
   participants: new Map(), subscribed: new Set(), labels: new Map(), // subscriber mid → caption
+  recording: { state: 'idle' }, elapsedTimer: null,
 };
+
+// What everyone is told about the recording (C2, C4); hosts and moderators also get a counter.
+const RECORDING_TEXT = {
+  starting: 'Recording will start momentarily',
+  started: 'This session is being recorded',
+  recording: 'This session is being recorded',
+  stopped: 'Recording ended, starting upload',
+  completed: 'Recording ended',
+};
+
+function renderRecording() {
+  const rec = state.recording;
+  const banner = $('recording-banner');
+  const text = RECORDING_TEXT[rec.state];
+  banner.hidden = !text;
+  const elapsed = rec.started_at && (rec.state === 'started' || rec.state === 'recording')
+    ? ` — ${new Date(Date.now() - rec.started_at).toISOString().slice(11, 19)}` : '';
+  banner.textContent = text ? `● ${text}${elapsed}` : '';
+  const record = $('record');
+  record.hidden = !rec.can_control;
+  const running = ['starting', 'started', 'recording'].includes(rec.state);
+  record.textContent = running ? 'Stop recording' : 'Start recording';
+  record.disabled = rec.state === 'stopped';
+}
+
+function onRecording(message) {
+  state.recording = { ...state.recording, ...message };
+  if (message.state === 'available') {
+    log(`recording stored: ${message.location}${message.gaps ? ` (${message.gaps} gap(s))` : ''}`);
+    state.recording.state = 'idle';
+  } else if (message.state === 'failed') {
+    log(`recording failed: ${message.error}`, true);
+    state.recording.state = 'idle';
+  } else {
+    log(`recording ${message.state}${message.reason ? ` (${message.reason})` : ''}`);
+  }
+  if (!['started', 'recording', 'starting'].includes(state.recording.state)) delete state.recording.started_at;
+  clearInterval(state.elapsedTimer);
+  if (state.recording.started_at) state.elapsedTimer = setInterval(renderRecording, 1000);
+  renderRecording();
+}
+
+function toggleRecording() {
+  const running = ['starting', 'started', 'recording'].includes(state.recording.state);
+  send(state.main, { request: running ? 'stop_recording' : 'start_recording' }).catch((e) => log(e.message, true));
+}
 
 function log(text, isError) {
   const line = document.createElement('div');
@@ -161,8 +209,11 @@ function onRoomEvent(message, jsep) {
       $('status').textContent = `in room ${message.room} (${message.title}) as ${message.role}`;
       $('join').hidden = true;
       $('room').hidden = false;
+      state.recording = message.recording || { state: 'idle' };
+      renderRecording();
       attachFeedHandle();
       break;
+    case 'recording': onRecording(message); break;
     case 'participant_joined':
       state.participants.set(message.participant.id, message.participant);
       log(`${message.participant.display} joined as ${message.participant.role}`);
@@ -242,3 +293,4 @@ $('publish').onclick = publish;
 $('unpublish').onclick = () => send(state.main, { request: 'unpublish' }).catch((e) => log(e.message, true));
 $('leave').onclick = () => send(state.main, { request: 'leave' }).then(() => location.reload());
 $('close').onclick = () => send(state.main, { request: 'close' }).catch((e) => log(e.message, true));
+$('record').onclick = toggleRecording;

@@ -1,5 +1,6 @@
 // Drives the demo page in two headless Chromium pages: a host publishes webcam + stage, a viewer
-// sees both videos play, is refused when publishing, and is kicked by the host.
+// sees both videos play, the host records (the viewer sees the banner), the viewer is refused
+// when publishing, and is kicked by the host.
 // Prints one JSON object with what it observed; the Python test asserts on it.
 //   node demo_room.mjs PAGE_URL SCREENSHOT_DIR
 import { chromium } from 'playwright-core';
@@ -55,6 +56,21 @@ try {
   while (Date.now() < deadline && playing.length < 2) playing = await playingRemoteVideos(viewer);
   result.viewer_playing = playing;
   await viewer.screenshot({ path: `${shots}/viewer.png`, fullPage: true });
+
+  // Recording: the host starts it, everyone sees the banner, only the host has the control.
+  await host.click('#record');
+  const banner = (text) => document.getElementById('recording-banner').textContent.includes(text);
+  await viewer.waitForFunction(banner, 'This session is being recorded', { timeout: 15000 });
+  result.viewer_banner = await viewer.evaluate(() => document.getElementById('recording-banner').textContent);
+  result.viewer_record_button_hidden = await viewer.evaluate(() => document.getElementById('record').hidden);
+  await host.waitForTimeout(2500);
+  result.host_banner = await host.evaluate(() => document.getElementById('recording-banner').textContent);
+  await host.click('#record');
+  await host.waitForFunction(() => document.getElementById('log').textContent.includes('recording stored:'), null,
+    { timeout: 30000 });
+  result.host_stored = await host.evaluate(() => [...document.querySelectorAll('#log div')]
+    .find((e) => e.textContent.includes('recording stored:')).textContent);
+  result.viewer_after_stop = await viewer.evaluate(() => document.getElementById('recording-banner').textContent);
 
   await viewer.click('#publish');
   // The refusal arrives as an asynchronous error event, shown in red in the log.

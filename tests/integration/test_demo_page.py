@@ -39,6 +39,15 @@ class DemoPageTest(unittest.TestCase):
         # Webcam (fake camera) and stage (canvas) both decode and play at the viewer.
         self.assertGreaterEqual(len(result["viewer_playing"]), 2, result)
         self.assertIn("448", result["viewer_publish_refused"])
+        # Recording from the page: the viewer is told, the host has a running counter, the
+        # file is stored where the host's log says.
+        self.assertIn("This session is being recorded", result["viewer_banner"])
+        self.assertTrue(result["viewer_record_button_hidden"])
+        self.assertRegex(result["host_banner"], r"being recorded — 00:00:0[1-9]")
+        self.assertIn("recording stored: static/Recordings/Rec - ", result["host_stored"])
+        self.assertIn("Recording ended", result["viewer_after_stop"])
+        location = result["host_stored"].split("recording stored: ")[1]
+        self.assertTrue(os.path.exists(os.path.join(self.janus.recordings_root, location)), location)
         self.assertTrue(result["viewer_kicked"])
         self.assertTrue(self.janus.alive())
 
