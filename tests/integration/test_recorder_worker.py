@@ -1,12 +1,15 @@
 """The roomrec-recorder worker on its own (SPEC M1-M5): RTP of a webcam (VP8 + Opus) and a stage
 (VP8) in, a 1920x1080 H.264 + AAC fragmented MP4 out; kill -9 leaves a playable file."""
+import json
 import os
+import random
 import shutil
+import struct
 import tempfile
 import time
 import unittest
 
-from recorder_feed import RecorderFeed, probe
+from recorder_feed import ADD_STREAM, RTCP, RTP, RecorderFeed, probe
 
 RECORDER = os.environ.get("ROOMREC_RECORDER", "")
 
@@ -63,6 +66,32 @@ class RecorderWorkerTest(unittest.TestCase):
         # 6 s fed; 1 s fragments: the last fragment, what is in flight (jitter buffer, encoder)
         # and the start-up lose at most 3 s.
         self.assertGreaterEqual(float(info["format"]["duration"]), 3.0, info["format"])
+
+    def test_hostile_bitstream_does_not_stop_the_recording(self):
+        """M6: garbage payloads, truncated packets and unknown streams are survived."""
+        output = os.path.join(self.folder, "hostile.mp4")
+        feed = RecorderFeed(RECORDER, output)
+        feed.pump(2.0)
+        rng = random.Random(7)
+        sequence = 40000
+        for n in range(600):
+            sequence = (sequence + 1) & 0xFFFF
+            header = struct.pack("!BBHII", 0x80, 96 | (0x80 if n % 10 == 9 else 0), sequence, n * 3000, 0xBADC0DE)
+            feed.send(RTP, 1, header + rng.randbytes(rng.randint(0, 1200)))       # VP8 junk on the webcam
+            feed.send(RTP, 3, header[:rng.randint(0, 12)])                          # truncated packets
+            feed.send(RTP, 99, header + b"\x00" * 20)                              # a stream nobody added
+            feed.send(RTCP, 2, rng.randbytes(rng.randint(0, 200)))                  # junk RTCP
+        feed.send(ADD_STREAM, 50, b"{not json")                                     # a broken stream description
+        feed.send(ADD_STREAM, 51, json.dumps({"kind": "video", "codec": "theora", "payload_type": 96}).encode())
+        feed.pump(4.0)
+        self.assertIsNone(feed.worker.poll(), "the worker died on hostile input")
+        finished = feed.finish()
+        self.assertIsNotNone(finished, feed.worker.stderr.read().decode(errors="replace")[-2000:])
+        self.assertEqual(feed.worker.returncode, 0)
+        info = probe(output)
+        self.assertNotIn("error", info, info)
+        self.video_and_audio(info)
+        self.assertGreaterEqual(float(info["format"]["duration"]), 5.0, info["format"])
 
     def test_bad_config_is_reported_and_the_worker_exits(self):
         feed = RecorderFeed(RECORDER, "", streams=())

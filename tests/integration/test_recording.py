@@ -274,6 +274,21 @@ class RecordingPolicyTest(RecordingBase):
         self.assertEqual(available["reason"], "max_recording_duration")
         self.assert_playable_1080p(self.recordings("cap1")[0], duration=6, delta=1.5)
 
+    def test_closing_the_room_stores_its_recording(self):
+        """C7: a session that is closed never loses its recording."""
+        self.create_room("close1")
+        host, _ = self.join("close1", "hedy", "host")
+        self.publish(host)
+        host.send({"request": "start_recording"})
+        recording_event(host, "started", timeout=10)
+        time.sleep(2)
+        self.assertEqual(host.send({"request": "close"}).get("roomrec"), "closed")
+        deadline = time.time() + 30
+        while not self.recordings("close1") and time.time() < deadline:
+            time.sleep(0.5)
+        self.assert_playable_1080p(self.recordings("close1")[0])
+        self.assertIn("stopped (session_closed)", self.janus.log_text())
+
     def test_host_leave_timeout_ends_the_session_and_stores_the_file(self):
         self.create_room("hl1")
         host, _ = self.join("hl1", "hank", "host")
@@ -298,6 +313,24 @@ class RecordingPolicyTest(RecordingBase):
         while not self.recordings("hl1") and time.time() < deadline:
             time.sleep(0.5)
         self.assert_playable_1080p(self.recordings("hl1")[0])
+
+
+class RecorderUnavailableTest(RecordingBase):
+    """M6: a recorder that cannot run gets a clear error; nothing is left half-started."""
+    settings = {"recorder_path": "/nonexistent/roomrec-recorder"}
+    ports = (18092, 17092)
+
+    def test_start_is_refused_with_456_and_the_room_stays_usable(self):
+        self.create_room("norec")
+        host, _ = self.join("norec", "hera", "host")
+        for _ in range(2):  # the failed start left no state behind
+            reply = host.send({"request": "start_recording"})
+            self.assertEqual(reply.get("error_code"), 456, reply)
+        self.assertEqual(host.send({"request": "stop_recording"}).get("error_code"), 455)
+        self.assertIn("recording not started: cannot run /nonexistent/roomrec-recorder", self.janus.log_text())
+        self.assertEqual(glob.glob(os.path.join(self.janus.recordings_root, "norec", ".recordings", "*")), [])
+        _, joined = self.join("norec", "ivo", "viewer")
+        self.assertEqual(joined["recording"]["state"], "idle")
 
 
 class JanusCrashTest(RecordingBase):
