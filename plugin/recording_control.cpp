@@ -298,10 +298,10 @@ void Plugin::on_recording_stored(const std::shared_ptr<ActiveRecording> &recordi
     std::erase(recordings_, recording);
     LiveRoom *room = room_recording(rooms_, recording);
     if (room) {
-        room->recording.reset();
         // The worker gave up on its own (not on a stop request): the room hears it stopped.
         if (room->policy && room->policy->state() != core::RecordingState::Stopping && room->policy->stop())
             stop_recording(*room, StopReason::Failed);
+        room->recording.reset();
         if (room->policy) room->policy->finished();
     }
     const auto &manifest = recording->manifest;

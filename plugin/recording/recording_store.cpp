@@ -1,6 +1,7 @@
 #include "recording_store.hpp"
 
 #include "core/recording_name.hpp"
+#include "core/request_schema.hpp"
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -121,8 +122,7 @@ std::optional<RecordingManifest> RecordingStore::read_manifest(const std::string
     manifest.started_unix = json_integer_value(json_object_get(object, "started_unix"));
     json_decref(object);
     // The names come from a file on disk: accept only what begin() could have written.
-    if (manifest.room_id.empty() || manifest.room_id.find('/') != std::string::npos ||
-        manifest.file_name.find('/') != std::string::npos || manifest.file_name.empty() || manifest.file_name[0] == '.')
+    if (!core::is_identifier(manifest.room_id.c_str(), 64) || manifest.file_name.find('/') != std::string::npos || manifest.file_name.empty() || manifest.file_name[0] == '.')
         return std::nullopt;
     return manifest;
 }

@@ -257,8 +257,8 @@ class RecordingTest(RecordingBase):
 
 
 class RecordingPolicyTest(RecordingBase):
-    """Short timers (C5, C6), configured in the jcfg."""
-    settings = {"max_recording_duration": 6, "host_leave_timeout": 3}
+    """Short timers (C5, C6) and no recorder restarts, configured in the jcfg."""
+    settings = {"max_recording_duration": 6, "host_leave_timeout": 3, "recorder_max_restarts": 0}
     ports = (18089, 17089)
 
     def test_cap_stops_the_recording_with_its_reason(self):
@@ -273,6 +273,22 @@ class RecordingPolicyTest(RecordingBase):
         available = recording_event(host, "available", timeout=30)
         self.assertEqual(available["reason"], "max_recording_duration")
         self.assert_playable_1080p(self.recordings("cap1")[0], duration=6, delta=1.5)
+
+    def test_recorder_that_keeps_dying_stops_the_recording_and_keeps_what_it_wrote(self):
+        self.create_room("die1")
+        host, _ = self.join("die1", "hilda", "host")
+        viewer, _ = self.join("die1", "vince", "viewer")
+        self.publish(host)
+        host.send({"request": "start_recording"})
+        recording_event(host, "started", timeout=10)
+        time.sleep(3)
+        os.kill(recorder_pids(self.janus)[0], signal.SIGKILL)
+        self.assertEqual(recording_event(host, "stopped", timeout=10)["reason"], "failed")
+        self.assertEqual(recording_event(viewer, "completed", timeout=5)["reason"], "failed")
+        available = recording_event(host, "available", timeout=30)
+        self.assertIn("giving up after 0 restarts", available["incomplete"])
+        self.assert_playable_1080p(self.recordings("die1")[0])
+        self.assertTrue(self.janus.alive())
 
     def test_closing_the_room_stores_its_recording(self):
         """C7: a session that is closed never loses its recording."""
