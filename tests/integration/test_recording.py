@@ -58,10 +58,14 @@ class RecordingBase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.janus = harness.Janus(http_port=cls.ports[0], admin_port=cls.ports[1], settings=cls.settings)
+        # Janus's sample event handler posts here (O5: recording lifecycle for event handlers).
+        cls.sink = harness.EventSink(port=cls.ports[0] + 400)
+        cls.janus = harness.Janus(http_port=cls.ports[0], admin_port=cls.ports[1], settings=cls.settings,
+                                  events_backend=cls.sink.url)
 
     @classmethod
     def tearDownClass(cls):
+        cls.sink.stop()
         cls.janus.stop()  # fails the suite on any sanitizer report
 
     def setUp(self):
@@ -166,6 +170,10 @@ class RecordingTest(RecordingBase):
             recording_event(viewer, "available", timeout=1)
         files = self.recordings("rec1")
         self.assertEqual([os.path.relpath(f, self.janus.recordings_root) for f in files], [available["location"]])
+        for name in ("recording_starting", "recording_started", "recording_stopped"):
+            self.assertEqual(self.sink.wait_plugin_event(name, "rec1")["recording"], recording_id)
+        stored = self.sink.wait_plugin_event("recording_available", "rec1")
+        self.assertEqual((stored["location"], stored["reason"]), (available["location"], "requested"))
         self.assert_playable_1080p(files[0], duration=stopped_time - started_at)
         self.assertEqual(glob.glob(os.path.join(self.janus.recordings_root, "rec1", ".recordings", "*")), [],
                          "the work folder is removed once stored")
@@ -371,13 +379,17 @@ class JanusCrashTest(RecordingBase):
             asyncio.run_coroutine_threadsafe(publisher.close(), MEDIA_LOOP).result(timeout=10)
         self.assertEqual(self.recordings("crash1"), [])
         self.assertEqual(len(glob.glob(os.path.join(root, "crash1", ".recordings", "*", "segment-*.mp4"))), 1)
-        restarted = harness.Janus(http_port=18091, admin_port=17091, settings={"recordings_root": root})
+        restarted = harness.Janus(http_port=18091, admin_port=17091, settings={"recordings_root": root},
+                                  events_backend=self.sink.url)
         try:
+            announced = self.sink.wait_plugin_event("recording_available", "crash1", timeout=30)
+            self.assertTrue(announced["recovered"])
             deadline = time.time() + 30
             while not self.recordings("crash1") and time.time() < deadline:
                 time.sleep(0.5)
             files = self.recordings("crash1")
             self.assertEqual(len(files), 1, "the unfinished recording was finalized at start-up")
+            self.assertEqual(os.path.relpath(files[0], root), announced["location"])
             self.assert_playable_1080p(files[0], duration=6, delta=2.0)
             self.assertIn("recovered an unfinished recording", restarted.log_text())
         finally:
