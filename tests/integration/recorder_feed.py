@@ -70,9 +70,17 @@ def wire(kind, stream, payload):
 
 
 class RecorderFeed:
-    def __init__(self, recorder_binary, output, streams=(1, 2, 3), config=None, seconds=10):
+    def __init__(self, recorder_binary, output, streams=(1, 2, 3), config=None, seconds=10, windows=None):
+        """windows: {stream: (from_s, until_s)} for streams that join late and leave early (the
+        worker hears AddStream/RemoveStream then, as when a publisher comes and goes)."""
         self.streams = streams
-        self.timeline = sorted((when, stream, packet) for stream in streams for when, packet in fixture(stream, seconds))
+        self.windows = windows or {}
+        self.timeline = sorted((when, stream, packet) for stream in streams for when, packet in fixture(stream, seconds)
+                               if self.windows.get(stream, (0, float("inf")))[0] <= when
+                               < self.windows.get(stream, (0, float("inf")))[1])
+        # (when, message type, stream) control events, sent in time order with the packets.
+        self.controls = sorted([(start, ADD_STREAM, stream) for stream, (start, _) in self.windows.items()] +
+                               [(end, REMOVE_STREAM, stream) for stream, (_, end) in self.windows.items()])
         self.position = 0
         self.plugin_end, worker_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.worker = subprocess.Popen([recorder_binary, "--fd", str(worker_end.fileno())], pass_fds=[worker_end.fileno()],
@@ -83,10 +91,14 @@ class RecorderFeed:
         settings.update(config or {})
         self.send(CONFIG, 0, json.dumps(settings).encode())
         for stream in streams:
-            kind, source, codec, pt, _, _ = SOURCES[stream]
-            self.send(ADD_STREAM, stream, json.dumps({"kind": kind, "source": source, "codec": codec,
-                                                      "payload_type": pt, "participant": "p1"}).encode())
+            if stream not in self.windows:
+                self.add_stream(stream)
         self.started = time.monotonic()
+
+    def add_stream(self, stream):
+        kind, source, codec, pt, _, _ = SOURCES[stream]
+        self.send(ADD_STREAM, stream, json.dumps({"kind": kind, "source": source, "codec": codec,
+                                                  "payload_type": pt, "participant": "p1"}).encode())
 
     def send(self, kind, stream, payload):
         try:
@@ -100,6 +112,12 @@ class RecorderFeed:
         until = time.monotonic() + seconds
         while time.monotonic() < until and self.position < len(self.timeline):
             when, stream, packet = self.timeline[self.position]
+            while self.controls and self.controls[0][0] <= time.monotonic() - self.started:
+                _, kind, controlled = self.controls.pop(0)
+                if kind == ADD_STREAM:
+                    self.add_stream(controlled)
+                else:
+                    self.send(REMOVE_STREAM, controlled, b"{}")
             delay = self.started + when - time.monotonic()
             if delay > 0:
                 self._read_events(min(delay, until - time.monotonic()))
@@ -153,3 +171,10 @@ def probe(path):
     if out.returncode != 0:
         return {"error": out.stderr}
     return json.loads(out.stdout)
+
+
+def mean_luma(path, at_seconds):
+    """Mean brightness (0-255) of the frame shown at a time, from a 64x36 grey thumbnail."""
+    out = subprocess.run(["ffmpeg", "-v", "error", "-ss", str(at_seconds), "-i", path, "-frames:v", "1",
+                          "-vf", "scale=64:36,format=gray", "-f", "rawvideo", "-"], capture_output=True, check=True)
+    return sum(out.stdout) / max(1, len(out.stdout))

@@ -9,7 +9,7 @@ import tempfile
 import time
 import unittest
 
-from recorder_feed import ADD_STREAM, RTCP, RTP, RecorderFeed, probe
+from recorder_feed import ADD_STREAM, RTCP, RTP, RecorderFeed, mean_luma, probe
 
 RECORDER = os.environ.get("ROOMREC_RECORDER", "")
 
@@ -92,6 +92,19 @@ class RecorderWorkerTest(unittest.TestCase):
         self.assertNotIn("error", info, info)
         self.video_and_audio(info)
         self.assertGreaterEqual(float(info["format"]["duration"]), 5.0, info["format"])
+
+    def test_layout_follows_a_stage_that_comes_and_goes(self):
+        """M2: webcam alone fills the frame (a dark ball pattern); while a stage (bright colour
+        bars) is published it takes the large cell; when it leaves the webcam has the frame again."""
+        output = os.path.join(self.folder, "layout.mp4")
+        feed = RecorderFeed(RECORDER, output, streams=(1, 2, 3), windows={3: (3.0, 6.0)})
+        feed.pump(9.0)
+        self.assertIsNotNone(feed.finish())
+        self.assertEqual(feed.worker.returncode, 0)
+        before, during, after = (mean_luma(output, t) for t in (2.0, 5.0, 8.0))
+        self.assertLess(before, 60, (before, during, after))
+        self.assertGreater(during, before + 40, (before, during, after))
+        self.assertLess(after, 60, (before, during, after))
 
     def test_bad_config_is_reported_and_the_worker_exits(self):
         feed = RecorderFeed(RECORDER, "", streams=())
