@@ -96,6 +96,8 @@ private:
                         const std::function<void(json_t *)> &extra = {});
     void request_recorded_keyframes(const ActiveRecording &recording);
     void recover_unfinished_recordings();
+    std::variant<std::pair<LiveRoom *, const core::Member *>, Reply> recording_controller(Request &request,
+                                                                                        const char *verb);
     Reply on_start_recording(Request &request);
     Reply on_stop_recording(Request &request);
     void forget_session(janus_plugin_session *handle);

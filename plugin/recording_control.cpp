@@ -86,19 +86,28 @@ void Plugin::tell_recording(LiveRoom &room, const char *state, const std::functi
     }
 }
 
-Reply Plugin::on_start_recording(Request &request) {
-    ROOMREC_ON_SIGNALLING_THREAD();
+// C1: the joined member who may start or stop the room's recording, or the refusal.
+std::variant<std::pair<LiveRoom *, const core::Member *>, Reply> Plugin::recording_controller(Request &request,
+                                                                                              const char *verb) {
     Session &session = *request.session;
     LiveRoom *room = session.kind == SessionKind::Participant ? room_of(session) : nullptr;
-    if (room == nullptr) return reply_error(ErrorCode::NotJoined, "join the room as a participant first");
-    const core::Member *member = room->roster.find(session.participant_id);
+    const core::Member *member = room ? room->roster.find(session.participant_id) : nullptr;
     if (member == nullptr) return reply_error(ErrorCode::NotJoined, "join the room as a participant first");
     switch (core::may_control_recording(member->role, member->client.kind)) {
-    case core::ControlDenied::Role: return reply_error(ErrorCode::Forbidden, "only hosts and moderators may start a recording");
+    case core::ControlDenied::Role:
+        return reply_error(ErrorCode::Forbidden, std::string("only hosts and moderators may ") + verb + " a recording");
     case core::ControlDenied::MobileClient:
-        return reply_error(ErrorCode::Forbidden, "recording cannot be started from a mobile client");
+        return reply_error(ErrorCode::Forbidden, std::string("a mobile client cannot ") + verb + " a recording");
     case core::ControlDenied::None: break;
     }
+    return std::make_pair(room, member);
+}
+
+Reply Plugin::on_start_recording(Request &request) {
+    ROOMREC_ON_SIGNALLING_THREAD();
+    auto controller = recording_controller(request, "start");
+    if (auto *refused = std::get_if<Reply>(&controller)) return std::move(*refused);
+    auto [room, member] = std::get<std::pair<LiveRoom *, const core::Member *>>(controller);
     if (room->recording)
         return reply_error(ErrorCode::RecordingState, room->recording->link && room->policy &&
                                                               room->policy->state() != core::RecordingState::Stopping
@@ -160,7 +169,7 @@ Reply Plugin::on_start_recording(Request &request) {
     tell_recording(*room, "starting", [](const core::Member &) { return true; });
     JsonPtr details = json_object_ptr();
     json_object_set_new(details.get(), "recording", json_string(recording->manifest.recording_id.c_str()));
-    notify("recording_starting", std::move(details), &session);
+    notify("recording_starting", std::move(details), request.session.get());
     JANUS_LOG(LOG_INFO, "[roomrec] room %s: recording %s starting\n", room->settings.id.c_str(),
               recording->manifest.recording_id.c_str());
     JsonPtr data = make_event("recording");
@@ -171,17 +180,9 @@ Reply Plugin::on_start_recording(Request &request) {
 
 Reply Plugin::on_stop_recording(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
-    Session &session = *request.session;
-    LiveRoom *room = session.kind == SessionKind::Participant ? room_of(session) : nullptr;
-    if (room == nullptr) return reply_error(ErrorCode::NotJoined, "join the room as a participant first");
-    const core::Member *member = room->roster.find(session.participant_id);
-    if (member == nullptr) return reply_error(ErrorCode::NotJoined, "join the room as a participant first");
-    switch (core::may_control_recording(member->role, member->client.kind)) {
-    case core::ControlDenied::Role: return reply_error(ErrorCode::Forbidden, "only hosts and moderators may stop a recording");
-    case core::ControlDenied::MobileClient:
-        return reply_error(ErrorCode::Forbidden, "recording cannot be stopped from a mobile client");
-    case core::ControlDenied::None: break;
-    }
+    auto controller = recording_controller(request, "stop");
+    if (auto *refused = std::get_if<Reply>(&controller)) return std::move(*refused);
+    LiveRoom *room = std::get<std::pair<LiveRoom *, const core::Member *>>(controller).first;
     if (!room->recording || !room->policy || !room->policy->stop())
         return reply_error(ErrorCode::RecordingState, "the room is not being recorded");
     const std::string id = room->recording->manifest.recording_id;

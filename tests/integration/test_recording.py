@@ -105,6 +105,23 @@ class RecordingBase(unittest.TestCase):
         self.publishers.append(publisher)
         return publisher
 
+    def recording_room(self, room, host_user, viewer_user=None):
+        """A room whose host publishes and has started a recording that is now writing frames."""
+        self.create_room(room)
+        host, _ = self.join(room, host_user, "host")
+        viewer = self.join(room, viewer_user, "viewer")[0] if viewer_user else None
+        self.publish(host)
+        host.send({"request": "start_recording"})
+        recording_event(host, "started", timeout=10)
+        return host, viewer
+
+    def wait_for_recording(self, room, timeout=30):
+        """The stored recordings of a room once there is one."""
+        deadline = time.time() + timeout
+        while not self.recordings(room) and time.time() < deadline:
+            time.sleep(0.5)
+        return self.recordings(room)
+
     def recordings(self, room, janus=None):
         return sorted(glob.glob(os.path.join((janus or self.janus).recordings_root, room, "Recordings", "*.mp4")))
 
@@ -241,11 +258,7 @@ class RecordingTest(RecordingBase):
         self.assertEqual(reply.get("error_code"), 449, reply)
 
     def test_killed_recorder_is_restarted_and_the_gap_reported(self):
-        self.create_room("rec3")
-        host, _ = self.join("rec3", "hugo", "host")
-        self.publish(host)
-        host.send({"request": "start_recording"})
-        recording_event(host, "started", timeout=10)
+        host, _ = self.recording_room("rec3", "hugo")
         time.sleep(4)
         pids = recorder_pids(self.janus)
         self.assertEqual(len(pids), 1, pids)
@@ -270,12 +283,7 @@ class RecordingPolicyTest(RecordingBase):
     ports = (18089, 17089)
 
     def test_cap_stops_the_recording_with_its_reason(self):
-        self.create_room("cap1")
-        host, _ = self.join("cap1", "hope", "host")
-        viewer, _ = self.join("cap1", "vera", "viewer")
-        self.publish(host)
-        host.send({"request": "start_recording"})
-        recording_event(host, "started", timeout=10)
+        host, viewer = self.recording_room("cap1", "hope", "vera")
         self.assertEqual(recording_event(host, "stopped", timeout=10)["reason"], "max_recording_duration")
         self.assertEqual(recording_event(viewer, "completed", timeout=5)["reason"], "max_recording_duration")
         available = recording_event(host, "available", timeout=30)
@@ -283,12 +291,7 @@ class RecordingPolicyTest(RecordingBase):
         self.assert_playable_1080p(self.recordings("cap1")[0], duration=6, delta=1.5)
 
     def test_recorder_that_keeps_dying_stops_the_recording_and_keeps_what_it_wrote(self):
-        self.create_room("die1")
-        host, _ = self.join("die1", "hilda", "host")
-        viewer, _ = self.join("die1", "vince", "viewer")
-        self.publish(host)
-        host.send({"request": "start_recording"})
-        recording_event(host, "started", timeout=10)
+        host, viewer = self.recording_room("die1", "hilda", "vince")
         time.sleep(3)
         os.kill(recorder_pids(self.janus)[0], signal.SIGKILL)
         self.assertEqual(recording_event(host, "stopped", timeout=10)["reason"], "failed")
@@ -300,17 +303,10 @@ class RecordingPolicyTest(RecordingBase):
 
     def test_closing_the_room_stores_its_recording(self):
         """C7: a session that is closed never loses its recording."""
-        self.create_room("close1")
-        host, _ = self.join("close1", "hedy", "host")
-        self.publish(host)
-        host.send({"request": "start_recording"})
-        recording_event(host, "started", timeout=10)
+        host, _ = self.recording_room("close1", "hedy")
         time.sleep(2)
         self.assertEqual(host.send({"request": "close"}).get("roomrec"), "closed")
-        deadline = time.time() + 30
-        while not self.recordings("close1") and time.time() < deadline:
-            time.sleep(0.5)
-        self.assert_playable_1080p(self.recordings("close1")[0])
+        self.assert_playable_1080p(self.wait_for_recording("close1")[0])
         self.assertIn("stopped (session_closed)", self.janus.log_text())
 
     def test_host_leave_timeout_ends_the_session_and_stores_the_file(self):
@@ -333,10 +329,7 @@ class RecordingPolicyTest(RecordingBase):
         closed, _ = viewer.wait_plugin_event("room_closed", timeout=10)
         self.assertEqual(closed["reason"], "host_left_timeout")
         self.assertAlmostEqual(time.time() - left_at, 3, delta=1.5)
-        deadline = time.time() + 30
-        while not self.recordings("hl1") and time.time() < deadline:
-            time.sleep(0.5)
-        self.assert_playable_1080p(self.recordings("hl1")[0])
+        self.assert_playable_1080p(self.wait_for_recording("hl1")[0])
 
 
 class RecorderUnavailableTest(RecordingBase):
@@ -365,11 +358,7 @@ class JanusCrashTest(RecordingBase):
         pass  # Janus was killed on purpose; its sessions died with it
 
     def test_recording_survives_a_janus_crash(self):
-        self.create_room("crash1")
-        host, _ = self.join("crash1", "holly", "host")
-        self.publish(host)
-        host.send({"request": "start_recording"})
-        recording_event(host, "started", timeout=10)
+        self.recording_room("crash1", "holly")
         time.sleep(6)
         root = self.janus.recordings_root
         self.janus.kill()
@@ -384,10 +373,7 @@ class JanusCrashTest(RecordingBase):
         try:
             announced = self.sink.wait_plugin_event("recording_available", "crash1", timeout=30)
             self.assertTrue(announced["recovered"])
-            deadline = time.time() + 30
-            while not self.recordings("crash1") and time.time() < deadline:
-                time.sleep(0.5)
-            files = self.recordings("crash1")
+            files = self.wait_for_recording("crash1")
             self.assertEqual(len(files), 1, "the unfinished recording was finalized at start-up")
             self.assertEqual(os.path.relpath(files[0], root), announced["location"])
             self.assert_playable_1080p(files[0], duration=6, delta=2.0)
