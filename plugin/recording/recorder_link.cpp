@@ -106,6 +106,8 @@ bool RecorderLink::spawn(std::string &error) {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, child_end, kWorkerSocketFd);
     if (lock_fd_ >= 0) posix_spawn_file_actions_adddup2(&actions, lock_fd_, kWorkerLockFd);
+    // Nothing else of Janus's (a listening socket a worker orphaned by a crash would keep open).
+    posix_spawn_file_actions_addclosefrom_np(&actions, kWorkerLockFd + 1);
     std::string fd_text = std::to_string(kWorkerSocketFd);
     char *argv[] = {const_cast<char *>(settings_.recorder_path.c_str()), const_cast<char *>("--fd"), fd_text.data(),
                     nullptr};

@@ -368,7 +368,8 @@ class JanusCrashTest(RecordingBase):
             asyncio.run_coroutine_threadsafe(publisher.close(), MEDIA_LOOP).result(timeout=10)
         self.assertEqual(self.recordings("crash1"), [])
         self.assertEqual(len(glob.glob(os.path.join(root, "crash1", ".recordings", "*", "segment-*.mp4"))), 1)
-        restarted = harness.Janus(http_port=18091, admin_port=17091, settings={"recordings_root": root},
+        # The same ports: a worker orphaned by the crash must not hold any of Janus's sockets.
+        restarted = harness.Janus(http_port=self.ports[0], admin_port=self.ports[1], settings={"recordings_root": root},
                                   events_backend=self.sink.url)
         try:
             announced = self.sink.wait_plugin_event("recording_available", "crash1", timeout=30)
