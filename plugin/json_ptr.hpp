@@ -3,7 +3,9 @@
 
 #include <jansson.h>
 
+#include <cstdlib>
 #include <memory>
+#include <string>
 
 namespace roomrec {
 
@@ -15,5 +17,13 @@ using JsonPtr = std::unique_ptr<json_t, JsonDecref>;
 inline JsonPtr json_object_ptr() { return JsonPtr(json_object()); }
 // Takes a new reference to a borrowed value.
 inline JsonPtr json_share(json_t *value) { return JsonPtr(json_incref(value)); }
+
+// Compact JSON text of a value; empty if it cannot be dumped (a null value).
+inline std::string json_compact(const JsonPtr &value) {
+    char *dumped = value ? json_dumps(value.get(), JSON_COMPACT) : nullptr;
+    std::string text = dumped ? dumped : "";
+    std::free(dumped);
+    return text;
+}
 
 } // namespace roomrec

@@ -52,7 +52,7 @@ Plugin::~Plugin() {
     worker_.call<bool>([this, &links] {
         for (auto &[id, room] : rooms_) close_room(room, "shutdown");
         for (const auto &recording : recordings_)
-            if (recording->link) links.push_back(recording->link);
+            links.push_back(recording->link);
         return true;
     }, kCallTimeout);
     for (const auto &link : links) link->join(); // the signalling thread still runs what they post

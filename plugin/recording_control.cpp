@@ -23,14 +23,10 @@ bool leads(const core::Member &member) {
 }
 
 std::string stream_spec(const PublishedStream &stream) {
-    json_t *spec = json_pack("{s:s, s:s, s:s, s:i, s:s}", "kind", core::media_kind_name(stream.plan.kind), "source",
-                             core::stream_source_name(stream.plan.source), "codec", stream.codec.name.c_str(),
-                             "payload_type", stream.codec.payload_type, "participant", stream.feed_id.c_str());
-    char *dumped = json_dumps(spec, JSON_COMPACT);
-    std::string text = dumped;
-    free(dumped);
-    json_decref(spec);
-    return text;
+    return json_compact(JsonPtr(json_pack("{s:s, s:s, s:s, s:i, s:s}", "kind", core::media_kind_name(stream.plan.kind),
+                                          "source", core::stream_source_name(stream.plan.source), "codec",
+                                          stream.codec.name.c_str(), "payload_type", stream.codec.payload_type,
+                                          "participant", stream.feed_id.c_str())));
 }
 
 constexpr int kRecoveryWaitSeconds = 120;
@@ -109,10 +105,10 @@ Reply Plugin::on_start_recording(Request &request) {
     if (auto *refused = std::get_if<Reply>(&controller)) return std::move(*refused);
     auto [room, member] = std::get<std::pair<LiveRoom *, const core::Member *>>(controller);
     if (room->recording)
-        return reply_error(ErrorCode::RecordingState, room->recording->link && room->policy &&
-                                                              room->policy->state() != core::RecordingState::Stopping
-                                                          ? "the room is already being recorded"
-                                                          : "the previous recording is still being stored; try again shortly");
+        return reply_error(ErrorCode::RecordingState,
+                           room->policy && room->policy->state() != core::RecordingState::Stopping
+                               ? "the room is already being recorded"
+                               : "the previous recording is still being stored; try again shortly");
     if (!room->policy) room_membership_changed(*room);
     const int64_t now = g_get_monotonic_time();
     if (!room->policy || !room->policy->start(now))
@@ -197,7 +193,7 @@ Reply Plugin::on_stop_recording(Request &request) {
 void Plugin::stop_recording(LiveRoom &room, StopReason reason) {
     ROOMREC_ON_SIGNALLING_THREAD();
     const auto recording = room.recording;
-    if (!recording || !recording->link) return;
+    if (!recording) return;
     recording->stop_reason = reason;
     for (auto &[key, entry] : recording->streams)
         if (const auto stream = entry.second.lock()) stream->tap.store(nullptr);
@@ -220,7 +216,7 @@ void Plugin::stop_recording(LiveRoom &room, StopReason reason) {
 void Plugin::sync_recorded_streams(LiveRoom &room) {
     ROOMREC_ON_SIGNALLING_THREAD();
     const auto recording = room.recording;
-    if (!recording || !recording->link || !room.policy || room.policy->state() == core::RecordingState::Stopping) return;
+    if (!recording || !room.policy || room.policy->state() == core::RecordingState::Stopping) return;
     std::map<const PublishedStream *, std::shared_ptr<PublishedStream>> published;
     for (const auto &[id, session] : room.participants)
         for (const auto &stream : session->publication.load()->by_mindex)

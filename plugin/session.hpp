@@ -65,7 +65,7 @@ struct ActiveRecording {
     RecordingManifest manifest;
     std::string folder;
     std::string initiator_participant;
-    std::shared_ptr<RecorderLink> link;
+    std::shared_ptr<RecorderLink> link; // running: set before the recording is attached to its room
     // Recorded streams: published stream → (its id on the wire, the stream itself).
     std::map<const PublishedStream *, std::pair<uint16_t, std::weak_ptr<PublishedStream>>> streams;
     uint16_t next_stream_id = 1;

@@ -1,5 +1,8 @@
 #include "recorder_link.hpp"
 
+#include "core/request_schema.hpp"
+#include "json_ptr.hpp"
+
 #include <fcntl.h>
 #include <jansson.h>
 #include <poll.h>
@@ -36,14 +39,6 @@ int64_t now_us() {
 bool wait_writable(int fd, int timeout_ms) {
     pollfd entry{fd, POLLOUT, 0};
     return poll(&entry, 1, timeout_ms) == 1 && (entry.revents & POLLOUT);
-}
-
-std::string json_text(json_t *object) {
-    char *dumped = json_dumps(object, JSON_COMPACT);
-    std::string text = dumped ? dumped : "{}";
-    free(dumped);
-    json_decref(object);
-    return text;
 }
 
 } // namespace
@@ -129,11 +124,11 @@ bool RecorderLink::spawn(std::string &error) {
 
 // A new worker gets the output settings, then every stream that is live now.
 void RecorderLink::send_configuration() {
-    json_t *config = json_pack("{s:s, s:i, s:i, s:i, s:i, s:s, s:i}", "output", segments_.back().c_str(), "width",
+    const JsonPtr config(json_pack("{s:s, s:i, s:i, s:i, s:i, s:s, s:i}", "output", segments_.back().c_str(), "width",
                                settings_.width, "height", settings_.height, "fps", settings_.fps, "video_bitrate_kbps",
                                settings_.video_bitrate_kbps, "x264_preset", settings_.x264_preset.c_str(), "fragment_ms",
-                               1000);
-    const auto message = core::encode_wire(core::WireType::Config, 0, json_text(config));
+                               1000));
+    const auto message = core::encode_wire(core::WireType::Config, 0, json_compact(config));
     send_record(message.data(), message.size(), true);
     std::map<uint16_t, std::string> streams;
     {
@@ -210,9 +205,8 @@ void RecorderLink::read_events() {
         }
         const auto message = core::decode_wire(buffer, static_cast<size_t>(length));
         if (!message || message->type != core::WireType::Event) continue;
-        json_t *event = json_loadb(message->payload.data(), message->payload.size(), 0, nullptr);
-        const char *name = json_string_value(json_object_get(event, "event"));
-        const std::string kind = name ? name : "";
+        const JsonPtr event(json_loadb(message->payload.data(), message->payload.size(), 0, nullptr));
+        const std::string kind = core::string_field(event.get(), "event");
         if (kind == "first_frame") {
             if (!first_frame_seen_) {
                 first_frame_seen_ = true;
@@ -223,10 +217,9 @@ void RecorderLink::read_events() {
                 gap_started_us_ = 0;
             }
         } else if (kind == "error") {
-            const char *text = json_string_value(json_object_get(event, "message"));
-            last_error_ = text ? text : "recorder error";
+            last_error_ = core::string_field(event.get(), "message");
+            if (last_error_.empty()) last_error_ = "recorder error";
         }
-        json_decref(event);
     }
 }
 

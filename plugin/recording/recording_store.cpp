@@ -2,6 +2,7 @@
 
 #include "core/recording_name.hpp"
 #include "core/request_schema.hpp"
+#include "json_ptr.hpp"
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -29,6 +30,14 @@ constexpr const char *kFinalFolder = "Recordings";
 constexpr const char *kManifest = "manifest.json";
 constexpr const char *kLock = "lock";
 
+// Flushes a file's data, or a folder's entries, to the disk (best effort: nothing to undo).
+void sync_to_disk(const std::string &path, int flags) {
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | flags);
+    if (fd < 0) return;
+    fsync(fd);
+    close(fd);
+}
+
 // Writes a small file so that after a crash it is either absent or complete.
 bool write_durably(const std::string &path, const std::string &text) {
     const std::string temporary = path + ".tmp";
@@ -37,17 +46,8 @@ bool write_durably(const std::string &path, const std::string &text) {
     const bool written = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && fsync(fd) == 0;
     close(fd);
     if (!written || rename(temporary.c_str(), path.c_str()) != 0) return false;
-    const int folder = open(fs::path(path).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (folder >= 0) {
-        fsync(folder);
-        close(folder);
-    }
+    sync_to_disk(fs::path(path).parent_path(), O_DIRECTORY);
     return true;
-}
-
-std::string text_of(json_t *object, const char *key) {
-    const char *value = json_string_value(json_object_get(object, key));
-    return value ? value : "";
 }
 
 int run_and_wait(const std::vector<std::string> &arguments) {
@@ -81,15 +81,11 @@ std::optional<int> RecordingStore::begin(const RecordingManifest &manifest, std:
         error = "cannot create " + folder + ": " + failure.message();
         return std::nullopt;
     }
-    json_t *object = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "recording_id", manifest.recording_id.c_str(), "room",
-                               manifest.room_id.c_str(), "file_name", manifest.file_name.c_str(), "owner",
-                               manifest.owner.c_str(), "initiator", manifest.initiator.c_str(), "started_unix",
-                               static_cast<json_int_t>(manifest.started_unix));
-    char *dumped = json_dumps(object, JSON_COMPACT);
-    const bool written = dumped != nullptr && write_durably(folder + "/" + kManifest, dumped);
-    free(dumped);
-    json_decref(object);
-    if (!written) {
+    const std::string text = json_compact(JsonPtr(json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:I}", "recording_id", manifest.recording_id.c_str(), "room", manifest.room_id.c_str(),
+        "file_name", manifest.file_name.c_str(), "owner", manifest.owner.c_str(), "initiator", manifest.initiator.c_str(),
+        "started_unix", static_cast<json_int_t>(manifest.started_unix))));
+    if (text.empty() || !write_durably(folder + "/" + kManifest, text)) {
         error = "cannot write the manifest in " + folder + ": " + std::strerror(errno);
         return std::nullopt;
     }
@@ -109,21 +105,18 @@ std::optional<int> RecordingStore::try_lock(const std::string &folder) {
 }
 
 std::optional<RecordingManifest> RecordingStore::read_manifest(const std::string &folder) {
-    json_t *object = json_load_file((folder + "/" + kManifest).c_str(), 0, nullptr);
-    if (!json_is_object(object)) {
-        json_decref(object);
-        return std::nullopt;
-    }
+    const JsonPtr object(json_load_file((folder + "/" + kManifest).c_str(), 0, nullptr));
+    if (!json_is_object(object.get())) return std::nullopt;
     RecordingManifest manifest;
-    manifest.recording_id = text_of(object, "recording_id");
-    manifest.room_id = text_of(object, "room");
-    manifest.file_name = text_of(object, "file_name");
-    manifest.owner = text_of(object, "owner");
-    manifest.initiator = text_of(object, "initiator");
-    manifest.started_unix = json_integer_value(json_object_get(object, "started_unix"));
-    json_decref(object);
+    manifest.recording_id = core::string_field(object.get(), "recording_id");
+    manifest.room_id = core::string_field(object.get(), "room");
+    manifest.file_name = core::string_field(object.get(), "file_name");
+    manifest.owner = core::string_field(object.get(), "owner");
+    manifest.initiator = core::string_field(object.get(), "initiator");
+    manifest.started_unix = json_integer_value(json_object_get(object.get(), "started_unix"));
     // The names come from a file on disk: accept only what begin() could have written.
-    if (!core::is_identifier(manifest.room_id.c_str(), 64) || manifest.file_name.find('/') != std::string::npos || manifest.file_name.empty() || manifest.file_name[0] == '.')
+    if (!core::is_identifier(manifest.room_id.c_str(), 64) || manifest.file_name.empty() || manifest.file_name[0] == '.' ||
+        manifest.file_name.find('/') != std::string::npos)
         return std::nullopt;
     return manifest;
 }
@@ -195,11 +188,7 @@ StoredRecording RecordingStore::finalize(const std::string &folder, const Record
         joined = folder + "/joined.mp4";
         if (!concatenate(segments, folder + "/segments.txt", joined, stored.error)) return stored; // folder kept for a retry
     }
-    const int joined_fd = open(joined.c_str(), O_RDONLY | O_CLOEXEC);
-    if (joined_fd >= 0) {
-        fsync(joined_fd); // the worker writes without syncing; the stored file must survive a power cut
-        close(joined_fd);
-    }
+    sync_to_disk(joined, 0); // the worker writes without syncing; the stored file must survive a power cut
     const std::string final_folder = root_ + "/" + manifest.room_id + "/" + kFinalFolder;
     std::error_code failure;
     fs::create_directories(final_folder, failure);
@@ -232,11 +221,7 @@ StoredRecording RecordingStore::finalize(const std::string &folder, const Record
         stored.error = "no free file name in " + final_folder;
         return stored;
     }
-    const int final_fd = open(final_folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (final_fd >= 0) {
-        fsync(final_fd);
-        close(final_fd);
-    }
+    sync_to_disk(final_folder, O_DIRECTORY);
     fs::remove_all(folder, failure);
     return stored;
 }
