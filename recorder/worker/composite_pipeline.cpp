@@ -13,6 +13,18 @@ namespace {
 // Jitter buffer depth: enough for Internet jitter, small enough for a ~2 s first frame (M5).
 constexpr guint kJitterLatencyMs = 200;
 
+// One colorimetry for every tile and the output. Caps without it get a size-dependent default
+// (BT.601 up to 576 lines, BT.709 above), so an upscaled stage was matrix-converted by its
+// videoscale and again by the compositor, and the output's colorimetry depended on the layout.
+// BT.601 is what WebRTC's VP8 decodes to: no conversion at all in the usual case.
+constexpr const char *kColour = ",colorimetry=bt601,chroma-site=jpeg";
+
+// ultrafast drops CABAC, deblocking and the 8x8 transform, which makes the stream Constrained
+// Baseline (the output must be High or Main) and costs ~3.5 dB PSNR at 4 Mbit/s. Restoring them
+// and the intra partitions keeps ultrafast's cheap motion search and is still ~25 % cheaper
+// than superfast (docs/PERFORMANCE.md).
+constexpr const char *kUltrafastHigh = "cabac=1:deblock=1:8x8dct=1:partitions=i8x8,i4x4";
+
 struct CodecElements {
     const char *encoding; // RTP encoding-name
     int clock_rate;
@@ -130,18 +142,24 @@ bool CompositePipeline::start(std::string &error) {
     const std::string fps = std::to_string(output_.fps);
     // The live base only drives the compositor's clock: a tiny frame it places at 0,0 costs
     // nothing, and the compositor paints the black background itself.
-    set_caps(background_caps, "video/x-raw,format=I420,width=16,height=16,framerate=" + fps + "/1");
+    set_caps(background_caps, "video/x-raw,format=I420,width=16,height=16,framerate=" + fps + "/1" + kColour);
     set_caps(silence_caps, "audio/x-raw,rate=48000,channels=2");
     // Not ignore-inactive-pads: until the live bases produce, every pad is inactive, and a mixer
     // that ignores them all sees no live input and ends the stream (an empty file at start-up).
     g_object_set(compositor_, "background", 1 /* black */, nullptr);
     // 4:2:0 before x264, or it may pick 4:4:4 that browsers cannot play. Everything stays I420
-    // end to end: no whole-frame colour conversion anywhere (CPU).
+    // in one colorimetry end to end: no whole-frame colour conversion anywhere (CPU).
     set_caps(i420, "video/x-raw,format=I420,width=" + std::to_string(output_.width) + ",height=" +
-                       std::to_string(output_.height) + ",framerate=" + fps + "/1,pixel-aspect-ratio=1/1");
+                       std::to_string(output_.height) + ",framerate=" + fps + "/1,pixel-aspect-ratio=1/1" + kColour);
     gst_util_set_object_arg(G_OBJECT(encoder), "speed-preset", output_.x264_preset.c_str());
     gst_util_set_object_arg(G_OBJECT(encoder), "tune", "zerolatency");
     g_object_set(encoder, "bitrate", guint(output_.video_bitrate_kbps), "key-int-max", guint(output_.fps * 2), nullptr);
+    if (output_.x264_preset == "ultrafast") g_object_set(encoder, "option-string", kUltrafastHigh, nullptr);
+    // One thread for the fast presets: zerolatency's sliced threads cost x264 ~15 % more CPU on
+    // two cores, and one core encodes 1080p30 at a third of its time. From veryfast on, one core
+    // is (nearly) too slow for real time, so x264 keeps its own threading there.
+    if (output_.x264_preset == "ultrafast" || output_.x264_preset == "superfast")
+        g_object_set(encoder, "threads", 1u, nullptr);
     set_caps(h264_caps, "video/x-h264,profile=high");
     g_object_set(aac, "bitrate", output_.audio_bitrate_bps, nullptr);
     // A moov up front, then 1 s fragments: a kill -9 keeps all but the last. Streamable: the
@@ -238,7 +256,9 @@ void CompositePipeline::on_rtpbin_pad(GstElement *, GstPad *pad, gpointer self) 
     if (ours) static_cast<CompositePipeline *>(self)->link_decoder(static_cast<uint16_t>(session), pad);
 }
 
-// Runs on a streaming thread: builds depay → decode → convert/scale (or resample) → mixer.
+// Runs on a streaming thread: builds depay → decode → convert/scale (or resample) → mixer. The
+// convert is a passthrough unless the decoder's colorimetry differs from kColour; it sits before
+// the scale so the scale never converts colour (see kColour).
 void CompositePipeline::link_decoder(uint16_t id, GstPad *pad) {
     std::lock_guard lock(mutex_);
     auto it = branches_.find(id);
@@ -248,9 +268,10 @@ void CompositePipeline::link_decoder(uint16_t id, GstPad *pad) {
     std::vector<GstElement *> chain = {make(codec->depay)};
     if (codec->parse) chain.push_back(make(codec->parse));
     chain.push_back(make(codec->decoder));
+    GstElement *scale = nullptr;
     if (branch.spec.video) {
         chain.push_back(make("videoconvert"));
-        chain.push_back(make("videoscale"));
+        chain.push_back(scale = make("videoscale"));
         branch.scale_caps = make("capsfilter");
         chain.push_back(branch.scale_caps);
     } else {
@@ -263,6 +284,12 @@ void CompositePipeline::link_decoder(uint16_t id, GstPad *pad) {
         gst_bin_add(GST_BIN(pipeline_), element);
     }
     for (size_t i = 0; i + 1 < chain.size(); ++i) gst_element_link(chain[i], chain[i + 1]);
+    if (scale != nullptr) {
+        GstPad *scale_sink = gst_element_get_static_pad(scale, "sink");
+        gst_pad_add_probe(scale_sink, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
+                          apply_cell_caps, &branch, nullptr);
+        gst_object_unref(scale_sink);
+    }
     GstPad *chain_sink = gst_element_get_static_pad(chain.front(), "sink");
     gst_pad_link(pad, chain_sink);
     gst_object_unref(chain_sink);
@@ -291,8 +318,11 @@ void CompositePipeline::relayout() {
     std::sort(webcams.begin(), webcams.end(), [](const Branch *a, const Branch *b) { return a->order < b->order; });
     const core::Layout layout = core::compute_layout(static_cast<int>(webcams.size()), stage != nullptr, output_.width, output_.height);
     auto place = [](Branch &branch, const core::Rect &cell, bool visible) {
-        set_caps(branch.scale_caps, "video/x-raw,width=" + std::to_string(std::max(cell.width, 2)) + ",height=" +
-                                        std::to_string(std::max(cell.height, 2)) + ",pixel-aspect-ratio=1/1");
+        {
+            std::lock_guard cell_lock(branch.cell_mutex);
+            branch.cell_caps = "video/x-raw,width=" + std::to_string(std::max(cell.width, 2)) + ",height=" +
+                               std::to_string(std::max(cell.height, 2)) + ",pixel-aspect-ratio=1/1" + kColour;
+        }
         g_object_set(branch.mixer_pad, "xpos", cell.x, "ypos", cell.y, "width", cell.width, "height", cell.height, "alpha",
                      visible ? 1.0 : 0.0, "zorder", 1u, nullptr);
     };
@@ -339,6 +369,22 @@ void CompositePipeline::push_rtcp(uint16_t id, const uint8_t *data, size_t lengt
 
 void CompositePipeline::finish() {
     if (pipeline_ != nullptr) gst_element_send_event(pipeline_, gst_event_new_eos());
+}
+
+// On the branch's streaming thread, before its videoscale sees the caps or the buffer: the thread
+// that negotiates the branch, so its capsfilter never changes in the middle of a negotiation.
+GstPadProbeReturn CompositePipeline::apply_cell_caps(GstPad *, GstPadProbeInfo *info, gpointer data) {
+    const bool event = info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM;
+    if (event && GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) != GST_EVENT_CAPS) return GST_PAD_PROBE_OK;
+    auto &branch = *static_cast<Branch *>(data);
+    std::string caps;
+    {
+        std::lock_guard lock(branch.cell_mutex);
+        if (branch.cell_caps == branch.applied_cell_caps) return GST_PAD_PROBE_OK;
+        caps = branch.applied_cell_caps = branch.cell_caps;
+    }
+    set_caps(branch.scale_caps, caps); // the capsfilter asks videoscale to renegotiate
+    return GST_PAD_PROBE_OK;
 }
 
 GstPadProbeReturn CompositePipeline::on_output_buffer(GstPad *, GstPadProbeInfo *, gpointer self) {

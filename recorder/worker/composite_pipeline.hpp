@@ -58,6 +58,12 @@ private:
         GstElement *rtp_src = nullptr;
         GstElement *rtcp_src = nullptr;
         GstElement *scale_caps = nullptr; // video: the cell size
+        // The cell size scale_caps should have; only the branch's own streaming thread applies
+        // it (apply_cell_caps). Changed from another thread during a negotiation, the
+        // capsfilter can answer with neither size and the branch fails not-negotiated.
+        std::mutex cell_mutex;
+        std::string cell_caps;
+        std::string applied_cell_caps;
         GstPad *mixer_pad = nullptr;      // compositor or audiomixer request pad
         bool linked = false;
         bool ended = false;
@@ -67,6 +73,7 @@ private:
     static void on_rtpbin_pad(GstElement *rtpbin, GstPad *pad, gpointer self);
 
     static GstPadProbeReturn on_output_buffer(GstPad *pad, GstPadProbeInfo *info, gpointer self);
+    static GstPadProbeReturn apply_cell_caps(GstPad *pad, GstPadProbeInfo *info, gpointer branch);
     void link_decoder(uint16_t id, GstPad *pad);
     void relayout();
     void push(GstElement *src, const uint8_t *data, size_t length);
