@@ -58,7 +58,7 @@ def run(recorder, streams, preset, seconds):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--webcams", nargs="*", type=int, default=[1, 4, 9])
-    parser.add_argument("--preset", nargs="+", default=["superfast"])
+    parser.add_argument("--preset", nargs="+", default=["ultrafast"])
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()

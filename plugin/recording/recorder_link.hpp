@@ -28,7 +28,7 @@ struct RecorderSettings {
     int height = 1080;
     int fps = 30;
     int video_bitrate_kbps = 4000;
-    std::string x264_preset = "superfast";
+    std::string x264_preset = "ultrafast";
     size_t queue_packets = 4096;   // tap ring capacity (about 2-4 s of a busy room)
     int max_restarts = 5;          // worker deaths survived per recording
     int64_t stop_timeout_ms = 20000; // how long a stopping worker may take to finish its file

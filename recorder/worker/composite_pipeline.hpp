@@ -22,7 +22,7 @@ struct OutputSettings {
     int video_bitrate_kbps = 4000;
     int audio_bitrate_bps = 128000;
     int fragment_ms = 1000;
-    std::string x264_preset = "superfast";
+    std::string x264_preset = "ultrafast";
 };
 
 struct StreamSpec {
