@@ -16,7 +16,9 @@ const char *s3_verdict_name(S3Verdict verdict);
 // ServiceUnavailable, OperationAborted, XAmzContentSHA256Mismatch and BadDigest since the file
 // is read again, RequestTimeTooSkewed since clocks get corrected): Retryable. Everything else
 // (501 NotImplemented, 403 AccessDenied / SignatureDoesNotMatch, 404 NoSuchBucket, other 4xx, 3xx redirects to
-// another region, no status at all): Permanent.
-S3Verdict classify_s3_answer(long http_status, std::string_view error_code);
+// another region, no status at all): Permanent. `names_upload`: the request carried an upload
+// id (upload part, list parts, complete, abort); radosgw answers 404 NoSuchKey, not
+// NoSuchUpload, when that upload was aborted, so that is UploadGone too.
+S3Verdict classify_s3_answer(long http_status, std::string_view error_code, bool names_upload = false);
 
 } // namespace roomrec::core

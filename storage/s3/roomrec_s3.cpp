@@ -2,7 +2,7 @@
 //
 //   roomrec-s3 upload --endpoint URL --bucket B [--region R] --key K --file F [--part-size N]
 //                     [--progress FILE] [--prefix P] [--meta NAME=VALUE]... [--content-type T]
-//                     [--max-send-speed BYTES_PER_S] [--connect-timeout-ms N]
+//                     [--max-send-speed BYTES_PER_S] [--connect-timeout-ms N] [--low-speed-seconds N]
 //   roomrec-s3 presign --endpoint URL --bucket B [--region R] --key K --expires SECONDS
 //
 // Credentials come from ROOMREC_S3_ACCESS_KEY and ROOMREC_S3_SECRET_KEY (never arguments: those
@@ -40,7 +40,7 @@ int usage(const std::string &why) {
                  "roomrec-s3: %s\n"
                  "usage: roomrec-s3 upload --endpoint URL --bucket B [--region R] --key K --file F [--part-size N]\n"
                  "                         [--progress FILE] [--prefix P] [--meta NAME=VALUE]... [--content-type T]\n"
-                 "                         [--max-send-speed BYTES_PER_S] [--connect-timeout-ms N]\n"
+                 "                         [--max-send-speed BYTES_PER_S] [--connect-timeout-ms N] [--low-speed-seconds N]\n"
                  "       roomrec-s3 presign --endpoint URL --bucket B [--region R] --key K --expires SECONDS\n"
                  "credentials: ROOMREC_S3_ACCESS_KEY, ROOMREC_S3_SECRET_KEY\n",
                  why.c_str());
@@ -139,7 +139,7 @@ int run(int argc, char **argv) {
     if (command != "upload" && command != "presign") return usage("unknown command \"" + command + "\"");
     static const char *known[] = {"endpoint", "bucket",       "region",         "key",    "file",
                                   "part-size", "progress",    "prefix",         "meta",   "content-type",
-                                  "expires",   "max-send-speed", "connect-timeout-ms"};
+                                  "expires",   "max-send-speed", "connect-timeout-ms", "low-speed-seconds"};
     std::map<std::string, std::string> options;
     storage::Metadata meta;
     for (int i = 2; i < argc; i += 2) {
@@ -185,6 +185,11 @@ int run(int argc, char **argv) {
         if (!parse_number(options["connect-timeout-ms"], number) || number == 0 || number > 600000)
             return usage("--connect-timeout-ms must be 1..600000");
         settings.connect_timeout_ms = static_cast<long>(number);
+    }
+    if (options.count("low-speed-seconds")) {
+        if (!parse_number(options["low-speed-seconds"], number) || number == 0 || number > 3600)
+            return usage("--low-speed-seconds must be 1..3600");
+        settings.low_speed_seconds = static_cast<long>(number);
     }
     if (command == "presign") return presign(settings, options);
     return upload(settings, options, meta);

@@ -315,7 +315,9 @@ S3Outcome S3Client::perform(const Request &request, Answer &answer) {
         return outcome;
     }
     const auto s3_error = core::parse_error(answer.body);
-    const S3Verdict verdict = core::classify_s3_answer(answer.status, s3_error ? s3_error->code : "");
+    const bool names_upload = std::any_of(request.query.begin(), request.query.end(),
+                                          [](const auto &pair) { return pair.first == "uploadId"; });
+    const S3Verdict verdict = core::classify_s3_answer(answer.status, s3_error ? s3_error->code : "", names_upload);
     outcome.ok = verdict == S3Verdict::Ok;
     outcome.retryable = verdict == S3Verdict::Retryable;
     outcome.upload_gone = verdict == S3Verdict::UploadGone;

@@ -38,6 +38,10 @@ static void permanent(void **) {
 
 static void upload_gone(void **) {
     assert_int_equal(classify_s3_answer(404, "NoSuchUpload"), S3Verdict::UploadGone);
+    // radosgw's answer to list parts of an aborted upload; without an upload id it is a missing key.
+    assert_int_equal(classify_s3_answer(404, "NoSuchKey", true), S3Verdict::UploadGone);
+    assert_int_equal(classify_s3_answer(404, "NoSuchKey", false), S3Verdict::Permanent);
+    assert_int_equal(classify_s3_answer(404, "NoSuchBucket", true), S3Verdict::Permanent);
     assert_string_equal(s3_verdict_name(S3Verdict::UploadGone), "upload gone");
 }
 
