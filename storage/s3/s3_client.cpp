@@ -278,6 +278,7 @@ S3Outcome S3Client::perform(const Request &request, Answer &answer) {
     curl_easy_setopt(curl, CURLOPT_XFERINFODATA, cancel_);
     if (request.method == "PUT") {
         curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+        curl_easy_setopt(curl, CURLOPT_UPLOAD_BUFFERSIZE, 1L << 20); // fewer, larger writes than 64 KiB
         curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(body.length));
         curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_body);
         curl_easy_setopt(curl, CURLOPT_READDATA, &body);
