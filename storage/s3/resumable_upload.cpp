@@ -97,7 +97,12 @@ private:
             if (!created.ok) return created;
             progress_ = {upload_id, file_size, plan.part_size, {}};
             // Saved before any part: a restart then resumes (or aborts) this upload, not a new one.
-            if (!save()) return persist_failed();
+            // Unsaved, nobody could ever resume or abort it: abort it now.
+            if (!save()) {
+                client_.abort_multipart(key_, upload_id);
+                progress_ = {};
+                return persist_failed();
+            }
             note("started multipart upload " + upload_id + " (" + std::to_string(plan.parts.size()) + " parts of " +
                  std::to_string(plan.part_size) + " bytes)");
         }

@@ -355,5 +355,39 @@ class S3UploadTest(unittest.TestCase):
         self.assertStored(key, path)
 
 
+    def test_11_cancel_and_unsaved_progress_are_retryable(self):
+        path = self.make_file("cancel.mp4", 16 * MiB)
+        progress = os.path.join(self.folder, "cancel.json")
+        key = "Rec - cancelled.mp4"
+        # 2.5 s per part: a cancel that waited for the part to finish would show.
+        argv, env = self.command(*self.upload_args(key, path, "--progress", progress, "--max-send-speed",
+                                                   str(2 * MiB)))
+        first = subprocess.Popen(argv, env=env, stderr=subprocess.PIPE, text=True)
+        try:
+            self.wait_for_parts(progress, 1, first)
+            first.send_signal(signal.SIGTERM)  # sets the cancel flag: polled during the transfer
+            began = time.monotonic()
+            log = first.communicate(timeout=20)[1]
+        finally:
+            if first.poll() is None:
+                first.kill()
+                first.wait()
+        self.assertLess(time.monotonic() - began, 1.5, "cancel must stop the part being sent, not wait for it")
+        self.assertEqual(first.returncode, 2, log)
+        self.assertIn("cancelled", log)
+        self.assertNoSecret(log)
+        second = self.upload(key, path, "--progress", progress)
+        self.assertIn("resuming", second.stderr)
+        self.assertNotIn(1, sent_parts(second.stderr))
+        self.assertStored(key, path)
+        # Progress that cannot be saved: stop (retryable) and leave no orphaned upload behind.
+        result = self.cli(*self.upload_args("Rec - unsaved.mp4", path, "--progress",
+                                            os.path.join(self.folder, "missing-folder", "p.json")))
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("could not save the upload progress", result.stderr)
+        self.assertNotIn("Rec - unsaved.mp4", self.pending_uploads())
+        self.assertEqual(self.head("Rec - unsaved.mp4")[0], 404)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
