@@ -114,7 +114,9 @@ S3Outcome failure(std::string error, bool retryable = false) {
     return outcome;
 }
 
-CURLcode permanent_transport_errors[] = {CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT,   CURLE_NOT_BUILT_IN,
+// Transport errors that a retry will not fix (the rest, such as refused or reset connections and
+// timeouts, are retryable).
+constexpr CURLcode permanent_transport_errors[] = {CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT,   CURLE_NOT_BUILT_IN,
                                          CURLE_BAD_FUNCTION_ARGUMENT, CURLE_FUNCTION_NOT_FOUND, CURLE_PEER_FAILED_VERIFICATION,
                                          CURLE_SSL_CACERT_BADFILE,    CURLE_SSL_CERTPROBLEM,    CURLE_OUT_OF_MEMORY};
 
