@@ -5,6 +5,8 @@ set -euo pipefail
 packages=(
   # build
   build-essential cmake pkg-config janus janus-dev libglib2.0-dev libjansson-dev libssl-dev
+  # S3 upload of recordings (storage/s3)
+  libcurl4-openssl-dev
   # recorder: GStreamer composite → H.264/AAC fragmented MP4
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-tools
