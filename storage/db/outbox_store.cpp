@@ -270,10 +270,12 @@ int64_t OutboxStore::ms_until_next_due() {
     std::string error;
     if (!usable(error)) return -1;
     const auto result = connection_.exec(
-        "SELECT greatest(0, ceil(extract(epoch FROM min(due_at) - now()) * 1000))::bigint FROM outbox_jobs "
+        // greatest() skips NULLs: without the CASE, "none waiting" would read as "due now".
+        "SELECT CASE WHEN min(due_at) IS NULL THEN -1 "
+        "ELSE greatest(0, ceil(extract(epoch FROM min(due_at) - now()) * 1000))::bigint END FROM outbox_jobs "
         "WHERE due_at IS NOT NULL AND (affinity_node IS NULL OR affinity_node = $1)",
         {node_id_});
-    if (!result.ok() || result.is_null(0, 0)) return -1;
+    if (!result.ok()) return -1;
     return result.int64(0, 0);
 }
 
