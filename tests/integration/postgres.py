@@ -150,6 +150,8 @@ class Postgres:
         """Creates the cluster (first call) or starts the stopped server again on the same
         port and data. Returns once it accepts connections."""
         if self.folder is None:
+            if not os.access(f"{BIN}/postgres", os.X_OK):
+                raise PostgresError(f"no {BIN}/postgres: run scripts/install-deps.sh (postgresql libpq-dev)")
             began = time.monotonic()
             sweep_stale_folders()
             atexit.register(self.close)
