@@ -84,8 +84,11 @@ bool PgConnection::ensure_connected(std::string &error) {
         }
         // The conninfo is expanded in place of "dbname"; it may override the defaults before
         // it but not the client encoding after it (rows are UTF-8 everywhere here).
-        const char *keys[] = {"connect_timeout", "fallback_application_name", "dbname", "client_encoding", nullptr};
-        const char *values[] = {"5", "roomrec", conninfo_.c_str(), "UTF8", nullptr};
+        // Keepalives: a server that vanished without closing the TCP connection is noticed in
+        // about a minute instead of the kernel's two hours.
+        const char *keys[] = {"connect_timeout", "keepalives_idle", "keepalives_interval", "keepalives_count",
+                              "fallback_application_name", "dbname", "client_encoding", nullptr};
+        const char *values[] = {"5", "30", "10", "3", "roomrec", conninfo_.c_str(), "UTF8", nullptr};
         connection_.reset(PQconnectdbParams(keys, values, 1));
         if (connection_) PQsetNoticeProcessor(connection_.get(), ignore_notice, nullptr);
     } else {
@@ -117,8 +120,12 @@ PgResult PgConnection::exec(const std::string &sql, const SqlParams &params) {
     if (!ensure_connected(error)) return PgResult(nullptr, error);
     std::vector<const char *> values;
     values.reserve(params.size());
-    for (const auto &param : params) values.push_back(param ? param->c_str() : nullptr);
-    // Text parameters: lengths come from the NUL terminator (checked inputs hold no NUL).
+    for (const auto &param : params) {
+        // Text parameters end at their first NUL: refuse rather than store a cut value.
+        if (param && param->find('\0') != std::string::npos)
+            return PgResult(nullptr, "parameter $" + std::to_string(values.size() + 1) + " contains a NUL byte");
+        values.push_back(param ? param->c_str() : nullptr);
+    }
     return finish(PQexecParams(connection_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
                                values.data(), nullptr, nullptr, 0));
 }
@@ -131,8 +138,11 @@ PgResult PgConnection::exec_script(const std::string &sql) {
 
 Transaction::Transaction(PgConnection &connection) : connection_(connection) {
     const int level = connection_.depth_ + 1;
-    const auto result =
-        connection_.exec(level == 1 ? "BEGIN" : "SAVEPOINT roomrec_" + std::to_string(level));
+    auto result = connection_.exec(level == 1 ? "BEGIN" : "SAVEPOINT roomrec_" + std::to_string(level));
+    // libpq learns that the server restarted only when a statement fails; BEGIN did nothing,
+    // so it is safe to send once more over a new connection.
+    if (!result.ok() && level == 1 && PQstatus(connection_.connection_.get()) != CONNECTION_OK)
+        result = connection_.exec("BEGIN");
     if (!result.ok()) {
         error_ = result.error();
         return;

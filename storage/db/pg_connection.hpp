@@ -17,8 +17,7 @@ namespace roomrec::storage {
 
 class PgResult {
 public:
-    PgResult() = default;
-    PgResult(pg_result *result, std::string error);
+    PgResult(pg_result *result, std::string error); // error "" only for a successful result
 
     bool ok() const { return error_.empty(); }
     const std::string &error() const { return error_; }

@@ -115,6 +115,11 @@ class OutboxTest(unittest.TestCase):
         result = self.driver("migrate", status=2)
         self.assertIn("the database schema is at version 999, newer than this build knows (1)", result.stderr)
         self.assertEqual(self.sql("SELECT count(*) FROM schema_migrations"), "2")  # left as it was
+        self.sql("DELETE FROM schema_migrations WHERE version = 999")
+        self.sql("UPDATE schema_migrations SET name = 'something_else'")
+        renamed = self.driver("migrate", status=2)
+        self.assertIn("the database recorded migration 1 as 'something_else' but this build calls it 'delivery'",
+                      renamed.stderr)
 
     # -- claiming --------------------------------------------------------------------------
 
@@ -345,6 +350,9 @@ class OutboxTest(unittest.TestCase):
             "record", status=2, input={"recording": self.record("r5", sha256="ABC"), "jobs": []}).stderr)
         self.assertIn("recording state: must be one of", self.driver(
             "record", status=2, input={"recording": self.record("r5", state="lost"), "jobs": []}).stderr)
+        self.assertIn("node id: empty", self.driver("claim", "--node", "", status=2).stderr)
+        self.assertIn("node id: contains a control character",
+                      self.driver("claim", "--node", "a\tb", status=2).stderr)
         self.assertEqual(self.sql("SELECT count(*) FROM pg_tables WHERE tablename IN ('recordings', 'outbox_jobs')"), "2")
 
     def test_no_password_in_any_message(self):
