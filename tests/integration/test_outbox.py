@@ -86,6 +86,10 @@ class OutboxTest(unittest.TestCase):
     def state(self, id):
         return self.sql(f"SELECT state, attempts, coalesce(owner, '') FROM outbox_jobs WHERE id = {literal(id)}")
 
+    def wait_for_lease_to_lapse(self, id):
+        left = float(self.sql(f"SELECT extract(epoch FROM lease_until - now()) FROM outbox_jobs WHERE id = {literal(id)}"))
+        time.sleep(max(0.0, left) + 0.1)
+
     def record(self, recording_id, room="room-1", node="node-a", **fields):
         recording = {"room_id": room, "recording_id": recording_id, "node_id": node, "started_ms": 1700000000000,
                      "title": "Weekly", "location": f"{room}/Recordings/{recording_id}.mp4"}
@@ -127,7 +131,7 @@ class OutboxTest(unittest.TestCase):
         self.migrate()
         ids = [f"rec{n:03d}:webhook:recording.available:crm" for n in range(500)]
         self.enqueue(*[job(id) for id in ids])
-        nodes = [self.spawn("claim-loop", "--node", f"node-{n}", "--work-ms", "2", "--idle-exit-ms", "300")
+        nodes = [self.spawn("claim-loop", "--node", f"node-{n}", "--work-ms", "3", "--idle-exit-ms", "300")
                  for n in range(3)]
         done = []
         for node in nodes:
@@ -156,10 +160,10 @@ class OutboxTest(unittest.TestCase):
     def test_a_dead_nodes_job_is_taken_over_after_its_lease(self):
         self.migrate()
         self.enqueue(job("j1"))
-        claimed = self.claim("dead", lease_ms=1000)
+        claimed = self.claim("dead", lease_ms=1500)
         self.assertEqual((claimed["id"], claimed["attempts"]), ("j1", 1))
         self.assertIsNone(self.claim("live"))  # leased: no double work
-        time.sleep(1.2)
+        self.wait_for_lease_to_lapse("j1")
         taken = self.claim("live")
         self.assertEqual((taken["id"], taken["attempts"]), ("j1", 2))
         late = self.driver("complete", "--node", "dead", "--id", "j1", status=NOT_HELD)
@@ -171,11 +175,11 @@ class OutboxTest(unittest.TestCase):
     def test_a_renewed_lease_keeps_the_job(self):
         self.migrate()
         self.enqueue(job("long-upload", kind="upload"))
-        self.claim("node-a", lease_ms=1000)
-        self.driver("renew", "--node", "node-b", "--id", "long-upload", "--lease-ms", "1000", status=NOT_HELD)
-        for _ in range(3):  # 1.8 s in all, far beyond the first lease
-            time.sleep(0.6)
-            self.driver("renew", "--node", "node-a", "--id", "long-upload", "--lease-ms", "1000")
+        self.claim("node-a", lease_ms=2000)
+        self.driver("renew", "--node", "node-b", "--id", "long-upload", "--lease-ms", "2000", status=NOT_HELD)
+        for _ in range(3):  # 2.7 s in all, beyond the first lease
+            time.sleep(0.9)
+            self.driver("renew", "--node", "node-a", "--id", "long-upload", "--lease-ms", "2000")
             self.assertIsNone(self.claim("node-b"))
         self.driver("complete", "--node", "node-a", "--id", "long-upload")
         self.assertEqual(self.state("long-upload"), "done|1|")
@@ -187,15 +191,14 @@ class OutboxTest(unittest.TestCase):
         self.enqueue(job("w1"))
         self.claim("node-a")
         self.driver("fail", "--node", "node-b", "--id", "w1", "--error", "x", status=NOT_HELD)
-        self.driver("fail", "--node", "node-a", "--id", "w1", "--error", "HTTP 503\x1b body", "--first-delay-ms", "1500")
-        # Backoff 1.5 s with equal jitter: due in [0.75, 1.5] s.
-        self.assertEqual(self.sql("SELECT state, attempts, owner IS NULL, last_error, "
-                                  "next_attempt_at > now() + interval '600 ms', "
-                                  "next_attempt_at <= now() + interval '1500 ms' FROM outbox_jobs"),
+        self.driver("fail", "--node", "node-a", "--id", "w1", "--error", "HTTP 503\x1b body", "--first-delay-ms", "3000")
+        # Backoff 3 s with equal jitter: due 1.5 to 3 s after the failure.
+        self.assertEqual(self.sql("SELECT state, attempts, owner IS NULL, last_error, next_attempt_at > now(), "
+                                  "next_attempt_at <= now() + interval '3 s' FROM outbox_jobs"),
                          "pending|1|t|HTTP 503? body|t|t")
         self.assertIsNone(self.claim("node-b"))
         wait = int(self.driver("next-due", "--node", "node-b").stdout)
-        self.assertTrue(600 <= wait <= 1500, wait)
+        self.assertTrue(0 < wait <= 3000, wait)
         time.sleep(wait / 1000 + 0.05)
         again = self.claim("node-b")
         self.assertEqual((again["id"], again["attempts"]), ("w1", 2))
@@ -218,13 +221,13 @@ class OutboxTest(unittest.TestCase):
     def test_saved_progress_comes_back_with_the_next_claim(self):
         self.migrate()
         self.enqueue(job("r9:upload", kind="upload"))
-        self.claim("node-a", lease_ms=800)
+        self.claim("node-a", lease_ms=2000)
         progress = {"upload_id": "2~abc", "parts": [{"n": 1, "etag": "\"e1\""}, {"n": 2, "etag": "\"e2\""}]}
         self.driver("progress", "--node", "node-a", "--id", "r9:upload", "--json", json.dumps(progress))
         self.driver("progress", "--node", "node-b", "--id", "r9:upload", "--json", "{}", status=NOT_HELD)
         bad = self.driver("progress", "--node", "node-a", "--id", "r9:upload", "--json", "{\"parts\": [", status=2)
         self.assertIn("job progress: not valid JSON", bad.stderr)
-        time.sleep(1.0)  # node-a dies mid-upload; node-b resumes it
+        self.wait_for_lease_to_lapse("r9:upload")  # node-a died mid-upload; node-b resumes it
         resumed = self.claim("node-b")
         self.assertEqual(json.loads(resumed["progress"]), progress)
         self.assertEqual(resumed["attempts"], 2)
