@@ -1,5 +1,7 @@
 #include "outbox_job.hpp"
 
+#include <algorithm>
+
 namespace roomrec::core {
 
 const char *job_state_name(JobState state) {
@@ -12,11 +14,15 @@ const char *job_state_name(JobState state) {
     return "pending";
 }
 
-namespace {
-bool holds_lease(const OutboxJob &job, const std::string &node, int64_t now_ms) {
+bool holds_job_lease(const OutboxJob &job, const std::string &node, int64_t now_ms) {
     return job.state == JobState::Running && job.owner == node && now_ms < job.lease_until_ms;
 }
-} // namespace
+
+bool renew_job_lease(OutboxJob &job, const std::string &node, int64_t now_ms, int64_t lease_ms) {
+    if (!holds_job_lease(job, node, now_ms)) return false;
+    job.lease_until_ms = std::max(job.lease_until_ms, now_ms + lease_ms);
+    return true;
+}
 
 bool claim_job(OutboxJob &job, const std::string &node, int64_t now_ms, int64_t lease_ms) {
     const bool due = job.state == JobState::Pending && job.next_attempt_ms <= now_ms;
@@ -30,7 +36,7 @@ bool claim_job(OutboxJob &job, const std::string &node, int64_t now_ms, int64_t 
 }
 
 bool complete_job(OutboxJob &job, const std::string &node, int64_t now_ms) {
-    if (!holds_lease(job, node, now_ms)) return false;
+    if (!holds_job_lease(job, node, now_ms)) return false;
     job.state = JobState::Done;
     job.owner.clear();
     job.last_error.clear();
@@ -39,7 +45,7 @@ bool complete_job(OutboxJob &job, const std::string &node, int64_t now_ms) {
 
 bool fail_job(OutboxJob &job, const std::string &node, int64_t now_ms, const std::string &error, bool permanent,
               const RetryPolicy &policy, double random_unit) {
-    if (!holds_lease(job, node, now_ms)) return false;
+    if (!holds_job_lease(job, node, now_ms)) return false;
     job.last_error = error;
     job.owner.clear();
     const auto delay = permanent ? std::nullopt : retry_delay_ms(policy, job.attempts, now_ms - job.created_ms, random_unit);

@@ -26,6 +26,11 @@ struct OutboxJob {
 
 // Pending and due, or Running with an expired lease → Running for this node.
 bool claim_job(OutboxJob &job, const std::string &node, int64_t now_ms, int64_t lease_ms);
+// Running for this node with an unexpired lease: only then may the node finish the job, renew
+// its lease or record its progress.
+bool holds_job_lease(const OutboxJob &job, const std::string &node, int64_t now_ms);
+// A long upload keeps its claim: the lease is pushed to now + lease_ms (never shortened).
+bool renew_job_lease(OutboxJob &job, const std::string &node, int64_t now_ms, int64_t lease_ms);
 // Only the node holding an unexpired lease may finish a job; false otherwise (nothing changes).
 bool complete_job(OutboxJob &job, const std::string &node, int64_t now_ms);
 // A failed try: back to Pending after the retry delay, or Failed for good (permanent errors,

@@ -83,6 +83,24 @@ static void permanent_errors_fail_at_once(void **) {
     assert_int_equal(job.state, JobState::Failed);
 }
 
+static void only_the_lease_holder_renews_and_a_lapsed_lease_stays_lapsed(void **) {
+    OutboxJob job;
+    assert_false(renew_job_lease(job, "n", 0, kLease)); // pending: nobody holds it
+    assert_true(claim_job(job, "n", 0, kLease));
+    assert_true(holds_job_lease(job, "n", kLease - 1));
+    assert_false(holds_job_lease(job, "other", 1));
+    assert_false(renew_job_lease(job, "other", 1, kLease));
+    assert_true(renew_job_lease(job, "n", 30000, kLease));
+    assert_int_equal(job.lease_until_ms, 30000 + kLease);
+    assert_true(renew_job_lease(job, "n", 30001, 10)); // a shorter renewal never shortens the lease
+    assert_int_equal(job.lease_until_ms, 30000 + kLease);
+    assert_int_equal(job.attempts, 1); // renewing is not another attempt
+    assert_false(renew_job_lease(job, "n", 30000 + kLease, kLease)); // lapsed: another node may have it
+    assert_false(holds_job_lease(job, "n", 30000 + kLease));
+    assert_true(claim_job(job, "b", 30000 + kLease, kLease));
+    assert_false(renew_job_lease(job, "n", 30000 + kLease + 1, kLease));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(backoff_doubles_to_its_cap_with_bounded_jitter),
@@ -90,6 +108,7 @@ int main(void) {
         cmocka_unit_test(a_dead_nodes_job_is_taken_over_after_its_lease),
         cmocka_unit_test(failures_back_off_then_give_up),
         cmocka_unit_test(permanent_errors_fail_at_once),
+        cmocka_unit_test(only_the_lease_holder_renews_and_a_lapsed_lease_stays_lapsed),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -1,0 +1,80 @@
+// The durable outbox (SPEC S4) in Postgres, shared by every node (O4). Each operation locks
+// the job's row (FOR UPDATE; the claim skips rows other nodes hold), applies the pure life
+// cycle of core/outbox_job to it and writes the result back in the same transaction, so the
+// rules are exactly the unit-tested ones. Times come from the database clock (now()): nodes
+// with skewed clocks agree on leases and due times. One store per connection and thread.
+#pragma once
+
+#include "core/delivery_rows.hpp"
+#include "core/retry_schedule.hpp"
+#include "db/pg_connection.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace roomrec::storage {
+
+using core::NewJob;
+using core::RecordingUpdate;
+
+struct ClaimedJob {
+    std::string id, room_id, kind, payload_json;
+    std::string progress_json; // "" when nothing was saved
+    int attempts = 0;          // including this one
+    int64_t created_ms = 0;
+    int64_t lease_until_ms = 0; // renew before this, or another node may take the job
+};
+
+struct OutboxCounts {
+    int64_t pending = 0, running = 0, done = 0, failed = 0;
+};
+
+class OutboxStore {
+public:
+    OutboxStore(PgConnection &connection, std::string node_id, core::RetryPolicy policy, int64_t lease_ms);
+
+    // Adds the jobs in one transaction (a savepoint inside the caller's open transaction);
+    // a job whose id exists already is left as it is (ids are idempotency keys).
+    bool enqueue(const std::vector<NewJob> &jobs, std::string &error);
+    // The job due longest (pending and due, or running with a lapsed lease) that any node or
+    // this one may run, now leased to this node. Nothing when none is due (error stays "").
+    std::optional<ClaimedJob> claim(std::string &error);
+    // While this node holds the lease: push it to now + lease / store the upload's progress.
+    bool renew_lease(const std::string &id, std::string &error);
+    bool renew_lease(const std::string &id);
+    bool save_progress(const std::string &id, const std::string &progress_json, std::string &error);
+    bool save_progress(const std::string &id, const std::string &progress_json);
+    // In one transaction: the job done, the follow-up jobs added, the recording updated. Only
+    // while this node holds the lease; otherwise, or when any part fails, nothing changes.
+    bool complete(const std::string &id, const std::vector<NewJob> &followups, const RecordingUpdate *update,
+                  std::string &error);
+    // A failed try: pending again after the backoff, or failed for good when permanent or too
+    // old for the policy. error_text (a server's answer) is stored cut and cleaned.
+    bool fail(const std::string &id, const std::string &error_text, bool permanent, std::string &error);
+    // Until a job this node may run is due: 0 if one is due now, -1 if none is waiting (or
+    // Postgres is away: the worker's bounded sleep then retries).
+    int64_t ms_until_next_due();
+    // All nodes' jobs by state (Admin API, tests).
+    std::optional<OutboxCounts> counts(std::string &error);
+
+    const std::string &node_id() const { return node_id_; }
+
+private:
+    struct LockedJob;
+    bool usable(std::string &error) const; // false when constructed with a bad node id, lease or policy
+    std::optional<LockedJob> lock_job(const std::string &id, std::string &error);
+    bool write_back(const std::string &id, const LockedJob &locked, std::string &error);
+    bool insert_jobs(const std::vector<NewJob> &jobs, std::string &error);
+
+    PgConnection &connection_;
+    std::string node_id_;
+    core::RetryPolicy policy_;
+    int64_t lease_ms_;
+    std::string config_error_;
+    std::mt19937_64 random_; // the retry jitter
+};
+
+} // namespace roomrec::storage

@@ -1,0 +1,140 @@
+#include "db/recording_rows.hpp"
+
+#include "core/delivery_input.hpp"
+#include "db/sql_time.hpp"
+
+#include <cstdio>
+
+namespace roomrec::storage {
+
+namespace {
+
+std::optional<std::string> number(const std::optional<int64_t> &value) {
+    if (!value) return std::nullopt;
+    return std::to_string(*value);
+}
+
+std::string exact(double value) {
+    char text[40];
+    std::snprintf(text, sizeof text, "%.17g", value);
+    return text;
+}
+
+std::optional<std::string> storable(const std::optional<std::string> &text) {
+    if (!text) return std::nullopt;
+    return core::storable_text(*text);
+}
+
+// Kept as delivery left them unless the row is still as the recorder stored it.
+std::string kept_after_delivery(const char *column) {
+    return std::string(column) + " = CASE WHEN recordings.state = 'stored' THEN EXCLUDED." + column +
+           " ELSE recordings." + column + " END";
+}
+
+const std::string &upsert_sql() {
+    static const std::string sql =
+        "INSERT INTO recordings (room_id, recording_id, node_id, title, owner, initiator, started_at, ended_at, "
+        "duration_ms, size_bytes, sha256, storage, location, state, gaps, gap_seconds, incomplete, error) "
+        "VALUES ($1, $2, $3, $4, $5, $6, " + sql::timestamp("$7") + ", " + sql::timestamp("$8") +
+        ", $9::bigint, $10::bigint, $11, $12, $13, $14, $15::int, $16::float8, $17, $18) "
+        "ON CONFLICT (recording_id) DO UPDATE SET title = EXCLUDED.title, owner = EXCLUDED.owner, "
+        "initiator = EXCLUDED.initiator, started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at, "
+        "duration_ms = EXCLUDED.duration_ms, size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256, "
+        "gaps = EXCLUDED.gaps, gap_seconds = EXCLUDED.gap_seconds, incomplete = EXCLUDED.incomplete, " +
+        kept_after_delivery("storage") + ", " + kept_after_delivery("location") + ", " +
+        kept_after_delivery("error") + ", " + kept_after_delivery("state") +
+        ", updated_at = now() WHERE recordings.room_id = EXCLUDED.room_id";
+    return sql;
+}
+
+const std::string &find_sql() {
+    static const std::string sql =
+        "SELECT room_id, recording_id, node_id, title, owner, initiator, " + sql::ms("started_at") + ", " +
+        sql::ms("ended_at") + ", duration_ms, size_bytes, sha256, storage, location, state, gaps, " +
+        "gap_seconds::text, incomplete, error, " + sql::ms("created_at") + ", " + sql::ms("updated_at") +
+        " FROM recordings WHERE recording_id = $1";
+    return sql;
+}
+
+} // namespace
+
+bool RecordingRows::upsert(PgConnection &connection, const RecordingRow &row, std::string &error) {
+    error = core::recording_row_error(row);
+    if (!error.empty()) return false;
+    const auto result = connection.exec(
+        upsert_sql(), {row.room_id, row.recording_id, row.node_id, row.title, row.owner, row.initiator,
+                       std::to_string(row.started_ms), number(row.ended_ms), number(row.duration_ms),
+                       number(row.size_bytes), row.sha256, row.storage, row.location, row.state,
+                       std::to_string(row.gaps), exact(row.gap_seconds), row.incomplete, storable(row.error)});
+    if (!result.ok()) {
+        error = "storing recording " + row.recording_id + ": " + result.error();
+        return false;
+    }
+    if (result.affected_rows() != 1) {
+        error = "recording " + row.recording_id + " exists already in another room";
+        return false;
+    }
+    return true;
+}
+
+std::optional<RecordingRow> RecordingRows::find(PgConnection &connection, const std::string &recording_id,
+                                                std::string &error) {
+    error = core::identifier_error("recording id", recording_id);
+    if (!error.empty()) return std::nullopt;
+    const auto result = connection.exec(find_sql(), {recording_id});
+    if (!result.ok()) {
+        error = "reading recording " + recording_id + ": " + result.error();
+        return std::nullopt;
+    }
+    if (result.rows() == 0) return std::nullopt;
+    RecordingRow row;
+    row.room_id = result.text(0, 0);
+    row.recording_id = result.text(0, 1);
+    row.node_id = result.text(0, 2);
+    row.title = result.text(0, 3);
+    row.owner = result.text(0, 4);
+    row.initiator = result.text(0, 5);
+    row.started_ms = result.int64(0, 6);
+    row.ended_ms = result.optional_int64(0, 7);
+    row.duration_ms = result.optional_int64(0, 8);
+    row.size_bytes = result.optional_int64(0, 9);
+    row.sha256 = result.optional_text(0, 10);
+    row.storage = result.text(0, 11);
+    row.location = result.text(0, 12);
+    row.state = result.text(0, 13);
+    row.gaps = static_cast<int>(result.int64(0, 14));
+    row.gap_seconds = std::strtod(result.text(0, 15).c_str(), nullptr);
+    row.incomplete = result.optional_text(0, 16);
+    row.error = result.optional_text(0, 17);
+    row.created_ms = result.int64(0, 18);
+    row.updated_ms = result.int64(0, 19);
+    return row;
+}
+
+std::optional<RecordingRow> RecordingRows::find(PgConnection &connection, const std::string &recording_id) {
+    std::string ignored;
+    return find(connection, recording_id, ignored);
+}
+
+bool RecordingRows::update(PgConnection &connection, const RecordingUpdate &update, std::string &error) {
+    error = core::recording_update_error(update);
+    if (!error.empty()) return false;
+    const auto result = connection.exec(
+        "UPDATE recordings SET state = coalesce($2, state), storage = coalesce($3, storage), "
+        "location = coalesce($4, location), sha256 = coalesce($5, sha256), "
+        "error = CASE WHEN $6::text IS NULL THEN error ELSE nullif($6::text, '') END, "
+        "size_bytes = coalesce($7::bigint, size_bytes), updated_at = now() WHERE recording_id = $1",
+        {update.recording_id, update.state, update.storage, update.location, update.sha256, storable(update.error),
+         number(update.size_bytes)});
+    if (!result.ok()) {
+        error = "updating recording " + update.recording_id + ": " + result.error();
+        return false;
+    }
+    if (result.affected_rows() != 1) {
+        error = "updating recording " + update.recording_id + ": no such recording";
+        return false;
+    }
+    return true;
+}
+
+} // namespace roomrec::storage
