@@ -1,6 +1,7 @@
 // The C++ side of the plugin: Janus callbacks arrive here from entry.cpp.
 #pragma once
 
+#include "core/delivery_event.hpp"
 #include "janus_api.hpp"
 #include "json_ptr.hpp"
 #include "plugin_config.hpp"
@@ -21,6 +22,10 @@
 
 // Debug builds check the threading contract: room state is touched only on the signalling thread.
 #define ROOMREC_ON_SIGNALLING_THREAD() assert(worker_.on_worker_thread())
+
+namespace roomrec::storage {
+class DeliveryWorker;
+}
 
 namespace roomrec {
 
@@ -96,6 +101,14 @@ private:
                         const std::function<void(json_t *)> &extra = {});
     void request_recorded_keyframes(const ActiveRecording &recording);
     void recover_unfinished_recordings();
+    // Delivery (delivery_bridge.cpp): lifecycle events to the durable spool, then S3/webhooks/rows.
+    void start_delivery();
+    void stop_delivery();
+    void deliver(core::DeliveryEvent event); // any thread but the media threads
+    void deliver_recording(core::DeliveryEventType type, const std::string &room_id, core::RecordingFacts facts);
+    static core::RecordingFacts recording_facts(const RecordingManifest &manifest);
+    void deliver_stored(const RecordingManifest &manifest, const StoredRecording &stored, const LinkEvent &event,
+                        const LinkTally &tally);
     std::variant<std::pair<LiveRoom *, const core::Member *>, Reply> recording_controller(Request &request,
                                                                                         const char *verb);
     Reply on_start_recording(Request &request);
@@ -137,6 +150,7 @@ private:
     RecordingStore store_;
     std::vector<std::shared_ptr<ActiveRecording>> recordings_; // running or finalizing (signalling thread)
     std::atomic<bool> stopping_{false};
+    std::unique_ptr<storage::DeliveryWorker> delivery_; // null without delivery.postgres
     std::thread recovery_; // finalizes what a crash left behind (M4)
     SignallingWorker worker_; // declared last: it stops before the state it uses is destroyed
 };

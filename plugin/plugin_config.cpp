@@ -117,6 +117,8 @@ std::variant<PluginConfig, std::string> load_plugin_config(const std::string &fo
         settings.publisher_bitrate_max = bitrate;
     }
 
+    if (const std::string problem = read_delivery_config(config.get(), settings.delivery); !problem.empty()) return problem;
+
     GList *categories = janus_config_get_categories(config.get(), nullptr);
     std::string error;
     for (GList *it = categories; it != nullptr && error.empty(); it = it->next) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/room.hpp"
+#include "delivery_config.hpp"
 
 #include <cstdint>
 #include <string>
@@ -21,11 +22,12 @@ struct PluginConfig {
     std::string recordings_root = "/var/lib/roomrec/recordings";
     std::string recorder_path = ROOMREC_DEFAULT_RECORDER_PATH;
     std::string ffmpeg_path = "/usr/bin/ffmpeg";
-    std::string x264_preset = "superfast";
+    std::string x264_preset = "ultrafast";
     int64_t recording_video_bitrate_kbps = 4000;
     int64_t recorder_max_restarts = 5;
     int64_t host_leave_timeout_s = 15 * 60;
     int64_t max_recording_duration_s = 24 * 3600;
+    DeliveryConfig delivery; // SPEC S2-S5
     std::vector<core::RoomSettings> static_rooms;
 };
 

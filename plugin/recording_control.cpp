@@ -118,6 +118,7 @@ Reply Plugin::on_start_recording(Request &request) {
     recording->manifest.recording_id = random_id();
     recording->manifest.room_id = room->settings.id;
     recording->manifest.started_unix = g_get_real_time() / G_USEC_PER_SEC;
+    recording->manifest.title = room->settings.title;
     recording->manifest.file_name = core::recording_file_name(room->settings.title, recording->manifest.started_unix);
     recording->manifest.initiator = member->client.user_id;
     recording->manifest.owner = core::recording_owner(room->settings, member->client.user_id);
@@ -133,8 +134,17 @@ Reply Plugin::on_start_recording(Request &request) {
         // The link thread reports here through the signalling queue; it finalizes the file itself.
         std::weak_ptr<ActiveRecording> weak = recording;
         const int lock_fd = *lock;
+        // Link thread only: what the delivered metadata needs (S5).
+        auto tally = std::make_shared<LinkTally>();
         recording->link = std::make_shared<RecorderLink>(settings, recording->folder, lock_fd,
-            [this, weak, lock_fd, manifest = recording->manifest, folder = recording->folder](const LinkEvent &event) {
+            [this, weak, lock_fd, tally, manifest = recording->manifest, folder = recording->folder](const LinkEvent &event) {
+                if (event.kind == LinkEvent::FirstFrame) {
+                    tally->first_frame_ms = g_get_real_time() / 1000;
+                    deliver_recording(core::DeliveryEventType::RecordingStarted, manifest.room_id, recording_facts(manifest));
+                } else if (event.kind == LinkEvent::GapClosed) {
+                    tally->gaps++;
+                    tally->gap_seconds += event.gap_seconds;
+                }
                 if (event.kind != LinkEvent::Finished) {
                     worker_.post([this, weak, event] {
                         if (auto owned = weak.lock()) on_link_event(owned, event);
@@ -143,6 +153,7 @@ Reply Plugin::on_start_recording(Request &request) {
                 }
                 const StoredRecording stored = store_.finalize(folder, manifest, event.segments);
                 close(lock_fd);
+                deliver_stored(manifest, stored, event, *tally);
                 worker_.post([this, weak, event, stored] {
                     if (auto owned = weak.lock()) on_recording_stored(owned, event, stored);
                 });
@@ -332,6 +343,24 @@ void Plugin::on_recording_stored(const std::shared_ptr<ActiveRecording> &recordi
     notify(stored.ok ? "recording_available" : "recording_failed", std::move(details));
 }
 
+// Link thread, right after the file is stored: the event is durable before anyone is told.
+void Plugin::deliver_stored(const RecordingManifest &manifest, const StoredRecording &stored, const LinkEvent &event,
+                            const LinkTally &tally) {
+    core::RecordingFacts facts = recording_facts(manifest);
+    facts.ended_ms = g_get_real_time() / 1000;
+    if (tally.first_frame_ms > 0)
+        facts.duration_ms = std::max<int64_t>(0, facts.ended_ms - tally.first_frame_ms -
+                                                     static_cast<int64_t>(tally.gap_seconds * 1000));
+    facts.gaps = tally.gaps;
+    facts.gap_seconds = tally.gap_seconds;
+    facts.file_path = stored.path;
+    facts.location = stored.location;
+    if (stored.ok && event.failed) facts.incomplete = event.message;
+    if (!stored.ok) facts.error = event.message.empty() ? stored.error : event.message + "; " + stored.error;
+    deliver_recording(stored.ok ? core::DeliveryEventType::RecordingAvailable : core::DeliveryEventType::RecordingFailed,
+                      manifest.room_id, std::move(facts));
+}
+
 void Plugin::recording_tick(int64_t now_us) {
     ROOMREC_ON_SIGNALLING_THREAD();
     for (auto &[id, room] : rooms_) {
@@ -378,6 +407,16 @@ void Plugin::recover_unfinished_recordings() {
                 const std::string why = manifest ? stored.error : "unreadable manifest";
                 json_object_set_new(details.get(), "error", json_string(why.c_str()));
                 JANUS_LOG(LOG_ERR, "[roomrec] cannot recover the recording in %s: %s\n", it->c_str(), why.c_str());
+            }
+            if (manifest) {
+                core::RecordingFacts facts = recording_facts(*manifest);
+                facts.recovered = true;
+                facts.file_path = stored.path;
+                facts.location = stored.location;
+                facts.error = stored.error;
+                deliver_recording(stored.ok ? core::DeliveryEventType::RecordingAvailable
+                                            : core::DeliveryEventType::RecordingFailed,
+                                  manifest->room_id, std::move(facts));
             }
             worker_.post([this, details = std::make_shared<JsonPtr>(std::move(details)), ok = stored.ok]() mutable {
                 notify(ok ? "recording_available" : "recording_failed", std::move(*details));

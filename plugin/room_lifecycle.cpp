@@ -107,6 +107,7 @@ void Plugin::close_room(LiveRoom &room, const char *reason) {
     ROOMREC_ON_SIGNALLING_THREAD();
     // C7: ending the session always finalizes its recording.
     if (room.policy && room.policy->stop()) stop_recording(room, core::StopReason::SessionClosed);
+    const bool had_session = room.policy || !room.participants.empty();
     room.policy.reset();
     JsonPtr event = make_event("room_closed");
     json_object_set_new(event.get(), "room", json_string(room.settings.id.c_str()));
@@ -127,6 +128,13 @@ void Plugin::close_room(LiveRoom &room, const char *reason) {
     json_object_set_new(details.get(), "room", json_string(room.settings.id.c_str()));
     json_object_set_new(details.get(), "reason", json_string(reason));
     notify("room_closed", std::move(details));
+    if (had_session) {
+        core::DeliveryEvent ended; // a small durable write, once per room session (S4)
+        ended.type = core::DeliveryEventType::SessionEnded;
+        ended.room_id = room.settings.id;
+        ended.reason = reason;
+        deliver(std::move(ended));
+    }
     JANUS_LOG(LOG_INFO, "[roomrec] room %s closed (%s)\n", room.settings.id.c_str(), reason);
 }
 

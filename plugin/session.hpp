@@ -61,6 +61,13 @@ struct Session {
 };
 
 // The room's recording while it runs and until its file is stored (signalling thread).
+// What a recording's link thread counts for its metadata row (S5).
+struct LinkTally {
+    int64_t first_frame_ms = 0;
+    int gaps = 0;
+    double gap_seconds = 0;
+};
+
 struct ActiveRecording {
     RecordingManifest manifest;
     std::string folder;

@@ -17,7 +17,7 @@ CREATE TABLE recordings (
     sha256       text        CHECK (sha256 ~ '^[0-9a-f]{64}$'),
     storage      text        NOT NULL CHECK (storage IN ('local', 's3')),
     location     text        NOT NULL DEFAULT '',    -- local path or S3 key
-    state        text        NOT NULL CHECK (state IN ('stored', 'uploading', 'available', 'failed')),
+    state        text        NOT NULL CHECK (state IN ('recording', 'stored', 'uploading', 'available', 'failed')),
     gaps         int         NOT NULL DEFAULT 0 CHECK (gaps >= 0),
     gap_seconds  double precision NOT NULL DEFAULT 0 CHECK (gap_seconds >= 0),
     incomplete   text,                               -- why the recording is partial, if it is

@@ -50,6 +50,19 @@ bool write_durably(const std::string &path, const std::string &text) {
     return true;
 }
 
+// The name under which `file` is already hard-linked into `final_folder`, if it is.
+std::optional<std::string> linked_name(const std::string &file, const std::string &final_folder) {
+    struct stat info {};
+    if (stat(file.c_str(), &info) != 0 || info.st_nlink < 2) return std::nullopt;
+    std::error_code failure;
+    for (const auto &entry : fs::directory_iterator(final_folder, failure)) {
+        struct stat candidate {};
+        if (stat(entry.path().c_str(), &candidate) == 0 && candidate.st_ino == info.st_ino && candidate.st_dev == info.st_dev)
+            return entry.path().filename().string();
+    }
+    return std::nullopt;
+}
+
 int run_and_wait(const std::vector<std::string> &arguments) {
     std::vector<char *> argv;
     for (const auto &argument : arguments) argv.push_back(const_cast<char *>(argument.c_str()));
@@ -82,7 +95,8 @@ std::optional<int> RecordingStore::begin(const RecordingManifest &manifest, std:
         return std::nullopt;
     }
     const std::string text = json_compact(JsonPtr(json_pack(
-        "{s:s, s:s, s:s, s:s, s:s, s:I}", "recording_id", manifest.recording_id.c_str(), "room", manifest.room_id.c_str(),
+        "{s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "recording_id", manifest.recording_id.c_str(), "room", manifest.room_id.c_str(),
+        "title", manifest.title.c_str(),
         "file_name", manifest.file_name.c_str(), "owner", manifest.owner.c_str(), "initiator", manifest.initiator.c_str(),
         "started_unix", static_cast<json_int_t>(manifest.started_unix))));
     if (text.empty() || !write_durably(folder + "/" + kManifest, text)) {
@@ -110,6 +124,7 @@ std::optional<RecordingManifest> RecordingStore::read_manifest(const std::string
     RecordingManifest manifest;
     manifest.recording_id = core::string_field(object.get(), "recording_id");
     manifest.room_id = core::string_field(object.get(), "room");
+    manifest.title = core::string_field(object.get(), "title");
     manifest.file_name = core::string_field(object.get(), "file_name");
     manifest.owner = core::string_field(object.get(), "owner");
     manifest.initiator = core::string_field(object.get(), "initiator");
@@ -183,13 +198,20 @@ StoredRecording RecordingStore::finalize(const std::string &folder, const Record
         fs::remove_all(folder, ignored);
         return stored;
     }
-    std::string joined = segments.front();
-    if (segments.size() > 1) {
-        joined = folder + "/joined.mp4";
-        if (!concatenate(segments, folder + "/segments.txt", joined, stored.error)) return stored; // folder kept for a retry
-    }
-    sync_to_disk(joined, 0); // the worker writes without syncing; the stored file must survive a power cut
     const std::string final_folder = root_ + "/" + manifest.room_id + "/" + kFinalFolder;
+    std::string joined = segments.size() > 1 ? folder + "/joined.mp4" : segments.front();
+    // A crash after the link below but before the folder was removed: stored already, once.
+    if (const auto name = linked_name(joined, final_folder)) {
+        stored.ok = true;
+        stored.path = final_folder + "/" + *name;
+        stored.location = manifest.room_id + "/" + kFinalFolder + "/" + *name;
+        std::error_code ignored;
+        fs::remove_all(folder, ignored);
+        return stored;
+    }
+    if (segments.size() > 1 && !concatenate(segments, folder + "/segments.txt", joined, stored.error))
+        return stored; // folder kept for a retry
+    sync_to_disk(joined, 0); // the worker writes without syncing; the stored file must survive a power cut
     std::error_code failure;
     fs::create_directories(final_folder, failure);
     if (failure) {

@@ -15,7 +15,7 @@ std::string first_error(std::initializer_list<std::string> errors) {
 }
 
 std::string state_error(const std::string &state) {
-    return one_of_error("recording state", state, {"stored", "uploading", "available", "failed"});
+    return one_of_error("recording state", state, {"recording", "stored", "uploading", "available", "failed"});
 }
 std::string storage_error(const std::string &storage) {
     return one_of_error("recording storage", storage, {"local", "s3"});

@@ -25,7 +25,7 @@ struct RecordingRow {
     std::optional<std::string> sha256; // 64 lowercase hex digits
     std::string storage = "local";     // "local" | "s3"
     std::string location;              // local path or S3 key
-    std::string state = "stored";      // "stored" | "uploading" | "available" | "failed"
+    std::string state = "stored";      // "recording" | "stored" | "uploading" | "available" | "failed"
     int gaps = 0;
     double gap_seconds = 0;
     std::optional<std::string> incomplete; // why the recording is partial

@@ -298,4 +298,23 @@ std::optional<OutboxCounts> OutboxStore::counts(std::string &error) {
     return counts;
 }
 
+std::string OutboxStore::state_of(const std::string &id) {
+    const auto result = connection_.exec("SELECT state FROM outbox_jobs WHERE id = $1", {id});
+    return result.ok() && result.rows() == 1 ? result.text(0, 0) : "";
+}
+
+int64_t OutboxStore::release_own_jobs(std::string &error) {
+    if (!usable(error)) return -1;
+    // Only right after this node (re)starts: no thread of it can still be running these.
+    const auto result = connection_.exec(
+        "UPDATE outbox_jobs SET state = 'pending', next_attempt_at = now(), lease_until = NULL, owner = NULL "
+        "WHERE state = 'running' AND owner = $1",
+        {node_id_});
+    if (!result.ok()) {
+        error = "releasing this node's jobs: " + result.error();
+        return -1;
+    }
+    return result.affected_rows();
+}
+
 } // namespace roomrec::storage

@@ -57,6 +57,12 @@ public:
     // Until a job this node may run is due: 0 if one is due now, -1 if none is waiting (or
     // Postgres is away: the worker's bounded sleep then retries).
     int64_t ms_until_next_due();
+    // A job's state ("pending", "running", "done", "failed"), "" if unknown or unreadable.
+    std::string state_of(const std::string &id);
+    // At start-up: jobs this node was running when it died go back to pending at once (its
+    // leases would otherwise hold them until they lapse). Node ids must be unique per node.
+    // The number released, or -1 (and why).
+    int64_t release_own_jobs(std::string &error);
     // All nodes' jobs by state (Admin API, tests).
     std::optional<OutboxCounts> counts(std::string &error);
 

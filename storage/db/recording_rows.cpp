@@ -25,10 +25,21 @@ std::optional<std::string> storable(const std::optional<std::string> &text) {
     return core::storable_text(*text);
 }
 
-// Kept as delivery left them unless the row is still as the recorder stored it.
+// A state's place in a recording's life: recording → stored → uploading → available or failed.
+std::string state_rank(const std::string &state) {
+    return "CASE " + state + " WHEN 'recording' THEN 0 WHEN 'stored' THEN 1 WHEN 'uploading' THEN 2 ELSE 3 END";
+}
+
+// The delivery columns only move forward: a redone upsert (crash recovery, a spooled event
+// imported twice) never takes a row back to an earlier state.
 std::string kept_after_delivery(const char *column) {
-    return std::string(column) + " = CASE WHEN recordings.state = 'stored' THEN EXCLUDED." + column +
-           " ELSE recordings." + column + " END";
+    return std::string(column) + " = CASE WHEN " + state_rank("EXCLUDED.state") + " >= " +
+           state_rank("recordings.state") + " THEN EXCLUDED." + column + " ELSE recordings." + column + " END";
+}
+
+// What a later event knows is not erased by the redo of an earlier one (which knew less).
+std::string kept_if_unknown(const char *column) {
+    return std::string(column) + " = COALESCE(EXCLUDED." + column + ", recordings." + column + ")";
 }
 
 const std::string &upsert_sql() {
@@ -38,9 +49,9 @@ const std::string &upsert_sql() {
         "VALUES ($1, $2, $3, $4, $5, $6, " + sql::timestamp("$7") + ", " + sql::timestamp("$8") +
         ", $9::bigint, $10::bigint, $11, $12, $13, $14, $15::int, $16::float8, $17, $18) "
         "ON CONFLICT (recording_id) DO UPDATE SET title = EXCLUDED.title, owner = EXCLUDED.owner, "
-        "initiator = EXCLUDED.initiator, started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at, "
-        "duration_ms = EXCLUDED.duration_ms, size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256, "
-        "gaps = EXCLUDED.gaps, gap_seconds = EXCLUDED.gap_seconds, incomplete = EXCLUDED.incomplete, " +
+        "initiator = EXCLUDED.initiator, started_at = EXCLUDED.started_at, " + kept_if_unknown("ended_at") + ", " +
+        kept_if_unknown("duration_ms") + ", " + kept_if_unknown("size_bytes") + ", " + kept_if_unknown("sha256") +
+        ", gaps = EXCLUDED.gaps, gap_seconds = EXCLUDED.gap_seconds, incomplete = EXCLUDED.incomplete, " +
         kept_after_delivery("storage") + ", " + kept_after_delivery("location") + ", " +
         kept_after_delivery("error") + ", " + kept_after_delivery("state") +
         ", updated_at = now() WHERE recordings.room_id = EXCLUDED.room_id";

@@ -48,9 +48,12 @@ def plugin_path():
 class Janus:
     """The real janus binary with a private config folder, on 127.0.0.1."""
 
-    def __init__(self, http_port=18088, admin_port=17088, extra_env=None, events_backend=None, settings=None):
+    def __init__(self, http_port=18088, admin_port=17088, extra_env=None, events_backend=None, settings=None,
+                 categories=None):
         """settings: extra keys of the plugin's general category (recording tests set
-        recordings_root and timers). The recorder is the built one (ROOMREC_RECORDER)."""
+        recordings_root and timers); categories: more categories of the plugin's jcfg
+        ({"delivery": {...}, "webhook-ops": {...}}). The recorder is the built one
+        (ROOMREC_RECORDER)."""
         self.folder = tempfile.mkdtemp(prefix="roomrec-janus-")
         self.http_port = http_port
         self.admin_port = admin_port
@@ -65,6 +68,8 @@ class Janus:
         with open(config_file, "w") as f:
             f.write((PLUGIN_CONFIG % {"admin": ADMIN_SECRET, "token": TOKEN_SECRET}).replace(
                 "general: {\n", "general: {\n" + extra, 1))
+            for name, keys in (categories or {}).items():
+                f.write(f"{name}: {{\n" + "".join(f"\t{key} = {json.dumps(value)}\n" for key, value in keys.items()) + "}\n")
         env = dict(os.environ, JANUS_HTTP_PORT=str(http_port), JANUS_ADMIN_PORT=str(admin_port),
                    JANUS_ADMIN_SECRET=self.admin_secret, JANUS_DEBUG_LEVEL=os.environ.get("ROOMREC_JANUS_DEBUG", "4"),
                    JANUS_EVENTS_BACKEND=events_backend or "")
@@ -92,6 +97,7 @@ class Janus:
                 reply = http_post(self.url, {"janus": "info", "transaction": "ready"})
                 if PLUGIN in reply.get("plugins", {}):
                     return
+                self.stop(check=False)  # flushes Janus's log, which says why
                 raise RuntimeError("janus runs without roomrec:\n" + self.log_text())
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.2)
@@ -114,8 +120,8 @@ class Janus:
         self.process.kill()
         self.process.wait()
 
-    def stop(self):
-        """Stops Janus; raises if a sanitizer reported anything meanwhile."""
+    def stop(self, check=True):
+        """Stops Janus; raises if a sanitizer reported anything meanwhile (with check)."""
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -125,6 +131,8 @@ class Janus:
                 self.process.wait()
         self.log.close()
         report = sanitizer_report(self.log_text())
+        if not check:
+            return
         if os.environ.get("ROOMREC_KEEP_LOGS") or report:
             print("janus log kept in", self.log_path, file=sys.stderr)
         else:

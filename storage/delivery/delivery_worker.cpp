@@ -1,0 +1,352 @@
+#include "delivery_worker.hpp"
+
+#include "core/delivery_plan.hpp"
+#include "core/sigv4.hpp"
+#include "db/migrations.hpp"
+#include "db/outbox_store.hpp"
+#include "db/pg_connection.hpp"
+#include "db/recording_rows.hpp"
+#include "delivery/file_digest.hpp"
+#include "s3/resumable_upload.hpp"
+
+#include <jansson.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <random>
+
+namespace roomrec::storage {
+namespace {
+
+constexpr int64_t kIdleWaitMs = 5000;        // re-check the outbox at least this often (other nodes add jobs)
+constexpr int64_t kReconnectMaxWaitMs = 5000; // Postgres away: retry at least this often
+
+int64_t unix_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string details_json(std::initializer_list<std::pair<const char *, std::string>> fields) {
+    json_t *object = json_object();
+    for (const auto &[key, value] : fields) json_object_set_new(object, key, json_string(value.c_str()));
+    char *dumped = json_dumps(object, JSON_COMPACT);
+    std::string text = dumped ? dumped : "{}";
+    free(dumped);
+    json_decref(object);
+    return text;
+}
+
+std::vector<core::WebhookTarget> targets_of(const std::vector<WebhookEndpoint> &endpoints) {
+    std::vector<core::WebhookTarget> targets;
+    for (const auto &endpoint : endpoints) targets.push_back({endpoint.name, endpoint.events});
+    return targets;
+}
+
+std::vector<NewJob> new_jobs(const std::vector<core::PlannedJob> &planned) {
+    std::vector<NewJob> jobs;
+    for (const auto &job : planned) jobs.push_back({job.id, job.room_id, job.kind, job.affinity_node, job.payload_json});
+    return jobs;
+}
+
+template <typename T> std::optional<T> known(const T &value, const T &unknown) {
+    return value == unknown ? std::nullopt : std::optional<T>(value);
+}
+
+RecordingRow row_of(const core::PlannedRecordingRow &planned) {
+    RecordingRow row;
+    const auto &facts = planned.facts;
+    row.room_id = planned.room_id;
+    row.recording_id = facts.recording_id;
+    row.node_id = planned.node_id;
+    row.title = facts.title;
+    row.owner = facts.owner;
+    row.initiator = facts.initiator;
+    row.started_ms = facts.started_ms;
+    row.ended_ms = known<int64_t>(facts.ended_ms, 0);
+    row.duration_ms = known<int64_t>(facts.duration_ms, 0);
+    row.size_bytes = known<int64_t>(facts.size_bytes, 0);
+    row.sha256 = known<std::string>(facts.sha256, "");
+    row.storage = planned.storage;
+    row.location = facts.location;
+    row.state = planned.state;
+    row.gaps = facts.gaps;
+    row.gap_seconds = facts.gap_seconds;
+    row.incomplete = known<std::string>(facts.incomplete, "");
+    row.error = known<std::string>(facts.error, "");
+    return row;
+}
+
+} // namespace
+
+struct DeliveryWorker::Backends {
+    explicit Backends(const DeliverySettings &settings)
+        : database(settings.postgres_conninfo),
+          outbox(database, settings.node_id, settings.retry, settings.lease_ms) {
+        if (settings.s3) s3.emplace(*settings.s3);
+    }
+    PgConnection database;
+    OutboxStore outbox;
+    std::optional<S3Client> s3;
+    WebhookSender webhooks;
+    bool migrated = false;
+    std::mt19937_64 random{std::random_device{}()};
+};
+
+void DeliveryWorker::log(int level, const std::string &line) const {
+    if (settings_.log) settings_.log(level, line);
+}
+
+DeliveryWorker::DeliveryWorker(DeliverySettings settings, Notice on_notice)
+    : settings_(std::move(settings)), on_notice_(std::move(on_notice)), spool_(settings_.spool_folder) {}
+
+DeliveryWorker::~DeliveryWorker() { stop(); }
+
+bool DeliveryWorker::start(std::string &error) {
+    if (!spool_.open(error)) return false;
+    backends_ = std::make_unique<Backends>(settings_);
+    thread_ = std::thread([this] { run(); });
+    return true;
+}
+
+bool DeliveryWorker::submit(const core::DeliveryEvent &event, std::string &error) {
+    if (!spool_.put(event, error)) return false;
+    {
+        std::lock_guard lock(mutex_);
+        woken_ = true;
+    }
+    wake_.notify_one();
+    return true;
+}
+
+void DeliveryWorker::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    if (thread_.joinable()) thread_.join();
+}
+
+DeliveryWorker::Counters DeliveryWorker::counters() const {
+    std::lock_guard lock(mutex_);
+    return counters_;
+}
+
+void DeliveryWorker::wait_for_work(int64_t max_ms) {
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, std::chrono::milliseconds(max_ms), [this] { return woken_ || stopping_.load(); });
+    woken_ = false;
+}
+
+void DeliveryWorker::run() {
+    int64_t reconnect_wait_ms = 250;
+    bool reported_down = false;
+    while (!stopping_.load()) {
+        std::string error;
+        if (!backends_->database.ensure_connected(error) || (!backends_->migrated && !prepare_database(error))) {
+            if (!reported_down) log(1, "Postgres is not reachable; deliveries wait in the spool: " + error);
+            reported_down = true;
+            {
+                std::lock_guard lock(mutex_);
+                counters_.database_up = false;
+            }
+            wait_for_work(reconnect_wait_ms);
+            reconnect_wait_ms = std::min(reconnect_wait_ms * 2, kReconnectMaxWaitMs);
+            continue;
+        }
+        if (reported_down) log(2, "Postgres is reachable again");
+        reported_down = false;
+        reconnect_wait_ms = 250;
+        {
+            std::lock_guard lock(mutex_);
+            counters_.database_up = true;
+        }
+        const bool imported_all = import_spool();
+        if (stopping_.load()) break;
+        if (run_one_job()) continue; // there may be more due now
+        const int64_t due = backends_->outbox.ms_until_next_due();
+        wait_for_work(imported_all ? (due < 0 ? kIdleWaitMs : std::clamp<int64_t>(due, 10, kIdleWaitMs)) : 1000);
+    }
+}
+
+// Once per start: the schema, and this node's jobs that a crash left running.
+bool DeliveryWorker::prepare_database(std::string &error) {
+    if (!apply_migrations(backends_->database, error)) return false;
+    const int64_t released = backends_->outbox.release_own_jobs(error);
+    if (released < 0) return false;
+    if (released > 0) log(2, std::to_string(released) + " unfinished job(s) of this node resume now");
+    backends_->migrated = true;
+    return true;
+}
+
+// Spooled events → Postgres: the row and the jobs in one transaction, then the file goes.
+// False if an entry must wait (Postgres failed mid-way).
+bool DeliveryWorker::import_spool() {
+    for (const std::string &name : spool_.pending()) {
+        if (stopping_.load()) return false;
+        std::string error;
+        const auto text = spool_.read(name);
+        auto event = text ? core::delivery_event_from_json(*text, error) : std::nullopt;
+        if (!event) {
+            log(0, "spooled event " + name + " is unreadable (" + (text ? error : "cannot read") +
+                                  "); moved to rejected/");
+            spool_.reject(name);
+            continue;
+        }
+        // The file's size and checksum go into the row (S5) and the webhook.
+        if (event->type == core::DeliveryEventType::RecordingAvailable && event->recording->sha256.empty()) {
+            if (const auto digest = file_digest(event->recording->file_path)) {
+                event->recording->sha256 = digest->sha256;
+                event->recording->size_bytes = digest->size_bytes;
+            }
+        }
+        const core::DeliveryPlan plan = core::plan_delivery(*event, settings_.s3.has_value(), targets_of(settings_.webhooks));
+        Transaction transaction(backends_->database);
+        const bool stored = (!plan.row || RecordingRows::upsert(backends_->database, row_of(*plan.row), error)) &&
+                            backends_->outbox.enqueue(new_jobs(plan.jobs), error) && transaction.commit(error);
+        if (!stored) {
+            log(1, "event " + event->id + " stays spooled: " + error);
+            return false;
+        }
+        spool_.remove(name);
+        std::lock_guard lock(mutex_);
+        counters_.imported++;
+    }
+    return true;
+}
+
+namespace {
+
+const WebhookEndpoint *find_endpoint(const std::vector<WebhookEndpoint> &endpoints, const std::string &name) {
+    for (const auto &endpoint : endpoints)
+        if (endpoint.name == name) return &endpoint;
+    return nullptr;
+}
+
+RecordingUpdate update_of(const core::PlannedRecordingRow &row) {
+    RecordingUpdate update;
+    update.recording_id = row.facts.recording_id;
+    update.state = row.state;
+    update.storage = row.storage;
+    update.location = row.facts.location;
+    update.sha256 = row.facts.sha256;
+    update.size_bytes = row.facts.size_bytes;
+    return update;
+}
+
+} // namespace
+
+// Claims one due job and runs it; false when none is due.
+bool DeliveryWorker::run_one_job() {
+    std::string error;
+    const auto job = backends_->outbox.claim(error);
+    if (!job) {
+        if (!error.empty()) log(1, "cannot claim a job: " + error);
+        return false;
+    }
+    struct Outcome {
+        bool done = false;
+        bool permanent = false;
+        std::string error;
+        std::vector<NewJob> followups;
+        std::optional<RecordingUpdate> update;
+        std::string delete_after; // a local copy to remove once the job is done
+        std::string notice, notice_details;
+    } outcome;
+
+    if (job->kind == "webhook") {
+        const auto delivery = core::webhook_of_payload(job->payload_json, error);
+        const WebhookEndpoint *endpoint = delivery ? find_endpoint(settings_.webhooks, delivery->endpoint) : nullptr;
+        if (!delivery || endpoint == nullptr) {
+            outcome.permanent = true;
+            outcome.error = delivery ? "webhook endpoint '" + delivery->endpoint + "' is not configured on this node" : error;
+        } else {
+            const WebhookAnswer answer =
+                backends_->webhooks.post(*endpoint, delivery->event_id, delivery->type, delivery->body, unix_ms() / 1000);
+            const core::HttpVerdict verdict = core::webhook_verdict(answer.http_status);
+            outcome.done = verdict == core::HttpVerdict::Delivered;
+            outcome.permanent = verdict == core::HttpVerdict::Reject;
+            outcome.error = "webhook '" + endpoint->name + "': " + answer.error;
+        }
+    } else if (job->kind == "upload") {
+        const auto event = core::event_of_upload_payload(job->payload_json, error);
+        if (!event || !backends_->s3) {
+            outcome.permanent = true;
+            outcome.error = event ? "S3 is not configured on this node" : error;
+        } else {
+            const core::RecordingFacts &facts = *event->recording;
+            UploadProgress progress;
+            if (!job->progress_json.empty()) {
+                // Unreadable progress: start over (the old upload id expires on the server).
+                if (auto saved = core::upload_progress_from_json(job->progress_json, error)) progress = *saved;
+            }
+            Metadata metadata;
+            metadata.user = {{"recording-id", facts.recording_id}, {"room", event->room_id}};
+            if (!facts.sha256.empty()) metadata.user.push_back({"sha256", facts.sha256});
+            auto persist = [this, &job](const UploadProgress &done) {
+                return backends_->outbox.save_progress(job->id, core::upload_progress_to_json(done)) &&
+                       backends_->outbox.renew_lease(job->id);
+            };
+            S3Outcome sent;
+            if (access(facts.file_path.c_str(), R_OK) != 0)
+                sent.error = "the recording file " + facts.file_path + " is gone";
+            else
+                sent = upload_file(*backends_->s3, facts.location, facts.file_path, metadata, progress, persist, &stopping_);
+            outcome.done = sent.ok;
+            outcome.permanent = !sent.ok && !sent.retryable;
+            outcome.error = "upload of " + facts.recording_id + ": " + sent.error;
+            if (sent.ok) {
+                core::UploadedObject object;
+                object.bucket = settings_.s3->bucket;
+                object.key = settings_.s3->key_prefix + facts.location;
+                object.url = backends_->s3->presign_get(facts.location, settings_.presign_seconds).value_or("");
+                object.url_expires_ms = unix_ms() + settings_.presign_seconds * 1000;
+                object.sha256 = facts.sha256;
+                object.size_bytes = facts.size_bytes;
+                const core::DeliveryPlan plan = core::plan_uploaded(*event, object, targets_of(settings_.webhooks));
+                outcome.followups = new_jobs(plan.jobs);
+                outcome.update = update_of(*plan.row);
+                if (!settings_.keep_local_copy) outcome.delete_after = facts.file_path;
+                outcome.notice = "recording_uploaded";
+                outcome.notice_details = details_json({{"room", event->room_id},
+                                                       {"recording", facts.recording_id},
+                                                       {"bucket", object.bucket},
+                                                       {"key", object.key}});
+            }
+        }
+    } else {
+        outcome.permanent = true;
+        outcome.error = "unknown job kind '" + job->kind + "'";
+    }
+
+    if (outcome.done) {
+        if (!backends_->outbox.complete(job->id, outcome.followups, outcome.update ? &*outcome.update : nullptr, error)) {
+            // Lost the lease (another node has it now) or Postgres went away: the job runs again.
+            log(1, "job " + job->id + " done but not recorded as done: " + error);
+            return true;
+        }
+        if (!outcome.delete_after.empty()) unlink(outcome.delete_after.c_str());
+        {
+            std::lock_guard lock(mutex_);
+            (job->kind == "upload" ? counters_.uploads : counters_.webhooks)++;
+        }
+        if (!outcome.notice.empty() && on_notice_) on_notice_(outcome.notice, outcome.notice_details);
+        return true;
+    }
+    if (!backends_->outbox.fail(job->id, outcome.error, outcome.permanent, error))
+        log(1, "job " + job->id + " failed and its failure is not recorded: " + error);
+    // The outbox decides whether a retryable failure has gone on too long; ask it what it did.
+    const bool given_up = outcome.permanent || backends_->outbox.state_of(job->id) == "failed";
+    {
+        std::lock_guard lock(mutex_);
+        (given_up ? counters_.failed : counters_.retries)++;
+    }
+    log(given_up ? 0 : 1, "job " + job->id + (given_up ? " failed for good: " : " will be retried: ") +
+                                                 outcome.error);
+    if (given_up && on_notice_)
+        on_notice_("delivery_failed", details_json({{"job", job->id}, {"kind", job->kind}, {"room", job->room_id},
+                                                    {"error", outcome.error}}));
+    return !stopping_.load();
+}
+
+} // namespace roomrec::storage

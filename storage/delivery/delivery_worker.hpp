@@ -1,0 +1,89 @@
+// The delivery worker (SPEC S2-S5, DESIGN: one delivery thread driven by the durable outbox).
+// Its thread moves spooled lifecycle events into Postgres (the recording's row and its outbox
+// jobs, one transaction each), then claims due jobs — uploads to S3 and signed webhooks — and
+// completes them only when they succeeded. Several Janus nodes may share one outbox: an upload
+// runs on the node that has the file, a webhook on any node (all nodes configure the same
+// endpoint names). Postgres, S3 or a receiver being away only delays delivery.
+#pragma once
+
+#include "core/delivery_event.hpp"
+#include "core/retry_schedule.hpp"
+#include "delivery/delivery_spool.hpp"
+#include "delivery/webhook_sender.hpp"
+#include "s3/s3_client.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace roomrec::storage {
+
+struct DeliverySettings {
+    std::string node_id;
+    std::string postgres_conninfo; // never logged: it may hold a password
+    std::string spool_folder;
+    std::optional<S3Settings> s3;  // recordings go to S3 when set (else they stay in the local folder)
+    int64_t presign_seconds = 7 * 24 * 3600;
+    bool keep_local_copy = false;  // after a verified upload
+    std::vector<WebhookEndpoint> webhooks;
+    core::RetryPolicy retry;
+    int64_t lease_ms = 120000;     // a node that stops renewing loses its job after this
+    // Where the worker's log lines go (the plugin: Janus's log). level: 0 error, 1 warning, 2 info.
+    std::function<void(int level, const std::string &line)> log;
+};
+
+class DeliveryWorker {
+public:
+    // on_notice runs on the worker's thread: "recording_uploaded" / "delivery_failed" and the like,
+    // with a JSON object of details, for the plugin's event handlers (O5).
+    using Notice = std::function<void(const std::string &what, const std::string &details_json)>;
+
+    DeliveryWorker(DeliverySettings settings, Notice on_notice);
+    ~DeliveryWorker();
+    DeliveryWorker(const DeliveryWorker &) = delete;
+    DeliveryWorker &operator=(const DeliveryWorker &) = delete;
+
+    // Opens the spool and starts the thread (Postgres may be away: it keeps trying).
+    bool start(std::string &error);
+    // Any thread but the media threads: durable when it returns true, then delivered eventually.
+    bool submit(const core::DeliveryEvent &event, std::string &error);
+    // Ends the thread; an upload in progress stops between requests and resumes at the next start.
+    void stop();
+
+    struct Counters {
+        uint64_t imported = 0, uploads = 0, webhooks = 0, retries = 0, failed = 0;
+        bool database_up = false;
+    };
+    Counters counters() const;
+
+private:
+    void run();
+    bool prepare_database(std::string &error);
+    bool import_spool();
+    bool run_one_job();
+    void wait_for_work(int64_t max_ms);
+    void log(int level, const std::string &line) const;
+
+    const DeliverySettings settings_;
+    const Notice on_notice_;
+    DeliverySpool spool_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    bool woken_ = false;
+    std::atomic<bool> stopping_{false};
+    Counters counters_;
+    std::thread thread_;
+
+    struct Backends;               // Postgres, S3 and HTTP handles: the thread's own
+    std::unique_ptr<Backends> backends_;
+};
+
+} // namespace roomrec::storage

@@ -1,0 +1,358 @@
+"""Delivery through the real Janus (SPEC S2-S5, issue 4): recordings stored, uploaded to a real
+S3 (single-node Ceph radosgw with signature checks), announced by signed webhooks to a local
+receiver, with metadata rows and the durable outbox in a real Postgres. And the faults: the
+webhook receiver failing for a while, radosgw stopped mid-upload, Janus killed mid-upload,
+Postgres away when events happen. Nothing may be lost in any case."""
+import asyncio
+import glob
+import hashlib
+import json
+import os
+import secrets
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+import urllib.request
+
+import harness
+from peers import Publisher
+from postgres import Postgres
+from radosgw import RadosGW
+from webhook_receiver import WebhookReceiver
+
+MEDIA_LOOP = asyncio.new_event_loop()
+threading.Thread(target=MEDIA_LOOP.run_forever, daemon=True).start()
+
+BUCKET = "recordings"
+WEBHOOK_SECRET = "whsec_" + secrets.token_hex(12)
+PART_MIB = 5
+
+
+def plant_recording(root, room, size_mib, title="Planted"):
+    """A work folder as a crash leaves it (manifest + one segment): the plugin finalizes it at
+    start-up (M4) and delivers it. Random bytes: delivery never looks inside the file."""
+    recording_id = secrets.token_hex(16)
+    folder = os.path.join(root, room, ".recordings", recording_id)
+    os.makedirs(folder)
+    with open(os.path.join(folder, "manifest.json"), "w") as f:
+        json.dump({"recording_id": recording_id, "room": room, "title": title, "file_name": f"Rec - {title}.mp4",
+                   "owner": "olga", "initiator": "olga", "started_unix": int(time.time()) - 60}, f)
+    digest = hashlib.sha256()
+    with open(os.path.join(folder, "segment-0.mp4"), "wb") as f:
+        for _ in range(size_mib):
+            block = os.urandom(1 << 20)
+            digest.update(block)
+            f.write(block)
+    return recording_id, digest.hexdigest()
+
+
+def sha256_of_url(url):
+    digest = hashlib.sha256()
+    with urllib.request.urlopen(url, timeout=30) as response:
+        while True:
+            block = response.read(1 << 20)
+            if not block:
+                break
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class DeliveryBase(unittest.TestCase):
+    ports = (18188, 17188)
+    storage = "s3"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.pg = Postgres()
+        cls.pg.start()
+        cls.s3 = RadosGW()
+        cls.s3.start()
+        cls.s3.create_bucket(BUCKET)
+        cls.hooks = WebhookReceiver(WEBHOOK_SECRET)
+        cls.sink = harness.EventSink(port=cls.ports[0] + 400)
+        cls.root = tempfile.mkdtemp(prefix="roomrec-delivery-")
+        cls.janus = None
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            if cls.janus:
+                cls.janus.stop()
+        finally:
+            cls.sink.stop()
+            cls.hooks.stop()
+            cls.s3.stop()
+            cls.pg.close()
+
+    @classmethod
+    def start_janus(cls, **delivery):
+        settings = {"delivery": dict({"postgres": cls.pg.conninfo, "storage": cls.storage,
+                                      "s3_endpoint": cls.s3.endpoint, "s3_bucket": BUCKET, "s3_region": cls.s3.region,
+                                      "s3_access_key": cls.s3.access_key, "s3_secret_key": cls.s3.secret_key,
+                                      "s3_part_size_mib": PART_MIB}, **delivery),
+                    "webhook-ops": {"url": cls.hooks.url, "secret": WEBHOOK_SECRET}}
+        if cls.storage == "local":
+            settings["delivery"] = {key: value for key, value in settings["delivery"].items() if not key.startswith("s3_")}
+        cls.janus = harness.Janus(http_port=cls.ports[0], admin_port=cls.ports[1],
+                                  settings={"recordings_root": cls.root}, events_backend=cls.sink.url,
+                                  categories=settings)
+
+    @classmethod
+    def restart_janus(cls, kill=False, **delivery):
+        if kill:
+            cls.janus.kill()
+            cls.janus.log.close()
+        else:
+            cls.janus.stop()
+        cls.start_janus(**delivery)
+
+    def setUp(self):
+        self.sessions = []
+        self.publishers = []
+
+    def tearDown(self):
+        for publisher in self.publishers:
+            asyncio.run_coroutine_threadsafe(publisher.close(), MEDIA_LOOP).result(timeout=10)
+        for session in self.sessions:
+            session.destroy()
+        self.assertTrue(self.janus.alive(), "janus died")
+
+    def sql(self, query, *args):
+        """Rows as lists of text; $1.. are replaced by quoted literals (the test's own values)."""
+        for number, value in reversed(list(enumerate(args, 1))):
+            query = query.replace(f"${number}", "'" + str(value).replace("'", "''") + "'")
+        out = self.pg.psql(query)
+        return [line.split("|") for line in out.splitlines()] if out else []
+
+    def join(self, room, user, role):
+        session = harness.Session(self.janus)
+        self.sessions.append(session)
+        handle = session.attach()
+        data = handle.send({"request": "join", "room": room, "token": harness.token(room, user, role),
+                            "user": {"display": user.title(), "country": "DE", "client": "desktop"}})
+        self.assertEqual(data.get("roomrec"), "joined", data)
+        return handle
+
+    def record(self, room, seconds):
+        """A real recording of `seconds` in a new room; returns its id."""
+        session = harness.Session(self.janus)
+        self.sessions.append(session)
+        harness.create_room(session.attach(), room, title=f"Delivery {room}")
+        host = self.join(room, "hana", "host")
+
+        async def publish():
+            publisher = Publisher(host)
+            data, jsep = await publisher.publish()
+            await publisher.complete(jsep)
+            return publisher
+        self.publishers.append(asyncio.run_coroutine_threadsafe(publish(), MEDIA_LOOP).result(timeout=30))
+        recording_id = host.send({"request": "start_recording"})["recording"]
+        host.wait_event(lambda e: e.get("plugindata", {}).get("data", {}).get("state") == "started", 15)
+        time.sleep(seconds)
+        host.send({"request": "stop_recording"})
+        return recording_id, host
+
+    def webhook(self, event_type, recording_id=None, room=None, timeout=60):
+        return self.hooks.wait_for(lambda body: body["type"] == event_type and
+                                   (recording_id is None or body["data"].get("recording") == recording_id) and
+                                   (room is None or body["room"] == room), timeout=timeout)
+
+    def assert_signed(self, delivery):
+        self.assertTrue(delivery["valid"], "the webhook's signature does not verify")
+        self.assertEqual(delivery["key"], delivery["body"]["id"])
+        self.assertEqual(delivery["type"], delivery["body"]["type"])
+
+    def upload_progress(self, recording_id):
+        rows = self.sql("SELECT progress::text FROM outbox_jobs WHERE kind = 'upload' AND payload->'recording'->>'recording_id' = $1",
+                        recording_id)
+        return json.loads(rows[0][0]) if rows and rows[0][0] else None
+
+    def upload_attempts(self, recording_id):
+        rows = self.sql("SELECT attempts FROM outbox_jobs WHERE kind = 'upload' AND payload->'recording'->>'recording_id' = $1",
+                        recording_id)
+        return int(rows[0][0])
+
+    def wait_parts(self, recording_id, count, timeout=30):
+        """The upload's progress once `count` parts are done (as persisted in the outbox)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            progress = self.upload_progress(recording_id)
+            if progress and len(progress.get("parts", [])) >= count:
+                return progress
+            time.sleep(0.05)
+        self.fail(f"the upload of {recording_id} did not reach {count} parts")
+
+    def assert_in_s3(self, available, sha256, size):
+        data = available["body"]["data"]
+        self.assertEqual((data["storage"], data["bucket"], data["sha256"], data["size_bytes"]),
+                         ("s3", BUCKET, sha256, size))
+        self.assertEqual(sha256_of_url(data["url"]), sha256, "the presigned URL serves the same bytes")
+        row = self.sql("SELECT state, storage, location, sha256, size_bytes FROM recordings WHERE recording_id = $1",
+                       data["recording"])
+        self.assertEqual(row, [["available", "s3", data["location"], sha256, str(size)]])
+
+
+class S3DeliveryTest(DeliveryBase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.start_janus()
+
+    def test_a_recording_is_uploaded_and_announced(self):
+        recording_id, host = self.record("up1", 4)
+        started = self.webhook("recording.started", recording_id)
+        self.assert_signed(started)
+        available = self.webhook("recording.available", recording_id)
+        self.assert_signed(available)
+        data = available["body"]["data"]
+        self.assertTrue(data["location"].startswith("up1/Recordings/Rec - "), data)
+        self.assertGreater(data["duration_ms"], 3000)
+        self.assertEqual((data["owner"], data["initiator"], data["title"]), ("hana", "hana", "Delivery up1"))
+        # The local copy is gone once the upload is verified (keep_local_copy = false).
+        self.assertEqual(glob.glob(os.path.join(self.root, "up1", "Recordings", "*.mp4")), [])
+        self.assert_in_s3(available, data["sha256"], data["size_bytes"])
+        self.assertEqual(self.sink.wait_plugin_event("recording_uploaded", "up1", timeout=10)["key"], data["location"])
+        # Each outbox job ran once and is done.
+        states = self.sql("SELECT kind, state FROM outbox_jobs WHERE room_id = 'up1' ORDER BY kind, id")
+        self.assertEqual(sorted(map(tuple, states)), [("upload", "done"), ("webhook", "done"), ("webhook", "done")])
+
+    def test_webhook_receiver_failing_then_recovering(self):
+        self.hooks.fail_for(4)
+        host = self.join("static", "hana", "host")
+        host.send({"request": "close"})
+        failed = self.hooks.wait_for(lambda b: b["type"] == "session.ended" and b["room"] == "static", accepted=False)
+        self.assertEqual(failed["status"], 500)
+        delivered = self.webhook("session.ended", room="static", timeout=30)
+        self.assert_signed(delivered)
+        self.assertEqual(delivered["key"], failed["key"], "a retry carries the same idempotency key")
+        self.assertEqual(delivered["raw"], failed["raw"], "a retry sends the same body")
+        self.assertEqual(delivered["body"]["data"]["reason"], "closed_by_host")
+        self.assertGreaterEqual(delivered["at"] - failed["at"], 2.0)
+
+
+class S3FaultsTest(DeliveryBase):
+    """Each test plants a large unfinished recording, (re)starts Janus (which finalizes and
+    delivers it: multipart, throttled so that faults land mid-upload) and injects a fault."""
+    ports = (18288, 17288)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.start_janus()
+
+    def test_radosgw_stopped_mid_upload_resumes(self):
+        recording_id, sha256 = plant_recording(self.root, "fault1", 24)
+        self.restart_janus(s3_max_send_mib_per_s=6)
+        before = self.wait_parts(recording_id, 1)
+        self.s3.stop_rgw(kill=True)
+        time.sleep(3)  # the upload fails meanwhile: a retryable failure, not a lost job
+        attempts = self.sql("SELECT attempts, state, last_error FROM outbox_jobs WHERE kind = 'upload' AND room_id = 'fault1'")
+        self.s3.start_rgw()
+        available = self.webhook("recording.available", recording_id, timeout=90)
+        self.assert_signed(available)
+        self.assert_in_s3(available, sha256, 24 << 20)
+        self.assertTrue(available["body"]["data"]["recovered"])
+        after = self.upload_progress(recording_id)
+        self.assertEqual(after["upload_id"], before["upload_id"], "the upload resumed instead of starting over")
+        self.assertEqual(len(after["parts"]), 5, "24 MiB in 5 MiB parts")
+        # While radosgw was away the try failed and was rescheduled, with why.
+        self.assertEqual(attempts[0][1], "pending", attempts)
+        self.assertTrue(attempts[0][2], attempts)
+        self.assertGreaterEqual(self.upload_attempts(recording_id), 2)
+
+    def test_janus_killed_mid_upload_completes_after_restart(self):
+        recording_id, sha256 = plant_recording(self.root, "fault2", 24)
+        self.restart_janus(s3_max_send_mib_per_s=6)
+        before = self.wait_parts(recording_id, 1)
+        self.restart_janus(kill=True)
+        available = self.webhook("recording.available", recording_id, timeout=90)
+        self.assert_in_s3(available, sha256, 24 << 20)
+        self.assertEqual(self.upload_progress(recording_id)["upload_id"], before["upload_id"])
+        # The killed node's claim was released at its restart (not after the 2-minute lease).
+        self.assertEqual(self.upload_attempts(recording_id), 2)
+        self.assertIn("unfinished job(s) of this node resume now", self.janus.log_text())
+
+    def test_postgres_away_events_wait_in_the_spool(self):
+        self.pg.stop()
+        try:
+            host = self.join("static", "hana", "host")
+            host.send({"request": "close"})
+            time.sleep(1)
+            spooled = glob.glob(os.path.join(self.root, ".delivery", "*.json"))
+            self.assertEqual(len(spooled), 1, "the event is durable in the spool while Postgres is away")
+        finally:
+            self.pg.start()
+        delivered = self.webhook("session.ended", room="static", timeout=60)
+        self.assert_signed(delivered)
+        deadline = time.time() + 10
+        while glob.glob(os.path.join(self.root, ".delivery", "*.json")) and time.time() < deadline:
+            time.sleep(0.2)
+        self.assertEqual(glob.glob(os.path.join(self.root, ".delivery", "*.json")), [])
+
+
+class LocalDeliveryTest(DeliveryBase):
+    ports = (18388, 17388)
+    storage = "local"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.start_janus()
+
+    def test_a_local_recording_is_announced_with_its_row(self):
+        recording_id, _ = self.record("loc1", 3)
+        available = self.webhook("recording.available", recording_id)
+        self.assert_signed(available)
+        data = available["body"]["data"]
+        self.assertEqual(data["storage"], "local")
+        path = os.path.join(self.root, data["location"])
+        with open(path, "rb") as f:
+            self.assertEqual(hashlib.sha256(f.read()).hexdigest(), data["sha256"])
+        self.assertNotIn("url", data)
+        row = self.sql("SELECT state, storage, location, owner, title FROM recordings WHERE recording_id = $1", recording_id)
+        self.assertEqual(row, [["available", "local", data["location"], "hana", "Delivery loc1"]])
+
+
+class DeliveryConfigTest(unittest.TestCase):
+    """Bad delivery settings stop the plugin at start-up with a message naming the key, and
+    never echo a secret."""
+
+    def refused(self, categories):
+        with self.assertRaises(RuntimeError) as raised:
+            harness.Janus(http_port=18488, admin_port=17488, categories=categories)
+        log = str(raised.exception)
+        self.assertIn("janus runs without roomrec", log)
+        self.assertNotIn("sekrit-key-0123456789", log)
+        return log
+
+    def test_each_bad_setting_is_named(self):
+        s3 = {"postgres": "host=/nowhere dbname=x password=sekrit-key-0123456789", "storage": "s3",
+              "s3_endpoint": "http://127.0.0.1:1", "s3_bucket": "recordings", "s3_access_key": "a",
+              "s3_secret_key": "sekrit-key-0123456789"}
+        hook = {"url": "http://127.0.0.1:1/h", "secret": "sekrit-key-0123456789"}
+        cases = [
+            ({"delivery": dict(s3, storage="ftp")}, 'delivery.storage must be "local" or "s3"'),
+            ({"delivery": dict(s3, s3_bucket="")}, "delivery.s3_bucket is required"),
+            ({"delivery": dict(s3, s3_bucket="Bad_Bucket")}, "delivery.s3_bucket must be a valid bucket name"),
+            ({"delivery": dict(s3, s3_endpoint="ftp://x")}, "delivery.s3_endpoint must be an http"),
+            ({"delivery": dict(s3, s3_part_size_mib=4)}, "delivery.s3_part_size_mib must be an integer from 5"),
+            ({"delivery": dict(s3, s3_url_expiry=604801)}, "delivery.s3_url_expiry must be an integer from 1 to 604800"),
+            ({"delivery": dict(s3, spool="relative/dir")}, "delivery.spool must be an absolute path"),
+            ({"delivery": {"storage": "s3", **{k: v for k, v in s3.items() if k != "postgres"}}},
+             "delivery.postgres is required"),
+            ({"webhook-ops": hook}, "delivery.postgres is required"),
+            ({"delivery": s3, "webhook-ops": dict(hook, url="file:///etc/passwd")}, "webhook-ops.url must be"),
+            ({"delivery": s3, "webhook-ops": dict(hook, secret="short")}, "webhook-ops.secret must be at least 16"),
+            ({"delivery": s3, "webhook-ops": dict(hook, events="recording.available, recording.exploded")},
+             "unknown event 'recording.exploded'"),
+            ({"delivery": s3, "webhook-" + "x" * 65: hook}, "the name after webhook- must be"),
+        ]
+        for categories, message in cases:
+            with self.subTest(message=message):
+                self.assertIn(message, self.refused(categories))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
