@@ -87,12 +87,12 @@ class DeliveryBase(unittest.TestCase):
             cls.pg.close()
 
     @classmethod
-    def start_janus(cls, **delivery):
+    def start_janus(cls, extra_webhooks=None, **delivery):
         settings = {"delivery": dict({"postgres": cls.pg.conninfo, "storage": cls.storage,
                                       "s3_endpoint": cls.s3.endpoint, "s3_bucket": BUCKET, "s3_region": cls.s3.region,
                                       "s3_access_key": cls.s3.access_key, "s3_secret_key": cls.s3.secret_key,
                                       "s3_part_size_mib": PART_MIB}, **delivery),
-                    "webhook-ops": {"url": cls.hooks.url, "secret": WEBHOOK_SECRET}}
+                    "webhook-ops": {"url": cls.hooks.url, "secret": WEBHOOK_SECRET}, **(extra_webhooks or {})}
         if cls.storage == "local":
             settings["delivery"] = {key: value for key, value in settings["delivery"].items() if not key.startswith("s3_")}
         cls.janus = harness.Janus(http_port=cls.ports[0], admin_port=cls.ports[1],
@@ -299,7 +299,30 @@ class LocalDeliveryTest(DeliveryBase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.start_janus()
+        # A second endpoint that only wants session.ended and refuses it for good (410 Gone).
+        cls.gone = WebhookReceiver(WEBHOOK_SECRET, status=410)
+        cls.start_janus(extra_webhooks={"webhook-gone": {"url": cls.gone.url, "secret": WEBHOOK_SECRET,
+                                                         "events": "session.ended"}})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.gone.stop()
+        super().tearDownClass()
+
+    def test_a_refusing_endpoint_fails_for_good_and_others_still_get_theirs(self):
+        host = self.join("static", "hana", "host")
+        host.send({"request": "close"})
+        self.assert_signed(self.webhook("session.ended", room="static"))
+        refused = self.gone.wait_for(lambda b: b["type"] == "session.ended", accepted=False)
+        self.assertEqual(refused["status"], 410)
+        failed = self.sink.wait_plugin_event("delivery_failed", "static", timeout=15)
+        self.assertEqual(failed["kind"], "webhook")
+        self.assertIn("HTTP 410", failed["error"])
+        time.sleep(2)
+        self.assertEqual(len(self.gone.matching(lambda b: b["room"] == "static")), 1, "a refused delivery is not retried")
+        self.assertEqual(self.sql("SELECT state, attempts FROM outbox_jobs WHERE id = $1", failed["job"]),
+                         [["failed", "1"]])
+        self.assertEqual(self.gone.matching(lambda b: b["type"] != "session.ended"), [], "events it did not ask for")
 
     def test_a_local_recording_is_announced_with_its_row(self):
         recording_id, _ = self.record("loc1", 3)

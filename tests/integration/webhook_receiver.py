@@ -28,8 +28,10 @@ def verify(secret, header, body, now=None, tolerance=300):
 
 
 class WebhookReceiver:
-    def __init__(self, secret, port=0):
+    def __init__(self, secret, port=0, status=200):
+        """status: what it answers when not failing (another 2xx, or a refusal such as 410)."""
         self.secret = secret
+        self.status = status
         self.deliveries = []
         self.failing_until = 0.0
         self.lock = threading.Condition()
@@ -38,7 +40,7 @@ class WebhookReceiver:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                status = 500 if time.time() < receiver.failing_until else 200
+                status = 500 if time.time() < receiver.failing_until else receiver.status
                 try:
                     parsed = json.loads(body)
                 except ValueError:
@@ -70,7 +72,7 @@ class WebhookReceiver:
         with self.lock:
             while True:
                 for delivery in self.deliveries:
-                    if (not accepted or delivery["status"] == 200) and delivery["body"] and match(delivery["body"]):
+                    if (not accepted or delivery["status"] < 300) and delivery["body"] and match(delivery["body"]):
                         return delivery
                 left = deadline - time.time()
                 if left <= 0:
