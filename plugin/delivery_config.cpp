@@ -1,5 +1,6 @@
 #include "delivery_config.hpp"
 
+#include "config_values.hpp"
 #include "core/request_schema.hpp"
 #include "janus_api.hpp"
 
@@ -11,27 +12,8 @@
 namespace roomrec {
 namespace {
 
-const char *value_of(janus_config *config, janus_config_category *category, const char *name) {
-    janus_config_item *item = janus_config_get(config, category, janus_config_type_item, name);
-    return item != nullptr ? item->value : nullptr;
-}
-
 bool is_http_url(const std::string &url) {
     return (url.rfind("http://", 0) == 0 && url.size() > 7) || (url.rfind("https://", 0) == 0 && url.size() > 8);
-}
-
-std::string read_range(janus_config *config, janus_config_category *category, const char *key, long long low,
-                       long long high, int64_t &target) {
-    const char *value = value_of(config, category, key);
-    if (value == nullptr) return {};
-    char *end = nullptr;
-    errno = 0;
-    const long long number = std::strtoll(value, &end, 10);
-    if (errno != 0 || end == value || *end != '\0' || number < low || number > high)
-        return std::string("delivery.") + key + " must be an integer from " + std::to_string(low) + " to " +
-               std::to_string(high);
-    target = number;
-    return {};
 }
 
 // "recording.available, session.ended" → the names, each one we send.
@@ -62,13 +44,13 @@ std::string read_webhook(janus_config *config, janus_config_category *category, 
     webhook.name = category->name + 8; // after "webhook-"
     const std::string where = category->name;
     if (!core::is_identifier(webhook.name.c_str(), 64)) return where + ": the name after webhook- must be 1-64 characters of [A-Za-z0-9_-]";
-    const char *url = value_of(config, category, "url");
-    const char *secret = value_of(config, category, "secret");
+    const char *url = config_value(config, category, "url");
+    const char *secret = config_value(config, category, "secret");
     if (url == nullptr || !is_http_url(url) || std::strlen(url) > 2048) return where + ".url must be an http:// or https:// URL";
     if (secret == nullptr || std::strlen(secret) < 16) return where + ".secret must be at least 16 characters";
     webhook.url = url;
     webhook.secret = secret;
-    if (const char *events = value_of(config, category, "events")) {
+    if (const char *events = config_value(config, category, "events")) {
         const std::string problem = read_events(events, where, webhook.events);
         if (!problem.empty()) return problem;
     }
@@ -86,7 +68,7 @@ std::string read_s3(janus_config *config, janus_config_category *category, Deliv
                         {"s3_region", &delivery.s3_region, false},         {"s3_access_key", &delivery.s3_access_key, true},
                         {"s3_secret_key", &delivery.s3_secret_key, true}, {"s3_prefix", &delivery.s3_prefix, false}};
     for (const Key &key : keys) {
-        const char *value = value_of(config, category, key.name);
+        const char *value = config_value(config, category, key.name);
         if (value != nullptr) *key.target = value;
         if (key.required && key.target->empty()) return std::string("delivery.") + key.name + " is required with storage = \"s3\"";
     }
@@ -97,9 +79,9 @@ std::string read_s3(janus_config *config, janus_config_category *category, Deliv
     if (!delivery.s3_prefix.empty() && (delivery.s3_prefix[0] == '/' || delivery.s3_prefix.size() > 512))
         return "delivery.s3_prefix must not start with / (at most 512 characters)";
     for (const std::string &problem :
-         {read_range(config, category, "s3_part_size_mib", 5, 5120, delivery.s3_part_size_mib),
-          read_range(config, category, "s3_url_expiry", 1, 7 * 24 * 3600, delivery.s3_url_expiry_s),
-          read_range(config, category, "s3_max_send_mib_per_s", 0, 100000, delivery.s3_max_send_mib_per_s)})
+         {read_config_integer(config, category, "delivery", "s3_part_size_mib", 5, 5120, delivery.s3_part_size_mib),
+          read_config_integer(config, category, "delivery", "s3_url_expiry", 1, 7 * 24 * 3600, delivery.s3_url_expiry_s),
+          read_config_integer(config, category, "delivery", "s3_max_send_mib_per_s", 0, 100000, delivery.s3_max_send_mib_per_s)})
         if (!problem.empty()) return problem;
     return {};
 }
@@ -108,12 +90,12 @@ std::string read_s3(janus_config *config, janus_config_category *category, Deliv
 
 std::string read_delivery_config(janus_config *config, DeliveryConfig &delivery) {
     if (janus_config_category *category = janus_config_get(config, nullptr, janus_config_type_category, "delivery")) {
-        if (const char *postgres = value_of(config, category, "postgres")) delivery.postgres = postgres;
-        if (const char *spool = value_of(config, category, "spool")) {
+        if (const char *postgres = config_value(config, category, "postgres")) delivery.postgres = postgres;
+        if (const char *spool = config_value(config, category, "spool")) {
             if (spool[0] != '/') return "delivery.spool must be an absolute path";
             delivery.spool_folder = spool;
         }
-        const char *storage = value_of(config, category, "storage");
+        const char *storage = config_value(config, category, "storage");
         if (storage != nullptr && std::strcmp(storage, "local") != 0 && std::strcmp(storage, "s3") != 0)
             return "delivery.storage must be \"local\" or \"s3\"";
         delivery.to_s3 = storage != nullptr && std::strcmp(storage, "s3") == 0;
@@ -121,8 +103,8 @@ std::string read_delivery_config(janus_config *config, DeliveryConfig &delivery)
             const std::string problem = read_s3(config, category, delivery);
             if (!problem.empty()) return problem;
         }
-        if (const char *keep = value_of(config, category, "keep_local_copy"))
-            delivery.keep_local_copy = !std::strcmp(keep, "true") || !std::strcmp(keep, "yes") || !std::strcmp(keep, "1");
+        if (const char *keep = config_value(config, category, "keep_local_copy"))
+            delivery.keep_local_copy = config_bool(keep);
     }
     GList *categories = janus_config_get_categories(config, nullptr);
     std::string problem;

@@ -1,5 +1,7 @@
 #include "plugin_config.hpp"
 
+#include "config_values.hpp"
+
 #include "janus_api.hpp"
 #include "json_ptr.hpp"
 
@@ -15,11 +17,6 @@ namespace {
 struct ConfigDestroy {
     void operator()(janus_config *config) const { janus_config_destroy(config); }
 };
-
-const char *item_value(janus_config *config, janus_config_container *parent, const char *name) {
-    janus_config_item *item = janus_config_get(config, parent, janus_config_type_item, name);
-    return item != nullptr ? item->value : nullptr;
-}
 
 // jcfg values are text: integers and booleans are converted by key so one validator serves both
 // the API and the configuration.
@@ -47,33 +44,6 @@ JsonPtr category_as_json(janus_config *config, janus_config_category *category, 
     return object;
 }
 
-// An integer key of the general category within [low, high]; an error message if it is not one.
-std::string read_integer(janus_config *config, janus_config_category *general, const char *key, long long low,
-                         long long high, int64_t &target) {
-    const char *value = item_value(config, general, key);
-    if (value == nullptr) return {};
-    char *end = nullptr;
-    errno = 0;
-    const long long number = std::strtoll(value, &end, 10);
-    if (errno != 0 || end == value || *end != '\0' || number < low || number > high)
-        return std::string("general.") + key + " must be an integer from " + std::to_string(low) + " to " + std::to_string(high);
-    target = number;
-    return {};
-}
-
-// An absolute path key of the general category.
-std::string read_path(janus_config *config, janus_config_category *general, const char *key, std::string &target) {
-    const char *value = item_value(config, general, key);
-    if (value == nullptr) return {};
-    if (value[0] != '/' || std::strlen(value) > 1024) return std::string("general.") + key + " must be an absolute path";
-    target = value;
-    return {};
-}
-
-bool parse_bool(const char *text) {
-    return text != nullptr && (!std::strcmp(text, "true") || !std::strcmp(text, "yes") || !std::strcmp(text, "1"));
-}
-
 } // namespace
 
 std::variant<PluginConfig, std::string> load_plugin_config(const std::string &folder) {
@@ -85,31 +55,31 @@ std::variant<PluginConfig, std::string> load_plugin_config(const std::string &fo
         return settings;
     }
     janus_config_category *general = janus_config_get(config.get(), nullptr, janus_config_type_category, "general");
-    if (const char *value = item_value(config.get(), general, "admin_secret")) settings.admin_secret = value;
-    if (const char *value = item_value(config.get(), general, "token_secret")) settings.token_secret = value;
-    if (const char *value = item_value(config.get(), general, "node_id")) {
+    if (const char *value = config_value(config.get(), general, "admin_secret")) settings.admin_secret = value;
+    if (const char *value = config_value(config.get(), general, "token_secret")) settings.token_secret = value;
+    if (const char *value = config_value(config.get(), general, "node_id")) {
         if (!core::is_identifier(value, 64)) return "general.node_id must be 1-64 characters of [A-Za-z0-9_-]";
         settings.node_id = value;
     }
     for (const std::string &problem :
-         {read_integer(config.get(), general, "pli_min_interval_ms", 100, 60000, settings.pli_min_interval_ms),
-          read_integer(config.get(), general, "recording_video_bitrate_kbps", 500, 20000,
+         {read_config_integer(config.get(), general, "general", "pli_min_interval_ms", 100, 60000, settings.pli_min_interval_ms),
+          read_config_integer(config.get(), general, "general", "recording_video_bitrate_kbps", 500, 20000,
                        settings.recording_video_bitrate_kbps),
-          read_integer(config.get(), general, "recorder_max_restarts", 0, 100, settings.recorder_max_restarts),
-          read_integer(config.get(), general, "host_leave_timeout", 1, 7 * 24 * 3600, settings.host_leave_timeout_s),
-          read_integer(config.get(), general, "max_recording_duration", 1, 72 * 3600, settings.max_recording_duration_s),
-          read_path(config.get(), general, "recordings_root", settings.recordings_root),
-          read_path(config.get(), general, "recorder_path", settings.recorder_path),
-          read_path(config.get(), general, "ffmpeg_path", settings.ffmpeg_path)})
+          read_config_integer(config.get(), general, "general", "recorder_max_restarts", 0, 100, settings.recorder_max_restarts),
+          read_config_integer(config.get(), general, "general", "host_leave_timeout", 1, 7 * 24 * 3600, settings.host_leave_timeout_s),
+          read_config_integer(config.get(), general, "general", "max_recording_duration", 1, 72 * 3600, settings.max_recording_duration_s),
+          read_config_path(config.get(), general, "general", "recordings_root", settings.recordings_root),
+          read_config_path(config.get(), general, "general", "recorder_path", settings.recorder_path),
+          read_config_path(config.get(), general, "general", "ffmpeg_path", settings.ffmpeg_path)})
         if (!problem.empty()) return problem;
-    if (const char *value = item_value(config.get(), general, "recording_x264_preset")) {
+    if (const char *value = config_value(config.get(), general, "recording_x264_preset")) {
         static const std::set<std::string> kPresets = {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium"};
         if (!kPresets.count(value))
             return "general.recording_x264_preset must be one of ultrafast, superfast, veryfast, faster, fast, medium";
         settings.x264_preset = value;
     }
-    if (const char *value = item_value(config.get(), general, "events")) settings.notify_events = parse_bool(value);
-    if (const char *value = item_value(config.get(), general, "publisher_bitrate_max")) {
+    if (const char *value = config_value(config.get(), general, "events")) settings.notify_events = config_bool(value);
+    if (const char *value = config_value(config.get(), general, "publisher_bitrate_max")) {
         char *end = nullptr;
         const long long bitrate = std::strtoll(value, &end, 10);
         if (end == value || *end != '\0' || (bitrate != 0 && (bitrate < 64000 || bitrate > 50'000'000)))

@@ -26,11 +26,12 @@ import pwd
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
+
+from fixture_common import port_free, sweep_stale_folders, tail
 
 BIN = "/usr/lib/postgresql/15/bin"
 FOLDER_PREFIX = "rrt-pg-"
@@ -70,16 +71,6 @@ class PostgresError(RuntimeError):
     pass
 
 
-def _port_free(port):
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
 def free_port(low=30000, high=32700):
     """A free port on 127.0.0.1 from a random start in [low, high): away from 5432, the ports
     the other fixtures use (17xxx-18xxx, 21000-29000) and the ephemeral range (32768+)."""
@@ -87,34 +78,9 @@ def free_port(low=30000, high=32700):
     start = secrets.randbelow(span)
     for step in range(span):
         port = low + (start + step) % span
-        if _port_free(port):
+        if port_free(port):
             return port
     raise PostgresError(f"no free port in [{low}, {high})")
-
-
-def sweep_stale_folders():
-    """Removes folders of earlier fixtures whose test process is gone (a folder kept on
-    purpose has no owner.pid)."""
-    root = tempfile.gettempdir()
-    for name in os.listdir(root):
-        if not name.startswith(FOLDER_PREFIX):
-            continue
-        folder = os.path.join(root, name)
-        try:
-            with open(os.path.join(folder, "owner.pid")) as f:
-                os.kill(int(f.read()), 0)
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-        except (OSError, ValueError):
-            pass
-
-
-def tail(path, lines=40):
-    try:
-        with open(path, errors="replace") as f:
-            return "".join(f.readlines()[-lines:])
-    except OSError as error:
-        return f"({path}: {error})\n"
 
 
 class Postgres:
@@ -153,7 +119,7 @@ class Postgres:
             if not os.access(f"{BIN}/postgres", os.X_OK):
                 raise PostgresError(f"no {BIN}/postgres: run scripts/install-deps.sh (postgresql libpq-dev)")
             began = time.monotonic()
-            sweep_stale_folders()
+            sweep_stale_folders(FOLDER_PREFIX)
             atexit.register(self.close)
             self.folder = tempfile.mkdtemp(prefix=FOLDER_PREFIX)
             os.chmod(self.folder, 0o755)  # the server's user must reach its data and socket
@@ -282,7 +248,7 @@ class Postgres:
         if self.running():
             raise PostgresError("postgres already runs")
         deadline = time.monotonic() + self.timeout
-        while not _port_free(self.port):  # a just-stopped server's socket may linger briefly
+        while not port_free(self.port):  # a just-stopped server's socket may linger briefly
             if time.monotonic() > deadline:
                 raise PostgresError(f"port {self.port} stays busy; cannot start postgres")
             time.sleep(0.1)

@@ -25,13 +25,14 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
 import uuid
+
+from fixture_common import port_free, sweep_stale_folders, tail
 
 BINARIES = ("monmaptool", "ceph-mon", "ceph-osd", "radosgw", "radosgw-admin", "ceph")
 
@@ -95,16 +96,6 @@ def _die_with_parent():
     libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def _port_free(port):
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
 def free_port_block(count, low=21000, high=29000):
     """First port of `count` consecutive free ports on 127.0.0.1, from a random start in
     [low, high): away from Ceph's defaults (3300, 6789, 6800-7300, 7480), the ephemeral
@@ -113,37 +104,12 @@ def free_port_block(count, low=21000, high=29000):
     start = low + secrets.randbelow(span)
     for step in range(0, span, count):
         base = low + (start - low + step) % span
-        if base + count <= high and all(_port_free(base + i) for i in range(count)):
+        if base + count <= high and all(port_free(base + i) for i in range(count)):
             return base
     raise CephError(f"no {count} consecutive free ports in [{low}, {high})")
 
 
 FOLDER_PREFIX = "rrt-ceph-"
-
-
-def sweep_stale_folders():
-    """Removes the folders of earlier fixtures whose test process died without stop() (the
-    kernel already killed their daemons). A folder kept on purpose has no owner.pid."""
-    root = tempfile.gettempdir()
-    for name in os.listdir(root):
-        folder = os.path.join(root, name)
-        try:
-            if not name.startswith(FOLDER_PREFIX):
-                continue
-            with open(os.path.join(folder, "owner.pid")) as f:
-                os.kill(int(f.read()), 0)
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-        except (OSError, ValueError):
-            pass
-
-
-def tail(path, lines=40):
-    try:
-        with open(path, errors="replace") as f:
-            return "".join(f.readlines()[-lines:])
-    except OSError as error:
-        return f"({path}: {error})\n"
 
 
 class RadosGW:
@@ -184,7 +150,7 @@ class RadosGW:
             raise CephError("missing " + ", ".join(missing) + ": run scripts/install-deps.sh "
                             "(ceph-mon ceph-osd radosgw ceph-common)")
         began = time.monotonic()
-        sweep_stale_folders()
+        sweep_stale_folders(FOLDER_PREFIX)
         atexit.register(self.stop)
         # Short: unix socket paths (admin sockets) must stay under 108 bytes.
         self.folder = tempfile.mkdtemp(prefix=FOLDER_PREFIX)
@@ -233,7 +199,7 @@ class RadosGW:
         if self.processes.get("client.rgw.a") and self.processes["client.rgw.a"].poll() is None:
             raise CephError("radosgw already runs")
         deadline = time.monotonic() + (timeout or self.timeout)
-        while not _port_free(self.port):  # a just-killed radosgw's socket may linger briefly
+        while not port_free(self.port):  # a just-killed radosgw's socket may linger briefly
             if time.monotonic() > deadline:
                 raise CephError(f"port {self.port} stays busy; cannot start radosgw")
             time.sleep(0.1)
