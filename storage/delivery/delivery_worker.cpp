@@ -1,7 +1,6 @@
 #include "delivery_worker.hpp"
 
 #include "core/delivery_plan.hpp"
-#include "core/sigv4.hpp"
 #include "db/migrations.hpp"
 #include "db/outbox_store.hpp"
 #include "db/pg_connection.hpp"
@@ -13,7 +12,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <random>
 
 namespace roomrec::storage {
 namespace {
@@ -89,7 +87,6 @@ struct DeliveryWorker::Backends {
     std::optional<S3Client> s3;
     WebhookSender webhooks;
     bool migrated = false;
-    std::mt19937_64 random{std::random_device{}()};
 };
 
 void DeliveryWorker::log(int level, const std::string &line) const {
@@ -201,9 +198,20 @@ bool DeliveryWorker::import_spool() {
             }
         }
         const core::DeliveryPlan plan = core::plan_delivery(*event, settings_.s3.has_value(), targets_of(settings_.webhooks));
+        const std::optional<RecordingRow> row = plan.row ? std::optional(row_of(*plan.row)) : std::nullopt;
+        const std::vector<NewJob> jobs = new_jobs(plan.jobs);
+        // Values Postgres would refuse every time must not hold up the events behind them.
+        std::string refused = row ? core::recording_row_error(*row) : "";
+        for (const auto &job : jobs)
+            if (refused.empty()) refused = core::new_job_error(job);
+        if (!refused.empty()) {
+            log(0, "spooled event " + name + " cannot be stored (" + refused + "); moved to rejected/");
+            spool_.reject(name);
+            continue;
+        }
         Transaction transaction(backends_->database);
-        const bool stored = (!plan.row || RecordingRows::upsert(backends_->database, row_of(*plan.row), error)) &&
-                            backends_->outbox.enqueue(new_jobs(plan.jobs), error) && transaction.commit(error);
+        const bool stored = (!row || RecordingRows::upsert(backends_->database, *row, error)) &&
+                            backends_->outbox.enqueue(jobs, error) && transaction.commit(error);
         if (!stored) {
             log(1, "event " + event->id + " stays spooled: " + error);
             return false;

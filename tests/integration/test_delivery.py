@@ -266,8 +266,14 @@ class S3FaultsTest(DeliveryBase):
         recording_id, sha256 = plant_recording(self.root, "fault2", 24)
         self.restart_janus(s3_max_send_mib_per_s=6)
         before = self.wait_parts(recording_id, 1)
+        self.janus.kill()
+        # A torn or tampered spool entry is set aside, and does not hold up the others.
+        with open(os.path.join(self.root, ".delivery", "000000000000001-torn.json"), "w") as f:
+            f.write('{"type": "recording.avail')
         self.restart_janus(kill=True)
         available = self.webhook("recording.available", recording_id, timeout=90)
+        self.assertTrue(os.path.exists(os.path.join(self.root, ".delivery", "rejected", "000000000000001-torn.json")))
+        self.assertIn("000000000000001-torn.json is unreadable", self.janus.log_text())
         self.assert_in_s3(available, sha256, 24 << 20)
         self.assertEqual(self.upload_progress(recording_id)["upload_id"], before["upload_id"])
         # The killed node's claim was released at its restart (not after the 2-minute lease).
