@@ -31,7 +31,8 @@ namespace {
 AttendanceSettings clamped(AttendanceSettings settings, int64_t start_us) {
     constexpr int64_t kHour = 3600LL * 1000000;
     settings.heartbeat_period_us = std::clamp<int64_t>(settings.heartbeat_period_us, 1, kHour);
-    settings.offline_after_us = std::clamp<int64_t>(settings.offline_after_us, 1, kHour);
+    // Never shorter than a period: an interval closed as offline must end before the next opens.
+    settings.offline_after_us = std::clamp<int64_t>(settings.offline_after_us, settings.heartbeat_period_us, kHour);
     settings.max_session_us = std::clamp<int64_t>(settings.max_session_us, AttendanceLedger::kMinuteUs, int64_t{1} << 50);
     // Absolute times handed back (start + offset + a period) must not overflow either.
     const int64_t room = std::numeric_limits<int64_t>::max() - 3 * kHour;

@@ -28,7 +28,7 @@ namespace roomrec::core {
 
 struct AttendanceSettings {
     int64_t heartbeat_period_us = 10'000'000;          // each heartbeat covers this long
-    int64_t offline_after_us = 25'000'000;             // silence longer than this is offline
+    int64_t offline_after_us = 25'000'000;             // silence longer than this is offline (>= a period)
     int64_t max_session_us = 7LL * 24 * 3600 * 1000000; // events later than start + this are refused
     size_t max_participants = 100'000;
     size_t max_records_per_participant = 20'000; // intervals + engaged spans (a day needs < 9000)
