@@ -43,6 +43,14 @@ static void seeking_back_does_not_count_twice(void **) {
     assert_int_equal(before, 21);
     watch(play, 30, 120, 10, 600); // seek back and watch again
     assert_int_equal(play.distinct_buckets(), before);
+    assert_true(play.watched_seconds() == 120.0 + 90.0); // time watched does count twice
+
+    PlayProgress late_start; // starts at 60 s, then goes back to the beginning
+    watch(late_start, 60, 70, 10, 600);
+    assert_int_equal(late_start.report(5, 600), ProgressVerdict::Accepted);
+    assert_true(late_start.watched(0)); // a seek back marks where it lands, nothing else
+    assert_int_equal(late_start.distinct_buckets(), 3);
+    assert_true(late_start.watched_seconds() == 10.0);
 }
 
 static void seeking_forward_skips_the_middle(void **) {
