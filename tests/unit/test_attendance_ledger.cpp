@@ -252,22 +252,22 @@ static void timeline_and_totals(void **) {
     heartbeats(ledger, "bob", 30, 110, kAway);   // present 30 s + 60 s, never engaged
     ledger.join("cy", at(60));
     heartbeats(ledger, "cy", 60, 80, kCameraOn);
-    ledger.leave("cy", at(90));                  // 30 s, all engaged
+    ledger.leave("cy", at(85));                  // 25 s, all engaged (the 80 s heartbeat is cut at 85)
     const auto timeline = ledger.timeline(at(120));
     assert_int_equal(timeline.size(), 2);
     assert_int_equal(timeline[0].unique_viewers, 2);
     assert_int_equal(timeline[0].present_us, 90 * kSecond);
     assert_int_equal(timeline[0].engaged_us, 60 * kSecond);
     assert_int_equal(timeline[1].unique_viewers, 3);
-    assert_int_equal(timeline[1].present_us, 150 * kSecond);
-    assert_int_equal(timeline[1].engaged_us, 90 * kSecond);
-    assert_true(timeline[1].engagement_rate() == 0.6);
+    assert_int_equal(timeline[1].present_us, 145 * kSecond);
+    assert_int_equal(timeline[1].engaged_us, 85 * kSecond);
+    assert_true(timeline[1].engagement_rate() == 85.0 / 145.0);
     const SessionFigures totals = ledger.totals(at(120));
     assert_int_equal(totals.unique_viewers, 3);
-    assert_int_equal(totals.present_us, 240 * kSecond);
-    assert_int_equal(totals.engaged_us, 150 * kSecond);
-    assert_true(totals.engagement_rate() == 150.0 / 240.0);
-    assert_true(totals.average_minutes_viewed() == 240.0 / 60 / 3);
+    assert_int_equal(totals.present_us, 235 * kSecond);
+    assert_int_equal(totals.engaged_us, 145 * kSecond);
+    assert_true(totals.engagement_rate() == 145.0 / 235.0);
+    assert_true(totals.average_minutes_viewed() == 235.0 / 60 / 3);
     assert_true(MinuteFigures{}.engagement_rate() == 0.0);
     assert_true(SessionFigures{}.average_minutes_viewed() == 0.0);
 }
