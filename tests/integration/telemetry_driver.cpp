@@ -143,7 +143,8 @@ int write(const std::string &conninfo, const Options &options) {
 
     std::atomic<bool> done{false};
     std::thread progress;
-    if (const int64_t every = options.number("progress-ms", 0); every > 0) {
+    const int64_t every = options.number("progress-ms", 0);
+    if (every > 0) {
         progress = std::thread([&] {
             while (!done.load()) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(every));
