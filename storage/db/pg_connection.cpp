@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace roomrec::storage {
@@ -135,6 +136,38 @@ PgResult PgConnection::exec_script(const std::string &sql) {
     if (!ensure_connected(error)) return PgResult(nullptr, error);
     return finish(PQexec(connection_.get(), sql.c_str()));
 }
+
+PgResult PgConnection::copy_from(const std::string &copy_statement, std::string_view data) {
+    std::string error;
+    if (!ensure_connected(error)) return PgResult(nullptr, error);
+    pg_conn *connection = connection_.get();
+    pg_result *started = PQexec(connection, copy_statement.c_str());
+    if (!started || PQresultStatus(started) != PGRES_COPY_IN) return finish(started);
+    PQclear(started);
+    // Pieces of 1 MiB: libpq buffers what it is given; the server parses rows as they come.
+    constexpr size_t kPiece = 1 << 20;
+    bool sent = true;
+    for (size_t offset = 0; offset < data.size() && sent; offset += kPiece) {
+        const size_t length = std::min(kPiece, data.size() - offset);
+        sent = PQputCopyData(connection, data.data() + offset, static_cast<int>(length)) == 1;
+    }
+    // A failed send ends the COPY with an error, so the server does not keep a partial one.
+    const bool ended = PQputCopyEnd(connection, sent ? nullptr : "the client could not send the rows") == 1;
+    PgResult result = finish(PQgetResult(connection));
+    // Whatever else the COPY produced must be read before the next statement.
+    while (pg_result *more = PQgetResult(connection)) {
+        const bool copy_still_open = PQresultStatus(more) == PGRES_COPY_IN;
+        PQclear(more);
+        if (copy_still_open) { // the end never reached the server: the connection is unusable
+            connection_.reset();
+            return PgResult(nullptr, "lost the connection to Postgres during COPY");
+        }
+    }
+    if (result.ok() && (!sent || !ended)) return PgResult(nullptr, "lost the connection to Postgres during COPY");
+    return result;
+}
+
+bool PgConnection::connected() const { return connection_ && PQstatus(connection_.get()) == CONNECTION_OK; }
 
 Transaction::Transaction(PgConnection &connection) : connection_(connection) {
     const int level = connection_.depth_ + 1;

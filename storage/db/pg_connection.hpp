@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 struct pg_conn;
@@ -56,6 +57,12 @@ public:
     PgResult exec(const std::string &sql, const SqlParams &params = {});
     // Several statements without parameters: only for SQL built into the binary (migrations).
     PgResult exec_script(const std::string &sql);
+    // `COPY ... FROM STDIN` (built into the binary, no parameters) fed with `data`, rows in the
+    // format the statement names; affected_rows() is the number of rows copied. Like exec(),
+    // reconnects first outside a transaction only.
+    PgResult copy_from(const std::string &copy_statement, std::string_view data);
+    // Whether the last statement left a usable connection (false: the server went away).
+    bool connected() const;
     bool in_transaction() const { return depth_ > 0; }
 
 private:
