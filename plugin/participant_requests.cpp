@@ -96,7 +96,8 @@ Reply Plugin::on_join_participant(Request &request, LiveRoom &room) {
         if (other->participant_id != member.participant_id)
             json_array_append_new(others, describe_participant(room, *other).release());
     json_object_set_new(data.get(), "participants", others);
-    room_membership_changed(room);
+    room_membership_changed(room); // the first join starts the room session
+    record_attendance(room, analytics::TelemetryKind::Join, member, nullptr);
     // C3: whoever joins learns whether the session is being recorded.
     json_object_set_new(data.get(), "recording", describe_recording(room, member.role).release());
 

@@ -2,6 +2,7 @@
 #include "plugin.hpp"
 
 #include "delivery/delivery_worker.hpp"
+#include "telemetry/telemetry_writer.hpp"
 #include "media_relay.hpp"
 
 #include <chrono>
@@ -41,6 +42,7 @@ Plugin::Plugin(janus_callbacks *gateway, janus_plugin *descriptor, PluginConfig 
         JANUS_LOG(LOG_ERR, "[roomrec] recordings_root %s is not usable (%s): recordings will fail\n",
                   config_.recordings_root.c_str(), failure.message().c_str());
     start_delivery(); // before recovery: what it finalizes is delivered too
+    start_telemetry();
     recovery_ = std::thread([this] { recover_unfinished_recordings(); });
     JANUS_LOG(LOG_INFO, "[roomrec] node %s ready with %zu static room(s)\n", config_.node_id.c_str(),
               config_.static_rooms.size());
@@ -59,6 +61,7 @@ Plugin::~Plugin() {
     }, kCallTimeout);
     for (const auto &link : links) link->join(); // the signalling thread still runs what they post
     stop_delivery(); // what it has not delivered waits in the spool and the outbox for the next start
+    stop_telemetry(); // after close_room: the last leave events are queued
     worker_.call<bool>([this] {
         rooms_.clear();
         sessions_.clear();

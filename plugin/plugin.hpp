@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/delivery_event.hpp"
+#include "core/telemetry_event.hpp"
 #include "janus_api.hpp"
 #include "json_ptr.hpp"
 #include "plugin_config.hpp"
@@ -25,6 +26,9 @@
 
 namespace roomrec::storage {
 class DeliveryWorker;
+}
+namespace roomrec::analytics {
+class TelemetryWriter;
 }
 
 namespace roomrec {
@@ -113,6 +117,35 @@ private:
                                                                                         const char *verb);
     Reply on_start_recording(Request &request);
     Reply on_stop_recording(Request &request);
+
+    // Room signals and engagement telemetry (room_signals.cpp, room_questions.cpp,
+    // engagement_requests.cpp, telemetry_bridge.cpp).
+    struct Signaller {
+        LiveRoom *room;
+        const core::Member *member;
+        core::ChatActor actor;
+    };
+    std::variant<Signaller, Reply> signaller(Request &request);
+    Reply on_react(Request &request);
+    Reply on_hand(Request &request);
+    Reply on_chat(Request &request);
+    Reply on_moderate(Request &request);
+    Reply on_poll(Request &request);
+    Reply on_qa(Request &request);
+    Reply on_heartbeat(Request &request);
+    Reply on_download(Request &request);
+    Reply on_playback(Request &request);
+    void tell_moderation(LiveRoom &room, const std::string &message, const char *state, const std::string &owner,
+                         const core::Member *by);
+    void start_telemetry();
+    void stop_telemetry();
+    // Hands one event to the telemetry writer: never blocks (a full queue refuses and counts).
+    void record(const LiveRoom &room, analytics::TelemetryKind kind, const core::Member *member,
+                const std::string &subject = "", int64_t value = 0, JsonPtr body = nullptr);
+    void record_attendance(const LiveRoom &room, analytics::TelemetryKind kind, const core::Member &member,
+                           const char *reason);
+    void start_room_session(LiveRoom &room);
+    void end_room_session(LiveRoom &room, const char *reason);
     void forget_session(janus_plugin_session *handle);
     void housekeeping();
 
@@ -151,6 +184,7 @@ private:
     std::vector<std::shared_ptr<ActiveRecording>> recordings_; // running or finalizing (signalling thread)
     std::atomic<bool> stopping_{false};
     std::unique_ptr<storage::DeliveryWorker> delivery_; // null without delivery.postgres
+    std::unique_ptr<analytics::TelemetryWriter> telemetry_; // null without a telemetry database
     std::thread recovery_; // finalizes what a crash left behind (M4)
     SignallingWorker worker_; // declared last: it stops before the state it uses is destroyed
 };

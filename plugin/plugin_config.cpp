@@ -88,6 +88,13 @@ std::variant<PluginConfig, std::string> load_plugin_config(const std::string &fo
     }
 
     if (const std::string problem = read_delivery_config(config.get(), settings.delivery); !problem.empty()) return problem;
+    if (janus_config_category *telemetry = janus_config_get(config.get(), nullptr, janus_config_type_category, "telemetry")) {
+        if (const char *value = config_value(config.get(), telemetry, "postgres")) settings.telemetry.postgres = value;
+        if (const std::string problem =
+                read_config_path(config.get(), telemetry, "telemetry", "spool", settings.telemetry.spool_folder);
+            !problem.empty())
+            return problem;
+    }
 
     GList *categories = janus_config_get_categories(config.get(), nullptr);
     std::string error;

@@ -28,6 +28,10 @@ struct PluginConfig {
     int64_t host_leave_timeout_s = 15 * 60;
     int64_t max_recording_duration_s = 24 * 3600;
     DeliveryConfig delivery; // SPEC S2-S5
+    struct Telemetry {
+        std::string postgres;     // libpq conninfo; empty: delivery.postgres
+        std::string spool_folder; // empty: <recordings_root>/.telemetry
+    } telemetry;                  // SPEC E1-E7
     std::vector<core::RoomSettings> static_rooms;
 };
 

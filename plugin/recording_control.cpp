@@ -49,6 +49,7 @@ void Plugin::room_membership_changed(LiveRoom &room) {
     if (!room.policy) {
         if (room.roster.size() == 0) return;
         room.policy.emplace(policy_settings(room), now);
+        start_room_session(room);
     }
     room.policy->hosts_present(static_cast<int>(room.roster.count(core::Role::Host)), now);
 }

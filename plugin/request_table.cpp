@@ -31,11 +31,37 @@ constexpr std::array kCloseParams{ParamSpec{"room", JsonKind::Identifier, false,
 constexpr std::array kStageParams{ParamSpec{"participant", JsonKind::Identifier, true, 64},
                                   ParamSpec{"on_stage", JsonKind::Boolean, true, 0}};
 constexpr std::array kSubscribeParams{ParamSpec{"streams", JsonKind::Array, true, 64}};
+// Room signals (E3-E6).
+constexpr std::array kReactParams{ParamSpec{"reaction", JsonKind::String, true, 16}};
+constexpr std::array kHandParams{ParamSpec{"raised", JsonKind::Boolean, true, 0}};
+constexpr std::array kChatParams{ParamSpec{"action", JsonKind::String, true, 16}, ParamSpec{"text", JsonKind::String, false, 4000},
+                                 ParamSpec{"message", JsonKind::Identifier, false, 32},
+                                 ParamSpec{"reply_to", JsonKind::Identifier, false, 32},
+                                 ParamSpec{"context", JsonKind::String, false, 16}};
+constexpr std::array kModerateParams{ParamSpec{"action", JsonKind::String, true, 16},
+                                     ParamSpec{"message", JsonKind::Identifier, true, 32}};
+constexpr std::array kPollParams{ParamSpec{"action", JsonKind::String, true, 16}, ParamSpec{"question", JsonKind::String, false, 500},
+                                 ParamSpec{"options", JsonKind::Array, false, 10},
+                                 ParamSpec{"poll", JsonKind::Identifier, false, 32},
+                                 ParamSpec{"choice", JsonKind::Integer, false, 9, 0}};
+constexpr std::array kQaParams{ParamSpec{"action", JsonKind::String, true, 16}, ParamSpec{"text", JsonKind::String, true, 2000},
+                               ParamSpec{"question", JsonKind::Identifier, false, 32}};
+constexpr std::array kHeartbeatParams{ParamSpec{"focused", JsonKind::Boolean, false, 0},
+                                      ParamSpec{"fullscreen", JsonKind::Boolean, false, 0},
+                                      ParamSpec{"sound", JsonKind::Boolean, false, 0},
+                                      ParamSpec{"camera", JsonKind::Boolean, false, 0}};
+constexpr std::array kDownloadParams{ParamSpec{"attachment", JsonKind::Identifier, true, 128},
+                                     ParamSpec{"name", JsonKind::String, false, 255}};
+constexpr std::array kPlaybackParams{ParamSpec{"recording", JsonKind::Identifier, true, 64},
+                                     ParamSpec{"event", JsonKind::String, true, 16},
+                                     ParamSpec{"play", JsonKind::Identifier, false, 64},
+                                     ParamSpec{"position_ms", JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0},
+                                     ParamSpec{"duration_ms", JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0}};
 
 } // namespace
 
 struct RequestTable {
-    static constexpr std::array<Plugin::RequestType, 17> kTypes{{
+    static constexpr std::array<Plugin::RequestType, 26> kTypes{{
         {"create", &Plugin::on_create, kCreateParams, false, true},
         {"destroy", &Plugin::on_destroy, kDestroyParams, false, true},
         {"list", &Plugin::on_list, kNoParams, false, true},
@@ -53,6 +79,15 @@ struct RequestTable {
         {"unsubscribe", &Plugin::on_unsubscribe, kSubscribeParams, true, false},
         {"start_recording", &Plugin::on_start_recording, kNoParams, false, false},
         {"stop_recording", &Plugin::on_stop_recording, kNoParams, false, false},
+        {"react", &Plugin::on_react, kReactParams, false, false},
+        {"hand", &Plugin::on_hand, kHandParams, false, false},
+        {"chat", &Plugin::on_chat, kChatParams, false, false},
+        {"moderate", &Plugin::on_moderate, kModerateParams, false, false},
+        {"poll", &Plugin::on_poll, kPollParams, false, false},
+        {"qa", &Plugin::on_qa, kQaParams, false, false},
+        {"heartbeat", &Plugin::on_heartbeat, kHeartbeatParams, false, false},
+        {"download", &Plugin::on_download, kDownloadParams, false, false},
+        {"playback", &Plugin::on_playback, kPlaybackParams, false, false},
     }};
 };
 

@@ -75,6 +75,10 @@ void Plugin::remove_participant(LiveRoom &room, Session &session, const char *re
             reset_session(*subscriber);
         }
     std::erase_if(room.subscribers, [](const auto &subscriber) { return subscriber->kind == SessionKind::Unbound; });
+    if (const core::Member *member = room.roster.find(participant_id))
+        record_attendance(room, analytics::TelemetryKind::Leave, *member, reason);
+    if (room.activity) room.activity->forget_participant(participant_id);
+    room.last_heartbeat_us.erase(participant_id);
     room.roster.remove(participant_id);
     room.participants.erase(participant_id);
     room_membership_changed(room);
@@ -109,6 +113,7 @@ void Plugin::close_room(LiveRoom &room, const char *reason) {
     if (room.policy && room.policy->stop()) stop_recording(room, core::StopReason::SessionClosed);
     const bool had_session = room.policy || !room.participants.empty();
     room.policy.reset();
+    end_room_session(room, reason);
     JsonPtr event = make_event("room_closed");
     json_object_set_new(event.get(), "room", json_string(room.settings.id.c_str()));
     json_object_set_new(event.get(), "reason", json_string(reason));

@@ -3,6 +3,7 @@
 
 #include "core/recording_policy.hpp"
 #include "core/room.hpp"
+#include "core/room_activity.hpp"
 #include "media_streams.hpp"
 #include "recording/recorder_link.hpp"
 #include "recording/recording_store.hpp"
@@ -89,6 +90,10 @@ struct LiveRoom {
     core::Roster roster;
     std::map<std::string, std::shared_ptr<Session>> participants;  // participant id → its handle
     std::vector<std::shared_ptr<Session>> subscribers;             // subscriber handles in this room
+    // The live session (a meeting): from the first join until the room closes.
+    std::string session_id;
+    std::optional<core::RoomActivity> activity;        // signals state (E3-E5)
+    std::map<std::string, int64_t> last_heartbeat_us; // participant → monotonic µs
 };
 
 } // namespace roomrec

@@ -21,6 +21,9 @@ enum class ErrorCode : int {
     UnsupportedMedia = 454,  // no acceptable codec, too many streams of a kind
     RecordingState = 455,    // start while recording (or finalizing), stop while not recording
     RecorderUnavailable = 456, // the recorder could not be started (storage or worker)
+    RateLimited = 457,       // reactions or heartbeats faster than allowed; nothing was relayed or recorded
+    NoSuchItem = 458,        // chat message, poll or question unknown (or forgotten)
+    ActivityState = 459,     // deleted, already liked/answered/flagged, thread cannot move so, session cap
     Internal = 499,
 };
 

@@ -1,0 +1,87 @@
+// Engagement signals that are only recorded, never relayed (SPEC E2, E5, E6): attention
+// heartbeats every 10 s, attachment downloads, and recording playback from players.
+// docs/API.md "Room signals".
+#include "room_signal_helpers.hpp"
+
+#include "core/engagement_rule.hpp"
+
+namespace roomrec {
+
+using core::ErrorCode;
+
+namespace {
+
+constexpr int64_t kMinHeartbeatGapUs = 5 * G_USEC_PER_SEC; // clients send one per 10 s
+constexpr int64_t kMaxPlaybackMs = 7LL * 24 * 3600 * 1000;
+
+bool flag(const Request &request, const char *name) { return json_is_true(json_object_get(request.body.get(), name)); }
+
+bool presents_stage(const Session &session) {
+    for (const auto &stream : session.publication.load()->by_mindex)
+        if (stream && stream->plan.source == core::StreamSource::Stage) return true;
+    return false;
+}
+
+} // namespace
+
+Reply Plugin::on_heartbeat(Request &request) {
+    ROOMREC_ON_SIGNALLING_THREAD();
+    auto who = signaller(request);
+    if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
+    auto &[room, member, actor] = std::get<Signaller>(who);
+    const int64_t now = g_get_monotonic_time();
+    int64_t &last = room->last_heartbeat_us[member->participant_id];
+    if (last != 0 && now - last < kMinHeartbeatGapUs)
+        return reply_error(ErrorCode::RateLimited, "one heartbeat per 10 s is enough");
+    last = now;
+    // The client reports what it sees; the server knows who is on stage.
+    core::HeartbeatBits bits = 0;
+    if (flag(request, "focused")) bits |= core::kTabFocused;
+    if (flag(request, "fullscreen")) bits |= core::kFullScreen;
+    if (flag(request, "sound")) bits |= core::kSoundOn;
+    if (flag(request, "camera")) bits |= core::kCameraOn;
+    if (member->on_stage || presents_stage(*request.session)) bits |= core::kOnStage;
+    record(*room, analytics::TelemetryKind::Heartbeat, member, "", bits);
+    JsonPtr data = make_event("heartbeat");
+    json_object_set_new(data.get(), "engaged", json_boolean(core::EngagementRule{}.engaged(bits)));
+    return reply_with(std::move(data));
+}
+
+Reply Plugin::on_download(Request &request) {
+    ROOMREC_ON_SIGNALLING_THREAD();
+    auto who = signaller(request);
+    if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
+    auto &[room, member, actor] = std::get<Signaller>(who);
+    const std::string attachment = body_text(request, "attachment");
+    record(*room, analytics::TelemetryKind::Download, member, attachment, 0,
+           JsonPtr(json_pack("{s:s}", "name", body_text(request, "name").c_str())));
+    return reply_with(make_event("download_recorded"));
+}
+
+Reply Plugin::on_playback(Request &request) {
+    ROOMREC_ON_SIGNALLING_THREAD();
+    auto who = signaller(request);
+    if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
+    auto &[room, member, actor] = std::get<Signaller>(who);
+    const std::string event = body_text(request, "event");
+    static const std::pair<const char *, analytics::TelemetryKind> kEvents[] = {
+        {"impression", analytics::TelemetryKind::PlaybackImpression},
+        {"play", analytics::TelemetryKind::PlaybackPlay},
+        {"progress", analytics::TelemetryKind::PlaybackProgress}};
+    const auto *kind = std::find_if(std::begin(kEvents), std::end(kEvents), [&](const auto &known) { return event == known.first; });
+    if (kind == std::end(kEvents)) return reply_error(ErrorCode::InvalidElement, "event must be impression, play or progress");
+    const std::string play = body_text(request, "play");
+    const json_t *position = json_object_get(request.body.get(), "position_ms");
+    const json_t *duration = json_object_get(request.body.get(), "duration_ms");
+    if (kind->second != analytics::TelemetryKind::PlaybackImpression) {
+        if (play.empty() || duration == nullptr) return reply_error(ErrorCode::MissingElement, "play and duration_ms are required");
+        const json_int_t length = json_integer_value(duration);
+        if (length <= 0 || length > kMaxPlaybackMs || json_integer_value(position) > length)
+            return reply_error(ErrorCode::InvalidElement, "duration_ms must be 1..7 days and position_ms within it");
+    }
+    JsonPtr body(json_pack("{s:s, s:I}", "play", play.c_str(), "duration_ms", json_integer_value(duration)));
+    record(*room, kind->second, member, body_text(request, "recording"), json_integer_value(position), std::move(body));
+    return reply_with(make_event("playback_recorded"));
+}
+
+} // namespace roomrec

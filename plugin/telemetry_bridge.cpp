@@ -1,0 +1,99 @@
+// The plugin's side of engagement telemetry (SPEC E1-E7, R8): starts the telemetry writer when
+// a database is configured, gives each room session an id, and records attendance, breakout
+// sessions and every room signal. record() only enqueues: the writer's own thread does COPY,
+// spooling and replay, so neither the signalling nor any media thread ever waits on it.
+#include "plugin.hpp"
+
+#include "core/device_class.hpp"
+#include "random_id.hpp"
+#include "telemetry/telemetry_writer.hpp"
+
+namespace roomrec {
+
+void Plugin::start_telemetry() {
+    const std::string &postgres = config_.telemetry.postgres.empty() ? config_.delivery.postgres : config_.telemetry.postgres;
+    if (postgres.empty()) {
+        JANUS_LOG(LOG_WARN, "[roomrec] no Postgres configured: engagement telemetry is not recorded\n");
+        return;
+    }
+    analytics::TelemetrySettings settings;
+    settings.conninfo = postgres;
+    settings.node_id = config_.node_id;
+    settings.spool_folder =
+        config_.telemetry.spool_folder.empty() ? config_.recordings_root + "/.telemetry" : config_.telemetry.spool_folder;
+    telemetry_ = std::make_unique<analytics::TelemetryWriter>(settings, [](int level, const std::string &line) {
+        const int janus_level = level == 0 ? LOG_ERR : level == 1 ? LOG_WARN : LOG_INFO;
+        JANUS_LOG(janus_level, "[roomrec] telemetry: %s\n", line.c_str());
+    });
+    std::string error;
+    if (!telemetry_->start(error)) {
+        JANUS_LOG(LOG_ERR, "[roomrec] telemetry cannot start (%s): engagement is not recorded\n", error.c_str());
+        telemetry_.reset();
+    }
+}
+
+void Plugin::stop_telemetry() {
+    if (telemetry_) telemetry_->stop(); // what is queued goes to Postgres or the spool
+}
+
+void Plugin::record(const LiveRoom &room, analytics::TelemetryKind kind, const core::Member *member,
+                    const std::string &subject, int64_t value, JsonPtr body) {
+    if (!telemetry_) return;
+    analytics::TelemetryEvent event;
+    event.room_id = room.settings.id;
+    event.session_id = room.session_id;
+    if (member) {
+        event.participant_id = member->participant_id;
+        event.user_id = member->client.user_id;
+    }
+    event.subject_id = subject;
+    event.kind = kind;
+    event.at_us = g_get_real_time();
+    event.value = value;
+    event.body_json = json_compact(body);
+    telemetry_->enqueue(std::move(event)); // a refusal (full queue) is counted by the writer
+}
+
+// E1: who joined or left, as what, from which device and country.
+void Plugin::record_attendance(const LiveRoom &room, analytics::TelemetryKind kind, const core::Member &member,
+                               const char *reason) {
+    const core::ClientInfo &client = member.client;
+    JsonPtr body(json_pack("{s:s, s:s}", "role", core::role_name(member.role), "display", client.display.c_str()));
+    if (kind == analytics::TelemetryKind::Join) {
+        const core::DeviceInfo device = core::classify_user_agent(client.user_agent);
+        json_object_set_new(body.get(), "device", json_string(core::device_class_name(device.device)));
+        json_object_set_new(body.get(), "os", json_string(core::os_family_name(device.os)));
+        json_object_set_new(body.get(), "browser", json_string(core::browser_family_name(device.browser)));
+        json_object_set_new(body.get(), "client", json_string(core::client_kind_name(client.kind)));
+        for (const auto &[key, value] : {std::pair{"country", &client.country}, {"company", &client.company},
+                                         {"industry", &client.industry}})
+            if (!value->empty()) json_object_set_new(body.get(), key, json_string(value->c_str()));
+    }
+    if (reason != nullptr) json_object_set_new(body.get(), "reason", json_string(reason));
+    record(room, kind, &member, "", 0, std::move(body));
+}
+
+// A room session begins with its first participant; a child room's session is a breakout (R8).
+void Plugin::start_room_session(LiveRoom &room) {
+    room.session_id = random_id();
+    room.activity.emplace();
+    room.last_heartbeat_us.clear();
+    if (!room.settings.parent_id.empty())
+        record(room, analytics::TelemetryKind::BreakoutOpen, nullptr, room.settings.parent_id, 0,
+               JsonPtr(json_pack("{s:s}", "title", room.settings.title.c_str())));
+}
+
+// Everyone still in the room leaves with it; then the session's state goes.
+void Plugin::end_room_session(LiveRoom &room, const char *reason) {
+    if (room.session_id.empty()) return;
+    for (const core::Member *member : room.roster.members())
+        record_attendance(room, analytics::TelemetryKind::Leave, *member, reason);
+    if (!room.settings.parent_id.empty())
+        record(room, analytics::TelemetryKind::BreakoutClose, nullptr, room.settings.parent_id, 0,
+               JsonPtr(json_pack("{s:s}", "reason", reason)));
+    room.session_id.clear();
+    room.activity.reset();
+    room.last_heartbeat_us.clear();
+}
+
+} // namespace roomrec

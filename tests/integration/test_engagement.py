@@ -1,0 +1,189 @@
+"""Room signals and engagement telemetry through the real Janus (SPEC E1-E7, R8, issue 5):
+a scripted session — joins and leaves, heartbeats, reactions beyond the rate limit, chat with
+replies, likes, deletes and a moderation thread, a poll, Q&A, a download, playback, a
+breakout — produces exactly the expected rows in a real Postgres; bad signals get clear errors
+and are not stored; Postgres stopped for 30 s mid-session loses nothing and doubles nothing."""
+import collections
+import json
+import tempfile
+import time
+import unittest
+
+import harness
+from postgres import Postgres
+
+CHROME = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+          "Chrome/120.0.0.0 Safari/537.36")
+IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+          "Version/17.1 Mobile/15E148 Safari/604.1")
+
+
+class EngagementTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.pg = Postgres()
+        cls.pg.start()
+        cls.root = tempfile.mkdtemp(prefix="roomrec-engagement-")
+        cls.janus = harness.Janus(http_port=18588, admin_port=17588, settings={"recordings_root": cls.root},
+                                  categories={"telemetry": {"postgres": cls.pg.conninfo}})
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            if cls.janus.alive():
+                cls.janus.stop()
+        finally:
+            cls.pg.close()
+
+    def setUp(self):
+        self.sessions = []
+
+    def tearDown(self):
+        for session in self.sessions:
+            session.destroy()
+
+    def handle(self):
+        session = harness.Session(self.janus)
+        self.sessions.append(session)
+        return session.attach()
+
+    def join(self, room, user, role, agent=CHROME, country="DE"):
+        handle = self.handle()
+        data = handle.send({"request": "join", "room": room, "token": harness.token(room, user, role),
+                            "user": {"display": user.title(), "country": country, "user_agent": agent,
+                                     "company": "Acme"}})
+        self.assertEqual(data.get("roomrec"), "joined", data)
+        return handle, data["id"]
+
+    def error(self, handle, body, code):
+        reply = handle.send(body)
+        self.assertEqual(reply.get("error_code"), code, reply)
+        return reply
+
+    def rows(self, room, kind=None):
+        where = f"room_id = '{room}'" + (f" AND kind = '{kind}'" if kind else "")
+        out = self.pg.psql(f"SELECT kind, participant_id, user_id, subject_id, value, body::text, session_id "
+                           f"FROM telemetry_events WHERE {where} ORDER BY at")
+        return [dict(zip(("kind", "participant", "user", "subject", "value", "body", "session"), line.split("|", 6)))
+                for line in out.splitlines()] if out else []
+
+    def wait_rows(self, room, kind, count, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            found = self.rows(room, kind)
+            if len(found) >= count:
+                return found
+            time.sleep(0.2)
+        self.fail(f"{kind} in {room}: {len(self.rows(room, kind))} rows, expected {count}")
+
+    def test_a_scripted_session_gives_exactly_the_expected_rows(self):
+        harness.create_room(self.handle(), "eng1", title="Engagement")
+        harness.create_room(self.handle(), "eng1-b", title="Breakout B", parent="eng1")
+        host, host_id = self.join("eng1", "hana", "host")
+        vic, vic_id = self.join("eng1", "vic", "viewer", agent=IPHONE, country="FR")
+        olga, olga_id = self.join("eng1", "olga", "viewer")
+
+        # Heartbeats (E2): the client's bits, one per 10 s.
+        self.assertTrue(host.send({"request": "heartbeat", "focused": True})["engaged"])
+        self.assertFalse(vic.send({"request": "heartbeat", "sound": True})["engaged"])
+        self.error(vic, {"request": "heartbeat", "focused": True}, 457)
+
+        # Reactions (E3): 5 at once per user, the rest refused, neither relayed nor stored.
+        accepted = sum(vic.send({"request": "react", "reaction": "clap"}).get("roomrec") == "reacted" for _ in range(7))
+        self.assertEqual(accepted, 5)
+        self.error(vic, {"request": "react", "reaction": "boo"}, 443)
+        relayed = [olga.wait_plugin_event("reaction")[0] for _ in range(5)]
+        self.assertEqual({(r["participant"]["id"], r["reaction"]) for r in relayed}, {(vic_id, "clap")})
+
+        # Chat (E4): send, reply, likes, deletes, a moderation thread.
+        sent = vic.send({"request": "chat", "action": "send", "text": "hello all"})
+        first = sent["message"]["id"]
+        self.assertEqual(olga.wait_plugin_event("chat")[0]["message"]["text"], "hello all")
+        second = olga.send({"request": "chat", "action": "send", "text": "hi vic", "reply_to": first})["message"]["id"]
+        self.error(olga, {"request": "chat", "action": "send", "text": "x", "reply_to": "m999"}, 458)
+        host.send({"request": "chat", "action": "like", "message": first})
+        olga.send({"request": "chat", "action": "like", "message": first})
+        self.error(olga, {"request": "chat", "action": "like", "message": first}, 459)
+        self.error(vic, {"request": "chat", "action": "delete", "message": second}, 448)
+        olga.send({"request": "chat", "action": "delete", "message": second})
+        self.error(olga, {"request": "chat", "action": "send", "text": "x" * 4001}, 444)
+        self.error(olga, {"request": "chat", "action": "send", "text": "   "}, 442)
+        self.error(olga, {"request": "chat", "action": "shout", "text": "x"}, 443)
+        olga.send({"request": "chat", "action": "flag", "message": first})
+        self.assertEqual(host.wait_plugin_event("moderation")[0]["state"], "pending")
+        self.error(vic, {"request": "moderate", "action": "claim", "message": first}, 448)
+        self.assertEqual(host.send({"request": "moderate", "action": "claim", "message": first})["state"], "owned")
+
+        # Poll and Q&A (E5).
+        self.error(vic, {"request": "poll", "action": "create", "question": "Lunch?", "options": ["y", "n"]}, 448)
+        poll = host.send({"request": "poll", "action": "create", "question": "Lunch?", "options": ["yes", "no"]})["poll"]["id"]
+        vic.send({"request": "poll", "action": "answer", "poll": poll, "choice": 1})
+        olga.send({"request": "poll", "action": "answer", "poll": poll, "choice": 1})
+        self.error(olga, {"request": "poll", "action": "answer", "poll": poll, "choice": 0}, 459)
+        self.error(vic, {"request": "poll", "action": "answer", "poll": poll, "choice": 5}, 443)
+        results = host.wait_event(lambda e: e.get("plugindata", {}).get("data", {}).get("counts") == [0, 2])
+        self.assertEqual(results["plugindata"]["data"]["poll"], poll)
+        self.assertEqual(vic.wait_plugin_event("poll")[0]["poll"]["question"], "Lunch?")
+        question = vic.send({"request": "qa", "action": "ask", "text": "When is the break?"})["question"]
+        self.error(olga, {"request": "qa", "action": "answer", "question": question, "text": "now"}, 448)
+        host.send({"request": "qa", "action": "answer", "question": question, "text": "At 11."})
+
+        # Downloads and playback (E5, E6).
+        vic.send({"request": "download", "attachment": "slides-1", "name": "Slides.pdf"})
+        vic.send({"request": "playback", "recording": "rec1", "event": "impression"})
+        self.error(vic, {"request": "playback", "recording": "rec1", "event": "play", "play": "p1",
+                         "position_ms": 5000, "duration_ms": 1000}, 443)
+
+        # A breakout (R8): a child room's session.
+        breakout, _ = self.join("eng1-b", "vic", "viewer", agent=IPHONE)
+        self.janus.admin({"janus": "message_plugin", "plugin": harness.PLUGIN, "request": {"request": "close", "room": "eng1-b"}})
+
+        olga.send({"request": "leave"})
+        host.send({"request": "close"})
+
+        self.wait_rows("eng1", "leave", 3)
+        counts = collections.Counter(row["kind"] for row in self.rows("eng1"))
+        self.assertEqual(counts, {"join": 3, "leave": 3, "heartbeat": 2, "reaction": 5, "chat.send": 1, "chat.reply": 1,
+                                  "chat.like": 2, "chat.delete": 1, "moderation": 2, "poll.create": 1, "poll.answer": 2,
+                                  "qa.ask": 1, "qa.answer": 1, "download": 1, "playback.impression": 1})
+        rows = self.rows("eng1")
+        self.assertEqual(len({row["session"] for row in rows}), 1, "one room session")
+        joins = {row["user"]: json.loads(row["body"]) for row in rows if row["kind"] == "join"}
+        self.assertEqual((joins["vic"]["device"], joins["vic"]["country"], joins["vic"]["role"]), ("mobile", "FR", "viewer"))
+        self.assertEqual((joins["hana"]["device"], joins["hana"]["company"]), ("desktop", "Acme"))
+        beats = {row["user"]: int(row["value"]) for row in rows if row["kind"] == "heartbeat"}
+        self.assertEqual(beats, {"hana": 1, "vic": 4})  # focused; sound only
+        leaves = {row["user"]: json.loads(row["body"])["reason"] for row in rows if row["kind"] == "leave"}
+        self.assertEqual(leaves, {"olga": "left", "hana": "closed_by_host", "vic": "closed_by_host"})
+        answers = [(row["subject"], row["value"]) for row in rows if row["kind"] == "poll.answer"]
+        self.assertEqual(answers, [(poll, "1"), (poll, "1")])
+        reply = [json.loads(row["body"]) for row in rows if row["kind"] == "chat.reply"][0]
+        self.assertEqual((reply["reply_to"], reply["text"]), (first, "hi vic"))
+        self.wait_rows("eng1-b", "breakout.close", 1)
+        breakout_counts = collections.Counter(row["kind"] for row in self.rows("eng1-b"))
+        self.assertEqual(breakout_counts, {"breakout.open": 1, "join": 1, "leave": 1, "breakout.close": 1})
+        self.assertEqual({row["subject"] for row in self.rows("eng1-b", "breakout.open")}, {"eng1"})
+
+    def test_postgres_away_for_30_seconds_loses_and_doubles_nothing(self):
+        harness.create_room(self.handle(), "eng2", title="Outage")
+        host, _ = self.join("eng2", "hana", "host")
+        sent = [host.send({"request": "chat", "action": "send", "text": "before 0"})["message"]["id"]]
+        self.wait_rows("eng2", "chat.send", 1)
+        self.pg.stop()
+        try:
+            outage_end = time.time() + 30
+            while time.time() < outage_end:
+                sent.append(host.send({"request": "chat", "action": "send", "text": f"during {len(sent)}"})["message"]["id"])
+                time.sleep(0.5)
+        finally:
+            self.pg.start()
+        sent += [host.send({"request": "chat", "action": "send", "text": f"after {i}"})["message"]["id"] for i in range(5)]
+        self.wait_rows("eng2", "chat.send", len(sent), timeout=60)
+        time.sleep(2)  # anything doubled would arrive by now
+        rows = self.rows("eng2", "chat.send")
+        self.assertEqual(sorted(row["subject"] for row in rows), sorted(sent), "every message once")
+        self.assertGreater(len(sent), 50)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
