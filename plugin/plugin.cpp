@@ -251,6 +251,9 @@ json_t *Plugin::handle_admin_message(json_t *message) {
     const auto checked = validate(message, true);
     if (const auto *invalid = std::get_if<core::ValidationError>(&checked)) return reply_error(*invalid).data.release();
     const RequestType *type = std::get<const RequestType *>(checked);
+    // Erasure waits on Postgres: on Janus's admin thread, never on the signalling thread.
+    if (type->handler == &Plugin::on_erase_user)
+        return erase_user(core::string_field(message, "user")).release();
     auto request = std::make_shared<Request>();
     request->body = json_share(message); // borrowed from Janus
     request->admin = true;

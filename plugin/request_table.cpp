@@ -52,6 +52,7 @@ constexpr std::array kHeartbeatParams{ParamSpec{"focused", JsonKind::Boolean, fa
                                       ParamSpec{"camera", JsonKind::Boolean, false, 0}};
 constexpr std::array kDownloadParams{ParamSpec{"attachment", JsonKind::Identifier, true, 128},
                                      ParamSpec{"name", JsonKind::String, false, 255}};
+constexpr std::array kEraseUserParams{ParamSpec{"user", JsonKind::String, true, 256}};
 constexpr std::array kPlaybackParams{ParamSpec{"recording", JsonKind::Identifier, true, 64},
                                      ParamSpec{"event", JsonKind::String, true, 16},
                                      ParamSpec{"play", JsonKind::Identifier, false, 64},
@@ -61,7 +62,7 @@ constexpr std::array kPlaybackParams{ParamSpec{"recording", JsonKind::Identifier
 } // namespace
 
 struct RequestTable {
-    static constexpr std::array<Plugin::RequestType, 26> kTypes{{
+    static constexpr std::array<Plugin::RequestType, 27> kTypes{{
         {"create", &Plugin::on_create, kCreateParams, false, true},
         {"destroy", &Plugin::on_destroy, kDestroyParams, false, true},
         {"list", &Plugin::on_list, kNoParams, false, true},
@@ -88,6 +89,7 @@ struct RequestTable {
         {"heartbeat", &Plugin::on_heartbeat, kHeartbeatParams, false, false},
         {"download", &Plugin::on_download, kDownloadParams, false, false},
         {"playback", &Plugin::on_playback, kPlaybackParams, false, false},
+        {"erase_user", &Plugin::on_erase_user, kEraseUserParams, false, true},
     }};
 };
 

@@ -6,6 +6,7 @@
 
 #include "core/device_class.hpp"
 #include "random_id.hpp"
+#include "telemetry/telemetry_admin.hpp"
 #include "telemetry/telemetry_writer.hpp"
 
 namespace roomrec {
@@ -94,6 +95,33 @@ void Plugin::end_room_session(LiveRoom &room, const char *reason) {
     room.session_id.clear();
     room.activity.reset();
     room.last_heartbeat_us.clear();
+}
+
+// Through plugin messages nobody may erase anyone: only operators, through the Admin API.
+Reply Plugin::on_erase_user(Request &) {
+    return reply_error(core::ErrorCode::Forbidden, "erase_user is a Janus Admin API request");
+}
+
+// The right to erasure (privacy): every telemetry row of one user, in one statement. Rows of
+// that user still queued or spooled on a node arrive later: erase after their sessions end.
+JsonPtr Plugin::erase_user(const std::string &user_id) {
+    const std::string &postgres = config_.telemetry.postgres.empty() ? config_.delivery.postgres : config_.telemetry.postgres;
+    if (postgres.empty()) return reply_error(core::ErrorCode::Internal, "no telemetry database is configured").data;
+    if (user_id.empty()) return reply_error(core::ErrorCode::MissingElement, "user must not be empty").data;
+    storage::PgConnection connection(postgres);
+    analytics::TelemetryAdmin admin(connection);
+    std::string error;
+    const auto erased = admin.erase_user(user_id, error);
+    if (!erased) {
+        JANUS_LOG(LOG_ERR, "[roomrec] erasing a user's telemetry failed: %s\n", error.c_str());
+        return reply_error(core::ErrorCode::Internal, "erasure failed: " + error).data;
+    }
+    JANUS_LOG(LOG_INFO, "[roomrec] erased %lld telemetry rows of a user on request\n", static_cast<long long>(erased->events));
+    JsonPtr data = make_event("erased");
+    json_object_set_new(data.get(), "user", json_string(user_id.c_str()));
+    json_object_set_new(data.get(), "events", json_integer(erased->events));
+    json_object_set_new(data.get(), "minutes", json_integer(erased->minutes));
+    return data;
 }
 
 } // namespace roomrec

@@ -147,6 +147,7 @@ class EngagementTest(unittest.TestCase):
                                   "chat.like": 2, "chat.delete": 1, "moderation": 2, "poll.create": 1, "poll.answer": 2,
                                   "qa.ask": 1, "qa.answer": 1, "download": 1, "playback.impression": 1})
         rows = self.rows("eng1")
+        counts_by_user = collections.Counter(row["user"] for row in rows)
         self.assertEqual(len({row["session"] for row in rows}), 1, "one room session")
         joins = {row["user"]: json.loads(row["body"]) for row in rows if row["kind"] == "join"}
         self.assertEqual((joins["vic"]["device"], joins["vic"]["country"], joins["vic"]["role"]), ("mobile", "FR", "viewer"))
@@ -163,6 +164,15 @@ class EngagementTest(unittest.TestCase):
         breakout_counts = collections.Counter(row["kind"] for row in self.rows("eng1-b"))
         self.assertEqual(breakout_counts, {"breakout.open": 1, "join": 1, "leave": 1, "breakout.close": 1})
         self.assertEqual({row["subject"] for row in self.rows("eng1-b", "breakout.open")}, {"eng1"})
+
+        # The right to erasure: an operator (Admin API) removes every row of one user.
+        self.error(self.handle(), {"request": "erase_user", "user": "vic"}, 448)
+        vic_rows = self.pg.psql("SELECT count(*) FROM telemetry_events WHERE user_id = 'vic'")
+        erased = self.janus.admin({"janus": "message_plugin", "plugin": harness.PLUGIN,
+                                   "request": {"request": "erase_user", "user": "vic"}})["response"]
+        self.assertEqual((erased["roomrec"], erased["events"]), ("erased", int(vic_rows)), erased)
+        self.assertEqual(self.pg.psql("SELECT count(*) FROM telemetry_events WHERE user_id = 'vic'"), "0")
+        self.assertEqual(collections.Counter(row["user"] for row in self.rows("eng1"))["hana"], counts_by_user["hana"])
 
     def test_postgres_away_for_30_seconds_loses_and_doubles_nothing(self):
         harness.create_room(self.handle(), "eng2", title="Outage")
