@@ -4,6 +4,7 @@
 #include "room_signal_helpers.hpp"
 
 #include "core/engagement_rule.hpp"
+#include "core/playback_buckets.hpp"
 
 namespace roomrec {
 
@@ -12,7 +13,7 @@ using core::ErrorCode;
 namespace {
 
 constexpr int64_t kMinHeartbeatGapUs = 5 * G_USEC_PER_SEC; // clients send one per 10 s
-constexpr int64_t kMaxPlaybackMs = 7LL * 24 * 3600 * 1000;
+constexpr size_t kMaxPlays = 10000; // per room session: progress is kept per play
 
 bool flag(const Request &request, const char *name) { return json_is_true(json_object_get(request.body.get(), name)); }
 
@@ -70,18 +71,32 @@ Reply Plugin::on_playback(Request &request) {
         {"progress", analytics::TelemetryKind::PlaybackProgress}};
     const auto *kind = std::find_if(std::begin(kEvents), std::end(kEvents), [&](const auto &known) { return event == known.first; });
     if (kind == std::end(kEvents)) return reply_error(ErrorCode::InvalidElement, "event must be impression, play or progress");
+    const std::string recording = body_text(request, "recording");
+    if (kind->second == analytics::TelemetryKind::PlaybackImpression) {
+        record(*room, kind->second, member, recording);
+        return reply_with(make_event("playback_recorded"));
+    }
     const std::string play = body_text(request, "play");
     const json_t *position = json_object_get(request.body.get(), "position_ms");
     const json_t *duration = json_object_get(request.body.get(), "duration_ms");
-    if (kind->second != analytics::TelemetryKind::PlaybackImpression) {
-        if (play.empty() || duration == nullptr) return reply_error(ErrorCode::MissingElement, "play and duration_ms are required");
-        const json_int_t length = json_integer_value(duration);
-        if (length <= 0 || length > kMaxPlaybackMs || json_integer_value(position) > length)
-            return reply_error(ErrorCode::InvalidElement, "duration_ms must be 1..7 days and position_ms within it");
-    }
-    JsonPtr body(json_pack("{s:s, s:I}", "play", play.c_str(), "duration_ms", json_integer_value(duration)));
-    record(*room, kind->second, member, body_text(request, "recording"), json_integer_value(position), std::move(body));
-    return reply_with(make_event("playback_recorded"));
+    if (play.empty() || duration == nullptr) return reply_error(ErrorCode::MissingElement, "play and duration_ms are required");
+    const std::string key = member->participant_id + "/" + play;
+    if (!room->plays.count(key) && room->plays.size() >= kMaxPlays)
+        return reply_error(ErrorCode::ActivityState, "too many plays in this session");
+    // E6: the distinct 1 % buckets this play has watched so far (A5 takes each play's last value).
+    core::PlayProgress &progress = room->plays[key];
+    const auto verdict = progress.report(json_integer_value(position) / 1000.0, json_integer_value(duration) / 1000.0);
+    if (verdict != core::ProgressVerdict::Accepted)
+        return reply_error(ErrorCode::InvalidElement, std::string("progress refused: ") + core::progress_verdict_name(verdict) +
+                                                          " (duration_ms 1 ms..7 days, the same for the whole play; "
+                                                          "position_ms within it)");
+    JsonPtr body(json_pack("{s:s, s:I, s:I, s:I}", "play", play.c_str(), "position_ms", json_integer_value(position),
+                           "duration_ms", json_integer_value(duration), "watched_ms",
+                           json_int_t(progress.watched_seconds() * 1000)));
+    record(*room, kind->second, member, recording, progress.distinct_buckets(), std::move(body));
+    JsonPtr data = make_event("playback_recorded");
+    json_object_set_new(data.get(), "buckets", json_integer(progress.distinct_buckets()));
+    return reply_with(std::move(data));
 }
 
 } // namespace roomrec

@@ -1,6 +1,7 @@
 // One Janus handle as the plugin sees it, and a room with its live participants.
 #pragma once
 
+#include "core/playback_buckets.hpp"
 #include "core/recording_policy.hpp"
 #include "core/room.hpp"
 #include "core/room_activity.hpp"
@@ -94,6 +95,7 @@ struct LiveRoom {
     std::string session_id;
     std::optional<core::RoomActivity> activity;        // signals state (E3-E5)
     std::map<std::string, int64_t> last_heartbeat_us; // participant → monotonic µs
+    std::map<std::string, core::PlayProgress> plays;   // "<participant>/<play>" → buckets watched (E6)
 };
 
 } // namespace roomrec

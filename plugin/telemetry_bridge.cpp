@@ -95,6 +95,7 @@ void Plugin::end_room_session(LiveRoom &room, const char *reason) {
     room.session_id.clear();
     room.activity.reset();
     room.last_heartbeat_us.clear();
+    room.plays.clear();
 }
 
 // Through plugin messages nobody may erase anyone: only operators, through the Admin API.

@@ -133,6 +133,12 @@ class EngagementTest(unittest.TestCase):
         vic.send({"request": "playback", "recording": "rec1", "event": "impression"})
         self.error(vic, {"request": "playback", "recording": "rec1", "event": "play", "play": "p1",
                          "position_ms": 5000, "duration_ms": 1000}, 443)
+        play = {"request": "playback", "recording": "rec1", "play": "play-1", "duration_ms": 100_000}
+        vic.send(dict(play, event="play", position_ms=0))
+        for position in (10_000, 20_000, 30_000):  # continuous: 0-30 % watched
+            vic.send(dict(play, event="progress", position_ms=position))
+        self.assertEqual(vic.send(dict(play, event="progress", position_ms=10_000))["buckets"], 31)  # a seek back adds nothing
+        self.error(vic, dict(play, event="progress", position_ms=10_000, duration_ms=99_000), 443)
 
         # A breakout (R8): a child room's session.
         breakout, _ = self.join("eng1-b", "vic", "viewer", agent=IPHONE)
@@ -145,7 +151,8 @@ class EngagementTest(unittest.TestCase):
         counts = collections.Counter(row["kind"] for row in self.rows("eng1"))
         self.assertEqual(counts, {"join": 3, "leave": 3, "heartbeat": 2, "reaction": 5, "chat.send": 1, "chat.reply": 1,
                                   "chat.like": 2, "chat.delete": 1, "moderation": 2, "poll.create": 1, "poll.answer": 2,
-                                  "qa.ask": 1, "qa.answer": 1, "download": 1, "playback.impression": 1})
+                                  "qa.ask": 1, "qa.answer": 1, "download": 1, "playback.impression": 1,
+                                  "playback.play": 1, "playback.progress": 4})
         rows = self.rows("eng1")
         counts_by_user = collections.Counter(row["user"] for row in rows)
         self.assertEqual(len({row["session"] for row in rows}), 1, "one room session")
@@ -158,6 +165,8 @@ class EngagementTest(unittest.TestCase):
         self.assertEqual(leaves, {"olga": "left", "hana": "closed_by_host", "vic": "closed_by_host"})
         answers = [(row["subject"], row["value"]) for row in rows if row["kind"] == "poll.answer"]
         self.assertEqual(answers, [(poll, "1"), (poll, "1")])
+        progress = [int(row["value"]) for row in rows if row["kind"] == "playback.progress"]
+        self.assertEqual(progress, [11, 21, 31, 31])  # distinct 1 % buckets of the play so far
         reply = [json.loads(row["body"]) for row in rows if row["kind"] == "chat.reply"][0]
         self.assertEqual((reply["reply_to"], reply["text"]), (first, "hi vic"))
         self.wait_rows("eng1-b", "breakout.close", 1)
