@@ -29,9 +29,9 @@ struct TelemetrySettings {
     size_t queue_capacity = 1 << 20; // events
     size_t batch_rows = 5000;
     int flush_ms = 200;
-    // Added: how often to retry Postgres while spooling; how often to refresh the minute
-    // rollups of the minutes written (0: never, leave it to telemetry_refresh_minutes()); how
-    // many days of partitions to keep ready ahead of today (UTC).
+    // Added: how often to retry Postgres while spooling; how often a second thread refreshes
+    // the minute rollups of closed minutes written to (0: no rollups, leave them to
+    // telemetry_refresh_minutes()); how many days of partitions to keep ready ahead (UTC).
     int retry_ms = 1000;
     int rollup_ms = 5000;
     int partition_days_ahead = 2;
