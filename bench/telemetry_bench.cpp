@@ -213,7 +213,7 @@ int main(int argc, char **argv) {
         }
     }
     std::printf("(a) enqueue() on the calling thread\n\n");
-    std::printf("| producers | events | CPU ns/event | wall ns/event | p50 ns | p99 ns | p99.9 ns | refused (full) | stored |\n");
+    std::printf("| producers | timed events | CPU ns/event | wall ns/event | p50 ns | p99 ns | p99.9 ns | refused (warm-up, retried) | stored (warm-up + timed) |\n");
     std::printf("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (const int producers : {1, 4}) enqueue_cost(conninfo, spool, producers, 200000 / producers);
     std::printf("\n(b) sustained into Postgres (2 producers, batch 5000 rows, flush 200 ms)\n\n");

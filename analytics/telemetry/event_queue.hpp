@@ -33,11 +33,18 @@ public:
 
     size_t capacity() const { return mask_ + 1; }
 
-    // Any thread. Moves the event in; false (event untouched) when full.
-    bool try_push(TelemetryEvent &&event) {
+    // Any thread. Moves the event in; false (event untouched) when full, or when fewer than
+    // `keep_free` further slots would stay free (room kept for other events).
+    bool try_push(TelemetryEvent &&event, size_t keep_free = 0) {
         size_t position = tail_.load(std::memory_order_relaxed);
         for (;;) {
             const size_t index = position & mask_;
+            if (keep_free > 0) { // the slot keep_free places ahead is free only if the queue has room
+                const size_t ahead = position + keep_free;
+                if (static_cast<intptr_t>(sequences_[ahead & mask_].load(std::memory_order_acquire)) -
+                        static_cast<intptr_t>(ahead) < 0)
+                    return false;
+            }
             const size_t sequence = sequences_[index].load(std::memory_order_acquire);
             const auto lag = static_cast<intptr_t>(sequence) - static_cast<intptr_t>(position);
             if (lag == 0) {

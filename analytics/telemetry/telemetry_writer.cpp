@@ -149,7 +149,9 @@ bool TelemetryWriter::enqueue(TelemetryEvent &&event) {
         s.dropped_stopped.fetch_add(1, std::memory_order_relaxed);
         return false;
     }
-    if (s.queue.try_push(std::move(event))) return true;
+    // The last eighth of the queue is kept for events that are not periodic.
+    const size_t keep_free = is_periodic(event.kind) ? s.queue.capacity() / 8 : 0;
+    if (s.queue.try_push(std::move(event), keep_free)) return true;
     s.dropped_by_kind[std::min(static_cast<size_t>(event.kind), kTelemetryKindCount)].fetch_add(
         1, std::memory_order_relaxed);
     return false;

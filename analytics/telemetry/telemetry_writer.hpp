@@ -51,7 +51,8 @@ public:
     // bad settings or a spool folder that cannot be made.
     bool start(std::string &error);
     // Any thread, never blocks. Events may be enqueued before start(). False = refused: the
-    // queue is full (counted in dropped_full, and per kind) or the writer has stopped.
+    // queue is full (counted in dropped_full, and per kind; periodic events, see is_periodic(),
+    // are refused once the queue is 7/8 full) or the writer has stopped.
     bool enqueue(TelemetryEvent &&event);
     // Refuses new events, writes what is queued (to Postgres, else to the spool), joins.
     void stop();
