@@ -42,6 +42,7 @@ struct TelemetrySettings {
 
 class TelemetryWriter {
 public:
+    // `log` is called from the writer's two threads (batches, rollups): it must be thread-safe.
     TelemetryWriter(TelemetrySettings settings, std::function<void(int level, const std::string &)> log = {});
     ~TelemetryWriter(); // stop()
     TelemetryWriter(const TelemetryWriter &) = delete;
