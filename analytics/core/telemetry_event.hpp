@@ -61,6 +61,12 @@ inline std::optional<TelemetryKind> kind_from_name(std::string_view name) {
     return std::nullopt;
 }
 
+// Events repeated every few seconds, each one superseded by the next: under backpressure the
+// writer refuses these first (analytics/README.md).
+inline bool is_periodic(TelemetryKind kind) {
+    return kind == TelemetryKind::Heartbeat || kind == TelemetryKind::PlaybackProgress;
+}
+
 // Empty strings are stored as NULL, except room_id and session_id (never NULL, may be "" for
 // session). body_json, when not empty, is one JSON object (stored as jsonb).
 struct TelemetryEvent {

@@ -3,6 +3,7 @@
 #include "core/telemetry_batch.hpp"
 #include "db/pg_connection.hpp"
 #include "telemetry/event_queue.hpp"
+#include "telemetry/minute_rollups.hpp"
 #include "telemetry/telemetry_spool.hpp"
 #include "telemetry/telemetry_store.hpp"
 
@@ -27,6 +28,7 @@ namespace {
 
 constexpr auto kIdleWait = milliseconds(10);   // the thread polls the queue at least this often
 constexpr auto kMaintenance = milliseconds(1000);
+constexpr int kRollupGraceMs = 5000;             // a minute is refreshed once it ended this long ago
 
 std::string random_nonce() {
     unsigned char bytes[8] = {};
@@ -78,12 +80,12 @@ struct TelemetryWriter::State {
     std::unique_ptr<TelemetryStore> store;
     TelemetrySpool spool;
     bool spooling = false; // batches go to the spool until a replay has emptied it
-    Clock::time_point retry_at, maintenance_at, rollup_at;
+    Clock::time_point retry_at, maintenance_at;
     TelemetryBatch batch;
     Clock::time_point batch_started;
     std::set<int32_t> ready_days;
     int32_t ahead_for_day = INT_MIN;
-    std::set<int64_t> pending_minutes;
+    std::unique_ptr<MinuteRollups> rollups; // null when rollup_ms is 0
     std::set<std::string> reported_segments;
     std::string last_problem;
 
@@ -104,7 +106,7 @@ struct TelemetryWriter::State {
     void to_spool(const TelemetryBatch &batch);
     void refuse(const TelemetryBatch &batch, const std::string &error);
     void recover();
-    void maintain(bool final);
+    void maintain();
     void postgres_away(const std::string &error);
 };
 
@@ -132,6 +134,10 @@ bool TelemetryWriter::start(std::string &error) {
     s.nonce = random_nonce();
     s.connection = std::make_unique<storage::PgConnection>(s.settings.conninfo);
     s.store = std::make_unique<TelemetryStore>(*s.connection);
+    if (s.settings.rollup_ms > 0) {
+        s.rollups = std::make_unique<MinuteRollups>(s.settings.conninfo, s.settings.rollup_ms, kRollupGraceMs, s.log);
+        s.rollups->start();
+    }
     s.started = true;
     s.thread = std::thread([&s] { s.run(); });
     return true;
@@ -143,10 +149,11 @@ bool TelemetryWriter::enqueue(TelemetryEvent &&event) {
         s.dropped_stopped.fetch_add(1, std::memory_order_relaxed);
         return false;
     }
-    const size_t kind = std::min(static_cast<size_t>(event.kind), kTelemetryKindCount);
-    std::unique_ptr<TelemetryEvent> item(new (std::nothrow) TelemetryEvent(std::move(event)));
-    if (item && s.queue.try_push(item)) return true;
-    s.dropped_by_kind[kind].fetch_add(1, std::memory_order_relaxed);
+    // The last eighth of the queue is kept for events that are not periodic.
+    const size_t keep_free = is_periodic(event.kind) ? s.queue.capacity() / 8 : 0;
+    if (s.queue.try_push(std::move(event), keep_free)) return true;
+    s.dropped_by_kind[std::min(static_cast<size_t>(event.kind), kTelemetryKindCount)].fetch_add(
+        1, std::memory_order_relaxed);
     return false;
 }
 
@@ -160,8 +167,10 @@ void TelemetryWriter::stop() {
     }
     s.wake.notify_all();
     if (s.thread.joinable()) s.thread.join();
+    if (s.rollups) s.rollups->stop();
     // An enqueue that passed the check just before stop() may have landed after the last pop.
-    while (s.queue.pop()) s.dropped_stopped.fetch_add(1, std::memory_order_relaxed);
+    TelemetryEvent late;
+    while (s.queue.pop(late)) s.dropped_stopped.fetch_add(1, std::memory_order_relaxed);
 }
 
 TelemetryWriter::Counters TelemetryWriter::counters() const {
@@ -203,7 +212,7 @@ void TelemetryWriter::State::run() {
                                now - batch_started >= milliseconds(settings.flush_ms)))
             dispatch();
         if (spooling && Clock::now() >= retry_at) recover();
-        if (!spooling) maintain(false);
+        if (!spooling) maintain();
         if (stop && drained && batch.rows == 0) break;
         if (drained) {
             auto wait = kIdleWait;
@@ -217,23 +226,22 @@ void TelemetryWriter::State::run() {
         }
     }
     if (spooling) recover(); // one last try: Postgres may be back
-    if (!spooling) maintain(true);
     spool.rotate();
 }
 
 // Moves queued events into the batch until it is full; true when the queue ran empty.
 bool TelemetryWriter::State::collect() {
     std::string error;
+    TelemetryEvent event;
     while (batch.rows < settings.batch_rows) {
-        auto event = queue.pop();
-        if (!event) return true;
-        if (add_event(batch, settings.node_id, *event, error)) {
+        if (!queue.pop(event)) return true;
+        if (add_event(batch, settings.node_id, event, error)) {
             if (batch.rows == 1) batch_started = Clock::now();
             continue;
         }
         const uint64_t count = rejected.fetch_add(1, std::memory_order_relaxed) + 1;
         if (count <= 10 || count % 10000 == 0)
-            say(kLogWarning, "event refused (" + std::string(kind_name(event->kind)) + "): " + error + " (" +
+            say(kLogWarning, "event refused (" + std::string(kind_name(event.kind)) + "): " + error + " (" +
                                  std::to_string(count) + " refused so far)");
     }
     return false;
@@ -250,7 +258,7 @@ void TelemetryWriter::State::dispatch() {
         }
         if (outcome == WriteOutcome::Written || outcome == WriteOutcome::Duplicate) {
             written.fetch_add(batch.rows, std::memory_order_relaxed);
-            pending_minutes.insert(batch.minutes.begin(), batch.minutes.end());
+            if (rollups) rollups->touched(batch.minutes);
             db_up.store(true);
         } else if (outcome == WriteOutcome::Refused) {
             refuse(batch, error);
@@ -363,7 +371,7 @@ void TelemetryWriter::State::recover() {
             }
             if (outcome == WriteOutcome::Written) {
                 replayed.fetch_add(spooled_batch->rows, std::memory_order_relaxed);
-                pending_minutes.insert(spooled_batch->minutes.begin(), spooled_batch->minutes.end());
+                if (rollups) rollups->touched(spooled_batch->minutes);
                 ++batches;
                 rows += spooled_batch->rows;
             } else if (outcome == WriteOutcome::Duplicate) {
@@ -389,46 +397,29 @@ void TelemetryWriter::State::recover() {
                       " written before, skipped); writing live");
 }
 
-// Partitions for the coming days, and the minute rollups of what was written.
-void TelemetryWriter::State::maintain(bool final) {
+// Partitions for the coming days (UTC), made before the first row of a day needs them.
+void TelemetryWriter::State::maintain() {
     const auto now = Clock::now();
-    if (!final && now < maintenance_at) return;
+    if (now < maintenance_at) return;
     maintenance_at = now + kMaintenance;
     const int32_t today = utc_day_now();
-    const bool rollup_due = settings.rollup_ms > 0 && !pending_minutes.empty() && (final || now >= rollup_at);
-    if (today == ahead_for_day && !rollup_due) return;
+    if (today == ahead_for_day) return;
     std::string error;
     if (!store->prepare(error)) {
         postgres_away(error);
         return;
     }
-    if (today != ahead_for_day) {
-        bool all = true;
-        for (int32_t day = today - 1; day <= today + settings.partition_days_ahead; ++day) {
-            if (ready_days.count(day)) continue;
-            if (store->ensure_partition(day, error)) {
-                ready_days.insert(day);
-            } else {
-                all = false;
-                say(kLogWarning, error);
-            }
-        }
-        if (all) ahead_for_day = today;
-    }
-    if (rollup_due) {
-        rollup_at = now + milliseconds(settings.rollup_ms);
-        // Runs of consecutive minutes, one refresh each.
-        while (!pending_minutes.empty()) {
-            const int64_t first = *pending_minutes.begin();
-            int64_t last = first;
-            while (pending_minutes.count(last + 1)) ++last;
-            if (!store->refresh_minutes(first, last, error)) {
-                say(kLogWarning, error);
-                break;
-            }
-            pending_minutes.erase(pending_minutes.begin(), pending_minutes.upper_bound(last));
+    bool all = true;
+    for (int32_t day = today - 1; day <= today + settings.partition_days_ahead; ++day) {
+        if (ready_days.count(day)) continue;
+        if (store->ensure_partition(day, error)) {
+            ready_days.insert(day);
+        } else {
+            all = false;
+            say(kLogWarning, error);
         }
     }
+    if (all) ahead_for_day = today;
 }
 
 } // namespace roomrec::analytics

@@ -29,9 +29,9 @@ struct TelemetrySettings {
     size_t queue_capacity = 1 << 20; // events
     size_t batch_rows = 5000;
     int flush_ms = 200;
-    // Added: how often to retry Postgres while spooling; how often to refresh the minute
-    // rollups of the minutes written (0: never, leave it to telemetry_refresh_minutes()); how
-    // many days of partitions to keep ready ahead of today (UTC).
+    // Added: how often to retry Postgres while spooling; how often a second thread refreshes
+    // the minute rollups of closed minutes written to (0: no rollups, leave them to
+    // telemetry_refresh_minutes()); how many days of partitions to keep ready ahead (UTC).
     int retry_ms = 1000;
     int rollup_ms = 5000;
     int partition_days_ahead = 2;
@@ -42,6 +42,7 @@ struct TelemetrySettings {
 
 class TelemetryWriter {
 public:
+    // `log` is called from the writer's two threads (batches, rollups): it must be thread-safe.
     TelemetryWriter(TelemetrySettings settings, std::function<void(int level, const std::string &)> log = {});
     ~TelemetryWriter(); // stop()
     TelemetryWriter(const TelemetryWriter &) = delete;
@@ -51,7 +52,8 @@ public:
     // bad settings or a spool folder that cannot be made.
     bool start(std::string &error);
     // Any thread, never blocks. Events may be enqueued before start(). False = refused: the
-    // queue is full (counted in dropped_full, and per kind) or the writer has stopped.
+    // queue is full (counted in dropped_full, and per kind; periodic events, see is_periodic(),
+    // are refused once the queue is 7/8 full) or the writer has stopped.
     bool enqueue(TelemetryEvent &&event);
     // Refuses new events, writes what is queued (to Postgres, else to the spool), joins.
     void stop();

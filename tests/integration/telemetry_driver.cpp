@@ -6,11 +6,12 @@
 //   roomrec-telemetry-driver write --count N [--start I] [--rate R] [--threads K] [--node ID]
 //       --spool DIR [--base-us T] [--bad-every M] [--batch-rows B] [--flush-ms F]
 //       [--rollup-ms MS] [--retry-ms MS] [--hold-ms H] [--progress-ms P]
-//       [--lose-commit-every E] [--crash-after-replayed K]
+//       [--lose-commit-every E] [--crash-after-replayed K] [--queue Q] [--before-start 1]
 //     enqueues events start..start+N-1 at R/s (0: as fast as possible) from K threads, waits
 //     hold-ms, stops the writer and prints its counters as JSON. --count 0 only replays the spool.
 //     --lose-commit-every pretends every E-th live COMMIT answer was lost (the batch is spooled
-//     although written); --crash-after-replayed exits abruptly (status 9) right after the K-th
+//     although written); --before-start enqueues everything before starting the writer (the
+//     queue's refusals are then deterministic); --crash-after-replayed exits abruptly (status 9) right after the K-th
 //     replayed batch committed, before the spool is cleaned up.
 //   erase --user U        prints {"events": .., "minutes": ..}
 //   retention --days D    prints {"partitions": .., "default_rows": .., ...}
@@ -100,7 +101,11 @@ std::string counters_json(const TelemetryWriter::Counters &c, uint64_t refused_h
     add("lost", c.lost);
     add("dropped_stopped", c.dropped_stopped);
     add("enqueue_refused", refused_here);
-    text += std::string(", \"db_up\": ") + (c.db_up ? "true" : "false") + "}";
+    text += std::string(", \"db_up\": ") + (c.db_up ? "true" : "false") + ", \"dropped_by_kind\": {";
+    for (size_t kind = 0; kind < kTelemetryKindCount; ++kind)
+        text += (kind ? ", \"" : "\"") + std::string(kind_name(static_cast<TelemetryKind>(kind))) +
+                "\": " + std::to_string(c.dropped_full_by_kind[kind]);
+    text += "}}";
     return text;
 }
 
@@ -139,7 +144,8 @@ int write(const std::string &conninfo, const Options &options) {
         std::fprintf(stderr, "log %d %s\n", level, message.c_str());
     });
     std::string error;
-    if (!writer.start(error)) return error_exit(error);
+    const bool before_start = options.number("before-start", 0) != 0; // fill the queue first
+    if (!before_start && !writer.start(error)) return error_exit(error);
 
     std::atomic<bool> done{false};
     std::thread progress;
@@ -170,6 +176,7 @@ int write(const std::string &conninfo, const Options &options) {
         });
     }
     for (auto &producer : producers) producer.join();
+    if (before_start && !writer.start(error)) return error_exit(error);
     std::this_thread::sleep_for(std::chrono::milliseconds(options.number("hold-ms", 0)));
     writer.stop();
     done.store(true);

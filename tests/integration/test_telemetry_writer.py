@@ -204,6 +204,25 @@ class TelemetryWriterTest(unittest.TestCase):
         self.assertEqual(counters["enqueue_refused"], counters["dropped_full"])
         self.assertEqual(counters["written"], counters["enqueued"])
         self.assertEqual(self.count(), counters["enqueued"])
+        self.assertEqual(sum(counters["dropped_by_kind"].values()), counters["dropped_full"])
+
+    def test_periodic_events_are_refused_first(self):
+        # One producer fills a 64-event queue before the writer starts: the first 56 events
+        # get in whatever their kind; then heartbeats and playback progress are refused while
+        # the others take the last 8 places; then everything is refused.
+        n, capacity = 200, 64
+        counters, _ = self.write("--count", n, "--queue", capacity, "--before-start", 1)
+        accepted, dropped = [], collections.Counter()
+        for i in range(n):
+            kind = KINDS[i % len(KINDS)]
+            room = capacity - capacity // 8 if kind in ("heartbeat", "playback.progress") else capacity
+            if len(accepted) < room:
+                accepted.append(i)
+            else:
+                dropped[kind] += 1
+        self.assertEqual(counters["dropped_by_kind"], {kind: dropped[kind] for kind in KINDS})
+        self.assertEqual(counters["written"], capacity)
+        self.assert_each_subject_once([f"s{i}" for i in accepted])
 
     # -- outages, crashes, damage ----------------------------------------------------------
 
