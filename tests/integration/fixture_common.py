@@ -1,5 +1,6 @@
 """What the server fixtures (postgres.py, radosgw.py) share: free-port probing on 127.0.0.1,
 sweeping the temp folders of fixtures whose test process died, and log tails for errors."""
+import fcntl
 import os
 import shutil
 import socket
@@ -17,21 +18,31 @@ def port_free(port):
     return True
 
 
+def claim_folder(folder):
+    """Marks a fixture folder as in use for as long as the returned file stays open: an flock on
+    owner.pid, which (unlike a pid) is seen by tests in other PID namespaces sharing /tmp."""
+    owner = open(os.path.join(folder, "owner.pid"), "w")
+    fcntl.flock(owner, fcntl.LOCK_EX)
+    owner.write(str(os.getpid()))
+    owner.flush()
+    return owner
+
+
 def sweep_stale_folders(prefix):
-    """Removes temp folders named prefix* whose owner (the pid in owner.pid) is gone; the
-    kernel already killed their servers. A folder kept on purpose has no owner.pid."""
+    """Removes temp folders named prefix* whose owner is gone (nobody holds the lock on their
+    owner.pid); the kernel already killed their servers. A folder kept on purpose has no
+    owner.pid."""
     root = tempfile.gettempdir()
     for name in os.listdir(root):
         if not name.startswith(prefix):
             continue
         folder = os.path.join(root, name)
         try:
-            with open(os.path.join(folder, "owner.pid")) as f:
-                os.kill(int(f.read()), 0)
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-        except (OSError, ValueError):
-            pass
+            with open(os.path.join(folder, "owner.pid")) as owner:
+                fcntl.flock(owner, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except (BlockingIOError, OSError):
+            continue  # alive (locked), kept, or already gone
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def tail(path, lines=40):

@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 
-from fixture_common import port_free, sweep_stale_folders, tail
+from fixture_common import claim_folder, port_free, sweep_stale_folders, tail
 
 BIN = "/usr/lib/postgresql/15/bin"
 FOLDER_PREFIX = "rrt-pg-"
@@ -102,6 +102,7 @@ class Postgres:
         self._server = None
         self._watchdog = None
         self._log = None
+        self._owner = None  # the lock on owner.pid (fixture_common.claim_folder)
         self._account = pwd.getpwnam(self.user)
 
     # -- life cycle ------------------------------------------------------------------------
@@ -123,8 +124,7 @@ class Postgres:
             atexit.register(self.close)
             self.folder = tempfile.mkdtemp(prefix=FOLDER_PREFIX)
             os.chmod(self.folder, 0o755)  # the server's user must reach its data and socket
-            with open(os.path.join(self.folder, "owner.pid"), "w") as f:
-                f.write(str(os.getpid()))
+            self._owner = claim_folder(self.folder)
             try:
                 self._create()
                 self._start_server()
@@ -158,6 +158,9 @@ class Postgres:
         if self._log:
             self._log.close()
             self._log = None
+        if self._owner is not None:
+            self._owner.close()
+            self._owner = None
         if self.folder and os.path.isdir(self.folder):
             if self.keep_logs:
                 os.remove(os.path.join(self.folder, "owner.pid"))  # so that it is not swept

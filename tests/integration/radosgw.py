@@ -32,7 +32,7 @@ import time
 import urllib.parse
 import uuid
 
-from fixture_common import port_free, sweep_stale_folders, tail
+from fixture_common import claim_folder, port_free, sweep_stale_folders, tail
 
 BINARIES = ("monmaptool", "ceph-mon", "ceph-osd", "radosgw", "radosgw-admin", "ceph")
 
@@ -154,8 +154,7 @@ class RadosGW:
         atexit.register(self.stop)
         # Short: unix socket paths (admin sockets) must stay under 108 bytes.
         self.folder = tempfile.mkdtemp(prefix=FOLDER_PREFIX)
-        with open(os.path.join(self.folder, "owner.pid"), "w") as f:
-            f.write(str(os.getpid()))
+        self._owner = claim_folder(self.folder)
         try:
             self._start()
         except BaseException:
@@ -233,6 +232,9 @@ class RadosGW:
         for handle in self._log_handles:
             handle.close()
         self._log_handles = []
+        if getattr(self, "_owner", None) is not None:
+            self._owner.close()
+            self._owner = None
         if self.folder and os.path.isdir(self.folder):
             if self.keep_logs:
                 owner = os.path.join(self.folder, "owner.pid")
