@@ -3,6 +3,7 @@
 
 #include "delivery/delivery_worker.hpp"
 #include "telemetry/telemetry_writer.hpp"
+#include "telemetry_retention.hpp"
 #include "media_relay.hpp"
 
 #include <chrono>

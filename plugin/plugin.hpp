@@ -33,6 +33,8 @@ class TelemetryWriter;
 
 namespace roomrec {
 
+class TelemetryRetention;
+
 inline constexpr const char *kPackage = "janus.plugin.roomrec";
 
 struct Request {
@@ -187,6 +189,7 @@ private:
     std::atomic<bool> stopping_{false};
     std::unique_ptr<storage::DeliveryWorker> delivery_; // null without delivery.postgres
     std::unique_ptr<analytics::TelemetryWriter> telemetry_; // null without a telemetry database
+    std::unique_ptr<TelemetryRetention> retention_;          // null without one, or with retention_days = 0
     std::thread recovery_; // finalizes what a crash left behind (M4)
     SignallingWorker worker_; // declared last: it stops before the state it uses is destroyed
 };

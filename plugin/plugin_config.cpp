@@ -94,6 +94,10 @@ std::variant<PluginConfig, std::string> load_plugin_config(const std::string &fo
                 read_config_path(config.get(), telemetry, "telemetry", "spool", settings.telemetry.spool_folder);
             !problem.empty())
             return problem;
+        if (const std::string problem = read_config_integer(config.get(), telemetry, "telemetry", "retention_days", 0,
+                                                            3650, settings.telemetry.retention_days);
+            !problem.empty())
+            return problem;
     }
 
     GList *categories = janus_config_get_categories(config.get(), nullptr);

@@ -31,6 +31,7 @@ struct PluginConfig {
     struct Telemetry {
         std::string postgres;     // libpq conninfo; empty: delivery.postgres
         std::string spool_folder; // empty: <recordings_root>/.telemetry
+        int64_t retention_days = 365; // older days are dropped daily; 0: kept forever
     } telemetry;                  // SPEC E1-E7
     std::vector<core::RoomSettings> static_rooms;
 };

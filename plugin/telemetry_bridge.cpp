@@ -6,6 +6,7 @@
 
 #include "core/device_class.hpp"
 #include "random_id.hpp"
+#include "telemetry_retention.hpp"
 #include "telemetry/telemetry_admin.hpp"
 #include "telemetry/telemetry_writer.hpp"
 
@@ -30,10 +31,22 @@ void Plugin::start_telemetry() {
     if (!telemetry_->start(error)) {
         JANUS_LOG(LOG_ERR, "[roomrec] telemetry cannot start (%s): engagement is not recorded\n", error.c_str());
         telemetry_.reset();
+        return;
+    }
+    if (config_.telemetry.retention_days > 0) {
+        retention_ = std::make_unique<TelemetryRetention>(postgres, static_cast<int>(config_.telemetry.retention_days),
+                                                          [](int level, const std::string &line) {
+                                                              const int janus_level = level == 0   ? LOG_ERR
+                                                                                      : level == 1 ? LOG_WARN
+                                                                                                   : LOG_INFO;
+                                                              JANUS_LOG(janus_level, "[roomrec] telemetry %s\n", line.c_str());
+                                                          });
+        retention_->start();
     }
 }
 
 void Plugin::stop_telemetry() {
+    if (retention_) retention_->stop();
     if (telemetry_) telemetry_->stop(); // what is queued goes to Postgres or the spool
 }
 

@@ -203,6 +203,24 @@ class EngagementTest(unittest.TestCase):
         self.assertEqual(sorted(row["subject"] for row in rows), sorted(sent), "every message once")
         self.assertGreater(len(sent), 50)
 
+    def test_retention_drops_old_days_at_start_up(self):
+        # Rows of 40 and 5 days ago (the first in its own daily partition), then a node keeping 30 days.
+        self.pg.psql("SELECT telemetry_ensure_partition((now() - interval '40 days')::date)")
+        self.pg.psql("INSERT INTO telemetry_events (room_id, node_id, at, session_id, kind) VALUES "
+                     "('old-room', 'n', now() - interval '40 days', 's', 'join'), "
+                     "('recent-room', 'n', now() - interval '5 days', 's', 'join')")
+        keeper = harness.Janus(http_port=18688, admin_port=17688, settings={"recordings_root": self.root},
+                               categories={"telemetry": {"postgres": self.pg.conninfo, "retention_days": 30}})
+        try:
+            deadline = time.time() + 20
+            while self.rows("old-room") and time.time() < deadline:
+                time.sleep(0.2)
+            self.assertEqual(self.rows("old-room"), [], "the 40-day-old day is dropped")
+            self.assertEqual(len(self.rows("recent-room")), 1, "a 5-day-old row stays")
+            self.assertIn("retention: dropped 1 day(s)", keeper.log_text())
+        finally:
+            keeper.stop()
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -1,0 +1,63 @@
+#include "telemetry_retention.hpp"
+
+#include "db/pg_connection.hpp"
+#include "telemetry/telemetry_admin.hpp"
+
+#include <chrono>
+
+namespace roomrec {
+namespace {
+
+constexpr auto kPeriod = std::chrono::hours(24);
+constexpr auto kRetryAfterFailure = std::chrono::minutes(5);
+
+} // namespace
+
+TelemetryRetention::TelemetryRetention(std::string conninfo, int days, Log log)
+    : conninfo_(std::move(conninfo)), days_(days), log_(std::move(log)) {}
+
+TelemetryRetention::~TelemetryRetention() { stop(); }
+
+void TelemetryRetention::start() { thread_ = std::thread([this] { run(); }); }
+
+void TelemetryRetention::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    if (thread_.joinable()) thread_.join();
+}
+
+void TelemetryRetention::run() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        lock.unlock();
+        const bool done = apply();
+        lock.lock();
+        wake_.wait_for(lock, done ? std::chrono::duration_cast<std::chrono::minutes>(kPeriod) : kRetryAfterFailure,
+                       [this] { return stopping_; });
+    }
+}
+
+bool TelemetryRetention::apply() {
+    storage::PgConnection connection(conninfo_);
+    std::string error;
+    if (!connection.ensure_connected(error)) {
+        log_(1, "retention: Postgres is not reachable (" + error + "); trying again in 5 minutes");
+        return false;
+    }
+    analytics::TelemetryAdmin admin(connection);
+    const auto dropped = admin.drop_partitions_older_than(days_, error);
+    if (!dropped) {
+        // Before the writer created the schema, or a real failure: either way, again later.
+        log_(1, error + "; trying again in 5 minutes");
+        return false;
+    }
+    if (dropped->partitions > 0 || dropped->default_rows > 0)
+        log_(2, "retention: dropped " + std::to_string(dropped->partitions) + " day(s) and " +
+                    std::to_string(dropped->default_rows) + " stray row(s) older than " + std::to_string(days_) + " days");
+    return true;
+}
+
+} // namespace roomrec

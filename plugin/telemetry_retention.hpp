@@ -1,0 +1,41 @@
+// Telemetry retention (privacy, SPEC E7 / issue 5): once at start-up and then daily, a thread of
+// its own drops the telemetry days older than the configured number (whole daily partitions,
+// their rollups and ledger rows). Several nodes may run it: the schema's function is atomic and
+// idempotent. It never touches the signalling or media threads.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace roomrec {
+
+class TelemetryRetention {
+public:
+    using Log = std::function<void(int level, const std::string &line)>; // 0 error, 1 warning, 2 info
+
+    TelemetryRetention(std::string conninfo, int days, Log log);
+    ~TelemetryRetention(); // stop()
+    TelemetryRetention(const TelemetryRetention &) = delete;
+    TelemetryRetention &operator=(const TelemetryRetention &) = delete;
+
+    void start();
+    void stop();
+
+private:
+    void run();
+    bool apply(); // one pass; false if Postgres could not be reached (retried sooner)
+
+    const std::string conninfo_;
+    const int days_;
+    const Log log_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+} // namespace roomrec
