@@ -20,6 +20,7 @@ at exit) and the next fixture sweeps a folder a killed test left behind.
 ROOMREC_KEEP_LOGS=1 keeps the folder (log in FOLDER/log/postgres.log) after close().
 """
 import atexit
+import itertools
 import ctypes
 import os
 import pwd
@@ -30,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 
 from fixture_common import claim_folder, port_free, sweep_stale_folders, tail
 
@@ -289,6 +291,33 @@ def main(argv):
         print(f"postgres started in {pg.start_seconds:.1f} s on port {pg.port}", file=sys.stderr)
         return subprocess.run(argv, env=dict(os.environ, ROOMREC_PG=pg.conninfo)).returncode
 
+
+
+class DatabasePerTest(unittest.TestCase):
+    """Base of the tests of a C++ driver against Postgres: one throwaway cluster per class, a
+    fresh database per test (self.database, self.conninfo). The driver must be built: a missing
+    one fails the suite rather than skipping it."""
+    driver_path = None     # the driver executable
+    database_prefix = "db"
+    pg = None
+    numbers = itertools.count(1)
+
+    @classmethod
+    def setUpClass(cls):
+        if not cls.driver_path or not os.access(cls.driver_path, os.X_OK):
+            raise AssertionError(f"the driver is not built: {cls.driver_path}")
+        cls.pg = Postgres().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.pg:
+            cls.pg.close()
+
+    def setUp(self):
+        if not self.pg.running():  # a failed outage test must not take the others down
+            self.pg.start()
+        self.database = f"{self.database_prefix}_{next(self.numbers)}"
+        self.conninfo = self.pg.create_database(self.database)
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

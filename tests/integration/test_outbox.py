@@ -5,7 +5,6 @@ The database is inspected with psql, independently of the code under test.
     ROOMREC_OUTBOX_DRIVER=build/tests/integration/roomrec-outbox-driver \\
         /usr/bin/python3 -W ignore tests/integration/test_outbox.py
 """
-import itertools
 import json
 import os
 import subprocess
@@ -14,7 +13,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from postgres import Postgres  # noqa: E402
+from postgres import DatabasePerTest  # noqa: E402
 
 DRIVER = os.environ.get("ROOMREC_OUTBOX_DRIVER") or os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "../../build/tests/integration/roomrec-outbox-driver")
@@ -34,26 +33,9 @@ def literal(text):
     return "'" + text.replace("'", "''") + "'"
 
 
-class OutboxTest(unittest.TestCase):
-    pg = None
-    numbers = itertools.count(1)
-
-    @classmethod
-    def setUpClass(cls):
-        if not os.access(DRIVER, os.X_OK):
-            raise unittest.SkipTest(f"build the driver first: {DRIVER}")
-        cls.pg = Postgres().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.pg:
-            cls.pg.close()
-
-    def setUp(self):
-        if not self.pg.running():  # a failed outage test must not take the others down
-            self.pg.start()
-        self.database = f"outbox_{next(self.numbers)}"
-        self.conninfo = self.pg.create_database(self.database)
+class OutboxTest(DatabasePerTest):
+    driver_path = DRIVER
+    database_prefix = "outbox"
 
     # -- helpers ---------------------------------------------------------------------------
 

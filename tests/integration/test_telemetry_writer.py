@@ -9,7 +9,6 @@ with this file's own parser, independently of the code under test.
 """
 import collections
 import datetime
-import itertools
 import json
 import os
 import re
@@ -24,7 +23,7 @@ import unittest
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from postgres import Postgres  # noqa: E402
+from postgres import DatabasePerTest  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DRIVER = os.environ.get("ROOMREC_TELEMETRY_DRIVER") or os.path.join(
@@ -88,26 +87,12 @@ def spool_segments(folder):
     return sorted(os.path.join(folder, name) for name in os.listdir(folder) if name.startswith("batches-"))
 
 
-class TelemetryWriterTest(unittest.TestCase):
-    pg = None
-    numbers = itertools.count(1)
-
-    @classmethod
-    def setUpClass(cls):
-        if not os.access(DRIVER, os.X_OK):
-            raise unittest.SkipTest(f"build the driver first: {DRIVER}")
-        cls.pg = Postgres().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.pg:
-            cls.pg.close()
+class TelemetryWriterTest(DatabasePerTest):
+    driver_path = DRIVER
+    database_prefix = "telemetry"
 
     def setUp(self):
-        if not self.pg.running():  # a failed outage test must not take the others down
-            self.pg.start()
-        self.database = f"telemetry_{next(self.numbers)}"
-        self.conninfo = self.pg.create_database(self.database)
+        super().setUp()
         self.spool = tempfile.mkdtemp(prefix="rrt-tspool-")
         self.addCleanup(shutil.rmtree, self.spool, True)
 
