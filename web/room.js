@@ -1,7 +1,8 @@
 // Demo room page (SPEC W1, first part): join with a role, publish webcam + stage on one
 // PeerConnection, subscribe to everyone, and the host/moderator controls (kick, stage, close,
-// recording). Everyone sees when the session is being recorded (SPEC C2-C4).
-/* global Janus */
+// recording). Everyone sees when the session is being recorded (SPEC C2-C4). Reactions, hand,
+// chat and heartbeats are in signals.js.
+/* global Janus, Signals */
 'use strict';
 
 // ?janus=<url> points the page at another Janus (the tests use their own ports).
@@ -201,6 +202,7 @@ function attachFeedHandle() {
 
 function onRoomEvent(message, jsep) {
   if (jsep && jsep.type === 'answer') state.main.handleRemoteJsep({ jsep });
+  if (Signals.onEvent(message)) return;
   switch (message.roomrec) {
     case 'joined':
       state.me = message;
@@ -212,6 +214,7 @@ function onRoomEvent(message, jsep) {
       state.recording = message.recording || { state: 'idle' };
       renderRecording();
       attachFeedHandle();
+      Signals.start((body) => send(state.main, body), log);
       break;
     case 'recording': onRecording(message); break;
     case 'participant_joined':
@@ -244,8 +247,12 @@ function onRoomEvent(message, jsep) {
       break;
     }
     case 'publishing': log(`publishing ${message.streams.length} stream(s)`); break;
-    case 'kicked': log('you were removed from the room', true); $('status').textContent = 'kicked'; break;
-    case 'room_closed': log(`room closed (${message.reason})`, true); $('status').textContent = 'room closed'; break;
+    case 'kicked': log('you were removed from the room', true); $('status').textContent = 'kicked'; Signals.stop(); break;
+    case 'room_closed':
+      log(`room closed (${message.reason})`, true);
+      $('status').textContent = 'room closed';
+      Signals.stop();
+      break;
     default:
       if (message.error_code) {
         log(`${message.error_code}: ${message.error}`, true);

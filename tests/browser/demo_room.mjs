@@ -72,6 +72,21 @@ try {
     .find((e) => e.textContent.includes('recording stored:')).textContent);
   result.viewer_after_stop = await viewer.evaluate(() => document.getElementById('recording-banner').textContent);
 
+  // Room signals: the viewer claps and chats, the host sees both; the host likes the message.
+  await viewer.click('#reactions button[data-reaction=clap]');
+  await host.waitForFunction(() => document.getElementById('log').textContent.includes('V1 reacted 👏'), null,
+    { timeout: 15000 });
+  result.host_saw_reaction = true;
+  await viewer.fill('#chat-text', 'hello from the viewer');
+  await viewer.click('#chat-form button');
+  await host.waitForFunction(() => document.getElementById('chat').textContent.includes('V1: hello from the viewer'), null,
+    { timeout: 15000 });
+  result.host_chat = await host.evaluate(() => document.getElementById('chat').textContent);
+  await host.click('#chat li button');
+  await viewer.waitForFunction(() => document.getElementById('log').textContent.includes('has 1 like(s)'), null,
+    { timeout: 15000 });
+  result.viewer_saw_like = true;
+
   await viewer.click('#publish');
   // The refusal arrives as an asynchronous error event, shown in red in the log.
   await viewer.waitForFunction(() => [...document.querySelectorAll('#log .error')].some((e) => e.textContent.includes('448')),

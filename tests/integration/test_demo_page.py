@@ -48,6 +48,10 @@ class DemoPageTest(unittest.TestCase):
         self.assertIn("Recording ended", result["viewer_after_stop"])
         location = result["host_stored"].split("recording stored: ")[1]
         self.assertTrue(os.path.exists(os.path.join(self.janus.recordings_root, location)), location)
+        # Room signals from the page: a reaction and a chat message reach the host, a like the viewer.
+        self.assertTrue(result["host_saw_reaction"])
+        self.assertIn("V1: hello from the viewer", result["host_chat"])
+        self.assertTrue(result["viewer_saw_like"])
         self.assertTrue(result["viewer_kicked"])
         self.assertTrue(self.janus.alive())
 
