@@ -138,6 +138,7 @@ private:
     Reply on_download(Request &request);
     Reply on_playback(Request &request);
     Reply on_erase_user(Request &request);
+    Reply on_status(Request &request);
     JsonPtr erase_user(const std::string &user_id); // Admin API thread: waits on Postgres
     void tell_moderation(LiveRoom &room, const std::string &message, const char *state, const std::string &owner,
                          const core::Member *by);

@@ -62,7 +62,7 @@ constexpr std::array kPlaybackParams{ParamSpec{"recording", JsonKind::Identifier
 } // namespace
 
 struct RequestTable {
-    static constexpr std::array<Plugin::RequestType, 27> kTypes{{
+    static constexpr std::array<Plugin::RequestType, 28> kTypes{{
         {"create", &Plugin::on_create, kCreateParams, false, true},
         {"destroy", &Plugin::on_destroy, kDestroyParams, false, true},
         {"list", &Plugin::on_list, kNoParams, false, true},
@@ -90,6 +90,7 @@ struct RequestTable {
         {"download", &Plugin::on_download, kDownloadParams, false, false},
         {"playback", &Plugin::on_playback, kPlaybackParams, false, false},
         {"erase_user", &Plugin::on_erase_user, kEraseUserParams, false, true},
+        {"status", &Plugin::on_status, kNoParams, false, true},
     }};
 };
 

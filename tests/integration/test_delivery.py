@@ -217,6 +217,14 @@ class S3DeliveryTest(DeliveryBase):
         # Each outbox job ran once and is done.
         states = self.sql("SELECT kind, state FROM outbox_jobs WHERE room_id = 'up1' ORDER BY kind, id")
         self.assertEqual(sorted(map(tuple, states)), [("upload", "done"), ("webhook", "done"), ("webhook", "done")])
+        # Operators see it in the Admin API's status (and nobody else may ask).
+        status = self.janus.admin({"janus": "message_plugin", "plugin": harness.PLUGIN,
+                                   "request": {"request": "status"}})["response"]
+        self.assertTrue(status["delivery"]["database_up"], status)
+        self.assertGreaterEqual(status["delivery"]["uploads"], 1, status)
+        self.assertGreaterEqual(status["delivery"]["webhooks"], 2, status)
+        self.assertGreater(status["telemetry"]["enqueued"], 0, status)  # delivery.postgres serves telemetry too
+        self.assertEqual(host.send({"request": "status"}).get("error_code"), 448)
 
     def test_webhook_receiver_failing_then_recovering(self):
         self.hooks.fail_for(4)
