@@ -5,6 +5,7 @@
 #include "plugin.hpp"
 
 #include "delivery/delivery_worker.hpp"
+#include "janus_log_sink.hpp"
 #include "random_id.hpp"
 
 #include <curl/curl.h>
@@ -37,10 +38,7 @@ void Plugin::start_delivery() {
     }
     settings.presign_seconds = config.s3_url_expiry_s;
     settings.keep_local_copy = config.keep_local_copy;
-    settings.log = [](int level, const std::string &line) {
-        const int janus_level = level == 0 ? LOG_ERR : level == 1 ? LOG_WARN : LOG_INFO;
-        JANUS_LOG(janus_level, "[roomrec] delivery: %s\n", line.c_str());
-    };
+    settings.log = janus_log_sink("delivery: ");
     for (const auto &webhook : config.webhooks)
         settings.webhooks.push_back({webhook.name, webhook.url, webhook.secret, webhook.events});
     delivery_ = std::make_unique<storage::DeliveryWorker>(settings, [this](const std::string &what, const std::string &details) {

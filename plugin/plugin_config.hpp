@@ -33,6 +33,10 @@ struct PluginConfig {
         std::string spool_folder; // empty: <recordings_root>/.telemetry
         int64_t retention_days = 365; // older days are dropped daily; 0: kept forever
     } telemetry;                  // SPEC E1-E7
+    // The telemetry database: its own, else delivery's (empty: none).
+    const std::string &telemetry_postgres() const {
+        return telemetry.postgres.empty() ? delivery.postgres : telemetry.postgres;
+    }
     std::vector<core::RoomSettings> static_rooms;
 };
 

@@ -18,9 +18,7 @@ using core::StopReason;
 
 namespace {
 
-bool leads(const core::Member &member) {
-    return member.role == core::Role::Host || member.role == core::Role::Moderator;
-}
+bool leads(const core::Member &member) { return core::leads(member.role); }
 
 std::string stream_spec(const PublishedStream &stream) {
     return json_compact(JsonPtr(json_pack("{s:s, s:s, s:s, s:i, s:s}", "kind", core::media_kind_name(stream.plan.kind),
@@ -58,7 +56,7 @@ JsonPtr Plugin::describe_recording(const LiveRoom &room, core::Role role) const 
     JsonPtr out = json_object_ptr();
     const auto state = room.policy ? room.policy->state() : core::RecordingState::Idle;
     json_object_set_new(out.get(), "state", json_string(core::recording_state_name(state)));
-    const bool lead = role == core::Role::Host || role == core::Role::Moderator;
+    const bool lead = core::leads(role);
     if (room.recording) {
         json_object_set_new(out.get(), "recording", json_string(room.recording->manifest.recording_id.c_str()));
         // C3: the start time (for an elapsed-time counter) goes to those who may stop it.

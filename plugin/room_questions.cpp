@@ -6,12 +6,6 @@ namespace roomrec {
 
 using core::ErrorCode;
 
-namespace {
-
-bool leads(core::Role role) { return role == core::Role::Host || role == core::Role::Moderator; }
-
-} // namespace
-
 Reply Plugin::on_poll(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
     auto who = signaller(request);
@@ -58,7 +52,7 @@ Reply Plugin::on_poll(Request &request) {
     const auto counts = room->activity->poll(poll_id)->counts();
     for (const auto &[id, session] : room->participants) {
         const core::Member *lead = room->roster.find(id);
-        if (lead == nullptr || !leads(lead->role)) continue;
+        if (lead == nullptr || !core::leads(lead->role)) continue;
         JsonPtr event = make_event("poll");
         json_object_set_new(event.get(), "action", json_string("results"));
         json_object_set_new(event.get(), "poll", json_string(poll_id.c_str()));

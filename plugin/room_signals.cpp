@@ -15,8 +15,6 @@ namespace {
 
 constexpr std::array<const char *, 5> kReactions = {"clap", "heart", "think", "wow", "smile"};
 
-bool leads(core::Role role) { return role == core::Role::Host || role == core::Role::Moderator; }
-
 } // namespace
 
 Reply refused(core::ActivityVerdict verdict, const std::string &what) {
@@ -157,7 +155,7 @@ void Plugin::tell_moderation(LiveRoom &room, const std::string &message, const c
                              const core::Member *by) {
     for (const auto &[id, session] : room.participants) {
         const core::Member *member = room.roster.find(id);
-        if (member == nullptr || !leads(member->role)) continue;
+        if (member == nullptr || !core::leads(member->role)) continue;
         JsonPtr event = make_event("moderation");
         json_object_set_new(event.get(), "message", json_string(message.c_str()));
         json_object_set_new(event.get(), "state", json_string(state));

@@ -5,6 +5,7 @@
 #include "plugin.hpp"
 
 #include "core/device_class.hpp"
+#include "janus_log_sink.hpp"
 #include "random_id.hpp"
 #include "telemetry_retention.hpp"
 #include "telemetry/telemetry_admin.hpp"
@@ -13,7 +14,7 @@
 namespace roomrec {
 
 void Plugin::start_telemetry() {
-    const std::string &postgres = config_.telemetry.postgres.empty() ? config_.delivery.postgres : config_.telemetry.postgres;
+    const std::string &postgres = config_.telemetry_postgres();
     if (postgres.empty()) {
         JANUS_LOG(LOG_WARN, "[roomrec] no Postgres configured: engagement telemetry is not recorded\n");
         return;
@@ -23,10 +24,7 @@ void Plugin::start_telemetry() {
     settings.node_id = config_.node_id;
     settings.spool_folder =
         config_.telemetry.spool_folder.empty() ? config_.recordings_root + "/.telemetry" : config_.telemetry.spool_folder;
-    telemetry_ = std::make_unique<analytics::TelemetryWriter>(settings, [](int level, const std::string &line) {
-        const int janus_level = level == 0 ? LOG_ERR : level == 1 ? LOG_WARN : LOG_INFO;
-        JANUS_LOG(janus_level, "[roomrec] telemetry: %s\n", line.c_str());
-    });
+    telemetry_ = std::make_unique<analytics::TelemetryWriter>(settings, janus_log_sink("telemetry: "));
     std::string error;
     if (!telemetry_->start(error)) {
         JANUS_LOG(LOG_ERR, "[roomrec] telemetry cannot start (%s): engagement is not recorded\n", error.c_str());
@@ -35,12 +33,7 @@ void Plugin::start_telemetry() {
     }
     if (config_.telemetry.retention_days > 0) {
         retention_ = std::make_unique<TelemetryRetention>(postgres, static_cast<int>(config_.telemetry.retention_days),
-                                                          [](int level, const std::string &line) {
-                                                              const int janus_level = level == 0   ? LOG_ERR
-                                                                                      : level == 1 ? LOG_WARN
-                                                                                                   : LOG_INFO;
-                                                              JANUS_LOG(janus_level, "[roomrec] telemetry %s\n", line.c_str());
-                                                          });
+                                                          janus_log_sink("telemetry "));
         retention_->start();
     }
 }
@@ -119,7 +112,7 @@ Reply Plugin::on_erase_user(Request &) {
 // The right to erasure (privacy): every telemetry row of one user, in one statement. Rows of
 // that user still queued or spooled on a node arrive later: erase after their sessions end.
 JsonPtr Plugin::erase_user(const std::string &user_id) {
-    const std::string &postgres = config_.telemetry.postgres.empty() ? config_.delivery.postgres : config_.telemetry.postgres;
+    const std::string &postgres = config_.telemetry_postgres();
     if (postgres.empty()) return reply_error(core::ErrorCode::Internal, "no telemetry database is configured").data;
     if (user_id.empty()) return reply_error(core::ErrorCode::MissingElement, "user must not be empty").data;
     storage::PgConnection connection(postgres);

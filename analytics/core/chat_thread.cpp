@@ -35,14 +35,8 @@ const char *chat_verdict_name(ChatVerdict verdict) {
     return "not_allowed";
 }
 
-namespace {
-
-bool moderates(Role role) { return role == Role::Host || role == Role::Moderator; }
-
-} // namespace
-
 ChatVerdict apply_thread_action(ModerationThread &thread, ThreadAction action, const ChatActor &actor) {
-    if (!moderates(actor.role) || actor.user_id.empty()) return ChatVerdict::NotAllowed;
+    if (!leads(actor.role) || actor.user_id.empty()) return ChatVerdict::NotAllowed;
     const bool in_charge = actor.user_id == thread.owner || actor.role == Role::Host;
     switch (action) {
     case ThreadAction::Claim:
@@ -82,7 +76,7 @@ ChatVerdict delete_message(ChatMessage *target, const ChatActor &actor) {
     if (target == nullptr) return ChatVerdict::NotFound;
     if (target->deleted) return ChatVerdict::Deleted;
     const bool author = !actor.user_id.empty() && actor.user_id == target->author;
-    if (!author && !moderates(actor.role)) return ChatVerdict::NotAllowed;
+    if (!author && !leads(actor.role)) return ChatVerdict::NotAllowed;
     target->deleted = true;
     return ChatVerdict::Ok;
 }

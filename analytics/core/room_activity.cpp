@@ -3,8 +3,6 @@
 namespace roomrec::core {
 namespace {
 
-bool leads(Role role) { return role == Role::Host || role == Role::Moderator; }
-
 ActivityVerdict from_chat(ChatVerdict verdict) {
     switch (verdict) {
     case ChatVerdict::Ok: return ActivityVerdict::Ok;

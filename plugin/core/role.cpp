@@ -20,15 +20,16 @@ const char *role_name(Role role) {
     return "unknown";
 }
 
+bool leads(Role role) { return role == Role::Host || role == Role::Moderator; }
+
 bool is_allowed(Role role, Action action, bool on_stage) {
-    const bool leads = role == Role::Host || role == Role::Moderator;
     switch (action) {
     case Action::Subscribe: return true;
     case Action::Publish: return role != Role::Viewer || on_stage;
     case Action::Kick:
     case Action::CloseRoom:
     case Action::ManageStage:
-    case Action::ControlRecording: return leads;
+    case Action::ControlRecording: return leads(role);
     }
     return false;
 }

@@ -10,6 +10,8 @@ enum class Role { Host, Moderator, Speaker, Viewer };
 
 std::optional<Role> parse_role(std::string_view text);
 const char *role_name(Role role);
+// Hosts and moderators lead a room: they control it, moderate chat and see what leads see.
+bool leads(Role role);
 
 // Everything a participant may ask the room to do; checked on the server for every request.
 enum class Action {
