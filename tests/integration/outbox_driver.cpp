@@ -14,6 +14,7 @@
 //     next-due | counts | find-recording --id ID
 // Exit status: 0 done, 1 usage, 2 error (message on stderr), 3 refused (lease not held).
 #include "db/migrations.hpp"
+#include "driver_options.hpp"
 #include "db/outbox_store.hpp"
 #include "db/recording_rows.hpp"
 
@@ -39,25 +40,7 @@ struct JsonFree {
 };
 using Json = std::unique_ptr<json_t, JsonFree>;
 
-struct Options {
-    std::string command;
-    std::map<std::string, std::string> values;
-    bool permanent = false;
-
-    std::string get(const std::string &name, const std::string &fallback = "") const {
-        const auto found = values.find(name);
-        return found == values.end() ? fallback : found->second;
-    }
-    int64_t number(const std::string &name, int64_t fallback) const {
-        const auto found = values.find(name);
-        return found == values.end() ? fallback : std::strtoll(found->second.c_str(), nullptr, 10);
-    }
-};
-
-int error_exit(const std::string &message) {
-    std::fprintf(stderr, "error: %s\n", message.c_str());
-    return 2;
-}
+using Options = DriverOptions;
 
 std::string dump(json_t *value) {
     char *text = json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS);
@@ -279,7 +262,7 @@ int run(const Options &options) {
         bool ok;
         if (command == "renew") ok = store.renew_lease(id, error);
         else if (command == "progress") ok = store.save_progress(id, options.get("json"), error);
-        else ok = store.fail(id, options.get("error"), options.permanent, error);
+        else ok = store.fail(id, options.get("error"), options.flag("permanent"), error);
         if (ok) return 0;
         std::fprintf(stderr, "error: %s\n", error.c_str());
         return error.find("is not held") != std::string::npos ? 3 : 2;
@@ -309,22 +292,6 @@ int run(const Options &options) {
 } // namespace
 
 int main(int argc, char **argv) {
-    if (argc < 2) {
-        std::fprintf(stderr, "usage: %s COMMAND [--option value]... (see the source)\n", argv[0]);
-        return 1;
-    }
-    Options options;
-    options.command = argv[1];
-    for (int i = 2; i < argc; ++i) {
-        const std::string name = argv[i];
-        if (name == "--permanent") {
-            options.permanent = true;
-        } else if (name.rfind("--", 0) == 0 && i + 1 < argc) {
-            options.values[name.substr(2)] = argv[++i];
-        } else {
-            std::fprintf(stderr, "bad argument %s\n", name.c_str());
-            return 1;
-        }
-    }
-    return run(options);
+    const auto options = parse_driver_options(argc, argv, {"permanent"});
+    return options ? run(*options) : 1;
 }

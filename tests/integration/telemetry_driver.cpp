@@ -18,6 +18,7 @@
 //   partitions --behind B --ahead A   prints the number of partitions created
 // Exit status: 0 done, 1 usage, 2 error (message on stderr).
 #include "db/migrations.hpp"
+#include "driver_options.hpp"
 #include "telemetry/telemetry_admin.hpp"
 #include "telemetry/telemetry_writer.hpp"
 
@@ -37,24 +38,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-struct Options {
-    std::string command;
-    std::map<std::string, std::string> values;
-
-    std::string get(const std::string &name, const std::string &fallback = "") const {
-        const auto found = values.find(name);
-        return found == values.end() ? fallback : found->second;
-    }
-    int64_t number(const std::string &name, int64_t fallback) const {
-        const auto found = values.find(name);
-        return found == values.end() ? fallback : std::strtoll(found->second.c_str(), nullptr, 10);
-    }
-};
-
-int error_exit(const std::string &message) {
-    std::fprintf(stderr, "error: %s\n", message.c_str());
-    return 2;
-}
+using Options = DriverOptions;
 
 const std::string kNastyRoom = "r\t\"nasty\"\\'; DROP TABLE telemetry_events;--\n\\N";
 const std::string kNastyText = "tab\\there \\\"q\\\" back\\\\slash new\\nline caf\xc3\xa9 \xf0\x9f\x8e\xa5 \\\\N";
@@ -223,19 +207,6 @@ int run(const Options &options) {
 } // namespace
 
 int main(int argc, char **argv) {
-    if (argc < 2) {
-        std::fprintf(stderr, "usage: %s COMMAND [--option value]... (see the source)\n", argv[0]);
-        return 1;
-    }
-    Options options;
-    options.command = argv[1];
-    for (int i = 2; i < argc; ++i) {
-        const std::string name = argv[i];
-        if (name.rfind("--", 0) != 0 || i + 1 >= argc) {
-            std::fprintf(stderr, "bad argument %s\n", name.c_str());
-            return 1;
-        }
-        options.values[name.substr(2)] = argv[++i];
-    }
-    return run(options);
+    const auto options = parse_driver_options(argc, argv);
+    return options ? run(*options) : 1;
 }
