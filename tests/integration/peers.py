@@ -2,6 +2,7 @@
 video, and a subscriber that decodes and counts what it receives per stream."""
 import asyncio
 import fractions
+import threading
 import time
 
 import numpy
@@ -163,3 +164,35 @@ class BeepTrack(AudioStreamTrack):
         frame.sample_rate = self.RATE
         frame.time_base = fractions.Fraction(1, self.RATE)
         return frame
+
+
+# The suites drive their aiortc peers from one event loop on a background thread, so that the
+# test code itself stays synchronous.
+_media_loop = None
+
+
+def on_media_loop(coroutine, timeout):
+    """Runs a coroutine on the shared media loop (started on first use); returns its result."""
+    global _media_loop
+    if _media_loop is None:
+        _media_loop = asyncio.new_event_loop()
+        threading.Thread(target=_media_loop.run_forever, daemon=True).start()
+    return asyncio.run_coroutine_threadsafe(coroutine, _media_loop).result(timeout=timeout)
+
+
+def publish_now(handle, timeout=30, **kinds):
+    """Publishes from aiortc (audio + webcam + stage unless told otherwise) and applies the
+    plugin's answer; an AssertionError with the reply if the plugin refused."""
+    async def run():
+        publisher = Publisher(handle)
+        data, jsep = await publisher.publish(**kinds)
+        if data.get("roomrec") != "publishing":
+            await publisher.close()
+            raise AssertionError(f"publish refused: {data}")
+        await publisher.complete(jsep)
+        return publisher
+    return on_media_loop(run(), timeout)
+
+
+def close_now(publisher, timeout=10):
+    on_media_loop(publisher.close(), timeout)

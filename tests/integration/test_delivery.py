@@ -3,27 +3,22 @@ S3 (single-node Ceph radosgw with signature checks), announced by signed webhook
 receiver, with metadata rows and the durable outbox in a real Postgres. And the faults: the
 webhook receiver failing for a while, radosgw stopped mid-upload, Janus killed mid-upload,
 Postgres away when events happen. Nothing may be lost in any case."""
-import asyncio
 import glob
 import hashlib
 import json
 import os
 import secrets
-import subprocess
 import tempfile
-import threading
 import time
 import unittest
 import urllib.request
 
 import harness
-from peers import Publisher
+from peers import close_now, publish_now
 from postgres import Postgres
 from radosgw import RadosGW
 from webhook_receiver import WebhookReceiver
 
-MEDIA_LOOP = asyncio.new_event_loop()
-threading.Thread(target=MEDIA_LOOP.run_forever, daemon=True).start()
 
 BUCKET = "recordings"
 WEBHOOK_SECRET = "whsec_" + secrets.token_hex(12)
@@ -114,7 +109,7 @@ class DeliveryBase(unittest.TestCase):
 
     def tearDown(self):
         for publisher in self.publishers:
-            asyncio.run_coroutine_threadsafe(publisher.close(), MEDIA_LOOP).result(timeout=10)
+            close_now(publisher)
         for session in self.sessions:
             session.destroy()
         self.assertTrue(self.janus.alive(), "janus died")
@@ -141,13 +136,7 @@ class DeliveryBase(unittest.TestCase):
         self.sessions.append(session)
         harness.create_room(session.attach(), room, title=f"Delivery {room}")
         host = self.join(room, "hana", "host")
-
-        async def publish():
-            publisher = Publisher(host)
-            data, jsep = await publisher.publish()
-            await publisher.complete(jsep)
-            return publisher
-        self.publishers.append(asyncio.run_coroutine_threadsafe(publish(), MEDIA_LOOP).result(timeout=30))
+        self.publishers.append(publish_now(host))
         recording_id = host.send({"request": "start_recording"})["recording"]
         host.wait_event(lambda e: e.get("plugindata", {}).get("data", {}).get("state") == "started", 15)
         time.sleep(seconds)

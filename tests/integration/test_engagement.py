@@ -3,20 +3,16 @@ a scripted session — joins and leaves, heartbeats, reactions beyond the rate l
 replies, likes, deletes and a moderation thread, a poll, Q&A, a download, playback, a
 breakout — produces exactly the expected rows in a real Postgres; bad signals get clear errors
 and are not stored; Postgres stopped for 30 s mid-session loses nothing and doubles nothing."""
-import asyncio
 import collections
 import json
 import tempfile
-import threading
 import time
 import unittest
 
 import harness
-from peers import Publisher
+from peers import close_now, publish_now
 from postgres import Postgres
 
-MEDIA_LOOP = asyncio.new_event_loop()
-threading.Thread(target=MEDIA_LOOP.run_forever, daemon=True).start()
 
 CHROME = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
           "Chrome/120.0.0.0 Safari/537.36")
@@ -90,14 +86,8 @@ class EngagementTest(unittest.TestCase):
         olga, olga_id = self.join("eng1", "olga", "viewer")
 
         # The host presents a stage over real WebRTC (aiortc): the server sets the on-stage bit.
-        async def present():
-            publisher = Publisher(host)
-            data, jsep = await publisher.publish(audio=False, webcam=False, stage=True)
-            self.assertEqual(data.get("roomrec"), "publishing", data)
-            await publisher.complete(jsep)
-            return publisher
-        publisher = asyncio.run_coroutine_threadsafe(present(), MEDIA_LOOP).result(timeout=30)
-        self.addCleanup(lambda: asyncio.run_coroutine_threadsafe(publisher.close(), MEDIA_LOOP).result(timeout=10))
+        publisher = publish_now(host, audio=False, webcam=False, stage=True)
+        self.addCleanup(close_now, publisher)
 
         # Heartbeats (E2): the client's bits, one per 10 s.
         self.assertTrue(host.send({"request": "heartbeat", "focused": True})["engaged"])

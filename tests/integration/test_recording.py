@@ -2,23 +2,19 @@
 the roomrec-recorder worker it spawns, and the file in <root>/<room>/Recordings/ checked with
 ffprobe. Also: who may control it, a recorder killed mid-way, the recording cap and the
 host-leave timeout."""
-import asyncio
 import glob
 import os
 import signal
 import subprocess
-import threading
 import time
 import unittest
 
 import harness
-from peers import BeepTrack, FlashTrack, Publisher
+from peers import BeepTrack, FlashTrack, close_now, publish_now
 from recorder_feed import probe
 
 
 # aiortc peers send media from one event loop that runs for the whole suite.
-MEDIA_LOOP = asyncio.new_event_loop()
-threading.Thread(target=MEDIA_LOOP.run_forever, daemon=True).start()
 
 
 def recorder_pids(janus):
@@ -74,7 +70,7 @@ class RecordingBase(unittest.TestCase):
 
     def tearDown(self):
         for publisher in self.publishers:
-            asyncio.run_coroutine_threadsafe(publisher.close(), MEDIA_LOOP).result(timeout=10)
+            close_now(publisher)
         for session in self.sessions:
             session.destroy()
         self.assertTrue(self.janus.alive(), "janus died")
@@ -94,14 +90,8 @@ class RecordingBase(unittest.TestCase):
         harness.create_room(session.attach(), room, **settings)
 
     def publish(self, handle, **kinds):
-        """Publishes audio + webcam + stage from aiortc on the test's media loop."""
-        async def run():
-            publisher = Publisher(handle)
-            data, jsep = await publisher.publish(**kinds)
-            self.assertEqual(data.get("roomrec"), "publishing", data)
-            await publisher.complete(jsep)
-            return publisher
-        publisher = asyncio.run_coroutine_threadsafe(run(), MEDIA_LOOP).result(timeout=30)
+        """Publishes audio + webcam + stage from aiortc on the shared media loop."""
+        publisher = publish_now(handle, **kinds)
         self.publishers.append(publisher)
         return publisher
 
@@ -365,7 +355,7 @@ class JanusCrashTest(RecordingBase):
         for session in self.sessions:
             session._stop.set()
         for publisher in self.publishers:
-            asyncio.run_coroutine_threadsafe(publisher.close(), MEDIA_LOOP).result(timeout=10)
+            close_now(publisher)
         self.assertEqual(self.recordings("crash1"), [])
         self.assertEqual(len(glob.glob(os.path.join(root, "crash1", ".recordings", "*", "segment-*.mp4"))), 1)
         # The same ports: a worker orphaned by the crash must not hold any of Janus's sockets.
