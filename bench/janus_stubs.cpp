@@ -1,6 +1,6 @@
 // The few Janus symbols the relay path references, for running it outside Janus. In the
 // plugin they resolve against the janus executable.
-#include "janus_api.hpp"
+#include "plugin/janus_api.hpp"
 
 #include <cstdarg>
 #include <cstdio>

@@ -4,8 +4,8 @@
 //
 //   python3 tests/integration/postgres.py build/bench/outbox_bench [jobs] [workers...]
 // (postgres.py starts a throwaway cluster and sets ROOMREC_PG; default: 3000 jobs, 1 and 3 workers)
-#include "db/migrations.hpp"
-#include "db/outbox_store.hpp"
+#include "storage/db/migrations.hpp"
+#include "storage/db/outbox_store.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -32,7 +32,7 @@ struct WorkerResult {
 
 void drain(const std::string &conninfo, const std::string &node, WorkerResult &result) {
     PgConnection connection(conninfo);
-    OutboxStore store(connection, node, core::RetryPolicy{}, 60000);
+    OutboxStore store(connection, node, storage::RetryPolicy{}, 60000);
     for (;;) {
         auto start = Clock::now();
         const auto job = store.claim(result.error);
@@ -75,7 +75,7 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "%s\n", error.c_str());
         return 1;
     }
-    OutboxStore producer(connection, "producer", core::RetryPolicy{}, 60000);
+    OutboxStore producer(connection, "producer", storage::RetryPolicy{}, 60000);
     std::printf("| workers | jobs | enqueue jobs/s | claimed+completed jobs/s | claim ms mean / p99 | complete ms mean / p99 |\n");
     std::printf("| --- | --- | --- | --- | --- | --- |\n");
     int round = 0;

@@ -4,8 +4,8 @@
 // Prints packets/s in, packets/s forwarded and CPU microseconds per 1,000 forwarded packets.
 //
 //   relay_bench [seconds_per_case]
-#include "janus_api.hpp"
-#include "media_relay.hpp"
+#include "plugin/janus_api.hpp"
+#include "plugin/media_relay.hpp"
 
 #include <sys/resource.h>
 
@@ -48,15 +48,15 @@ int main(int argc, char **argv) {
 
     std::printf("%-12s %14s %16s %22s\n", "subscribers", "packets_in/s", "forwarded/s", "cpu_us_per_1000_fwd");
     for (const int subscribers : {1, 10, 50}) {
-        const roomrec::core::PlannedStream plan{1, "1", roomrec::core::MediaKind::Video, roomrec::core::StreamSource::Webcam};
-        auto source = std::make_shared<roomrec::PublishedStream>(fake_handle(), plan, roomrec::NegotiatedCodec{"vp8", 96, ""},
+        const roomrec::plugin::PlannedStream plan{1, "1", roomrec::plugin::MediaKind::Video, roomrec::plugin::StreamSource::Webcam};
+        auto source = std::make_shared<roomrec::plugin::PublishedStream>(fake_handle(), plan, roomrec::plugin::NegotiatedCodec{"vp8", 96, ""},
                                                                  "feed", 500000);
-        std::vector<std::shared_ptr<roomrec::SubscriberStream>> streams;
+        std::vector<std::shared_ptr<roomrec::plugin::SubscriberStream>> streams;
         for (int i = 0; i < subscribers; ++i) {
-            auto gate = std::make_shared<roomrec::MediaGate>();
+            auto gate = std::make_shared<roomrec::plugin::MediaGate>();
             gate->media_up = true;
-            auto stream = std::make_shared<roomrec::SubscriberStream>(fake_handle(), gate, 1, "1", source);
-            roomrec::attach_subscriber(*source, stream);
+            auto stream = std::make_shared<roomrec::plugin::SubscriberStream>(fake_handle(), gate, 1, "1", source);
+            roomrec::plugin::attach_subscriber(*source, stream);
             streams.push_back(stream);
         }
         // A typical 1,200-byte video packet.
@@ -83,7 +83,7 @@ int main(int argc, char **argv) {
                 buffer[4] = static_cast<char>(timestamp >> 24);
                 ++seq;
                 timestamp += 3000;
-                roomrec::relay_to_subscribers(&gateway, *source, packet, static_cast<int64_t>(sent) * 1000);
+                roomrec::plugin::relay_to_subscribers(&gateway, *source, packet, static_cast<int64_t>(sent) * 1000);
                 ++sent;
             }
             elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

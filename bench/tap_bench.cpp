@@ -2,7 +2,7 @@
 // lock-free ring while a writer thread drains it, as during a live recording.
 //   tap_bench [producers] [seconds]
 // Prints ns per enqueue on the producing threads, packets/s through the ring, and drops.
-#include "core/packet_ring.hpp"
+#include "common/mpsc_ring.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -11,20 +11,20 @@
 #include <thread>
 #include <vector>
 
-using roomrec::core::PacketRing;
+using roomrec::common::PacketRing;
 using Clock = std::chrono::steady_clock;
 
 int main(int argc, char **argv) {
     const int producers = argc > 1 ? std::atoi(argv[1]) : 4;
     const double seconds = argc > 2 ? std::atof(argv[2]) : 2.0;
-    PacketRing ring(4096); // the plugin's default tap capacity
+    roomrec::common::PacketRing ring(4096); // the plugin's default tap capacity
     std::atomic<bool> stop{false};
     std::atomic<uint64_t> pushed{0};
     std::atomic<uint64_t> push_ns{0};
     uint64_t popped = 0;
 
     std::thread writer([&] {
-        uint8_t record[PacketRing::kMaxRecord];
+        uint8_t record[roomrec::common::PacketRing::kMaxRecord];
         while (!stop.load(std::memory_order_relaxed))
             while (ring.pop(record) != 0) ++popped;
         while (ring.pop(record) != 0) ++popped;

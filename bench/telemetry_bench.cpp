@@ -6,8 +6,8 @@
 //   python3 tests/integration/postgres.py build/bench/telemetry_bench [events for (b)] [rollup ms]
 // (postgres.py starts the cluster and sets ROOMREC_PG; default 1,000,000 events, rollups off;
 // rollups are refreshed by their own thread once a minute has closed)
-#include "db/migrations.hpp"
-#include "telemetry/telemetry_writer.hpp"
+#include "storage/db/migrations.hpp"
+#include "analytics/telemetry/telemetry_writer.hpp"
 
 #include <stdlib.h>
 #include <time.h>

@@ -23,7 +23,7 @@ foreach(file IN LISTS files)
   string(APPEND entries "        {${version}, \"${name}\", reinterpret_cast<const char *>(sql_${version})},\n")
 endforeach()
 file(WRITE "${OUTPUT}.tmp" "// Generated from ${SCHEMA_DIR} by cmake/embed_migrations.cmake: do not edit.
-#include \"db/migrations.hpp\"
+#include \"storage/db/migrations.hpp\"
 
 namespace roomrec::storage {
 

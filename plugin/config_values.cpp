@@ -1,12 +1,12 @@
-#include "config_values.hpp"
+#include "plugin/config_values.hpp"
 
-#include "janus_api.hpp"
+#include "plugin/janus_api.hpp"
 
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
-namespace roomrec {
+namespace roomrec::plugin {
 
 const char *config_value(janus_config *config, janus_config_category *category, const char *key) {
     janus_config_item *item = janus_config_get(config, category, janus_config_type_item, key);
@@ -40,4 +40,4 @@ bool config_bool(const char *text) {
     return text != nullptr && (!std::strcmp(text, "true") || !std::strcmp(text, "yes") || !std::strcmp(text, "1"));
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

@@ -2,12 +2,12 @@
 // "<category>.<key>" (and never quote a value: it may be a secret).
 #pragma once
 
-#include "janus_api.hpp"
+#include "plugin/janus_api.hpp"
 
 #include <cstdint>
 #include <string>
 
-namespace roomrec {
+namespace roomrec::plugin {
 
 const char *config_value(janus_config *config, janus_config_category *category, const char *key);
 // Empty when the key is absent (target unchanged) or valid; otherwise the error.
@@ -17,4 +17,4 @@ std::string read_config_path(janus_config *config, janus_config_category *catego
                              const char *key, std::string &target);
 bool config_bool(const char *text); // true, yes or 1
 
-} // namespace roomrec
+} // namespace roomrec::plugin

@@ -2,15 +2,15 @@
 // names a Postgres database, and hands it each lifecycle event, durably, on the thread where
 // the event happens (a link thread, the recovery thread, or the signalling thread for the
 // once-per-session session.ended). The worker's own notices reach the Janus event handlers.
-#include "plugin.hpp"
+#include "plugin/plugin.hpp"
 
-#include "delivery/delivery_worker.hpp"
-#include "janus_log_sink.hpp"
-#include "random_id.hpp"
+#include "storage/delivery/delivery_worker.hpp"
+#include "plugin/janus_log_sink.hpp"
+#include "common/random_id.hpp"
 
 #include <curl/curl.h>
 
-namespace roomrec {
+namespace roomrec::plugin {
 
 void Plugin::start_delivery() {
     const DeliveryConfig &config = config_.delivery;
@@ -42,7 +42,7 @@ void Plugin::start_delivery() {
     for (const auto &webhook : config.webhooks)
         settings.webhooks.push_back({webhook.name, webhook.url, webhook.secret, webhook.events});
     delivery_ = std::make_unique<storage::DeliveryWorker>(settings, [this](const std::string &what, const std::string &details) {
-        auto parsed = std::make_shared<JsonPtr>(json_loads(details.c_str(), 0, nullptr));
+        auto parsed = std::make_shared<common::JsonPtr>(json_loads(details.c_str(), 0, nullptr));
         worker_.post([this, what, parsed]() mutable { notify(what.c_str(), std::move(*parsed)); });
     });
     std::string error;
@@ -60,19 +60,19 @@ void Plugin::stop_delivery() {
     if (delivery_) delivery_->stop();
 }
 
-void Plugin::deliver(core::DeliveryEvent event) {
+void Plugin::deliver(storage::DeliveryEvent event) {
     if (!delivery_) return;
-    event.id = random_id();
+    event.id = common::random_id();
     event.node_id = config_.node_id;
     event.created_ms = g_get_real_time() / 1000;
     std::string error;
     if (!delivery_->submit(event, error))
         JANUS_LOG(LOG_ERR, "[roomrec] room %s: %s event not delivered: %s\n", event.room_id.c_str(),
-                  core::delivery_event_name(event.type), error.c_str());
+                  storage::delivery_event_name(event.type), error.c_str());
 }
 
-core::RecordingFacts Plugin::recording_facts(const RecordingManifest &manifest) {
-    core::RecordingFacts facts;
+storage::RecordingFacts Plugin::recording_facts(const RecordingManifest &manifest) {
+    storage::RecordingFacts facts;
     facts.recording_id = manifest.recording_id;
     facts.title = manifest.title;
     facts.owner = manifest.owner;
@@ -81,12 +81,12 @@ core::RecordingFacts Plugin::recording_facts(const RecordingManifest &manifest) 
     return facts;
 }
 
-void Plugin::deliver_recording(core::DeliveryEventType type, const std::string &room_id, core::RecordingFacts facts) {
-    core::DeliveryEvent event;
+void Plugin::deliver_recording(storage::DeliveryEventType type, const std::string &room_id, storage::RecordingFacts facts) {
+    storage::DeliveryEvent event;
     event.type = type;
     event.room_id = room_id;
     event.recording = std::move(facts);
     deliver(std::move(event));
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

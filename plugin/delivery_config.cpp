@@ -1,15 +1,15 @@
-#include "delivery_config.hpp"
+#include "plugin/delivery_config.hpp"
 
-#include "config_values.hpp"
-#include "core/request_schema.hpp"
-#include "janus_api.hpp"
+#include "plugin/config_values.hpp"
+#include "domain/request_schema.hpp"
+#include "plugin/janus_api.hpp"
 
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <set>
 
-namespace roomrec {
+namespace roomrec::plugin {
 namespace {
 
 bool is_http_url(const std::string &url) {
@@ -43,7 +43,7 @@ std::string read_webhook(janus_config *config, janus_config_category *category, 
     WebhookConfig webhook;
     webhook.name = category->name + 8; // after "webhook-"
     const std::string where = category->name;
-    if (!core::is_identifier(webhook.name.c_str(), 64)) return where + ": the name after webhook- must be 1-64 characters of [A-Za-z0-9_-]";
+    if (!domain::is_identifier(webhook.name.c_str(), 64)) return where + ": the name after webhook- must be 1-64 characters of [A-Za-z0-9_-]";
     const char *url = config_value(config, category, "url");
     const char *secret = config_value(config, category, "secret");
     if (url == nullptr || !is_http_url(url) || std::strlen(url) > 2048) return where + ".url must be an http:// or https:// URL";
@@ -120,4 +120,4 @@ std::string read_delivery_config(janus_config *config, DeliveryConfig &delivery)
     return {};
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

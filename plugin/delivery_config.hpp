@@ -9,7 +9,7 @@
 
 struct janus_config; // janus/config.h, included by the .cpp (janus_api.hpp)
 
-namespace roomrec {
+namespace roomrec::plugin {
 
 struct WebhookConfig {
     std::string name;
@@ -39,4 +39,4 @@ struct DeliveryConfig {
 // value is invalid.
 std::string read_delivery_config(janus_config *config, DeliveryConfig &delivery);
 
-} // namespace roomrec
+} // namespace roomrec::plugin

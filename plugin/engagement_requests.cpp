@@ -1,14 +1,14 @@
 // Engagement signals that are only recorded, never relayed (SPEC E2, E5, E6): attention
 // heartbeats every 10 s, attachment downloads, and recording playback from players.
 // docs/API.md "Room signals".
-#include "room_signal_helpers.hpp"
+#include "plugin/room_signal_helpers.hpp"
 
-#include "core/engagement_rule.hpp"
-#include "core/playback_buckets.hpp"
+#include "domain/engagement_rule.hpp"
+#include "domain/playback_buckets.hpp"
 
-namespace roomrec {
+namespace roomrec::plugin {
 
-using core::ErrorCode;
+using domain::ErrorCode;
 
 namespace {
 
@@ -19,7 +19,7 @@ bool flag(const Request &request, const char *name) { return json_is_true(json_o
 
 bool presents_stage(const Session &session) {
     for (const auto &stream : session.publication.load()->by_mindex)
-        if (stream && stream->plan.source == core::StreamSource::Stage) return true;
+        if (stream && stream->plan.source == StreamSource::Stage) return true;
     return false;
 }
 
@@ -33,18 +33,18 @@ Reply Plugin::on_heartbeat(Request &request) {
     const int64_t now = g_get_monotonic_time();
     int64_t &last = room->last_heartbeat_us[member->participant_id];
     if (last != 0 && now - last < kMinHeartbeatGapUs)
-        return reply_error(ErrorCode::RateLimited, "one heartbeat per 10 s is enough");
+        return reply_error(domain::ErrorCode::RateLimited, "one heartbeat per 10 s is enough");
     last = now;
     // The client reports what it sees; the server knows who is on stage.
-    core::HeartbeatBits bits = 0;
-    if (flag(request, "focused")) bits |= core::kTabFocused;
-    if (flag(request, "fullscreen")) bits |= core::kFullScreen;
-    if (flag(request, "sound")) bits |= core::kSoundOn;
-    if (flag(request, "camera")) bits |= core::kCameraOn;
-    if (member->on_stage || presents_stage(*request.session)) bits |= core::kOnStage;
+    domain::HeartbeatBits bits = 0;
+    if (flag(request, "focused")) bits |= domain::kTabFocused;
+    if (flag(request, "fullscreen")) bits |= domain::kFullScreen;
+    if (flag(request, "sound")) bits |= domain::kSoundOn;
+    if (flag(request, "camera")) bits |= domain::kCameraOn;
+    if (member->on_stage || presents_stage(*request.session)) bits |= domain::kOnStage;
     record(*room, analytics::TelemetryKind::Heartbeat, member, "", bits);
-    JsonPtr data = make_event("heartbeat");
-    json_object_set_new(data.get(), "engaged", json_boolean(core::EngagementRule{}.engaged(bits)));
+    common::JsonPtr data = make_event("heartbeat");
+    json_object_set_new(data.get(), "engaged", json_boolean(domain::EngagementRule{}.engaged(bits)));
     return reply_with(std::move(data));
 }
 
@@ -55,7 +55,7 @@ Reply Plugin::on_download(Request &request) {
     auto &[room, member, actor] = std::get<Signaller>(who);
     const std::string attachment = body_text(request, "attachment");
     record(*room, analytics::TelemetryKind::Download, member, attachment, 0,
-           JsonPtr(json_pack("{s:s}", "name", body_text(request, "name").c_str())));
+           common::JsonPtr(json_pack("{s:s}", "name", body_text(request, "name").c_str())));
     return reply_with(make_event("download_recorded"));
 }
 
@@ -70,7 +70,7 @@ Reply Plugin::on_playback(Request &request) {
         {"play", analytics::TelemetryKind::PlaybackPlay},
         {"progress", analytics::TelemetryKind::PlaybackProgress}};
     const auto *kind = std::find_if(std::begin(kEvents), std::end(kEvents), [&](const auto &known) { return event == known.first; });
-    if (kind == std::end(kEvents)) return reply_error(ErrorCode::InvalidElement, "event must be impression, play or progress");
+    if (kind == std::end(kEvents)) return reply_error(domain::ErrorCode::InvalidElement, "event must be impression, play or progress");
     const std::string recording = body_text(request, "recording");
     if (kind->second == analytics::TelemetryKind::PlaybackImpression) {
         record(*room, kind->second, member, recording);
@@ -79,24 +79,24 @@ Reply Plugin::on_playback(Request &request) {
     const std::string play = body_text(request, "play");
     const json_t *position = json_object_get(request.body.get(), "position_ms");
     const json_t *duration = json_object_get(request.body.get(), "duration_ms");
-    if (play.empty() || duration == nullptr) return reply_error(ErrorCode::MissingElement, "play and duration_ms are required");
+    if (play.empty() || duration == nullptr) return reply_error(domain::ErrorCode::MissingElement, "play and duration_ms are required");
     const std::string key = member->participant_id + "/" + play;
     if (!room->plays.count(key) && room->plays.size() >= kMaxPlays)
-        return reply_error(ErrorCode::ActivityState, "too many plays in this session");
+        return reply_error(domain::ErrorCode::ActivityState, "too many plays in this session");
     // E6: the distinct 1 % buckets this play has watched so far (A5 takes each play's last value).
-    core::PlayProgress &progress = room->plays[key];
+    domain::PlayProgress &progress = room->plays[key];
     const auto verdict = progress.report(json_integer_value(position) / 1000.0, json_integer_value(duration) / 1000.0);
-    if (verdict != core::ProgressVerdict::Accepted)
-        return reply_error(ErrorCode::InvalidElement, std::string("progress refused: ") + core::progress_verdict_name(verdict) +
+    if (verdict != domain::ProgressVerdict::Accepted)
+        return reply_error(domain::ErrorCode::InvalidElement, std::string("progress refused: ") + domain::progress_verdict_name(verdict) +
                                                           " (duration_ms 1 ms..7 days, the same for the whole play; "
                                                           "position_ms within it)");
-    JsonPtr body(json_pack("{s:s, s:I, s:I, s:I}", "play", play.c_str(), "position_ms", json_integer_value(position),
+    common::JsonPtr body(json_pack("{s:s, s:I, s:I, s:I}", "play", play.c_str(), "position_ms", json_integer_value(position),
                            "duration_ms", json_integer_value(duration), "watched_ms",
                            json_int_t(progress.watched_seconds() * 1000)));
     record(*room, kind->second, member, recording, progress.distinct_buckets(), std::move(body));
-    JsonPtr data = make_event("playback_recorded");
+    common::JsonPtr data = make_event("playback_recorded");
     json_object_set_new(data.get(), "buckets", json_integer(progress.distinct_buckets()));
     return reply_with(std::move(data));
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

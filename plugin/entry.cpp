@@ -1,6 +1,6 @@
 // The only C boundary (DESIGN rule 2): the janus_plugin table and create(). Every callback
 // forwards to the C++ Plugin and no exception ever crosses into Janus.
-#include "plugin.hpp"
+#include "plugin/plugin.hpp"
 
 #include <atomic>
 #include <exception>
@@ -8,7 +8,7 @@
 
 namespace {
 
-using roomrec::Plugin;
+using roomrec::plugin::Plugin;
 
 constexpr int kVersion = 1;
 constexpr const char *kVersionString = "0.1.0";
@@ -36,7 +36,7 @@ const char *roomrec_version_string() { return kVersionString; }
 const char *roomrec_description() { return "Meeting-room SFU with cloud recording and engagement analytics."; }
 const char *roomrec_name() { return "roomrec"; }
 const char *roomrec_author() { return "roomrec developers"; }
-const char *roomrec_package() { return roomrec::kPackage; }
+const char *roomrec_package() { return roomrec::plugin::kPackage; }
 
 void roomrec_create_session(janus_plugin_session *handle, int *error) {
     *error = -1;
@@ -126,12 +126,12 @@ janus_plugin roomrec_plugin = {
 int roomrec_init(janus_callbacks *callback, const char *config_path) {
     return guarded("init", [&] {
         if (callback == nullptr || config_path == nullptr) return -1;
-        auto loaded = roomrec::load_plugin_config(config_path);
+        auto loaded = roomrec::plugin::load_plugin_config(config_path);
         if (const auto *error = std::get_if<std::string>(&loaded)) {
             JANUS_LOG(LOG_FATAL, "[roomrec] configuration error: %s\n", error->c_str());
             return -1;
         }
-        plugin.store(new Plugin(callback, &roomrec_plugin, std::get<roomrec::PluginConfig>(std::move(loaded))));
+        plugin.store(new Plugin(callback, &roomrec_plugin, std::get<roomrec::plugin::PluginConfig>(std::move(loaded))));
         return 0;
     }, -1);
 }

@@ -2,12 +2,12 @@
 // Those libraries know no Janus: they take a sink, level 0 error, 1 warning, 2 info.
 #pragma once
 
-#include "janus_api.hpp"
+#include "plugin/janus_api.hpp"
 
 #include <functional>
 #include <string>
 
-namespace roomrec {
+namespace roomrec::plugin {
 
 inline std::function<void(int, const std::string &)> janus_log_sink(std::string prefix) {
     return [prefix = std::move(prefix)](int level, const std::string &line) {
@@ -16,4 +16,4 @@ inline std::function<void(int, const std::string &)> janus_log_sink(std::string 
     };
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

@@ -1,8 +1,8 @@
-#include "media_relay.hpp"
+#include "plugin/media_relay.hpp"
 
 #include <cstring>
 
-namespace roomrec {
+namespace roomrec::plugin {
 namespace {
 // Janus never hands plugins packets beyond its MTU-sized buffers; anything larger is dropped.
 constexpr size_t kMaxRtpPacket = 1600;
@@ -13,17 +13,17 @@ void relay_to_subscribers(janus_callbacks *gateway, PublishedStream &stream, con
     stream.packets_in.fetch_add(1, std::memory_order_relaxed);
     const auto subscribers = stream.subscribers.load(std::memory_order_acquire);
     if (subscribers->empty() || packet.length > kMaxRtpPacket) return;
-    core::RtpFields fields;
+    RtpFields fields;
     if (!read_rtp_fields(reinterpret_cast<const uint8_t *>(packet.buffer), packet.length, fields)) return;
 
     uint8_t buffer[kMaxRtpPacket];
     for (const auto &subscriber : *subscribers) {
         if (!subscriber->gate->open()) continue;
         std::memcpy(buffer, packet.buffer, packet.length);
-        const core::RtpFields out_fields = subscriber->rewriter.rewrite(fields, now_us);
-        core::write_rtp_fields(buffer, out_fields);
+        const RtpFields out_fields = subscriber->rewriter.rewrite(fields, now_us);
+        write_rtp_fields(buffer, out_fields);
         subscriber->record_sent(out_fields, now_us);
-        core::write_rtp_payload_type(buffer, subscriber->payload_type);
+        write_rtp_payload_type(buffer, subscriber->payload_type);
         janus_plugin_rtp out = packet;
         out.mindex = subscriber->mindex;
         out.buffer = reinterpret_cast<char *>(buffer);
@@ -33,7 +33,7 @@ void relay_to_subscribers(janus_callbacks *gateway, PublishedStream &stream, con
 }
 
 bool request_keyframe(janus_callbacks *gateway, PublishedStream &stream, int64_t now_us) {
-    if (stream.plan.kind != core::MediaKind::Video || !stream.keyframes.try_acquire(now_us)) return false;
+    if (stream.plan.kind != MediaKind::Video || !stream.keyframes.try_acquire(now_us)) return false;
     gateway->send_pli_stream(stream.publisher.get(), stream.plan.index);
     return true;
 }
@@ -45,4 +45,4 @@ void handle_subscriber_rtcp(janus_callbacks *gateway, const SubscriberStream &st
     if (const auto source = stream.source.lock()) request_keyframe(gateway, *source, now_us);
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

@@ -3,10 +3,10 @@
 // beyond the snapshot reference count.
 #pragma once
 
-#include "janus_api.hpp"
-#include "media_streams.hpp"
+#include "plugin/janus_api.hpp"
+#include "plugin/media_streams.hpp"
 
-namespace roomrec {
+namespace roomrec::plugin {
 
 void relay_to_subscribers(janus_callbacks *gateway, PublishedStream &stream, const janus_plugin_rtp &packet,
                           int64_t now_us);
@@ -18,4 +18,4 @@ bool request_keyframe(janus_callbacks *gateway, PublishedStream &stream, int64_t
 void handle_subscriber_rtcp(janus_callbacks *gateway, const SubscriberStream &stream, janus_plugin_rtcp &packet,
                             int64_t now_us);
 
-} // namespace roomrec
+} // namespace roomrec::plugin

@@ -1,8 +1,8 @@
-#include "media_streams.hpp"
+#include "plugin/media_streams.hpp"
 
 #include <algorithm>
 
-namespace roomrec {
+namespace roomrec::plugin {
 
 HandleRef::HandleRef(janus_plugin_session *handle) : handle_(handle) {
     if (handle_ != nullptr) janus_refcount_increase(&handle_->ref);
@@ -25,4 +25,4 @@ void detach_subscriber(PublishedStream &source, const SubscriberStream *stream) 
     source.subscribers.store(std::move(next));
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

@@ -3,17 +3,17 @@
 // snapshot swapped atomically, so a media thread never waits for the signalling thread.
 #pragma once
 
-#include "core/keyframe_limiter.hpp"
-#include "core/rtp_rewriter.hpp"
-#include "core/stream_plan.hpp"
-#include "janus_api.hpp"
+#include "plugin/core/keyframe_limiter.hpp"
+#include "plugin/core/rtp_rewriter.hpp"
+#include "plugin/core/stream_plan.hpp"
+#include "plugin/janus_api.hpp"
 
 #include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
 
-namespace roomrec {
+namespace roomrec::plugin {
 
 // Keeps a Janus handle alive (Janus refcount) for as long as a media object may use it.
 class HandleRef {
@@ -59,16 +59,16 @@ struct SubscriberStream;
 using SubscriberList = std::vector<std::shared_ptr<SubscriberStream>>;
 
 struct PublishedStream {
-    PublishedStream(janus_plugin_session *publisher, const core::PlannedStream &plan, NegotiatedCodec codec,
+    PublishedStream(janus_plugin_session *publisher, const PlannedStream &plan, NegotiatedCodec codec,
                     std::string feed_id, int64_t pli_interval_us)
         : publisher(publisher), plan(plan), codec(std::move(codec)), feed_id(std::move(feed_id)),
           keyframes(pli_interval_us) {}
 
     HandleRef publisher;
-    const core::PlannedStream plan;
+    const PlannedStream plan;
     const NegotiatedCodec codec;
     const std::string feed_id;  // participant id of the publisher
-    core::KeyframeLimiter keyframes;
+    KeyframeLimiter keyframes;
     std::atomic<std::shared_ptr<const SubscriberList>> subscribers{std::make_shared<const SubscriberList>()};
     std::atomic<uint64_t> packets_in{0};
     std::atomic<std::shared_ptr<const RecorderTap>> tap{nullptr};
@@ -80,7 +80,7 @@ struct SubscriberStream {
         : subscriber(subscriber), gate(std::move(gate)), mindex(mindex), mid(std::move(mid)), source(source),
           kind(source->plan.kind), feed_id(source->feed_id), feed_mid(source->plan.mid), codec(source->codec),
           payload_type(static_cast<uint8_t>(source->codec.payload_type)),
-          rewriter(kind == core::MediaKind::Video ? 90000 : 48000) {}
+          rewriter(kind == MediaKind::Video ? 90000 : 48000) {}
 
     // An idle m-line: keeps its place, codec and msid in the SDP but has no source.
     static std::shared_ptr<SubscriberStream> idle_slot(const SubscriberStream &previous) {
@@ -96,19 +96,19 @@ struct SubscriberStream {
     const int mindex;  // m-line index in the subscriber's SDP
     const std::string mid;
     const std::weak_ptr<PublishedStream> source;
-    const core::MediaKind kind;
+    const MediaKind kind;
     const std::string feed_id;
     const std::string feed_mid;
     const NegotiatedCodec codec;
     const uint8_t payload_type;
-    core::RtpRewriter rewriter;  // touched only by the source publisher's media thread
+    RtpRewriter rewriter;  // touched only by the source publisher's media thread
     std::atomic<uint64_t> packets_out{0};
     // What went out last ((seq << 32) | timestamp, and when), so a later stream reusing this
     // m-line continues the numbering without touching this stream's rewriter.
     std::atomic<uint64_t> last_sent{0};
     std::atomic<int64_t> last_sent_us{0};
 
-    void record_sent(const core::RtpFields &fields, int64_t now_us) {
+    void record_sent(const RtpFields &fields, int64_t now_us) {
         last_sent.store((uint64_t(fields.seq) << 32) | fields.timestamp, std::memory_order_relaxed);
         last_sent_us.store(now_us, std::memory_order_relaxed);
     }
@@ -127,7 +127,7 @@ private:
         : subscriber(previous.subscriber.get()), gate(previous.gate), mindex(previous.mindex), mid(previous.mid),
           kind(previous.kind), feed_id(previous.feed_id), feed_mid(previous.feed_mid), codec(previous.codec),
           payload_type(previous.payload_type),
-          rewriter(kind == core::MediaKind::Video ? 90000 : 48000) {}
+          rewriter(kind == MediaKind::Video ? 90000 : 48000) {}
 };
 
 // What a publisher handle sends, indexed by m-line.
@@ -150,4 +150,4 @@ struct Subscription {
 void attach_subscriber(PublishedStream &source, const std::shared_ptr<SubscriberStream> &stream);
 void detach_subscriber(PublishedStream &source, const SubscriberStream *stream);
 
-} // namespace roomrec
+} // namespace roomrec::plugin

@@ -1,20 +1,20 @@
 // Participant requests (SPEC R2-R4, R7): join, publish, unpublish, leave, kick, close, stage.
-#include "plugin.hpp"
+#include "plugin/plugin.hpp"
 
-#include "core/signed_token.hpp"
-#include "random_id.hpp"
-#include "sdp_negotiation.hpp"
+#include "domain/signed_token.hpp"
+#include "common/random_id.hpp"
+#include "plugin/sdp_negotiation.hpp"
 
-namespace roomrec {
+namespace roomrec::plugin {
 
-using core::ErrorCode;
+using domain::ErrorCode;
 
 namespace {
 
 const char *text_field(const json_t *body, const char *name) { return json_string_value(json_object_get(body, name)); }
 
 struct Proof {
-    core::Role role = core::Role::Viewer;
+    domain::Role role = domain::Role::Viewer;
     std::string user_id;
 };
 
@@ -23,76 +23,76 @@ struct Proof {
 Reply Plugin::on_join(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
     Session &session = *request.session;
-    if (session.kind != SessionKind::Unbound) return reply_error(ErrorCode::AlreadyJoined, "this handle has already joined");
+    if (session.kind != SessionKind::Unbound) return reply_error(domain::ErrorCode::AlreadyJoined, "this handle has already joined");
     const json_t *body = request.body.get();
     const std::string room_id = text_field(body, "room");
     const auto it = rooms_.find(room_id);
-    if (it == rooms_.end()) return reply_error(ErrorCode::NoSuchRoom, "no such room " + room_id);
+    if (it == rooms_.end()) return reply_error(domain::ErrorCode::NoSuchRoom, "no such room " + room_id);
     const char *ptype = text_field(body, "ptype");
     if (ptype == nullptr || std::string(ptype) == "participant") return on_join_participant(request, it->second);
     if (std::string(ptype) == "subscriber") return on_join_subscriber(request, it->second);
-    return reply_error(ErrorCode::InvalidElement, "ptype must be \"participant\" or \"subscriber\"");
+    return reply_error(domain::ErrorCode::InvalidElement, "ptype must be \"participant\" or \"subscriber\"");
 }
 
 Reply Plugin::on_join_participant(Request &request, LiveRoom &room) {
     Session &session = *request.session;
     const json_t *body = request.body.get();
     const json_t *user = json_object_get(body, "user");
-    core::ClientInfo client;
+    domain::ClientInfo client;
     if (user != nullptr) {
-        auto parsed = core::parse_client_info(user);
-        if (auto *invalid = std::get_if<core::ValidationError>(&parsed)) return reply_error(*invalid);
-        client = std::get<core::ClientInfo>(std::move(parsed));
+        auto parsed = domain::parse_client_info(user);
+        if (auto *invalid = std::get_if<domain::ValidationError>(&parsed)) return reply_error(*invalid);
+        client = std::get<domain::ClientInfo>(std::move(parsed));
     }
 
     // Role and user come from the proof, never from what the client merely claims.
     Proof proof;
     if (const char *token = text_field(body, "token")) {
-        const auto check = core::verify_token(token, config_.token_secret, kPackage, g_get_real_time() / G_USEC_PER_SEC);
-        if (!check.ok()) return reply_error(ErrorCode::Unauthorized, core::token_error_text(check.error));
-        if (check.claims.room != room.settings.id) return reply_error(ErrorCode::Unauthorized, "token is for another room");
-        const auto role = core::parse_role(check.claims.role);
-        if (!role) return reply_error(ErrorCode::Unauthorized, "token names an unknown role");
+        const auto check = domain::verify_token(token, config_.token_secret, kPackage, g_get_real_time() / G_USEC_PER_SEC);
+        if (!check.ok()) return reply_error(domain::ErrorCode::Unauthorized, domain::token_error_text(check.error));
+        if (check.claims.room != room.settings.id) return reply_error(domain::ErrorCode::Unauthorized, "token is for another room");
+        const auto role = domain::parse_role(check.claims.role);
+        if (!role) return reply_error(domain::ErrorCode::Unauthorized, "token names an unknown role");
         if (!client.user_id.empty() && client.user_id != check.claims.user)
-            return reply_error(ErrorCode::Unauthorized, "token is for another user");
+            return reply_error(domain::ErrorCode::Unauthorized, "token is for another user");
         proof = {*role, check.claims.user};
     } else if (const char *secret = text_field(body, "secret")) {
         const char *role_text = text_field(body, "role");
-        if (role_text == nullptr) return reply_error(ErrorCode::MissingElement, "role is required with a secret");
-        const auto role = core::parse_role(role_text);
-        if (!role) return reply_error(ErrorCode::InvalidElement, "role must be host, moderator, speaker or viewer");
-        if (!core::secret_proves_role(room.settings, *role, secret))
-            return reply_error(ErrorCode::Unauthorized, std::string("wrong secret for role ") + role_text);
-        if (client.user_id.empty()) return reply_error(ErrorCode::MissingElement, "user.id is required with a secret");
+        if (role_text == nullptr) return reply_error(domain::ErrorCode::MissingElement, "role is required with a secret");
+        const auto role = domain::parse_role(role_text);
+        if (!role) return reply_error(domain::ErrorCode::InvalidElement, "role must be host, moderator, speaker or viewer");
+        if (!domain::secret_proves_role(room.settings, *role, secret))
+            return reply_error(domain::ErrorCode::Unauthorized, std::string("wrong secret for role ") + role_text);
+        if (client.user_id.empty()) return reply_error(domain::ErrorCode::MissingElement, "user.id is required with a secret");
         proof = {*role, client.user_id};
     } else {
-        return reply_error(ErrorCode::Unauthorized, "a token or a room secret is required to join");
+        return reply_error(domain::ErrorCode::Unauthorized, "a token or a room secret is required to join");
     }
     if (static_cast<int64_t>(room.roster.size()) >= room.settings.max_participants)
-        return reply_error(ErrorCode::RoomFull, "room " + room.settings.id + " is full");
+        return reply_error(domain::ErrorCode::RoomFull, "room " + room.settings.id + " is full");
 
     client.user_id = proof.user_id;
     if (client.display.empty()) client.display = proof.user_id;
-    core::Member member{random_id(), client, proof.role, false};
-    while (room.roster.find(member.participant_id)) member.participant_id = random_id();
+    domain::Member member{common::random_id(), client, proof.role, false};
+    while (room.roster.find(member.participant_id)) member.participant_id = common::random_id();
     room.roster.add(member);
     session.kind = SessionKind::Participant;
     session.room_id = room.settings.id;
     session.participant_id = member.participant_id;
-    session.private_id = random_id();
+    session.private_id = common::random_id();
     room.participants[member.participant_id] = request.session;
     session.generation.fetch_add(1);
     publish_binding(session);
 
-    JsonPtr data = make_event("joined");
+    common::JsonPtr data = make_event("joined");
     json_object_set_new(data.get(), "room", json_string(room.settings.id.c_str()));
     json_object_set_new(data.get(), "title", json_string(room.settings.title.c_str()));
-    json_object_set_new(data.get(), "type", json_string(core::room_type_name(room.settings.type)));
+    json_object_set_new(data.get(), "type", json_string(domain::room_type_name(room.settings.type)));
     json_object_set_new(data.get(), "id", json_string(member.participant_id.c_str()));
     json_object_set_new(data.get(), "private_id", json_string(session.private_id.c_str()));
-    json_object_set_new(data.get(), "role", json_string(core::role_name(member.role)));
+    json_object_set_new(data.get(), "role", json_string(domain::role_name(member.role)));
     json_t *others = json_array();
-    for (const core::Member *other : room.roster.members())
+    for (const domain::Member *other : room.roster.members())
         if (other->participant_id != member.participant_id)
             json_array_append_new(others, describe_participant(room, *other).release());
     json_object_set_new(data.get(), "participants", others);
@@ -101,15 +101,15 @@ Reply Plugin::on_join_participant(Request &request, LiveRoom &room) {
     // C3: whoever joins learns whether the session is being recorded.
     json_object_set_new(data.get(), "recording", describe_recording(room, member.role).release());
 
-    JsonPtr announcement = make_event("participant_joined");
+    common::JsonPtr announcement = make_event("participant_joined");
     json_object_set_new(announcement.get(), "participant", describe_participant(room, member).release());
     broadcast(room, announcement, member.participant_id);
-    JsonPtr details = json_object_ptr();
-    json_object_set_new(details.get(), "role", json_string(core::role_name(member.role)));
-    json_object_set_new(details.get(), "client", json_string(core::client_kind_name(client.kind)));
+    common::JsonPtr details = common::json_object_ptr();
+    json_object_set_new(details.get(), "role", json_string(domain::role_name(member.role)));
+    json_object_set_new(details.get(), "client", json_string(domain::client_kind_name(client.kind)));
     notify("joined", std::move(details), &session);
     JANUS_LOG(LOG_INFO, "[roomrec] room %s: participant %s joined as %s\n", room.settings.id.c_str(),
-              member.participant_id.c_str(), core::role_name(member.role));
+              member.participant_id.c_str(), domain::role_name(member.role));
     return reply_with(std::move(data));
 }
 
@@ -123,15 +123,15 @@ Reply Plugin::on_publish(Request &request) {
 Reply Plugin::negotiate_publication(Request &request) {
     Session &session = *request.session;
     LiveRoom *room = session.kind == SessionKind::Participant ? room_of(session) : nullptr;
-    if (room == nullptr) return reply_error(ErrorCode::NotJoined, "join the room as a participant first");
-    const core::Member *member = room->roster.find(session.participant_id);
-    if (member == nullptr || !core::is_allowed(member->role, core::Action::Publish, member->on_stage))
-        return reply_error(ErrorCode::Forbidden, "viewers may publish only when a host or moderator brings them on stage");
+    if (room == nullptr) return reply_error(domain::ErrorCode::NotJoined, "join the room as a participant first");
+    const domain::Member *member = room->roster.find(session.participant_id);
+    if (member == nullptr || !domain::is_allowed(member->role, domain::Action::Publish, member->on_stage))
+        return reply_error(domain::ErrorCode::Forbidden, "viewers may publish only when a host or moderator brings them on stage");
     if (auto invalid = check_jsep(request.jsep.get(), "offer")) return reply_error(*invalid);
 
     const char *offer_sdp = text_field(request.jsep.get(), "sdp");
     auto negotiated = answer_publisher(offer_sdp, json_object_get(request.body.get(), "descriptions"));
-    if (auto *invalid = std::get_if<core::ValidationError>(&negotiated)) return reply_error(*invalid);
+    if (auto *invalid = std::get_if<domain::ValidationError>(&negotiated)) return reply_error(*invalid);
     auto &answer = std::get<PublisherAnswer>(negotiated);
 
     // A renegotiation keeps unchanged streams (and their subscribers); others are replaced.
@@ -152,16 +152,16 @@ Reply Plugin::negotiate_publication(Request &request) {
     session.publication.store(std::move(next));
     sync_recorded_streams(*room);
 
-    JsonPtr streams = describe_publication(session);
-    JsonPtr event = make_event("published");
+    common::JsonPtr streams = describe_publication(session);
+    common::JsonPtr event = make_event("published");
     json_object_set_new(event.get(), "id", json_string(session.participant_id.c_str()));
     json_object_set(event.get(), "streams", streams.get());
     broadcast(*room, event, session.participant_id);
-    JsonPtr details = json_object_ptr();
+    common::JsonPtr details = common::json_object_ptr();
     json_object_set(details.get(), "streams", streams.get());
     notify("published", std::move(details), &session);
 
-    JsonPtr data = make_event("publishing");
+    common::JsonPtr data = make_event("publishing");
     json_object_set_new(data.get(), "streams", streams.release());
     Reply reply = reply_with(std::move(data), make_jsep("answer", answer.sdp));
     reply.undo = [this, publisher = request.session] { unpublish(*publisher); };
@@ -171,8 +171,8 @@ Reply Plugin::negotiate_publication(Request &request) {
 Reply Plugin::on_unpublish(Request &request) {
     Session &session = *request.session;
     LiveRoom *room = session.kind == SessionKind::Participant ? room_of(session) : nullptr;
-    if (room == nullptr) return reply_error(ErrorCode::NotJoined, "join the room as a participant first");
-    if (!unpublish(session)) return reply_error(ErrorCode::InvalidElement, "not publishing");
+    if (room == nullptr) return reply_error(domain::ErrorCode::NotJoined, "join the room as a participant first");
+    if (!unpublish(session)) return reply_error(domain::ErrorCode::InvalidElement, "not publishing");
     hang_up(session);
     return reply_with(make_event("unpublished"));
 }
@@ -180,82 +180,82 @@ Reply Plugin::on_unpublish(Request &request) {
 Reply Plugin::on_leave(Request &request) {
     Session &session = *request.session;
     LiveRoom *room = session.kind == SessionKind::Participant ? room_of(session) : nullptr;
-    if (room == nullptr) return reply_error(ErrorCode::NotJoined, "this handle has not joined a room as a participant");
+    if (room == nullptr) return reply_error(domain::ErrorCode::NotJoined, "this handle has not joined a room as a participant");
     const std::string room_id = session.room_id;
     remove_participant(*room, session, "left");
-    JsonPtr data = make_event("left");
+    common::JsonPtr data = make_event("left");
     json_object_set_new(data.get(), "room", json_string(room_id.c_str()));
     return reply_with(std::move(data));
 }
 
 // Kick and close come from a joined host/moderator, or from an administrator naming the room.
-static std::variant<LiveRoom *, core::ValidationError> acting_room(std::map<std::string, LiveRoom> &rooms,
-                                                                    const Request &request, core::Action action,
-                                                                    core::Role *actor_role) {
+static std::variant<LiveRoom *, domain::ValidationError> acting_room(std::map<std::string, LiveRoom> &rooms,
+                                                                    const Request &request, domain::Action action,
+                                                                    domain::Role *actor_role) {
     if (request.admin) {
         const char *room_id = text_field(request.body.get(), "room");
-        if (room_id == nullptr) return core::ValidationError{ErrorCode::MissingElement, "room is required"};
+        if (room_id == nullptr) return domain::ValidationError{domain::ErrorCode::MissingElement, "room is required"};
         const auto it = rooms.find(room_id);
-        if (it == rooms.end()) return core::ValidationError{ErrorCode::NoSuchRoom, std::string("no such room ") + room_id};
-        *actor_role = core::Role::Host;
+        if (it == rooms.end()) return domain::ValidationError{domain::ErrorCode::NoSuchRoom, std::string("no such room ") + room_id};
+        *actor_role = domain::Role::Host;
         return &it->second;
     }
     const Session &session = *request.session;
     const auto it = session.kind == SessionKind::Participant ? rooms.find(session.room_id) : rooms.end();
-    if (it == rooms.end()) return core::ValidationError{ErrorCode::NotJoined, "join the room as a participant first"};
-    const core::Member *member = it->second.roster.find(session.participant_id);
-    if (member == nullptr || !core::is_allowed(member->role, action, member->on_stage))
-        return core::ValidationError{ErrorCode::Forbidden, "only hosts and moderators may do this"};
+    if (it == rooms.end()) return domain::ValidationError{domain::ErrorCode::NotJoined, "join the room as a participant first"};
+    const domain::Member *member = it->second.roster.find(session.participant_id);
+    if (member == nullptr || !domain::is_allowed(member->role, action, member->on_stage))
+        return domain::ValidationError{domain::ErrorCode::Forbidden, "only hosts and moderators may do this"};
     *actor_role = member->role;
     return &it->second;
 }
 
 Reply Plugin::on_kick(Request &request) {
-    core::Role actor = core::Role::Viewer;
-    auto acting = acting_room(rooms_, request, core::Action::Kick, &actor);
-    if (auto *invalid = std::get_if<core::ValidationError>(&acting)) return reply_error(*invalid);
+    domain::Role actor = domain::Role::Viewer;
+    auto acting = acting_room(rooms_, request, domain::Action::Kick, &actor);
+    if (auto *invalid = std::get_if<domain::ValidationError>(&acting)) return reply_error(*invalid);
     LiveRoom &room = *std::get<LiveRoom *>(acting);
     const std::string target_id = text_field(request.body.get(), "participant");
-    const core::Member *target = room.roster.find(target_id);
+    const domain::Member *target = room.roster.find(target_id);
     const auto target_session = room.participants.find(target_id);
     if (target == nullptr || target_session == room.participants.end())
-        return reply_error(ErrorCode::NoSuchParticipant, "no participant " + target_id + " in this room");
+        return reply_error(domain::ErrorCode::NoSuchParticipant, "no participant " + target_id + " in this room");
     if (!request.admin && target_id == request.session->participant_id)
-        return reply_error(ErrorCode::InvalidElement, "use leave to leave the room");
-    if (actor == core::Role::Moderator && target->role == core::Role::Host)
-        return reply_error(ErrorCode::Forbidden, "a moderator cannot kick a host");
+        return reply_error(domain::ErrorCode::InvalidElement, "use leave to leave the room");
+    if (actor == domain::Role::Moderator && target->role == domain::Role::Host)
+        return reply_error(domain::ErrorCode::Forbidden, "a moderator cannot kick a host");
     std::shared_ptr<Session> kicked = target_session->second;
-    JsonPtr notice = make_event("kicked");
+    common::JsonPtr notice = make_event("kicked");
     json_object_set_new(notice.get(), "room", json_string(room.settings.id.c_str()));
     push(*kicked, nullptr, reply_with(std::move(notice)));
     remove_participant(room, *kicked, "kicked");
-    JsonPtr data = make_event("success");
+    common::JsonPtr data = make_event("success");
     json_object_set_new(data.get(), "kicked", json_string(target_id.c_str()));
     return reply_with(std::move(data));
 }
 
 Reply Plugin::on_close(Request &request) {
-    core::Role actor = core::Role::Viewer;
-    auto acting = acting_room(rooms_, request, core::Action::CloseRoom, &actor);
-    if (auto *invalid = std::get_if<core::ValidationError>(&acting)) return reply_error(*invalid);
+    domain::Role actor = domain::Role::Viewer;
+    auto acting = acting_room(rooms_, request, domain::Action::CloseRoom, &actor);
+    if (auto *invalid = std::get_if<domain::ValidationError>(&acting)) return reply_error(*invalid);
     LiveRoom &room = *std::get<LiveRoom *>(acting);
     const std::string room_id = room.settings.id;
     close_room(room, request.admin ? "closed_by_admin" : "closed_by_host");
-    JsonPtr data = make_event("closed");
+    common::JsonPtr data = make_event("closed");
     json_object_set_new(data.get(), "room", json_string(room_id.c_str()));
     return reply_with(std::move(data));
 }
 
 Reply Plugin::on_stage(Request &request) {
-    core::Role actor = core::Role::Viewer;
-    auto acting = acting_room(rooms_, request, core::Action::ManageStage, &actor);
-    if (auto *invalid = std::get_if<core::ValidationError>(&acting)) return reply_error(*invalid);
+    domain::Role actor = domain::Role::Viewer;
+    auto acting = acting_room(rooms_, request, domain::Action::ManageStage, &actor);
+    if (auto *invalid = std::get_if<domain::ValidationError>(&acting)) return reply_error(*invalid);
     LiveRoom &room = *std::get<LiveRoom *>(acting);
     const std::string target_id = text_field(request.body.get(), "participant");
-    core::Member *target = room.roster.find(target_id);
-    if (target == nullptr) return reply_error(ErrorCode::NoSuchParticipant, "no participant " + target_id + " in this room");
-    if (target->role != core::Role::Viewer)
-        return reply_error(ErrorCode::InvalidElement, "only viewers are brought on or off stage; others may always publish");
+    domain::Member *target = room.roster.find(target_id);
+    if (target == nullptr) return reply_error(domain::ErrorCode::NoSuchParticipant, "no participant " + target_id + " in this room");
+    if (target->role != domain::Role::Viewer)
+        return reply_error(domain::ErrorCode::InvalidElement, "only viewers are brought on or off stage; others may always publish");
     const bool on_stage = json_is_true(json_object_get(request.body.get(), "on_stage"));
     target->on_stage = on_stage;
     if (const auto target_session = room.participants.find(target_id); target_session != room.participants.end()) {
@@ -263,11 +263,11 @@ Reply Plugin::on_stage(Request &request) {
         if (!on_stage && unpublish(target_handle)) hang_up(target_handle);
         publish_binding(target_handle);
     }
-    JsonPtr event = make_event("stage");
+    common::JsonPtr event = make_event("stage");
     json_object_set_new(event.get(), "participant", json_string(target_id.c_str()));
     json_object_set_new(event.get(), "on_stage", json_boolean(on_stage));
     broadcast(room, event);
     return reply_with(make_event("success"));
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

@@ -1,16 +1,16 @@
 // Janus callbacks: session lifecycle, media hand-off and request dispatch.
-#include "plugin.hpp"
+#include "plugin/plugin.hpp"
 
-#include "delivery/delivery_worker.hpp"
-#include "telemetry/telemetry_writer.hpp"
-#include "telemetry_retention.hpp"
-#include "media_relay.hpp"
+#include "storage/delivery/delivery_worker.hpp"
+#include "analytics/telemetry/telemetry_writer.hpp"
+#include "plugin/telemetry_retention.hpp"
+#include "plugin/media_relay.hpp"
 
 #include <chrono>
 #include <cstring>
 #include <filesystem>
 
-namespace roomrec {
+namespace roomrec::plugin {
 namespace {
 
 // Destroyed sessions stay allocated this long: a media thread may still hold the raw pointer
@@ -24,7 +24,7 @@ Session *raw_session(janus_plugin_session *handle) {
     return session != nullptr && !session->destroyed.load(std::memory_order_acquire) ? session : nullptr;
 }
 
-janus_plugin_result *sync_result(JsonPtr data) {
+janus_plugin_result *sync_result(common::JsonPtr data) {
     return janus_plugin_result_new(JANUS_PLUGIN_OK, nullptr, data.release());
 }
 
@@ -134,9 +134,9 @@ void Plugin::setup_media(janus_plugin_session *handle) {
     for (const auto &stream : subscription->by_mindex)
         if (stream)
             if (const auto source = stream->source.lock()) request_keyframe(gateway_, *source, now);
-    JsonPtr details = json_object_ptr();
+    common::JsonPtr details = common::json_object_ptr();
     json_object_set_new(details.get(), "media", json_string("up"));
-    worker_.post([this, handle, details = std::make_shared<JsonPtr>(std::move(details))]() mutable {
+    worker_.post([this, handle, details = std::make_shared<common::JsonPtr>(std::move(details))]() mutable {
         if (auto owned = session_of(handle)) notify("webrtcup", std::move(*details), owned.get());
     });
 }
@@ -167,7 +167,7 @@ void Plugin::incoming_rtp(janus_plugin_session *handle, janus_plugin_rtp *packet
     if (!stream) return;
     relay_to_subscribers(gateway_, *stream, *packet, g_get_monotonic_time());
     if (const auto tap = stream->tap.load(std::memory_order_acquire))
-        tap->link->tap(core::WireType::Rtp, tap->stream_id, reinterpret_cast<const uint8_t *>(packet->buffer),
+        tap->link->tap(recorder::WireType::Rtp, tap->stream_id, reinterpret_cast<const uint8_t *>(packet->buffer),
                        packet->length);
 }
 
@@ -178,7 +178,7 @@ void Plugin::incoming_rtcp(janus_plugin_session *handle, janus_plugin_rtcp *pack
     // needs them for lip sync (M3).
     if (const auto published = session->publication.load(std::memory_order_acquire)->at(packet->mindex)) {
         if (const auto tap = published->tap.load(std::memory_order_acquire))
-            tap->link->tap(core::WireType::Rtcp, tap->stream_id, reinterpret_cast<const uint8_t *>(packet->buffer),
+            tap->link->tap(recorder::WireType::Rtcp, tap->stream_id, reinterpret_cast<const uint8_t *>(packet->buffer),
                            packet->length);
         return;
     }
@@ -196,15 +196,15 @@ std::shared_ptr<Session> Plugin::session_of(janus_plugin_session *handle) const 
 janus_plugin_result *Plugin::handle_message(janus_plugin_session *handle, char *transaction, json_t *message,
                                             json_t *jsep) {
     // Janus hands over ownership of all three.
-    JsonPtr body(message);
-    JsonPtr offer(jsep);
+    common::JsonPtr body(message);
+    common::JsonPtr offer(jsep);
     std::string transaction_id = transaction != nullptr ? transaction : "";
     g_free(transaction);
 
     if (raw_session(handle) == nullptr)
         return janus_plugin_result_new(JANUS_PLUGIN_ERROR, "no session for this handle", nullptr);
     const auto checked = validate(body.get(), false);
-    if (const auto *invalid = std::get_if<core::ValidationError>(&checked))
+    if (const auto *invalid = std::get_if<domain::ValidationError>(&checked))
         return sync_result(std::move(reply_error(*invalid).data));
     const RequestType *type = std::get<const RequestType *>(checked);
 
@@ -214,12 +214,12 @@ janus_plugin_result *Plugin::handle_message(janus_plugin_session *handle, char *
     request->jsep = std::move(offer);
     auto run = [this, handle, type, request]() -> Reply {
         request->session = session_of(handle);
-        if (!request->session) return reply_error(core::ErrorCode::NotJoined, "the handle is gone");
+        if (!request->session) return reply_error(domain::ErrorCode::NotJoined, "the handle is gone");
         try {
             return (this->*type->handler)(*request);
         } catch (const std::exception &error) {
             JANUS_LOG(LOG_ERR, "[roomrec] %s failed: %s\n", type->name, error.what());
-            return reply_error(core::ErrorCode::Internal, "internal error");
+            return reply_error(domain::ErrorCode::Internal, "internal error");
         }
     };
     if (type->carries_jsep) {
@@ -231,41 +231,41 @@ janus_plugin_result *Plugin::handle_message(janus_plugin_session *handle, char *
             JANUS_LOG(LOG_WARN, "[roomrec] %s: Janus refused the SDP, change undone\n", type->name);
             if (reply.undo) reply.undo();
             push(*request->session, request->transaction.c_str(),
-                 reply_error(core::ErrorCode::InvalidSdp, "Janus could not apply the SDP; try again"));
+                 reply_error(domain::ErrorCode::InvalidSdp, "Janus could not apply the SDP; try again"));
         });
         return janus_plugin_result_new(JANUS_PLUGIN_OK_WAIT, "negotiating", nullptr);
     }
     // A request the client was told timed out must not take effect later.
     auto cancelled = std::make_shared<std::atomic<bool>>(false);
     auto reply = worker_.call<std::shared_ptr<Reply>>([run, cancelled] {
-        if (cancelled->load()) return std::make_shared<Reply>(reply_error(core::ErrorCode::Internal, "cancelled"));
+        if (cancelled->load()) return std::make_shared<Reply>(reply_error(domain::ErrorCode::Internal, "cancelled"));
         return std::make_shared<Reply>(run());
     }, kCallTimeout);
     if (!reply) {
         cancelled->store(true);
-        return sync_result(std::move(reply_error(core::ErrorCode::Internal, "the plugin is busy or stopping").data));
+        return sync_result(std::move(reply_error(domain::ErrorCode::Internal, "the plugin is busy or stopping").data));
     }
     return sync_result(std::move((*reply)->data));
 }
 
 json_t *Plugin::handle_admin_message(json_t *message) {
     const auto checked = validate(message, true);
-    if (const auto *invalid = std::get_if<core::ValidationError>(&checked)) return reply_error(*invalid).data.release();
+    if (const auto *invalid = std::get_if<domain::ValidationError>(&checked)) return reply_error(*invalid).data.release();
     const RequestType *type = std::get<const RequestType *>(checked);
     // Erasure waits on Postgres: on Janus's admin thread, never on the signalling thread.
     if (type->handler == &Plugin::on_erase_user)
-        return erase_user(core::string_field(message, "user")).release();
+        return erase_user(domain::string_field(message, "user")).release();
     auto request = std::make_shared<Request>();
-    request->body = json_share(message); // borrowed from Janus
+    request->body = common::json_share(message); // borrowed from Janus
     request->admin = true;
     auto reply = worker_.call<std::shared_ptr<Reply>>([this, type, request] {
         try {
             return std::make_shared<Reply>((this->*type->handler)(*request));
         } catch (const std::exception &error) {
-            return std::make_shared<Reply>(reply_error(core::ErrorCode::Internal, error.what()));
+            return std::make_shared<Reply>(reply_error(domain::ErrorCode::Internal, error.what()));
         }
     }, kCallTimeout);
-    if (!reply) return reply_error(core::ErrorCode::Internal, "the plugin is busy or stopping").data.release();
+    if (!reply) return reply_error(domain::ErrorCode::Internal, "the plugin is busy or stopping").data.release();
     return (*reply)->data.release();
 }
 
@@ -275,7 +275,7 @@ json_t *Plugin::query_session(janus_plugin_session *handle) {
     Session *session = raw_session(handle);
     if (session == nullptr) return nullptr;
     const auto binding = session->binding.load();
-    JsonPtr out = json_object_ptr();
+    common::JsonPtr out = common::json_object_ptr();
     json_object_set_new(out.get(), "kind", json_string(session_kind_name(binding->kind)));
     json_object_set_new(out.get(), "media_up", json_boolean(session->gate->media_up.load()));
     if (binding->kind == SessionKind::Unbound) return out.release();
@@ -303,15 +303,15 @@ bool Plugin::push(const Session &session, const char *transaction, const Reply &
                                 reply.data.get(), reply.jsep.get()) == 0;
 }
 
-void Plugin::broadcast(LiveRoom &room, const JsonPtr &event, const std::string &except_participant) {
+void Plugin::broadcast(LiveRoom &room, const common::JsonPtr &event, const std::string &except_participant) {
     ROOMREC_ON_SIGNALLING_THREAD();
     for (const auto &[id, session] : room.participants)
-        if (id != except_participant) push(*session, nullptr, reply_with(json_share(event.get())));
+        if (id != except_participant) push(*session, nullptr, reply_with(common::json_share(event.get())));
 }
 
-void Plugin::notify(const char *event, JsonPtr details, const Session *session) {
+void Plugin::notify(const char *event, common::JsonPtr details, const Session *session) {
     if (!config_.notify_events || !gateway_->events_is_enabled()) return;
-    JsonPtr info = json_object_ptr();
+    common::JsonPtr info = common::json_object_ptr();
     json_object_set_new(info.get(), "event", json_string(event));
     json_object_set_new(info.get(), "node", json_string(config_.node_id.c_str()));
     if (session != nullptr && session->kind != SessionKind::Unbound) {
@@ -330,4 +330,4 @@ LiveRoom *Plugin::room_of(const Session &session) {
     return it == rooms_.end() ? nullptr : &it->second;
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

@@ -1,14 +1,14 @@
 // The C++ side of the plugin: Janus callbacks arrive here from entry.cpp.
 #pragma once
 
-#include "core/delivery_event.hpp"
-#include "core/telemetry_event.hpp"
-#include "janus_api.hpp"
-#include "json_ptr.hpp"
-#include "plugin_config.hpp"
-#include "replies.hpp"
-#include "session.hpp"
-#include "signalling_worker.hpp"
+#include "storage/core/delivery_event.hpp"
+#include "analytics/core/telemetry_event.hpp"
+#include "plugin/janus_api.hpp"
+#include "common/json.hpp"
+#include "plugin/plugin_config.hpp"
+#include "plugin/replies.hpp"
+#include "plugin/session.hpp"
+#include "plugin/signalling_worker.hpp"
 
 #include <atomic>
 #include <cassert>
@@ -31,7 +31,7 @@ namespace roomrec::analytics {
 class TelemetryWriter;
 }
 
-namespace roomrec {
+namespace roomrec::plugin {
 
 class TelemetryRetention;
 
@@ -40,8 +40,8 @@ inline constexpr const char *kPackage = "janus.plugin.roomrec";
 struct Request {
     std::shared_ptr<Session> session; // null for the Admin API
     std::string transaction;
-    JsonPtr body;
-    JsonPtr jsep;
+    common::JsonPtr body;
+    common::JsonPtr jsep;
     bool admin = false;               // Janus Admin API: already authenticated by Janus
 };
 
@@ -64,24 +64,24 @@ public:
     struct RequestType {
         const char *name;
         Handler handler;
-        std::span<const core::ParamSpec> params;
+        std::span<const domain::ParamSpec> params;
         bool carries_jsep; // reply has JSEP: answered asynchronously with push_event
         bool admin_api;    // also reachable through the Janus Admin API
     };
 
 private:
     static const RequestType *find_request(const char *name);
-    std::variant<const RequestType *, core::ValidationError> validate(const json_t *body, bool admin) const;
+    std::variant<const RequestType *, domain::ValidationError> validate(const json_t *body, bool admin) const;
 
     // Signalling thread.
     std::shared_ptr<Session> session_of(janus_plugin_session *handle) const;
     bool push(const Session &session, const char *transaction, const Reply &reply); // false: Janus refused it
-    void broadcast(LiveRoom &room, const JsonPtr &event, const std::string &except_participant = {});
-    void notify(const char *event, JsonPtr details, const Session *session = nullptr);
+    void broadcast(LiveRoom &room, const common::JsonPtr &event, const std::string &except_participant = {});
+    void notify(const char *event, common::JsonPtr details, const Session *session = nullptr);
     LiveRoom *room_of(const Session &session);
     bool admin_secret_ok(const Request &request) const;
-    JsonPtr describe_participant(const LiveRoom &room, const core::Member &member) const;
-    JsonPtr describe_publication(const Session &session) const;
+    common::JsonPtr describe_participant(const LiveRoom &room, const domain::Member &member) const;
+    common::JsonPtr describe_publication(const Session &session) const;
     static json_t *describe_subscriber_stream(const SubscriberStream &stream);
     void remove_participant(LiveRoom &room, Session &session, const char *reason);
     void drop_publication(Session &session);
@@ -94,28 +94,28 @@ private:
     void close_room(LiveRoom &room, const char *reason);
 
     // Recording (recording_control.cpp).
-    core::PolicySettings policy_settings(const LiveRoom &room) const;
+    domain::PolicySettings policy_settings(const LiveRoom &room) const;
     void room_membership_changed(LiveRoom &room);
     void sync_recorded_streams(LiveRoom &room);
-    void stop_recording(LiveRoom &room, core::StopReason reason);
+    void stop_recording(LiveRoom &room, domain::StopReason reason);
     void recording_tick(int64_t now_us);
     void on_link_event(const std::shared_ptr<ActiveRecording> &recording, const LinkEvent &event);
     void on_recording_stored(const std::shared_ptr<ActiveRecording> &recording, const LinkEvent &event,
                              const StoredRecording &stored);
-    JsonPtr describe_recording(const LiveRoom &room, core::Role role) const;
-    void tell_recording(LiveRoom &room, const char *state, const std::function<bool(const core::Member &)> &who,
+    common::JsonPtr describe_recording(const LiveRoom &room, domain::Role role) const;
+    void tell_recording(LiveRoom &room, const char *state, const std::function<bool(const domain::Member &)> &who,
                         const std::function<void(json_t *)> &extra = {});
     void request_recorded_keyframes(const ActiveRecording &recording);
     void recover_unfinished_recordings();
     // Delivery (delivery_bridge.cpp): lifecycle events to the durable spool, then S3/webhooks/rows.
     void start_delivery();
     void stop_delivery();
-    void deliver(core::DeliveryEvent event); // any thread but the media threads
-    void deliver_recording(core::DeliveryEventType type, const std::string &room_id, core::RecordingFacts facts);
-    static core::RecordingFacts recording_facts(const RecordingManifest &manifest);
+    void deliver(storage::DeliveryEvent event); // any thread but the media threads
+    void deliver_recording(storage::DeliveryEventType type, const std::string &room_id, storage::RecordingFacts facts);
+    static storage::RecordingFacts recording_facts(const RecordingManifest &manifest);
     void deliver_stored(const RecordingManifest &manifest, const StoredRecording &stored, const LinkEvent &event,
                         const LinkTally &tally);
-    std::variant<std::pair<LiveRoom *, const core::Member *>, Reply> recording_controller(Request &request,
+    std::variant<std::pair<LiveRoom *, const domain::Member *>, Reply> recording_controller(Request &request,
                                                                                         const char *verb);
     Reply on_start_recording(Request &request);
     Reply on_stop_recording(Request &request);
@@ -124,8 +124,8 @@ private:
     // engagement_requests.cpp, telemetry_bridge.cpp).
     struct Signaller {
         LiveRoom *room;
-        const core::Member *member;
-        core::ChatActor actor;
+        const domain::Member *member;
+        domain::ChatActor actor;
     };
     std::variant<Signaller, Reply> signaller(Request &request);
     Reply on_react(Request &request);
@@ -139,15 +139,15 @@ private:
     Reply on_playback(Request &request);
     Reply on_erase_user(Request &request);
     Reply on_status(Request &request);
-    JsonPtr erase_user(const std::string &user_id); // Admin API thread: waits on Postgres
+    common::JsonPtr erase_user(const std::string &user_id); // Admin API thread: waits on Postgres
     void tell_moderation(LiveRoom &room, const std::string &message, const char *state, const std::string &owner,
-                         const core::Member *by);
+                         const domain::Member *by);
     void start_telemetry();
     void stop_telemetry();
     // Hands one event to the telemetry writer: never blocks (a full queue refuses and counts).
-    void record(const LiveRoom &room, analytics::TelemetryKind kind, const core::Member *member,
-                const std::string &subject = "", int64_t value = 0, JsonPtr body = nullptr);
-    void record_attendance(const LiveRoom &room, analytics::TelemetryKind kind, const core::Member &member,
+    void record(const LiveRoom &room, analytics::TelemetryKind kind, const domain::Member *member,
+                const std::string &subject = "", int64_t value = 0, common::JsonPtr body = nullptr);
+    void record_attendance(const LiveRoom &room, analytics::TelemetryKind kind, const domain::Member &member,
                            const char *reason);
     void start_room_session(LiveRoom &room);
     void end_room_session(LiveRoom &room, const char *reason);
@@ -195,4 +195,4 @@ private:
     SignallingWorker worker_; // declared last: it stops before the state it uses is destroyed
 };
 
-} // namespace roomrec
+} // namespace roomrec::plugin

@@ -1,9 +1,9 @@
-#include "plugin_config.hpp"
+#include "plugin/plugin_config.hpp"
 
-#include "config_values.hpp"
+#include "plugin/config_values.hpp"
 
-#include "janus_api.hpp"
-#include "json_ptr.hpp"
+#include "plugin/janus_api.hpp"
+#include "common/json.hpp"
 
 #include <cerrno>
 #include <cstdlib>
@@ -11,7 +11,7 @@
 #include <memory>
 #include <set>
 
-namespace roomrec {
+namespace roomrec::plugin {
 namespace {
 
 struct ConfigDestroy {
@@ -22,8 +22,8 @@ struct ConfigDestroy {
 // the API and the configuration.
 const std::set<std::string> kIntegerRoomKeys = {"max_session_duration", "max_participants"};
 
-JsonPtr category_as_json(janus_config *config, janus_config_category *category, const std::string &room_id) {
-    JsonPtr object = json_object_ptr();
+common::JsonPtr category_as_json(janus_config *config, janus_config_category *category, const std::string &room_id) {
+    common::JsonPtr object = common::json_object_ptr();
     json_object_set_new(object.get(), "room", json_string(room_id.c_str()));
     GList *items = janus_config_get_items(config, category);
     for (GList *it = items; it != nullptr; it = it->next) {
@@ -58,7 +58,7 @@ std::variant<PluginConfig, std::string> load_plugin_config(const std::string &fo
     if (const char *value = config_value(config.get(), general, "admin_secret")) settings.admin_secret = value;
     if (const char *value = config_value(config.get(), general, "token_secret")) settings.token_secret = value;
     if (const char *value = config_value(config.get(), general, "node_id")) {
-        if (!core::is_identifier(value, 64)) return "general.node_id must be 1-64 characters of [A-Za-z0-9_-]";
+        if (!domain::is_identifier(value, 64)) return "general.node_id must be 1-64 characters of [A-Za-z0-9_-]";
         settings.node_id = value;
     }
     for (const std::string &problem :
@@ -106,13 +106,13 @@ std::variant<PluginConfig, std::string> load_plugin_config(const std::string &fo
         auto *category = static_cast<janus_config_category *>(it->data);
         if (category->name == nullptr || std::strncmp(category->name, "room-", 5) != 0) continue;
         const std::string room_id = category->name + 5;
-        JsonPtr description = category_as_json(config.get(), category, room_id);
-        auto parsed = core::parse_room_settings(description.get());
-        if (auto *invalid = std::get_if<core::ValidationError>(&parsed)) {
+        common::JsonPtr description = category_as_json(config.get(), category, room_id);
+        auto parsed = domain::parse_room_settings(description.get());
+        if (auto *invalid = std::get_if<domain::ValidationError>(&parsed)) {
             error = std::string(category->name) + ": " + invalid->message;
             break;
         }
-        auto room = std::get<core::RoomSettings>(std::move(parsed));
+        auto room = std::get<domain::RoomSettings>(std::move(parsed));
         room.is_static = true;
         settings.static_rooms.push_back(std::move(room));
     }
@@ -121,4 +121,4 @@ std::variant<PluginConfig, std::string> load_plugin_config(const std::string &fo
     return settings;
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

@@ -1,15 +1,15 @@
 // Settings read from janus.plugin.roomrec.jcfg (SPEC O1; conf/ documents every key).
 #pragma once
 
-#include "core/room.hpp"
-#include "delivery_config.hpp"
+#include "domain/room.hpp"
+#include "plugin/delivery_config.hpp"
 
 #include <cstdint>
 #include <string>
 #include <variant>
 #include <vector>
 
-namespace roomrec {
+namespace roomrec::plugin {
 
 struct PluginConfig {
     std::string admin_secret;          // required by API create/destroy; empty: those are refused
@@ -37,10 +37,10 @@ struct PluginConfig {
     const std::string &telemetry_postgres() const {
         return telemetry.postgres.empty() ? delivery.postgres : telemetry.postgres;
     }
-    std::vector<core::RoomSettings> static_rooms;
+    std::vector<domain::RoomSettings> static_rooms;
 };
 
 // Reads <folder>/janus.plugin.roomrec.jcfg; a missing file gives the defaults, a bad one an error.
 std::variant<PluginConfig, std::string> load_plugin_config(const std::string &folder);
 
-} // namespace roomrec
+} // namespace roomrec::plugin

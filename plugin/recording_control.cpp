@@ -1,28 +1,28 @@
 // Recording control (SPEC C1-C7, M1, M4-M6): start/stop requests, the lifecycle events, the
 // room policy timers, the tap on published streams, and recovery of what a crash left behind.
 // Signalling thread, except the link callbacks and the recovery thread, which only post here.
-#include "plugin.hpp"
+#include "plugin/plugin.hpp"
 
-#include "core/ownership.hpp"
-#include "core/recording_name.hpp"
-#include "random_id.hpp"
+#include "domain/ownership.hpp"
+#include "domain/recording_name.hpp"
+#include "common/random_id.hpp"
 
 #include <unistd.h>
 
 #include <filesystem>
 
-namespace roomrec {
+namespace roomrec::plugin {
 
-using core::ErrorCode;
-using core::StopReason;
+using domain::ErrorCode;
+using domain::StopReason;
 
 namespace {
 
-bool leads(const core::Member &member) { return core::leads(member.role); }
+bool leads(const domain::Member &member) { return domain::leads(member.role); }
 
 std::string stream_spec(const PublishedStream &stream) {
-    return json_compact(JsonPtr(json_pack("{s:s, s:s, s:s, s:i, s:s}", "kind", core::media_kind_name(stream.plan.kind),
-                                          "source", core::stream_source_name(stream.plan.source), "codec",
+    return common::json_compact(common::JsonPtr(json_pack("{s:s, s:s, s:s, s:i, s:s}", "kind", media_kind_name(stream.plan.kind),
+                                          "source", stream_source_name(stream.plan.source), "codec",
                                           stream.codec.name.c_str(), "payload_type", stream.codec.payload_type,
                                           "participant", stream.feed_id.c_str())));
 }
@@ -31,8 +31,8 @@ constexpr int kRecoveryWaitSeconds = 120;
 
 } // namespace
 
-core::PolicySettings Plugin::policy_settings(const LiveRoom &room) const {
-    core::PolicySettings settings;
+domain::PolicySettings Plugin::policy_settings(const LiveRoom &room) const {
+    domain::PolicySettings settings;
     settings.host_leave_timeout_us = config_.host_leave_timeout_s * G_USEC_PER_SEC;
     settings.max_recording_us = config_.max_recording_duration_s * G_USEC_PER_SEC;
     settings.max_session_us = room.settings.max_session_seconds * G_USEC_PER_SEC;
@@ -49,14 +49,14 @@ void Plugin::room_membership_changed(LiveRoom &room) {
         room.policy.emplace(policy_settings(room), now);
         start_room_session(room);
     }
-    room.policy->hosts_present(static_cast<int>(room.roster.count(core::Role::Host)), now);
+    room.policy->hosts_present(static_cast<int>(room.roster.count(domain::Role::Host)), now);
 }
 
-JsonPtr Plugin::describe_recording(const LiveRoom &room, core::Role role) const {
-    JsonPtr out = json_object_ptr();
-    const auto state = room.policy ? room.policy->state() : core::RecordingState::Idle;
-    json_object_set_new(out.get(), "state", json_string(core::recording_state_name(state)));
-    const bool lead = core::leads(role);
+common::JsonPtr Plugin::describe_recording(const LiveRoom &room, domain::Role role) const {
+    common::JsonPtr out = common::json_object_ptr();
+    const auto state = room.policy ? room.policy->state() : domain::RecordingState::Idle;
+    json_object_set_new(out.get(), "state", json_string(domain::recording_state_name(state)));
+    const bool lead = domain::leads(role);
     if (room.recording) {
         json_object_set_new(out.get(), "recording", json_string(room.recording->manifest.recording_id.c_str()));
         // C3: the start time (for an elapsed-time counter) goes to those who may stop it.
@@ -67,13 +67,13 @@ JsonPtr Plugin::describe_recording(const LiveRoom &room, core::Role role) const 
     return out;
 }
 
-void Plugin::tell_recording(LiveRoom &room, const char *state, const std::function<bool(const core::Member &)> &who,
+void Plugin::tell_recording(LiveRoom &room, const char *state, const std::function<bool(const domain::Member &)> &who,
                             const std::function<void(json_t *)> &extra) {
     ROOMREC_ON_SIGNALLING_THREAD();
     for (const auto &[id, session] : room.participants) {
-        const core::Member *member = room.roster.find(id);
+        const domain::Member *member = room.roster.find(id);
         if (member == nullptr || !who(*member)) continue;
-        JsonPtr event = make_event("recording");
+        common::JsonPtr event = make_event("recording");
         json_object_update(event.get(), describe_recording(room, member->role).get());
         json_object_set_new(event.get(), "state", json_string(state)); // the event's own state wins
         if (extra) extra(event.get());
@@ -82,18 +82,18 @@ void Plugin::tell_recording(LiveRoom &room, const char *state, const std::functi
 }
 
 // C1: the joined member who may start or stop the room's recording, or the refusal.
-std::variant<std::pair<LiveRoom *, const core::Member *>, Reply> Plugin::recording_controller(Request &request,
+std::variant<std::pair<LiveRoom *, const domain::Member *>, Reply> Plugin::recording_controller(Request &request,
                                                                                               const char *verb) {
     Session &session = *request.session;
     LiveRoom *room = session.kind == SessionKind::Participant ? room_of(session) : nullptr;
-    const core::Member *member = room ? room->roster.find(session.participant_id) : nullptr;
-    if (member == nullptr) return reply_error(ErrorCode::NotJoined, "join the room as a participant first");
-    switch (core::may_control_recording(member->role, member->client.kind)) {
-    case core::ControlDenied::Role:
-        return reply_error(ErrorCode::Forbidden, std::string("only hosts and moderators may ") + verb + " a recording");
-    case core::ControlDenied::MobileClient:
-        return reply_error(ErrorCode::Forbidden, std::string("a mobile client cannot ") + verb + " a recording");
-    case core::ControlDenied::None: break;
+    const domain::Member *member = room ? room->roster.find(session.participant_id) : nullptr;
+    if (member == nullptr) return reply_error(domain::ErrorCode::NotJoined, "join the room as a participant first");
+    switch (domain::may_control_recording(member->role, member->client.kind)) {
+    case domain::ControlDenied::Role:
+        return reply_error(domain::ErrorCode::Forbidden, std::string("only hosts and moderators may ") + verb + " a recording");
+    case domain::ControlDenied::MobileClient:
+        return reply_error(domain::ErrorCode::Forbidden, std::string("a mobile client cannot ") + verb + " a recording");
+    case domain::ControlDenied::None: break;
     }
     return std::make_pair(room, member);
 }
@@ -102,25 +102,25 @@ Reply Plugin::on_start_recording(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
     auto controller = recording_controller(request, "start");
     if (auto *refused = std::get_if<Reply>(&controller)) return std::move(*refused);
-    auto [room, member] = std::get<std::pair<LiveRoom *, const core::Member *>>(controller);
+    auto [room, member] = std::get<std::pair<LiveRoom *, const domain::Member *>>(controller);
     if (room->recording)
-        return reply_error(ErrorCode::RecordingState,
-                           room->policy && room->policy->state() != core::RecordingState::Stopping
+        return reply_error(domain::ErrorCode::RecordingState,
+                           room->policy && room->policy->state() != domain::RecordingState::Stopping
                                ? "the room is already being recorded"
                                : "the previous recording is still being stored; try again shortly");
     if (!room->policy) room_membership_changed(*room);
     const int64_t now = g_get_monotonic_time();
     if (!room->policy || !room->policy->start(now))
-        return reply_error(ErrorCode::RecordingState, "the room session has ended or is already recording");
+        return reply_error(domain::ErrorCode::RecordingState, "the room session has ended or is already recording");
 
     auto recording = std::make_shared<ActiveRecording>();
-    recording->manifest.recording_id = random_id();
+    recording->manifest.recording_id = common::random_id();
     recording->manifest.room_id = room->settings.id;
     recording->manifest.started_unix = g_get_real_time() / G_USEC_PER_SEC;
     recording->manifest.title = room->settings.title;
-    recording->manifest.file_name = core::recording_file_name(room->settings.title, recording->manifest.started_unix);
+    recording->manifest.file_name = domain::recording_file_name(room->settings.title, recording->manifest.started_unix);
     recording->manifest.initiator = member->client.user_id;
-    recording->manifest.owner = core::recording_owner(room->settings, member->client.user_id);
+    recording->manifest.owner = domain::recording_owner(room->settings, member->client.user_id);
     recording->initiator_participant = member->participant_id;
     std::string error;
     const auto lock = store_.begin(recording->manifest, recording->folder, error);
@@ -139,7 +139,7 @@ Reply Plugin::on_start_recording(Request &request) {
             [this, weak, lock_fd, tally, manifest = recording->manifest, folder = recording->folder](const LinkEvent &event) {
                 if (event.kind == LinkEvent::FirstFrame) {
                     tally->first_frame_ms = g_get_real_time() / 1000;
-                    deliver_recording(core::DeliveryEventType::RecordingStarted, manifest.room_id, recording_facts(manifest));
+                    deliver_recording(storage::DeliveryEventType::RecordingStarted, manifest.room_id, recording_facts(manifest));
                 } else if (event.kind == LinkEvent::GapClosed) {
                     tally->gaps++;
                     tally->gap_seconds += event.gap_seconds;
@@ -166,19 +166,19 @@ Reply Plugin::on_start_recording(Request &request) {
     if (!error.empty()) {
         room->policy->finished();
         JANUS_LOG(LOG_ERR, "[roomrec] room %s: recording not started: %s\n", room->settings.id.c_str(), error.c_str());
-        return reply_error(ErrorCode::RecorderUnavailable, "the recorder could not start; see the server log");
+        return reply_error(domain::ErrorCode::RecorderUnavailable, "the recorder could not start; see the server log");
     }
     room->recording = recording;
     recordings_.push_back(recording);
     sync_recorded_streams(*room);
     // C2: everyone hears that recording will start momentarily.
-    tell_recording(*room, "starting", [](const core::Member &) { return true; });
-    JsonPtr details = json_object_ptr();
+    tell_recording(*room, "starting", [](const domain::Member &) { return true; });
+    common::JsonPtr details = common::json_object_ptr();
     json_object_set_new(details.get(), "recording", json_string(recording->manifest.recording_id.c_str()));
     notify("recording_starting", std::move(details), request.session.get());
     JANUS_LOG(LOG_INFO, "[roomrec] room %s: recording %s starting\n", room->settings.id.c_str(),
               recording->manifest.recording_id.c_str());
-    JsonPtr data = make_event("recording");
+    common::JsonPtr data = make_event("recording");
     json_object_set_new(data.get(), "state", json_string("starting"));
     json_object_set_new(data.get(), "recording", json_string(recording->manifest.recording_id.c_str()));
     return reply_with(std::move(data));
@@ -188,19 +188,19 @@ Reply Plugin::on_stop_recording(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
     auto controller = recording_controller(request, "stop");
     if (auto *refused = std::get_if<Reply>(&controller)) return std::move(*refused);
-    LiveRoom *room = std::get<std::pair<LiveRoom *, const core::Member *>>(controller).first;
+    LiveRoom *room = std::get<std::pair<LiveRoom *, const domain::Member *>>(controller).first;
     if (!room->recording || !room->policy || !room->policy->stop())
-        return reply_error(ErrorCode::RecordingState, "the room is not being recorded");
+        return reply_error(domain::ErrorCode::RecordingState, "the room is not being recorded");
     const std::string id = room->recording->manifest.recording_id;
-    stop_recording(*room, StopReason::Requested);
-    JsonPtr data = make_event("recording");
+    stop_recording(*room, domain::StopReason::Requested);
+    common::JsonPtr data = make_event("recording");
     json_object_set_new(data.get(), "state", json_string("stopped"));
     json_object_set_new(data.get(), "recording", json_string(id.c_str()));
     return reply_with(std::move(data));
 }
 
 // The policy has already moved to Stopping; this ends the tap and tells the room (C4).
-void Plugin::stop_recording(LiveRoom &room, StopReason reason) {
+void Plugin::stop_recording(LiveRoom &room, domain::StopReason reason) {
     ROOMREC_ON_SIGNALLING_THREAD();
     const auto recording = room.recording;
     if (!recording) return;
@@ -209,11 +209,11 @@ void Plugin::stop_recording(LiveRoom &room, StopReason reason) {
         if (const auto stream = entry.second.lock()) stream->tap.store(nullptr);
     recording->streams.clear();
     recording->link->stop();
-    const char *why = core::stop_reason_name(reason);
+    const char *why = domain::stop_reason_name(reason);
     auto with_reason = [why](json_t *event) { json_object_set_new(event, "reason", json_string(why)); };
     tell_recording(room, "stopped", leads, with_reason);
-    tell_recording(room, "completed", [](const core::Member &member) { return !leads(member); }, with_reason);
-    JsonPtr details = json_object_ptr();
+    tell_recording(room, "completed", [](const domain::Member &member) { return !leads(member); }, with_reason);
+    common::JsonPtr details = common::json_object_ptr();
     json_object_set_new(details.get(), "room", json_string(room.settings.id.c_str()));
     json_object_set_new(details.get(), "recording", json_string(recording->manifest.recording_id.c_str()));
     json_object_set_new(details.get(), "reason", json_string(why));
@@ -226,7 +226,7 @@ void Plugin::stop_recording(LiveRoom &room, StopReason reason) {
 void Plugin::sync_recorded_streams(LiveRoom &room) {
     ROOMREC_ON_SIGNALLING_THREAD();
     const auto recording = room.recording;
-    if (!recording || !room.policy || room.policy->state() == core::RecordingState::Stopping) return;
+    if (!recording || !room.policy || room.policy->state() == domain::RecordingState::Stopping) return;
     std::map<const PublishedStream *, std::shared_ptr<PublishedStream>> published;
     for (const auto &[id, session] : room.participants)
         for (const auto &stream : session->publication.load()->by_mindex)
@@ -247,7 +247,7 @@ void Plugin::sync_recorded_streams(LiveRoom &room) {
         recording->streams[key] = {id, stream};
         stream->tap.store(std::make_shared<const RecorderTap>(RecorderTap{recording->link, id}));
         // M5: a new input starts decoding at a keyframe, so ask for one now.
-        if (stream->plan.kind == core::MediaKind::Video)
+        if (stream->plan.kind == MediaKind::Video)
             gateway_->send_pli_stream(stream->publisher.get(), stream->plan.index);
     }
 }
@@ -255,7 +255,7 @@ void Plugin::sync_recorded_streams(LiveRoom &room) {
 void Plugin::request_recorded_keyframes(const ActiveRecording &recording) {
     for (const auto &[key, entry] : recording.streams)
         if (const auto stream = entry.second.lock())
-            if (stream->plan.kind == core::MediaKind::Video)
+            if (stream->plan.kind == MediaKind::Video)
                 gateway_->send_pli_stream(stream->publisher.get(), stream->plan.index);
 }
 
@@ -269,14 +269,14 @@ void Plugin::on_link_event(const std::shared_ptr<ActiveRecording> &recording, co
     LiveRoom *room = room_recording(rooms_, recording);
     const char *room_id = recording->manifest.room_id.c_str();
     const char *id = recording->manifest.recording_id.c_str();
-    JsonPtr details = json_object_ptr();
+    common::JsonPtr details = common::json_object_ptr();
     json_object_set_new(details.get(), "room", json_string(room_id));
     json_object_set_new(details.get(), "recording", json_string(id));
     switch (event.kind) {
     case LinkEvent::FirstFrame:
         recording->started_unix_ms = g_get_real_time() / 1000;
         if (room && room->policy && room->policy->first_frame_written(g_get_monotonic_time()))
-            tell_recording(*room, "started", [](const core::Member &) { return true; }); // C2
+            tell_recording(*room, "started", [](const domain::Member &) { return true; }); // C2
         notify("recording_started", std::move(details));
         JANUS_LOG(LOG_INFO, "[roomrec] room %s: recording %s started\n", room_id, id);
         break;
@@ -306,16 +306,16 @@ void Plugin::on_recording_stored(const std::shared_ptr<ActiveRecording> &recordi
     LiveRoom *room = room_recording(rooms_, recording);
     if (room) {
         // The worker gave up on its own (not on a stop request): the room hears it stopped.
-        if (room->policy && room->policy->state() != core::RecordingState::Stopping && room->policy->stop())
-            stop_recording(*room, StopReason::Failed);
+        if (room->policy && room->policy->state() != domain::RecordingState::Stopping && room->policy->stop())
+            stop_recording(*room, domain::StopReason::Failed);
         room->recording.reset();
         if (room->policy) room->policy->finished();
     }
     const auto &manifest = recording->manifest;
-    JsonPtr details = json_object_ptr();
+    common::JsonPtr details = common::json_object_ptr();
     json_object_set_new(details.get(), "room", json_string(manifest.room_id.c_str()));
     json_object_set_new(details.get(), "recording", json_string(manifest.recording_id.c_str()));
-    json_object_set_new(details.get(), "reason", json_string(core::stop_reason_name(recording->stop_reason)));
+    json_object_set_new(details.get(), "reason", json_string(domain::stop_reason_name(recording->stop_reason)));
     if (stored.ok) {
         json_object_set_new(details.get(), "location", json_string(stored.location.c_str()));
         json_object_set_new(details.get(), "owner", json_string(manifest.owner.c_str()));
@@ -332,7 +332,7 @@ void Plugin::on_recording_stored(const std::shared_ptr<ActiveRecording> &recordi
     }
     if (room) {
         // C4: the file's location goes to its owner, its initiator, hosts and moderators.
-        auto entitled = [&manifest](const core::Member &member) {
+        auto entitled = [&manifest](const domain::Member &member) {
             return leads(member) || member.client.user_id == manifest.owner || member.client.user_id == manifest.initiator;
         };
         tell_recording(*room, stored.ok ? "available" : "failed", entitled, [&details](json_t *event) {
@@ -345,7 +345,7 @@ void Plugin::on_recording_stored(const std::shared_ptr<ActiveRecording> &recordi
 // Link thread, right after the file is stored: the event is durable before anyone is told.
 void Plugin::deliver_stored(const RecordingManifest &manifest, const StoredRecording &stored, const LinkEvent &event,
                             const LinkTally &tally) {
-    core::RecordingFacts facts = recording_facts(manifest);
+    storage::RecordingFacts facts = recording_facts(manifest);
     facts.ended_ms = g_get_real_time() / 1000;
     if (tally.first_frame_ms > 0)
         facts.duration_ms = std::max<int64_t>(0, facts.ended_ms - tally.first_frame_ms -
@@ -356,7 +356,7 @@ void Plugin::deliver_stored(const RecordingManifest &manifest, const StoredRecor
     facts.location = stored.location;
     if (stored.ok && event.failed) facts.incomplete = event.message;
     if (!stored.ok) facts.error = event.message.empty() ? stored.error : event.message + "; " + stored.error;
-    deliver_recording(stored.ok ? core::DeliveryEventType::RecordingAvailable : core::DeliveryEventType::RecordingFailed,
+    deliver_recording(stored.ok ? storage::DeliveryEventType::RecordingAvailable : storage::DeliveryEventType::RecordingFailed,
                       manifest.room_id, std::move(facts));
 }
 
@@ -364,11 +364,11 @@ void Plugin::recording_tick(int64_t now_us) {
     ROOMREC_ON_SIGNALLING_THREAD();
     for (auto &[id, room] : rooms_) {
         if (!room.policy) continue;
-        for (const core::PolicyAction &action : room.policy->tick(now_us)) {
-            if (action.kind == core::PolicyAction::StopRecording) {
+        for (const domain::PolicyAction &action : room.policy->tick(now_us)) {
+            if (action.kind == domain::PolicyAction::StopRecording) {
                 stop_recording(room, action.reason);
             } else {
-                close_room(room, core::stop_reason_name(action.reason));
+                close_room(room, domain::stop_reason_name(action.reason));
                 break; // close_room ended this session's policy
             }
         }
@@ -392,7 +392,7 @@ void Plugin::recover_unfinished_recordings() {
             StoredRecording stored;
             if (manifest) stored = store_.finalize(*it, *manifest, RecordingStore::segments_in(*it));
             close(*lock);
-            JsonPtr details = json_object_ptr();
+            common::JsonPtr details = common::json_object_ptr();
             json_object_set_new(details.get(), "recovered", json_true());
             if (manifest) {
                 json_object_set_new(details.get(), "room", json_string(manifest->room_id.c_str()));
@@ -408,16 +408,16 @@ void Plugin::recover_unfinished_recordings() {
                 JANUS_LOG(LOG_ERR, "[roomrec] cannot recover the recording in %s: %s\n", it->c_str(), why.c_str());
             }
             if (manifest) {
-                core::RecordingFacts facts = recording_facts(*manifest);
+                storage::RecordingFacts facts = recording_facts(*manifest);
                 facts.recovered = true;
                 facts.file_path = stored.path;
                 facts.location = stored.location;
                 facts.error = stored.error;
-                deliver_recording(stored.ok ? core::DeliveryEventType::RecordingAvailable
-                                            : core::DeliveryEventType::RecordingFailed,
+                deliver_recording(stored.ok ? storage::DeliveryEventType::RecordingAvailable
+                                            : storage::DeliveryEventType::RecordingFailed,
                                   manifest->room_id, std::move(facts));
             }
-            worker_.post([this, details = std::make_shared<JsonPtr>(std::move(details)), ok = stored.ok]() mutable {
+            worker_.post([this, details = std::make_shared<common::JsonPtr>(std::move(details)), ok = stored.ok]() mutable {
                 notify(ok ? "recording_available" : "recording_failed", std::move(*details));
             });
             it = pending.erase(it);
@@ -431,4 +431,4 @@ void Plugin::recover_unfinished_recordings() {
     }
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

@@ -1,63 +1,63 @@
 // Every request the plugin accepts, with its declared parameters (docs/API.md mirrors this).
-#include "plugin.hpp"
+#include "plugin/plugin.hpp"
 
 #include <array>
 #include <cstring>
 
-namespace roomrec {
+namespace roomrec::plugin {
 
-using core::JsonKind;
-using core::ParamSpec;
+using domain::JsonKind;
+using domain::ParamSpec;
 
 namespace {
 
-constexpr std::array kNoParams = std::array<ParamSpec, 0>{};
-constexpr std::array kRoomOnly{ParamSpec{"room", JsonKind::Identifier, true, 64}};
-constexpr std::array kCreateParams{ParamSpec{"admin_secret", JsonKind::String, false, 256}};
-constexpr std::array kDestroyParams{ParamSpec{"room", JsonKind::Identifier, true, 64},
-                                    ParamSpec{"admin_secret", JsonKind::String, false, 256}};
-constexpr std::array kListParticipantsParams{ParamSpec{"room", JsonKind::Identifier, true, 64},
-                                             ParamSpec{"admin_secret", JsonKind::String, false, 256}};
+constexpr std::array kNoParams = std::array<domain::ParamSpec, 0>{};
+constexpr std::array kRoomOnly{domain::ParamSpec{"room", domain::JsonKind::Identifier, true, 64}};
+constexpr std::array kCreateParams{domain::ParamSpec{"admin_secret", domain::JsonKind::String, false, 256}};
+constexpr std::array kDestroyParams{domain::ParamSpec{"room", domain::JsonKind::Identifier, true, 64},
+                                    domain::ParamSpec{"admin_secret", domain::JsonKind::String, false, 256}};
+constexpr std::array kListParticipantsParams{domain::ParamSpec{"room", domain::JsonKind::Identifier, true, 64},
+                                             domain::ParamSpec{"admin_secret", domain::JsonKind::String, false, 256}};
 constexpr std::array kJoinParams{
-    ParamSpec{"room", JsonKind::Identifier, true, 64},      ParamSpec{"ptype", JsonKind::String, false, 16},
-    ParamSpec{"token", JsonKind::String, false, 4096},      ParamSpec{"role", JsonKind::String, false, 16},
-    ParamSpec{"secret", JsonKind::String, false, 256},      ParamSpec{"user", JsonKind::Object, false, 0},
-    ParamSpec{"private_id", JsonKind::Identifier, false, 64}, ParamSpec{"streams", JsonKind::Array, false, 64},
+    domain::ParamSpec{"room", domain::JsonKind::Identifier, true, 64},      domain::ParamSpec{"ptype", domain::JsonKind::String, false, 16},
+    domain::ParamSpec{"token", domain::JsonKind::String, false, 4096},      domain::ParamSpec{"role", domain::JsonKind::String, false, 16},
+    domain::ParamSpec{"secret", domain::JsonKind::String, false, 256},      domain::ParamSpec{"user", domain::JsonKind::Object, false, 0},
+    domain::ParamSpec{"private_id", domain::JsonKind::Identifier, false, 64}, domain::ParamSpec{"streams", domain::JsonKind::Array, false, 64},
 };
-constexpr std::array kPublishParams{ParamSpec{"descriptions", JsonKind::Array, false, 8}};
-constexpr std::array kTargetParams{ParamSpec{"participant", JsonKind::Identifier, true, 64},
-                                   ParamSpec{"room", JsonKind::Identifier, false, 64}};
-constexpr std::array kCloseParams{ParamSpec{"room", JsonKind::Identifier, false, 64}};
-constexpr std::array kStageParams{ParamSpec{"participant", JsonKind::Identifier, true, 64},
-                                  ParamSpec{"on_stage", JsonKind::Boolean, true, 0}};
-constexpr std::array kSubscribeParams{ParamSpec{"streams", JsonKind::Array, true, 64}};
+constexpr std::array kPublishParams{domain::ParamSpec{"descriptions", domain::JsonKind::Array, false, 8}};
+constexpr std::array kTargetParams{domain::ParamSpec{"participant", domain::JsonKind::Identifier, true, 64},
+                                   domain::ParamSpec{"room", domain::JsonKind::Identifier, false, 64}};
+constexpr std::array kCloseParams{domain::ParamSpec{"room", domain::JsonKind::Identifier, false, 64}};
+constexpr std::array kStageParams{domain::ParamSpec{"participant", domain::JsonKind::Identifier, true, 64},
+                                  domain::ParamSpec{"on_stage", domain::JsonKind::Boolean, true, 0}};
+constexpr std::array kSubscribeParams{domain::ParamSpec{"streams", domain::JsonKind::Array, true, 64}};
 // Room signals (E3-E6).
-constexpr std::array kReactParams{ParamSpec{"reaction", JsonKind::String, true, 16}};
-constexpr std::array kHandParams{ParamSpec{"raised", JsonKind::Boolean, true, 0}};
-constexpr std::array kChatParams{ParamSpec{"action", JsonKind::String, true, 16}, ParamSpec{"text", JsonKind::String, false, 4000},
-                                 ParamSpec{"message", JsonKind::Identifier, false, 32},
-                                 ParamSpec{"reply_to", JsonKind::Identifier, false, 32},
-                                 ParamSpec{"context", JsonKind::String, false, 16}};
-constexpr std::array kModerateParams{ParamSpec{"action", JsonKind::String, true, 16},
-                                     ParamSpec{"message", JsonKind::Identifier, true, 32}};
-constexpr std::array kPollParams{ParamSpec{"action", JsonKind::String, true, 16}, ParamSpec{"question", JsonKind::String, false, 500},
-                                 ParamSpec{"options", JsonKind::Array, false, 10},
-                                 ParamSpec{"poll", JsonKind::Identifier, false, 32},
-                                 ParamSpec{"choice", JsonKind::Integer, false, 9, 0}};
-constexpr std::array kQaParams{ParamSpec{"action", JsonKind::String, true, 16}, ParamSpec{"text", JsonKind::String, true, 2000},
-                               ParamSpec{"question", JsonKind::Identifier, false, 32}};
-constexpr std::array kHeartbeatParams{ParamSpec{"focused", JsonKind::Boolean, false, 0},
-                                      ParamSpec{"fullscreen", JsonKind::Boolean, false, 0},
-                                      ParamSpec{"sound", JsonKind::Boolean, false, 0},
-                                      ParamSpec{"camera", JsonKind::Boolean, false, 0}};
-constexpr std::array kDownloadParams{ParamSpec{"attachment", JsonKind::Identifier, true, 128},
-                                     ParamSpec{"name", JsonKind::String, false, 255}};
-constexpr std::array kEraseUserParams{ParamSpec{"user", JsonKind::String, true, 256}};
-constexpr std::array kPlaybackParams{ParamSpec{"recording", JsonKind::Identifier, true, 64},
-                                     ParamSpec{"event", JsonKind::String, true, 16},
-                                     ParamSpec{"play", JsonKind::Identifier, false, 64},
-                                     ParamSpec{"position_ms", JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0},
-                                     ParamSpec{"duration_ms", JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0}};
+constexpr std::array kReactParams{domain::ParamSpec{"reaction", domain::JsonKind::String, true, 16}};
+constexpr std::array kHandParams{domain::ParamSpec{"raised", domain::JsonKind::Boolean, true, 0}};
+constexpr std::array kChatParams{domain::ParamSpec{"action", domain::JsonKind::String, true, 16}, domain::ParamSpec{"text", domain::JsonKind::String, false, 4000},
+                                 domain::ParamSpec{"message", domain::JsonKind::Identifier, false, 32},
+                                 domain::ParamSpec{"reply_to", domain::JsonKind::Identifier, false, 32},
+                                 domain::ParamSpec{"context", domain::JsonKind::String, false, 16}};
+constexpr std::array kModerateParams{domain::ParamSpec{"action", domain::JsonKind::String, true, 16},
+                                     domain::ParamSpec{"message", domain::JsonKind::Identifier, true, 32}};
+constexpr std::array kPollParams{domain::ParamSpec{"action", domain::JsonKind::String, true, 16}, domain::ParamSpec{"question", domain::JsonKind::String, false, 500},
+                                 domain::ParamSpec{"options", domain::JsonKind::Array, false, 10},
+                                 domain::ParamSpec{"poll", domain::JsonKind::Identifier, false, 32},
+                                 domain::ParamSpec{"choice", domain::JsonKind::Integer, false, 9, 0}};
+constexpr std::array kQaParams{domain::ParamSpec{"action", domain::JsonKind::String, true, 16}, domain::ParamSpec{"text", domain::JsonKind::String, true, 2000},
+                               domain::ParamSpec{"question", domain::JsonKind::Identifier, false, 32}};
+constexpr std::array kHeartbeatParams{domain::ParamSpec{"focused", domain::JsonKind::Boolean, false, 0},
+                                      domain::ParamSpec{"fullscreen", domain::JsonKind::Boolean, false, 0},
+                                      domain::ParamSpec{"sound", domain::JsonKind::Boolean, false, 0},
+                                      domain::ParamSpec{"camera", domain::JsonKind::Boolean, false, 0}};
+constexpr std::array kDownloadParams{domain::ParamSpec{"attachment", domain::JsonKind::Identifier, true, 128},
+                                     domain::ParamSpec{"name", domain::JsonKind::String, false, 255}};
+constexpr std::array kEraseUserParams{domain::ParamSpec{"user", domain::JsonKind::String, true, 256}};
+constexpr std::array kPlaybackParams{domain::ParamSpec{"recording", domain::JsonKind::Identifier, true, 64},
+                                     domain::ParamSpec{"event", domain::JsonKind::String, true, 16},
+                                     domain::ParamSpec{"play", domain::JsonKind::Identifier, false, 64},
+                                     domain::ParamSpec{"position_ms", domain::JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0},
+                                     domain::ParamSpec{"duration_ms", domain::JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0}};
 
 } // namespace
 
@@ -100,19 +100,19 @@ const Plugin::RequestType *Plugin::find_request(const char *name) {
     return nullptr;
 }
 
-std::variant<const Plugin::RequestType *, core::ValidationError> Plugin::validate(const json_t *body, bool admin) const {
-    using core::ErrorCode;
-    if (!json_is_object(body)) return core::ValidationError{ErrorCode::InvalidBody, "body must be a JSON object"};
+std::variant<const Plugin::RequestType *, domain::ValidationError> Plugin::validate(const json_t *body, bool admin) const {
+    using domain::ErrorCode;
+    if (!json_is_object(body)) return domain::ValidationError{domain::ErrorCode::InvalidBody, "body must be a JSON object"};
     const json_t *name = json_object_get(body, "request");
-    if (name == nullptr) return core::ValidationError{ErrorCode::MissingElement, "request is required"};
-    if (!json_is_string(name)) return core::ValidationError{ErrorCode::InvalidElement, "request must be a string"};
+    if (name == nullptr) return domain::ValidationError{domain::ErrorCode::MissingElement, "request is required"};
+    if (!json_is_string(name)) return domain::ValidationError{domain::ErrorCode::InvalidElement, "request must be a string"};
     const RequestType *type = find_request(json_string_value(name));
     if (type == nullptr || (admin && !type->admin_api))
-        return core::ValidationError{ErrorCode::UnknownRequest,
+        return domain::ValidationError{domain::ErrorCode::UnknownRequest,
                                      std::string("unknown request \"") + json_string_value(name) + "\"" +
                                          (admin ? " for the Admin API" : "")};
-    if (auto invalid = core::validate_params(body, type->params)) return *invalid;
+    if (auto invalid = domain::validate_params(body, type->params)) return *invalid;
     return type;
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

@@ -1,9 +1,9 @@
 // Taking participants, subscribers and whole rooms apart (SPEC R7); signalling thread only.
-#include "plugin.hpp"
+#include "plugin/plugin.hpp"
 
 #include <algorithm>
 
-namespace roomrec {
+namespace roomrec::plugin {
 
 void Plugin::drop_publication(Session &session) {
     ROOMREC_ON_SIGNALLING_THREAD();
@@ -17,7 +17,7 @@ bool Plugin::unpublish(Session &session) {
     if (session.publication.load()->by_mindex.empty()) return false;
     drop_publication(session);
     if (LiveRoom *room = room_of(session)) {
-        JsonPtr event = make_event("unpublished");
+        common::JsonPtr event = make_event("unpublished");
         json_object_set_new(event.get(), "id", json_string(session.participant_id.c_str()));
         broadcast(*room, event);
     }
@@ -46,8 +46,8 @@ void Plugin::publish_binding(Session &session) {
     binding->room_id = session.room_id;
     binding->participant_id = session.participant_id;
     if (LiveRoom *room = room_of(session))
-        if (const core::Member *member = room->roster.find(session.participant_id)) {
-            binding->role = core::role_name(member->role);
+        if (const domain::Member *member = room->roster.find(session.participant_id)) {
+            binding->role = domain::role_name(member->role);
             binding->on_stage = member->on_stage;
         }
     session.binding.store(std::move(binding));
@@ -75,19 +75,19 @@ void Plugin::remove_participant(LiveRoom &room, Session &session, const char *re
             reset_session(*subscriber);
         }
     std::erase_if(room.subscribers, [](const auto &subscriber) { return subscriber->kind == SessionKind::Unbound; });
-    if (const core::Member *member = room.roster.find(participant_id))
+    if (const domain::Member *member = room.roster.find(participant_id))
         record_attendance(room, analytics::TelemetryKind::Leave, *member, reason);
     if (room.activity) room.activity->forget_participant(participant_id);
     room.last_heartbeat_us.erase(participant_id);
     room.roster.remove(participant_id);
     room.participants.erase(participant_id);
     room_membership_changed(room);
-    JsonPtr details = json_object_ptr();
+    common::JsonPtr details = common::json_object_ptr();
     json_object_set_new(details.get(), "reason", json_string(reason));
     notify("left", std::move(details), &session);
     reset_session(session);
 
-    JsonPtr event = make_event("participant_left");
+    common::JsonPtr event = make_event("participant_left");
     json_object_set_new(event.get(), "id", json_string(participant_id.c_str()));
     json_object_set_new(event.get(), "reason", json_string(reason));
     broadcast(room, event);
@@ -110,11 +110,11 @@ void Plugin::unbind(Session &session) {
 void Plugin::close_room(LiveRoom &room, const char *reason) {
     ROOMREC_ON_SIGNALLING_THREAD();
     // C7: ending the session always finalizes its recording.
-    if (room.policy && room.policy->stop()) stop_recording(room, core::StopReason::SessionClosed);
+    if (room.policy && room.policy->stop()) stop_recording(room, domain::StopReason::SessionClosed);
     const bool had_session = room.policy || !room.participants.empty();
     room.policy.reset();
     end_room_session(room, reason);
-    JsonPtr event = make_event("room_closed");
+    common::JsonPtr event = make_event("room_closed");
     json_object_set_new(event.get(), "room", json_string(room.settings.id.c_str()));
     json_object_set_new(event.get(), "reason", json_string(reason));
     broadcast(room, event);
@@ -128,14 +128,14 @@ void Plugin::close_room(LiveRoom &room, const char *reason) {
     }
     room.subscribers.clear();
     room.participants.clear();
-    room.roster = core::Roster();
-    JsonPtr details = json_object_ptr();
+    room.roster = domain::Roster();
+    common::JsonPtr details = common::json_object_ptr();
     json_object_set_new(details.get(), "room", json_string(room.settings.id.c_str()));
     json_object_set_new(details.get(), "reason", json_string(reason));
     notify("room_closed", std::move(details));
     if (had_session) {
-        core::DeliveryEvent ended; // a small durable write, once per room session (S4)
-        ended.type = core::DeliveryEventType::SessionEnded;
+        storage::DeliveryEvent ended; // a small durable write, once per room session (S4)
+        ended.type = storage::DeliveryEventType::SessionEnded;
         ended.room_id = room.settings.id;
         ended.reason = reason;
         deliver(std::move(ended));
@@ -143,4 +143,4 @@ void Plugin::close_room(LiveRoom &room, const char *reason) {
     JANUS_LOG(LOG_INFO, "[roomrec] room %s closed (%s)\n", room.settings.id.c_str(), reason);
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

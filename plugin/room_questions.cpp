@@ -1,10 +1,10 @@
 // Polls and Q&A threads (SPEC E5): hosts and moderators open polls, everyone answers once and
 // the leads see the counts; everyone asks, presenters answer. docs/API.md "Room signals".
-#include "room_signal_helpers.hpp"
+#include "plugin/room_signal_helpers.hpp"
 
-namespace roomrec {
+namespace roomrec::plugin {
 
-using core::ErrorCode;
+using domain::ErrorCode;
 
 Reply Plugin::on_poll(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
@@ -12,30 +12,30 @@ Reply Plugin::on_poll(Request &request) {
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
     auto &[room, member, actor] = std::get<Signaller>(who);
     const std::string action = body_text(request, "action");
-    if (action != "create" && action != "answer") return reply_error(ErrorCode::InvalidElement, "action must be create or answer");
+    if (action != "create" && action != "answer") return reply_error(domain::ErrorCode::InvalidElement, "action must be create or answer");
     if (action == "create") {
         const std::string question = body_text(request, "question");
-        if (is_blank(question)) return reply_error(ErrorCode::MissingElement, "question is required");
+        if (is_blank(question)) return reply_error(domain::ErrorCode::MissingElement, "question is required");
         std::vector<std::string> options;
         const json_t *list = json_object_get(request.body.get(), "options");
         size_t index = 0;
         const json_t *option = nullptr;
         json_array_foreach(list, index, option) {
             if (!json_is_string(option) || json_string_length(option) > 200 || is_blank(json_string_value(option)))
-                return reply_error(ErrorCode::InvalidElement, "options must be non-blank strings of at most 200 bytes");
+                return reply_error(domain::ErrorCode::InvalidElement, "options must be non-blank strings of at most 200 bytes");
             options.emplace_back(json_string_value(option));
         }
         std::string id;
-        if (const auto verdict = room->activity->create_poll(actor, question, options, id); verdict != core::ActivityVerdict::Ok)
+        if (const auto verdict = room->activity->create_poll(actor, question, options, id); verdict != domain::ActivityVerdict::Ok)
             return refused(verdict, "create a poll (2-10 options)");
-        JsonPtr poll(json_pack("{s:s, s:s, s:O}", "id", id.c_str(), "question", question.c_str(), "options", list));
-        JsonPtr event = make_event("poll");
+        common::JsonPtr poll(json_pack("{s:s, s:s, s:O}", "id", id.c_str(), "question", question.c_str(), "options", list));
+        common::JsonPtr event = make_event("poll");
         json_object_set_new(event.get(), "action", json_string("created"));
         json_object_set(event.get(), "poll", poll.get());
         broadcast(*room, event, member->participant_id);
         record(*room, analytics::TelemetryKind::PollCreate, member, id, static_cast<int64_t>(options.size()),
-               JsonPtr(json_pack("{s:s, s:O}", "question", question.c_str(), "options", list)));
-        JsonPtr data = make_event("poll");
+               common::JsonPtr(json_pack("{s:s, s:O}", "question", question.c_str(), "options", list)));
+        common::JsonPtr data = make_event("poll");
         json_object_set_new(data.get(), "action", json_string("created"));
         json_object_set_new(data.get(), "poll", poll.release());
         return reply_with(std::move(data));
@@ -43,17 +43,17 @@ Reply Plugin::on_poll(Request &request) {
     // "answer"
     const std::string poll_id = body_text(request, "poll");
     const json_t *choice = json_object_get(request.body.get(), "choice");
-    if (poll_id.empty() || choice == nullptr) return reply_error(ErrorCode::MissingElement, "poll and choice are required");
+    if (poll_id.empty() || choice == nullptr) return reply_error(domain::ErrorCode::MissingElement, "poll and choice are required");
     if (const auto verdict = room->activity->answer_poll(actor, poll_id, static_cast<size_t>(json_integer_value(choice)));
-        verdict != core::ActivityVerdict::Ok)
+        verdict != domain::ActivityVerdict::Ok)
         return refused(verdict, "answer that poll");
     record(*room, analytics::TelemetryKind::PollAnswer, member, poll_id, json_integer_value(choice));
     // The leads follow the results as they come.
     const auto counts = room->activity->poll(poll_id)->counts();
     for (const auto &[id, session] : room->participants) {
-        const core::Member *lead = room->roster.find(id);
-        if (lead == nullptr || !core::leads(lead->role)) continue;
-        JsonPtr event = make_event("poll");
+        const domain::Member *lead = room->roster.find(id);
+        if (lead == nullptr || !domain::leads(lead->role)) continue;
+        common::JsonPtr event = make_event("poll");
         json_object_set_new(event.get(), "action", json_string("results"));
         json_object_set_new(event.get(), "poll", json_string(poll_id.c_str()));
         json_t *numbers = json_array();
@@ -61,7 +61,7 @@ Reply Plugin::on_poll(Request &request) {
         json_object_set_new(event.get(), "counts", numbers);
         push(*session, nullptr, reply_with(std::move(event)));
     }
-    JsonPtr data = make_event("poll");
+    common::JsonPtr data = make_event("poll");
     json_object_set_new(data.get(), "action", json_string("answered"));
     json_object_set_new(data.get(), "poll", json_string(poll_id.c_str()));
     return reply_with(std::move(data));
@@ -73,31 +73,31 @@ Reply Plugin::on_qa(Request &request) {
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
     auto &[room, member, actor] = std::get<Signaller>(who);
     const std::string action = body_text(request, "action");
-    if (action != "ask" && action != "answer") return reply_error(ErrorCode::InvalidElement, "action must be ask or answer");
+    if (action != "ask" && action != "answer") return reply_error(domain::ErrorCode::InvalidElement, "action must be ask or answer");
     const std::string text = body_text(request, "text");
-    if (is_blank(text)) return reply_error(ErrorCode::MissingElement, "text is required and must not be blank");
+    if (is_blank(text)) return reply_error(domain::ErrorCode::MissingElement, "text is required and must not be blank");
     std::string question = body_text(request, "question");
-    core::ActivityVerdict verdict;
+    domain::ActivityVerdict verdict;
     if (action == "ask")
         verdict = room->activity->ask(actor, question);
     else if (question.empty())
-        return reply_error(ErrorCode::MissingElement, "question is required to answer");
+        return reply_error(domain::ErrorCode::MissingElement, "question is required to answer");
     else
         verdict = room->activity->answer_question(actor, question);
-    if (verdict != core::ActivityVerdict::Ok) return refused(verdict, action + " that question");
+    if (verdict != domain::ActivityVerdict::Ok) return refused(verdict, action + " that question");
     const char *done = action == "ask" ? "asked" : "answered";
-    JsonPtr event = make_event("qa");
+    common::JsonPtr event = make_event("qa");
     json_object_set_new(event.get(), "action", json_string(done));
     json_object_set_new(event.get(), "question", json_string(question.c_str()));
     json_object_set_new(event.get(), "participant", signal_sender(*member));
     json_object_set_new(event.get(), "text", json_string(text.c_str()));
     broadcast(*room, event, member->participant_id);
     record(*room, action == "ask" ? analytics::TelemetryKind::QaAsk : analytics::TelemetryKind::QaAnswer, member, question, 0,
-           JsonPtr(json_pack("{s:s}", "text", text.c_str())));
-    JsonPtr data = make_event("qa");
+           common::JsonPtr(json_pack("{s:s}", "text", text.c_str())));
+    common::JsonPtr data = make_event("qa");
     json_object_set_new(data.get(), "action", json_string(done));
     json_object_set_new(data.get(), "question", json_string(question.c_str()));
     return reply_with(std::move(data));
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

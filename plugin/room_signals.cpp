@@ -2,14 +2,14 @@
 // moderation threads), polls, Q&A and attachment downloads. Each is checked against the room
 // session's RoomActivity, relayed to the room, answered, and recorded as telemetry. Requests
 // from joined participants only; docs/API.md "Room signals" is the protocol.
-#include "room_signal_helpers.hpp"
+#include "plugin/room_signal_helpers.hpp"
 
 #include <algorithm>
 #include <array>
 
-namespace roomrec {
+namespace roomrec::plugin {
 
-using core::ErrorCode;
+using domain::ErrorCode;
 
 namespace {
 
@@ -17,35 +17,35 @@ constexpr std::array<const char *, 5> kReactions = {"clap", "heart", "think", "w
 
 } // namespace
 
-Reply refused(core::ActivityVerdict verdict, const std::string &what) {
+Reply refused(domain::ActivityVerdict verdict, const std::string &what) {
     switch (verdict) {
-    case core::ActivityVerdict::NotAllowed: return reply_error(ErrorCode::Forbidden, "your role may not " + what);
-    case core::ActivityVerdict::NotFound: return reply_error(ErrorCode::NoSuchItem, "no such item to " + what);
-    case core::ActivityVerdict::RateLimited:
-        return reply_error(ErrorCode::RateLimited, "too many reactions; wait a few seconds");
-    case core::ActivityVerdict::InvalidValue: return reply_error(ErrorCode::InvalidElement, "invalid value to " + what);
+    case domain::ActivityVerdict::NotAllowed: return reply_error(domain::ErrorCode::Forbidden, "your role may not " + what);
+    case domain::ActivityVerdict::NotFound: return reply_error(domain::ErrorCode::NoSuchItem, "no such item to " + what);
+    case domain::ActivityVerdict::RateLimited:
+        return reply_error(domain::ErrorCode::RateLimited, "too many reactions; wait a few seconds");
+    case domain::ActivityVerdict::InvalidValue: return reply_error(domain::ErrorCode::InvalidElement, "invalid value to " + what);
     default:
-        return reply_error(ErrorCode::ActivityState,
-                           std::string("cannot ") + what + ": " + core::activity_verdict_name(verdict));
+        return reply_error(domain::ErrorCode::ActivityState,
+                           std::string("cannot ") + what + ": " + domain::activity_verdict_name(verdict));
     }
 }
 
-std::string body_text(const Request &request, const char *name) { return core::string_field(request.body.get(), name); }
+std::string body_text(const Request &request, const char *name) { return domain::string_field(request.body.get(), name); }
 
 bool is_blank(const std::string &text) { return text.find_first_not_of(" \t\r\n") == std::string::npos; }
 
-json_t *signal_sender(const core::Member &member) {
+json_t *signal_sender(const domain::Member &member) {
     return json_pack("{s:s, s:s, s:s}", "id", member.participant_id.c_str(), "display", member.client.display.c_str(),
-                     "role", core::role_name(member.role));
+                     "role", domain::role_name(member.role));
 }
 
 // The joined participant sending a signal, with its live room session.
 std::variant<Plugin::Signaller, Reply> Plugin::signaller(Request &request) {
     Session &session = *request.session;
     LiveRoom *room = session.kind == SessionKind::Participant ? room_of(session) : nullptr;
-    const core::Member *member = room ? room->roster.find(session.participant_id) : nullptr;
-    if (member == nullptr || !room->activity) return reply_error(ErrorCode::NotJoined, "join the room as a participant first");
-    return Signaller{room, member, core::ChatActor{member->client.user_id, member->role}};
+    const domain::Member *member = room ? room->roster.find(session.participant_id) : nullptr;
+    if (member == nullptr || !room->activity) return reply_error(domain::ErrorCode::NotJoined, "join the room as a participant first");
+    return Signaller{room, member, domain::ChatActor{member->client.user_id, member->role}};
 }
 
 Reply Plugin::on_react(Request &request) {
@@ -56,11 +56,11 @@ Reply Plugin::on_react(Request &request) {
     const std::string reaction = body_text(request, "reaction");
     if (std::find_if(kReactions.begin(), kReactions.end(), [&](const char *known) { return reaction == known; }) ==
         kReactions.end())
-        return reply_error(ErrorCode::InvalidElement, "reaction must be one of clap, heart, think, wow, smile");
+        return reply_error(domain::ErrorCode::InvalidElement, "reaction must be one of clap, heart, think, wow, smile");
     // E3: over the limit, a reaction is neither relayed nor counted.
-    if (const auto verdict = room->activity->react(actor.user_id, g_get_monotonic_time()); verdict != core::ActivityVerdict::Ok)
+    if (const auto verdict = room->activity->react(actor.user_id, g_get_monotonic_time()); verdict != domain::ActivityVerdict::Ok)
         return refused(verdict, "react");
-    JsonPtr event = make_event("reaction");
+    common::JsonPtr event = make_event("reaction");
     json_object_set_new(event.get(), "participant", signal_sender(*member));
     json_object_set_new(event.get(), "reaction", json_string(reaction.c_str()));
     broadcast(*room, event, member->participant_id);
@@ -75,13 +75,13 @@ Reply Plugin::on_hand(Request &request) {
     auto &[room, member, actor] = std::get<Signaller>(who);
     const bool raised = json_is_true(json_object_get(request.body.get(), "raised"));
     if (room->activity->set_hand(member->participant_id, raised)) {
-        JsonPtr event = make_event("hand");
+        common::JsonPtr event = make_event("hand");
         json_object_set_new(event.get(), "participant", signal_sender(*member));
         json_object_set_new(event.get(), "raised", json_boolean(raised));
         broadcast(*room, event, member->participant_id);
         record(*room, analytics::TelemetryKind::Hand, member, "", raised ? 1 : 0);
     }
-    JsonPtr data = make_event("hand");
+    common::JsonPtr data = make_event("hand");
     json_object_set_new(data.get(), "raised", json_boolean(raised));
     return reply_with(std::move(data));
 }
@@ -94,32 +94,32 @@ Reply Plugin::on_chat(Request &request) {
     const std::string action = body_text(request, "action");
     const std::string message = body_text(request, "message");
     if (action != "send" && action != "like" && action != "delete" && action != "flag")
-        return reply_error(ErrorCode::InvalidElement, "action must be send, like, delete or flag");
-    if (action != "send" && message.empty()) return reply_error(ErrorCode::MissingElement, "message is required to " + action);
-    JsonPtr event = make_event("chat");
+        return reply_error(domain::ErrorCode::InvalidElement, "action must be send, like, delete or flag");
+    if (action != "send" && message.empty()) return reply_error(domain::ErrorCode::MissingElement, "message is required to " + action);
+    common::JsonPtr event = make_event("chat");
     json_object_set_new(event.get(), "action", json_string(action.c_str()));
     if (action == "send") {
         const std::string text = body_text(request, "text");
         const std::string reply_to = body_text(request, "reply_to");
         std::string context = body_text(request, "context");
         if (context.empty()) context = room->settings.parent_id.empty() ? "main" : "breakout";
-        if (is_blank(text)) return reply_error(ErrorCode::MissingElement, "text is required and must not be blank");
+        if (is_blank(text)) return reply_error(domain::ErrorCode::MissingElement, "text is required and must not be blank");
         if (context != "main" && context != "breakout")
-            return reply_error(ErrorCode::InvalidElement, "context must be main or breakout");
+            return reply_error(domain::ErrorCode::InvalidElement, "context must be main or breakout");
         std::string id;
-        if (const auto verdict = room->activity->post(actor, reply_to, id); verdict != core::ActivityVerdict::Ok)
+        if (const auto verdict = room->activity->post(actor, reply_to, id); verdict != domain::ActivityVerdict::Ok)
             return refused(verdict, "reply to that message");
-        JsonPtr posted = JsonPtr(json_pack("{s:s, s:o, s:I, s:s, s:s}", "id", id.c_str(), "participant", signal_sender(*member),
+        common::JsonPtr posted = common::JsonPtr(json_pack("{s:s, s:o, s:I, s:s, s:s}", "id", id.c_str(), "participant", signal_sender(*member),
                                            "sent_at", json_int_t(g_get_real_time() / 1000), "text", text.c_str(),
                                            "context", context.c_str()));
         if (!reply_to.empty()) json_object_set_new(posted.get(), "reply_to", json_string(reply_to.c_str()));
         json_object_set(event.get(), "message", posted.get());
         broadcast(*room, event, member->participant_id);
-        JsonPtr body(json_pack("{s:s, s:s}", "text", text.c_str(), "context", context.c_str()));
+        common::JsonPtr body(json_pack("{s:s, s:s}", "text", text.c_str(), "context", context.c_str()));
         if (!reply_to.empty()) json_object_set_new(body.get(), "reply_to", json_string(reply_to.c_str()));
         record(*room, reply_to.empty() ? analytics::TelemetryKind::ChatSend : analytics::TelemetryKind::ChatReply, member, id, 0,
                std::move(body));
-        JsonPtr data = make_event("chat");
+        common::JsonPtr data = make_event("chat");
         json_object_set_new(data.get(), "action", json_string("sent"));
         json_object_set_new(data.get(), "message", posted.release());
         return reply_with(std::move(data));
@@ -127,7 +127,7 @@ Reply Plugin::on_chat(Request &request) {
     json_object_set_new(event.get(), "message", json_string(message.c_str()));
     if (action == "like") {
         size_t likes = 0;
-        if (const auto verdict = room->activity->like(actor, message, likes); verdict != core::ActivityVerdict::Ok)
+        if (const auto verdict = room->activity->like(actor, message, likes); verdict != domain::ActivityVerdict::Ok)
             return refused(verdict, "like that message");
         json_object_set_new(event.get(), "likes", json_integer(static_cast<json_int_t>(likes)));
         json_object_set_new(event.get(), "participant", signal_sender(*member));
@@ -136,27 +136,27 @@ Reply Plugin::on_chat(Request &request) {
         return reply_with(make_event("chat_done"));
     }
     if (action == "delete") {
-        if (const auto verdict = room->activity->remove(actor, message); verdict != core::ActivityVerdict::Ok)
+        if (const auto verdict = room->activity->remove(actor, message); verdict != domain::ActivityVerdict::Ok)
             return refused(verdict, "delete that message");
         broadcast(*room, event);
         record(*room, analytics::TelemetryKind::ChatDelete, member, message);
         return reply_with(make_event("chat_done"));
     }
     // "flag": raise the message to the moderators (E4 moderation threads).
-    if (const auto verdict = room->activity->flag(actor, message); verdict != core::ActivityVerdict::Ok)
+    if (const auto verdict = room->activity->flag(actor, message); verdict != domain::ActivityVerdict::Ok)
         return refused(verdict, "flag that message");
     tell_moderation(*room, message, "pending", "", member);
-    record(*room, analytics::TelemetryKind::Moderation, member, message, 0, JsonPtr(json_pack("{s:s}", "state", "pending")));
+    record(*room, analytics::TelemetryKind::Moderation, member, message, 0, common::JsonPtr(json_pack("{s:s}", "state", "pending")));
     return reply_with(make_event("chat_done"));
 }
 
 // Moderation threads move only by hosts and moderators; they alone hear about them.
 void Plugin::tell_moderation(LiveRoom &room, const std::string &message, const char *state, const std::string &owner,
-                             const core::Member *by) {
+                             const domain::Member *by) {
     for (const auto &[id, session] : room.participants) {
-        const core::Member *member = room.roster.find(id);
-        if (member == nullptr || !core::leads(member->role)) continue;
-        JsonPtr event = make_event("moderation");
+        const domain::Member *member = room.roster.find(id);
+        if (member == nullptr || !domain::leads(member->role)) continue;
+        common::JsonPtr event = make_event("moderation");
         json_object_set_new(event.get(), "message", json_string(message.c_str()));
         json_object_set_new(event.get(), "state", json_string(state));
         if (!owner.empty()) json_object_set_new(event.get(), "owner", json_string(owner.c_str()));
@@ -170,26 +170,26 @@ Reply Plugin::on_moderate(Request &request) {
     auto who = signaller(request);
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
     auto &[room, member, actor] = std::get<Signaller>(who);
-    static const std::pair<const char *, core::ThreadAction> kActions[] = {
-        {"claim", core::ThreadAction::Claim},     {"release", core::ThreadAction::Release},
-        {"resolve", core::ThreadAction::Resolve}, {"reopen", core::ThreadAction::Reopen},
-        {"close", core::ThreadAction::Close}};
+    static const std::pair<const char *, domain::ThreadAction> kActions[] = {
+        {"claim", domain::ThreadAction::Claim},     {"release", domain::ThreadAction::Release},
+        {"resolve", domain::ThreadAction::Resolve}, {"reopen", domain::ThreadAction::Reopen},
+        {"close", domain::ThreadAction::Close}};
     const std::string name = body_text(request, "action");
     const auto *action = std::find_if(std::begin(kActions), std::end(kActions), [&](const auto &known) { return name == known.first; });
     if (action == std::end(kActions))
-        return reply_error(ErrorCode::InvalidElement, "action must be claim, release, resolve, reopen or close");
+        return reply_error(domain::ErrorCode::InvalidElement, "action must be claim, release, resolve, reopen or close");
     const std::string message = body_text(request, "message");
-    const core::ModerationThread *thread = nullptr;
-    if (const auto verdict = room->activity->moderate(actor, message, action->second, &thread); verdict != core::ActivityVerdict::Ok)
+    const domain::ModerationThread *thread = nullptr;
+    if (const auto verdict = room->activity->moderate(actor, message, action->second, &thread); verdict != domain::ActivityVerdict::Ok)
         return refused(verdict, name + " that thread");
-    const char *state = core::thread_state_name(thread->state);
+    const char *state = domain::thread_state_name(thread->state);
     tell_moderation(*room, message, state, thread->owner, member);
     record(*room, analytics::TelemetryKind::Moderation, member, message, 0,
-           JsonPtr(json_pack("{s:s, s:s, s:s}", "action", name.c_str(), "state", state, "owner", thread->owner.c_str())));
-    JsonPtr data = make_event("moderation");
+           common::JsonPtr(json_pack("{s:s, s:s, s:s}", "action", name.c_str(), "state", state, "owner", thread->owner.c_str())));
+    common::JsonPtr data = make_event("moderation");
     json_object_set_new(data.get(), "message", json_string(message.c_str()));
     json_object_set_new(data.get(), "state", json_string(state));
     return reply_with(std::move(data));
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

@@ -1,15 +1,15 @@
-#include "sdp_negotiation.hpp"
+#include "plugin/sdp_negotiation.hpp"
 
-#include "janus_api.hpp"
+#include "plugin/janus_api.hpp"
 
 #include <cstring>
 #include <memory>
 
-namespace roomrec {
+namespace roomrec::plugin {
 namespace {
 
-using core::ErrorCode;
-using core::ValidationError;
+using domain::ErrorCode;
+using domain::ValidationError;
 
 struct SdpDestroy {
     void operator()(janus_sdp *sdp) const { janus_sdp_destroy(sdp); }
@@ -83,29 +83,29 @@ SdpPtr parse_sdp(const char *text, std::string &error) {
 
 } // namespace
 
-std::variant<PublisherAnswer, ValidationError> answer_publisher(const char *offer_sdp, const json_t *descriptions) {
+std::variant<PublisherAnswer, domain::ValidationError> answer_publisher(const char *offer_sdp, const json_t *descriptions) {
     std::string parse_error;
     SdpPtr offer = parse_sdp(offer_sdp, parse_error);
-    if (!offer) return ValidationError{ErrorCode::InvalidSdp, "invalid SDP offer: " + parse_error};
+    if (!offer) return domain::ValidationError{domain::ErrorCode::InvalidSdp, "invalid SDP offer: " + parse_error};
 
-    std::vector<core::OfferedLine> offered;
+    std::vector<OfferedLine> offered;
     for (GList *it = offer->m_lines; it != nullptr; it = it->next) {
         auto *mline = static_cast<janus_sdp_mline *>(it->data);
         if (mline->type != JANUS_SDP_AUDIO && mline->type != JANUS_SDP_VIDEO) continue;
         offered.push_back({mline->index, mid_of(mline),
-                           mline->type == JANUS_SDP_VIDEO ? core::MediaKind::Video : core::MediaKind::Audio,
+                           mline->type == JANUS_SDP_VIDEO ? MediaKind::Video : MediaKind::Audio,
                            mline->port > 0 && offerer_sends(mline->direction)});
     }
-    auto planned = core::plan_streams(offered, descriptions);
-    if (auto *invalid = std::get_if<ValidationError>(&planned)) return *invalid;
-    const auto &plan = std::get<std::vector<core::PlannedStream>>(planned);
-    if (plan.empty()) return ValidationError{ErrorCode::UnsupportedMedia, "the offer sends no audio or video"};
+    auto planned = plan_streams(offered, descriptions);
+    if (auto *invalid = std::get_if<domain::ValidationError>(&planned)) return *invalid;
+    const auto &plan = std::get<std::vector<PlannedStream>>(planned);
+    if (plan.empty()) return domain::ValidationError{domain::ErrorCode::UnsupportedMedia, "the offer sends no audio or video"};
 
     PublisherAnswer result;
     SdpPtr answer(janus_sdp_generate_answer(offer.get()));
     for (GList *it = offer->m_lines; it != nullptr; it = it->next) {
         auto *mline = static_cast<janus_sdp_mline *>(it->data);
-        const core::PlannedStream *stream = nullptr;
+        const PlannedStream *stream = nullptr;
         for (const auto &candidate : plan)
             if (candidate.index == mline->index) stream = &candidate;
         if (stream == nullptr) {
@@ -114,25 +114,25 @@ std::variant<PublisherAnswer, ValidationError> answer_publisher(const char *offe
         }
         const auto codec = choose_codec(offer.get(), mline);
         if (!codec)
-            return ValidationError{ErrorCode::UnsupportedMedia, "mid " + stream->mid + " offers no supported codec (" +
-                                                                    (stream->kind == core::MediaKind::Video ? "VP8, VP9 or H.264" : "Opus") + ")"};
+            return domain::ValidationError{domain::ErrorCode::UnsupportedMedia, "mid " + stream->mid + " offers no supported codec (" +
+                                                                    (stream->kind == MediaKind::Video ? "VP8, VP9 or H.264" : "Opus") + ")"};
         if (answer_line(offer.get(), answer.get(), mline, *codec) < 0)
-            return ValidationError{ErrorCode::InvalidSdp, "cannot answer mid " + stream->mid};
+            return domain::ValidationError{domain::ErrorCode::InvalidSdp, "cannot answer mid " + stream->mid};
         result.streams.push_back({*stream, *codec});
     }
     std::unique_ptr<char, GFree> text(janus_sdp_write(answer.get()));
-    if (!text) return ValidationError{ErrorCode::Internal, "cannot write the SDP answer"};
+    if (!text) return domain::ValidationError{domain::ErrorCode::Internal, "cannot write the SDP answer"};
     result.sdp = text.get();
     return result;
 }
 
-std::variant<std::string, ValidationError> offer_subscriber(const std::vector<const SubscriberStream *> &streams) {
+std::variant<std::string, domain::ValidationError> offer_subscriber(const std::vector<const SubscriberStream *> &streams) {
     SdpPtr offer(janus_sdp_generate_offer("roomrec", nullptr, JANUS_SDP_OA_DONE));
-    if (!offer) return ValidationError{ErrorCode::Internal, "cannot create an SDP offer"};
+    if (!offer) return domain::ValidationError{domain::ErrorCode::Internal, "cannot create an SDP offer"};
     for (size_t i = 0; i < streams.size(); ++i) {
         const SubscriberStream &stream = *streams[i];
         const NegotiatedCodec &codec = stream.codec;
-        const bool video = stream.kind == core::MediaKind::Video;
+        const bool video = stream.kind == MediaKind::Video;
         const bool live = !stream.idle();
         const std::string track = stream.feed_id + "-" + stream.feed_mid;
         const auto profile = video_profile(codec);
@@ -144,23 +144,23 @@ std::variant<std::string, ValidationError> offer_subscriber(const std::vector<co
             profile ? profile.get() : nullptr, JANUS_SDP_OA_EXTENSION, JANUS_RTP_EXTMAP_MID, 1,
             JANUS_SDP_OA_EXTENSION, JANUS_RTP_EXTMAP_ABS_SEND_TIME, 2, JANUS_SDP_OA_EXTENSION,
             JANUS_RTP_EXTMAP_TRANSPORT_WIDE_CC, 3, JANUS_SDP_OA_DONE);
-        if (added < 0) return ValidationError{ErrorCode::Internal, "cannot offer mid " + stream.mid};
+        if (added < 0) return domain::ValidationError{domain::ErrorCode::Internal, "cannot offer mid " + stream.mid};
     }
     std::unique_ptr<char, GFree> text(janus_sdp_write(offer.get()));
-    if (!text) return ValidationError{ErrorCode::Internal, "cannot write the SDP offer"};
+    if (!text) return domain::ValidationError{domain::ErrorCode::Internal, "cannot write the SDP offer"};
     return std::string(text.get());
 }
 
-std::optional<ValidationError> check_jsep(const json_t *jsep, const char *expected_type) {
-    if (jsep == nullptr) return ValidationError{ErrorCode::InvalidSdp, std::string("a JSEP ") + expected_type + " is required"};
+std::optional<domain::ValidationError> check_jsep(const json_t *jsep, const char *expected_type) {
+    if (jsep == nullptr) return domain::ValidationError{domain::ErrorCode::InvalidSdp, std::string("a JSEP ") + expected_type + " is required"};
     const char *type = json_string_value(json_object_get(jsep, "type"));
     const char *sdp = json_string_value(json_object_get(jsep, "sdp"));
     if (type == nullptr || std::strcmp(type, expected_type) != 0)
-        return ValidationError{ErrorCode::InvalidSdp, std::string("the JSEP must be an ") + expected_type};
-    if (sdp == nullptr) return ValidationError{ErrorCode::InvalidSdp, "the JSEP has no sdp"};
+        return domain::ValidationError{domain::ErrorCode::InvalidSdp, std::string("the JSEP must be an ") + expected_type};
+    if (sdp == nullptr) return domain::ValidationError{domain::ErrorCode::InvalidSdp, "the JSEP has no sdp"};
     std::string error;
-    if (!parse_sdp(sdp, error)) return ValidationError{ErrorCode::InvalidSdp, "invalid SDP: " + error};
+    if (!parse_sdp(sdp, error)) return domain::ValidationError{domain::ErrorCode::InvalidSdp, "invalid SDP: " + error};
     return std::nullopt;
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

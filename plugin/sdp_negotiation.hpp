@@ -2,9 +2,9 @@
 // streams), built with Janus's sdp-utils. Signalling thread only.
 #pragma once
 
-#include "core/request_schema.hpp"
-#include "core/stream_plan.hpp"
-#include "media_streams.hpp"
+#include "domain/request_schema.hpp"
+#include "plugin/core/stream_plan.hpp"
+#include "plugin/media_streams.hpp"
 
 #include <jansson.h>
 
@@ -12,20 +12,20 @@
 #include <variant>
 #include <vector>
 
-namespace roomrec {
+namespace roomrec::plugin {
 
 struct PublisherAnswer {
     std::string sdp;
-    std::vector<std::pair<core::PlannedStream, NegotiatedCodec>> streams;
+    std::vector<std::pair<PlannedStream, NegotiatedCodec>> streams;
 };
 
-std::variant<PublisherAnswer, core::ValidationError> answer_publisher(const char *offer_sdp,
+std::variant<PublisherAnswer, domain::ValidationError> answer_publisher(const char *offer_sdp,
                                                                       const json_t *descriptions);
 
 // One m-line per stream, in order; a stream whose source has gone is offered inactive.
-std::variant<std::string, core::ValidationError> offer_subscriber(const std::vector<const SubscriberStream *> &streams);
+std::variant<std::string, domain::ValidationError> offer_subscriber(const std::vector<const SubscriberStream *> &streams);
 
 // Checks that a JSEP object is {"type": expected_type, "sdp": parsable}.
-std::optional<core::ValidationError> check_jsep(const json_t *jsep, const char *expected_type);
+std::optional<domain::ValidationError> check_jsep(const json_t *jsep, const char *expected_type);
 
-} // namespace roomrec
+} // namespace roomrec::plugin

@@ -1,13 +1,13 @@
 // One Janus handle as the plugin sees it, and a room with its live participants.
 #pragma once
 
-#include "core/playback_buckets.hpp"
-#include "core/recording_policy.hpp"
-#include "core/room.hpp"
-#include "core/room_activity.hpp"
-#include "media_streams.hpp"
-#include "recording/recorder_link.hpp"
-#include "recording/recording_store.hpp"
+#include "domain/playback_buckets.hpp"
+#include "domain/recording_policy.hpp"
+#include "domain/room.hpp"
+#include "domain/room_activity.hpp"
+#include "plugin/media_streams.hpp"
+#include "plugin/recording/recorder_link.hpp"
+#include "plugin/recording/recording_store.hpp"
 
 #include <atomic>
 #include <map>
@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace roomrec {
+namespace roomrec::plugin {
 
 enum class SessionKind { Unbound, Participant, Subscriber };
 
@@ -79,23 +79,23 @@ struct ActiveRecording {
     std::map<const PublishedStream *, std::pair<uint16_t, std::weak_ptr<PublishedStream>>> streams;
     uint16_t next_stream_id = 1;
     int64_t started_unix_ms = 0; // when the first frame was written
-    core::StopReason stop_reason = core::StopReason::Requested;
+    domain::StopReason stop_reason = domain::StopReason::Requested;
     double gap_seconds = 0;
     int gaps = 0;
 };
 
 struct LiveRoom {
-    core::RoomSettings settings;
-    std::optional<core::RoomPolicy> policy; // from the first join until the room session ends
+    domain::RoomSettings settings;
+    std::optional<domain::RoomPolicy> policy; // from the first join until the room session ends
     std::shared_ptr<ActiveRecording> recording;
-    core::Roster roster;
+    domain::Roster roster;
     std::map<std::string, std::shared_ptr<Session>> participants;  // participant id → its handle
     std::vector<std::shared_ptr<Session>> subscribers;             // subscriber handles in this room
     // The live session (a meeting): from the first join until the room closes.
     std::string session_id;
-    std::optional<core::RoomActivity> activity;        // signals state (E3-E5)
+    std::optional<domain::RoomActivity> activity;        // signals state (E3-E5)
     std::map<std::string, int64_t> last_heartbeat_us; // participant → monotonic µs
-    std::map<std::string, core::PlayProgress> plays;   // "<participant>/<play>" → buckets watched (E6)
+    std::map<std::string, domain::PlayProgress> plays;   // "<participant>/<play>" → buckets watched (E6)
 };
 
-} // namespace roomrec
+} // namespace roomrec::plugin

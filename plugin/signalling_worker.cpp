@@ -1,6 +1,6 @@
-#include "signalling_worker.hpp"
+#include "plugin/signalling_worker.hpp"
 
-namespace roomrec {
+namespace roomrec::plugin {
 
 SignallingWorker::SignallingWorker(Task tick) : tick_(std::move(tick)), thread_([this] { run(); }) {}
 
@@ -47,4 +47,4 @@ void SignallingWorker::run() {
     }
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

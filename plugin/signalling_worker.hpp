@@ -11,7 +11,7 @@
 #include <optional>
 #include <thread>
 
-namespace roomrec {
+namespace roomrec::plugin {
 
 class SignallingWorker {
 public:
@@ -52,4 +52,4 @@ private:
     std::thread thread_;
 };
 
-} // namespace roomrec
+} // namespace roomrec::plugin

@@ -1,16 +1,16 @@
 // The Admin API's "status" (SPEC O5): how delivery and telemetry are doing on this node, from
 // their own counters (thread-safe snapshots; nothing waits on Postgres).
-#include "plugin.hpp"
+#include "plugin/plugin.hpp"
 
-#include "delivery/delivery_worker.hpp"
-#include "telemetry/telemetry_writer.hpp"
+#include "storage/delivery/delivery_worker.hpp"
+#include "analytics/telemetry/telemetry_writer.hpp"
 
-namespace roomrec {
+namespace roomrec::plugin {
 
 Reply Plugin::on_status(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
-    if (!request.admin) return reply_error(core::ErrorCode::Forbidden, "status is a Janus Admin API request");
-    JsonPtr data = make_event("status");
+    if (!request.admin) return reply_error(domain::ErrorCode::Forbidden, "status is a Janus Admin API request");
+    common::JsonPtr data = make_event("status");
     json_object_set_new(data.get(), "node", json_string(config_.node_id.c_str()));
     json_object_set_new(data.get(), "rooms", json_integer(static_cast<json_int_t>(rooms_.size())));
     json_object_set_new(data.get(), "recordings", json_integer(static_cast<json_int_t>(recordings_.size())));
@@ -34,4 +34,4 @@ Reply Plugin::on_status(Request &request) {
     return reply_with(std::move(data));
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

@@ -1,35 +1,35 @@
 // Subscriber handles (SPEC R5): join with a participant's private_id and a set of streams,
 // receive a plugin-generated multistream offer, answer with start; subscribe adds streams.
-#include "plugin.hpp"
+#include "plugin/plugin.hpp"
 
-#include "sdp_negotiation.hpp"
+#include "plugin/sdp_negotiation.hpp"
 
 #include <array>
 
-namespace roomrec {
+namespace roomrec::plugin {
 
-using core::ErrorCode;
+using domain::ErrorCode;
 
 namespace {
 
-constexpr std::array kStreamParams{core::ParamSpec{"feed", core::JsonKind::Identifier, true, 64},
-                                   core::ParamSpec{"mid", core::JsonKind::String, false, 32}};
+constexpr std::array kStreamParams{domain::ParamSpec{"feed", domain::JsonKind::Identifier, true, 64},
+                                   domain::ParamSpec{"mid", domain::JsonKind::String, false, 32}};
 
 using Wanted = std::vector<std::pair<std::string, std::string>>; // (feed, mid or "" for all)
 
-std::variant<Wanted, core::ValidationError> parse_wanted(const json_t *streams) {
+std::variant<Wanted, domain::ValidationError> parse_wanted(const json_t *streams) {
     Wanted wanted;
     size_t i;
     const json_t *entry;
     json_array_foreach(streams, i, entry) {
-        if (auto invalid = core::validate_params(entry, kStreamParams, "streams[].")) {
-            if (invalid->code == ErrorCode::InvalidBody) invalid->code = ErrorCode::InvalidElement;
+        if (auto invalid = domain::validate_params(entry, kStreamParams, "streams[].")) {
+            if (invalid->code == domain::ErrorCode::InvalidBody) invalid->code = domain::ErrorCode::InvalidElement;
             return *invalid;
         }
         const char *mid = json_string_value(json_object_get(entry, "mid"));
         wanted.emplace_back(json_string_value(json_object_get(entry, "feed")), mid ? mid : "");
     }
-    if (wanted.empty()) return core::ValidationError{ErrorCode::MissingElement, "streams must name at least one feed"};
+    if (wanted.empty()) return domain::ValidationError{domain::ErrorCode::MissingElement, "streams must name at least one feed"};
     return wanted;
 }
 
@@ -38,18 +38,18 @@ std::variant<Wanted, core::ValidationError> parse_wanted(const json_t *streams) 
 Reply Plugin::on_join_subscriber(Request &request, LiveRoom &room) {
     Session &session = *request.session;
     const char *private_id = json_string_value(json_object_get(request.body.get(), "private_id"));
-    if (private_id == nullptr) return reply_error(ErrorCode::MissingElement, "private_id is required for a subscriber");
+    if (private_id == nullptr) return reply_error(domain::ErrorCode::MissingElement, "private_id is required for a subscriber");
     const json_t *streams = json_object_get(request.body.get(), "streams");
-    if (streams == nullptr) return reply_error(ErrorCode::MissingElement, "streams is required for a subscriber");
+    if (streams == nullptr) return reply_error(domain::ErrorCode::MissingElement, "streams is required for a subscriber");
     std::shared_ptr<Session> owner;
     for (const auto &[id, candidate] : room.participants)
         if (candidate->private_id == private_id) owner = candidate;
-    if (!owner) return reply_error(ErrorCode::Unauthorized, "private_id matches no participant of this room");
-    const core::Member *member = room.roster.find(owner->participant_id);
-    if (member == nullptr || !core::is_allowed(member->role, core::Action::Subscribe, member->on_stage))
-        return reply_error(ErrorCode::Forbidden, "this participant may not subscribe");
+    if (!owner) return reply_error(domain::ErrorCode::Unauthorized, "private_id matches no participant of this room");
+    const domain::Member *member = room.roster.find(owner->participant_id);
+    if (member == nullptr || !domain::is_allowed(member->role, domain::Action::Subscribe, member->on_stage))
+        return reply_error(domain::ErrorCode::Forbidden, "this participant may not subscribe");
     auto wanted = parse_wanted(streams);
-    if (auto *invalid = std::get_if<core::ValidationError>(&wanted)) return reply_error(*invalid);
+    if (auto *invalid = std::get_if<domain::ValidationError>(&wanted)) return reply_error(*invalid);
 
     session.kind = SessionKind::Subscriber;
     session.room_id = room.settings.id;
@@ -71,9 +71,9 @@ Reply Plugin::on_join_subscriber(Request &request, LiveRoom &room) {
 Reply Plugin::on_subscribe(Request &request) {
     Session &session = *request.session;
     if (session.kind != SessionKind::Subscriber || room_of(session) == nullptr)
-        return reply_error(ErrorCode::NotJoined, "join as a subscriber first");
+        return reply_error(domain::ErrorCode::NotJoined, "join as a subscriber first");
     auto wanted = parse_wanted(json_object_get(request.body.get(), "streams"));
-    if (auto *invalid = std::get_if<core::ValidationError>(&wanted)) return reply_error(*invalid);
+    if (auto *invalid = std::get_if<domain::ValidationError>(&wanted)) return reply_error(*invalid);
     return offer_streams(session, std::get<Wanted>(wanted), "updated");
 }
 
@@ -107,7 +107,7 @@ Reply Plugin::offer_streams(Session &session, const Wanted &wanted, const char *
     for (const auto &[feed, mid] : wanted) {
         const auto publisher = room.participants.find(feed);
         if (publisher == room.participants.end())
-            return reply_error(ErrorCode::NoSuchParticipant, "no participant " + feed + " in this room");
+            return reply_error(domain::ErrorCode::NoSuchParticipant, "no participant " + feed + " in this room");
         bool matched = false;
         for (const auto &source : publisher->second->publication.load()->by_mindex) {
             if (!source || (!mid.empty() && source->plan.mid != mid)) continue;
@@ -115,13 +115,13 @@ Reply Plugin::offer_streams(Session &session, const Wanted &wanted, const char *
             if (!already(*source)) added.push_back(place(source));
         }
         if (!matched)
-            return reply_error(ErrorCode::NoSuchParticipant,
+            return reply_error(domain::ErrorCode::NoSuchParticipant,
                                "participant " + feed + (mid.empty() ? " publishes nothing" : " publishes no mid " + mid));
     }
     std::vector<const SubscriberStream *> lines;
     for (const auto &stream : next->by_mindex) lines.push_back(stream.get());
     auto offer = offer_subscriber(lines);
-    if (auto *invalid = std::get_if<core::ValidationError>(&offer)) return reply_error(*invalid);
+    if (auto *invalid = std::get_if<domain::ValidationError>(&offer)) return reply_error(*invalid);
 
     session.subscription.store(next);
     for (const auto &stream : added)
@@ -133,7 +133,7 @@ Reply Plugin::offer_streams(Session &session, const Wanted &wanted, const char *
             if (const auto source = stream->source.lock()) detach_subscriber(*source, stream.get());
         session.subscription.store(current);
     };
-    JsonPtr data = make_event(event_kind);
+    common::JsonPtr data = make_event(event_kind);
     json_object_set_new(data.get(), "room", json_string(room.settings.id.c_str()));
     json_t *list = json_array();
     for (const auto &stream : next->by_mindex) json_array_append_new(list, describe_subscriber_stream(*stream));
@@ -146,9 +146,9 @@ Reply Plugin::offer_streams(Session &session, const Wanted &wanted, const char *
 Reply Plugin::on_unsubscribe(Request &request) {
     Session &session = *request.session;
     if (session.kind != SessionKind::Subscriber || room_of(session) == nullptr)
-        return reply_error(ErrorCode::NotJoined, "join as a subscriber first");
+        return reply_error(domain::ErrorCode::NotJoined, "join as a subscriber first");
     auto wanted = parse_wanted(json_object_get(request.body.get(), "streams"));
-    if (auto *invalid = std::get_if<core::ValidationError>(&wanted)) return reply_error(*invalid);
+    if (auto *invalid = std::get_if<domain::ValidationError>(&wanted)) return reply_error(*invalid);
     auto next = std::make_shared<Subscription>(*session.subscription.load());
     std::vector<std::shared_ptr<SubscriberStream>> removed;
     for (auto &slot : next->by_mindex) {
@@ -160,7 +160,7 @@ Reply Plugin::on_unsubscribe(Request &request) {
                 break;
             }
     }
-    if (removed.empty()) return reply_error(ErrorCode::NoSuchParticipant, "none of those streams is subscribed");
+    if (removed.empty()) return reply_error(domain::ErrorCode::NoSuchParticipant, "none of those streams is subscribed");
     for (const auto &stream : removed)
         if (const auto source = stream->source.lock()) detach_subscriber(*source, stream.get());
     session.subscription.store(next);
@@ -169,11 +169,11 @@ Reply Plugin::on_unsubscribe(Request &request) {
 
 Reply Plugin::on_start(Request &request) {
     Session &session = *request.session;
-    if (session.kind != SessionKind::Subscriber) return reply_error(ErrorCode::NotJoined, "join as a subscriber first");
+    if (session.kind != SessionKind::Subscriber) return reply_error(domain::ErrorCode::NotJoined, "join as a subscriber first");
     if (auto invalid = check_jsep(request.jsep.get(), "answer")) return reply_error(*invalid);
-    JsonPtr data = make_event("started");
+    common::JsonPtr data = make_event("started");
     json_object_set_new(data.get(), "room", json_string(session.room_id.c_str()));
     return reply_with(std::move(data));
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

@@ -2,16 +2,16 @@
 // a database is configured, gives each room session an id, and records attendance, breakout
 // sessions and every room signal. record() only enqueues: the writer's own thread does COPY,
 // spooling and replay, so neither the signalling nor any media thread ever waits on it.
-#include "plugin.hpp"
+#include "plugin/plugin.hpp"
 
-#include "core/device_class.hpp"
-#include "janus_log_sink.hpp"
-#include "random_id.hpp"
-#include "telemetry_retention.hpp"
-#include "telemetry/telemetry_admin.hpp"
-#include "telemetry/telemetry_writer.hpp"
+#include "domain/device_class.hpp"
+#include "plugin/janus_log_sink.hpp"
+#include "common/random_id.hpp"
+#include "plugin/telemetry_retention.hpp"
+#include "analytics/telemetry/telemetry_admin.hpp"
+#include "analytics/telemetry/telemetry_writer.hpp"
 
-namespace roomrec {
+namespace roomrec::plugin {
 
 void Plugin::start_telemetry() {
     const std::string &postgres = config_.telemetry_postgres();
@@ -43,8 +43,8 @@ void Plugin::stop_telemetry() {
     if (telemetry_) telemetry_->stop(); // what is queued goes to Postgres or the spool
 }
 
-void Plugin::record(const LiveRoom &room, analytics::TelemetryKind kind, const core::Member *member,
-                    const std::string &subject, int64_t value, JsonPtr body) {
+void Plugin::record(const LiveRoom &room, analytics::TelemetryKind kind, const domain::Member *member,
+                    const std::string &subject, int64_t value, common::JsonPtr body) {
     if (!telemetry_) return;
     analytics::TelemetryEvent event;
     event.room_id = room.settings.id;
@@ -57,21 +57,21 @@ void Plugin::record(const LiveRoom &room, analytics::TelemetryKind kind, const c
     event.kind = kind;
     event.at_us = g_get_real_time();
     event.value = value;
-    event.body_json = json_compact(body);
+    event.body_json = common::json_compact(body);
     telemetry_->enqueue(std::move(event)); // a refusal (full queue) is counted by the writer
 }
 
 // E1: who joined or left, as what, from which device and country.
-void Plugin::record_attendance(const LiveRoom &room, analytics::TelemetryKind kind, const core::Member &member,
+void Plugin::record_attendance(const LiveRoom &room, analytics::TelemetryKind kind, const domain::Member &member,
                                const char *reason) {
-    const core::ClientInfo &client = member.client;
-    JsonPtr body(json_pack("{s:s, s:s}", "role", core::role_name(member.role), "display", client.display.c_str()));
+    const domain::ClientInfo &client = member.client;
+    common::JsonPtr body(json_pack("{s:s, s:s}", "role", domain::role_name(member.role), "display", client.display.c_str()));
     if (kind == analytics::TelemetryKind::Join) {
-        const core::DeviceInfo device = core::classify_user_agent(client.user_agent);
-        json_object_set_new(body.get(), "device", json_string(core::device_class_name(device.device)));
-        json_object_set_new(body.get(), "os", json_string(core::os_family_name(device.os)));
-        json_object_set_new(body.get(), "browser", json_string(core::browser_family_name(device.browser)));
-        json_object_set_new(body.get(), "client", json_string(core::client_kind_name(client.kind)));
+        const domain::DeviceInfo device = domain::classify_user_agent(client.user_agent);
+        json_object_set_new(body.get(), "device", json_string(domain::device_class_name(device.device)));
+        json_object_set_new(body.get(), "os", json_string(domain::os_family_name(device.os)));
+        json_object_set_new(body.get(), "browser", json_string(domain::browser_family_name(device.browser)));
+        json_object_set_new(body.get(), "client", json_string(domain::client_kind_name(client.kind)));
         for (const auto &[key, value] : {std::pair{"country", &client.country}, {"company", &client.company},
                                          {"industry", &client.industry}})
             if (!value->empty()) json_object_set_new(body.get(), key, json_string(value->c_str()));
@@ -82,22 +82,22 @@ void Plugin::record_attendance(const LiveRoom &room, analytics::TelemetryKind ki
 
 // A room session begins with its first participant; a child room's session is a breakout (R8).
 void Plugin::start_room_session(LiveRoom &room) {
-    room.session_id = random_id();
+    room.session_id = common::random_id();
     room.activity.emplace();
     room.last_heartbeat_us.clear();
     if (!room.settings.parent_id.empty())
         record(room, analytics::TelemetryKind::BreakoutOpen, nullptr, room.settings.parent_id, 0,
-               JsonPtr(json_pack("{s:s}", "title", room.settings.title.c_str())));
+               common::JsonPtr(json_pack("{s:s}", "title", room.settings.title.c_str())));
 }
 
 // Everyone still in the room leaves with it; then the session's state goes.
 void Plugin::end_room_session(LiveRoom &room, const char *reason) {
     if (room.session_id.empty()) return;
-    for (const core::Member *member : room.roster.members())
+    for (const domain::Member *member : room.roster.members())
         record_attendance(room, analytics::TelemetryKind::Leave, *member, reason);
     if (!room.settings.parent_id.empty())
         record(room, analytics::TelemetryKind::BreakoutClose, nullptr, room.settings.parent_id, 0,
-               JsonPtr(json_pack("{s:s}", "reason", reason)));
+               common::JsonPtr(json_pack("{s:s}", "reason", reason)));
     room.session_id.clear();
     room.activity.reset();
     room.last_heartbeat_us.clear();
@@ -106,29 +106,29 @@ void Plugin::end_room_session(LiveRoom &room, const char *reason) {
 
 // Through plugin messages nobody may erase anyone: only operators, through the Admin API.
 Reply Plugin::on_erase_user(Request &) {
-    return reply_error(core::ErrorCode::Forbidden, "erase_user is a Janus Admin API request");
+    return reply_error(domain::ErrorCode::Forbidden, "erase_user is a Janus Admin API request");
 }
 
 // The right to erasure (privacy): every telemetry row of one user, in one statement. Rows of
 // that user still queued or spooled on a node arrive later: erase after their sessions end.
-JsonPtr Plugin::erase_user(const std::string &user_id) {
+common::JsonPtr Plugin::erase_user(const std::string &user_id) {
     const std::string &postgres = config_.telemetry_postgres();
-    if (postgres.empty()) return reply_error(core::ErrorCode::Internal, "no telemetry database is configured").data;
-    if (user_id.empty()) return reply_error(core::ErrorCode::MissingElement, "user must not be empty").data;
+    if (postgres.empty()) return reply_error(domain::ErrorCode::Internal, "no telemetry database is configured").data;
+    if (user_id.empty()) return reply_error(domain::ErrorCode::MissingElement, "user must not be empty").data;
     storage::PgConnection connection(postgres);
     analytics::TelemetryAdmin admin(connection);
     std::string error;
     const auto erased = admin.erase_user(user_id, error);
     if (!erased) {
         JANUS_LOG(LOG_ERR, "[roomrec] erasing a user's telemetry failed: %s\n", error.c_str());
-        return reply_error(core::ErrorCode::Internal, "erasure failed: " + error).data;
+        return reply_error(domain::ErrorCode::Internal, "erasure failed: " + error).data;
     }
     JANUS_LOG(LOG_INFO, "[roomrec] erased %lld telemetry rows of a user on request\n", static_cast<long long>(erased->events));
-    JsonPtr data = make_event("erased");
+    common::JsonPtr data = make_event("erased");
     json_object_set_new(data.get(), "user", json_string(user_id.c_str()));
     json_object_set_new(data.get(), "events", json_integer(erased->events));
     json_object_set_new(data.get(), "minutes", json_integer(erased->minutes));
     return data;
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

@@ -1,11 +1,11 @@
-#include "telemetry_retention.hpp"
+#include "plugin/telemetry_retention.hpp"
 
-#include "db/pg_connection.hpp"
-#include "telemetry/telemetry_admin.hpp"
+#include "storage/db/pg_connection.hpp"
+#include "analytics/telemetry/telemetry_admin.hpp"
 
 #include <chrono>
 
-namespace roomrec {
+namespace roomrec::plugin {
 namespace {
 
 constexpr auto kPeriod = std::chrono::hours(24);
@@ -60,4 +60,4 @@ bool TelemetryRetention::apply() {
     return true;
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

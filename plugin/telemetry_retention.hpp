@@ -11,7 +11,7 @@
 #include <string>
 #include <thread>
 
-namespace roomrec {
+namespace roomrec::plugin {
 
 class TelemetryRetention {
 public:
@@ -38,4 +38,4 @@ private:
     std::thread thread_;
 };
 
-} // namespace roomrec
+} // namespace roomrec::plugin

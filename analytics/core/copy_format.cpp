@@ -1,6 +1,6 @@
-#include "core/copy_format.hpp"
+#include "analytics/core/copy_format.hpp"
 
-#include "core/text_check.hpp"
+#include "analytics/core/text_check.hpp"
 
 #include <cstdio>
 

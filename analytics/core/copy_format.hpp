@@ -5,7 +5,7 @@
 // id that is not the caller's.
 #pragma once
 
-#include "core/telemetry_event.hpp"
+#include "analytics/core/telemetry_event.hpp"
 
 #include <initializer_list>
 #include <optional>

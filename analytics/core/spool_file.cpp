@@ -1,6 +1,6 @@
-#include "core/spool_file.hpp"
+#include "analytics/core/spool_file.hpp"
 
-#include "core/crc32.hpp"
+#include "common/crc32.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -39,7 +39,7 @@ Parse parse_record(std::string_view bytes, size_t at, SpoolRecord &record, size_
     if (length > kMaxSpoolBody || length < 2) return Parse::Bad;
     if (left - kSpoolHeaderBytes < length) return Parse::Incomplete;
     const std::string_view body = bytes.substr(at + kSpoolHeaderBytes, length);
-    const uint32_t crc = crc32(body, crc32(bytes.substr(at + 4, 4)));
+    const uint32_t crc = common::crc32(body, common::crc32(bytes.substr(at + 4, 4)));
     if (crc != load32(bytes.data() + at + 8)) return Parse::Bad;
     const size_t id_length = static_cast<unsigned char>(body[0]) | static_cast<size_t>(static_cast<unsigned char>(body[1])) << 8;
     if (id_length > body.size() - 2) return Parse::Bad;
@@ -77,7 +77,7 @@ std::string encode_spool_record(std::string_view batch_id, std::string_view payl
     body.append(batch_id).append(payload);
     std::string record(kMagic, sizeof kMagic);
     store32(record, static_cast<uint32_t>(body.size()));
-    store32(record, crc32(body, crc32(std::string_view(record).substr(4, 4))));
+    store32(record, common::crc32(body, common::crc32(std::string_view(record).substr(4, 4))));
     record.append(body);
     return record;
 }

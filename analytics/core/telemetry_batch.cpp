@@ -1,6 +1,6 @@
-#include "core/telemetry_batch.hpp"
+#include "analytics/core/telemetry_batch.hpp"
 
-#include "core/copy_format.hpp"
+#include "analytics/core/copy_format.hpp"
 
 #include <algorithm>
 #include <cstdio>

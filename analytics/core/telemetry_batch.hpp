@@ -4,7 +4,7 @@
 // and its time span (for the ledger).
 #pragma once
 
-#include "core/telemetry_event.hpp"
+#include "analytics/core/telemetry_event.hpp"
 
 #include <cstdint>
 #include <optional>

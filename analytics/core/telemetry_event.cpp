@@ -1,6 +1,6 @@
-#include "core/telemetry_event.hpp"
+#include "analytics/core/telemetry_event.hpp"
 
-#include "core/text_check.hpp"
+#include "analytics/core/text_check.hpp"
 
 namespace roomrec::analytics {
 

@@ -1,4 +1,4 @@
-#include "core/text_check.hpp"
+#include "analytics/core/text_check.hpp"
 
 #include <cstdint>
 

@@ -6,7 +6,7 @@
 // a burst needs them (the first pass through a page costs the producer a page fault).
 #pragma once
 
-#include "core/telemetry_event.hpp"
+#include "analytics/core/telemetry_event.hpp"
 
 #include <atomic>
 #include <cstddef>

@@ -1,8 +1,8 @@
-#include "telemetry/minute_rollups.hpp"
+#include "analytics/telemetry/minute_rollups.hpp"
 
-#include "db/pg_connection.hpp"
-#include "telemetry/telemetry_store.hpp"
-#include "telemetry/telemetry_writer.hpp"
+#include "storage/db/pg_connection.hpp"
+#include "analytics/telemetry/telemetry_store.hpp"
+#include "analytics/telemetry/telemetry_writer.hpp"
 
 #include <chrono>
 

@@ -1,6 +1,6 @@
-#include "telemetry/telemetry_admin.hpp"
+#include "analytics/telemetry/telemetry_admin.hpp"
 
-#include "core/text_check.hpp"
+#include "analytics/core/text_check.hpp"
 
 namespace roomrec::analytics {
 

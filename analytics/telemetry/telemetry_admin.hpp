@@ -5,7 +5,7 @@
 // reached (see analytics/README.md).
 #pragma once
 
-#include "db/pg_connection.hpp"
+#include "storage/db/pg_connection.hpp"
 
 #include <cstdint>
 #include <optional>

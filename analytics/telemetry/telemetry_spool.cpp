@@ -1,4 +1,4 @@
-#include "telemetry/telemetry_spool.hpp"
+#include "analytics/telemetry/telemetry_spool.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>

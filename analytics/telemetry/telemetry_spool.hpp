@@ -5,8 +5,8 @@
 // as data, are moved to rejected/ for the operator instead of being deleted.
 #pragma once
 
-#include "core/spool_file.hpp"
-#include "core/telemetry_batch.hpp"
+#include "analytics/core/spool_file.hpp"
+#include "analytics/core/telemetry_batch.hpp"
 
 #include <memory>
 #include <string>

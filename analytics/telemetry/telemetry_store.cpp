@@ -1,7 +1,7 @@
-#include "telemetry/telemetry_store.hpp"
+#include "analytics/telemetry/telemetry_store.hpp"
 
-#include "core/copy_format.hpp"
-#include "db/migrations.hpp"
+#include "analytics/core/copy_format.hpp"
+#include "storage/db/migrations.hpp"
 
 namespace roomrec::analytics {
 

@@ -4,8 +4,8 @@
 // batch needs and the minute rollups. Not thread-safe: the writer thread's own connection.
 #pragma once
 
-#include "core/telemetry_batch.hpp"
-#include "db/pg_connection.hpp"
+#include "analytics/core/telemetry_batch.hpp"
+#include "storage/db/pg_connection.hpp"
 
 #include <string>
 

@@ -1,11 +1,11 @@
-#include "telemetry/telemetry_writer.hpp"
+#include "analytics/telemetry/telemetry_writer.hpp"
 
-#include "core/telemetry_batch.hpp"
-#include "db/pg_connection.hpp"
-#include "telemetry/event_queue.hpp"
-#include "telemetry/minute_rollups.hpp"
-#include "telemetry/telemetry_spool.hpp"
-#include "telemetry/telemetry_store.hpp"
+#include "analytics/core/telemetry_batch.hpp"
+#include "storage/db/pg_connection.hpp"
+#include "analytics/telemetry/event_queue.hpp"
+#include "analytics/telemetry/minute_rollups.hpp"
+#include "analytics/telemetry/telemetry_spool.hpp"
+#include "analytics/telemetry/telemetry_store.hpp"
 
 #include <sys/random.h>
 

@@ -7,7 +7,7 @@
 // by an earlier run is replayed first. analytics/README.md has the details and the policy.
 #pragma once
 
-#include "core/telemetry_event.hpp"
+#include "analytics/core/telemetry_event.hpp"
 
 #include <array>
 #include <cstddef>

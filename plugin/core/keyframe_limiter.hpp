@@ -5,7 +5,7 @@
 #include <atomic>
 #include <cstdint>
 
-namespace roomrec::core {
+namespace roomrec::plugin {
 
 class KeyframeLimiter {
 public:
@@ -24,4 +24,4 @@ private:
     std::atomic<int64_t> last_us_{kNever};
 };
 
-} // namespace roomrec::core
+} // namespace roomrec::plugin

@@ -1,6 +1,6 @@
-#include "rtp_rewriter.hpp"
+#include "plugin/core/rtp_rewriter.hpp"
 
-namespace roomrec::core {
+namespace roomrec::plugin {
 
 RtpFields RtpRewriter::rewrite(RtpFields in, int64_t arrival_us) {
     const bool fresh = !started_ || switched_ || in.ssrc != source_ssrc_;
@@ -63,4 +63,4 @@ void write_rtp_payload_type(uint8_t *packet, uint8_t payload_type) {
     packet[1] = static_cast<uint8_t>((packet[1] & 0x80) | (payload_type & 0x7f));
 }
 
-} // namespace roomrec::core
+} // namespace roomrec::plugin

@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace roomrec::core {
+namespace roomrec::plugin {
 
 struct RtpFields {
     uint32_t ssrc = 0;
@@ -45,4 +45,4 @@ bool read_rtp_fields(const uint8_t *packet, size_t length, RtpFields &fields);
 void write_rtp_fields(uint8_t *packet, const RtpFields &fields);
 void write_rtp_payload_type(uint8_t *packet, uint8_t payload_type);
 
-} // namespace roomrec::core
+} // namespace roomrec::plugin

@@ -2,7 +2,7 @@
 // "descriptions" name each mid, and at most one audio and one video exist per source.
 #pragma once
 
-#include "request_schema.hpp"
+#include "domain/request_schema.hpp"
 
 #include <jansson.h>
 
@@ -10,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-namespace roomrec::core {
+namespace roomrec::plugin {
 
 enum class MediaKind { Audio, Video };
 enum class StreamSource { Webcam, Stage };
@@ -34,7 +34,7 @@ struct PlannedStream {
 
 // descriptions: optional JSON array of {"mid": "...", "description": "webcam"|"stage"};
 // undescribed sending lines are webcam. Lines that do not send are left out of the plan.
-std::variant<std::vector<PlannedStream>, ValidationError> plan_streams(const std::vector<OfferedLine> &offered,
+std::variant<std::vector<PlannedStream>, domain::ValidationError> plan_streams(const std::vector<OfferedLine> &offered,
                                                                        const json_t *descriptions);
 
-} // namespace roomrec::core
+} // namespace roomrec::plugin

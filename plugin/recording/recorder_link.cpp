@@ -1,7 +1,7 @@
-#include "recorder_link.hpp"
+#include "plugin/recording/recorder_link.hpp"
 
-#include "core/request_schema.hpp"
-#include "json_ptr.hpp"
+#include "domain/request_schema.hpp"
+#include "common/json.hpp"
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -19,7 +19,7 @@
 
 extern char **environ;
 
-namespace roomrec {
+namespace roomrec::plugin {
 namespace {
 
 // Fixed descriptor numbers in the worker: its socket, and the folder lock it only holds.
@@ -71,13 +71,13 @@ void RecorderLink::join() {
 void RecorderLink::add_stream(uint16_t id, const std::string &spec_json) {
     std::lock_guard lock(mutex_);
     streams_[id] = spec_json;
-    controls_.push_back({core::WireType::AddStream, id, spec_json});
+    controls_.push_back({recorder::WireType::AddStream, id, spec_json});
 }
 
 void RecorderLink::remove_stream(uint16_t id) {
     std::lock_guard lock(mutex_);
     if (streams_.erase(id) == 0) return;
-    controls_.push_back({core::WireType::RemoveStream, id, {}});
+    controls_.push_back({recorder::WireType::RemoveStream, id, {}});
 }
 
 void RecorderLink::stop() {
@@ -124,11 +124,11 @@ bool RecorderLink::spawn(std::string &error) {
 
 // A new worker gets the output settings, then every stream that is live now.
 void RecorderLink::send_configuration() {
-    const JsonPtr config(json_pack("{s:s, s:i, s:i, s:i, s:i, s:s, s:i}", "output", segments_.back().c_str(), "width",
+    const common::JsonPtr config(json_pack("{s:s, s:i, s:i, s:i, s:i, s:s, s:i}", "output", segments_.back().c_str(), "width",
                                settings_.width, "height", settings_.height, "fps", settings_.fps, "video_bitrate_kbps",
                                settings_.video_bitrate_kbps, "x264_preset", settings_.x264_preset.c_str(), "fragment_ms",
                                1000));
-    const auto message = core::encode_wire(core::WireType::Config, 0, json_compact(config));
+    const auto message = recorder::encode_wire(recorder::WireType::Config, 0, common::json_compact(config));
     send_record(message.data(), message.size(), true);
     std::map<uint16_t, std::string> streams;
     {
@@ -138,7 +138,7 @@ void RecorderLink::send_configuration() {
         controls_.clear();
     }
     for (const auto &[id, spec] : streams) {
-        const auto add = core::encode_wire(core::WireType::AddStream, id, spec);
+        const auto add = recorder::encode_wire(recorder::WireType::AddStream, id, spec);
         send_record(add.data(), add.size(), true);
     }
 }
@@ -158,7 +158,7 @@ bool RecorderLink::send_record(const uint8_t *data, size_t length, bool must_del
 }
 
 void RecorderLink::run() {
-    uint8_t record[core::PacketRing::kMaxRecord];
+    uint8_t record[common::PacketRing::kMaxRecord];
     while (!done_) {
         std::deque<Control> controls;
         bool stop_now;
@@ -168,7 +168,7 @@ void RecorderLink::run() {
             stop_now = stop_requested_;
         }
         for (const auto &control : controls) {
-            const auto message = core::encode_wire(control.type, control.stream, control.payload);
+            const auto message = recorder::encode_wire(control.type, control.stream, control.payload);
             send_record(message.data(), message.size(), true);
         }
         size_t sent = 0;
@@ -176,7 +176,7 @@ void RecorderLink::run() {
             send_record(record, length, false);
         // Stop goes after what the tap already holds, so the file ends with the last packets.
         if (stop_now && !stopping_ && sent == 0) {
-            const auto message = core::encode_wire(core::WireType::Stop, 0, "");
+            const auto message = recorder::encode_wire(recorder::WireType::Stop, 0, "");
             send_record(message.data(), message.size(), true);
             stopping_ = true;
             stop_sent_us_ = now_us();
@@ -195,7 +195,7 @@ void RecorderLink::run() {
 }
 
 void RecorderLink::read_events() {
-    uint8_t buffer[core::kMaxWireMessage];
+    uint8_t buffer[recorder::kMaxWireMessage];
     for (;;) {
         const ssize_t length = recv(socket_, buffer, sizeof buffer, MSG_DONTWAIT);
         if (length < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
@@ -203,10 +203,10 @@ void RecorderLink::read_events() {
             handle_worker_exit();
             return;
         }
-        const auto message = core::decode_wire(buffer, static_cast<size_t>(length));
-        if (!message || message->type != core::WireType::Event) continue;
-        const JsonPtr event(json_loadb(message->payload.data(), message->payload.size(), 0, nullptr));
-        const std::string kind = core::string_field(event.get(), "event");
+        const auto message = recorder::decode_wire(buffer, static_cast<size_t>(length));
+        if (!message || message->type != recorder::WireType::Event) continue;
+        const common::JsonPtr event(json_loadb(message->payload.data(), message->payload.size(), 0, nullptr));
+        const std::string kind = domain::string_field(event.get(), "event");
         if (kind == "first_frame") {
             if (!first_frame_seen_) {
                 first_frame_seen_ = true;
@@ -217,7 +217,7 @@ void RecorderLink::read_events() {
                 gap_started_us_ = 0;
             }
         } else if (kind == "error") {
-            last_error_ = core::string_field(event.get(), "message");
+            last_error_ = domain::string_field(event.get(), "message");
             if (last_error_.empty()) last_error_ = "recorder error";
         }
     }
@@ -277,4 +277,4 @@ void RecorderLink::handle_worker_exit() {
     }
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

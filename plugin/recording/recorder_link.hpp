@@ -4,8 +4,8 @@
 // Janus never waits for the worker: a dead or stuck worker only costs dropped tap packets.
 #pragma once
 
-#include "core/packet_ring.hpp"
-#include "core/wire_protocol.hpp"
+#include "common/mpsc_ring.hpp"
+#include "recorder/contract/wire_protocol.hpp"
 
 #include <sys/types.h>
 
@@ -20,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-namespace roomrec {
+namespace roomrec::plugin {
 
 struct RecorderSettings {
     std::string recorder_path;     // the roomrec-recorder executable
@@ -67,9 +67,9 @@ public:
     void join();
 
     // Media threads: copy a packet into the tap ring; never waits.
-    void tap(core::WireType type, uint16_t stream, const uint8_t *data, size_t length) {
-        uint8_t header[core::kWireHeader];
-        core::write_wire_header(header, type, stream);
+    void tap(recorder::WireType type, uint16_t stream, const uint8_t *data, size_t length) {
+        uint8_t header[recorder::kWireHeader];
+        recorder::write_wire_header(header, type, stream);
         ring_.try_push(header, sizeof header, data, length);
     }
 
@@ -78,7 +78,7 @@ public:
 
 private:
     struct Control {
-        core::WireType type;
+        recorder::WireType type;
         uint16_t stream;
         std::string payload;
     };
@@ -96,7 +96,7 @@ private:
     const std::string folder_;
     const int lock_fd_;
     const std::function<void(const LinkEvent &)> on_event_;
-    core::PacketRing ring_;
+    common::PacketRing ring_;
 
     std::mutex mutex_; // controls_ and streams_: the signalling thread writes, the link thread reads
     std::deque<Control> controls_;
@@ -120,4 +120,4 @@ private:
     std::thread thread_;
 };
 
-} // namespace roomrec
+} // namespace roomrec::plugin

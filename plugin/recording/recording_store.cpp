@@ -1,8 +1,8 @@
-#include "recording_store.hpp"
+#include "plugin/recording/recording_store.hpp"
 
-#include "core/recording_name.hpp"
-#include "core/request_schema.hpp"
-#include "json_ptr.hpp"
+#include "domain/recording_name.hpp"
+#include "domain/request_schema.hpp"
+#include "common/json.hpp"
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -20,7 +20,7 @@
 
 extern char **environ;
 
-namespace roomrec {
+namespace roomrec::plugin {
 namespace fs = std::filesystem;
 
 namespace {
@@ -94,7 +94,7 @@ std::optional<int> RecordingStore::begin(const RecordingManifest &manifest, std:
         error = "cannot create " + folder + ": " + failure.message();
         return std::nullopt;
     }
-    const std::string text = json_compact(JsonPtr(json_pack(
+    const std::string text = common::json_compact(common::JsonPtr(json_pack(
         "{s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "recording_id", manifest.recording_id.c_str(), "room", manifest.room_id.c_str(),
         "title", manifest.title.c_str(),
         "file_name", manifest.file_name.c_str(), "owner", manifest.owner.c_str(), "initiator", manifest.initiator.c_str(),
@@ -119,18 +119,18 @@ std::optional<int> RecordingStore::try_lock(const std::string &folder) {
 }
 
 std::optional<RecordingManifest> RecordingStore::read_manifest(const std::string &folder) {
-    const JsonPtr object(json_load_file((folder + "/" + kManifest).c_str(), 0, nullptr));
+    const common::JsonPtr object(json_load_file((folder + "/" + kManifest).c_str(), 0, nullptr));
     if (!json_is_object(object.get())) return std::nullopt;
     RecordingManifest manifest;
-    manifest.recording_id = core::string_field(object.get(), "recording_id");
-    manifest.room_id = core::string_field(object.get(), "room");
-    manifest.title = core::string_field(object.get(), "title");
-    manifest.file_name = core::string_field(object.get(), "file_name");
-    manifest.owner = core::string_field(object.get(), "owner");
-    manifest.initiator = core::string_field(object.get(), "initiator");
+    manifest.recording_id = domain::string_field(object.get(), "recording_id");
+    manifest.room_id = domain::string_field(object.get(), "room");
+    manifest.title = domain::string_field(object.get(), "title");
+    manifest.file_name = domain::string_field(object.get(), "file_name");
+    manifest.owner = domain::string_field(object.get(), "owner");
+    manifest.initiator = domain::string_field(object.get(), "initiator");
     manifest.started_unix = json_integer_value(json_object_get(object.get(), "started_unix"));
     // The names come from a file on disk: accept only what begin() could have written.
-    if (!core::is_identifier(manifest.room_id.c_str(), 64) || manifest.file_name.empty() || manifest.file_name[0] == '.' ||
+    if (!domain::is_identifier(manifest.room_id.c_str(), 64) || manifest.file_name.empty() || manifest.file_name[0] == '.' ||
         manifest.file_name.find('/') != std::string::npos)
         return std::nullopt;
     return manifest;
@@ -222,7 +222,7 @@ StoredRecording RecordingStore::finalize(const std::string &folder, const Record
     for (int attempt = 0; attempt < 3 && !stored.ok; ++attempt) {
         std::string name;
         try {
-            name = core::unique_file_name(manifest.file_name, [&](const std::string &candidate) {
+            name = domain::unique_file_name(manifest.file_name, [&](const std::string &candidate) {
                 return fs::exists(final_folder + "/" + candidate);
             });
         } catch (const std::exception &error) {
@@ -248,4 +248,4 @@ StoredRecording RecordingStore::finalize(const std::string &folder, const Record
     return stored;
 }
 
-} // namespace roomrec
+} // namespace roomrec::plugin

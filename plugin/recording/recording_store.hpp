@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace roomrec {
+namespace roomrec::plugin {
 
 struct RecordingManifest {
     std::string recording_id;
@@ -60,4 +60,4 @@ private:
     std::string ffmpeg_path_;
 };
 
-} // namespace roomrec
+} // namespace roomrec::plugin

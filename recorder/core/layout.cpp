@@ -1,8 +1,8 @@
-#include "layout.hpp"
+#include "recorder/core/layout.hpp"
 
 #include <algorithm>
 
-namespace roomrec::core {
+namespace roomrec::recorder {
 namespace {
 
 int even(int value) { return value & ~1; }
@@ -80,4 +80,4 @@ Layout compute_layout(int webcam_count, bool has_stage, int canvas_width, int ca
     return layout;
 }
 
-} // namespace roomrec::core
+} // namespace roomrec::recorder

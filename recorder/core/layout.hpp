@@ -4,7 +4,7 @@
 
 #include <vector>
 
-namespace roomrec::core {
+namespace roomrec::recorder {
 
 struct Rect {
     int x = 0, y = 0, width = 0, height = 0;
@@ -22,4 +22,4 @@ constexpr int kCanvasHeight = 1080;
 Layout compute_layout(int webcam_count, bool has_stage, int canvas_width = kCanvasWidth,
                       int canvas_height = kCanvasHeight);
 
-} // namespace roomrec::core
+} // namespace roomrec::recorder

@@ -1,6 +1,6 @@
-#include "composite_pipeline.hpp"
+#include "recorder/worker/composite_pipeline.hpp"
 
-#include "core/layout.hpp"
+#include "recorder/core/layout.hpp"
 
 #include <gst/app/gstappsrc.h>
 
@@ -316,8 +316,8 @@ void CompositePipeline::relayout() {
         }
     }
     std::sort(webcams.begin(), webcams.end(), [](const Branch *a, const Branch *b) { return a->order < b->order; });
-    const core::Layout layout = core::compute_layout(static_cast<int>(webcams.size()), stage != nullptr, output_.width, output_.height);
-    auto place = [](Branch &branch, const core::Rect &cell, bool visible) {
+    const Layout layout = compute_layout(static_cast<int>(webcams.size()), stage != nullptr, output_.width, output_.height);
+    auto place = [](Branch &branch, const Rect &cell, bool visible) {
         {
             std::lock_guard cell_lock(branch.cell_mutex);
             branch.cell_caps = "video/x-raw,width=" + std::to_string(std::max(cell.width, 2)) + ",height=" +

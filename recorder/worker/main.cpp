@@ -4,8 +4,8 @@
 //
 //   roomrec-recorder --fd N       (the plugin passes one end of a socketpair)
 //   roomrec-recorder --socket PATH (connect to a listening socket; for tools and tests)
-#include "composite_pipeline.hpp"
-#include "core/wire_protocol.hpp"
+#include "recorder/worker/composite_pipeline.hpp"
+#include "recorder/contract/wire_protocol.hpp"
 
 #include <glib-unix.h>
 #include <gst/gst.h>
@@ -19,7 +19,7 @@
 #include <memory>
 #include <string>
 
-using roomrec::core::WireType;
+using roomrec::recorder::WireType;
 using roomrec::recorder::CompositePipeline;
 
 namespace {
@@ -33,7 +33,7 @@ struct Worker {
 };
 
 void send_event(int fd, const std::string &json) {
-    const auto message = roomrec::core::encode_wire(WireType::Event, 0, json);
+    const auto message = roomrec::recorder::encode_wire(WireType::Event, 0, json);
     // Best effort: if the plugin is gone there is nobody to tell.
     (void)send(fd, message.data(), message.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
 }
@@ -143,7 +143,7 @@ void add_stream(Worker &worker, uint16_t id, std::string_view payload) {
 
 gboolean on_socket(gint fd, GIOCondition condition, gpointer data) {
     auto &worker = *static_cast<Worker *>(data);
-    uint8_t buffer[roomrec::core::kMaxWireMessage];
+    uint8_t buffer[roomrec::recorder::kMaxWireMessage];
     for (;;) {
         const ssize_t length = recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
         if (length < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return TRUE;
@@ -154,7 +154,7 @@ gboolean on_socket(gint fd, GIOCondition condition, gpointer data) {
             else g_main_loop_quit(worker.loop);
             return FALSE;
         }
-        const auto message = roomrec::core::decode_wire(buffer, static_cast<size_t>(length));
+        const auto message = roomrec::recorder::decode_wire(buffer, static_cast<size_t>(length));
         if (!message) continue;
         if (!worker.pipeline) {
             if (message->type != WireType::Config || !configure(worker, message->payload)) {

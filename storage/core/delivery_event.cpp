@@ -1,4 +1,4 @@
-#include "delivery_event.hpp"
+#include "storage/core/delivery_event.hpp"
 
 #include <jansson.h>
 
@@ -9,7 +9,7 @@
 #include <ctime>
 #include <memory>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 namespace {
 
 struct JsonFree {
@@ -169,4 +169,4 @@ std::string iso8601_utc_ms(int64_t unix_ms) {
     return text;
 }
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 
 enum class DeliveryEventType { RecordingStarted, RecordingAvailable, RecordingFailed, SessionEnded };
 
@@ -53,4 +53,4 @@ std::optional<DeliveryEvent> delivery_event_from_json(std::string_view text, std
 // "2026-11-24T09:21:06.123Z"
 std::string iso8601_utc_ms(int64_t unix_ms);
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

@@ -1,8 +1,8 @@
-#include "delivery_input.hpp"
+#include "storage/core/delivery_input.hpp"
 
 #include <jansson.h>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 
 namespace {
 
@@ -104,4 +104,4 @@ std::string storable_text(std::string_view text, size_t max_bytes) {
     return out;
 }
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

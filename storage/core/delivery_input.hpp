@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 
 constexpr size_t kMaxIdBytes = 256;
 constexpr size_t kMaxPayloadBytes = 1 << 20;  // a webhook body or an upload's description
@@ -34,4 +34,4 @@ std::string sha256_hex_error(std::string_view what, std::string_view value);
 // most max_bytes at a character boundary.
 std::string storable_text(std::string_view text, size_t max_bytes = kMaxErrorTextBytes);
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

@@ -1,4 +1,4 @@
-#include "delivery_plan.hpp"
+#include "storage/core/delivery_plan.hpp"
 
 #include <jansson.h>
 
@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <memory>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 namespace {
 
 struct JsonFree {
@@ -154,4 +154,4 @@ HttpVerdict webhook_verdict(long http_status) {
     return HttpVerdict::Reject;
 }
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

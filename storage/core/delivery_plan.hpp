@@ -6,14 +6,14 @@
 // Job ids are derived from the event id, so importing the same event twice adds nothing.
 #pragma once
 
-#include "delivery_event.hpp"
+#include "storage/core/delivery_event.hpp"
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 
 struct WebhookTarget {
     std::string name;                // identifies the endpoint in jobs (its URL and secret stay in the config)
@@ -80,4 +80,4 @@ enum class HttpVerdict { Delivered, Retry, Reject };
 // any other answer is the receiver refusing this delivery for good.
 HttpVerdict webhook_verdict(long http_status);
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

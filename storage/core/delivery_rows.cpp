@@ -1,10 +1,10 @@
-#include "delivery_rows.hpp"
+#include "storage/core/delivery_rows.hpp"
 
-#include "delivery_input.hpp"
+#include "storage/core/delivery_input.hpp"
 
 #include <cmath>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 
 namespace {
 
@@ -60,4 +60,4 @@ std::string recording_update_error(const RecordingUpdate &update) {
     return "";
 }
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

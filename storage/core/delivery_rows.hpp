@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 
 struct NewJob {
     std::string id;            // idempotency key, e.g. "<recording>:upload"
@@ -48,4 +48,4 @@ std::string new_job_error(const NewJob &job);
 std::string recording_row_error(const RecordingRow &row);
 std::string recording_update_error(const RecordingUpdate &update);
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

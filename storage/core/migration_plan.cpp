@@ -1,9 +1,9 @@
-#include "migration_plan.hpp"
+#include "storage/core/migration_plan.hpp"
 
 #include <algorithm>
 #include <set>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 
 MigrationPlan plan_migrations(const std::vector<int> &known, const std::vector<int> &applied) {
     MigrationPlan plan;
@@ -30,4 +30,4 @@ MigrationPlan plan_migrations(const std::vector<int> &known, const std::vector<i
     return plan;
 }
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 
 struct MigrationPlan {
     std::vector<int> to_apply; // ascending
@@ -16,4 +16,4 @@ struct MigrationPlan {
 // known: the versions this build embeds; applied: those recorded in the database (any order).
 MigrationPlan plan_migrations(const std::vector<int> &known, const std::vector<int> &applied);
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

@@ -1,8 +1,8 @@
-#include "outbox_job.hpp"
+#include "storage/core/outbox_job.hpp"
 
 #include <algorithm>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 
 const char *job_state_name(JobState state) {
     switch (state) {
@@ -58,4 +58,4 @@ bool fail_job(OutboxJob &job, const std::string &node, int64_t now_ms, const std
     return true;
 }
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

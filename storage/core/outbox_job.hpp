@@ -4,12 +4,12 @@
 // dies mid-job loses its lease and another node takes the job over. Pure, times in ms.
 #pragma once
 
-#include "retry_schedule.hpp"
+#include "storage/core/retry_schedule.hpp"
 
 #include <cstdint>
 #include <string>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 
 enum class JobState { Pending, Running, Done, Failed };
 const char *job_state_name(JobState state);
@@ -38,4 +38,4 @@ bool complete_job(OutboxJob &job, const std::string &node, int64_t now_ms);
 bool fail_job(OutboxJob &job, const std::string &node, int64_t now_ms, const std::string &error, bool permanent,
               const RetryPolicy &policy, double random_unit);
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

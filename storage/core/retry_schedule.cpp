@@ -1,8 +1,8 @@
-#include "retry_schedule.hpp"
+#include "storage/core/retry_schedule.hpp"
 
 #include <algorithm>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 
 std::optional<int64_t> retry_delay_ms(const RetryPolicy &policy, int failed_attempts, int64_t failing_for_ms,
                                       double random_unit) {
@@ -14,4 +14,4 @@ std::optional<int64_t> retry_delay_ms(const RetryPolicy &policy, int failed_atte
     return base / 2 + static_cast<int64_t>(unit * static_cast<double>(base - base / 2));
 }
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

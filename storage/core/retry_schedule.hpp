@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <optional>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 
 struct RetryPolicy {
     int64_t first_delay_ms = 1000;       // before the second attempt
@@ -20,4 +20,4 @@ struct RetryPolicy {
 std::optional<int64_t> retry_delay_ms(const RetryPolicy &policy, int failed_attempts, int64_t failing_for_ms,
                                       double random_unit);
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

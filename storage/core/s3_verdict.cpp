@@ -1,8 +1,8 @@
-#include "s3_verdict.hpp"
+#include "storage/core/s3_verdict.hpp"
 
 #include <array>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 
 const char *s3_verdict_name(S3Verdict verdict) {
     switch (verdict) {
@@ -29,4 +29,4 @@ S3Verdict classify_s3_answer(long http_status, std::string_view error_code, bool
     return S3Verdict::Permanent;
 }
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

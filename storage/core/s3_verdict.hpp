@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 
 enum class S3Verdict { Ok, Retryable, Permanent, UploadGone };
 
@@ -21,4 +21,4 @@ const char *s3_verdict_name(S3Verdict verdict);
 // NoSuchUpload, when that upload was aborted, so that is UploadGone too.
 S3Verdict classify_s3_answer(long http_status, std::string_view error_code, bool names_upload = false);
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

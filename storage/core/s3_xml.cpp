@@ -1,12 +1,12 @@
-#include "s3_xml.hpp"
+#include "storage/core/s3_xml.hpp"
 
-#include "upload_plan.hpp"
+#include "storage/core/upload_plan.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 namespace {
 
 constexpr size_t kMaxDocument = 8 << 20; // a page of 1,000 parts is ~150 KB
@@ -372,4 +372,4 @@ std::string complete_multipart_body(const std::vector<UploadedPart> &parts) {
     return out + "</CompleteMultipartUpload>";
 }
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

@@ -4,14 +4,14 @@
 // size; a malformed or hostile answer is a clear error, never a crash. Pure.
 #pragma once
 
-#include "upload_progress.hpp"
+#include "storage/core/upload_progress.hpp"
 
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 
 // &, <, >, " and ' as entities.
 std::string xml_escape(std::string_view text);
@@ -40,4 +40,4 @@ std::optional<S3ErrorBody> parse_error(std::string_view xml);
 // <CompleteMultipartUpload> with the parts in ascending order.
 std::string complete_multipart_body(const std::vector<UploadedPart> &parts);
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

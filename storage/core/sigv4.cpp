@@ -1,4 +1,4 @@
-#include "sigv4.hpp"
+#include "storage/core/sigv4.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -8,7 +8,7 @@
 #include <ctime>
 #include <map>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 namespace {
 
 constexpr const char *kAlgorithm = "AWS4-HMAC-SHA256";
@@ -169,4 +169,4 @@ std::optional<std::string> presign_url(const std::string &scheme, const RequestT
            canonical_query(query) + "&X-Amz-Signature=" + signature(credentials, date, string_to_sign);
 }
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

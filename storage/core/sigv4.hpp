@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 
 struct AwsCredentials {
     std::string access_key;
@@ -57,4 +57,4 @@ std::optional<std::string> presign_url(const std::string &scheme, const RequestT
                                        const AwsCredentials &credentials, int64_t unix_seconds,
                                        int64_t expires_seconds);
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

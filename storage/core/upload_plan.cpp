@@ -1,6 +1,6 @@
-#include "upload_plan.hpp"
+#include "storage/core/upload_plan.hpp"
 
-namespace roomrec::core {
+namespace roomrec::storage {
 
 std::optional<UploadPlan> plan_upload(uint64_t file_size, uint64_t part_size, std::string &error) {
     if (part_size < kMinPartSize || part_size > kMaxPartSize) {
@@ -30,4 +30,4 @@ std::optional<UploadPlan> plan_upload(uint64_t file_size, uint64_t part_size, st
     return plan;
 }
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 
 constexpr uint64_t kMinPartSize = 5ULL << 20;        // S3: every part but the last is at least 5 MiB
 constexpr uint64_t kMaxPartSize = 5ULL << 30;        // S3: at most 5 GiB a part (and a single PUT)
@@ -29,4 +29,4 @@ struct UploadPlan {
 // empty or too large file or a part size outside 5 MiB..5 GiB.
 std::optional<UploadPlan> plan_upload(uint64_t file_size, uint64_t part_size, std::string &error);
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

@@ -1,6 +1,6 @@
-#include "upload_progress.hpp"
+#include "storage/core/upload_progress.hpp"
 
-#include "upload_plan.hpp"
+#include "storage/core/upload_plan.hpp"
 
 #include <jansson.h>
 #include <openssl/evp.h>
@@ -11,7 +11,7 @@
 #include <memory>
 #include <set>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 namespace {
 
 constexpr size_t kMaxUploadIdLength = 1024;
@@ -204,4 +204,4 @@ std::optional<std::string> multipart_etag(const std::vector<UploadedPart> &parts
     return out + "-" + std::to_string(parts.size()) + "\"";
 }
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 
 struct UploadedPart {
     int number = 0;
@@ -39,4 +39,4 @@ void record_part(UploadProgress &progress, UploadedPart part);
 // uploads), or there are no parts.
 std::optional<std::string> multipart_etag(const std::vector<UploadedPart> &parts);
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

@@ -1,12 +1,12 @@
-#include "webhook_signature.hpp"
+#include "storage/core/webhook_signature.hpp"
 
-#include "sigv4.hpp"
+#include "storage/core/sigv4.hpp"
 
 #include <openssl/crypto.h>
 
 #include <charconv>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 
 std::string webhook_signature(std::string_view secret, int64_t unix_seconds, std::string_view body) {
     const std::string stamp = std::to_string(unix_seconds);
@@ -32,4 +32,4 @@ WebhookCheck verify_webhook(std::string_view secret, std::string_view header, st
     return WebhookCheck::Valid;
 }
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

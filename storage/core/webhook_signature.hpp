@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace roomrec::core {
+namespace roomrec::storage {
 
 constexpr int64_t kWebhookToleranceSeconds = 300;
 
@@ -19,4 +19,4 @@ enum class WebhookCheck { Valid, Malformed, BadSignature, Stale };
 WebhookCheck verify_webhook(std::string_view secret, std::string_view header, std::string_view body, int64_t now_unix,
                             int64_t tolerance_seconds = kWebhookToleranceSeconds);
 
-} // namespace roomrec::core
+} // namespace roomrec::storage

@@ -1,6 +1,6 @@
-#include "db/migrations.hpp"
+#include "storage/db/migrations.hpp"
 
-#include "core/migration_plan.hpp"
+#include "storage/core/migration_plan.hpp"
 
 #include <algorithm>
 
@@ -53,7 +53,7 @@ bool apply_migrations(PgConnection &connection, std::string &error, std::vector<
                 return false;
             }
         }
-        const auto plan = core::plan_migrations(known, done);
+        const auto plan = plan_migrations(known, done);
         if (!plan.error.empty()) {
             error = plan.error;
             return false;

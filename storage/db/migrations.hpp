@@ -3,7 +3,7 @@
 // under one advisory lock, so exactly one node applies it and the others then skip it.
 #pragma once
 
-#include "db/pg_connection.hpp"
+#include "storage/db/pg_connection.hpp"
 
 #include <string>
 #include <vector>

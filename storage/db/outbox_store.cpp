@@ -1,9 +1,9 @@
-#include "db/outbox_store.hpp"
+#include "storage/db/outbox_store.hpp"
 
-#include "core/delivery_input.hpp"
-#include "core/outbox_job.hpp"
-#include "db/recording_rows.hpp"
-#include "db/sql_time.hpp"
+#include "storage/core/delivery_input.hpp"
+#include "storage/core/outbox_job.hpp"
+#include "storage/db/recording_rows.hpp"
+#include "storage/db/sql_time.hpp"
 
 namespace roomrec::storage {
 
@@ -20,14 +20,14 @@ const std::string &job_columns() {
     return columns;
 }
 
-core::JobState parse_state(const std::string &name) {
-    for (auto state : {core::JobState::Pending, core::JobState::Running, core::JobState::Done, core::JobState::Failed})
-        if (name == core::job_state_name(state)) return state;
-    return core::JobState::Failed; // the table's CHECK admits no other name
+JobState parse_state(const std::string &name) {
+    for (auto state : {JobState::Pending, JobState::Running, JobState::Done, JobState::Failed})
+        if (name == job_state_name(state)) return state;
+    return JobState::Failed; // the table's CHECK admits no other name
 }
 
 // The pure core's view of a row read with job_columns(), and the database's now.
-void read_job(const PgResult &result, core::OutboxJob &job, int64_t &now_ms) {
+void read_job(const PgResult &result, OutboxJob &job, int64_t &now_ms) {
     job.state = parse_state(result.text(0, State));
     job.attempts = static_cast<int>(result.int64(0, Attempts));
     job.created_ms = result.int64(0, Created);
@@ -50,14 +50,14 @@ std::string not_held(const std::string &id) {
 } // namespace
 
 struct OutboxStore::LockedJob {
-    core::OutboxJob job;
+    OutboxJob job;
     int64_t now_ms = 0;
 };
 
-OutboxStore::OutboxStore(PgConnection &connection, std::string node_id, core::RetryPolicy policy, int64_t lease_ms)
+OutboxStore::OutboxStore(PgConnection &connection, std::string node_id, RetryPolicy policy, int64_t lease_ms)
     : connection_(connection), node_id_(std::move(node_id)), policy_(policy), lease_ms_(lease_ms),
       random_(std::random_device{}()) {
-    config_error_ = core::identifier_error("node id", node_id_);
+    config_error_ = identifier_error("node id", node_id_);
     if (config_error_.empty() && lease_ms_ <= 0) config_error_ = "outbox lease: must be positive";
     if (config_error_.empty() && (policy_.first_delay_ms <= 0 || policy_.max_delay_ms < policy_.first_delay_ms))
         config_error_ = "outbox retry policy: delays must be positive, the cap at least the first delay";
@@ -87,7 +87,7 @@ bool OutboxStore::insert_jobs(const std::vector<NewJob> &jobs, std::string &erro
 bool OutboxStore::enqueue(const std::vector<NewJob> &jobs, std::string &error) {
     if (!usable(error)) return false;
     for (const auto &job : jobs) {
-        error = core::new_job_error(job);
+        error = new_job_error(job);
         if (!error.empty()) return false;
     }
     Transaction transaction(connection_);
@@ -99,7 +99,7 @@ bool OutboxStore::enqueue(const std::vector<NewJob> &jobs, std::string &error) {
 }
 
 std::optional<OutboxStore::LockedJob> OutboxStore::lock_job(const std::string &id, std::string &error) {
-    error = core::identifier_error("job id", id);
+    error = identifier_error("job id", id);
     if (!error.empty()) return std::nullopt;
     const auto result = connection_.exec("SELECT " + job_columns() + " FROM outbox_jobs WHERE id = $1 FOR UPDATE", {id});
     if (!result.ok()) {
@@ -121,9 +121,9 @@ bool OutboxStore::write_back(const std::string &id, const LockedJob &locked, std
         ", lease_until = " + sql::timestamp("$5") + ", owner = $6, last_error = $7, "
         "completed_at = CASE WHEN $2 IN ('done', 'failed') THEN now() END WHERE id = $1";
     const auto &job = locked.job;
-    const bool running = job.state == core::JobState::Running;
+    const bool running = job.state == JobState::Running;
     const auto result = connection_.exec(
-        sql, {id, core::job_state_name(job.state), std::to_string(job.attempts), std::to_string(job.next_attempt_ms),
+        sql, {id, job_state_name(job.state), std::to_string(job.attempts), std::to_string(job.next_attempt_ms),
               running ? std::optional(std::to_string(job.lease_until_ms)) : std::nullopt,
               running ? std::optional(job.owner) : std::nullopt, unless_empty(job.last_error)});
     if (!result.ok()) {
@@ -154,7 +154,7 @@ std::optional<ClaimedJob> OutboxStore::claim(std::string &error) {
     LockedJob locked;
     read_job(result, locked.job, locked.now_ms);
     const std::string id = result.text(0, Id);
-    if (!core::claim_job(locked.job, node_id_, locked.now_ms, lease_ms_)) return std::nullopt;
+    if (!claim_job(locked.job, node_id_, locked.now_ms, lease_ms_)) return std::nullopt;
     if (!write_back(id, locked, error) || !transaction.commit(error)) return std::nullopt;
     ClaimedJob claimed;
     claimed.id = id;
@@ -177,7 +177,7 @@ bool OutboxStore::renew_lease(const std::string &id, std::string &error) {
     }
     auto locked = lock_job(id, error);
     if (!locked) return false;
-    if (!core::renew_job_lease(locked->job, node_id_, locked->now_ms, lease_ms_)) {
+    if (!renew_job_lease(locked->job, node_id_, locked->now_ms, lease_ms_)) {
         error = not_held(id);
         return false;
     }
@@ -191,7 +191,7 @@ bool OutboxStore::renew_lease(const std::string &id) {
 
 bool OutboxStore::save_progress(const std::string &id, const std::string &progress_json, std::string &error) {
     if (!usable(error)) return false;
-    error = core::json_object_error("job progress", progress_json, core::kMaxProgressBytes);
+    error = json_object_error("job progress", progress_json, kMaxProgressBytes);
     if (!error.empty()) return false;
     Transaction transaction(connection_);
     if (!transaction.active()) {
@@ -200,7 +200,7 @@ bool OutboxStore::save_progress(const std::string &id, const std::string &progre
     }
     auto locked = lock_job(id, error);
     if (!locked) return false;
-    if (!core::holds_job_lease(locked->job, node_id_, locked->now_ms)) {
+    if (!holds_job_lease(locked->job, node_id_, locked->now_ms)) {
         error = not_held(id);
         return false;
     }
@@ -221,11 +221,11 @@ bool OutboxStore::complete(const std::string &id, const std::vector<NewJob> &fol
                            std::string &error) {
     if (!usable(error)) return false;
     for (const auto &job : followups) {
-        error = core::new_job_error(job);
+        error = new_job_error(job);
         if (!error.empty()) return false;
     }
     if (update) {
-        error = core::recording_update_error(*update);
+        error = recording_update_error(*update);
         if (!error.empty()) return false;
     }
     Transaction transaction(connection_);
@@ -235,7 +235,7 @@ bool OutboxStore::complete(const std::string &id, const std::vector<NewJob> &fol
     }
     auto locked = lock_job(id, error);
     if (!locked) return false;
-    if (!core::complete_job(locked->job, node_id_, locked->now_ms)) {
+    if (!complete_job(locked->job, node_id_, locked->now_ms)) {
         error = not_held(id);
         return false;
     }
@@ -258,7 +258,7 @@ bool OutboxStore::fail(const std::string &id, const std::string &error_text, boo
     auto locked = lock_job(id, error);
     if (!locked) return false;
     const double random_unit = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
-    if (!core::fail_job(locked->job, node_id_, locked->now_ms, core::storable_text(error_text), permanent, policy_,
+    if (!fail_job(locked->job, node_id_, locked->now_ms, storable_text(error_text), permanent, policy_,
                         random_unit)) {
         error = not_held(id);
         return false;
@@ -289,10 +289,10 @@ std::optional<OutboxCounts> OutboxStore::counts(std::string &error) {
     for (int row = 0; row < result.rows(); ++row) {
         const int64_t count = result.int64(row, 1);
         switch (parse_state(result.text(row, 0))) {
-        case core::JobState::Pending: counts.pending = count; break;
-        case core::JobState::Running: counts.running = count; break;
-        case core::JobState::Done: counts.done = count; break;
-        case core::JobState::Failed: counts.failed = count; break;
+        case JobState::Pending: counts.pending = count; break;
+        case JobState::Running: counts.running = count; break;
+        case JobState::Done: counts.done = count; break;
+        case JobState::Failed: counts.failed = count; break;
         }
     }
     return counts;

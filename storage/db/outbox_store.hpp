@@ -5,9 +5,9 @@
 // with skewed clocks agree on leases and due times. One store per connection and thread.
 #pragma once
 
-#include "core/delivery_rows.hpp"
-#include "core/retry_schedule.hpp"
-#include "db/pg_connection.hpp"
+#include "storage/core/delivery_rows.hpp"
+#include "storage/core/retry_schedule.hpp"
+#include "storage/db/pg_connection.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -17,8 +17,6 @@
 
 namespace roomrec::storage {
 
-using core::NewJob;
-using core::RecordingUpdate;
 
 struct ClaimedJob {
     std::string id, room_id, kind, payload_json;
@@ -34,7 +32,7 @@ struct OutboxCounts {
 
 class OutboxStore {
 public:
-    OutboxStore(PgConnection &connection, std::string node_id, core::RetryPolicy policy, int64_t lease_ms);
+    OutboxStore(PgConnection &connection, std::string node_id, RetryPolicy policy, int64_t lease_ms);
 
     // Adds the jobs in one transaction (a savepoint inside the caller's open transaction);
     // a job whose id exists already is left as it is (ids are idempotency keys).
@@ -77,7 +75,7 @@ private:
 
     PgConnection &connection_;
     std::string node_id_;
-    core::RetryPolicy policy_;
+    RetryPolicy policy_;
     int64_t lease_ms_;
     std::string config_error_;
     std::mt19937_64 random_; // the retry jitter

@@ -1,4 +1,4 @@
-#include "pg_connection.hpp"
+#include "storage/db/pg_connection.hpp"
 
 #include <libpq-fe.h>
 

@@ -1,7 +1,7 @@
-#include "db/recording_rows.hpp"
+#include "storage/db/recording_rows.hpp"
 
-#include "core/delivery_input.hpp"
-#include "db/sql_time.hpp"
+#include "storage/core/delivery_input.hpp"
+#include "storage/db/sql_time.hpp"
 
 #include <cstdio>
 
@@ -22,7 +22,7 @@ std::string exact(double value) {
 
 std::optional<std::string> storable(const std::optional<std::string> &text) {
     if (!text) return std::nullopt;
-    return core::storable_text(*text);
+    return storable_text(*text);
 }
 
 // A state's place in a recording's life: recording → stored → uploading → available or failed.
@@ -70,7 +70,7 @@ const std::string &find_sql() {
 } // namespace
 
 bool RecordingRows::upsert(PgConnection &connection, const RecordingRow &row, std::string &error) {
-    error = core::recording_row_error(row);
+    error = recording_row_error(row);
     if (!error.empty()) return false;
     const auto result = connection.exec(
         upsert_sql(), {row.room_id, row.recording_id, row.node_id, row.title, row.owner, row.initiator,
@@ -90,7 +90,7 @@ bool RecordingRows::upsert(PgConnection &connection, const RecordingRow &row, st
 
 std::optional<RecordingRow> RecordingRows::find(PgConnection &connection, const std::string &recording_id,
                                                 std::string &error) {
-    error = core::identifier_error("recording id", recording_id);
+    error = identifier_error("recording id", recording_id);
     if (!error.empty()) return std::nullopt;
     const auto result = connection.exec(find_sql(), {recording_id});
     if (!result.ok()) {
@@ -128,7 +128,7 @@ std::optional<RecordingRow> RecordingRows::find(PgConnection &connection, const 
 }
 
 bool RecordingRows::update(PgConnection &connection, const RecordingUpdate &update, std::string &error) {
-    error = core::recording_update_error(update);
+    error = recording_update_error(update);
     if (!error.empty()) return false;
     const auto result = connection.exec(
         "UPDATE recordings SET state = coalesce($2, state), storage = coalesce($3, storage), "

@@ -4,16 +4,14 @@
 // jobs can be committed together.
 #pragma once
 
-#include "core/delivery_rows.hpp"
-#include "db/pg_connection.hpp"
+#include "storage/core/delivery_rows.hpp"
+#include "storage/db/pg_connection.hpp"
 
 #include <optional>
 #include <string>
 
 namespace roomrec::storage {
 
-using core::RecordingRow;
-using core::RecordingUpdate;
 
 class RecordingRows {
 public:

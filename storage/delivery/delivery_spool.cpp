@@ -1,4 +1,4 @@
-#include "delivery_spool.hpp"
+#include "storage/delivery/delivery_spool.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -51,8 +51,8 @@ bool DeliverySpool::open(std::string &error) const {
     return true;
 }
 
-bool DeliverySpool::put(const core::DeliveryEvent &event, std::string &error) const {
-    const std::string text = core::delivery_event_to_json(event);
+bool DeliverySpool::put(const DeliveryEvent &event, std::string &error) const {
+    const std::string text = delivery_event_to_json(event);
     char stamp[32];
     std::snprintf(stamp, sizeof stamp, "%015lld-", static_cast<long long>(event.created_ms));
     const std::string name = stamp + event.id + kSuffix;

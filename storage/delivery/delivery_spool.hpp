@@ -5,7 +5,7 @@
 // Names sort by time: <created ms, 15 digits>-<event id>.json.
 #pragma once
 
-#include "core/delivery_event.hpp"
+#include "storage/core/delivery_event.hpp"
 
 #include <optional>
 #include <string>
@@ -21,7 +21,7 @@ public:
     // Creates the folder (and rejected/) with owner-only access.
     bool open(std::string &error) const;
     // Durable when it returns true.
-    bool put(const core::DeliveryEvent &event, std::string &error) const;
+    bool put(const DeliveryEvent &event, std::string &error) const;
     // Entry names, oldest first.
     std::vector<std::string> pending() const;
     std::optional<std::string> read(const std::string &name) const;

@@ -1,12 +1,12 @@
-#include "delivery_worker.hpp"
+#include "storage/delivery/delivery_worker.hpp"
 
-#include "core/delivery_plan.hpp"
-#include "db/migrations.hpp"
-#include "db/outbox_store.hpp"
-#include "db/pg_connection.hpp"
-#include "db/recording_rows.hpp"
-#include "delivery/file_digest.hpp"
-#include "s3/resumable_upload.hpp"
+#include "storage/core/delivery_plan.hpp"
+#include "storage/db/migrations.hpp"
+#include "storage/db/outbox_store.hpp"
+#include "storage/db/pg_connection.hpp"
+#include "storage/db/recording_rows.hpp"
+#include "storage/delivery/file_digest.hpp"
+#include "storage/s3/resumable_upload.hpp"
 
 #include <jansson.h>
 #include <unistd.h>
@@ -34,13 +34,13 @@ std::string details_json(std::initializer_list<std::pair<const char *, std::stri
     return text;
 }
 
-std::vector<core::WebhookTarget> targets_of(const std::vector<WebhookEndpoint> &endpoints) {
-    std::vector<core::WebhookTarget> targets;
+std::vector<WebhookTarget> targets_of(const std::vector<WebhookEndpoint> &endpoints) {
+    std::vector<WebhookTarget> targets;
     for (const auto &endpoint : endpoints) targets.push_back({endpoint.name, endpoint.events});
     return targets;
 }
 
-std::vector<NewJob> new_jobs(const std::vector<core::PlannedJob> &planned) {
+std::vector<NewJob> new_jobs(const std::vector<PlannedJob> &planned) {
     std::vector<NewJob> jobs;
     for (const auto &job : planned) jobs.push_back({job.id, job.room_id, job.kind, job.affinity_node, job.payload_json});
     return jobs;
@@ -50,7 +50,7 @@ template <typename T> std::optional<T> known(const T &value, const T &unknown) {
     return value == unknown ? std::nullopt : std::optional<T>(value);
 }
 
-RecordingRow row_of(const core::PlannedRecordingRow &planned) {
+RecordingRow row_of(const PlannedRecordingRow &planned) {
     RecordingRow row;
     const auto &facts = planned.facts;
     row.room_id = planned.room_id;
@@ -105,7 +105,7 @@ bool DeliveryWorker::start(std::string &error) {
     return true;
 }
 
-bool DeliveryWorker::submit(const core::DeliveryEvent &event, std::string &error) {
+bool DeliveryWorker::submit(const DeliveryEvent &event, std::string &error) {
     if (!spool_.put(event, error)) return false;
     {
         std::lock_guard lock(mutex_);
@@ -183,7 +183,7 @@ bool DeliveryWorker::import_spool() {
         if (stopping_.load()) return false;
         std::string error;
         const auto text = spool_.read(name);
-        auto event = text ? core::delivery_event_from_json(*text, error) : std::nullopt;
+        auto event = text ? delivery_event_from_json(*text, error) : std::nullopt;
         if (!event) {
             log(0, "spooled event " + name + " is unreadable (" + (text ? error : "cannot read") +
                                   "); moved to rejected/");
@@ -191,19 +191,19 @@ bool DeliveryWorker::import_spool() {
             continue;
         }
         // The file's size and checksum go into the row (S5) and the webhook.
-        if (event->type == core::DeliveryEventType::RecordingAvailable && event->recording->sha256.empty()) {
+        if (event->type == DeliveryEventType::RecordingAvailable && event->recording->sha256.empty()) {
             if (const auto digest = file_digest(event->recording->file_path)) {
                 event->recording->sha256 = digest->sha256;
                 event->recording->size_bytes = digest->size_bytes;
             }
         }
-        const core::DeliveryPlan plan = core::plan_delivery(*event, settings_.s3.has_value(), targets_of(settings_.webhooks));
+        const DeliveryPlan plan = plan_delivery(*event, settings_.s3.has_value(), targets_of(settings_.webhooks));
         const std::optional<RecordingRow> row = plan.row ? std::optional(row_of(*plan.row)) : std::nullopt;
         const std::vector<NewJob> jobs = new_jobs(plan.jobs);
         // Values Postgres would refuse every time must not hold up the events behind them.
-        std::string refused = row ? core::recording_row_error(*row) : "";
+        std::string refused = row ? recording_row_error(*row) : "";
         for (const auto &job : jobs)
-            if (refused.empty()) refused = core::new_job_error(job);
+            if (refused.empty()) refused = new_job_error(job);
         if (!refused.empty()) {
             log(0, "spooled event " + name + " cannot be stored (" + refused + "); moved to rejected/");
             spool_.reject(name);
@@ -231,7 +231,7 @@ const WebhookEndpoint *find_endpoint(const std::vector<WebhookEndpoint> &endpoin
     return nullptr;
 }
 
-RecordingUpdate update_of(const core::PlannedRecordingRow &row) {
+RecordingUpdate update_of(const PlannedRecordingRow &row) {
     RecordingUpdate update;
     update.recording_id = row.facts.recording_id;
     update.state = row.state;
@@ -263,7 +263,7 @@ bool DeliveryWorker::run_one_job() {
     } outcome;
 
     if (job->kind == "webhook") {
-        const auto delivery = core::webhook_of_payload(job->payload_json, error);
+        const auto delivery = webhook_of_payload(job->payload_json, error);
         const WebhookEndpoint *endpoint = delivery ? find_endpoint(settings_.webhooks, delivery->endpoint) : nullptr;
         if (!delivery || endpoint == nullptr) {
             outcome.permanent = true;
@@ -271,28 +271,28 @@ bool DeliveryWorker::run_one_job() {
         } else {
             const WebhookAnswer answer =
                 backends_->webhooks.post(*endpoint, delivery->event_id, delivery->type, delivery->body, unix_ms() / 1000);
-            const core::HttpVerdict verdict = core::webhook_verdict(answer.http_status);
-            outcome.done = verdict == core::HttpVerdict::Delivered;
-            outcome.permanent = verdict == core::HttpVerdict::Reject;
+            const HttpVerdict verdict = webhook_verdict(answer.http_status);
+            outcome.done = verdict == HttpVerdict::Delivered;
+            outcome.permanent = verdict == HttpVerdict::Reject;
             outcome.error = "webhook '" + endpoint->name + "': " + answer.error;
         }
     } else if (job->kind == "upload") {
-        const auto event = core::event_of_upload_payload(job->payload_json, error);
+        const auto event = event_of_upload_payload(job->payload_json, error);
         if (!event || !backends_->s3) {
             outcome.permanent = true;
             outcome.error = event ? "S3 is not configured on this node" : error;
         } else {
-            const core::RecordingFacts &facts = *event->recording;
+            const RecordingFacts &facts = *event->recording;
             UploadProgress progress;
             if (!job->progress_json.empty()) {
                 // Unreadable progress: start over (the old upload id expires on the server).
-                if (auto saved = core::upload_progress_from_json(job->progress_json, error)) progress = *saved;
+                if (auto saved = upload_progress_from_json(job->progress_json, error)) progress = *saved;
             }
             Metadata metadata;
             metadata.user = {{"recording-id", facts.recording_id}, {"room", event->room_id}};
             if (!facts.sha256.empty()) metadata.user.push_back({"sha256", facts.sha256});
             auto persist = [this, &job](const UploadProgress &done) {
-                return backends_->outbox.save_progress(job->id, core::upload_progress_to_json(done)) &&
+                return backends_->outbox.save_progress(job->id, upload_progress_to_json(done)) &&
                        backends_->outbox.renew_lease(job->id);
             };
             S3Outcome sent;
@@ -304,14 +304,14 @@ bool DeliveryWorker::run_one_job() {
             outcome.permanent = !sent.ok && !sent.retryable;
             outcome.error = "upload of " + facts.recording_id + ": " + sent.error;
             if (sent.ok) {
-                core::UploadedObject object;
+                UploadedObject object;
                 object.bucket = settings_.s3->bucket;
                 object.key = settings_.s3->key_prefix + facts.location;
                 object.url = backends_->s3->presign_get(facts.location, settings_.presign_seconds).value_or("");
                 object.url_expires_ms = unix_ms() + settings_.presign_seconds * 1000;
                 object.sha256 = facts.sha256;
                 object.size_bytes = facts.size_bytes;
-                const core::DeliveryPlan plan = core::plan_uploaded(*event, object, targets_of(settings_.webhooks));
+                const DeliveryPlan plan = plan_uploaded(*event, object, targets_of(settings_.webhooks));
                 outcome.followups = new_jobs(plan.jobs);
                 outcome.update = update_of(*plan.row);
                 if (!settings_.keep_local_copy) outcome.delete_after = facts.file_path;

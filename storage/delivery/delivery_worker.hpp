@@ -6,11 +6,11 @@
 // endpoint names). Postgres, S3 or a receiver being away only delays delivery.
 #pragma once
 
-#include "core/delivery_event.hpp"
-#include "core/retry_schedule.hpp"
-#include "delivery/delivery_spool.hpp"
-#include "delivery/webhook_sender.hpp"
-#include "s3/s3_client.hpp"
+#include "storage/core/delivery_event.hpp"
+#include "storage/core/retry_schedule.hpp"
+#include "storage/delivery/delivery_spool.hpp"
+#include "storage/delivery/webhook_sender.hpp"
+#include "storage/s3/s3_client.hpp"
 
 #include <atomic>
 #include <condition_variable>
@@ -33,7 +33,7 @@ struct DeliverySettings {
     int64_t presign_seconds = 7 * 24 * 3600;
     bool keep_local_copy = false;  // after a verified upload
     std::vector<WebhookEndpoint> webhooks;
-    core::RetryPolicy retry;
+    RetryPolicy retry;
     int64_t lease_ms = 120000;     // a node that stops renewing loses its job after this
     // Where the worker's log lines go (the plugin: Janus's log). level: 0 error, 1 warning, 2 info.
     std::function<void(int level, const std::string &line)> log;
@@ -53,7 +53,7 @@ public:
     // Opens the spool and starts the thread (Postgres may be away: it keeps trying).
     bool start(std::string &error);
     // Any thread but the media threads: durable when it returns true, then delivered eventually.
-    bool submit(const core::DeliveryEvent &event, std::string &error);
+    bool submit(const DeliveryEvent &event, std::string &error);
     // Ends the thread; an upload in progress stops between requests and resumes at the next start.
     void stop();
 

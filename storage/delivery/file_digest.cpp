@@ -1,4 +1,4 @@
-#include "file_digest.hpp"
+#include "storage/delivery/file_digest.hpp"
 
 #include <fcntl.h>
 #include <openssl/evp.h>

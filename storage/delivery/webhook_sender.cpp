@@ -1,6 +1,6 @@
-#include "webhook_sender.hpp"
+#include "storage/delivery/webhook_sender.hpp"
 
-#include "core/webhook_signature.hpp"
+#include "storage/core/webhook_signature.hpp"
 
 #include <curl/curl.h>
 
@@ -41,7 +41,7 @@ WebhookAnswer WebhookSender::post(const WebhookEndpoint &endpoint, const std::st
     for (const std::string &header :
          {std::string("Content-Type: application/json"), "X-Roomrec-Event: " + type,
           "X-Roomrec-Idempotency-Key: " + event_id,
-          "X-Roomrec-Signature: " + core::webhook_signature(endpoint.secret, now_unix, body), std::string("Expect:")})
+          "X-Roomrec-Signature: " + webhook_signature(endpoint.secret, now_unix, body), std::string("Expect:")})
         headers.reset(curl_slist_append(headers.release(), header.c_str()));
     std::string response;
     char transport_error[CURL_ERROR_SIZE] = "";

@@ -1,7 +1,7 @@
 // Sends one signed webhook (SPEC S3) with libcurl: a JSON POST carrying
 //   X-Roomrec-Signature: t=<unix>,v1=<HMAC-SHA256(secret, "<t>.<body>")>
 //   X-Roomrec-Idempotency-Key: <event id>   X-Roomrec-Event: <type>
-// The caller decides about retries from the answer (core::webhook_verdict).
+// The caller decides about retries from the answer (storage::webhook_verdict).
 #pragma once
 
 #include <cstdint>

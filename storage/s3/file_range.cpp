@@ -1,4 +1,4 @@
-#include "file_range.hpp"
+#include "storage/s3/file_range.hpp"
 
 #include <curl/curl.h>
 #include <openssl/evp.h>

@@ -1,6 +1,6 @@
-#include "resumable_upload.hpp"
+#include "storage/s3/resumable_upload.hpp"
 
-#include "file_range.hpp"
+#include "storage/s3/file_range.hpp"
 
 #include <algorithm>
 
@@ -61,7 +61,7 @@ public:
             return verify(file_size, nullptr);
         }
         std::string error;
-        const auto plan = core::plan_upload(file_size, client_.settings().part_size, error);
+        const auto plan = plan_upload(file_size, client_.settings().part_size, error);
         if (!plan) return failed(path_ + ": " + error, false);
         S3Outcome outcome = multipart(*plan, file_size);
         if (outcome.upload_gone) {
@@ -81,7 +81,7 @@ private:
     bool save() { return !persist_ || persist_(progress_); }
     S3Outcome persist_failed() const { return failed("could not save the upload progress", true); }
 
-    S3Outcome multipart(const core::UploadPlan &plan, uint64_t file_size) {
+    S3Outcome multipart(const UploadPlan &plan, uint64_t file_size) {
         if (!progress_.upload_id.empty() && (progress_.file_size != file_size || progress_.part_size != plan.part_size)) {
             note("the saved progress is for another file size or part size: aborting upload " + progress_.upload_id);
             client_.abort_multipart(key_, progress_.upload_id);
@@ -112,7 +112,7 @@ private:
             std::string etag;
             S3Outcome sent = client_.upload_part(key_, progress_.upload_id, part, path_, etag);
             if (!sent.ok) return sent;
-            core::record_part(progress_, {part.number, etag, part.length});
+            record_part(progress_, {part.number, etag, part.length});
             if (!save()) return persist_failed();
             note("part " + std::to_string(part.number) + "/" + std::to_string(plan.parts.size()) + " sent (" +
                  std::to_string(part.length) + " bytes)");
@@ -121,18 +121,18 @@ private:
         S3Outcome completed = client_.complete_multipart(key_, progress_.upload_id, progress_.parts);
         if (!completed.ok) return completed;
         note("completed multipart upload " + progress_.upload_id);
-        const auto expected = core::multipart_etag(progress_.parts);
+        const auto expected = multipart_etag(progress_.parts);
         return verify(file_size, expected ? &*expected : nullptr);
     }
 
     // Keeps the saved parts S3 still has, unchanged, where the plan wants them.
-    S3Outcome resume(const core::UploadPlan &plan, uint64_t file_size) {
+    S3Outcome resume(const UploadPlan &plan, uint64_t file_size) {
         std::vector<UploadedPart> listed;
         S3Outcome outcome = client_.list_parts(key_, progress_.upload_id, listed);
         if (outcome.upload_gone && progress_.parts.size() == plan.parts.size()) {
             // Every part was sent: maybe it was completed just before a crash. The object's ETag
             // tells whether it is made of exactly these parts.
-            const auto expected = core::multipart_etag(progress_.parts);
+            const auto expected = multipart_etag(progress_.parts);
             uint64_t size = 0;
             Metadata stored_meta;
             std::string etag;

@@ -2,7 +2,7 @@
 // calls, and roomrec-s3 upload.
 #pragma once
 
-#include "s3_client.hpp"
+#include "storage/s3/s3_client.hpp"
 
 #include <atomic>
 #include <functional>

@@ -10,7 +10,7 @@
 // temporary file, fsynced, renamed) and resumes from it, so a killed upload continues where it
 // stopped; the file is removed once the upload is complete. One line per step on stderr.
 // Exit status: 0 done, 1 usage, 2 failed but worth retrying, 3 failed for good.
-#include "resumable_upload.hpp"
+#include "storage/s3/resumable_upload.hpp"
 
 #include <curl/curl.h>
 
@@ -83,7 +83,7 @@ bool read_progress(const std::string &path, storage::UploadProgress &progress, s
     }
     std::ostringstream text;
     text << in.rdbuf();
-    const auto parsed = core::upload_progress_from_json(text.str(), error);
+    const auto parsed = storage::upload_progress_from_json(text.str(), error);
     if (!parsed) {
         error = path + ": " + error;
         return false;
@@ -111,7 +111,7 @@ int upload(const storage::S3Settings &settings, const std::map<std::string, std:
     }
     storage::S3Client client(settings);
     const auto persist = [&](const storage::UploadProgress &now) {
-        return progress_path.empty() || write_durably(progress_path, core::upload_progress_to_json(now));
+        return progress_path.empty() || write_durably(progress_path, storage::upload_progress_to_json(now));
     };
     const auto log = [](const std::string &line) { std::fprintf(stderr, "roomrec-s3: %s\n", line.c_str()); };
     const storage::S3Outcome outcome =
@@ -172,7 +172,7 @@ int run(int argc, char **argv) {
     if (options.count("content-type")) meta.content_type = options["content-type"];
     uint64_t number = 0;
     if (options.count("part-size")) {
-        if (!parse_number(options["part-size"], number) || number < core::kMinPartSize || number > core::kMaxPartSize)
+        if (!parse_number(options["part-size"], number) || number < storage::kMinPartSize || number > storage::kMaxPartSize)
             return usage("--part-size must be a byte count within 5 MiB..5 GiB");
         settings.part_size = number;
     }

@@ -1,8 +1,8 @@
-#include "s3_client.hpp"
+#include "storage/s3/s3_client.hpp"
 
-#include "core/s3_verdict.hpp"
-#include "core/s3_xml.hpp"
-#include "file_range.hpp"
+#include "storage/core/s3_verdict.hpp"
+#include "storage/core/s3_xml.hpp"
+#include "storage/s3/file_range.hpp"
 
 #include <curl/curl.h>
 
@@ -13,7 +13,6 @@
 
 namespace roomrec::storage {
 
-using core::S3Verdict;
 
 namespace {
 
@@ -81,7 +80,7 @@ std::string check_metadata(const Metadata &meta) {
     return "";
 }
 
-void add_metadata(core::Pairs &headers, const Metadata &meta) {
+void add_metadata(Pairs &headers, const Metadata &meta) {
     if (!meta.content_type.empty()) headers.emplace_back("content-type", meta.content_type);
     for (const auto &[name, value] : meta.user) headers.emplace_back("x-amz-meta-" + name, value);
 }
@@ -126,8 +125,8 @@ struct S3Client::Request {
     std::string action; // for messages: "upload part 3 of \"key\""
     std::string method = "GET";
     std::string key;    // full key (prefix included)
-    core::Pairs query;
-    core::Pairs headers; // signed, sent as they are
+    Pairs query;
+    Pairs headers; // signed, sent as they are
     std::string payload_sha256 = kEmptySha256;
     const std::string *memory_body = nullptr;
     int fd = -1; // or a file range
@@ -197,7 +196,7 @@ S3Client::S3Client(S3Settings settings) : settings_(std::move(settings)), curl_(
         settings_error_ = "secret key missing";
     else if (!clean_utf8(settings_.key_prefix))
         settings_error_ = "key prefix must be UTF-8 without control characters";
-    else if (settings_.part_size < core::kMinPartSize || settings_.part_size > core::kMaxPartSize)
+    else if (settings_.part_size < kMinPartSize || settings_.part_size > kMaxPartSize)
         settings_error_ = "part size must be within 5 MiB..5 GiB";
     else if (settings_.connect_timeout_ms <= 0 || settings_.low_speed_seconds <= 0)
         settings_error_ = "timeouts must be positive";
@@ -221,10 +220,10 @@ S3Outcome S3Client::perform(const Request &request, Answer &answer) {
     CURL *curl = static_cast<CURL *>(curl_.get());
     curl_easy_reset(curl); // options only: the connection stays open for the next request
     const std::string path = "/" + settings_.bucket + "/" + request.key;
-    std::string url = scheme_ + "://" + authority_ + core::uri_encode(path, true);
-    if (!request.query.empty()) url += "?" + core::canonical_query(request.query);
+    std::string url = scheme_ + "://" + authority_ + uri_encode(path, true);
+    if (!request.query.empty()) url += "?" + canonical_query(request.query);
 
-    core::RequestToSign to_sign;
+    RequestToSign to_sign;
     to_sign.method = request.method;
     to_sign.host = authority_;
     to_sign.path = path;
@@ -232,8 +231,8 @@ S3Outcome S3Client::perform(const Request &request, Answer &answer) {
     to_sign.headers = request.headers;
     to_sign.headers.emplace_back("x-amz-content-sha256", request.payload_sha256);
     to_sign.payload_sha256 = request.payload_sha256;
-    const core::AwsCredentials credentials{settings_.access_key, settings_.secret_key, settings_.region, "s3"};
-    const core::SignedRequest signed_request = core::sign_request(to_sign, credentials, std::time(nullptr));
+    const AwsCredentials credentials{settings_.access_key, settings_.secret_key, settings_.region, "s3"};
+    const SignedRequest signed_request = sign_request(to_sign, credentials, std::time(nullptr));
 
     Slist headers;
     auto add = [&](const std::string &line) {
@@ -317,10 +316,10 @@ S3Outcome S3Client::perform(const Request &request, Answer &answer) {
         outcome.error = scrub(outcome.error, settings_.secret_key);
         return outcome;
     }
-    const auto s3_error = core::parse_error(answer.body);
+    const auto s3_error = parse_error(answer.body);
     const bool names_upload = std::any_of(request.query.begin(), request.query.end(),
                                           [](const auto &pair) { return pair.first == "uploadId"; });
-    const S3Verdict verdict = core::classify_s3_answer(answer.status, s3_error ? s3_error->code : "", names_upload);
+    const S3Verdict verdict = classify_s3_answer(answer.status, s3_error ? s3_error->code : "", names_upload);
     outcome.ok = verdict == S3Verdict::Ok;
     outcome.retryable = verdict == S3Verdict::Retryable;
     outcome.upload_gone = verdict == S3Verdict::UploadGone;
@@ -338,7 +337,7 @@ S3Outcome S3Client::put_file(const std::string &key, const std::string &path, co
     if (const std::string bad = check_metadata(meta); !bad.empty()) return failure(bad);
     OpenFile file(path);
     if (!file.ok()) return failure(file.error());
-    if (file.size() > core::kMaxPartSize) return failure(path + " is larger than 5 GiB: too large for a single PUT");
+    if (file.size() > kMaxPartSize) return failure(path + " is larger than 5 GiB: too large for a single PUT");
     RangeDigests digests;
     std::string error;
     if (!digest_range(file.fd(), 0, file.size(), digests, error)) return failure(path + ": " + error);
@@ -367,7 +366,7 @@ S3Outcome S3Client::create_multipart(const std::string &key, const Metadata &met
     S3Outcome outcome = perform(request, answer);
     if (!outcome.ok) return outcome;
     std::string error;
-    const auto id = core::parse_initiate_multipart(answer.body, error);
+    const auto id = parse_initiate_multipart(answer.body, error);
     if (!id) return failure(request.action + ": " + error);
     upload_id = *id;
     return outcome;
@@ -378,7 +377,7 @@ S3Outcome S3Client::upload_part(const std::string &key, const std::string &uploa
     Request request;
     if (S3Outcome checked = check_key(key, request.key); !checked.ok) return checked;
     if (upload_id.empty()) return failure("upload part: no upload id");
-    if (part.number < 1 || part.number > core::kMaxParts || part.length > core::kMaxPartSize)
+    if (part.number < 1 || part.number > kMaxParts || part.length > kMaxPartSize)
         return failure("upload part: part number must be 1..10000 and its length at most 5 GiB");
     OpenFile file(path);
     if (!file.ok()) return failure(file.error());
@@ -419,7 +418,7 @@ S3Outcome S3Client::list_parts(const std::string &key, const std::string &upload
         S3Outcome outcome = perform(request, answer);
         if (!outcome.ok) return outcome;
         std::string error;
-        const auto page = core::parse_list_parts(answer.body, error);
+        const auto page = parse_list_parts(answer.body, error);
         if (!page) return failure(request.action + ": " + error);
         for (const UploadedPart &part : page->parts) {
             if (!parts.empty() && part.number <= parts.back().number)
@@ -437,12 +436,12 @@ S3Outcome S3Client::complete_multipart(const std::string &key, const std::string
     Request request;
     if (S3Outcome checked = check_key(key, request.key); !checked.ok) return checked;
     if (upload_id.empty() || parts.empty()) return failure("complete multipart upload: no upload id or no parts");
-    const std::string body = core::complete_multipart_body(parts);
+    const std::string body = complete_multipart_body(parts);
     request.action = "complete multipart upload of \"" + key + "\"";
     request.method = "POST";
     request.query = {{"uploadId", upload_id}};
     request.headers.emplace_back("content-type", "application/xml");
-    request.payload_sha256 = core::sha256_hex(body);
+    request.payload_sha256 = sha256_hex(body);
     request.memory_body = &body;
     Answer answer;
     return perform(request, answer); // a 200 with an <Error> body is classified as that error
@@ -490,12 +489,12 @@ S3Outcome S3Client::head(const std::string &key, uint64_t &size, Metadata &meta,
 std::optional<std::string> S3Client::presign_get(const std::string &key, int64_t expires_seconds) const {
     std::string full_key;
     if (!check_key(key, full_key).ok) return std::nullopt;
-    core::RequestToSign request;
+    RequestToSign request;
     request.method = "GET";
     request.host = authority_;
     request.path = "/" + settings_.bucket + "/" + full_key;
-    const core::AwsCredentials credentials{settings_.access_key, settings_.secret_key, settings_.region, "s3"};
-    return core::presign_url(scheme_, request, credentials, std::time(nullptr), expires_seconds);
+    const AwsCredentials credentials{settings_.access_key, settings_.secret_key, settings_.region, "s3"};
+    return presign_url(scheme_, request, credentials, std::time(nullptr), expires_seconds);
 }
 
 } // namespace roomrec::storage

@@ -13,9 +13,9 @@
 // Errors never contain a secret: S3's <Code> and <Message>, curl's error text, local reasons.
 #pragma once
 
-#include "core/sigv4.hpp"
-#include "core/upload_plan.hpp"
-#include "core/upload_progress.hpp"
+#include "storage/core/sigv4.hpp"
+#include "storage/core/upload_plan.hpp"
+#include "storage/core/upload_progress.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -26,9 +26,6 @@
 
 namespace roomrec::storage {
 
-using core::PlannedPart;
-using core::UploadedPart;
-using core::UploadProgress;
 
 struct S3Settings {
     std::string endpoint; // "http://127.0.0.1:7480": scheme and host[:port], no path
@@ -44,7 +41,7 @@ struct S3Settings {
 // printable ASCII, as S3 keeps them in HTTP headers) and the object's Content-Type.
 struct Metadata {
     std::string content_type = "video/mp4";
-    core::Pairs user;
+    Pairs user;
 };
 
 struct S3Outcome {

@@ -13,10 +13,10 @@
 //     renew --id ID | progress --id ID --json P | fail --id ID --error TEXT [--permanent]
 //     next-due | counts | find-recording --id ID
 // Exit status: 0 done, 1 usage, 2 error (message on stderr), 3 refused (lease not held).
-#include "db/migrations.hpp"
-#include "driver_options.hpp"
-#include "db/outbox_store.hpp"
-#include "db/recording_rows.hpp"
+#include "storage/db/migrations.hpp"
+#include "tests/integration/driver_options.hpp"
+#include "storage/db/outbox_store.hpp"
+#include "storage/db/recording_rows.hpp"
 
 #include <jansson.h>
 
@@ -207,7 +207,7 @@ int run(const Options &options) {
     const char *conninfo = std::getenv("ROOMREC_PG");
     if (conninfo == nullptr || *conninfo == '\0') return error_exit("set ROOMREC_PG to the conninfo");
     PgConnection connection(conninfo);
-    core::RetryPolicy policy;
+    storage::RetryPolicy policy;
     policy.first_delay_ms = options.number("first-delay-ms", policy.first_delay_ms);
     policy.max_delay_ms = options.number("max-delay-ms", policy.max_delay_ms);
     policy.give_up_after_ms = options.number("give-up-ms", policy.give_up_after_ms);

@@ -17,10 +17,10 @@
 //   retention --days D    prints {"partitions": .., "default_rows": .., ...}
 //   partitions --behind B --ahead A   prints the number of partitions created
 // Exit status: 0 done, 1 usage, 2 error (message on stderr).
-#include "db/migrations.hpp"
-#include "driver_options.hpp"
-#include "telemetry/telemetry_admin.hpp"
-#include "telemetry/telemetry_writer.hpp"
+#include "storage/db/migrations.hpp"
+#include "tests/integration/driver_options.hpp"
+#include "analytics/telemetry/telemetry_admin.hpp"
+#include "analytics/telemetry/telemetry_writer.hpp"
 
 #include <atomic>
 #include <chrono>

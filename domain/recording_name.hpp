@@ -1,0 +1,27 @@
+// Recording file names (SPEC C8): "Rec - <YYYY-MM-DD HH-MM-SS> - <title>.mp4", with the title
+// made safe for any file system and object store while keeping its Unicode.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace roomrec::domain {
+
+// Longest sanitized title in bytes (file names are capped at 255 bytes on most systems).
+constexpr size_t kMaxTitleBytes = 120;
+
+// Drops path separators, control characters, characters Windows forbids and leading dots or
+// spaces; folds runs of white space; cuts at a UTF-8 boundary. Never returns an empty string.
+std::string sanitize_title(const std::string &title);
+
+// unix_seconds is UTC unless utc_offset_seconds moves it (a configured time zone).
+std::string recording_file_name(const std::string &title, int64_t unix_seconds, int64_t utc_offset_seconds = 0);
+
+constexpr int kMaxCollisions = 9999;
+
+// Adds " (2)", " (3)", ... before ".mp4" until taken() says the name is free; throws
+// std::runtime_error past kMaxCollisions.
+std::string unique_file_name(const std::string &name, const std::function<bool(const std::string &)> &taken);
+
+} // namespace roomrec::domain

@@ -1,0 +1,91 @@
+// The interactive state of one room session (SPEC E3-E5): reaction rate limits, raised hands,
+// chat messages with likes, deletions and moderation threads, polls and Q&A threads. Pure: the
+// plugin's signalling thread owns one per live session, asks it whether a signal is allowed,
+// then relays it and records it. Ids are short and unique within the session ("m12", "p3",
+// "q7"); telemetry rows carry them with the session id. Bounded: each kind has a cap.
+#pragma once
+
+#include "domain/chat_thread.hpp"
+#include "domain/rate_limiter.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace roomrec::domain {
+
+struct ActivityLimits {
+    size_t max_messages = 10000; // chat messages kept per session (older ones can no longer be liked or replied to)
+    size_t max_polls = 200;
+    size_t max_poll_options = 10;
+    size_t max_questions = 2000;
+    RateLimitSettings reactions;
+};
+
+enum class ActivityVerdict {
+    Ok,
+    NotAllowed,   // this role (or this user) may not
+    NotFound,     // no such message, poll or question
+    Deleted,      // the message was deleted
+    Duplicate,    // liked or answered already; a thread exists already
+    InvalidState, // a moderation thread cannot move that way
+    InvalidValue, // a poll choice out of range, too few or too many options
+    RateLimited,  // reactions: over the user's rate
+    Full,         // the session's cap for this kind is reached
+};
+const char *activity_verdict_name(ActivityVerdict verdict);
+
+struct PollState {
+    std::string question;
+    std::vector<std::string> options;
+    std::map<std::string, size_t> answers; // user → choice
+    std::vector<int> counts() const;
+};
+
+class RoomActivity {
+public:
+    explicit RoomActivity(ActivityLimits limits = {});
+
+    ActivityVerdict react(const std::string &user_id, int64_t now_us);
+
+    // Raised hands, by participant (a user may join twice). True when the state changed.
+    bool set_hand(const std::string &participant_id, bool raised);
+    void forget_participant(const std::string &participant_id); // they left: their hand goes down
+    const std::set<std::string> &raised_hands() const { return hands_; }
+
+    // Chat (E4). reply_to may be empty. On Ok, id is the new message's.
+    ActivityVerdict post(const ChatActor &author, const std::string &reply_to, std::string &id);
+    ActivityVerdict like(const ChatActor &actor, const std::string &message_id, size_t &likes);
+    ActivityVerdict remove(const ChatActor &actor, const std::string &message_id);
+    // Raising a message to the moderators (anyone but its deleter; once per message) opens a
+    // pending thread; the thread then moves by chat_thread's rules.
+    ActivityVerdict flag(const ChatActor &actor, const std::string &message_id);
+    ActivityVerdict moderate(const ChatActor &actor, const std::string &message_id, ThreadAction action,
+                             const ModerationThread **thread);
+    const ChatMessage *message(const std::string &id) const;
+
+    // Polls and Q&A (E5): hosts and moderators create polls; everyone answers once; everyone asks;
+    // hosts, moderators and speakers answer questions.
+    ActivityVerdict create_poll(const ChatActor &actor, std::string question, std::vector<std::string> options,
+                                std::string &id);
+    ActivityVerdict answer_poll(const ChatActor &actor, const std::string &poll_id, size_t choice);
+    const PollState *poll(const std::string &id) const;
+    ActivityVerdict ask(const ChatActor &actor, std::string &id);
+    ActivityVerdict answer_question(const ChatActor &actor, const std::string &question_id);
+
+private:
+    ActivityLimits limits_;
+    RateLimiter reactions_;
+    std::set<std::string> hands_;
+    std::map<std::string, ChatMessage> messages_;
+    std::deque<std::string> message_order_; // oldest first
+    std::map<std::string, ModerationThread> threads_; // by message id
+    std::map<std::string, PollState> polls_;
+    std::map<std::string, std::string> questions_; // id → asker
+    uint64_t next_message_ = 1, next_poll_ = 1, next_question_ = 1;
+};
+
+} // namespace roomrec::domain

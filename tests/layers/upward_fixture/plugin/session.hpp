@@ -1,0 +1,2 @@
+// Fixture: a plugin header (the highest layer).
+#pragma once

@@ -1,0 +1,75 @@
+// Recording file names (SPEC C8): sanitization and collisions.
+#include "domain/recording_name.hpp"
+
+#include <set>
+#include <stdexcept>
+
+#include "tests/unit/unit.hpp" // last: cmocka macros clash with C++ headers
+
+using namespace roomrec::domain;
+
+static void standard_name_in_utc(void **) {
+    // 2026-11-25 03:04:05 UTC
+    assert_string_equal(recording_file_name("Weekly sync", 1795575845).c_str(), "Rec - 2026-11-25 03-04-05 - Weekly sync.mp4");
+    assert_string_equal(recording_file_name("Weekly sync", 1795575845, 3600).c_str(),
+                        "Rec - 2026-11-25 04-04-05 - Weekly sync.mp4");
+}
+
+static void path_separators_and_dots(void **) {
+    assert_string_equal(sanitize_title("../../etc/passwd").c_str(), "etc passwd");
+    assert_string_equal(sanitize_title("a/b\\c").c_str(), "a b c");
+    assert_string_equal(sanitize_title("...hidden").c_str(), "hidden");
+    assert_string_equal(sanitize_title(".").c_str(), "Untitled");
+    assert_string_equal(sanitize_title("..").c_str(), "Untitled");
+    assert_string_equal(sanitize_title("v1.2 review").c_str(), "v1.2 review");
+    assert_string_equal(sanitize_title("ends with dot.").c_str(), "ends with dot");
+    assert_string_equal(sanitize_title("Q&A: what? <yes> | \"no\" *").c_str(), "Q&A what yes no");
+}
+
+static void control_characters(void **) {
+    assert_string_equal(sanitize_title("line1\nline2\ttab\x01").c_str(), "line1 line2 tab");
+    assert_string_equal(sanitize_title("bell\x07" "end\x7f").c_str(), "bell end");
+    assert_string_equal(sanitize_title("c1\xc2\x85next").c_str(), "c1 next");        // U+0085
+    assert_string_equal(sanitize_title("rtl\xe2\x80\xaeoverride").c_str(), "rtl override"); // U+202E
+    assert_string_equal(sanitize_title(std::string("nul\0byte", 8)).c_str(), "nulbyte");
+    assert_string_equal(sanitize_title("   \t  ").c_str(), "Untitled");
+    assert_string_equal(sanitize_title("").c_str(), "Untitled");
+    assert_string_equal(sanitize_title("  many    spaces  ").c_str(), "many spaces");
+}
+
+static void unicode_kept_and_cut_at_boundaries(void **) {
+    assert_string_equal(sanitize_title("Réunion d'équipe — 会议 🎥").c_str(), "Réunion d'équipe — 会议 🎥");
+    assert_string_equal(sanitize_title("bad\xff\xfe utf8 \xc0\xaf").c_str(), "bad utf8");
+    std::string long_title;
+    for (int i = 0; i < 100; ++i) long_title += "会"; // 3 bytes each
+    const std::string cut = sanitize_title(long_title);
+    assert_true(cut.size() <= kMaxTitleBytes);
+    assert_int_equal(cut.size() % 3, 0); // no half character
+    assert_int_equal(cut.size(), 120);
+    const std::string ascii = sanitize_title(std::string(500, 'x'));
+    assert_int_equal(ascii.size(), kMaxTitleBytes);
+    assert_true(recording_file_name(std::string(500, 'y'), 0).size() <= 255);
+}
+
+static void collisions_get_numbers(void **) {
+    std::set<std::string> existing = {"Rec - a.mp4", "Rec - a (2).mp4"};
+    auto taken = [&](const std::string &name) { return existing.count(name) > 0; };
+    assert_string_equal(unique_file_name("Rec - b.mp4", taken).c_str(), "Rec - b.mp4");
+    assert_string_equal(unique_file_name("Rec - a.mp4", taken).c_str(), "Rec - a (3).mp4");
+    bool threw = false;
+    try {
+        unique_file_name("x.mp4", [](const std::string &) { return true; });
+    } catch (const std::runtime_error &) {
+        threw = true;
+    }
+    assert_true(threw);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(standard_name_in_utc),          cmocka_unit_test(path_separators_and_dots),
+        cmocka_unit_test(control_characters),            cmocka_unit_test(unicode_kept_and_cut_at_boundaries),
+        cmocka_unit_test(collisions_get_numbers),
+    };
+    return cmocka_run_group_tests(tests, nullptr, nullptr);
+}

@@ -1,0 +1,96 @@
+// Table-driven request validation: missing, mistyped and oversized fields (DESIGN rule 4).
+#include "domain/request_schema.hpp"
+
+#include <array>
+#include <string>
+
+#include "tests/unit/unit.hpp" // last: cmocka macros clash with C++ headers
+
+using namespace roomrec::domain;
+
+static constexpr std::array kSpecs{
+    ParamSpec{"room", JsonKind::Identifier, true, 8},
+    ParamSpec{"title", JsonKind::String, false, 10},
+    ParamSpec{"count", JsonKind::Integer, false, 100, 1},
+    ParamSpec{"flag", JsonKind::Boolean, false, 0},
+    ParamSpec{"user", JsonKind::Object, false, 0},
+    ParamSpec{"items", JsonKind::Array, false, 2},
+};
+
+static void expect(const char *body, ErrorCode code, const char *fragment) {
+    Json json = parse_json(body);
+    const auto error = validate_params(json.get(), kSpecs);
+    assert_true(error.has_value());
+    assert_int_equal(static_cast<int>(error->code), static_cast<int>(code));
+    assert_non_null(strstr(error->message.c_str(), fragment));
+}
+
+static void accepts_a_complete_body(void **) {
+    Json json = parse_json(R"({"room":"r-1_a","title":"hello","count":5,"flag":true,"user":{},"items":[1,2],"extra":1})");
+    assert_false(validate_params(json.get(), kSpecs).has_value());
+    Json minimal = parse_json(R"({"room":"r","title":null})");
+    assert_false(validate_params(minimal.get(), kSpecs).has_value());
+}
+
+static void missing_fields(void **) { expect(R"({"title":"x"})", ErrorCode::MissingElement, "room is required"); }
+
+static void mistyped_fields(void **) {
+    expect(R"({"room":5})", ErrorCode::InvalidElement, "room must be an identifier");
+    expect(R"({"room":"r","title":7})", ErrorCode::InvalidElement, "title must be a string");
+    expect(R"({"room":"r","count":"5"})", ErrorCode::InvalidElement, "count must be an integer");
+    expect(R"({"room":"r","count":5.5})", ErrorCode::InvalidElement, "count must be an integer");
+    expect(R"({"room":"r","flag":"yes"})", ErrorCode::InvalidElement, "flag must be a boolean");
+    expect(R"({"room":"r","user":[]})", ErrorCode::InvalidElement, "user must be an object");
+    expect(R"({"room":"r","items":{}})", ErrorCode::InvalidElement, "items must be an array");
+}
+
+static void bad_identifiers(void **) {
+    expect(R"({"room":"a/b"})", ErrorCode::InvalidElement, "identifier");
+    expect(R"({"room":"../x"})", ErrorCode::InvalidElement, "identifier");
+    expect(R"({"room":""})", ErrorCode::InvalidElement, "identifier");
+    expect(R"({"room":"ä"})", ErrorCode::InvalidElement, "identifier");
+}
+
+static void oversized_fields(void **) {
+    expect(R"({"room":"abcdefghi"})", ErrorCode::ElementTooLong, "longer than 8");
+    expect(R"({"room":"r","title":"01234567890"})", ErrorCode::ElementTooLong, "longer than 10");
+    expect(R"({"room":"r","count":101})", ErrorCode::ElementTooLong, "between 1 and 100");
+    expect(R"({"room":"r","count":0})", ErrorCode::ElementTooLong, "between 1 and 100");
+    expect(R"({"room":"r","items":[1,2,3]})", ErrorCode::ElementTooLong, "more than 2 items");
+}
+
+static void nul_inside_string(void **) {
+    Json json = parse_json(R"({"room":"r","title":"a\u0000b"})", JSON_ALLOW_NUL);
+    const auto error = validate_params(json.get(), kSpecs);
+    assert_true(error.has_value());
+    assert_int_equal(static_cast<int>(error->code), static_cast<int>(ErrorCode::InvalidElement));
+    assert_non_null(strstr(error->message.c_str(), "NUL"));
+    Json hidden = parse_json(R"({"room":"ok\u0000/../x"})", JSON_ALLOW_NUL);
+    const auto identifier = validate_params(hidden.get(), kSpecs);
+    assert_true(identifier.has_value());
+    assert_int_equal(static_cast<int>(identifier->code), static_cast<int>(ErrorCode::InvalidElement));
+}
+
+static void body_must_be_object(void **) {
+    Json array = parse_json("[1]");
+    const auto error = validate_params(array.get(), kSpecs);
+    assert_true(error.has_value());
+    assert_int_equal(static_cast<int>(error->code), static_cast<int>(ErrorCode::InvalidBody));
+    assert_true(validate_params(nullptr, kSpecs).has_value());
+}
+
+static void context_prefixes_messages(void **) {
+    Json json = parse_json(R"({"title":"x"})");
+    const auto error = validate_params(json.get(), kSpecs, "user.");
+    assert_string_equal(error->message.c_str(), "user.room is required");
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(accepts_a_complete_body), cmocka_unit_test(missing_fields),
+        cmocka_unit_test(mistyped_fields),         cmocka_unit_test(bad_identifiers),
+        cmocka_unit_test(oversized_fields),        cmocka_unit_test(nul_inside_string),
+        cmocka_unit_test(body_must_be_object),     cmocka_unit_test(context_prefixes_messages),
+    };
+    return cmocka_run_group_tests(tests, nullptr, nullptr);
+}
