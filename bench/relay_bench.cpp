@@ -5,6 +5,7 @@
 //
 //   relay_bench [seconds_per_case]
 #include "plugin/janus_api.hpp"
+#include "plugin/janus_callbacks_gateway.hpp"
 #include "plugin/media_relay.hpp"
 
 #include <sys/resource.h>
@@ -45,6 +46,7 @@ int main(int argc, char **argv) {
     const double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
     janus_callbacks gateway{};
     const_cast<void (*&)(janus_plugin_session *, janus_plugin_rtp *)>(gateway.relay_rtp) = count_relay;
+    roomrec::plugin::JanusCallbacksGateway adapter(&gateway, nullptr); // the plugin's real path
 
     std::printf("%-12s %14s %16s %22s\n", "subscribers", "packets_in/s", "forwarded/s", "cpu_us_per_1000_fwd");
     for (const int subscribers : {1, 10, 50}) {
@@ -83,7 +85,7 @@ int main(int argc, char **argv) {
                 buffer[4] = static_cast<char>(timestamp >> 24);
                 ++seq;
                 timestamp += 3000;
-                roomrec::plugin::relay_to_subscribers(&gateway, *source, packet, static_cast<int64_t>(sent) * 1000);
+                roomrec::plugin::relay_to_subscribers(adapter, *source, packet, static_cast<int64_t>(sent) * 1000);
                 ++sent;
             }
             elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

@@ -1,18 +1,18 @@
-// The plugin's side of delivery (SPEC S2-S5, O5): starts the delivery worker when the jcfg
-// names a Postgres database, and hands it each lifecycle event, durably, on the thread where
-// the event happens (a link thread, the recovery thread, or the signalling thread for the
-// once-per-session session.ended). The worker's own notices reach the Janus event handlers.
-#include "plugin/plugin.hpp"
+#include "plugin/delivery_bridge.hpp"
 
-#include "storage/delivery/delivery_worker.hpp"
-#include "plugin/janus_log_sink.hpp"
 #include "common/random_id.hpp"
+#include "plugin/janus_log_sink.hpp"
+#include "storage/delivery/delivery_worker.hpp"
 
 #include <curl/curl.h>
 
 namespace roomrec::plugin {
 
-void Plugin::start_delivery() {
+DeliveryBridge::DeliveryBridge(const PluginConfig &config, Listener &listener) : config_(config), listener_(listener) {}
+
+DeliveryBridge::~DeliveryBridge() { stop(); }
+
+void DeliveryBridge::start() {
     const DeliveryConfig &config = config_.delivery;
     if (config.postgres.empty()) {
         JANUS_LOG(LOG_WARN, "[roomrec] no delivery.postgres: recordings stay in %s, no webhooks, no metadata rows\n",
@@ -41,37 +41,36 @@ void Plugin::start_delivery() {
     settings.log = janus_log_sink("delivery: ");
     for (const auto &webhook : config.webhooks)
         settings.webhooks.push_back({webhook.name, webhook.url, webhook.secret, webhook.events});
-    delivery_ = std::make_unique<storage::DeliveryWorker>(settings, [this](const std::string &what, const std::string &details) {
-        auto parsed = std::make_shared<common::JsonPtr>(json_loads(details.c_str(), 0, nullptr));
-        worker_.post([this, what, parsed]() mutable { notify(what.c_str(), std::move(*parsed)); });
+    worker_ = std::make_unique<storage::DeliveryWorker>(settings, [this](const std::string &what, const std::string &details) {
+        listener_.on_delivery_notice(what, common::JsonPtr(json_loads(details.c_str(), 0, nullptr)));
     });
     std::string error;
-    if (!delivery_->start(error)) {
+    if (!worker_->start(error)) {
         JANUS_LOG(LOG_ERR, "[roomrec] delivery cannot start (%s): recordings stay local, events are not delivered\n",
                   error.c_str());
-        delivery_.reset();
+        worker_.reset();
         return;
     }
     JANUS_LOG(LOG_INFO, "[roomrec] delivery: %s storage, %zu webhook endpoint(s), spool %s\n", config.to_s3 ? "S3" : "local",
               config.webhooks.size(), settings.spool_folder.c_str());
 }
 
-void Plugin::stop_delivery() {
-    if (delivery_) delivery_->stop();
+void DeliveryBridge::stop() {
+    if (worker_) worker_->stop();
 }
 
-void Plugin::deliver(storage::DeliveryEvent event) {
-    if (!delivery_) return;
+void DeliveryBridge::deliver(storage::DeliveryEvent event) {
+    if (!worker_) return;
     event.id = common::random_id();
     event.node_id = config_.node_id;
     event.created_ms = g_get_real_time() / 1000;
     std::string error;
-    if (!delivery_->submit(event, error))
+    if (!worker_->submit(event, error))
         JANUS_LOG(LOG_ERR, "[roomrec] room %s: %s event not delivered: %s\n", event.room_id.c_str(),
                   storage::delivery_event_name(event.type), error.c_str());
 }
 
-storage::RecordingFacts Plugin::recording_facts(const RecordingManifest &manifest) {
+storage::RecordingFacts DeliveryBridge::recording_facts(const RecordingManifest &manifest) {
     storage::RecordingFacts facts;
     facts.recording_id = manifest.recording_id;
     facts.title = manifest.title;
@@ -81,12 +80,22 @@ storage::RecordingFacts Plugin::recording_facts(const RecordingManifest &manifes
     return facts;
 }
 
-void Plugin::deliver_recording(storage::DeliveryEventType type, const std::string &room_id, storage::RecordingFacts facts) {
+void DeliveryBridge::deliver_recording(storage::DeliveryEventType type, const std::string &room_id,
+                                       storage::RecordingFacts facts) {
     storage::DeliveryEvent event;
     event.type = type;
     event.room_id = room_id;
     event.recording = std::move(facts);
     deliver(std::move(event));
+}
+
+common::JsonPtr DeliveryBridge::describe_counters() const {
+    if (!worker_) return nullptr;
+    const auto counters = worker_->counters();
+    return common::JsonPtr(json_pack("{s:b, s:I, s:I, s:I, s:I, s:I}", "database_up", counters.database_up, "imported",
+                                     json_int_t(counters.imported), "uploads", json_int_t(counters.uploads), "webhooks",
+                                     json_int_t(counters.webhooks), "retries", json_int_t(counters.retries), "failed",
+                                     json_int_t(counters.failed)));
 }
 
 } // namespace roomrec::plugin

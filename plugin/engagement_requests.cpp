@@ -3,6 +3,11 @@
 // docs/API.md "Room signals".
 #include "plugin/room_signal_helpers.hpp"
 
+#include "plugin/room_messenger.hpp"
+#include "plugin/room_registry.hpp"
+#include "plugin/signalling_worker.hpp"
+#include "plugin/telemetry_bridge.hpp"
+
 #include "domain/engagement_rule.hpp"
 #include "domain/playback_buckets.hpp"
 
@@ -25,7 +30,7 @@ bool presents_stage(const Session &session) {
 
 } // namespace
 
-Reply Plugin::on_heartbeat(Request &request) {
+Reply SignalRequests::on_heartbeat(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
     auto who = signaller(request);
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
@@ -42,24 +47,24 @@ Reply Plugin::on_heartbeat(Request &request) {
     if (flag(request, "sound")) bits |= domain::kSoundOn;
     if (flag(request, "camera")) bits |= domain::kCameraOn;
     if (member->on_stage || presents_stage(*request.session)) bits |= domain::kOnStage;
-    record(*room, analytics::TelemetryKind::Heartbeat, member, "", bits);
+    telemetry_.record(*room, analytics::TelemetryKind::Heartbeat, member, "", bits);
     common::JsonPtr data = make_event("heartbeat");
     json_object_set_new(data.get(), "engaged", json_boolean(domain::EngagementRule{}.engaged(bits)));
     return reply_with(std::move(data));
 }
 
-Reply Plugin::on_download(Request &request) {
+Reply SignalRequests::on_download(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
     auto who = signaller(request);
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
     auto &[room, member, actor] = std::get<Signaller>(who);
     const std::string attachment = body_text(request, "attachment");
-    record(*room, analytics::TelemetryKind::Download, member, attachment, 0,
+    telemetry_.record(*room, analytics::TelemetryKind::Download, member, attachment, 0,
            common::JsonPtr(json_pack("{s:s}", "name", body_text(request, "name").c_str())));
     return reply_with(make_event("download_recorded"));
 }
 
-Reply Plugin::on_playback(Request &request) {
+Reply SignalRequests::on_playback(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
     auto who = signaller(request);
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
@@ -73,7 +78,7 @@ Reply Plugin::on_playback(Request &request) {
     if (kind == std::end(kEvents)) return reply_error(domain::ErrorCode::InvalidElement, "event must be impression, play or progress");
     const std::string recording = body_text(request, "recording");
     if (kind->second == analytics::TelemetryKind::PlaybackImpression) {
-        record(*room, kind->second, member, recording);
+        telemetry_.record(*room, kind->second, member, recording);
         return reply_with(make_event("playback_recorded"));
     }
     const std::string play = body_text(request, "play");
@@ -93,7 +98,7 @@ Reply Plugin::on_playback(Request &request) {
     common::JsonPtr body(json_pack("{s:s, s:I, s:I, s:I}", "play", play.c_str(), "position_ms", json_integer_value(position),
                            "duration_ms", json_integer_value(duration), "watched_ms",
                            json_int_t(progress.watched_seconds() * 1000)));
-    record(*room, kind->second, member, recording, progress.distinct_buckets(), std::move(body));
+    telemetry_.record(*room, kind->second, member, recording, progress.distinct_buckets(), std::move(body));
     common::JsonPtr data = make_event("playback_recorded");
     json_object_set_new(data.get(), "buckets", json_integer(progress.distinct_buckets()));
     return reply_with(std::move(data));

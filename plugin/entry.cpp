@@ -1,5 +1,6 @@
-// The only C boundary (DESIGN rule 2): the janus_plugin table and create(). Every callback
+// The only C boundary: the janus_plugin table and create(). Every callback
 // forwards to the C++ Plugin and no exception ever crosses into Janus.
+#include "plugin/janus_callbacks_gateway.hpp"
 #include "plugin/plugin.hpp"
 
 #include <atomic>
@@ -15,6 +16,8 @@ constexpr const char *kVersionString = "0.1.0";
 
 // Read by Janus's threads in every callback, replaced only at init and destroy.
 std::atomic<Plugin *> plugin{nullptr};
+// The plugin's way to the core; outlives the plugin (set at init, freed after destroy).
+std::unique_ptr<roomrec::plugin::JanusCallbacksGateway> gateway;
 
 template <typename Fn>
 auto guarded(const char *where, Fn &&fn, decltype(fn()) fallback) noexcept -> decltype(fn()) {
@@ -131,14 +134,19 @@ int roomrec_init(janus_callbacks *callback, const char *config_path) {
             JANUS_LOG(LOG_FATAL, "[roomrec] configuration error: %s\n", error->c_str());
             return -1;
         }
-        plugin.store(new Plugin(callback, &roomrec_plugin, std::get<roomrec::plugin::PluginConfig>(std::move(loaded))));
+        gateway = std::make_unique<roomrec::plugin::JanusCallbacksGateway>(callback, &roomrec_plugin);
+        plugin.store(new Plugin(*gateway, std::get<roomrec::plugin::PluginConfig>(std::move(loaded))));
         return 0;
     }, -1);
 }
 
 void roomrec_destroy() {
     // Janus has destroyed every session before it destroys plugins, so no callback is in flight.
-    guarded("destroy", [&] { delete plugin.exchange(nullptr); return 0; }, 0);
+    guarded("destroy", [&] {
+        delete plugin.exchange(nullptr);
+        gateway.reset();
+        return 0;
+    }, 0);
 }
 
 } // namespace

@@ -8,7 +8,7 @@ namespace {
 constexpr size_t kMaxRtpPacket = 1600;
 } // namespace
 
-void relay_to_subscribers(janus_callbacks *gateway, PublishedStream &stream, const janus_plugin_rtp &packet,
+void relay_to_subscribers(JanusGateway &gateway, PublishedStream &stream, const janus_plugin_rtp &packet,
                           int64_t now_us) {
     stream.packets_in.fetch_add(1, std::memory_order_relaxed);
     const auto subscribers = stream.subscribers.load(std::memory_order_acquire);
@@ -27,18 +27,18 @@ void relay_to_subscribers(janus_callbacks *gateway, PublishedStream &stream, con
         janus_plugin_rtp out = packet;
         out.mindex = subscriber->mindex;
         out.buffer = reinterpret_cast<char *>(buffer);
-        gateway->relay_rtp(subscriber->subscriber.get(), &out);
+        gateway.relay_rtp(subscriber->subscriber.get(), &out);
         subscriber->packets_out.fetch_add(1, std::memory_order_relaxed);
     }
 }
 
-bool request_keyframe(janus_callbacks *gateway, PublishedStream &stream, int64_t now_us) {
+bool request_keyframe(JanusGateway &gateway, PublishedStream &stream, int64_t now_us) {
     if (stream.plan.kind != MediaKind::Video || !stream.keyframes.try_acquire(now_us)) return false;
-    gateway->send_pli_stream(stream.publisher.get(), stream.plan.index);
+    gateway.send_pli(stream.publisher.get(), stream.plan.index);
     return true;
 }
 
-void handle_subscriber_rtcp(janus_callbacks *gateway, const SubscriberStream &stream, janus_plugin_rtcp &packet,
+void handle_subscriber_rtcp(JanusGateway &gateway, const SubscriberStream &stream, janus_plugin_rtcp &packet,
                             int64_t now_us) {
     if (!packet.video) return;
     if (!janus_rtcp_has_pli(packet.buffer, packet.length) && !janus_rtcp_has_fir(packet.buffer, packet.length)) return;

@@ -1,5 +1,13 @@
-// Participant requests (SPEC R2-R4, R7): join, publish, unpublish, leave, kick, close, stage.
-#include "plugin/plugin.hpp"
+#include "plugin/participant_requests.hpp"
+
+#include "plugin/recording_controller.hpp"
+#include "plugin/room_descriptions.hpp"
+#include "plugin/room_lifecycle.hpp"
+#include "plugin/room_messenger.hpp"
+#include "plugin/room_registry.hpp"
+#include "plugin/signalling_worker.hpp"
+#include "plugin/subscriber_requests.hpp"
+#include "plugin/telemetry_bridge.hpp"
 
 #include "domain/signed_token.hpp"
 #include "common/random_id.hpp"
@@ -20,21 +28,21 @@ struct Proof {
 
 } // namespace
 
-Reply Plugin::on_join(Request &request) {
+Reply ParticipantRequests::on_join(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
     Session &session = *request.session;
     if (session.kind != SessionKind::Unbound) return reply_error(domain::ErrorCode::AlreadyJoined, "this handle has already joined");
     const json_t *body = request.body.get();
     const std::string room_id = text_field(body, "room");
-    const auto it = rooms_.find(room_id);
-    if (it == rooms_.end()) return reply_error(domain::ErrorCode::NoSuchRoom, "no such room " + room_id);
+    LiveRoom *room = rooms_.find(room_id);
+    if (room == nullptr) return reply_error(domain::ErrorCode::NoSuchRoom, "no such room " + room_id);
     const char *ptype = text_field(body, "ptype");
-    if (ptype == nullptr || std::string(ptype) == "participant") return on_join_participant(request, it->second);
-    if (std::string(ptype) == "subscriber") return on_join_subscriber(request, it->second);
+    if (ptype == nullptr || std::string(ptype) == "participant") return on_join_participant(request, *room);
+    if (std::string(ptype) == "subscriber") return subscribers_.on_join_subscriber(request, *room);
     return reply_error(domain::ErrorCode::InvalidElement, "ptype must be \"participant\" or \"subscriber\"");
 }
 
-Reply Plugin::on_join_participant(Request &request, LiveRoom &room) {
+Reply ParticipantRequests::on_join_participant(Request &request, LiveRoom &room) {
     Session &session = *request.session;
     const json_t *body = request.body.get();
     const json_t *user = json_object_get(body, "user");
@@ -82,7 +90,7 @@ Reply Plugin::on_join_participant(Request &request, LiveRoom &room) {
     session.private_id = common::random_id();
     room.participants[member.participant_id] = request.session;
     session.generation.fetch_add(1);
-    publish_binding(session);
+    lifecycle_.publish_binding(session);
 
     common::JsonPtr data = make_event("joined");
     json_object_set_new(data.get(), "room", json_string(room.settings.id.c_str()));
@@ -96,33 +104,33 @@ Reply Plugin::on_join_participant(Request &request, LiveRoom &room) {
         if (other->participant_id != member.participant_id)
             json_array_append_new(others, describe_participant(room, *other).release());
     json_object_set_new(data.get(), "participants", others);
-    room_membership_changed(room); // the first join starts the room session
-    record_attendance(room, analytics::TelemetryKind::Join, member, nullptr);
+    recording_.membership_changed(room); // the first join starts the room session
+    telemetry_.record_attendance(room, analytics::TelemetryKind::Join, member, nullptr);
     // C3: whoever joins learns whether the session is being recorded.
-    json_object_set_new(data.get(), "recording", describe_recording(room, member.role).release());
+    json_object_set_new(data.get(), "recording", recording_.describe_recording(room, member.role).release());
 
     common::JsonPtr announcement = make_event("participant_joined");
     json_object_set_new(announcement.get(), "participant", describe_participant(room, member).release());
-    broadcast(room, announcement, member.participant_id);
+    messenger_.broadcast(room, announcement, member.participant_id);
     common::JsonPtr details = common::json_object_ptr();
     json_object_set_new(details.get(), "role", json_string(domain::role_name(member.role)));
     json_object_set_new(details.get(), "client", json_string(domain::client_kind_name(client.kind)));
-    notify("joined", std::move(details), &session);
+    messenger_.notify("joined", std::move(details), &session);
     JANUS_LOG(LOG_INFO, "[roomrec] room %s: participant %s joined as %s\n", room.settings.id.c_str(),
               member.participant_id.c_str(), domain::role_name(member.role));
     return reply_with(std::move(data));
 }
 
-Reply Plugin::on_publish(Request &request) {
+Reply ParticipantRequests::on_publish(Request &request) {
     Reply reply = negotiate_publication(request);
     // Janus has already taken the offer and started ICE: hang up so the client can retry cleanly.
-    if (is_error(reply) && request.jsep) hang_up(*request.session);
+    if (is_error(reply) && request.jsep) lifecycle_.hang_up(*request.session);
     return reply;
 }
 
-Reply Plugin::negotiate_publication(Request &request) {
+Reply ParticipantRequests::negotiate_publication(Request &request) {
     Session &session = *request.session;
-    LiveRoom *room = session.kind == SessionKind::Participant ? room_of(session) : nullptr;
+    LiveRoom *room = session.kind == SessionKind::Participant ? rooms_.room_of(session) : nullptr;
     if (room == nullptr) return reply_error(domain::ErrorCode::NotJoined, "join the room as a participant first");
     const domain::Member *member = room->roster.find(session.participant_id);
     if (member == nullptr || !domain::is_allowed(member->role, domain::Action::Publish, member->on_stage))
@@ -150,67 +158,67 @@ Reply Plugin::negotiate_publication(Request &request) {
                                                                         config_.pli_min_interval_ms * 1000);
     }
     session.publication.store(std::move(next));
-    sync_recorded_streams(*room);
+    recording_.sync_recorded_streams(*room);
 
     common::JsonPtr streams = describe_publication(session);
     common::JsonPtr event = make_event("published");
     json_object_set_new(event.get(), "id", json_string(session.participant_id.c_str()));
     json_object_set(event.get(), "streams", streams.get());
-    broadcast(*room, event, session.participant_id);
+    messenger_.broadcast(*room, event, session.participant_id);
     common::JsonPtr details = common::json_object_ptr();
     json_object_set(details.get(), "streams", streams.get());
-    notify("published", std::move(details), &session);
+    messenger_.notify("published", std::move(details), &session);
 
     common::JsonPtr data = make_event("publishing");
     json_object_set_new(data.get(), "streams", streams.release());
     Reply reply = reply_with(std::move(data), make_jsep("answer", answer.sdp));
-    reply.undo = [this, publisher = request.session] { unpublish(*publisher); };
+    reply.undo = [this, publisher = request.session] { lifecycle_.unpublish(*publisher); };
     return reply;
 }
 
-Reply Plugin::on_unpublish(Request &request) {
+Reply ParticipantRequests::on_unpublish(Request &request) {
     Session &session = *request.session;
-    LiveRoom *room = session.kind == SessionKind::Participant ? room_of(session) : nullptr;
+    LiveRoom *room = session.kind == SessionKind::Participant ? rooms_.room_of(session) : nullptr;
     if (room == nullptr) return reply_error(domain::ErrorCode::NotJoined, "join the room as a participant first");
-    if (!unpublish(session)) return reply_error(domain::ErrorCode::InvalidElement, "not publishing");
-    hang_up(session);
+    if (!lifecycle_.unpublish(session)) return reply_error(domain::ErrorCode::InvalidElement, "not publishing");
+    lifecycle_.hang_up(session);
     return reply_with(make_event("unpublished"));
 }
 
-Reply Plugin::on_leave(Request &request) {
+Reply ParticipantRequests::on_leave(Request &request) {
     Session &session = *request.session;
-    LiveRoom *room = session.kind == SessionKind::Participant ? room_of(session) : nullptr;
+    LiveRoom *room = session.kind == SessionKind::Participant ? rooms_.room_of(session) : nullptr;
     if (room == nullptr) return reply_error(domain::ErrorCode::NotJoined, "this handle has not joined a room as a participant");
     const std::string room_id = session.room_id;
-    remove_participant(*room, session, "left");
+    lifecycle_.remove_participant(*room, session, "left");
     common::JsonPtr data = make_event("left");
     json_object_set_new(data.get(), "room", json_string(room_id.c_str()));
     return reply_with(std::move(data));
 }
 
 // Kick and close come from a joined host/moderator, or from an administrator naming the room.
-static std::variant<LiveRoom *, domain::ValidationError> acting_room(std::map<std::string, LiveRoom> &rooms,
+static std::variant<LiveRoom *, domain::ValidationError> acting_room(RoomRegistry &rooms,
                                                                     const Request &request, domain::Action action,
                                                                     domain::Role *actor_role) {
     if (request.admin) {
         const char *room_id = text_field(request.body.get(), "room");
         if (room_id == nullptr) return domain::ValidationError{domain::ErrorCode::MissingElement, "room is required"};
-        const auto it = rooms.find(room_id);
-        if (it == rooms.end()) return domain::ValidationError{domain::ErrorCode::NoSuchRoom, std::string("no such room ") + room_id};
+        LiveRoom *room = rooms.find(room_id);
+        if (room == nullptr) return domain::ValidationError{domain::ErrorCode::NoSuchRoom, std::string("no such room ") + room_id};
         *actor_role = domain::Role::Host;
-        return &it->second;
+        return room;
     }
     const Session &session = *request.session;
-    const auto it = session.kind == SessionKind::Participant ? rooms.find(session.room_id) : rooms.end();
-    if (it == rooms.end()) return domain::ValidationError{domain::ErrorCode::NotJoined, "join the room as a participant first"};
-    const domain::Member *member = it->second.roster.find(session.participant_id);
+    LiveRoom *room = session.kind == SessionKind::Participant ? rooms.find(session.room_id) : nullptr;
+    if (room == nullptr) return domain::ValidationError{domain::ErrorCode::NotJoined, "join the room as a participant first"};
+    const domain::Member *member = room->roster.find(session.participant_id);
     if (member == nullptr || !domain::is_allowed(member->role, action, member->on_stage))
         return domain::ValidationError{domain::ErrorCode::Forbidden, "only hosts and moderators may do this"};
     *actor_role = member->role;
-    return &it->second;
+    return room;
 }
 
-Reply Plugin::on_kick(Request &request) {
+Reply ParticipantRequests::on_kick(Request &request) {
     domain::Role actor = domain::Role::Viewer;
     auto acting = acting_room(rooms_, request, domain::Action::Kick, &actor);
     if (auto *invalid = std::get_if<domain::ValidationError>(&acting)) return reply_error(*invalid);
@@ -227,26 +235,26 @@ Reply Plugin::on_kick(Request &request) {
     std::shared_ptr<Session> kicked = target_session->second;
     common::JsonPtr notice = make_event("kicked");
     json_object_set_new(notice.get(), "room", json_string(room.settings.id.c_str()));
-    push(*kicked, nullptr, reply_with(std::move(notice)));
-    remove_participant(room, *kicked, "kicked");
+    messenger_.push(*kicked, nullptr, reply_with(std::move(notice)));
+    lifecycle_.remove_participant(room, *kicked, "kicked");
     common::JsonPtr data = make_event("success");
     json_object_set_new(data.get(), "kicked", json_string(target_id.c_str()));
     return reply_with(std::move(data));
 }
 
-Reply Plugin::on_close(Request &request) {
+Reply ParticipantRequests::on_close(Request &request) {
     domain::Role actor = domain::Role::Viewer;
     auto acting = acting_room(rooms_, request, domain::Action::CloseRoom, &actor);
     if (auto *invalid = std::get_if<domain::ValidationError>(&acting)) return reply_error(*invalid);
     LiveRoom &room = *std::get<LiveRoom *>(acting);
     const std::string room_id = room.settings.id;
-    close_room(room, request.admin ? "closed_by_admin" : "closed_by_host");
+    lifecycle_.close_room(room, request.admin ? "closed_by_admin" : "closed_by_host");
     common::JsonPtr data = make_event("closed");
     json_object_set_new(data.get(), "room", json_string(room_id.c_str()));
     return reply_with(std::move(data));
 }
 
-Reply Plugin::on_stage(Request &request) {
+Reply ParticipantRequests::on_stage(Request &request) {
     domain::Role actor = domain::Role::Viewer;
     auto acting = acting_room(rooms_, request, domain::Action::ManageStage, &actor);
     if (auto *invalid = std::get_if<domain::ValidationError>(&acting)) return reply_error(*invalid);
@@ -260,13 +268,13 @@ Reply Plugin::on_stage(Request &request) {
     target->on_stage = on_stage;
     if (const auto target_session = room.participants.find(target_id); target_session != room.participants.end()) {
         Session &target_handle = *target_session->second;
-        if (!on_stage && unpublish(target_handle)) hang_up(target_handle);
-        publish_binding(target_handle);
+        if (!on_stage && lifecycle_.unpublish(target_handle)) lifecycle_.hang_up(target_handle);
+        lifecycle_.publish_binding(target_handle);
     }
     common::JsonPtr event = make_event("stage");
     json_object_set_new(event.get(), "participant", json_string(target_id.c_str()));
     json_object_set_new(event.get(), "on_stage", json_boolean(on_stage));
-    broadcast(room, event);
+    messenger_.broadcast(room, event);
     return reply_with(make_event("success"));
 }
 

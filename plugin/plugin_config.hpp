@@ -11,6 +11,9 @@
 
 namespace roomrec::plugin {
 
+// The package name Janus, janus.js clients and signed tokens know this plugin by.
+inline constexpr const char *kPackage = "janus.plugin.roomrec";
+
 struct PluginConfig {
     std::string admin_secret;          // required by API create/destroy; empty: those are refused
     std::string token_secret;          // HMAC secret of signed tokens; empty: tokens are refused

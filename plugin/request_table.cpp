@@ -1,5 +1,5 @@
 // Every request the plugin accepts, with its declared parameters (docs/API.md mirrors this).
-#include "plugin/plugin.hpp"
+#include "plugin/request_dispatcher.hpp"
 
 #include <array>
 #include <cstring>
@@ -31,7 +31,7 @@ constexpr std::array kCloseParams{domain::ParamSpec{"room", domain::JsonKind::Id
 constexpr std::array kStageParams{domain::ParamSpec{"participant", domain::JsonKind::Identifier, true, 64},
                                   domain::ParamSpec{"on_stage", domain::JsonKind::Boolean, true, 0}};
 constexpr std::array kSubscribeParams{domain::ParamSpec{"streams", domain::JsonKind::Array, true, 64}};
-// Room signals (E3-E6).
+// Room signals.
 constexpr std::array kReactParams{domain::ParamSpec{"reaction", domain::JsonKind::String, true, 16}};
 constexpr std::array kHandParams{domain::ParamSpec{"raised", domain::JsonKind::Boolean, true, 0}};
 constexpr std::array kChatParams{domain::ParamSpec{"action", domain::JsonKind::String, true, 16}, domain::ParamSpec{"text", domain::JsonKind::String, false, 4000},
@@ -59,60 +59,39 @@ constexpr std::array kPlaybackParams{domain::ParamSpec{"recording", domain::Json
                                      domain::ParamSpec{"position_ms", domain::JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0},
                                      domain::ParamSpec{"duration_ms", domain::JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0}};
 
+constexpr std::array<RequestType, 28> kTypes{{
+    {"create", kCreateParams, false, true, false},
+    {"destroy", kDestroyParams, false, true, false},
+    {"list", kNoParams, false, true, false},
+    {"exists", kRoomOnly, false, true, false},
+    {"listparticipants", kListParticipantsParams, false, true, false},
+    {"join", kJoinParams, true, false, false},
+    {"publish", kPublishParams, true, false, false},
+    {"unpublish", kNoParams, false, false, false},
+    {"leave", kNoParams, false, false, false},
+    {"kick", kTargetParams, false, true, false},
+    {"close", kCloseParams, false, true, false},
+    {"stage", kStageParams, false, false, false},
+    {"start", kNoParams, true, false, false},
+    {"subscribe", kSubscribeParams, true, false, false},
+    {"unsubscribe", kSubscribeParams, true, false, false},
+    {"start_recording", kNoParams, false, false, false},
+    {"stop_recording", kNoParams, false, false, false},
+    {"react", kReactParams, false, false, false},
+    {"hand", kHandParams, false, false, false},
+    {"chat", kChatParams, false, false, false},
+    {"moderate", kModerateParams, false, false, false},
+    {"poll", kPollParams, false, false, false},
+    {"qa", kQaParams, false, false, false},
+    {"heartbeat", kHeartbeatParams, false, false, false},
+    {"download", kDownloadParams, false, false, false},
+    {"playback", kPlaybackParams, false, false, false},
+    {"erase_user", kEraseUserParams, false, true, true},
+    {"status", kNoParams, false, true, false},
+}};
+
 } // namespace
 
-struct RequestTable {
-    static constexpr std::array<Plugin::RequestType, 28> kTypes{{
-        {"create", &Plugin::on_create, kCreateParams, false, true},
-        {"destroy", &Plugin::on_destroy, kDestroyParams, false, true},
-        {"list", &Plugin::on_list, kNoParams, false, true},
-        {"exists", &Plugin::on_exists, kRoomOnly, false, true},
-        {"listparticipants", &Plugin::on_listparticipants, kListParticipantsParams, false, true},
-        {"join", &Plugin::on_join, kJoinParams, true, false},
-        {"publish", &Plugin::on_publish, kPublishParams, true, false},
-        {"unpublish", &Plugin::on_unpublish, kNoParams, false, false},
-        {"leave", &Plugin::on_leave, kNoParams, false, false},
-        {"kick", &Plugin::on_kick, kTargetParams, false, true},
-        {"close", &Plugin::on_close, kCloseParams, false, true},
-        {"stage", &Plugin::on_stage, kStageParams, false, false},
-        {"start", &Plugin::on_start, kNoParams, true, false},
-        {"subscribe", &Plugin::on_subscribe, kSubscribeParams, true, false},
-        {"unsubscribe", &Plugin::on_unsubscribe, kSubscribeParams, true, false},
-        {"start_recording", &Plugin::on_start_recording, kNoParams, false, false},
-        {"stop_recording", &Plugin::on_stop_recording, kNoParams, false, false},
-        {"react", &Plugin::on_react, kReactParams, false, false},
-        {"hand", &Plugin::on_hand, kHandParams, false, false},
-        {"chat", &Plugin::on_chat, kChatParams, false, false},
-        {"moderate", &Plugin::on_moderate, kModerateParams, false, false},
-        {"poll", &Plugin::on_poll, kPollParams, false, false},
-        {"qa", &Plugin::on_qa, kQaParams, false, false},
-        {"heartbeat", &Plugin::on_heartbeat, kHeartbeatParams, false, false},
-        {"download", &Plugin::on_download, kDownloadParams, false, false},
-        {"playback", &Plugin::on_playback, kPlaybackParams, false, false},
-        {"erase_user", &Plugin::on_erase_user, kEraseUserParams, false, true},
-        {"status", &Plugin::on_status, kNoParams, false, true},
-    }};
-};
-
-const Plugin::RequestType *Plugin::find_request(const char *name) {
-    for (const auto &type : RequestTable::kTypes)
-        if (std::strcmp(type.name, name) == 0) return &type;
-    return nullptr;
-}
-
-std::variant<const Plugin::RequestType *, domain::ValidationError> Plugin::validate(const json_t *body, bool admin) const {
-    using domain::ErrorCode;
-    if (!json_is_object(body)) return domain::ValidationError{domain::ErrorCode::InvalidBody, "body must be a JSON object"};
-    const json_t *name = json_object_get(body, "request");
-    if (name == nullptr) return domain::ValidationError{domain::ErrorCode::MissingElement, "request is required"};
-    if (!json_is_string(name)) return domain::ValidationError{domain::ErrorCode::InvalidElement, "request must be a string"};
-    const RequestType *type = find_request(json_string_value(name));
-    if (type == nullptr || (admin && !type->admin_api))
-        return domain::ValidationError{domain::ErrorCode::UnknownRequest,
-                                     std::string("unknown request \"") + json_string_value(name) + "\"" +
-                                         (admin ? " for the Admin API" : "")};
-    if (auto invalid = domain::validate_params(body, type->params)) return *invalid;
-    return type;
-}
+std::span<const RequestType> request_types() { return kTypes; }
 
 } // namespace roomrec::plugin

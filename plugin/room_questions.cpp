@@ -2,11 +2,16 @@
 // the leads see the counts; everyone asks, presenters answer. docs/API.md "Room signals".
 #include "plugin/room_signal_helpers.hpp"
 
+#include "plugin/room_messenger.hpp"
+#include "plugin/room_registry.hpp"
+#include "plugin/signalling_worker.hpp"
+#include "plugin/telemetry_bridge.hpp"
+
 namespace roomrec::plugin {
 
 using domain::ErrorCode;
 
-Reply Plugin::on_poll(Request &request) {
+Reply SignalRequests::on_poll(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
     auto who = signaller(request);
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
@@ -32,8 +37,8 @@ Reply Plugin::on_poll(Request &request) {
         common::JsonPtr event = make_event("poll");
         json_object_set_new(event.get(), "action", json_string("created"));
         json_object_set(event.get(), "poll", poll.get());
-        broadcast(*room, event, member->participant_id);
-        record(*room, analytics::TelemetryKind::PollCreate, member, id, static_cast<int64_t>(options.size()),
+        messenger_.broadcast(*room, event, member->participant_id);
+        telemetry_.record(*room, analytics::TelemetryKind::PollCreate, member, id, static_cast<int64_t>(options.size()),
                common::JsonPtr(json_pack("{s:s, s:O}", "question", question.c_str(), "options", list)));
         common::JsonPtr data = make_event("poll");
         json_object_set_new(data.get(), "action", json_string("created"));
@@ -47,7 +52,7 @@ Reply Plugin::on_poll(Request &request) {
     if (const auto verdict = room->activity->answer_poll(actor, poll_id, static_cast<size_t>(json_integer_value(choice)));
         verdict != domain::ActivityVerdict::Ok)
         return refused(verdict, "answer that poll");
-    record(*room, analytics::TelemetryKind::PollAnswer, member, poll_id, json_integer_value(choice));
+    telemetry_.record(*room, analytics::TelemetryKind::PollAnswer, member, poll_id, json_integer_value(choice));
     // The leads follow the results as they come.
     const auto counts = room->activity->poll(poll_id)->counts();
     for (const auto &[id, session] : room->participants) {
@@ -59,7 +64,7 @@ Reply Plugin::on_poll(Request &request) {
         json_t *numbers = json_array();
         for (int count : counts) json_array_append_new(numbers, json_integer(count));
         json_object_set_new(event.get(), "counts", numbers);
-        push(*session, nullptr, reply_with(std::move(event)));
+        messenger_.push(*session, nullptr, reply_with(std::move(event)));
     }
     common::JsonPtr data = make_event("poll");
     json_object_set_new(data.get(), "action", json_string("answered"));
@@ -67,7 +72,7 @@ Reply Plugin::on_poll(Request &request) {
     return reply_with(std::move(data));
 }
 
-Reply Plugin::on_qa(Request &request) {
+Reply SignalRequests::on_qa(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
     auto who = signaller(request);
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
@@ -91,8 +96,8 @@ Reply Plugin::on_qa(Request &request) {
     json_object_set_new(event.get(), "question", json_string(question.c_str()));
     json_object_set_new(event.get(), "participant", signal_sender(*member));
     json_object_set_new(event.get(), "text", json_string(text.c_str()));
-    broadcast(*room, event, member->participant_id);
-    record(*room, action == "ask" ? analytics::TelemetryKind::QaAsk : analytics::TelemetryKind::QaAnswer, member, question, 0,
+    messenger_.broadcast(*room, event, member->participant_id);
+    telemetry_.record(*room, action == "ask" ? analytics::TelemetryKind::QaAsk : analytics::TelemetryKind::QaAnswer, member, question, 0,
            common::JsonPtr(json_pack("{s:s}", "text", text.c_str())));
     common::JsonPtr data = make_event("qa");
     json_object_set_new(data.get(), "action", json_string(done));

@@ -1,7 +1,7 @@
 // Shared by the room signal handlers (room_signals.cpp, room_questions.cpp, engagement_requests.cpp).
 #pragma once
 
-#include "plugin/plugin.hpp"
+#include "plugin/signal_requests.hpp"
 
 namespace roomrec::plugin {
 

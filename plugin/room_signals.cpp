@@ -4,6 +4,11 @@
 // from joined participants only; docs/API.md "Room signals" is the protocol.
 #include "plugin/room_signal_helpers.hpp"
 
+#include "plugin/room_messenger.hpp"
+#include "plugin/room_registry.hpp"
+#include "plugin/signalling_worker.hpp"
+#include "plugin/telemetry_bridge.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -40,15 +45,15 @@ json_t *signal_sender(const domain::Member &member) {
 }
 
 // The joined participant sending a signal, with its live room session.
-std::variant<Plugin::Signaller, Reply> Plugin::signaller(Request &request) {
+std::variant<SignalRequests::Signaller, Reply> SignalRequests::signaller(Request &request) {
     Session &session = *request.session;
-    LiveRoom *room = session.kind == SessionKind::Participant ? room_of(session) : nullptr;
+    LiveRoom *room = session.kind == SessionKind::Participant ? rooms_.room_of(session) : nullptr;
     const domain::Member *member = room ? room->roster.find(session.participant_id) : nullptr;
     if (member == nullptr || !room->activity) return reply_error(domain::ErrorCode::NotJoined, "join the room as a participant first");
     return Signaller{room, member, domain::ChatActor{member->client.user_id, member->role}};
 }
 
-Reply Plugin::on_react(Request &request) {
+Reply SignalRequests::on_react(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
     auto who = signaller(request);
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
@@ -63,12 +68,12 @@ Reply Plugin::on_react(Request &request) {
     common::JsonPtr event = make_event("reaction");
     json_object_set_new(event.get(), "participant", signal_sender(*member));
     json_object_set_new(event.get(), "reaction", json_string(reaction.c_str()));
-    broadcast(*room, event, member->participant_id);
-    record(*room, analytics::TelemetryKind::Reaction, member, reaction);
+    messenger_.broadcast(*room, event, member->participant_id);
+    telemetry_.record(*room, analytics::TelemetryKind::Reaction, member, reaction);
     return reply_with(make_event("reacted"));
 }
 
-Reply Plugin::on_hand(Request &request) {
+Reply SignalRequests::on_hand(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
     auto who = signaller(request);
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
@@ -78,15 +83,15 @@ Reply Plugin::on_hand(Request &request) {
         common::JsonPtr event = make_event("hand");
         json_object_set_new(event.get(), "participant", signal_sender(*member));
         json_object_set_new(event.get(), "raised", json_boolean(raised));
-        broadcast(*room, event, member->participant_id);
-        record(*room, analytics::TelemetryKind::Hand, member, "", raised ? 1 : 0);
+        messenger_.broadcast(*room, event, member->participant_id);
+        telemetry_.record(*room, analytics::TelemetryKind::Hand, member, "", raised ? 1 : 0);
     }
     common::JsonPtr data = make_event("hand");
     json_object_set_new(data.get(), "raised", json_boolean(raised));
     return reply_with(std::move(data));
 }
 
-Reply Plugin::on_chat(Request &request) {
+Reply SignalRequests::on_chat(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
     auto who = signaller(request);
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
@@ -114,10 +119,10 @@ Reply Plugin::on_chat(Request &request) {
                                            "context", context.c_str()));
         if (!reply_to.empty()) json_object_set_new(posted.get(), "reply_to", json_string(reply_to.c_str()));
         json_object_set(event.get(), "message", posted.get());
-        broadcast(*room, event, member->participant_id);
+        messenger_.broadcast(*room, event, member->participant_id);
         common::JsonPtr body(json_pack("{s:s, s:s}", "text", text.c_str(), "context", context.c_str()));
         if (!reply_to.empty()) json_object_set_new(body.get(), "reply_to", json_string(reply_to.c_str()));
-        record(*room, reply_to.empty() ? analytics::TelemetryKind::ChatSend : analytics::TelemetryKind::ChatReply, member, id, 0,
+        telemetry_.record(*room, reply_to.empty() ? analytics::TelemetryKind::ChatSend : analytics::TelemetryKind::ChatReply, member, id, 0,
                std::move(body));
         common::JsonPtr data = make_event("chat");
         json_object_set_new(data.get(), "action", json_string("sent"));
@@ -131,27 +136,27 @@ Reply Plugin::on_chat(Request &request) {
             return refused(verdict, "like that message");
         json_object_set_new(event.get(), "likes", json_integer(static_cast<json_int_t>(likes)));
         json_object_set_new(event.get(), "participant", signal_sender(*member));
-        broadcast(*room, event);
-        record(*room, analytics::TelemetryKind::ChatLike, member, message, static_cast<int64_t>(likes));
+        messenger_.broadcast(*room, event);
+        telemetry_.record(*room, analytics::TelemetryKind::ChatLike, member, message, static_cast<int64_t>(likes));
         return reply_with(make_event("chat_done"));
     }
     if (action == "delete") {
         if (const auto verdict = room->activity->remove(actor, message); verdict != domain::ActivityVerdict::Ok)
             return refused(verdict, "delete that message");
-        broadcast(*room, event);
-        record(*room, analytics::TelemetryKind::ChatDelete, member, message);
+        messenger_.broadcast(*room, event);
+        telemetry_.record(*room, analytics::TelemetryKind::ChatDelete, member, message);
         return reply_with(make_event("chat_done"));
     }
     // "flag": raise the message to the moderators (E4 moderation threads).
     if (const auto verdict = room->activity->flag(actor, message); verdict != domain::ActivityVerdict::Ok)
         return refused(verdict, "flag that message");
     tell_moderation(*room, message, "pending", "", member);
-    record(*room, analytics::TelemetryKind::Moderation, member, message, 0, common::JsonPtr(json_pack("{s:s}", "state", "pending")));
+    telemetry_.record(*room, analytics::TelemetryKind::Moderation, member, message, 0, common::JsonPtr(json_pack("{s:s}", "state", "pending")));
     return reply_with(make_event("chat_done"));
 }
 
 // Moderation threads move only by hosts and moderators; they alone hear about them.
-void Plugin::tell_moderation(LiveRoom &room, const std::string &message, const char *state, const std::string &owner,
+void SignalRequests::tell_moderation(LiveRoom &room, const std::string &message, const char *state, const std::string &owner,
                              const domain::Member *by) {
     for (const auto &[id, session] : room.participants) {
         const domain::Member *member = room.roster.find(id);
@@ -161,11 +166,11 @@ void Plugin::tell_moderation(LiveRoom &room, const std::string &message, const c
         json_object_set_new(event.get(), "state", json_string(state));
         if (!owner.empty()) json_object_set_new(event.get(), "owner", json_string(owner.c_str()));
         if (by) json_object_set_new(event.get(), "by", signal_sender(*by));
-        push(*session, nullptr, reply_with(std::move(event)));
+        messenger_.push(*session, nullptr, reply_with(std::move(event)));
     }
 }
 
-Reply Plugin::on_moderate(Request &request) {
+Reply SignalRequests::on_moderate(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
     auto who = signaller(request);
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
@@ -184,7 +189,7 @@ Reply Plugin::on_moderate(Request &request) {
         return refused(verdict, name + " that thread");
     const char *state = domain::thread_state_name(thread->state);
     tell_moderation(*room, message, state, thread->owner, member);
-    record(*room, analytics::TelemetryKind::Moderation, member, message, 0,
+    telemetry_.record(*room, analytics::TelemetryKind::Moderation, member, message, 0,
            common::JsonPtr(json_pack("{s:s, s:s, s:s}", "action", name.c_str(), "state", state, "owner", thread->owner.c_str())));
     common::JsonPtr data = make_event("moderation");
     json_object_set_new(data.get(), "message", json_string(message.c_str()));

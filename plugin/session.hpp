@@ -59,7 +59,6 @@ struct Session {
     std::string room_id;
     std::string participant_id; // a subscriber handle carries its owner's id
     std::string private_id;     // secret that binds subscriber handles to this participant
-    int64_t destroyed_at_us = 0;
 };
 
 // The room's recording while it runs and until its file is stored (signalling thread).

@@ -2,6 +2,12 @@
 
 namespace roomrec::plugin {
 
+namespace {
+thread_local bool tls_signalling_thread = false;
+} // namespace
+
+bool SignallingWorker::on_any_worker_thread() { return tls_signalling_thread; }
+
 SignallingWorker::SignallingWorker(Task tick) : tick_(std::move(tick)), thread_([this] { run(); }) {}
 
 SignallingWorker::~SignallingWorker() { stop(); }
@@ -26,6 +32,7 @@ void SignallingWorker::stop() {
 }
 
 void SignallingWorker::run() {
+    tls_signalling_thread = true;
     auto next_tick = std::chrono::steady_clock::now() + std::chrono::seconds(1);
     while (true) {
         Task task;

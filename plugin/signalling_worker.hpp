@@ -11,6 +11,11 @@
 #include <optional>
 #include <thread>
 
+#include <cassert>
+
+// Debug builds check the threading contract: room state is touched only on the signalling thread.
+#define ROOMREC_ON_SIGNALLING_THREAD() assert(::roomrec::plugin::SignallingWorker::on_any_worker_thread())
+
 namespace roomrec::plugin {
 
 class SignallingWorker {
@@ -37,6 +42,8 @@ public:
     }
 
     bool on_worker_thread() const { return std::this_thread::get_id() == thread_.get_id(); }
+    // True on the thread of any SignallingWorker (what the owners' debug checks need).
+    static bool on_any_worker_thread();
 
     // Runs what is queued, then joins the thread.
     void stop();

@@ -1,6 +1,9 @@
-// Subscriber handles (SPEC R5): join with a participant's private_id and a set of streams,
-// receive a plugin-generated multistream offer, answer with start; subscribe adds streams.
-#include "plugin/plugin.hpp"
+#include "plugin/subscriber_requests.hpp"
+
+#include "plugin/room_descriptions.hpp"
+#include "plugin/room_lifecycle.hpp"
+#include "plugin/room_registry.hpp"
+#include "plugin/signalling_worker.hpp"
 
 #include "plugin/sdp_negotiation.hpp"
 
@@ -35,7 +38,7 @@ std::variant<Wanted, domain::ValidationError> parse_wanted(const json_t *streams
 
 } // namespace
 
-Reply Plugin::on_join_subscriber(Request &request, LiveRoom &room) {
+Reply SubscriberRequests::on_join_subscriber(Request &request, LiveRoom &room) {
     Session &session = *request.session;
     const char *private_id = json_string_value(json_object_get(request.body.get(), "private_id"));
     if (private_id == nullptr) return reply_error(domain::ErrorCode::MissingElement, "private_id is required for a subscriber");
@@ -63,23 +66,23 @@ Reply Plugin::on_join_subscriber(Request &request, LiveRoom &room) {
     }
     room.subscribers.push_back(request.session);
     session.generation.fetch_add(1);
-    publish_binding(session);
-    reply.undo = [this, subscriber = request.session] { unbind(*subscriber); };
+    lifecycle_.publish_binding(session);
+    reply.undo = [this, subscriber = request.session] { lifecycle_.unbind(*subscriber); };
     return reply;
 }
 
-Reply Plugin::on_subscribe(Request &request) {
+Reply SubscriberRequests::on_subscribe(Request &request) {
     Session &session = *request.session;
-    if (session.kind != SessionKind::Subscriber || room_of(session) == nullptr)
+    if (session.kind != SessionKind::Subscriber || rooms_.room_of(session) == nullptr)
         return reply_error(domain::ErrorCode::NotJoined, "join as a subscriber first");
     auto wanted = parse_wanted(json_object_get(request.body.get(), "streams"));
     if (auto *invalid = std::get_if<domain::ValidationError>(&wanted)) return reply_error(*invalid);
     return offer_streams(session, std::get<Wanted>(wanted), "updated");
 }
 
-Reply Plugin::offer_streams(Session &session, const Wanted &wanted, const char *event_kind) {
+Reply SubscriberRequests::offer_streams(Session &session, const Wanted &wanted, const char *event_kind) {
     ROOMREC_ON_SIGNALLING_THREAD();
-    LiveRoom &room = *room_of(session);
+    LiveRoom &room = *rooms_.room_of(session);
     const auto current = session.subscription.load();
     auto next = std::make_shared<Subscription>(*current);
 
@@ -143,9 +146,9 @@ Reply Plugin::offer_streams(Session &session, const Wanted &wanted, const char *
     return reply;
 }
 
-Reply Plugin::on_unsubscribe(Request &request) {
+Reply SubscriberRequests::on_unsubscribe(Request &request) {
     Session &session = *request.session;
-    if (session.kind != SessionKind::Subscriber || room_of(session) == nullptr)
+    if (session.kind != SessionKind::Subscriber || rooms_.room_of(session) == nullptr)
         return reply_error(domain::ErrorCode::NotJoined, "join as a subscriber first");
     auto wanted = parse_wanted(json_object_get(request.body.get(), "streams"));
     if (auto *invalid = std::get_if<domain::ValidationError>(&wanted)) return reply_error(*invalid);
@@ -167,7 +170,7 @@ Reply Plugin::on_unsubscribe(Request &request) {
     return offer_streams(session, {}, "updated");
 }
 
-Reply Plugin::on_start(Request &request) {
+Reply SubscriberRequests::on_start(Request &request) {
     Session &session = *request.session;
     if (session.kind != SessionKind::Subscriber) return reply_error(domain::ErrorCode::NotJoined, "join as a subscriber first");
     if (auto invalid = check_jsep(request.jsep.get(), "answer")) return reply_error(*invalid);

@@ -1,19 +1,20 @@
-// The plugin's side of engagement telemetry (SPEC E1-E7, R8): starts the telemetry writer when
-// a database is configured, gives each room session an id, and records attendance, breakout
-// sessions and every room signal. record() only enqueues: the writer's own thread does COPY,
-// spooling and replay, so neither the signalling nor any media thread ever waits on it.
-#include "plugin/plugin.hpp"
+#include "plugin/telemetry_bridge.hpp"
 
-#include "domain/device_class.hpp"
-#include "plugin/janus_log_sink.hpp"
-#include "common/random_id.hpp"
-#include "plugin/telemetry_retention.hpp"
 #include "analytics/telemetry/telemetry_admin.hpp"
 #include "analytics/telemetry/telemetry_writer.hpp"
+#include "common/random_id.hpp"
+#include "domain/device_class.hpp"
+#include "plugin/janus_log_sink.hpp"
+#include "plugin/replies.hpp"
+#include "plugin/telemetry_retention.hpp"
 
 namespace roomrec::plugin {
 
-void Plugin::start_telemetry() {
+TelemetryBridge::TelemetryBridge(const PluginConfig &config) : config_(config) {}
+
+TelemetryBridge::~TelemetryBridge() { stop(); }
+
+void TelemetryBridge::start() {
     const std::string &postgres = config_.telemetry_postgres();
     if (postgres.empty()) {
         JANUS_LOG(LOG_WARN, "[roomrec] no Postgres configured: engagement telemetry is not recorded\n");
@@ -24,11 +25,11 @@ void Plugin::start_telemetry() {
     settings.node_id = config_.node_id;
     settings.spool_folder =
         config_.telemetry.spool_folder.empty() ? config_.recordings_root + "/.telemetry" : config_.telemetry.spool_folder;
-    telemetry_ = std::make_unique<analytics::TelemetryWriter>(settings, janus_log_sink("telemetry: "));
+    writer_ = std::make_unique<analytics::TelemetryWriter>(settings, janus_log_sink("telemetry: "));
     std::string error;
-    if (!telemetry_->start(error)) {
+    if (!writer_->start(error)) {
         JANUS_LOG(LOG_ERR, "[roomrec] telemetry cannot start (%s): engagement is not recorded\n", error.c_str());
-        telemetry_.reset();
+        writer_.reset();
         return;
     }
     if (config_.telemetry.retention_days > 0) {
@@ -38,14 +39,14 @@ void Plugin::start_telemetry() {
     }
 }
 
-void Plugin::stop_telemetry() {
+void TelemetryBridge::stop() {
     if (retention_) retention_->stop();
-    if (telemetry_) telemetry_->stop(); // what is queued goes to Postgres or the spool
+    if (writer_) writer_->stop(); // what is queued goes to Postgres or the spool
 }
 
-void Plugin::record(const LiveRoom &room, analytics::TelemetryKind kind, const domain::Member *member,
+void TelemetryBridge::record(const LiveRoom &room, analytics::TelemetryKind kind, const domain::Member *member,
                     const std::string &subject, int64_t value, common::JsonPtr body) {
-    if (!telemetry_) return;
+    if (!writer_) return;
     analytics::TelemetryEvent event;
     event.room_id = room.settings.id;
     event.session_id = room.session_id;
@@ -58,11 +59,10 @@ void Plugin::record(const LiveRoom &room, analytics::TelemetryKind kind, const d
     event.at_us = g_get_real_time();
     event.value = value;
     event.body_json = common::json_compact(body);
-    telemetry_->enqueue(std::move(event)); // a refusal (full queue) is counted by the writer
+    writer_->enqueue(std::move(event)); // a refusal (full queue) is counted by the writer
 }
 
-// E1: who joined or left, as what, from which device and country.
-void Plugin::record_attendance(const LiveRoom &room, analytics::TelemetryKind kind, const domain::Member &member,
+void TelemetryBridge::record_attendance(const LiveRoom &room, analytics::TelemetryKind kind, const domain::Member &member,
                                const char *reason) {
     const domain::ClientInfo &client = member.client;
     common::JsonPtr body(json_pack("{s:s, s:s}", "role", domain::role_name(member.role), "display", client.display.c_str()));
@@ -80,8 +80,7 @@ void Plugin::record_attendance(const LiveRoom &room, analytics::TelemetryKind ki
     record(room, kind, &member, "", 0, std::move(body));
 }
 
-// A room session begins with its first participant; a child room's session is a breakout (R8).
-void Plugin::start_room_session(LiveRoom &room) {
+void TelemetryBridge::start_room_session(LiveRoom &room) {
     room.session_id = common::random_id();
     room.activity.emplace();
     room.last_heartbeat_us.clear();
@@ -90,8 +89,7 @@ void Plugin::start_room_session(LiveRoom &room) {
                common::JsonPtr(json_pack("{s:s}", "title", room.settings.title.c_str())));
 }
 
-// Everyone still in the room leaves with it; then the session's state goes.
-void Plugin::end_room_session(LiveRoom &room, const char *reason) {
+void TelemetryBridge::end_room_session(LiveRoom &room, const char *reason) {
     if (room.session_id.empty()) return;
     for (const domain::Member *member : room.roster.members())
         record_attendance(room, analytics::TelemetryKind::Leave, *member, reason);
@@ -104,14 +102,9 @@ void Plugin::end_room_session(LiveRoom &room, const char *reason) {
     room.plays.clear();
 }
 
-// Through plugin messages nobody may erase anyone: only operators, through the Admin API.
-Reply Plugin::on_erase_user(Request &) {
-    return reply_error(domain::ErrorCode::Forbidden, "erase_user is a Janus Admin API request");
-}
-
 // The right to erasure (privacy): every telemetry row of one user, in one statement. Rows of
 // that user still queued or spooled on a node arrive later: erase after their sessions end.
-common::JsonPtr Plugin::erase_user(const std::string &user_id) {
+common::JsonPtr TelemetryBridge::erase_user(const std::string &user_id) const {
     const std::string &postgres = config_.telemetry_postgres();
     if (postgres.empty()) return reply_error(domain::ErrorCode::Internal, "no telemetry database is configured").data;
     if (user_id.empty()) return reply_error(domain::ErrorCode::MissingElement, "user must not be empty").data;
@@ -129,6 +122,16 @@ common::JsonPtr Plugin::erase_user(const std::string &user_id) {
     json_object_set_new(data.get(), "events", json_integer(erased->events));
     json_object_set_new(data.get(), "minutes", json_integer(erased->minutes));
     return data;
+}
+
+common::JsonPtr TelemetryBridge::describe_counters() const {
+    if (!writer_) return nullptr;
+    const auto counters = writer_->counters();
+    return common::JsonPtr(json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "database_up", counters.db_up,
+                                     "enqueued", json_int_t(counters.enqueued), "written", json_int_t(counters.written),
+                                     "spooled", json_int_t(counters.spooled), "replayed", json_int_t(counters.replayed),
+                                     "dropped_full", json_int_t(counters.dropped_full), "rejected",
+                                     json_int_t(counters.rejected), "lost", json_int_t(counters.lost)));
 }
 
 } // namespace roomrec::plugin

@@ -1,7 +1,9 @@
-// Recording control (SPEC C1-C7, M1, M4-M6): start/stop requests, the lifecycle events, the
-// room policy timers, the tap on published streams, and recovery of what a crash left behind.
-// Signalling thread, except the link callbacks and the recovery thread, which only post here.
-#include "plugin/plugin.hpp"
+#include "plugin/recording_controller.hpp"
+
+#include "plugin/delivery_bridge.hpp"
+#include "plugin/room_messenger.hpp"
+#include "plugin/room_registry.hpp"
+#include "plugin/signalling_worker.hpp"
 
 #include "domain/ownership.hpp"
 #include "domain/recording_name.hpp"
@@ -31,7 +33,39 @@ constexpr int kRecoveryWaitSeconds = 120;
 
 } // namespace
 
-domain::PolicySettings Plugin::policy_settings(const LiveRoom &room) const {
+RecordingController::RecordingController(const PluginConfig &config, RoomRegistry &rooms, RoomMessenger &messenger,
+                                         JanusGateway &gateway, DeliveryBridge &delivery, SignallingWorker &worker,
+                                         Listener &listener)
+    : config_(config), rooms_(rooms), messenger_(messenger), gateway_(gateway), delivery_(delivery), worker_(worker),
+      listener_(listener), store_(config.recordings_root, config.ffmpeg_path) {}
+
+RecordingController::~RecordingController() {
+    stopping_ = true;
+    if (recovery_.joinable()) recovery_.join();
+}
+
+void RecordingController::start_recovery() {
+    recovery_ = std::thread([this] { recover_unfinished_recordings(); });
+}
+
+void RecordingController::shutdown(const std::function<void()> &close_rooms) {
+    stopping_ = true;
+    if (recovery_.joinable()) recovery_.join();
+    // Recordings end with the plugin: each worker finishes its file, which is then stored.
+    std::vector<std::shared_ptr<RecorderLink>> links;
+    worker_.call<bool>([&] {
+        close_rooms();
+        for (const auto &recording : recordings_) links.push_back(recording->link);
+        return true;
+    }, std::chrono::seconds(15));
+    for (const auto &link : links) link->join(); // the signalling thread still runs what they post
+    worker_.call<bool>([this] {
+        recordings_.clear();
+        return true;
+    }, std::chrono::seconds(15));
+}
+
+domain::PolicySettings RecordingController::policy_settings(const LiveRoom &room) const {
     domain::PolicySettings settings;
     settings.host_leave_timeout_us = config_.host_leave_timeout_s * G_USEC_PER_SEC;
     settings.max_recording_us = config_.max_recording_duration_s * G_USEC_PER_SEC;
@@ -41,18 +75,18 @@ domain::PolicySettings Plugin::policy_settings(const LiveRoom &room) const {
 
 // After every join and leave: the first join starts the room session; hosts coming and
 // going drive the host-leave timer (C5).
-void Plugin::room_membership_changed(LiveRoom &room) {
+void RecordingController::membership_changed(LiveRoom &room) {
     ROOMREC_ON_SIGNALLING_THREAD();
     const int64_t now = g_get_monotonic_time();
     if (!room.policy) {
         if (room.roster.size() == 0) return;
         room.policy.emplace(policy_settings(room), now);
-        start_room_session(room);
+        listener_.on_room_session_started(room);
     }
     room.policy->hosts_present(static_cast<int>(room.roster.count(domain::Role::Host)), now);
 }
 
-common::JsonPtr Plugin::describe_recording(const LiveRoom &room, domain::Role role) const {
+common::JsonPtr RecordingController::describe_recording(const LiveRoom &room, domain::Role role) const {
     common::JsonPtr out = common::json_object_ptr();
     const auto state = room.policy ? room.policy->state() : domain::RecordingState::Idle;
     json_object_set_new(out.get(), "state", json_string(domain::recording_state_name(state)));
@@ -67,7 +101,7 @@ common::JsonPtr Plugin::describe_recording(const LiveRoom &room, domain::Role ro
     return out;
 }
 
-void Plugin::tell_recording(LiveRoom &room, const char *state, const std::function<bool(const domain::Member &)> &who,
+void RecordingController::tell_recording(LiveRoom &room, const char *state, const std::function<bool(const domain::Member &)> &who,
                             const std::function<void(json_t *)> &extra) {
     ROOMREC_ON_SIGNALLING_THREAD();
     for (const auto &[id, session] : room.participants) {
@@ -77,15 +111,15 @@ void Plugin::tell_recording(LiveRoom &room, const char *state, const std::functi
         json_object_update(event.get(), describe_recording(room, member->role).get());
         json_object_set_new(event.get(), "state", json_string(state)); // the event's own state wins
         if (extra) extra(event.get());
-        push(*session, nullptr, reply_with(std::move(event)));
+        messenger_.push(*session, nullptr, reply_with(std::move(event)));
     }
 }
 
 // C1: the joined member who may start or stop the room's recording, or the refusal.
-std::variant<std::pair<LiveRoom *, const domain::Member *>, Reply> Plugin::recording_controller(Request &request,
+std::variant<std::pair<LiveRoom *, const domain::Member *>, Reply> RecordingController::controller_of(Request &request,
                                                                                               const char *verb) {
     Session &session = *request.session;
-    LiveRoom *room = session.kind == SessionKind::Participant ? room_of(session) : nullptr;
+    LiveRoom *room = session.kind == SessionKind::Participant ? rooms_.room_of(session) : nullptr;
     const domain::Member *member = room ? room->roster.find(session.participant_id) : nullptr;
     if (member == nullptr) return reply_error(domain::ErrorCode::NotJoined, "join the room as a participant first");
     switch (domain::may_control_recording(member->role, member->client.kind)) {
@@ -98,9 +132,9 @@ std::variant<std::pair<LiveRoom *, const domain::Member *>, Reply> Plugin::recor
     return std::make_pair(room, member);
 }
 
-Reply Plugin::on_start_recording(Request &request) {
+Reply RecordingController::on_start_recording(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
-    auto controller = recording_controller(request, "start");
+    auto controller = controller_of(request, "start");
     if (auto *refused = std::get_if<Reply>(&controller)) return std::move(*refused);
     auto [room, member] = std::get<std::pair<LiveRoom *, const domain::Member *>>(controller);
     if (room->recording)
@@ -108,7 +142,7 @@ Reply Plugin::on_start_recording(Request &request) {
                            room->policy && room->policy->state() != domain::RecordingState::Stopping
                                ? "the room is already being recorded"
                                : "the previous recording is still being stored; try again shortly");
-    if (!room->policy) room_membership_changed(*room);
+    if (!room->policy) membership_changed(*room);
     const int64_t now = g_get_monotonic_time();
     if (!room->policy || !room->policy->start(now))
         return reply_error(domain::ErrorCode::RecordingState, "the room session has ended or is already recording");
@@ -139,7 +173,7 @@ Reply Plugin::on_start_recording(Request &request) {
             [this, weak, lock_fd, tally, manifest = recording->manifest, folder = recording->folder](const LinkEvent &event) {
                 if (event.kind == LinkEvent::FirstFrame) {
                     tally->first_frame_ms = g_get_real_time() / 1000;
-                    deliver_recording(storage::DeliveryEventType::RecordingStarted, manifest.room_id, recording_facts(manifest));
+                    delivery_.deliver_recording(storage::DeliveryEventType::RecordingStarted, manifest.room_id, DeliveryBridge::recording_facts(manifest));
                 } else if (event.kind == LinkEvent::GapClosed) {
                     tally->gaps++;
                     tally->gap_seconds += event.gap_seconds;
@@ -175,7 +209,7 @@ Reply Plugin::on_start_recording(Request &request) {
     tell_recording(*room, "starting", [](const domain::Member &) { return true; });
     common::JsonPtr details = common::json_object_ptr();
     json_object_set_new(details.get(), "recording", json_string(recording->manifest.recording_id.c_str()));
-    notify("recording_starting", std::move(details), request.session.get());
+    messenger_.notify("recording_starting", std::move(details), request.session.get());
     JANUS_LOG(LOG_INFO, "[roomrec] room %s: recording %s starting\n", room->settings.id.c_str(),
               recording->manifest.recording_id.c_str());
     common::JsonPtr data = make_event("recording");
@@ -184,9 +218,9 @@ Reply Plugin::on_start_recording(Request &request) {
     return reply_with(std::move(data));
 }
 
-Reply Plugin::on_stop_recording(Request &request) {
+Reply RecordingController::on_stop_recording(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
-    auto controller = recording_controller(request, "stop");
+    auto controller = controller_of(request, "stop");
     if (auto *refused = std::get_if<Reply>(&controller)) return std::move(*refused);
     LiveRoom *room = std::get<std::pair<LiveRoom *, const domain::Member *>>(controller).first;
     if (!room->recording || !room->policy || !room->policy->stop())
@@ -200,7 +234,7 @@ Reply Plugin::on_stop_recording(Request &request) {
 }
 
 // The policy has already moved to Stopping; this ends the tap and tells the room (C4).
-void Plugin::stop_recording(LiveRoom &room, domain::StopReason reason) {
+void RecordingController::stop_recording(LiveRoom &room, domain::StopReason reason) {
     ROOMREC_ON_SIGNALLING_THREAD();
     const auto recording = room.recording;
     if (!recording) return;
@@ -217,13 +251,13 @@ void Plugin::stop_recording(LiveRoom &room, domain::StopReason reason) {
     json_object_set_new(details.get(), "room", json_string(room.settings.id.c_str()));
     json_object_set_new(details.get(), "recording", json_string(recording->manifest.recording_id.c_str()));
     json_object_set_new(details.get(), "reason", json_string(why));
-    notify("recording_stopped", std::move(details));
+    messenger_.notify("recording_stopped", std::move(details));
     JANUS_LOG(LOG_INFO, "[roomrec] room %s: recording %s stopped (%s)\n", room.settings.id.c_str(),
               recording->manifest.recording_id.c_str(), why);
 }
 
 // Keeps the recorder's inputs equal to what the room publishes (M2: the layout follows).
-void Plugin::sync_recorded_streams(LiveRoom &room) {
+void RecordingController::sync_recorded_streams(LiveRoom &room) {
     ROOMREC_ON_SIGNALLING_THREAD();
     const auto recording = room.recording;
     if (!recording || !room.policy || room.policy->state() == domain::RecordingState::Stopping) return;
@@ -248,25 +282,25 @@ void Plugin::sync_recorded_streams(LiveRoom &room) {
         stream->tap.store(std::make_shared<const RecorderTap>(RecorderTap{recording->link, id}));
         // M5: a new input starts decoding at a keyframe, so ask for one now.
         if (stream->plan.kind == MediaKind::Video)
-            gateway_->send_pli_stream(stream->publisher.get(), stream->plan.index);
+            gateway_.send_pli(stream->publisher.get(), stream->plan.index);
     }
 }
 
-void Plugin::request_recorded_keyframes(const ActiveRecording &recording) {
+void RecordingController::request_recorded_keyframes(const ActiveRecording &recording) {
     for (const auto &[key, entry] : recording.streams)
         if (const auto stream = entry.second.lock())
             if (stream->plan.kind == MediaKind::Video)
-                gateway_->send_pli_stream(stream->publisher.get(), stream->plan.index);
+                gateway_.send_pli(stream->publisher.get(), stream->plan.index);
 }
 
-static LiveRoom *room_recording(std::map<std::string, LiveRoom> &rooms, const std::shared_ptr<ActiveRecording> &recording) {
-    const auto it = rooms.find(recording->manifest.room_id);
-    return it != rooms.end() && it->second.recording == recording ? &it->second : nullptr;
+LiveRoom *RecordingController::room_recording(const std::shared_ptr<ActiveRecording> &recording) {
+    LiveRoom *room = rooms_.find(recording->manifest.room_id);
+    return room != nullptr && room->recording == recording ? room : nullptr;
 }
 
-void Plugin::on_link_event(const std::shared_ptr<ActiveRecording> &recording, const LinkEvent &event) {
+void RecordingController::on_link_event(const std::shared_ptr<ActiveRecording> &recording, const LinkEvent &event) {
     ROOMREC_ON_SIGNALLING_THREAD();
-    LiveRoom *room = room_recording(rooms_, recording);
+    LiveRoom *room = room_recording(recording);
     const char *room_id = recording->manifest.room_id.c_str();
     const char *id = recording->manifest.recording_id.c_str();
     common::JsonPtr details = common::json_object_ptr();
@@ -277,21 +311,21 @@ void Plugin::on_link_event(const std::shared_ptr<ActiveRecording> &recording, co
         recording->started_unix_ms = g_get_real_time() / 1000;
         if (room && room->policy && room->policy->first_frame_written(g_get_monotonic_time()))
             tell_recording(*room, "started", [](const domain::Member &) { return true; }); // C2
-        notify("recording_started", std::move(details));
+        messenger_.notify("recording_started", std::move(details));
         JANUS_LOG(LOG_INFO, "[roomrec] room %s: recording %s started\n", room_id, id);
         break;
     case LinkEvent::WorkerDied:
         // M6: the worker runs again with a new segment; the new one needs keyframes.
         request_recorded_keyframes(*recording);
         json_object_set_new(details.get(), "message", json_string(event.message.c_str()));
-        notify("recorder_restarted", std::move(details));
+        messenger_.notify("recorder_restarted", std::move(details));
         JANUS_LOG(LOG_WARN, "[roomrec] room %s: recorder of %s died (%s); restarted\n", room_id, id, event.message.c_str());
         break;
     case LinkEvent::GapClosed:
         recording->gaps++;
         recording->gap_seconds += event.gap_seconds;
         json_object_set_new(details.get(), "gap_seconds", json_real(event.gap_seconds));
-        notify("recording_gap", std::move(details));
+        messenger_.notify("recording_gap", std::move(details));
         JANUS_LOG(LOG_WARN, "[roomrec] room %s: recording %s lost %.1f s to a recorder restart\n", room_id, id,
                   event.gap_seconds);
         break;
@@ -299,11 +333,11 @@ void Plugin::on_link_event(const std::shared_ptr<ActiveRecording> &recording, co
     }
 }
 
-void Plugin::on_recording_stored(const std::shared_ptr<ActiveRecording> &recording, const LinkEvent &event,
+void RecordingController::on_recording_stored(const std::shared_ptr<ActiveRecording> &recording, const LinkEvent &event,
                                  const StoredRecording &stored) {
     ROOMREC_ON_SIGNALLING_THREAD();
     std::erase(recordings_, recording);
-    LiveRoom *room = room_recording(rooms_, recording);
+    LiveRoom *room = room_recording(recording);
     if (room) {
         // The worker gave up on its own (not on a stop request): the room hears it stopped.
         if (room->policy && room->policy->state() != domain::RecordingState::Stopping && room->policy->stop())
@@ -339,13 +373,13 @@ void Plugin::on_recording_stored(const std::shared_ptr<ActiveRecording> &recordi
             json_object_update(event, details.get());
         });
     }
-    notify(stored.ok ? "recording_available" : "recording_failed", std::move(details));
+    messenger_.notify(stored.ok ? "recording_available" : "recording_failed", std::move(details));
 }
 
 // Link thread, right after the file is stored: the event is durable before anyone is told.
-void Plugin::deliver_stored(const RecordingManifest &manifest, const StoredRecording &stored, const LinkEvent &event,
+void RecordingController::deliver_stored(const RecordingManifest &manifest, const StoredRecording &stored, const LinkEvent &event,
                             const LinkTally &tally) {
-    storage::RecordingFacts facts = recording_facts(manifest);
+    storage::RecordingFacts facts = DeliveryBridge::recording_facts(manifest);
     facts.ended_ms = g_get_real_time() / 1000;
     if (tally.first_frame_ms > 0)
         facts.duration_ms = std::max<int64_t>(0, facts.ended_ms - tally.first_frame_ms -
@@ -356,20 +390,20 @@ void Plugin::deliver_stored(const RecordingManifest &manifest, const StoredRecor
     facts.location = stored.location;
     if (stored.ok && event.failed) facts.incomplete = event.message;
     if (!stored.ok) facts.error = event.message.empty() ? stored.error : event.message + "; " + stored.error;
-    deliver_recording(stored.ok ? storage::DeliveryEventType::RecordingAvailable : storage::DeliveryEventType::RecordingFailed,
+    delivery_.deliver_recording(stored.ok ? storage::DeliveryEventType::RecordingAvailable : storage::DeliveryEventType::RecordingFailed,
                       manifest.room_id, std::move(facts));
 }
 
-void Plugin::recording_tick(int64_t now_us) {
+void RecordingController::tick(int64_t now_us) {
     ROOMREC_ON_SIGNALLING_THREAD();
-    for (auto &[id, room] : rooms_) {
+    for (auto &[id, room] : rooms_.all()) {
         if (!room.policy) continue;
         for (const domain::PolicyAction &action : room.policy->tick(now_us)) {
             if (action.kind == domain::PolicyAction::StopRecording) {
                 stop_recording(room, action.reason);
             } else {
-                close_room(room, domain::stop_reason_name(action.reason));
-                break; // close_room ended this session's policy
+                listener_.on_room_session_expired(room, domain::stop_reason_name(action.reason));
+                break; // closing the room ended this session's policy
             }
         }
     }
@@ -377,7 +411,7 @@ void Plugin::recording_tick(int64_t now_us) {
 
 // M4: work folders that nobody holds were left by a crash (of Janus or of the machine). Each
 // is finalized like a normal recording and announced to event handlers. Runs on its own thread.
-void Plugin::recover_unfinished_recordings() {
+void RecordingController::recover_unfinished_recordings() {
     std::vector<std::string> pending = store_.unfinished();
     const int64_t give_up = g_get_monotonic_time() + kRecoveryWaitSeconds * G_USEC_PER_SEC;
     while (!pending.empty() && !stopping_.load()) {
@@ -408,17 +442,17 @@ void Plugin::recover_unfinished_recordings() {
                 JANUS_LOG(LOG_ERR, "[roomrec] cannot recover the recording in %s: %s\n", it->c_str(), why.c_str());
             }
             if (manifest) {
-                storage::RecordingFacts facts = recording_facts(*manifest);
+                storage::RecordingFacts facts = DeliveryBridge::recording_facts(*manifest);
                 facts.recovered = true;
                 facts.file_path = stored.path;
                 facts.location = stored.location;
                 facts.error = stored.error;
-                deliver_recording(stored.ok ? storage::DeliveryEventType::RecordingAvailable
+                delivery_.deliver_recording(stored.ok ? storage::DeliveryEventType::RecordingAvailable
                                             : storage::DeliveryEventType::RecordingFailed,
                                   manifest->room_id, std::move(facts));
             }
             worker_.post([this, details = std::make_shared<common::JsonPtr>(std::move(details)), ok = stored.ok]() mutable {
-                notify(ok ? "recording_available" : "recording_failed", std::move(*details));
+                messenger_.notify(ok ? "recording_available" : "recording_failed", std::move(*details));
             });
             it = pending.erase(it);
         }

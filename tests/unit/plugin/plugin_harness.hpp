@@ -1,0 +1,153 @@
+// A Plugin driven the way Janus drives it, with a FakeGateway in place of the core: handles are
+// real janus_plugin_session structs, requests go through handle_message, and the test reads
+// what was answered synchronously or pushed asynchronously. No database, no recorder binary.
+#pragma once
+
+#include "plugin/plugin.hpp"
+#include "tests/unit/plugin/fake_gateway.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace roomrec::test {
+
+inline bool has(const std::string &text, const char *fragment) { return text.find(fragment) != std::string::npos; }
+
+inline void free_test_handle(const janus_refcount *ref) {
+    g_free(janus_refcount_containerof(ref, janus_plugin_session, ref));
+}
+
+class PluginHarness {
+public:
+    PluginHarness() {
+        char folder[] = "/tmp/roomrec-plugin-test-XXXXXX";
+        root_ = mkdtemp(folder);
+        plugin::PluginConfig config;
+        config.admin_secret = "admin-secret";
+        config.recordings_root = root_ + "/recordings";
+        config.recorder_path = root_ + "/no-such-recorder"; // a recording cannot start here
+        config.telemetry.retention_days = 0;
+        plugin_ = std::make_unique<plugin::Plugin>(gateway, std::move(config));
+    }
+    ~PluginHarness() {
+        for (auto *handle : handles_) destroy(handle);
+        plugin_.reset();
+        for (auto *handle : handles_) janus_refcount_decrease(&handle->ref); // Janus's own reference
+        std::error_code ignored;
+        std::filesystem::remove_all(root_, ignored);
+    }
+    PluginHarness(const PluginHarness &) = delete;
+    PluginHarness &operator=(const PluginHarness &) = delete;
+
+    janus_plugin_session *attach() {
+        auto *handle = static_cast<janus_plugin_session *>(g_malloc0(sizeof(janus_plugin_session)));
+        janus_refcount_init(&handle->ref, free_test_handle);
+        int error = 1;
+        plugin_->create_session(handle, &error); // the plugin adopts the first reference
+        janus_refcount_increase(&handle->ref);     // and Janus keeps one of its own, as it does
+        handles_.push_back(handle);
+        return handle;
+    }
+    void destroy(janus_plugin_session *handle) {
+        if (g_atomic_int_get(&handle->stopped)) return;
+        g_atomic_int_set(&handle->stopped, 1); // as Janus does before destroy_session
+        int error = 0;
+        plugin_->destroy_session(handle, &error);
+    }
+
+    // Sends a plugin message; returns the synchronous answer's JSON, or "wait" when the answer
+    // comes later through push_event.
+    std::string request(janus_plugin_session *handle, const std::string &body, const char *transaction = "tx") {
+        json_error_t error;
+        json_t *message = json_loads(body.c_str(), 0, &error);
+        if (message == nullptr) return std::string("bad test JSON: ") + error.text;
+        janus_plugin_result *result = plugin_->handle_message(handle, g_strdup(transaction), message, nullptr);
+        std::string answer = result->type == JANUS_PLUGIN_OK_WAIT ? "wait" : dump(result->content);
+        if (result->type == JANUS_PLUGIN_ERROR) answer = std::string("error: ") + (result->text ? result->text : "");
+        janus_plugin_result_destroy(result);
+        return answer;
+    }
+    std::string admin(const std::string &body) {
+        json_t *message = json_loads(body.c_str(), 0, nullptr);
+        json_t *answer = plugin_->handle_admin_message(message);
+        json_decref(message);
+        std::string text = dump(answer);
+        json_decref(answer);
+        return text;
+    }
+
+    // What the Janus Admin API shows of a handle.
+    std::string query(janus_plugin_session *handle) {
+        json_t *answer = plugin_->query_session(handle);
+        std::string text = dump(answer);
+        json_decref(answer);
+        return text;
+    }
+
+    void create_room(const std::string &room, const std::string &extra = "") {
+        const std::string answer = request(attach(), R"({"request":"create","admin_secret":"admin-secret","room":")" +
+                                                         room + R"(","title":"Weekly sync","host_secret":"h",)"
+                                                         R"("moderator_secret":"m","viewer_secret":"v")" + extra + "}");
+        if (answer.find("\"created\"") == std::string::npos) throw std::runtime_error("create failed: " + answer);
+    }
+    // Joins a new handle with a room secret; returns the handle, its participant id in *id.
+    janus_plugin_session *join(const std::string &room, const char *role, const std::string &user, std::string *id,
+                               const std::string &client = "desktop") {
+        janus_plugin_session *handle = attach();
+        const char *secret = role[0] == 'h' ? "h" : role[0] == 'm' ? "m" : "v";
+        request(handle, R"({"request":"join","room":")" + room + R"(","role":")" + role + R"(","secret":")" + secret +
+                            R"(","user":{"id":")" + user + R"(","display":")" + user + R"(","client":")" + client +
+                            R"("}})");
+        const std::string joined = gateway.wait_push(handle, {"\"roomrec\":\"joined\""});
+        if (joined.empty()) throw std::runtime_error("join of " + user + " got no joined event");
+        if (id) *id = field(joined, "id");
+        last_joined = joined;
+        return handle;
+    }
+
+    // The string value of a top-level field of a compact JSON text ("" if absent).
+    static std::string field(const std::string &json, const char *name) {
+        json_t *value = json_loads(json.c_str(), 0, nullptr);
+        const char *text = json_string_value(json_object_get(value, name));
+        std::string out = text ? text : "";
+        json_decref(value);
+        return out;
+    }
+    // The string at object.member of a compact JSON text ("" if absent).
+    static std::string nested(const std::string &json, const char *object, const char *member) {
+        json_t *value = json_loads(json.c_str(), 0, nullptr);
+        const char *text = json_string_value(json_object_get(json_object_get(value, object), member));
+        std::string out = text ? text : "";
+        json_decref(value);
+        return out;
+    }
+    static long long integer(const std::string &json, const char *name) {
+        json_t *value = json_loads(json.c_str(), 0, nullptr);
+        const long long out = json_integer_value(json_object_get(value, name));
+        json_decref(value);
+        return out;
+    }
+
+    FakeGateway gateway;
+    std::string last_joined;
+
+private:
+    static std::string dump(const json_t *value) {
+        char *text = value ? json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS) : nullptr;
+        std::string out = text ? text : "";
+        free(text);
+        return out;
+    }
+
+    std::string root_;
+    std::unique_ptr<plugin::Plugin> plugin_; // after gateway: destroyed first
+    std::vector<janus_plugin_session *> handles_;
+};
+
+// The error_code of a reply (0 for a success).
+inline long long code(const std::string &answer) { return PluginHarness::integer(answer, "error_code"); }
+
+} // namespace roomrec::test
