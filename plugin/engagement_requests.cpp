@@ -1,9 +1,6 @@
-// Engagement signals that are only recorded, never relayed (SPEC E2, E5, E6): attention
-// heartbeats every 10 s, attachment downloads, and recording playback from players.
-// docs/API.md "Room signals".
-#include "plugin/room_signal_helpers.hpp"
+#include "plugin/engagement_requests.hpp"
 
-#include "plugin/room_messenger.hpp"
+#include "plugin/room_signal_helpers.hpp"
 #include "plugin/room_registry.hpp"
 #include "plugin/signalling_worker.hpp"
 #include "plugin/telemetry_bridge.hpp"
@@ -30,9 +27,9 @@ bool presents_stage(const Session &session) {
 
 } // namespace
 
-Reply SignalRequests::on_heartbeat(Request &request) {
+Reply EngagementRequests::on_heartbeat(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
-    auto who = signaller(request);
+    auto who = find_signaller(rooms_, request);
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
     auto &[room, member, actor] = std::get<Signaller>(who);
     const int64_t now = g_get_monotonic_time();
@@ -53,9 +50,9 @@ Reply SignalRequests::on_heartbeat(Request &request) {
     return reply_with(std::move(data));
 }
 
-Reply SignalRequests::on_download(Request &request) {
+Reply EngagementRequests::on_download(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
-    auto who = signaller(request);
+    auto who = find_signaller(rooms_, request);
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
     auto &[room, member, actor] = std::get<Signaller>(who);
     const std::string attachment = body_text(request, "attachment");
@@ -64,9 +61,9 @@ Reply SignalRequests::on_download(Request &request) {
     return reply_with(make_event("download_recorded"));
 }
 
-Reply SignalRequests::on_playback(Request &request) {
+Reply EngagementRequests::on_playback(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
-    auto who = signaller(request);
+    auto who = find_signaller(rooms_, request);
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
     auto &[room, member, actor] = std::get<Signaller>(who);
     const std::string event = body_text(request, "event");

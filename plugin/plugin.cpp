@@ -18,7 +18,8 @@ Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
       lifecycle_(rooms_, messenger_, gateway_, recording_, telemetry_, delivery_),
       room_requests_(config_, rooms_, messenger_, lifecycle_), subscriber_requests_(rooms_, lifecycle_),
       participant_requests_(config_, rooms_, messenger_, lifecycle_, recording_, telemetry_, subscriber_requests_),
-      signal_requests_(rooms_, messenger_, telemetry_),
+      signal_requests_(rooms_, messenger_, telemetry_), question_requests_(rooms_, messenger_, telemetry_),
+      engagement_requests_(rooms_, telemetry_),
       admin_requests_(config_, rooms_, recording_, delivery_, telemetry_),
       dispatcher_(worker_, sessions_, messenger_), worker_([this] { housekeeping(); }) {
     bind_requests();
@@ -78,11 +79,11 @@ void Plugin::bind_requests() {
     dispatcher_.bind("hand", to(signal_requests_, &SignalRequests::on_hand));
     dispatcher_.bind("chat", to(signal_requests_, &SignalRequests::on_chat));
     dispatcher_.bind("moderate", to(signal_requests_, &SignalRequests::on_moderate));
-    dispatcher_.bind("poll", to(signal_requests_, &SignalRequests::on_poll));
-    dispatcher_.bind("qa", to(signal_requests_, &SignalRequests::on_qa));
-    dispatcher_.bind("heartbeat", to(signal_requests_, &SignalRequests::on_heartbeat));
-    dispatcher_.bind("download", to(signal_requests_, &SignalRequests::on_download));
-    dispatcher_.bind("playback", to(signal_requests_, &SignalRequests::on_playback));
+    dispatcher_.bind("poll", to(question_requests_, &QuestionRequests::on_poll));
+    dispatcher_.bind("qa", to(question_requests_, &QuestionRequests::on_qa));
+    dispatcher_.bind("heartbeat", to(engagement_requests_, &EngagementRequests::on_heartbeat));
+    dispatcher_.bind("download", to(engagement_requests_, &EngagementRequests::on_download));
+    dispatcher_.bind("playback", to(engagement_requests_, &EngagementRequests::on_playback));
     dispatcher_.bind("erase_user", to(admin_requests_, &AdminRequests::on_erase_user));
     dispatcher_.bind("status", to(admin_requests_, &AdminRequests::on_status));
     dispatcher_.check_complete();

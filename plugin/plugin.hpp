@@ -5,9 +5,11 @@
 
 #include "plugin/admin_requests.hpp"
 #include "plugin/delivery_bridge.hpp"
+#include "plugin/engagement_requests.hpp"
 #include "plugin/janus_gateway.hpp"
 #include "plugin/participant_requests.hpp"
 #include "plugin/plugin_config.hpp"
+#include "plugin/question_requests.hpp"
 #include "plugin/recording_controller.hpp"
 #include "plugin/request_dispatcher.hpp"
 #include "plugin/room_lifecycle.hpp"
@@ -62,6 +64,8 @@ private:
     SubscriberRequests subscriber_requests_;
     ParticipantRequests participant_requests_;
     SignalRequests signal_requests_;
+    QuestionRequests question_requests_;
+    EngagementRequests engagement_requests_;
     AdminRequests admin_requests_;
     RequestDispatcher dispatcher_;
     // Declared last: its thread starts once every part it calls exists, and it is destroyed

@@ -1,9 +1,27 @@
-// Shared by the room signal handlers (room_signals.cpp, room_questions.cpp, engagement_requests.cpp).
+// Shared by the room signal handlers (SignalRequests, QuestionRequests, EngagementRequests).
 #pragma once
 
-#include "plugin/signal_requests.hpp"
+#include "domain/chat_thread.hpp"
+#include "domain/room_activity.hpp"
+#include "plugin/replies.hpp"
+#include "plugin/request.hpp"
+
+#include <string>
+#include <variant>
 
 namespace roomrec::plugin {
+
+class RoomRegistry;
+
+// A joined participant sending a signal, in a room with a live session.
+struct Signaller {
+    LiveRoom *room;
+    const domain::Member *member;
+    domain::ChatActor actor;
+};
+
+// The request's sender, or the refusal (not joined, or the room session has ended).
+std::variant<Signaller, Reply> find_signaller(RoomRegistry &rooms, Request &request);
 
 // A RoomActivity refusal as an API error (forbidden, no such item, rate limited, state).
 Reply refused(domain::ActivityVerdict verdict, const std::string &what);

@@ -1,7 +1,6 @@
-// Polls and Q&A threads (SPEC E5): hosts and moderators open polls, everyone answers once and
-// the leads see the counts; everyone asks, presenters answer. docs/API.md "Room signals".
-#include "plugin/room_signal_helpers.hpp"
+#include "plugin/question_requests.hpp"
 
+#include "plugin/room_signal_helpers.hpp"
 #include "plugin/room_messenger.hpp"
 #include "plugin/room_registry.hpp"
 #include "plugin/signalling_worker.hpp"
@@ -11,9 +10,9 @@ namespace roomrec::plugin {
 
 using domain::ErrorCode;
 
-Reply SignalRequests::on_poll(Request &request) {
+Reply QuestionRequests::on_poll(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
-    auto who = signaller(request);
+    auto who = find_signaller(rooms_, request);
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
     auto &[room, member, actor] = std::get<Signaller>(who);
     const std::string action = body_text(request, "action");
@@ -72,9 +71,9 @@ Reply SignalRequests::on_poll(Request &request) {
     return reply_with(std::move(data));
 }
 
-Reply SignalRequests::on_qa(Request &request) {
+Reply QuestionRequests::on_qa(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
-    auto who = signaller(request);
+    auto who = find_signaller(rooms_, request);
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
     auto &[room, member, actor] = std::get<Signaller>(who);
     const std::string action = body_text(request, "action");

@@ -1,9 +1,6 @@
-// Room signals (SPEC E3-E5): reactions, raised hands, chat (with replies, likes, deletions and
-// moderation threads), polls, Q&A and attachment downloads. Each is checked against the room
-// session's RoomActivity, relayed to the room, answered, and recorded as telemetry. Requests
-// from joined participants only; docs/API.md "Room signals" is the protocol.
-#include "plugin/room_signal_helpers.hpp"
+#include "plugin/signal_requests.hpp"
 
+#include "plugin/room_signal_helpers.hpp"
 #include "plugin/room_messenger.hpp"
 #include "plugin/room_registry.hpp"
 #include "plugin/signalling_worker.hpp"
@@ -22,40 +19,9 @@ constexpr std::array<const char *, 5> kReactions = {"clap", "heart", "think", "w
 
 } // namespace
 
-Reply refused(domain::ActivityVerdict verdict, const std::string &what) {
-    switch (verdict) {
-    case domain::ActivityVerdict::NotAllowed: return reply_error(domain::ErrorCode::Forbidden, "your role may not " + what);
-    case domain::ActivityVerdict::NotFound: return reply_error(domain::ErrorCode::NoSuchItem, "no such item to " + what);
-    case domain::ActivityVerdict::RateLimited:
-        return reply_error(domain::ErrorCode::RateLimited, "too many reactions; wait a few seconds");
-    case domain::ActivityVerdict::InvalidValue: return reply_error(domain::ErrorCode::InvalidElement, "invalid value to " + what);
-    default:
-        return reply_error(domain::ErrorCode::ActivityState,
-                           std::string("cannot ") + what + ": " + domain::activity_verdict_name(verdict));
-    }
-}
-
-std::string body_text(const Request &request, const char *name) { return domain::string_field(request.body.get(), name); }
-
-bool is_blank(const std::string &text) { return text.find_first_not_of(" \t\r\n") == std::string::npos; }
-
-json_t *signal_sender(const domain::Member &member) {
-    return json_pack("{s:s, s:s, s:s}", "id", member.participant_id.c_str(), "display", member.client.display.c_str(),
-                     "role", domain::role_name(member.role));
-}
-
-// The joined participant sending a signal, with its live room session.
-std::variant<SignalRequests::Signaller, Reply> SignalRequests::signaller(Request &request) {
-    Session &session = *request.session;
-    LiveRoom *room = session.kind == SessionKind::Participant ? rooms_.room_of(session) : nullptr;
-    const domain::Member *member = room ? room->roster.find(session.participant_id) : nullptr;
-    if (member == nullptr || !room->activity) return reply_error(domain::ErrorCode::NotJoined, "join the room as a participant first");
-    return Signaller{room, member, domain::ChatActor{member->client.user_id, member->role}};
-}
-
 Reply SignalRequests::on_react(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
-    auto who = signaller(request);
+    auto who = find_signaller(rooms_, request);
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
     auto &[room, member, actor] = std::get<Signaller>(who);
     const std::string reaction = body_text(request, "reaction");
@@ -75,7 +41,7 @@ Reply SignalRequests::on_react(Request &request) {
 
 Reply SignalRequests::on_hand(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
-    auto who = signaller(request);
+    auto who = find_signaller(rooms_, request);
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
     auto &[room, member, actor] = std::get<Signaller>(who);
     const bool raised = json_is_true(json_object_get(request.body.get(), "raised"));
@@ -93,7 +59,7 @@ Reply SignalRequests::on_hand(Request &request) {
 
 Reply SignalRequests::on_chat(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
-    auto who = signaller(request);
+    auto who = find_signaller(rooms_, request);
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
     auto &[room, member, actor] = std::get<Signaller>(who);
     const std::string action = body_text(request, "action");
@@ -172,7 +138,7 @@ void SignalRequests::tell_moderation(LiveRoom &room, const std::string &message,
 
 Reply SignalRequests::on_moderate(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
-    auto who = signaller(request);
+    auto who = find_signaller(rooms_, request);
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
     auto &[room, member, actor] = std::get<Signaller>(who);
     static const std::pair<const char *, domain::ThreadAction> kActions[] = {
