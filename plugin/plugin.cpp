@@ -119,10 +119,9 @@ void Plugin::housekeeping() {
     recording_.tick(g_get_monotonic_time());
     // Publishers hear the bitrate cap regularly, as REMB can be lost and encoders start low.
     if (config_.publisher_bitrate_max > 0)
-        sessions_.for_each([this](Session &session) {
-            if (session.gate->media_up && !session.publication.load()->by_mindex.empty())
-                gateway_.send_remb(session.handle.get(), static_cast<uint32_t>(config_.publisher_bitrate_max));
-        });
+        for (const auto &session : sessions_.snapshot())
+            if (session->gate->media_up && !session->publication.load()->by_mindex.empty())
+                gateway_.send_remb(session->handle.get(), static_cast<uint32_t>(config_.publisher_bitrate_max));
 }
 
 void Plugin::setup_media(janus_plugin_session *handle) {

@@ -26,9 +26,12 @@ std::shared_ptr<Session> SessionTable::remove(janus_plugin_session *handle) {
     return session;
 }
 
-void SessionTable::for_each(const std::function<void(Session &)> &visit) const {
+std::vector<std::shared_ptr<Session>> SessionTable::snapshot() const {
     std::lock_guard lock(mutex_);
-    for (const auto &[handle, session] : sessions_) visit(*session);
+    std::vector<std::shared_ptr<Session>> sessions;
+    sessions.reserve(sessions_.size());
+    for (const auto &[handle, session] : sessions_) sessions.push_back(session);
+    return sessions;
 }
 
 size_t SessionTable::size() const {

@@ -11,10 +11,10 @@
 #include "plugin/janus_api.hpp"
 #include "plugin/session.hpp"
 
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 namespace roomrec::plugin {
 
@@ -27,8 +27,8 @@ public:
     // Marks the handle's session destroyed and removes it; the caller's reference is the last
     // one the table gave out (others may still hold theirs). Null if it was not registered.
     std::shared_ptr<Session> remove(janus_plugin_session *handle);
-    // Every live session (under the lock: keep the callback short).
-    void for_each(const std::function<void(Session &)> &visit) const;
+    // Every live session, copied out so callers never call Janus while holding the lock.
+    std::vector<std::shared_ptr<Session>> snapshot() const;
     size_t size() const;
     void clear();
 
