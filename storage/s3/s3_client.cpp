@@ -1,5 +1,6 @@
 #include "storage/s3/s3_client.hpp"
 
+#include "common/utf8.hpp"
 #include "storage/core/s3_verdict.hpp"
 #include "storage/core/s3_xml.hpp"
 #include "storage/s3/file_range.hpp"
@@ -38,26 +39,8 @@ bool printable_ascii(std::string_view text) {
 
 // Well-formed UTF-8 without control characters (keys end up in URLs, logs and listings).
 bool clean_utf8(std::string_view text) {
-    for (size_t i = 0; i < text.size();) {
-        const auto byte = static_cast<unsigned char>(text[i]);
-        if (byte < 0x20 || byte == 0x7f) return false;
-        if (byte < 0x80) {
-            ++i;
-            continue;
-        }
-        const size_t length = byte >= 0xf0 && byte <= 0xf4 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc2 && byte < 0xe0 ? 2 : 0;
-        if (length == 0 || (byte >= 0xe0 && byte < 0xf0 && length != 3) || i + length > text.size()) return false;
-        uint32_t code = byte & (0xff >> (length + 1));
-        for (size_t j = 1; j < length; ++j) {
-            const auto next = static_cast<unsigned char>(text[i + j]);
-            if ((next & 0xc0) != 0x80) return false;
-            code = (code << 6) | (next & 0x3f);
-        }
-        const uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (code < smallest[length] || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
-        i += length;
-    }
-    return true;
+    return std::none_of(text.begin(), text.end(), [](char c) { return (c >= 0 && c < 0x20) || c == 0x7f; }) &&
+           common::valid_utf8(text);
 }
 
 bool token(std::string_view text, std::string_view extra) {
