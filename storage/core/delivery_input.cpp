@@ -1,8 +1,7 @@
 #include "storage/core/delivery_input.hpp"
 
+#include "common/json.hpp"
 #include "common/utf8.hpp"
-
-#include <jansson.h>
 
 namespace roomrec::storage {
 
@@ -36,11 +35,9 @@ std::string text_error(std::string_view what, std::string_view value, size_t max
 std::string json_object_error(std::string_view what, std::string_view text, size_t max_bytes) {
     if (text.size() > max_bytes) return named(what, "too long") + " (at most " + std::to_string(max_bytes) + " bytes)";
     json_error_t parse_error;
-    json_t *value = json_loadb(text.data(), text.size(), JSON_REJECT_DUPLICATES, &parse_error);
-    if (value == nullptr) return named(what, "not valid JSON: ") + parse_error.text;
-    const bool object = json_is_object(value);
-    json_decref(value);
-    return object ? "" : named(what, "not a JSON object");
+    const common::JsonPtr value(json_loadb(text.data(), text.size(), JSON_REJECT_DUPLICATES, &parse_error));
+    if (!value) return named(what, "not valid JSON: ") + parse_error.text;
+    return json_is_object(value.get()) ? "" : named(what, "not a JSON object");
 }
 
 std::string one_of_error(std::string_view what, std::string_view value,

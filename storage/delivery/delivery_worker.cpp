@@ -1,5 +1,6 @@
 #include "storage/delivery/delivery_worker.hpp"
 
+#include "common/json.hpp"
 #include "storage/core/delivery_plan.hpp"
 #include "storage/db/migrations.hpp"
 #include "storage/db/outbox_store.hpp"
@@ -8,7 +9,6 @@
 #include "storage/delivery/file_digest.hpp"
 #include "storage/s3/resumable_upload.hpp"
 
-#include <jansson.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -25,13 +25,10 @@ int64_t unix_ms() {
 }
 
 std::string details_json(std::initializer_list<std::pair<const char *, std::string>> fields) {
-    json_t *object = json_object();
-    for (const auto &[key, value] : fields) json_object_set_new(object, key, json_string(value.c_str()));
-    char *dumped = json_dumps(object, JSON_COMPACT);
-    std::string text = dumped ? dumped : "{}";
-    free(dumped);
-    json_decref(object);
-    return text;
+    const common::JsonPtr object = common::json_object_ptr();
+    for (const auto &[key, value] : fields) json_object_set_new(object.get(), key, json_string(value.c_str()));
+    const std::string text = common::json_compact(object);
+    return text.empty() ? "{}" : text;
 }
 
 std::vector<WebhookTarget> targets_of(const std::vector<WebhookEndpoint> &endpoints) {
