@@ -5,7 +5,6 @@
 #include "plugin/plugin.hpp"
 
 #include "storage/delivery/delivery_worker.hpp"
-#include "plugin/janus_log_sink.hpp"
 #include "common/random_id.hpp"
 
 #include <curl/curl.h>
@@ -38,7 +37,6 @@ void Plugin::start_delivery() {
     }
     settings.presign_seconds = config.s3_url_expiry_s;
     settings.keep_local_copy = config.keep_local_copy;
-    settings.log = janus_log_sink("delivery: ");
     for (const auto &webhook : config.webhooks)
         settings.webhooks.push_back({webhook.name, webhook.url, webhook.secret, webhook.events});
     delivery_ = std::make_unique<storage::DeliveryWorker>(settings, [this](const std::string &what, const std::string &details) {

@@ -1,5 +1,6 @@
 // The only C boundary (DESIGN rule 2): the janus_plugin table and create(). Every callback
 // forwards to the C++ Plugin and no exception ever crosses into Janus.
+#include "plugin/janus_log_sink.hpp"
 #include "plugin/plugin.hpp"
 
 #include <atomic>
@@ -126,6 +127,7 @@ janus_plugin roomrec_plugin = {
 int roomrec_init(janus_callbacks *callback, const char *config_path) {
     return guarded("init", [&] {
         if (callback == nullptr || config_path == nullptr) return -1;
+        roomrec::plugin::install_janus_log_sink();
         auto loaded = roomrec::plugin::load_plugin_config(config_path);
         if (const auto *error = std::get_if<std::string>(&loaded)) {
             JANUS_LOG(LOG_FATAL, "[roomrec] configuration error: %s\n", error->c_str());
@@ -138,7 +140,11 @@ int roomrec_init(janus_callbacks *callback, const char *config_path) {
 
 void roomrec_destroy() {
     // Janus has destroyed every session before it destroys plugins, so no callback is in flight.
-    guarded("destroy", [&] { delete plugin.exchange(nullptr); return 0; }, 0);
+    guarded("destroy", [&] {
+        delete plugin.exchange(nullptr);
+        roomrec::plugin::remove_janus_log_sink();
+        return 0;
+    }, 0);
 }
 
 } // namespace

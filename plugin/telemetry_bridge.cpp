@@ -5,7 +5,6 @@
 #include "plugin/plugin.hpp"
 
 #include "domain/device_class.hpp"
-#include "plugin/janus_log_sink.hpp"
 #include "common/random_id.hpp"
 #include "plugin/telemetry_retention.hpp"
 #include "analytics/telemetry/telemetry_admin.hpp"
@@ -24,7 +23,7 @@ void Plugin::start_telemetry() {
     settings.node_id = config_.node_id;
     settings.spool_folder =
         config_.telemetry.spool_folder.empty() ? config_.recordings_root + "/.telemetry" : config_.telemetry.spool_folder;
-    telemetry_ = std::make_unique<analytics::TelemetryWriter>(settings, janus_log_sink("telemetry: "));
+    telemetry_ = std::make_unique<analytics::TelemetryWriter>(settings);
     std::string error;
     if (!telemetry_->start(error)) {
         JANUS_LOG(LOG_ERR, "[roomrec] telemetry cannot start (%s): engagement is not recorded\n", error.c_str());
@@ -32,8 +31,7 @@ void Plugin::start_telemetry() {
         return;
     }
     if (config_.telemetry.retention_days > 0) {
-        retention_ = std::make_unique<TelemetryRetention>(postgres, static_cast<int>(config_.telemetry.retention_days),
-                                                          janus_log_sink("telemetry "));
+        retention_ = std::make_unique<TelemetryRetention>(postgres, static_cast<int>(config_.telemetry.retention_days));
         retention_->start();
     }
 }
