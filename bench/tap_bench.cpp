@@ -2,7 +2,7 @@
 // lock-free ring while a writer thread drains it, as during a live recording.
 //   tap_bench [producers] [seconds]
 // Prints ns per enqueue on the producing threads, packets/s through the ring, and drops.
-#include "common/mpsc_ring.hpp"
+#include "common/packet_ring.hpp"
 
 #include <atomic>
 #include <chrono>

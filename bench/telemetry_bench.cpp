@@ -85,7 +85,7 @@ void wait_until_drained(const TelemetryWriter &writer) {
 void enqueue_cost(const std::string &conninfo, const std::string &spool, int producers, int64_t per_thread) {
     TelemetrySettings settings = settings_for(conninfo, spool, 0);
     settings.queue_capacity = 1 << 18;
-    TelemetryWriter writer(settings, {});
+    TelemetryWriter writer(settings);
     std::string error;
     if (!writer.start(error)) {
         std::fprintf(stderr, "%s\n", error.c_str());

@@ -1,12 +1,17 @@
 #include "plugin/delivery_bridge.hpp"
 
+#include "common/log.hpp"
+
 #include "common/random_id.hpp"
-#include "plugin/janus_log_sink.hpp"
 #include "storage/delivery/delivery_worker.hpp"
 
 #include <curl/curl.h>
+#include <glib.h>
 
 namespace roomrec::plugin {
+namespace {
+constexpr common::Logger kLog("delivery");
+} // namespace
 
 DeliveryBridge::DeliveryBridge(const PluginConfig &config, Listener &listener) : config_(config), listener_(listener) {}
 
@@ -15,8 +20,8 @@ DeliveryBridge::~DeliveryBridge() { stop(); }
 void DeliveryBridge::start() {
     const DeliveryConfig &config = config_.delivery;
     if (config.postgres.empty()) {
-        JANUS_LOG(LOG_WARN, "[roomrec] no delivery.postgres: recordings stay in %s, no webhooks, no metadata rows\n",
-                  config_.recordings_root.c_str());
+        kLog.warning(common::format_text("no delivery.postgres: recordings stay in %s, no webhooks, no metadata rows",
+                  config_.recordings_root.c_str()));
         return;
     }
     curl_global_init(CURL_GLOBAL_DEFAULT); // once, before any thread uses libcurl
@@ -38,7 +43,6 @@ void DeliveryBridge::start() {
     }
     settings.presign_seconds = config.s3_url_expiry_s;
     settings.keep_local_copy = config.keep_local_copy;
-    settings.log = janus_log_sink("delivery: ");
     for (const auto &webhook : config.webhooks)
         settings.webhooks.push_back({webhook.name, webhook.url, webhook.secret, webhook.events});
     worker_ = std::make_unique<storage::DeliveryWorker>(settings, [this](const std::string &what, const std::string &details) {
@@ -46,13 +50,13 @@ void DeliveryBridge::start() {
     });
     std::string error;
     if (!worker_->start(error)) {
-        JANUS_LOG(LOG_ERR, "[roomrec] delivery cannot start (%s): recordings stay local, events are not delivered\n",
-                  error.c_str());
+        kLog.error(common::format_text("delivery cannot start (%s): recordings stay local, events are not delivered",
+                  error.c_str()));
         worker_.reset();
         return;
     }
-    JANUS_LOG(LOG_INFO, "[roomrec] delivery: %s storage, %zu webhook endpoint(s), spool %s\n", config.to_s3 ? "S3" : "local",
-              config.webhooks.size(), settings.spool_folder.c_str());
+    kLog.info(common::format_text("delivery: %s storage, %zu webhook endpoint(s), spool %s", config.to_s3 ? "S3" : "local",
+              config.webhooks.size(), settings.spool_folder.c_str()));
 }
 
 void DeliveryBridge::stop() {
@@ -66,8 +70,8 @@ void DeliveryBridge::deliver(storage::DeliveryEvent event) {
     event.created_ms = g_get_real_time() / 1000;
     std::string error;
     if (!worker_->submit(event, error))
-        JANUS_LOG(LOG_ERR, "[roomrec] room %s: %s event not delivered: %s\n", event.room_id.c_str(),
-                  storage::delivery_event_name(event.type), error.c_str());
+        kLog.error(common::format_text("room %s: %s event not delivered: %s", event.room_id.c_str(),
+                  storage::delivery_event_name(event.type), error.c_str()));
 }
 
 storage::RecordingFacts DeliveryBridge::recording_facts(const RecordingManifest &manifest) {

@@ -1,6 +1,9 @@
 // The only C boundary: the janus_plugin table and create(). Every callback
 // forwards to the C++ Plugin and no exception ever crosses into Janus.
 #include "plugin/janus_callbacks_gateway.hpp"
+
+#include "common/log.hpp"
+#include "plugin/janus_log_sink.hpp"
 #include "plugin/plugin.hpp"
 
 #include <atomic>
@@ -8,6 +11,8 @@
 #include <memory>
 
 namespace {
+
+constexpr roomrec::common::Logger kLog("plugin");
 
 using roomrec::plugin::Plugin;
 
@@ -24,9 +29,9 @@ auto guarded(const char *where, Fn &&fn, decltype(fn()) fallback) noexcept -> de
     try {
         return fn();
     } catch (const std::exception &error) {
-        JANUS_LOG(LOG_ERR, "[roomrec] %s: %s\n", where, error.what());
+        kLog.error(roomrec::common::format_text("%s: %s", where, error.what()));
     } catch (...) {
-        JANUS_LOG(LOG_ERR, "[roomrec] %s: unknown exception\n", where);
+        kLog.error(roomrec::common::format_text("%s: unknown exception", where));
     }
     return fallback;
 }
@@ -129,9 +134,10 @@ janus_plugin roomrec_plugin = {
 int roomrec_init(janus_callbacks *callback, const char *config_path) {
     return guarded("init", [&] {
         if (callback == nullptr || config_path == nullptr) return -1;
+        roomrec::plugin::install_janus_log_sink();
         auto loaded = roomrec::plugin::load_plugin_config(config_path);
         if (const auto *error = std::get_if<std::string>(&loaded)) {
-            JANUS_LOG(LOG_FATAL, "[roomrec] configuration error: %s\n", error->c_str());
+            kLog.error(roomrec::common::format_text("configuration error: %s", error->c_str()));
             return -1;
         }
         gateway = std::make_unique<roomrec::plugin::JanusCallbacksGateway>(callback, &roomrec_plugin);
@@ -145,6 +151,7 @@ void roomrec_destroy() {
     guarded("destroy", [&] {
         delete plugin.exchange(nullptr);
         gateway.reset();
+        roomrec::plugin::remove_janus_log_sink();
         return 0;
     }, 0);
 }

@@ -1,5 +1,7 @@
 #include "plugin/participant_requests.hpp"
 
+#include "common/log.hpp"
+
 #include "plugin/recording_controller.hpp"
 #include "plugin/room_descriptions.hpp"
 #include "plugin/room_lifecycle.hpp"
@@ -14,6 +16,9 @@
 #include "plugin/sdp_negotiation.hpp"
 
 namespace roomrec::plugin {
+namespace {
+constexpr common::Logger kLog("room");
+} // namespace
 
 using domain::ErrorCode;
 
@@ -116,8 +121,8 @@ Reply ParticipantRequests::on_join_participant(Request &request, LiveRoom &room)
     json_object_set_new(details.get(), "role", json_string(domain::role_name(member.role)));
     json_object_set_new(details.get(), "client", json_string(domain::client_kind_name(client.kind)));
     messenger_.notify("joined", std::move(details), &session);
-    JANUS_LOG(LOG_INFO, "[roomrec] room %s: participant %s joined as %s\n", room.settings.id.c_str(),
-              member.participant_id.c_str(), domain::role_name(member.role));
+    kLog.info(common::format_text("room %s: participant %s joined as %s", room.settings.id.c_str(),
+              member.participant_id.c_str(), domain::role_name(member.role)));
     return reply_with(std::move(data));
 }
 

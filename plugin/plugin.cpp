@@ -1,5 +1,7 @@
 #include "plugin/plugin.hpp"
 
+#include "common/log.hpp"
+
 #include "plugin/media_relay.hpp"
 #include "plugin/room_descriptions.hpp"
 
@@ -8,6 +10,8 @@
 
 namespace roomrec::plugin {
 namespace {
+
+constexpr common::Logger kLog("plugin");
 constexpr auto kCallTimeout = std::chrono::seconds(15);
 } // namespace
 
@@ -30,13 +34,13 @@ Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
     std::error_code failure;
     std::filesystem::create_directories(config_.recordings_root, failure);
     if (failure)
-        JANUS_LOG(LOG_ERR, "[roomrec] recordings_root %s is not usable (%s): recordings will fail\n",
-                  config_.recordings_root.c_str(), failure.message().c_str());
+        kLog.error(common::format_text("recordings_root %s is not usable (%s): recordings will fail",
+                  config_.recordings_root.c_str(), failure.message().c_str()));
     delivery_.start(); // before recovery: what it finalizes is delivered too
     telemetry_.start();
     recording_.start_recovery();
-    JANUS_LOG(LOG_INFO, "[roomrec] node %s ready with %zu static room(s)\n", config_.node_id.c_str(),
-              config_.static_rooms.size());
+    kLog.info(common::format_text("node %s ready with %zu static room(s)", config_.node_id.c_str(),
+              config_.static_rooms.size()));
 }
 
 Plugin::~Plugin() {

@@ -1,5 +1,7 @@
 #include "plugin/recording_controller.hpp"
 
+#include "common/log.hpp"
+
 #include "plugin/delivery_bridge.hpp"
 #include "plugin/room_messenger.hpp"
 #include "plugin/room_registry.hpp"
@@ -14,6 +16,9 @@
 #include <filesystem>
 
 namespace roomrec::plugin {
+namespace {
+constexpr common::Logger kLog("recording");
+} // namespace
 
 using domain::ErrorCode;
 using domain::StopReason;
@@ -199,7 +204,7 @@ Reply RecordingController::on_start_recording(Request &request) {
     }
     if (!error.empty()) {
         room->policy->finished();
-        JANUS_LOG(LOG_ERR, "[roomrec] room %s: recording not started: %s\n", room->settings.id.c_str(), error.c_str());
+        kLog.error(common::format_text("room %s: recording not started: %s", room->settings.id.c_str(), error.c_str()));
         return reply_error(domain::ErrorCode::RecorderUnavailable, "the recorder could not start; see the server log");
     }
     room->recording = recording;
@@ -210,8 +215,8 @@ Reply RecordingController::on_start_recording(Request &request) {
     common::JsonPtr details = common::json_object_ptr();
     json_object_set_new(details.get(), "recording", json_string(recording->manifest.recording_id.c_str()));
     messenger_.notify("recording_starting", std::move(details), request.session.get());
-    JANUS_LOG(LOG_INFO, "[roomrec] room %s: recording %s starting\n", room->settings.id.c_str(),
-              recording->manifest.recording_id.c_str());
+    kLog.info(common::format_text("room %s: recording %s starting", room->settings.id.c_str(),
+              recording->manifest.recording_id.c_str()));
     common::JsonPtr data = make_event("recording");
     json_object_set_new(data.get(), "state", json_string("starting"));
     json_object_set_new(data.get(), "recording", json_string(recording->manifest.recording_id.c_str()));
@@ -252,8 +257,8 @@ void RecordingController::stop_recording(LiveRoom &room, domain::StopReason reas
     json_object_set_new(details.get(), "recording", json_string(recording->manifest.recording_id.c_str()));
     json_object_set_new(details.get(), "reason", json_string(why));
     messenger_.notify("recording_stopped", std::move(details));
-    JANUS_LOG(LOG_INFO, "[roomrec] room %s: recording %s stopped (%s)\n", room.settings.id.c_str(),
-              recording->manifest.recording_id.c_str(), why);
+    kLog.info(common::format_text("room %s: recording %s stopped (%s)", room.settings.id.c_str(),
+              recording->manifest.recording_id.c_str(), why));
 }
 
 // Keeps the recorder's inputs equal to what the room publishes (M2: the layout follows).
@@ -312,22 +317,22 @@ void RecordingController::on_link_event(const std::shared_ptr<ActiveRecording> &
         if (room && room->policy && room->policy->first_frame_written(g_get_monotonic_time()))
             tell_recording(*room, "started", [](const domain::Member &) { return true; }); // C2
         messenger_.notify("recording_started", std::move(details));
-        JANUS_LOG(LOG_INFO, "[roomrec] room %s: recording %s started\n", room_id, id);
+        kLog.info(common::format_text("room %s: recording %s started", room_id, id));
         break;
     case LinkEvent::WorkerDied:
         // M6: the worker runs again with a new segment; the new one needs keyframes.
         request_recorded_keyframes(*recording);
         json_object_set_new(details.get(), "message", json_string(event.message.c_str()));
         messenger_.notify("recorder_restarted", std::move(details));
-        JANUS_LOG(LOG_WARN, "[roomrec] room %s: recorder of %s died (%s); restarted\n", room_id, id, event.message.c_str());
+        kLog.warning(common::format_text("room %s: recorder of %s died (%s); restarted", room_id, id, event.message.c_str()));
         break;
     case LinkEvent::GapClosed:
         recording->gaps++;
         recording->gap_seconds += event.gap_seconds;
         json_object_set_new(details.get(), "gap_seconds", json_real(event.gap_seconds));
         messenger_.notify("recording_gap", std::move(details));
-        JANUS_LOG(LOG_WARN, "[roomrec] room %s: recording %s lost %.1f s to a recorder restart\n", room_id, id,
-                  event.gap_seconds);
+        kLog.warning(common::format_text("room %s: recording %s lost %.1f s to a recorder restart", room_id, id,
+                  event.gap_seconds));
         break;
     case LinkEvent::Finished: break; // arrives through on_recording_stored
     }
@@ -356,13 +361,13 @@ void RecordingController::on_recording_stored(const std::shared_ptr<ActiveRecord
         json_object_set_new(details.get(), "gaps", json_integer(recording->gaps));
         json_object_set_new(details.get(), "gap_seconds", json_real(recording->gap_seconds));
         if (event.failed) json_object_set_new(details.get(), "incomplete", json_string(event.message.c_str()));
-        JANUS_LOG(LOG_INFO, "[roomrec] room %s: recording %s stored as %s\n", manifest.room_id.c_str(),
-                  manifest.recording_id.c_str(), stored.path.c_str());
+        kLog.info(common::format_text("room %s: recording %s stored as %s", manifest.room_id.c_str(),
+                  manifest.recording_id.c_str(), stored.path.c_str()));
     } else {
         const std::string why = event.message.empty() ? stored.error : event.message + "; " + stored.error;
         json_object_set_new(details.get(), "error", json_string(why.c_str()));
-        JANUS_LOG(LOG_ERR, "[roomrec] room %s: recording %s failed: %s\n", manifest.room_id.c_str(),
-                  manifest.recording_id.c_str(), why.c_str());
+        kLog.error(common::format_text("room %s: recording %s failed: %s", manifest.room_id.c_str(),
+                  manifest.recording_id.c_str(), why.c_str()));
     }
     if (room) {
         // C4: the file's location goes to its owner, its initiator, hosts and moderators.
@@ -435,11 +440,11 @@ void RecordingController::recover_unfinished_recordings() {
             }
             if (stored.ok) {
                 json_object_set_new(details.get(), "location", json_string(stored.location.c_str()));
-                JANUS_LOG(LOG_INFO, "[roomrec] recovered an unfinished recording as %s\n", stored.path.c_str());
+                kLog.info(common::format_text("recovered an unfinished recording as %s", stored.path.c_str()));
             } else {
                 const std::string why = manifest ? stored.error : "unreadable manifest";
                 json_object_set_new(details.get(), "error", json_string(why.c_str()));
-                JANUS_LOG(LOG_ERR, "[roomrec] cannot recover the recording in %s: %s\n", it->c_str(), why.c_str());
+                kLog.error(common::format_text("cannot recover the recording in %s: %s", it->c_str(), why.c_str()));
             }
             if (manifest) {
                 storage::RecordingFacts facts = DeliveryBridge::recording_facts(*manifest);
@@ -458,7 +463,7 @@ void RecordingController::recover_unfinished_recordings() {
         }
         if (g_get_monotonic_time() > give_up) {
             for (const auto &folder : pending)
-                JANUS_LOG(LOG_WARN, "[roomrec] %s is still locked; left for the next start\n", folder.c_str());
+                kLog.warning(common::format_text("%s is still locked; left for the next start", folder.c_str()));
             return;
         }
         if (!pending.empty()) g_usleep(200000);

@@ -1,5 +1,7 @@
 #include "plugin/request_dispatcher.hpp"
 
+#include "common/log.hpp"
+
 #include "plugin/room_messenger.hpp"
 #include "plugin/session_table.hpp"
 #include "plugin/signalling_worker.hpp"
@@ -10,6 +12,8 @@
 
 namespace roomrec::plugin {
 namespace {
+
+constexpr common::Logger kLog("request");
 
 constexpr auto kCallTimeout = std::chrono::seconds(15);
 
@@ -24,15 +28,16 @@ size_t index_of(const char *name) {
     return types.size();
 }
 
-// Which room, participant and transaction a log line is about.
-std::string context_of(const Request &request) {
-    std::string context;
-    if (request.session && request.session->kind != SessionKind::Unbound)
-        context = "room " + request.session->room_id + ", participant " + request.session->participant_id;
-    else if (const char *room = json_string_value(json_object_get(request.body.get(), "room")))
-        context = std::string("room ") + room;
-    if (!request.transaction.empty()) context += (context.empty() ? "" : ", ") + ("transaction " + request.transaction);
-    if (request.admin) context += context.empty() ? "Admin API" : ", Admin API";
+// Which room, participant and transaction the log lines of a request are about.
+common::LogContext context_of(const Request &request) {
+    common::LogContext context;
+    if (request.session && request.session->kind != SessionKind::Unbound) {
+        context.room = request.session->room_id;
+        context.participant = request.session->participant_id;
+    } else if (const char *room = json_string_value(json_object_get(request.body.get(), "room"))) {
+        context.room = room;
+    }
+    context.transaction = request.admin ? "admin" : request.transaction;
     return context;
 }
 
@@ -70,10 +75,12 @@ std::variant<const RequestType *, domain::ValidationError> RequestDispatcher::va
 }
 
 Reply RequestDispatcher::run(const RequestType &type, Request &request) const {
+    // Everything the handler logs names the request's room, participant and transaction.
+    const common::LogScope scope(context_of(request));
     try {
         return handlers_[static_cast<size_t>(&type - request_types().data())](request);
     } catch (const std::exception &error) {
-        JANUS_LOG(LOG_ERR, "[roomrec] %s failed (%s): %s\n", type.name, context_of(request).c_str(), error.what());
+        kLog.error(common::format_text("%s failed: %s", type.name, error.what()));
         return reply_error(domain::ErrorCode::Internal, "internal error");
     }
 }
@@ -111,8 +118,8 @@ janus_plugin_result *RequestDispatcher::handle_message(janus_plugin_session *han
                 return;
             // Janus refused our SDP (e.g. the old PeerConnection never finished closing): take
             // the change back so nobody sees streams that will never flow, and tell the client.
-            JANUS_LOG(LOG_WARN, "[roomrec] %s (%s): Janus refused the SDP, change undone\n", type->name,
-                      context_of(*request).c_str());
+            const common::LogScope scope(context_of(*request));
+            kLog.warning(common::format_text("%s: Janus refused the SDP, change undone", type->name));
             if (reply.undo) reply.undo();
             messenger_.push(*request->session, request->transaction.c_str(),
                             reply_error(domain::ErrorCode::InvalidSdp, "Janus could not apply the SDP; try again"));

@@ -1,5 +1,7 @@
 #include "plugin/room_lifecycle.hpp"
 
+#include "common/log.hpp"
+
 #include "plugin/delivery_bridge.hpp"
 #include "plugin/recording_controller.hpp"
 #include "plugin/room_messenger.hpp"
@@ -10,6 +12,9 @@
 #include <algorithm>
 
 namespace roomrec::plugin {
+namespace {
+constexpr common::Logger kLog("room");
+} // namespace
 
 void RoomLifecycle::drop_publication(Session &session) {
     ROOMREC_ON_SIGNALLING_THREAD();
@@ -96,7 +101,7 @@ void RoomLifecycle::remove_participant(LiveRoom &room, Session &session, const c
     json_object_set_new(event.get(), "id", json_string(participant_id.c_str()));
     json_object_set_new(event.get(), "reason", json_string(reason));
     messenger_.broadcast(room, event);
-    JANUS_LOG(LOG_INFO, "[roomrec] room %s: participant %s %s\n", room.settings.id.c_str(), participant_id.c_str(), reason);
+    kLog.info(common::format_text("room %s: participant %s %s", room.settings.id.c_str(), participant_id.c_str(), reason));
 }
 
 void RoomLifecycle::unbind(Session &session) {
@@ -144,7 +149,7 @@ void RoomLifecycle::close_room(LiveRoom &room, const char *reason) {
         ended.reason = reason;
         delivery_.deliver(std::move(ended));
     }
-    JANUS_LOG(LOG_INFO, "[roomrec] room %s closed (%s)\n", room.settings.id.c_str(), reason);
+    kLog.info(common::format_text("room %s closed (%s)", room.settings.id.c_str(), reason));
 }
 
 } // namespace roomrec::plugin

@@ -1,5 +1,7 @@
 #include "plugin/room_requests.hpp"
 
+#include "common/log.hpp"
+
 #include "plugin/room_descriptions.hpp"
 #include "plugin/room_lifecycle.hpp"
 #include "plugin/room_messenger.hpp"
@@ -11,6 +13,9 @@
 #include <cstring>
 
 namespace roomrec::plugin {
+namespace {
+constexpr common::Logger kLog("room");
+} // namespace
 
 using domain::ErrorCode;
 
@@ -36,7 +41,7 @@ Reply RoomRequests::on_create(Request &request) {
         return reply_error(domain::ErrorCode::NoSuchRoom, "parent room " + settings.parent_id + " does not exist");
     const std::string id = settings.id;
     rooms_.add(settings);
-    JANUS_LOG(LOG_INFO, "[roomrec] room %s created\n", id.c_str());
+    kLog.info(common::format_text("room %s created", id.c_str()));
     common::JsonPtr details = common::json_object_ptr();
     json_object_set_new(details.get(), "room", json_string(id.c_str()));
     messenger_.notify("room_created", std::move(details));
@@ -55,7 +60,7 @@ Reply RoomRequests::on_destroy(Request &request) {
         return reply_error(domain::ErrorCode::Forbidden, "room " + id + " is declared in the configuration and cannot be destroyed");
     lifecycle_.close_room(*room, "destroyed");
     rooms_.erase(id);
-    JANUS_LOG(LOG_INFO, "[roomrec] room %s destroyed\n", id.c_str());
+    kLog.info(common::format_text("room %s destroyed", id.c_str()));
     common::JsonPtr details = common::json_object_ptr();
     json_object_set_new(details.get(), "room", json_string(id.c_str()));
     messenger_.notify("room_destroyed", std::move(details));

@@ -1,14 +1,18 @@
 #include "plugin/telemetry_bridge.hpp"
 
+#include "common/log.hpp"
+
 #include "analytics/telemetry/telemetry_admin.hpp"
 #include "analytics/telemetry/telemetry_writer.hpp"
 #include "common/random_id.hpp"
 #include "domain/device_class.hpp"
-#include "plugin/janus_log_sink.hpp"
 #include "plugin/replies.hpp"
 #include "plugin/telemetry_retention.hpp"
 
 namespace roomrec::plugin {
+namespace {
+constexpr common::Logger kLog("telemetry");
+} // namespace
 
 TelemetryBridge::TelemetryBridge(const PluginConfig &config) : config_(config) {}
 
@@ -17,7 +21,7 @@ TelemetryBridge::~TelemetryBridge() { stop(); }
 void TelemetryBridge::start() {
     const std::string &postgres = config_.telemetry_postgres();
     if (postgres.empty()) {
-        JANUS_LOG(LOG_WARN, "[roomrec] no Postgres configured: engagement telemetry is not recorded\n");
+        kLog.warning("no Postgres configured: engagement telemetry is not recorded");
         return;
     }
     analytics::TelemetrySettings settings;
@@ -25,16 +29,15 @@ void TelemetryBridge::start() {
     settings.node_id = config_.node_id;
     settings.spool_folder =
         config_.telemetry.spool_folder.empty() ? config_.recordings_root + "/.telemetry" : config_.telemetry.spool_folder;
-    writer_ = std::make_unique<analytics::TelemetryWriter>(settings, janus_log_sink("telemetry: "));
+    writer_ = std::make_unique<analytics::TelemetryWriter>(settings);
     std::string error;
     if (!writer_->start(error)) {
-        JANUS_LOG(LOG_ERR, "[roomrec] telemetry cannot start (%s): engagement is not recorded\n", error.c_str());
+        kLog.error(common::format_text("telemetry cannot start (%s): engagement is not recorded", error.c_str()));
         writer_.reset();
         return;
     }
     if (config_.telemetry.retention_days > 0) {
-        retention_ = std::make_unique<TelemetryRetention>(postgres, static_cast<int>(config_.telemetry.retention_days),
-                                                          janus_log_sink("telemetry "));
+        retention_ = std::make_unique<TelemetryRetention>(postgres, static_cast<int>(config_.telemetry.retention_days));
         retention_->start();
     }
 }
@@ -113,10 +116,10 @@ common::JsonPtr TelemetryBridge::erase_user(const std::string &user_id) const {
     std::string error;
     const auto erased = admin.erase_user(user_id, error);
     if (!erased) {
-        JANUS_LOG(LOG_ERR, "[roomrec] erasing a user's telemetry failed: %s\n", error.c_str());
+        kLog.error(common::format_text("erasing a user's telemetry failed: %s", error.c_str()));
         return reply_error(domain::ErrorCode::Internal, "erasure failed: " + error).data;
     }
-    JANUS_LOG(LOG_INFO, "[roomrec] erased %lld telemetry rows of a user on request\n", static_cast<long long>(erased->events));
+    kLog.info(common::format_text("erased %lld telemetry rows of a user on request", static_cast<long long>(erased->events)));
     common::JsonPtr data = make_event("erased");
     json_object_set_new(data.get(), "user", json_string(user_id.c_str()));
     json_object_set_new(data.get(), "events", json_integer(erased->events));

@@ -1,5 +1,6 @@
 #include "plugin/telemetry_retention.hpp"
 
+#include "common/log.hpp"
 #include "storage/db/pg_connection.hpp"
 #include "analytics/telemetry/telemetry_admin.hpp"
 
@@ -8,13 +9,14 @@
 namespace roomrec::plugin {
 namespace {
 
+constexpr common::Logger kLog("retention");
+
 constexpr auto kPeriod = std::chrono::hours(24);
 constexpr auto kRetryAfterFailure = std::chrono::minutes(5);
 
 } // namespace
 
-TelemetryRetention::TelemetryRetention(std::string conninfo, int days, Log log)
-    : conninfo_(std::move(conninfo)), days_(days), log_(std::move(log)) {}
+TelemetryRetention::TelemetryRetention(std::string conninfo, int days) : conninfo_(std::move(conninfo)), days_(days) {}
 
 TelemetryRetention::~TelemetryRetention() { stop(); }
 
@@ -44,19 +46,19 @@ bool TelemetryRetention::apply() {
     storage::PgConnection connection(conninfo_);
     std::string error;
     if (!connection.ensure_connected(error)) {
-        log_(1, "retention: Postgres is not reachable (" + error + "); trying again in 5 minutes");
+        kLog.warning("Postgres is not reachable (" + error + "); trying again in 5 minutes");
         return false;
     }
     analytics::TelemetryAdmin admin(connection);
     const auto dropped = admin.drop_partitions_older_than(days_, error);
     if (!dropped) {
         // Before the writer created the schema, or a real failure: either way, again later.
-        log_(1, error + "; trying again in 5 minutes");
+        kLog.warning(error + "; trying again in 5 minutes");
         return false;
     }
     if (dropped->partitions > 0 || dropped->default_rows > 0)
-        log_(2, "retention: dropped " + std::to_string(dropped->partitions) + " day(s) and " +
-                    std::to_string(dropped->default_rows) + " stray row(s) older than " + std::to_string(days_) + " days");
+        kLog.info("dropped " + std::to_string(dropped->partitions) + " day(s) and " +
+                  std::to_string(dropped->default_rows) + " stray row(s) older than " + std::to_string(days_) + " days");
     return true;
 }
 

@@ -6,7 +6,6 @@
 
 #include <condition_variable>
 #include <cstdint>
-#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -15,9 +14,7 @@ namespace roomrec::plugin {
 
 class TelemetryRetention {
 public:
-    using Log = std::function<void(int level, const std::string &line)>; // 0 error, 1 warning, 2 info
-
-    TelemetryRetention(std::string conninfo, int days, Log log);
+    TelemetryRetention(std::string conninfo, int days); // logs through the facade, tag "retention"
     ~TelemetryRetention(); // stop()
     TelemetryRetention(const TelemetryRetention &) = delete;
     TelemetryRetention &operator=(const TelemetryRetention &) = delete;
@@ -31,7 +28,6 @@ private:
 
     const std::string conninfo_;
     const int days_;
-    const Log log_;
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;

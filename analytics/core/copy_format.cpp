@@ -1,6 +1,6 @@
 #include "analytics/core/copy_format.hpp"
 
-#include "analytics/core/text_check.hpp"
+#include "common/utf8.hpp"
 
 #include <cstdio>
 
@@ -50,7 +50,7 @@ bool append_copy_row(std::string &out, std::initializer_list<CopyField> fields, 
             error = "field " + std::to_string(index) + " contains a NUL byte";
             return false;
         }
-        if (!valid_utf8(*field)) {
+        if (!common::valid_utf8(*field)) {
             error = "field " + std::to_string(index) + " is not valid UTF-8";
             return false;
         }

@@ -1,6 +1,7 @@
 #include "analytics/core/telemetry_event.hpp"
 
 #include "analytics/core/text_check.hpp"
+#include "common/utf8.hpp"
 
 namespace roomrec::analytics {
 
@@ -10,7 +11,7 @@ namespace {
 std::string check_text(const char *what, const std::string &text, size_t limit) {
     if (text.size() > limit) return std::string(what) + ": too long (at most " + std::to_string(limit) + " bytes)";
     if (text.find('\0') != std::string::npos) return std::string(what) + ": contains a NUL byte";
-    if (!valid_utf8(text)) return std::string(what) + ": not valid UTF-8";
+    if (!common::valid_utf8(text)) return std::string(what) + ": not valid UTF-8";
     return "";
 }
 

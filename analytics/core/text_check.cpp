@@ -4,37 +4,6 @@
 
 namespace roomrec::analytics {
 
-bool valid_utf8(std::string_view text) {
-    const auto *p = reinterpret_cast<const unsigned char *>(text.data());
-    const auto *end = p + text.size();
-    while (p < end) {
-        const unsigned char c = *p;
-        if (c < 0x80) {
-            ++p;
-            continue;
-        }
-        size_t length;
-        uint32_t code, minimum;
-        if ((c & 0xE0) == 0xC0) {
-            length = 2, code = c & 0x1F, minimum = 0x80;
-        } else if ((c & 0xF0) == 0xE0) {
-            length = 3, code = c & 0x0F, minimum = 0x800;
-        } else if ((c & 0xF8) == 0xF0) {
-            length = 4, code = c & 0x07, minimum = 0x10000;
-        } else {
-            return false; // a continuation byte first, or 0xF8..0xFF
-        }
-        if (static_cast<size_t>(end - p) < length) return false;
-        for (size_t i = 1; i < length; ++i) {
-            if ((p[i] & 0xC0) != 0x80) return false;
-            code = (code << 6) | (p[i] & 0x3F);
-        }
-        if (code < minimum || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
-        p += length;
-    }
-    return true;
-}
-
 namespace {
 
 constexpr int kMaxDepth = 64;

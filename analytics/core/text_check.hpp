@@ -7,9 +7,6 @@
 
 namespace roomrec::analytics {
 
-// Well-formed UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
-bool valid_utf8(std::string_view text);
-
 // "" when text is one JSON object that Postgres' jsonb accepts, else why not. Beyond JSON
 // itself jsonb refuses \u0000 and unpaired surrogate escapes; nesting is capped at 64.
 std::string check_json_object(std::string_view text);

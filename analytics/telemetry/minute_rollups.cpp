@@ -1,14 +1,16 @@
 #include "analytics/telemetry/minute_rollups.hpp"
 
+#include "common/log.hpp"
 #include "storage/db/pg_connection.hpp"
 #include "analytics/telemetry/telemetry_store.hpp"
-#include "analytics/telemetry/telemetry_writer.hpp"
 
 #include <chrono>
 
 namespace roomrec::analytics {
 
 namespace {
+
+constexpr common::Logger kLog("telemetry");
 
 int64_t wall_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -17,9 +19,8 @@ int64_t wall_ms() {
 
 } // namespace
 
-MinuteRollups::MinuteRollups(std::string conninfo, int interval_ms, int grace_ms,
-                             std::function<void(int, const std::string &)> log)
-    : conninfo_(std::move(conninfo)), interval_ms_(interval_ms), grace_ms_(grace_ms), log_(std::move(log)) {}
+MinuteRollups::MinuteRollups(std::string conninfo, int interval_ms, int grace_ms)
+    : conninfo_(std::move(conninfo)), interval_ms_(interval_ms), grace_ms_(grace_ms) {}
 
 MinuteRollups::~MinuteRollups() { stop(); }
 
@@ -73,7 +74,7 @@ void MinuteRollups::run() {
                 last_error_.clear();
                 continue;
             }
-            if (error != last_error_ && log_) log_(kLogWarning, "telemetry: " + error + " (retried later)");
+            if (error != last_error_) kLog.warning(error + " (retried later)");
             last_error_ = error;
             std::lock_guard<std::mutex> lock(mutex_);
             for (size_t j = i; j < runs.size(); ++j)

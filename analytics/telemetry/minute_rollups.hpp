@@ -8,7 +8,6 @@
 
 #include <condition_variable>
 #include <cstdint>
-#include <functional>
 #include <mutex>
 #include <set>
 #include <string>
@@ -19,7 +18,7 @@ namespace roomrec::analytics {
 
 class MinuteRollups {
 public:
-    MinuteRollups(std::string conninfo, int interval_ms, int grace_ms, std::function<void(int, const std::string &)> log);
+    MinuteRollups(std::string conninfo, int interval_ms, int grace_ms);
     ~MinuteRollups();
     MinuteRollups(const MinuteRollups &) = delete;
     MinuteRollups &operator=(const MinuteRollups &) = delete;
@@ -35,7 +34,6 @@ private:
 
     std::string conninfo_;
     int interval_ms_, grace_ms_;
-    std::function<void(int, const std::string &)> log_;
     std::mutex mutex_;
     std::condition_variable wake_;
     std::set<int64_t> pending_; // minutes since the epoch

@@ -1,6 +1,6 @@
 #include "analytics/telemetry/telemetry_admin.hpp"
 
-#include "analytics/core/text_check.hpp"
+#include "common/utf8.hpp"
 
 namespace roomrec::analytics {
 
@@ -25,7 +25,7 @@ std::optional<TelemetryAdmin::Retention> TelemetryAdmin::drop_partitions_older_t
 }
 
 std::optional<TelemetryAdmin::Erasure> TelemetryAdmin::erase_user(const std::string &user_id, std::string &error) {
-    if (user_id.empty() || user_id.find('\0') != std::string::npos || !valid_utf8(user_id)) {
+    if (user_id.empty() || user_id.find('\0') != std::string::npos || !common::valid_utf8(user_id)) {
         error = "erasure: the user id is empty or not valid text";
         return std::nullopt;
     }

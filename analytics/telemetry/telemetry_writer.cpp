@@ -1,6 +1,7 @@
 #include "analytics/telemetry/telemetry_writer.hpp"
 
 #include "analytics/core/telemetry_batch.hpp"
+#include "common/log.hpp"
 #include "storage/db/pg_connection.hpp"
 #include "analytics/telemetry/event_queue.hpp"
 #include "analytics/telemetry/minute_rollups.hpp"
@@ -25,6 +26,8 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 namespace {
+
+constexpr common::Logger kLog("telemetry");
 
 constexpr auto kIdleWait = milliseconds(10);   // the thread polls the queue at least this often
 constexpr auto kMaintenance = milliseconds(1000);
@@ -58,7 +61,6 @@ bool valid_node_id(const std::string &node_id) {
 
 struct TelemetryWriter::State {
     TelemetrySettings settings;
-    std::function<void(int, const std::string &)> log;
     EventQueue queue;
 
     std::atomic<bool> accepting{true};
@@ -89,13 +91,9 @@ struct TelemetryWriter::State {
     std::set<std::string> reported_segments;
     std::string last_problem;
 
-    State(TelemetrySettings settings_, std::function<void(int, const std::string &)> log_)
-        : settings(std::move(settings_)), log(std::move(log_)), queue(std::max<size_t>(settings.queue_capacity, 2)),
+    explicit State(TelemetrySettings settings_)
+        : settings(std::move(settings_)), queue(std::max<size_t>(settings.queue_capacity, 2)),
           spool(settings.spool_folder) {}
-
-    void say(int level, const std::string &message) {
-        if (log) log(level, "telemetry: " + message);
-    }
 
     bool fault(std::string_view point) const { return settings.fault && settings.fault(point); }
 
@@ -110,8 +108,7 @@ struct TelemetryWriter::State {
     void postgres_away(const std::string &error);
 };
 
-TelemetryWriter::TelemetryWriter(TelemetrySettings settings, std::function<void(int, const std::string &)> log)
-    : state_(std::make_unique<State>(std::move(settings), std::move(log))) {}
+TelemetryWriter::TelemetryWriter(TelemetrySettings settings) : state_(std::make_unique<State>(std::move(settings))) {}
 
 TelemetryWriter::~TelemetryWriter() { stop(); }
 
@@ -135,7 +132,7 @@ bool TelemetryWriter::start(std::string &error) {
     s.connection = std::make_unique<storage::PgConnection>(s.settings.conninfo);
     s.store = std::make_unique<TelemetryStore>(*s.connection);
     if (s.settings.rollup_ms > 0) {
-        s.rollups = std::make_unique<MinuteRollups>(s.settings.conninfo, s.settings.rollup_ms, kRollupGraceMs, s.log);
+        s.rollups = std::make_unique<MinuteRollups>(s.settings.conninfo, s.settings.rollup_ms, kRollupGraceMs);
         s.rollups->start();
     }
     s.started = true;
@@ -202,7 +199,7 @@ TelemetryWriter::Counters TelemetryWriter::counters() const {
 void TelemetryWriter::State::run() {
     if (!spool.empty()) {
         spooling = true; // a spool left by an earlier run goes first
-        say(kLogInfo, "spooled batches from an earlier run wait in " + spool.folder() + ": replaying them first");
+        kLog.info("spooled batches from an earlier run wait in " + spool.folder() + ": replaying them first");
     }
     for (;;) {
         const bool stop = stopping.load();
@@ -241,8 +238,8 @@ bool TelemetryWriter::State::collect() {
         }
         const uint64_t count = rejected.fetch_add(1, std::memory_order_relaxed) + 1;
         if (count <= 10 || count % 10000 == 0)
-            say(kLogWarning, "event refused (" + std::string(kind_name(event.kind)) + "): " + error + " (" +
-                                 std::to_string(count) + " refused so far)");
+            kLog.warning("event refused (" + std::string(kind_name(event.kind)) + "): " + error + " (" +
+                         std::to_string(count) + " refused so far)");
     }
     return false;
 }
@@ -264,7 +261,7 @@ void TelemetryWriter::State::dispatch() {
             refuse(batch, error);
         } else {
             postgres_away(error);
-            say(kLogWarning, "spooling batches to " + spool.folder() + " until Postgres is back");
+            kLog.warning("spooling batches to " + spool.folder() + " until Postgres is back");
             spooling = true;
             retry_at = Clock::now() + milliseconds(settings.retry_ms);
         }
@@ -284,7 +281,7 @@ WriteOutcome TelemetryWriter::State::write_to_db(const TelemetryBatch &batch_, s
             error = problem;
             return WriteOutcome::Transient;
         } else {
-            say(kLogWarning, problem + " (its rows go to the default partition)");
+            kLog.warning(problem + " (its rows go to the default partition)");
         }
     }
     return store->write(batch_, settings.node_id, error);
@@ -297,23 +294,23 @@ void TelemetryWriter::State::to_spool(const TelemetryBatch &batch_) {
         return;
     }
     lost.fetch_add(batch_.rows, std::memory_order_relaxed);
-    say(kLogError, "batch " + batch_.id + " (" + std::to_string(batch_.rows) + " events) lost: " + error);
+    kLog.error("batch " + batch_.id + " (" + std::to_string(batch_.rows) + " events) lost: " + error);
 }
 
 void TelemetryWriter::State::refuse(const TelemetryBatch &batch_, const std::string &error) {
     std::string problem;
     if (!spool.reject(batch_, error, problem)) {
         lost.fetch_add(batch_.rows, std::memory_order_relaxed);
-        say(kLogError, "batch refused by Postgres and not kept: " + error + "; " + problem);
+        kLog.error("batch refused by Postgres and not kept: " + error + "; " + problem);
         return;
     }
     refused.fetch_add(batch_.rows, std::memory_order_relaxed);
-    say(kLogError, "batch refused by Postgres, kept in " + spool.folder() + "/rejected: " + error);
+    kLog.error("batch refused by Postgres, kept in " + spool.folder() + "/rejected: " + error);
 }
 
 void TelemetryWriter::State::postgres_away(const std::string &error) {
     db_up.store(false);
-    if (error != last_problem) say(kLogWarning, "Postgres unavailable: " + error);
+    if (error != last_problem) kLog.warning("Postgres unavailable: " + error);
     last_problem = error;
 }
 
@@ -336,7 +333,7 @@ void TelemetryWriter::State::recover() {
         auto scan = SpoolFile::read(path, error);
         if (!scan) { // unreadable: out of the way, or it would block every later batch
             spool_corrupt.fetch_add(1, std::memory_order_relaxed);
-            say(kLogError, error + "; moved to rejected/");
+            kLog.error(error + "; moved to rejected/");
             spool.finish(path, true);
             continue;
         }
@@ -345,9 +342,9 @@ void TelemetryWriter::State::recover() {
         if (damaged && first_look) {
             spool_corrupt.fetch_add(scan->corrupt_regions, std::memory_order_relaxed);
             spool_torn_bytes.fetch_add(scan->torn_bytes, std::memory_order_relaxed);
-            say(kLogWarning, "spool " + path + ": skipped " + std::to_string(scan->corrupt_regions) +
-                                 " damaged region(s) (" + std::to_string(scan->corrupt_bytes) + " bytes) and a torn tail of " +
-                                 std::to_string(scan->torn_bytes) + " bytes; the segment goes to rejected/ once replayed");
+            kLog.warning("spool " + path + ": skipped " + std::to_string(scan->corrupt_regions) +
+                         " damaged region(s) (" + std::to_string(scan->corrupt_bytes) + " bytes) and a torn tail of " +
+                         std::to_string(scan->torn_bytes) + " bytes; the segment goes to rejected/ once replayed");
         }
         for (const auto &record : scan->records) {
             const auto spooled_batch = decode_batch_payload(record.batch_id, record.payload, error);
@@ -355,7 +352,7 @@ void TelemetryWriter::State::recover() {
                 damaged = true;
                 if (first_look) {
                     spool_corrupt.fetch_add(1, std::memory_order_relaxed);
-                    say(kLogWarning, "spool " + path + ": batch " + record.batch_id + " skipped: " + error);
+                    kLog.warning("spool " + path + ": batch " + record.batch_id + " skipped: " + error);
                 }
                 continue;
             }
@@ -392,9 +389,9 @@ void TelemetryWriter::State::recover() {
     spooling = false;
     db_up.store(true);
     last_problem.clear();
-    say(kLogInfo, "Postgres is reachable: replayed " + std::to_string(batches) + " spooled batch(es) (" +
-                      std::to_string(rows) + " events; " + std::to_string(skipped) +
-                      " written before, skipped); writing live");
+    kLog.info("Postgres is reachable: replayed " + std::to_string(batches) + " spooled batch(es) (" +
+                  std::to_string(rows) + " events; " + std::to_string(skipped) +
+                  " written before, skipped); writing live");
 }
 
 // Partitions for the coming days (UTC), made before the first row of a day needs them.
@@ -416,7 +413,7 @@ void TelemetryWriter::State::maintain() {
             ready_days.insert(day);
         } else {
             all = false;
-            say(kLogWarning, error);
+            kLog.warning(error);
         }
     }
     if (all) ahead_for_day = today;

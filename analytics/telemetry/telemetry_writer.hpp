@@ -19,9 +19,6 @@
 
 namespace roomrec::analytics {
 
-// Levels of the log callback.
-inline constexpr int kLogError = 1, kLogWarning = 2, kLogInfo = 3;
-
 struct TelemetrySettings {
     std::string conninfo; // never logged (may hold a password)
     std::string node_id;
@@ -42,8 +39,8 @@ struct TelemetrySettings {
 
 class TelemetryWriter {
 public:
-    // `log` is called from the writer's two threads (batches, rollups): it must be thread-safe.
-    TelemetryWriter(TelemetrySettings settings, std::function<void(int level, const std::string &)> log = {});
+    // Logs through the facade (common/log.hpp), tag "telemetry", from its two threads.
+    explicit TelemetryWriter(TelemetrySettings settings);
     ~TelemetryWriter(); // stop()
     TelemetryWriter(const TelemetryWriter &) = delete;
     TelemetryWriter &operator=(const TelemetryWriter &) = delete;

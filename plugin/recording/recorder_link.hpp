@@ -4,7 +4,7 @@
 // Janus never waits for the worker: a dead or stuck worker only costs dropped tap packets.
 #pragma once
 
-#include "common/mpsc_ring.hpp"
+#include "common/packet_ring.hpp"
 #include "recorder/contract/wire_protocol.hpp"
 
 #include <sys/types.h>

@@ -1,21 +1,16 @@
 #include "storage/core/delivery_event.hpp"
 
-#include <jansson.h>
+#include "common/json.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <cstdlib>
 #include <ctime>
-#include <memory>
 
 namespace roomrec::storage {
 namespace {
 
-struct JsonFree {
-    void operator()(json_t *value) const { json_decref(value); }
-};
-using Json = std::unique_ptr<json_t, JsonFree>;
+using Json = common::JsonPtr;
 
 constexpr size_t kMaxText = 4096; // titles, paths and errors are far shorter
 
@@ -117,10 +112,7 @@ std::string delivery_event_to_json(const DeliveryEvent &event) {
     if (!object) return "";
     if (!event.reason.empty()) json_object_set_new(object.get(), "reason", json_string(event.reason.c_str()));
     if (event.recording) json_object_set_new(object.get(), "recording", recording_to_json(*event.recording));
-    char *dumped = json_dumps(object.get(), JSON_COMPACT | JSON_SORT_KEYS);
-    std::string text = dumped ? dumped : "";
-    free(dumped);
-    return text;
+    return common::json_compact(object, JSON_SORT_KEYS);
 }
 
 std::optional<DeliveryEvent> delivery_event_from_json(std::string_view text, std::string &error) {

@@ -16,8 +16,6 @@ constexpr size_t kMaxPayloadBytes = 1 << 20;  // a webhook body or an upload's d
 constexpr size_t kMaxProgressBytes = 4 << 20; // an upload id and up to 10,000 parts
 constexpr size_t kMaxErrorTextBytes = 2000;
 
-bool valid_utf8(std::string_view text);
-
 // Non-empty, at most max_bytes, valid UTF-8, no control characters.
 std::string identifier_error(std::string_view what, std::string_view value, size_t max_bytes = kMaxIdBytes);
 // Valid UTF-8 text without NUL bytes (Postgres text cannot hold them), at most max_bytes.

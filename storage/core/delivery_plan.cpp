@@ -1,25 +1,14 @@
 #include "storage/core/delivery_plan.hpp"
 
-#include <jansson.h>
+#include "common/json.hpp"
 
 #include <algorithm>
-#include <cstdlib>
-#include <memory>
 
 namespace roomrec::storage {
 namespace {
 
-struct JsonFree {
-    void operator()(json_t *value) const { json_decref(value); }
-};
-using Json = std::unique_ptr<json_t, JsonFree>;
-
-std::string dump(const Json &value) {
-    char *dumped = value ? json_dumps(value.get(), JSON_COMPACT) : nullptr;
-    std::string text = dumped ? dumped : "";
-    free(dumped);
-    return text;
-}
+using common::json_compact;
+using Json = common::JsonPtr;
 
 bool wants(const WebhookTarget &target, const char *event) {
     return target.events.empty() || std::find(target.events.begin(), target.events.end(), event) != target.events.end();
@@ -70,7 +59,7 @@ std::vector<PlannedJob> webhook_jobs(const DeliveryEvent &event, const UploadedO
         if (!wants(target, type)) continue;
         Json payload(json_pack("{s:s, s:s, s:s, s:s}", "endpoint", target.name.c_str(), "event", event.id.c_str(), "type",
                                type, "body", body.c_str()));
-        jobs.push_back({event.id + ":webhook:" + target.name, event.room_id, "webhook", "", dump(payload)});
+        jobs.push_back({event.id + ":webhook:" + target.name, event.room_id, "webhook", "", json_compact(payload)});
     }
     return jobs;
 }
@@ -119,7 +108,7 @@ std::string webhook_body(const DeliveryEvent &event, const UploadedObject *objec
     json_t *data = event.recording ? recording_data(*event.recording, object) : json_object();
     set_text(data, "reason", event.reason);
     json_object_set_new(body.get(), "data", data);
-    return dump(body);
+    return json_compact(body);
 }
 
 std::optional<DeliveryEvent> event_of_upload_payload(const std::string &payload_json, std::string &error) {

@@ -1,14 +1,13 @@
 #include "storage/core/upload_progress.hpp"
 
+#include "common/json.hpp"
 #include "storage/core/upload_plan.hpp"
 
-#include <jansson.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstring>
-#include <memory>
 #include <set>
 
 namespace roomrec::storage {
@@ -18,10 +17,7 @@ constexpr size_t kMaxUploadIdLength = 1024;
 constexpr size_t kMaxEtagLength = 256;
 constexpr size_t kMaxJsonLength = 4 << 20; // 10,000 parts take < 1 MiB
 
-struct JsonFree {
-    void operator()(json_t *value) const { json_decref(value); }
-};
-using Json = std::unique_ptr<json_t, JsonFree>;
+using Json = common::JsonPtr;
 
 bool printable_ascii(std::string_view text) {
     return std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
@@ -118,10 +114,7 @@ std::string upload_progress_to_json(const UploadProgress &progress) {
         json_array_append_new(parts, item);
     }
     json_object_set_new(root.get(), "parts", parts);
-    char *text = json_dumps(root.get(), JSON_COMPACT | JSON_PRESERVE_ORDER);
-    std::string out = text ? text : "";
-    free(text);
-    return out;
+    return common::json_compact(root, JSON_PRESERVE_ORDER);
 }
 
 std::optional<UploadProgress> upload_progress_from_json(std::string_view text, std::string &error) {

@@ -1,5 +1,7 @@
 #include "storage/delivery/delivery_worker.hpp"
 
+#include "common/json.hpp"
+#include "common/log.hpp"
 #include "storage/core/delivery_plan.hpp"
 #include "storage/db/migrations.hpp"
 #include "storage/db/outbox_store.hpp"
@@ -8,13 +10,14 @@
 #include "storage/delivery/file_digest.hpp"
 #include "storage/s3/resumable_upload.hpp"
 
-#include <jansson.h>
 #include <unistd.h>
 
 #include <chrono>
 
 namespace roomrec::storage {
 namespace {
+
+constexpr common::Logger kLog("delivery");
 
 constexpr int64_t kIdleWaitMs = 5000;        // re-check the outbox at least this often (other nodes add jobs)
 constexpr int64_t kReconnectMaxWaitMs = 5000; // Postgres away: retry at least this often
@@ -25,13 +28,10 @@ int64_t unix_ms() {
 }
 
 std::string details_json(std::initializer_list<std::pair<const char *, std::string>> fields) {
-    json_t *object = json_object();
-    for (const auto &[key, value] : fields) json_object_set_new(object, key, json_string(value.c_str()));
-    char *dumped = json_dumps(object, JSON_COMPACT);
-    std::string text = dumped ? dumped : "{}";
-    free(dumped);
-    json_decref(object);
-    return text;
+    const common::JsonPtr object = common::json_object_ptr();
+    for (const auto &[key, value] : fields) json_object_set_new(object.get(), key, json_string(value.c_str()));
+    const std::string text = common::json_compact(object);
+    return text.empty() ? "{}" : text;
 }
 
 std::vector<WebhookTarget> targets_of(const std::vector<WebhookEndpoint> &endpoints) {
@@ -89,10 +89,6 @@ struct DeliveryWorker::Backends {
     bool migrated = false;
 };
 
-void DeliveryWorker::log(int level, const std::string &line) const {
-    if (settings_.log) settings_.log(level, line);
-}
-
 DeliveryWorker::DeliveryWorker(DeliverySettings settings, Notice on_notice)
     : settings_(std::move(settings)), on_notice_(std::move(on_notice)), spool_(settings_.spool_folder) {}
 
@@ -141,7 +137,7 @@ void DeliveryWorker::run() {
     while (!stopping_.load()) {
         std::string error;
         if (!backends_->database.ensure_connected(error) || (!backends_->migrated && !prepare_database(error))) {
-            if (!reported_down) log(1, "Postgres is not reachable; deliveries wait in the spool: " + error);
+            if (!reported_down) kLog.warning("Postgres is not reachable; deliveries wait in the spool: " + error);
             reported_down = true;
             {
                 std::lock_guard lock(mutex_);
@@ -151,7 +147,7 @@ void DeliveryWorker::run() {
             reconnect_wait_ms = std::min(reconnect_wait_ms * 2, kReconnectMaxWaitMs);
             continue;
         }
-        if (reported_down) log(2, "Postgres is reachable again");
+        if (reported_down) kLog.info("Postgres is reachable again");
         reported_down = false;
         reconnect_wait_ms = 250;
         {
@@ -171,7 +167,7 @@ bool DeliveryWorker::prepare_database(std::string &error) {
     if (!apply_migrations(backends_->database, error)) return false;
     const int64_t released = backends_->outbox.release_own_jobs(error);
     if (released < 0) return false;
-    if (released > 0) log(2, std::to_string(released) + " unfinished job(s) of this node resume now");
+    if (released > 0) kLog.info(std::to_string(released) + " unfinished job(s) of this node resume now");
     backends_->migrated = true;
     return true;
 }
@@ -185,8 +181,8 @@ bool DeliveryWorker::import_spool() {
         const auto text = spool_.read(name);
         auto event = text ? delivery_event_from_json(*text, error) : std::nullopt;
         if (!event) {
-            log(0, "spooled event " + name + " is unreadable (" + (text ? error : "cannot read") +
-                                  "); moved to rejected/");
+            kLog.error("spooled event " + name + " is unreadable (" + (text ? error : "cannot read") +
+                       "); moved to rejected/");
             spool_.reject(name);
             continue;
         }
@@ -205,7 +201,7 @@ bool DeliveryWorker::import_spool() {
         for (const auto &job : jobs)
             if (refused.empty()) refused = new_job_error(job);
         if (!refused.empty()) {
-            log(0, "spooled event " + name + " cannot be stored (" + refused + "); moved to rejected/");
+            kLog.error("spooled event " + name + " cannot be stored (" + refused + "); moved to rejected/");
             spool_.reject(name);
             continue;
         }
@@ -213,7 +209,7 @@ bool DeliveryWorker::import_spool() {
         const bool stored = (!row || RecordingRows::upsert(backends_->database, *row, error)) &&
                             backends_->outbox.enqueue(jobs, error) && transaction.commit(error);
         if (!stored) {
-            log(1, "event " + event->id + " stays spooled: " + error);
+            kLog.warning("event " + event->id + " stays spooled: " + error);
             return false;
         }
         spool_.remove(name);
@@ -249,9 +245,10 @@ bool DeliveryWorker::run_one_job() {
     std::string error;
     const auto job = backends_->outbox.claim(error);
     if (!job) {
-        if (!error.empty()) log(1, "cannot claim a job: " + error);
+        if (!error.empty()) kLog.warning("cannot claim a job: " + error);
         return false;
     }
+    const common::LogScope scope({.room = job->room_id});
     struct Outcome {
         bool done = false;
         bool permanent = false;
@@ -330,7 +327,7 @@ bool DeliveryWorker::run_one_job() {
     if (outcome.done) {
         if (!backends_->outbox.complete(job->id, outcome.followups, outcome.update ? &*outcome.update : nullptr, error)) {
             // Lost the lease (another node has it now) or Postgres went away: the job runs again.
-            log(1, "job " + job->id + " done but not recorded as done: " + error);
+            kLog.warning("job " + job->id + " done but not recorded as done: " + error);
             return true;
         }
         if (!outcome.delete_after.empty()) unlink(outcome.delete_after.c_str());
@@ -342,15 +339,15 @@ bool DeliveryWorker::run_one_job() {
         return true;
     }
     if (!backends_->outbox.fail(job->id, outcome.error, outcome.permanent, error))
-        log(1, "job " + job->id + " failed and its failure is not recorded: " + error);
+        kLog.warning("job " + job->id + " failed and its failure is not recorded: " + error);
     // The outbox decides whether a retryable failure has gone on too long; ask it what it did.
     const bool given_up = outcome.permanent || backends_->outbox.state_of(job->id) == "failed";
     {
         std::lock_guard lock(mutex_);
         (given_up ? counters_.failed : counters_.retries)++;
     }
-    log(given_up ? 0 : 1, "job " + job->id + (given_up ? " failed for good: " : " will be retried: ") +
-                                                 outcome.error);
+    kLog.log(given_up ? common::LogLevel::Error : common::LogLevel::Warning,
+             "job " + job->id + (given_up ? " failed for good: " : " will be retried: ") + outcome.error);
     if (given_up && on_notice_)
         on_notice_("delivery_failed", details_json({{"job", job->id}, {"kind", job->kind}, {"room", job->room_id},
                                                     {"error", outcome.error}}));

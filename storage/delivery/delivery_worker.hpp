@@ -35,8 +35,6 @@ struct DeliverySettings {
     std::vector<WebhookEndpoint> webhooks;
     RetryPolicy retry;
     int64_t lease_ms = 120000;     // a node that stops renewing loses its job after this
-    // Where the worker's log lines go (the plugin: Janus's log). level: 0 error, 1 warning, 2 info.
-    std::function<void(int level, const std::string &line)> log;
 };
 
 class DeliveryWorker {
@@ -69,7 +67,6 @@ private:
     bool import_spool();
     bool run_one_job();
     void wait_for_work(int64_t max_ms);
-    void log(int level, const std::string &line) const;
 
     const DeliverySettings settings_;
     const Notice on_notice_;

@@ -2,17 +2,10 @@
 
 #include "storage/core/webhook_signature.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
-#include <memory>
 
 namespace roomrec::storage {
 namespace {
-
-struct HeaderListFree {
-    void operator()(curl_slist *list) const { curl_slist_free_all(list); }
-};
 
 constexpr size_t kKeptAnswer = 200; // enough of an error answer to say what went wrong
 
@@ -26,23 +19,26 @@ size_t keep_start(char *data, size_t size, size_t count, void *answer) {
 
 WebhookSender::WebhookSender(long timeout_ms) : curl_(curl_easy_init()), timeout_ms_(timeout_ms) {}
 
-WebhookSender::~WebhookSender() { curl_easy_cleanup(static_cast<CURL *>(curl_)); }
+WebhookSender::~WebhookSender() = default;
 
 WebhookAnswer WebhookSender::post(const WebhookEndpoint &endpoint, const std::string &event_id, const std::string &type,
                                   const std::string &body, int64_t now_unix) {
     WebhookAnswer answer;
-    CURL *curl = static_cast<CURL *>(curl_);
+    CURL *curl = curl_.get();
     if (curl == nullptr) {
         answer.error = "libcurl is not available";
         return answer;
     }
     curl_easy_reset(curl);
-    std::unique_ptr<curl_slist, HeaderListFree> headers;
+    common::CurlSlist headers;
     for (const std::string &header :
          {std::string("Content-Type: application/json"), "X-Roomrec-Event: " + type,
           "X-Roomrec-Idempotency-Key: " + event_id,
           "X-Roomrec-Signature: " + webhook_signature(endpoint.secret, now_unix, body), std::string("Expect:")})
-        headers.reset(curl_slist_append(headers.release(), header.c_str()));
+        if (!common::curl_slist_add(headers, header.c_str())) {
+            answer.error = "out of memory for the request headers";
+            return answer;
+        }
     std::string response;
     char transport_error[CURL_ERROR_SIZE] = "";
     curl_easy_setopt(curl, CURLOPT_URL, endpoint.url.c_str());

@@ -4,6 +4,8 @@
 // The caller decides about retries from the answer (storage::webhook_verdict).
 #pragma once
 
+#include "common/curl_handles.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -33,7 +35,7 @@ public:
                        const std::string &body, int64_t now_unix);
 
 private:
-    void *curl_; // CURL*, reused for keep-alive
+    common::CurlEasy curl_; // reused for keep-alive
     long timeout_ms_;
 };
 

@@ -1,10 +1,10 @@
 #include "storage/s3/s3_client.hpp"
 
+#include "common/curl_handles.hpp"
+#include "common/utf8.hpp"
 #include "storage/core/s3_verdict.hpp"
 #include "storage/core/s3_xml.hpp"
 #include "storage/s3/file_range.hpp"
-
-#include <curl/curl.h>
 
 #include <algorithm>
 #include <cctype>
@@ -22,11 +22,6 @@ constexpr size_t kMaxKeyBytes = 1024;      // S3's limit
 constexpr size_t kMaxMetadataBytes = 2048; // S3's limit for all x-amz-meta-* together
 const std::string kEmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-struct SlistFree {
-    void operator()(curl_slist *list) const { curl_slist_free_all(list); }
-};
-using Slist = std::unique_ptr<curl_slist, SlistFree>;
-
 std::string lower(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
     return text;
@@ -38,26 +33,8 @@ bool printable_ascii(std::string_view text) {
 
 // Well-formed UTF-8 without control characters (keys end up in URLs, logs and listings).
 bool clean_utf8(std::string_view text) {
-    for (size_t i = 0; i < text.size();) {
-        const auto byte = static_cast<unsigned char>(text[i]);
-        if (byte < 0x20 || byte == 0x7f) return false;
-        if (byte < 0x80) {
-            ++i;
-            continue;
-        }
-        const size_t length = byte >= 0xf0 && byte <= 0xf4 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc2 && byte < 0xe0 ? 2 : 0;
-        if (length == 0 || (byte >= 0xe0 && byte < 0xf0 && length != 3) || i + length > text.size()) return false;
-        uint32_t code = byte & (0xff >> (length + 1));
-        for (size_t j = 1; j < length; ++j) {
-            const auto next = static_cast<unsigned char>(text[i + j]);
-            if ((next & 0xc0) != 0x80) return false;
-            code = (code << 6) | (next & 0x3f);
-        }
-        const uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (code < smallest[length] || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
-        i += length;
-    }
-    return true;
+    return std::none_of(text.begin(), text.end(), [](char c) { return (c >= 0 && c < 0x20) || c == 0x7f; }) &&
+           common::valid_utf8(text);
 }
 
 bool token(std::string_view text, std::string_view extra) {
@@ -181,8 +158,6 @@ int progress_check(void *opaque, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
 
 } // namespace
 
-void S3Client::CurlFree::operator()(void *handle) const { curl_easy_cleanup(static_cast<CURL *>(handle)); }
-
 S3Client::S3Client(S3Settings settings) : settings_(std::move(settings)), curl_(curl_easy_init()) {
     settings_error_ = parse_endpoint(settings_.endpoint, scheme_, authority_);
     if (!settings_error_.empty()) return;
@@ -217,7 +192,7 @@ S3Outcome S3Client::check_key(const std::string &key, std::string &full_key) con
 }
 
 S3Outcome S3Client::perform(const Request &request, Answer &answer) {
-    CURL *curl = static_cast<CURL *>(curl_.get());
+    CURL *curl = curl_.get();
     curl_easy_reset(curl); // options only: the connection stays open for the next request
     const std::string path = "/" + settings_.bucket + "/" + request.key;
     std::string url = scheme_ + "://" + authority_ + uri_encode(path, true);
@@ -234,15 +209,8 @@ S3Outcome S3Client::perform(const Request &request, Answer &answer) {
     const AwsCredentials credentials{settings_.access_key, settings_.secret_key, settings_.region, "s3"};
     const SignedRequest signed_request = sign_request(to_sign, credentials, std::time(nullptr));
 
-    Slist headers;
-    auto add = [&](const std::string &line) {
-        curl_slist *grown = curl_slist_append(headers.get(), line.c_str());
-        if (grown != nullptr) {
-            (void)headers.release();
-            headers.reset(grown);
-        }
-        return grown != nullptr;
-    };
+    common::CurlSlist headers;
+    auto add = [&](const std::string &line) { return common::curl_slist_add(headers, line.c_str()); };
     bool added = add("Host: " + authority_) && add("X-Amz-Date: " + signed_request.amz_date) &&
                  add("Authorization: " + signed_request.authorization);
     for (const auto &[name, value] : to_sign.headers) added = added && add(name + ": " + value);

@@ -13,13 +13,13 @@
 // Errors never contain a secret: S3's <Code> and <Message>, curl's error text, local reasons.
 #pragma once
 
+#include "common/curl_handles.hpp"
 #include "storage/core/sigv4.hpp"
 #include "storage/core/upload_plan.hpp"
 #include "storage/core/upload_progress.hpp"
 
 #include <atomic>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -87,13 +87,10 @@ private:
     S3Outcome check_key(const std::string &key, std::string &full_key) const;
     bool cancelled() const { return cancel_ != nullptr && cancel_->load(); }
 
-    struct CurlFree {
-        void operator()(void *handle) const;
-    };
     S3Settings settings_;
     std::string settings_error_;
     std::string scheme_, authority_; // from the endpoint: "http", "127.0.0.1:7480"
-    std::unique_ptr<void, CurlFree> curl_;
+    common::CurlEasy curl_;
     const std::atomic<bool> *cancel_ = nullptr;
 };
 

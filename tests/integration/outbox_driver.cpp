@@ -13,12 +13,11 @@
 //     renew --id ID | progress --id ID --json P | fail --id ID --error TEXT [--permanent]
 //     next-due | counts | find-recording --id ID
 // Exit status: 0 done, 1 usage, 2 error (message on stderr), 3 refused (lease not held).
+#include "common/json.hpp"
 #include "storage/db/migrations.hpp"
 #include "tests/integration/driver_options.hpp"
 #include "storage/db/outbox_store.hpp"
 #include "storage/db/recording_rows.hpp"
-
-#include <jansson.h>
 
 #include <chrono>
 #include <cstdio>
@@ -26,7 +25,6 @@
 #include <iostream>
 #include <iterator>
 #include <map>
-#include <memory>
 #include <string>
 #include <thread>
 
@@ -35,19 +33,10 @@ using namespace roomrec::storage;
 
 namespace {
 
-struct JsonFree {
-    void operator()(json_t *value) const { json_decref(value); }
-};
-using Json = std::unique_ptr<json_t, JsonFree>;
-
+using Json = common::JsonPtr;
 using Options = DriverOptions;
 
-std::string dump(json_t *value) {
-    char *text = json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS);
-    std::string result = text ? text : "";
-    std::free(text);
-    return result;
-}
+std::string dump(const json_t *value) { return common::json_compact(value, JSON_SORT_KEYS); }
 
 Json read_stdin_json(std::string &error) {
     const std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());

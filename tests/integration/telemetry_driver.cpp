@@ -27,7 +27,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -122,11 +121,7 @@ int write(const std::string &conninfo, const Options &options) {
         }
         return false;
     };
-    std::mutex log_mutex;
-    TelemetryWriter writer(settings, [&](int level, const std::string &message) {
-        std::lock_guard<std::mutex> lock(log_mutex);
-        std::fprintf(stderr, "log %d %s\n", level, message.c_str());
-    });
+    TelemetryWriter writer(settings); // its log lines go to stderr (the facade's default sink)
     std::string error;
     const bool before_start = options.number("before-start", 0) != 0; // fill the queue first
     if (!before_start && !writer.start(error)) return error_exit(error);
@@ -139,8 +134,7 @@ int write(const std::string &conninfo, const Options &options) {
             while (!done.load()) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(every));
                 const std::string line = "progress " + counters_json(writer.counters(), 0) + "\n";
-                std::lock_guard<std::mutex> lock(log_mutex);
-                std::fputs(line.c_str(), stderr);
+                std::fputs(line.c_str(), stderr); // one call: not torn by the writer's log lines
                 std::fflush(stderr);
             }
         });

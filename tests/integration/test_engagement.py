@@ -223,7 +223,7 @@ class EngagementTest(unittest.TestCase):
                 time.sleep(0.2)
             self.assertEqual(self.rows("old-room"), [], "the 40-day-old day is dropped")
             self.assertEqual(len(self.rows("recent-room")), 1, "a 5-day-old row stays")
-            self.assertIn("retention: dropped 1 day(s)", keeper.log_text())
+            self.assertIn("[retention] dropped 1 day(s)", keeper.log_text())
         finally:
             keeper.stop()
 

@@ -2,6 +2,8 @@
 // (fail, ...) clash with C++ library headers, so include this file last.
 #pragma once
 
+#include "common/json.hpp"
+
 #include <cstring>
 #include <memory>
 #include <string>
@@ -17,12 +19,7 @@ extern "C" {
 #include <cmocka.h>
 }
 
-#include <jansson.h>
-
-struct JsonFree {
-    void operator()(json_t *value) const { json_decref(value); }
-};
-using Json = std::unique_ptr<json_t, JsonFree>;
+using Json = roomrec::common::JsonPtr;
 
 inline Json parse_json(const char *text, size_t flags = 0) {
     json_error_t error;

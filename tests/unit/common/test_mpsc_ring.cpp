@@ -1,4 +1,6 @@
-// The recorder tap's lock-free queue: order, bounds, drops, and many producers at once.
+// The bounded MPSC ring under both its users' needs: values constructed in place and destroyed
+// exactly once, move-only values left with the caller when refused, room kept ahead, and
+// producers racing a consumer.
 #include "common/mpsc_ring.hpp"
 
 #include <thread>
@@ -6,109 +8,129 @@
 
 #include "tests/unit/unit.hpp" // last: cmocka macros clash with C++ headers
 
-using roomrec::common::PacketRing;
+using roomrec::common::MpscRing;
+using roomrec::common::RingPages;
 
-static void keeps_order_and_joins_head_and_body(void **) {
-    PacketRing ring(8);
-    const uint8_t head[3] = {4, 0, 7};
-    for (uint8_t i = 0; i < 5; ++i) assert_true(ring.try_push(head, 3, &i, 1));
-    uint8_t out[PacketRing::kMaxRecord];
-    for (uint8_t i = 0; i < 5; ++i) {
-        assert_int_equal(ring.pop(out), 4);
-        assert_memory_equal(out, head, 3);
-        assert_int_equal(out[3], i);
+namespace {
+
+// Counts live instances, so a value destroyed twice or never shows up as a wrong count.
+struct Tracked {
+    static inline int alive = 0;
+    explicit Tracked(int v) noexcept : value(v) { ++alive; }
+    Tracked(Tracked &&other) noexcept : value(other.value) { ++alive; }
+    Tracked &operator=(Tracked &&other) noexcept {
+        value = other.value;
+        return *this;
     }
-    assert_int_equal(ring.pop(out), 0);
-    assert_int_equal(ring.dropped(), 0);
+    ~Tracked() { --alive; }
+    int value;
+};
+
+struct Stamp {
+    Stamp(uint16_t p, uint32_t n) noexcept : producer(p), number(n) {}
+    uint16_t producer;
+    uint32_t number;
+};
+
+} // namespace
+
+static void constructs_in_place_and_destroys_each_value_once(void **) {
+    {
+        MpscRing<Tracked> ring(4);
+        for (int i = 0; i < 4; ++i) assert_true(ring.try_emplace(i));
+        assert_false(ring.try_emplace(4)); // full: nothing constructed
+        assert_int_equal(Tracked::alive, 4);
+        int seen = -1;
+        assert_true(ring.consume([&](Tracked &value) { seen = value.value; }));
+        assert_int_equal(seen, 0);
+        assert_int_equal(Tracked::alive, 3); // consumed values are destroyed in their slot
+        Tracked out(-1);
+        assert_true(ring.pop(out));
+        assert_int_equal(out.value, 1);
+        assert_int_equal(Tracked::alive, 3); // out, and two still queued
+    }
+    assert_int_equal(Tracked::alive, 0); // the ring destroyed what it still held
 }
 
-static void full_ring_drops_and_counts_then_recovers(void **) {
-    PacketRing ring(4);
-    assert_int_equal(ring.capacity(), 4);
-    const uint8_t byte = 1;
-    for (int i = 0; i < 4; ++i) assert_true(ring.try_push(&byte, 1, nullptr, 0));
-    assert_false(ring.try_push(&byte, 1, nullptr, 0));
-    assert_false(ring.try_push(&byte, 1, nullptr, 0));
-    assert_int_equal(ring.dropped(), 2);
-    uint8_t out[PacketRing::kMaxRecord];
-    assert_int_equal(ring.pop(out), 1);
-    assert_true(ring.try_push(&byte, 1, nullptr, 0)); // room again after a pop
-    for (int i = 0; i < 4; ++i) assert_int_equal(ring.pop(out), 1);
-    assert_int_equal(ring.pop(out), 0);
+static void refused_move_only_value_stays_with_the_caller(void **) {
+    MpscRing<std::unique_ptr<int>> ring(2);
+    assert_true(ring.try_push(std::make_unique<int>(1)));
+    assert_true(ring.try_push(std::make_unique<int>(2)));
+    auto third = std::make_unique<int>(3);
+    assert_false(ring.try_push(std::move(third)));
+    assert_non_null(third.get());
+    assert_int_equal(*third, 3);
+    std::unique_ptr<int> out;
+    assert_true(ring.pop(out));
+    assert_int_equal(*out, 1);
+    assert_true(ring.try_push(std::move(third)));
+    assert_null(third.get());
+    assert_int_equal(ring.pushed(), 3);
 }
 
-static void oversized_record_is_dropped(void **) {
-    PacketRing ring(4);
-    std::vector<uint8_t> big(PacketRing::kMaxRecord, 0xAA);
-    const uint8_t head[3] = {4, 0, 1};
-    assert_false(ring.try_push(head, 3, big.data(), big.size() - 2));
-    assert_true(ring.try_push(head, 3, big.data(), big.size() - 3)); // exactly the limit
-    assert_int_equal(ring.dropped(), 1);
-    uint8_t out[PacketRing::kMaxRecord];
-    assert_int_equal(ring.pop(out), PacketRing::kMaxRecord);
+static void keeping_room_refuses_before_the_ring_is_full(void **) {
+    MpscRing<int> ring(16);
+    int accepted = 0;
+    while (ring.try_emplace_keeping(4, accepted)) ++accepted;
+    assert_int_equal(accepted, 12); // four slots stay free
+    for (int i = 0; i < 4; ++i) assert_true(ring.try_emplace(100 + i));
+    assert_false(ring.try_emplace(0));
+    int out;
+    for (int i = 0; i < 5; ++i) assert_true(ring.pop(out)); // five free again
+    assert_true(ring.try_emplace_keeping(4, 7));
+    assert_false(ring.try_emplace_keeping(4, 8));
+    assert_int_equal(ring.pushed(), 17);
 }
 
-static void capacity_rounds_up_to_a_power_of_two(void **) {
-    assert_int_equal(PacketRing(1000).capacity(), 1024);
-    assert_int_equal(PacketRing(1024).capacity(), 1024);
-    assert_int_equal(PacketRing(0).capacity(), 2);
-}
-
-// Four producers race one consumer: every accepted record arrives exactly once, in each
-// producer's order, and accepted + dropped equals what was offered.
-static void many_producers_lose_nothing_they_were_told_was_queued(void **) {
-    PacketRing ring(256);
-    constexpr int kProducers = 4;
-    constexpr uint32_t kEach = 50000;
-    std::atomic<uint64_t> accepted[kProducers] = {};
-    std::vector<std::thread> producers;
-    for (int p = 0; p < kProducers; ++p)
-        producers.emplace_back([&ring, &accepted, p] {
-            for (uint32_t n = 0; n < kEach; ++n) {
-                const uint8_t head = static_cast<uint8_t>(p);
-                if (ring.try_push(&head, 1, reinterpret_cast<const uint8_t *>(&n), sizeof n)) accepted[p]++;
+static void both_page_policies_behave_alike(void **) {
+    for (const RingPages pages : {RingPages::OnDemand, RingPages::Touched}) {
+        MpscRing<uint64_t> ring(3, pages);
+        assert_int_equal(ring.capacity(), 4);
+        for (uint64_t lap = 0; lap < 10; ++lap) {
+            for (uint64_t i = 0; i < 4; ++i) assert_true(ring.try_emplace(lap * 4 + i));
+            assert_false(ring.try_emplace(uint64_t{0}));
+            uint64_t out;
+            for (uint64_t i = 0; i < 4; ++i) {
+                assert_true(ring.pop(out));
+                assert_int_equal(out, lap * 4 + i);
             }
-        });
-    std::atomic<bool> done{false};
-    std::thread finisher([&] {
-        for (auto &producer : producers) producer.join();
-        done = true;
-    });
-    uint64_t received[kProducers] = {};
-    int64_t last[kProducers] = {-1, -1, -1, -1};
-    bool in_order = true;
-    uint8_t out[PacketRing::kMaxRecord];
-    for (;;) {
-        const bool finished = done.load();
-        size_t length;
-        while ((length = ring.pop(out)) != 0) {
-            assert_int_equal(length, 5);
-            uint32_t n;
-            std::memcpy(&n, out + 1, sizeof n);
-            const int p = out[0];
-            if (static_cast<int64_t>(n) <= last[p]) in_order = false;
-            last[p] = n;
-            received[p]++;
+            assert_false(ring.pop(out));
         }
-        if (finished) break;
     }
-    finisher.join();
+}
+
+// Three producers and a small ring: it is full most of the time, so producers keep losing CAS
+// races and refusals; every value still arrives once, in its producer's order.
+static void racing_producers_keep_their_order(void **) {
+    MpscRing<Stamp> ring(16);
+    constexpr uint16_t kProducers = 3;
+    constexpr uint32_t kEach = 60000;
+    std::vector<std::thread> producers;
+    for (uint16_t p = 0; p < kProducers; ++p)
+        producers.emplace_back([&ring, p] {
+            for (uint32_t n = 0; n < kEach;)
+                if (ring.try_emplace(p, n)) ++n;
+        });
+    uint32_t next[kProducers] = {};
+    bool in_order = true;
+    for (uint64_t received = 0; received < uint64_t(kProducers) * kEach;)
+        received += ring.consume([&](const Stamp &stamp) {
+            in_order = in_order && stamp.number == next[stamp.producer];
+            ++next[stamp.producer];
+        });
+    for (auto &producer : producers) producer.join();
     assert_true(in_order);
-    uint64_t total_accepted = 0;
-    for (int p = 0; p < kProducers; ++p) {
-        assert_int_equal(received[p], accepted[p].load());
-        total_accepted += accepted[p];
-    }
-    assert_int_equal(total_accepted + ring.dropped(), uint64_t(kProducers) * kEach);
+    for (uint32_t count : next) assert_int_equal(count, kEach);
+    assert_int_equal(ring.pushed(), uint64_t(kProducers) * kEach);
 }
 
 int main() {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(keeps_order_and_joins_head_and_body),
-        cmocka_unit_test(full_ring_drops_and_counts_then_recovers),
-        cmocka_unit_test(oversized_record_is_dropped),
-        cmocka_unit_test(capacity_rounds_up_to_a_power_of_two),
-        cmocka_unit_test(many_producers_lose_nothing_they_were_told_was_queued),
+        cmocka_unit_test(constructs_in_place_and_destroys_each_value_once),
+        cmocka_unit_test(refused_move_only_value_stays_with_the_caller),
+        cmocka_unit_test(keeping_room_refuses_before_the_ring_is_full),
+        cmocka_unit_test(both_page_policies_behave_alike),
+        cmocka_unit_test(racing_producers_keep_their_order),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

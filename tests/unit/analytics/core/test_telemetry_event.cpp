@@ -60,21 +60,6 @@ static void bad_events_say_why(void **) {
             "body: too long (at most 16384 bytes)");
 }
 
-static void utf8_is_checked_strictly(void **) {
-    assert_true(valid_utf8(""));
-    assert_true(valid_utf8("plain ascii\t\n"));
-    assert_true(valid_utf8("caf\xc3\xa9 \xf0\x9f\x8e\xa5 \xe2\x82\xac"));
-    assert_true(valid_utf8("\xf4\x8f\xbf\xbf")); // U+10FFFF
-    assert_false(valid_utf8("\xc3"));             // cut short
-    assert_false(valid_utf8("\xc0\xaf"));         // overlong '/'
-    assert_false(valid_utf8("\xe0\x80\xaf"));     // overlong
-    assert_false(valid_utf8("\xed\xa0\x80"));     // a surrogate
-    assert_false(valid_utf8("\xf4\x90\x80\x80")); // above U+10FFFF
-    assert_false(valid_utf8("\x80"));
-    assert_false(valid_utf8("\xff"));
-    assert_false(valid_utf8("ok\xe2\x28\xa1"));
-}
-
 static void json_objects_are_checked_as_jsonb_would(void **) {
     const char *accepted[] = {
         "{}", " { } ", R"({"a":1,"b":[true,false,null,-0.5e+3,"x"],"c":{"d":{}}})",
@@ -113,7 +98,6 @@ int main() {
         cmocka_unit_test(kinds_have_unique_names_both_ways),
         cmocka_unit_test(a_good_event_passes),
         cmocka_unit_test(bad_events_say_why),
-        cmocka_unit_test(utf8_is_checked_strictly),
         cmocka_unit_test(json_objects_are_checked_as_jsonb_would),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);

@@ -1,23 +1,13 @@
 // Checks on ids, kinds, JSON and error texts before they reach the database.
 #include "storage/core/delivery_input.hpp"
 
+#include "common/utf8.hpp"
+
 #include "tests/unit/unit.hpp" // last: cmocka macros clash with C++ headers
 
 using namespace roomrec::storage;
 
 static bool contains(const std::string &text, const char *part) { return text.find(part) != std::string::npos; }
-
-static void utf8_is_checked_strictly(void **) {
-    assert_true(valid_utf8(""));
-    assert_true(valid_utf8("plain"));
-    assert_true(valid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\xa5")); // é € 🎥
-    assert_false(valid_utf8("\xc3"));                                    // cut short
-    assert_false(valid_utf8("\xc0\xaf"));                                // overlong '/'
-    assert_false(valid_utf8("\xe0\x80\xaf"));                            // overlong
-    assert_false(valid_utf8("\xed\xa0\x80"));                            // surrogate
-    assert_false(valid_utf8("\xf4\x90\x80\x80"));                        // above U+10FFFF
-    assert_false(valid_utf8("\xff"));
-}
 
 static void identifiers_are_bounded_printable_utf8(void **) {
     assert_string_equal(identifier_error("job id", "rec1:webhook:recording.available:crm ops").c_str(), "");
@@ -59,12 +49,11 @@ static void foreign_text_becomes_storable(void **) {
     assert_string_equal(storable_text(std::string("a\0b\x1b\xff", 5)).c_str(), "a?b??");
     assert_string_equal(storable_text("\xe2\x82\xac\xe2\x82\xac", 5).c_str(), "\xe2\x82\xac"); // cut at a boundary
     assert_int_equal(storable_text(std::string(5000, 'x')).size(), kMaxErrorTextBytes);
-    assert_true(valid_utf8(storable_text("\xe2\x82")));
+    assert_true(roomrec::common::valid_utf8(storable_text("\xe2\x82")));
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(utf8_is_checked_strictly),
         cmocka_unit_test(identifiers_are_bounded_printable_utf8),
         cmocka_unit_test(json_must_be_one_object),
         cmocka_unit_test(kinds_texts_and_checksums),
