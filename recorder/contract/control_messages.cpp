@@ -24,9 +24,8 @@ constexpr std::array<Choice<WorkerEvent::Kind>, 3> kEventKinds{{{"first_frame", 
                                                                 {"finished", WorkerEvent::Kind::Finished},
                                                                 {"error", WorkerEvent::Kind::Error}}};
 // x264enc's speed-preset names; the plugin's configuration allows a subset.
-constexpr std::array<Choice<int>, 10> kX264Presets{{{"ultrafast", 0}, {"superfast", 0}, {"veryfast", 0}, {"faster", 0},
-                                                    {"fast", 0}, {"medium", 0}, {"slow", 0}, {"slower", 0},
-                                                    {"veryslow", 0}, {"placebo", 0}}};
+constexpr std::array<std::string_view, 10> kX264Presets{"ultrafast", "superfast", "veryfast", "faster", "fast",
+                                                        "medium",    "slow",      "slower",   "veryslow", "placebo"};
 
 template <typename T, size_t N>
 const char *name_of(const std::array<Choice<T>, N> &choices, T value) {
@@ -111,10 +110,9 @@ Decoded<WorkerConfig> decode_worker_config(std::string_view json) {
     reader.integer("video_bitrate_kbps", config.video_bitrate_kbps, Presence::Optional, 100, 100000);
     reader.integer("audio_bitrate_bps", config.audio_bitrate_bps, Presence::Optional, 16000, 512000);
     reader.integer("fragment_ms", config.fragment_ms, Presence::Optional, 100, 60000);
-    int preset = 0;
-    std::string preset_name = config.x264_preset;
-    reader.choice("x264_preset", preset, Presence::Optional, kX264Presets, &preset_name);
-    config.x264_preset = preset_name;
+    reader.text("x264_preset", config.x264_preset, Presence::Optional);
+    reader.check(std::find(kX264Presets.begin(), kX264Presets.end(), config.x264_preset) != kX264Presets.end(),
+                 "x264_preset", "must be one of x264's speed presets, ultrafast to placebo");
     if (!reader.finish()) return reader.error();
     return config;
 }

@@ -40,17 +40,15 @@ public:
     void number(const char *name, double &out, Presence presence, double min);
     void count(const char *name, uint64_t &out, Presence presence);
 
-    // A string that must be one of choices' names; chosen (if given) receives the name.
+    // A string that must be one of choices' names.
     template <typename T, size_t N>
-    void choice(const char *name, T &out, Presence presence, const std::array<Choice<T>, N> &choices,
-                std::string *chosen = nullptr) {
+    void choice(const char *name, T &out, Presence presence, const std::array<Choice<T>, N> &choices) {
         const std::optional<std::string> given = choice_name(name, presence);
         if (!given) return;
         std::string names;
         for (const auto &option : choices) {
             if (*given == option.name) {
                 out = option.value;
-                if (chosen != nullptr) *chosen = option.name;
                 return;
             }
             names += (names.empty() ? "" : ", ") + std::string(option.name);
