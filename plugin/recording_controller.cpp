@@ -10,6 +10,7 @@
 #include "domain/ownership.hpp"
 #include "domain/recording_name.hpp"
 #include "common/random_id.hpp"
+#include "recorder/contract/control_messages.hpp"
 
 #include <unistd.h>
 
@@ -28,10 +29,17 @@ namespace {
 bool leads(const domain::Member &member) { return domain::leads(member.role); }
 
 std::string stream_spec(const PublishedStream &stream) {
-    return common::json_compact(common::JsonPtr(json_pack("{s:s, s:s, s:s, s:i, s:s}", "kind", media_kind_name(stream.plan.kind),
-                                          "source", stream_source_name(stream.plan.source), "codec",
-                                          stream.codec.name.c_str(), "payload_type", stream.codec.payload_type,
-                                          "participant", stream.feed_id.c_str())));
+    const auto codec = recorder::codec_from_name(stream.codec.name);
+    // Negotiation offers only codecs the recorder decodes; the worker leaves out a stream whose
+    // (empty) description it cannot decode.
+    if (!codec) return {};
+    recorder::StreamSpec spec;
+    spec.kind = stream.plan.kind == MediaKind::Video ? recorder::MediaKind::Video : recorder::MediaKind::Audio;
+    spec.source = stream.plan.source == StreamSource::Stage ? recorder::StreamSource::Stage : recorder::StreamSource::Webcam;
+    spec.codec = *codec;
+    spec.payload_type = stream.codec.payload_type;
+    spec.participant = stream.feed_id;
+    return recorder::encode(spec);
 }
 
 constexpr int kRecoveryWaitSeconds = 120;

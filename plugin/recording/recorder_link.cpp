@@ -1,5 +1,7 @@
 #include "plugin/recording/recorder_link.hpp"
 
+#include "recorder/contract/control_messages.hpp"
+
 #include "domain/request_schema.hpp"
 #include "common/json.hpp"
 
@@ -124,11 +126,14 @@ bool RecorderLink::spawn(std::string &error) {
 
 // A new worker gets the output settings, then every stream that is live now.
 void RecorderLink::send_configuration() {
-    const common::JsonPtr config(json_pack("{s:s, s:i, s:i, s:i, s:i, s:s, s:i}", "output", segments_.back().c_str(), "width",
-                               settings_.width, "height", settings_.height, "fps", settings_.fps, "video_bitrate_kbps",
-                               settings_.video_bitrate_kbps, "x264_preset", settings_.x264_preset.c_str(), "fragment_ms",
-                               1000));
-    const auto message = recorder::encode_wire(recorder::WireType::Config, 0, common::json_compact(config));
+    recorder::WorkerConfig config;
+    config.output = segments_.back();
+    config.width = settings_.width;
+    config.height = settings_.height;
+    config.fps = settings_.fps;
+    config.video_bitrate_kbps = settings_.video_bitrate_kbps;
+    config.x264_preset = settings_.x264_preset;
+    const auto message = recorder::encode_wire(recorder::WireType::Config, 0, recorder::encode(config));
     send_record(message.data(), message.size(), true);
     std::map<uint16_t, std::string> streams;
     {

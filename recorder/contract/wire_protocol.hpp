@@ -1,6 +1,7 @@
 // Messages between the plugin and the roomrec-recorder worker, one per SOCK_SEQPACKET record:
 //   [type: 1 byte][stream id: 2 bytes, big endian][payload]
-// Control payloads are JSON objects; RTP/RTCP payloads are the packets as received.
+// Control payloads are JSON objects, typed and checked by control_messages.hpp; RTP/RTCP
+// payloads are the packets as received.
 #pragma once
 
 #include <cstdint>
@@ -12,13 +13,13 @@
 namespace roomrec::recorder {
 
 enum class WireType : uint8_t {
-    Config = 1,       // plugin → worker, stream 0: {"output", "width", "height", "fps", "video_bitrate_kbps", ...}
-    AddStream = 2,    // plugin → worker: {"kind": "audio"|"video", "source": "webcam"|"stage", "codec", "payload_type", "participant"}
+    Config = 1,       // plugin → worker, stream 0: a WorkerConfig
+    AddStream = 2,    // plugin → worker: a StreamSpec
     RemoveStream = 3, // plugin → worker: {}
     Rtp = 4,          // plugin → worker: one RTP packet
     Rtcp = 5,         // plugin → worker: one RTCP compound packet (sender reports give A/V sync)
     Stop = 6,         // plugin → worker, stream 0: finish the file and exit
-    Event = 16,       // worker → plugin, stream 0: {"event": "first_frame"|"finished"|"error", ...}
+    Event = 16,       // worker → plugin, stream 0: a WorkerEvent
 };
 
 constexpr size_t kWireHeader = 3;

@@ -5,10 +5,15 @@
 #include <gst/app/gstappsrc.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 namespace roomrec::recorder {
 namespace {
+
+using common::GstElementPtr;
+using common::GstPadPtr;
+using common::gst_take;
 
 // Jitter buffer depth: enough for Internet jitter, small enough for a ~2 s first frame (M5).
 constexpr guint kJitterLatencyMs = 200;
@@ -33,47 +38,46 @@ struct CodecElements {
     const char *decoder;
 };
 
-const CodecElements *codec_elements(const std::string &codec) {
+const CodecElements &codec_elements(Codec codec) {
     static const CodecElements vp8{"VP8", 90000, "rtpvp8depay", nullptr, "vp8dec"};
     static const CodecElements vp9{"VP9", 90000, "rtpvp9depay", nullptr, "vp9dec"};
     static const CodecElements h264{"H264", 90000, "rtph264depay", "h264parse", "avdec_h264"};
     static const CodecElements opus{"OPUS", 48000, "rtpopusdepay", nullptr, "opusdec"};
-    if (codec == "vp8") return &vp8;
-    if (codec == "vp9") return &vp9;
-    if (codec == "h264") return &h264;
-    if (codec == "opus") return &opus;
-    return nullptr;
+    switch (codec) {
+    case Codec::Vp8: return vp8;
+    case Codec::Vp9: return vp9;
+    case Codec::H264: return h264;
+    case Codec::Opus: break;
+    }
+    return opus;
 }
 
-GstElement *make(const char *factory, const char *name = nullptr) {
-    GstElement *element = gst_element_factory_make(factory, name);
-    if (element == nullptr) g_printerr("roomrec-recorder: missing GStreamer element %s\n", factory);
+// A new element the caller owns until it hands it to a bin (which takes its own reference).
+GstElementPtr make(const char *factory, const char *name = nullptr) {
+    GstElementPtr element = common::gst_take_floating(gst_element_factory_make(factory, name));
+    if (!element) g_printerr("roomrec-recorder: missing GStreamer element %s\n", factory);
     return element;
 }
 
 // Sets the "caps" property (capsfilter, appsrc) from its text form.
 void set_caps(GstElement *element, const std::string &caps_text) {
-    GstCaps *caps = gst_caps_from_string(caps_text.c_str());
-    g_object_set(element, "caps", caps, nullptr);
-    gst_caps_unref(caps);
+    const common::GstCapsPtr caps(gst_caps_from_string(caps_text.c_str()));
+    g_object_set(element, "caps", caps.get(), nullptr);
 }
 
-GstElement *make_appsrc(const std::string &caps_text) {
-    GstElement *src = make("appsrc");
-    set_caps(src, caps_text);
-    g_object_set(src, "is-live", TRUE, "format", GST_FORMAT_TIME, "do-timestamp", TRUE, "max-bytes",
+GstElementPtr make_appsrc(const std::string &caps_text) {
+    GstElementPtr src = make("appsrc");
+    if (!src) return src;
+    set_caps(src.get(), caps_text);
+    g_object_set(src.get(), "is-live", TRUE, "format", GST_FORMAT_TIME, "do-timestamp", TRUE, "max-bytes",
                  guint64(4 * 1024 * 1024), "block", FALSE, nullptr);
     return src;
 }
 
-std::string json_escape(const std::string &text) {
-    std::string out;
-    for (const char c : text) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (static_cast<unsigned char>(c) < 0x20) continue;
-        out += c;
-    }
-    return out;
+// Links a static src pad to a request or static sink pad.
+bool link_pads(GstElement *source, GstPad *sink) {
+    const GstPadPtr source_pad = gst_take(gst_element_get_static_pad(source, "src"));
+    return source_pad && sink != nullptr && GST_PAD_LINK_SUCCESSFUL(gst_pad_link(source_pad.get(), sink));
 }
 
 GstPadProbeReturn answer_latency_not_live(GstPad *, GstPadProbeInfo *info, gpointer) {
@@ -93,100 +97,94 @@ GstPadProbeReturn drop_untimed_buffer(GstPad *pad, GstPadProbeInfo *info, gpoint
 
 } // namespace
 
-CompositePipeline::CompositePipeline(OutputSettings output, std::function<void(const std::string &)> on_event)
+CompositePipeline::CompositePipeline(WorkerConfig output, std::function<void(const WorkerEvent &)> on_event)
     : output_(std::move(output)), on_event_(std::move(on_event)) {}
 
 CompositePipeline::~CompositePipeline() {
-    for (auto &[id, branch] : branches_)
-        if (branch.mixer_pad != nullptr) gst_object_unref(branch.mixer_pad); // our request-pad reference
-    if (pipeline_ != nullptr) {
-        gst_element_set_state(pipeline_, GST_STATE_NULL);
-        gst_object_unref(pipeline_);
-    }
+    // Stopped before the handles go: no streaming thread may still use a branch.
+    if (pipeline_) gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
 }
 
 bool CompositePipeline::start(std::string &error) {
-    pipeline_ = gst_pipeline_new("roomrec-recorder");
-    rtpbin_ = make("rtpbin");
-    compositor_ = make("compositor");
-    audiomixer_ = make("audiomixer");
-    GstElement *background = make("videotestsrc");
-    GstElement *background_caps = make("capsfilter");
-    GstElement *silence = make("audiotestsrc");
-    GstElement *silence_caps = make("capsfilter");
-    GstElement *i420 = make("capsfilter");
-    GstElement *encoder = make("x264enc");
-    GstElement *h264_caps = make("capsfilter");
-    GstElement *h264parse = make("h264parse");
-    GstElement *video_queue = make("queue");
-    GstElement *audio_convert = make("audioconvert");
-    GstElement *aac = make("avenc_aac");
-    GstElement *aacparse = make("aacparse");
-    GstElement *audio_queue = make("queue");
-    GstElement *muxer = make("mp4mux");
-    GstElement *sink = make("filesink");
-    GstElement *all[] = {rtpbin_, compositor_, audiomixer_, background, background_caps, silence, silence_caps, i420,
-                         encoder, h264_caps, h264parse, video_queue, audio_convert, aac, aacparse, audio_queue, muxer, sink};
-    for (GstElement *element : all)
-        if (element == nullptr) {
+    pipeline_ = common::gst_take_floating(gst_pipeline_new("roomrec-recorder"));
+    GstElementPtr rtpbin = make("rtpbin");
+    GstElementPtr compositor = make("compositor", "compositor");
+    GstElementPtr audiomixer = make("audiomixer", "audiomixer");
+    GstElementPtr background = make("videotestsrc");
+    GstElementPtr background_caps = make("capsfilter");
+    GstElementPtr silence = make("audiotestsrc");
+    GstElementPtr silence_caps = make("capsfilter");
+    GstElementPtr i420 = make("capsfilter");
+    GstElementPtr encoder = make("x264enc", "encoder");
+    GstElementPtr h264_caps = make("capsfilter");
+    GstElementPtr h264parse = make("h264parse");
+    GstElementPtr video_queue = make("queue");
+    GstElementPtr audio_convert = make("audioconvert");
+    GstElementPtr aac = make("avenc_aac");
+    GstElementPtr aacparse = make("aacparse");
+    GstElementPtr audio_queue = make("queue");
+    GstElementPtr muxer = make("mp4mux", "muxer");
+    GstElementPtr sink = make("filesink", "sink");
+    const GstElementPtr *all[] = {&rtpbin, &compositor, &audiomixer, &background, &background_caps, &silence,
+                                  &silence_caps, &i420, &encoder, &h264_caps, &h264parse, &video_queue,
+                                  &audio_convert, &aac, &aacparse, &audio_queue, &muxer, &sink};
+    for (const GstElementPtr *element : all)
+        if (!*element) {
             error = "a GStreamer element is missing (install gstreamer1.0-plugins-good/bad/ugly and gstreamer1.0-libav)";
             return false;
         }
-    for (GstElement *element : all) gst_bin_add(GST_BIN(pipeline_), element);
+    // The bin takes its own reference to each; the handles here are dropped at the end.
+    for (const GstElementPtr *element : all) gst_bin_add(GST_BIN(pipeline_.get()), element->get());
+    rtpbin_ = rtpbin.get();
+    compositor_ = compositor.get();
+    audiomixer_ = audiomixer.get();
 
     g_object_set(rtpbin_, "latency", kJitterLatencyMs, "do-lost", TRUE, "autoremove", TRUE, nullptr);
     g_signal_connect(rtpbin_, "pad-added", G_CALLBACK(on_rtpbin_pad), this);
     // A live, silent base keeps the output going while nobody is on screen.
-    g_object_set(background, "is-live", TRUE, "pattern", 2 /* black */, nullptr);
-    g_object_set(silence, "is-live", TRUE, "wave", 4 /* silence */, nullptr);
+    g_object_set(background.get(), "is-live", TRUE, "pattern", 2 /* black */, nullptr);
+    g_object_set(silence.get(), "is-live", TRUE, "wave", 4 /* silence */, nullptr);
     const std::string fps = std::to_string(output_.fps);
     // The live base only drives the compositor's clock: a tiny frame it places at 0,0 costs
     // nothing, and the compositor paints the black background itself.
-    set_caps(background_caps, "video/x-raw,format=I420,width=16,height=16,framerate=" + fps + "/1" + kColour);
-    set_caps(silence_caps, "audio/x-raw,rate=48000,channels=2");
+    set_caps(background_caps.get(), "video/x-raw,format=I420,width=16,height=16,framerate=" + fps + "/1" + kColour);
+    set_caps(silence_caps.get(), "audio/x-raw,rate=48000,channels=2");
     // Not ignore-inactive-pads: until the live bases produce, every pad is inactive, and a mixer
     // that ignores them all sees no live input and ends the stream (an empty file at start-up).
     g_object_set(compositor_, "background", 1 /* black */, nullptr);
     // 4:2:0 before x264, or it may pick 4:4:4 that browsers cannot play. Everything stays I420
     // in one colorimetry end to end: no whole-frame colour conversion anywhere (CPU).
-    set_caps(i420, "video/x-raw,format=I420,width=" + std::to_string(output_.width) + ",height=" +
-                       std::to_string(output_.height) + ",framerate=" + fps + "/1,pixel-aspect-ratio=1/1" + kColour);
-    gst_util_set_object_arg(G_OBJECT(encoder), "speed-preset", output_.x264_preset.c_str());
-    gst_util_set_object_arg(G_OBJECT(encoder), "tune", "zerolatency");
-    g_object_set(encoder, "bitrate", guint(output_.video_bitrate_kbps), "key-int-max", guint(output_.fps * 2), nullptr);
-    if (output_.x264_preset == "ultrafast") g_object_set(encoder, "option-string", kUltrafastHigh, nullptr);
+    set_caps(i420.get(), "video/x-raw,format=I420,width=" + std::to_string(output_.width) + ",height=" +
+                             std::to_string(output_.height) + ",framerate=" + fps + "/1,pixel-aspect-ratio=1/1" + kColour);
+    gst_util_set_object_arg(G_OBJECT(encoder.get()), "speed-preset", output_.x264_preset.c_str());
+    gst_util_set_object_arg(G_OBJECT(encoder.get()), "tune", "zerolatency");
+    g_object_set(encoder.get(), "bitrate", guint(output_.video_bitrate_kbps), "key-int-max", guint(output_.fps * 2), nullptr);
+    if (output_.x264_preset == "ultrafast") g_object_set(encoder.get(), "option-string", kUltrafastHigh, nullptr);
     // One thread for the fast presets: zerolatency's sliced threads cost x264 ~15 % more CPU on
     // two cores, and one core encodes 1080p30 at a third of its time. From veryfast on, one core
     // is (nearly) too slow for real time, so x264 keeps its own threading there.
     if (output_.x264_preset == "ultrafast" || output_.x264_preset == "superfast")
-        g_object_set(encoder, "threads", 1u, nullptr);
-    set_caps(h264_caps, "video/x-h264,profile=high");
-    g_object_set(aac, "bitrate", output_.audio_bitrate_bps, nullptr);
+        g_object_set(encoder.get(), "threads", 1u, nullptr);
+    set_caps(h264_caps.get(), "video/x-h264,profile=high");
+    g_object_set(aac.get(), "bitrate", output_.audio_bitrate_bps, nullptr);
     // A moov up front, then 1 s fragments: a kill -9 keeps all but the last. Streamable: the
     // header is never rewritten at the end (that rewrite intermittently emptied the sample
     // descriptions), so a finished file is exactly a killed one plus its last fragment.
-    g_object_set(muxer, "fragment-duration", guint(output_.fragment_ms), "streamable", TRUE, nullptr);
+    g_object_set(muxer.get(), "fragment-duration", guint(output_.fragment_ms), "streamable", TRUE, nullptr);
     // Unbuffered: each fragment reaches the file as the muxer emits it, so kill -9 loses at
     // most the fragment being built (M4), not a stdio buffer's worth more.
-    g_object_set(sink, "location", output_.path.c_str(), "sync", FALSE, "buffer-mode", 2 /* unbuffered */, nullptr);
+    g_object_set(sink.get(), "location", output_.output.c_str(), "sync", FALSE, "buffer-mode", 2 /* unbuffered */, nullptr);
 
-    GstPad *background_pad = gst_element_request_pad_simple(compositor_, "sink_%u");
-    g_object_set(background_pad, "zorder", 0u, nullptr);
-    GstPad *background_src = gst_element_get_static_pad(background_caps, "src");
-    gst_pad_link(background_src, background_pad);
-    gst_object_unref(background_src);
-    gst_object_unref(background_pad);
-    GstPad *silence_pad = gst_element_request_pad_simple(audiomixer_, "sink_%u");
-    GstPad *silence_src = gst_element_get_static_pad(silence_caps, "src");
-    gst_pad_link(silence_src, silence_pad);
-    gst_object_unref(silence_src);
-    gst_object_unref(silence_pad);
-
-    if (!gst_element_link(background, background_caps) || !gst_element_link(silence, silence_caps) ||
-        !gst_element_link_many(compositor_, i420, encoder, h264_caps, h264parse, video_queue, nullptr) ||
-        !gst_element_link_many(audiomixer_, audio_convert, aac, aacparse, audio_queue, nullptr) ||
-        !gst_element_link_pads(video_queue, "src", muxer, "video_%u") ||
-        !gst_element_link_pads(audio_queue, "src", muxer, "audio_%u") || !gst_element_link(muxer, sink)) {
+    const GstPadPtr background_pad = gst_take(gst_element_request_pad_simple(compositor_, "sink_%u"));
+    g_object_set(background_pad.get(), "zorder", 0u, nullptr);
+    const GstPadPtr silence_pad = gst_take(gst_element_request_pad_simple(audiomixer_, "sink_%u"));
+    if (!link_pads(background_caps.get(), background_pad.get()) || !link_pads(silence_caps.get(), silence_pad.get()) ||
+        !gst_element_link(background.get(), background_caps.get()) || !gst_element_link(silence.get(), silence_caps.get()) ||
+        !gst_element_link_many(compositor_, i420.get(), encoder.get(), h264_caps.get(), h264parse.get(),
+                               video_queue.get(), nullptr) ||
+        !gst_element_link_many(audiomixer_, audio_convert.get(), aac.get(), aacparse.get(), audio_queue.get(), nullptr) ||
+        !gst_element_link_pads(video_queue.get(), "src", muxer.get(), "video_%u") ||
+        !gst_element_link_pads(audio_queue.get(), "src", muxer.get(), "audio_%u") || !gst_element_link(muxer.get(), sink.get())) {
         error = "cannot link the output pipeline";
         return false;
     }
@@ -194,18 +192,16 @@ bool CompositePipeline::start(std::string &error) {
     // even if the encoder has not produced its caps yet, leaving an empty video track; told its
     // inputs are not live, it waits for data on both. Both are driven by live test sources, so
     // that wait is short and never endless.
-    for (GstElement *queue : {video_queue, audio_queue}) {
-        GstPad *queue_src = gst_element_get_static_pad(queue, "src");
-        gst_pad_add_probe(queue_src, GST_PAD_PROBE_TYPE_QUERY_UPSTREAM, answer_latency_not_live, nullptr, nullptr);
-        gst_pad_add_probe(queue_src, GST_PAD_PROBE_TYPE_BUFFER, drop_untimed_buffer, nullptr, nullptr);
-        gst_object_unref(queue_src);
+    for (GstElement *queue : {video_queue.get(), audio_queue.get()}) {
+        const GstPadPtr queue_src = gst_take(gst_element_get_static_pad(queue, "src"));
+        gst_pad_add_probe(queue_src.get(), GST_PAD_PROBE_TYPE_QUERY_UPSTREAM, answer_latency_not_live, nullptr, nullptr);
+        gst_pad_add_probe(queue_src.get(), GST_PAD_PROBE_TYPE_BUFFER, drop_untimed_buffer, nullptr, nullptr);
     }
-    GstPad *sink_pad = gst_element_get_static_pad(sink, "sink");
-    gst_pad_add_probe(sink_pad, GST_PAD_PROBE_TYPE_BUFFER, on_output_buffer, this, nullptr);
-    gst_object_unref(sink_pad);
+    const GstPadPtr sink_pad = gst_take(gst_element_get_static_pad(sink.get(), "sink"));
+    gst_pad_add_probe(sink_pad.get(), GST_PAD_PROBE_TYPE_BUFFER, on_output_buffer, this, nullptr);
 
-    if (gst_element_set_state(pipeline_, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
-        error = "the pipeline does not start (is " + output_.path + " writable?)";
+    if (gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+        error = "the pipeline does not start (is " + output_.output + " writable?)";
         return false;
     }
     return true;
@@ -213,35 +209,42 @@ bool CompositePipeline::start(std::string &error) {
 
 bool CompositePipeline::add_stream(uint16_t id, const StreamSpec &spec, std::string &error) {
     std::lock_guard lock(mutex_);
-    const CodecElements *codec = codec_elements(spec.codec);
-    if (codec == nullptr || (spec.video != (spec.codec != "opus"))) {
-        error = "unsupported codec " + spec.codec;
+    if (!pipeline_) {
+        error = "the pipeline has not started";
+        return false;
+    }
+    if (codec_kind(spec.codec) != spec.kind) {
+        error = std::string("codec ") + codec_name(spec.codec) + " does not match the stream's kind";
         return false;
     }
     if (branches_.count(id)) {
         error = "stream " + std::to_string(id) + " exists";
         return false;
     }
+    const CodecElements &codec = codec_elements(spec.codec);
+    const bool video = spec.kind == MediaKind::Video;
+    GstElementPtr rtp_src = make_appsrc(std::string("application/x-rtp,media=") + (video ? "video" : "audio") +
+                                        ",clock-rate=" + std::to_string(codec.clock_rate) + ",encoding-name=" +
+                                        codec.encoding + ",payload=" + std::to_string(spec.payload_type));
+    GstElementPtr rtcp_src = make_appsrc("application/x-rtcp");
+    if (!rtp_src || !rtcp_src) {
+        error = "appsrc is missing";
+        return false;
+    }
     Branch &branch = branches_[id];
     branch.spec = spec;
     branch.order = next_order_++;
-    gchar *rtp_caps = g_strdup_printf("application/x-rtp,media=%s,clock-rate=%d,encoding-name=%s,payload=%d",
-                                      spec.video ? "video" : "audio", codec->clock_rate, codec->encoding, spec.payload_type);
-    branch.rtp_src = make_appsrc(rtp_caps);
-    g_free(rtp_caps);
-    branch.rtcp_src = make_appsrc("application/x-rtcp");
-    gst_bin_add_many(GST_BIN(pipeline_), branch.rtp_src, branch.rtcp_src, nullptr);
+    branch.rtp_src = rtp_src.get();
+    branch.rtcp_src = rtcp_src.get();
+    gst_bin_add_many(GST_BIN(pipeline_.get()), branch.rtp_src, branch.rtcp_src, nullptr);
     // One rtpbin session per stream; rtpbin pairs audio and video by RTCP CNAME for lip sync.
-    gchar *rtp_pad = g_strdup_printf("recv_rtp_sink_%u", id);
-    gchar *rtcp_pad = g_strdup_printf("recv_rtcp_sink_%u", id);
-    const bool linked = gst_element_link_pads(branch.rtp_src, "src", rtpbin_, rtp_pad) &&
-                        gst_element_link_pads(branch.rtcp_src, "src", rtpbin_, rtcp_pad);
-    g_free(rtp_pad);
-    g_free(rtcp_pad);
+    const std::string session = std::to_string(id);
+    const bool linked = gst_element_link_pads(branch.rtp_src, "src", rtpbin_, ("recv_rtp_sink_" + session).c_str()) &&
+                        gst_element_link_pads(branch.rtcp_src, "src", rtpbin_, ("recv_rtcp_sink_" + session).c_str());
     gst_element_sync_state_with_parent(branch.rtp_src);
     gst_element_sync_state_with_parent(branch.rtcp_src);
     if (!linked) {
-        error = "cannot link stream " + std::to_string(id);
+        error = "cannot link stream " + session;
         return false;
     }
     return true;
@@ -249,10 +252,9 @@ bool CompositePipeline::add_stream(uint16_t id, const StreamSpec &spec, std::str
 
 void CompositePipeline::on_rtpbin_pad(GstElement *, GstPad *pad, gpointer self) {
     // recv_rtp_src_<session>_<ssrc>_<pt>
-    gchar *name = gst_pad_get_name(pad);
+    const common::GCharPtr name(gst_pad_get_name(pad));
     unsigned session = 0;
-    const bool ours = std::sscanf(name, "recv_rtp_src_%u_", &session) == 1;
-    g_free(name);
+    const bool ours = std::sscanf(name.get(), "recv_rtp_src_%u_", &session) == 1;
     if (ours) static_cast<CompositePipeline *>(self)->link_decoder(static_cast<uint16_t>(session), pad);
 }
 
@@ -264,42 +266,43 @@ void CompositePipeline::link_decoder(uint16_t id, GstPad *pad) {
     auto it = branches_.find(id);
     if (it == branches_.end() || it->second.linked) return;
     Branch &branch = it->second;
-    const CodecElements *codec = codec_elements(branch.spec.codec);
-    std::vector<GstElement *> chain = {make(codec->depay)};
-    if (codec->parse) chain.push_back(make(codec->parse));
-    chain.push_back(make(codec->decoder));
+    const CodecElements &codec = codec_elements(branch.spec.codec);
+    const bool video = branch.spec.kind == MediaKind::Video;
+    std::vector<GstElementPtr> chain;
+    chain.push_back(make(codec.depay));
+    if (codec.parse) chain.push_back(make(codec.parse));
+    chain.push_back(make(codec.decoder));
     GstElement *scale = nullptr;
-    if (branch.spec.video) {
+    if (video) {
         chain.push_back(make("videoconvert"));
-        chain.push_back(scale = make("videoscale"));
-        branch.scale_caps = make("capsfilter");
-        chain.push_back(branch.scale_caps);
+        chain.push_back(make("videoscale"));
+        scale = chain.back().get();
+        chain.push_back(make("capsfilter"));
+        branch.scale_caps = chain.back().get();
     } else {
         chain.push_back(make("audioconvert"));
         chain.push_back(make("audioresample"));
     }
     chain.push_back(make("queue"));
-    for (GstElement *element : chain) {
-        if (element == nullptr) return;
-        gst_bin_add(GST_BIN(pipeline_), element);
-    }
-    for (size_t i = 0; i + 1 < chain.size(); ++i) gst_element_link(chain[i], chain[i + 1]);
+    for (const GstElementPtr &element : chain)
+        if (!element) {
+            branch.scale_caps = nullptr;
+            return;
+        }
+    for (const GstElementPtr &element : chain) gst_bin_add(GST_BIN(pipeline_.get()), element.get());
+    for (size_t i = 0; i + 1 < chain.size(); ++i) gst_element_link(chain[i].get(), chain[i + 1].get());
     if (scale != nullptr) {
-        GstPad *scale_sink = gst_element_get_static_pad(scale, "sink");
-        gst_pad_add_probe(scale_sink, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
+        const GstPadPtr scale_sink = gst_take(gst_element_get_static_pad(scale, "sink"));
+        gst_pad_add_probe(scale_sink.get(), GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
                           apply_cell_caps, &branch, nullptr);
-        gst_object_unref(scale_sink);
     }
-    GstPad *chain_sink = gst_element_get_static_pad(chain.front(), "sink");
-    gst_pad_link(pad, chain_sink);
-    gst_object_unref(chain_sink);
-    branch.mixer_pad = gst_element_request_pad_simple(branch.spec.video ? compositor_ : audiomixer_, "sink_%u");
-    GstPad *chain_src = gst_element_get_static_pad(chain.back(), "src");
-    gst_pad_link(chain_src, branch.mixer_pad);
-    gst_object_unref(chain_src);
+    const GstPadPtr chain_sink = gst_take(gst_element_get_static_pad(chain.front().get(), "sink"));
+    gst_pad_link(pad, chain_sink.get());
+    branch.mixer_pad = gst_take(gst_element_request_pad_simple(video ? compositor_ : audiomixer_, "sink_%u"));
+    link_pads(chain.back().get(), branch.mixer_pad.get());
     branch.linked = true;
-    if (branch.spec.video) relayout();
-    for (GstElement *element : chain) gst_element_sync_state_with_parent(element);
+    if (video) relayout();
+    for (const GstElementPtr &element : chain) gst_element_sync_state_with_parent(element.get());
 }
 
 // Caller holds mutex_.
@@ -308,8 +311,8 @@ void CompositePipeline::relayout() {
     const Branch *stage = nullptr;
     std::vector<Branch *> webcams;
     for (auto &[id, branch] : branches_) {
-        if (!branch.spec.video || !branch.linked || branch.ended) continue;
-        if (branch.spec.stage) {
+        if (branch.spec.kind != MediaKind::Video || !branch.linked || branch.ended) continue;
+        if (branch.spec.source == StreamSource::Stage) {
             if (stage == nullptr || branch.order > stage->order) stage = &branch;
         } else {
             webcams.push_back(&branch);
@@ -323,12 +326,13 @@ void CompositePipeline::relayout() {
             branch.cell_caps = "video/x-raw,width=" + std::to_string(std::max(cell.width, 2)) + ",height=" +
                                std::to_string(std::max(cell.height, 2)) + ",pixel-aspect-ratio=1/1" + kColour;
         }
-        g_object_set(branch.mixer_pad, "xpos", cell.x, "ypos", cell.y, "width", cell.width, "height", cell.height, "alpha",
+        g_object_set(branch.mixer_pad.get(), "xpos", cell.x, "ypos", cell.y, "width", cell.width, "height", cell.height, "alpha",
                      visible ? 1.0 : 0.0, "zorder", 1u, nullptr);
     };
     for (size_t i = 0; i < webcams.size(); ++i) place(*webcams[i], layout.webcams[i], true);
     for (auto &[id, branch] : branches_) {
-        if (!branch.spec.video || !branch.linked || branch.ended || !branch.spec.stage) continue;
+        if (branch.spec.kind != MediaKind::Video || !branch.linked || branch.ended || branch.spec.source != StreamSource::Stage)
+            continue;
         place(branch, layout.stage, &branch == stage);
     }
 }
@@ -340,8 +344,8 @@ void CompositePipeline::remove_stream(uint16_t id) {
     it->second.ended = true;
     gst_app_src_end_of_stream(GST_APP_SRC(it->second.rtp_src));
     gst_app_src_end_of_stream(GST_APP_SRC(it->second.rtcp_src));
-    if (it->second.spec.video && it->second.mixer_pad != nullptr)
-        g_object_set(it->second.mixer_pad, "alpha", 0.0, nullptr);
+    if (it->second.spec.kind == MediaKind::Video && it->second.mixer_pad)
+        g_object_set(it->second.mixer_pad.get(), "alpha", 0.0, nullptr);
     relayout();
 }
 
@@ -368,7 +372,7 @@ void CompositePipeline::push_rtcp(uint16_t id, const uint8_t *data, size_t lengt
 }
 
 void CompositePipeline::finish() {
-    if (pipeline_ != nullptr) gst_element_send_event(pipeline_, gst_event_new_eos());
+    if (pipeline_) gst_element_send_event(pipeline_.get(), gst_event_new_eos());
 }
 
 // On the branch's streaming thread, before its videoscale sees the caps or the buffer: the thread
@@ -392,7 +396,7 @@ GstPadProbeReturn CompositePipeline::on_output_buffer(GstPad *, GstPadProbeInfo 
     // Buffer 1 is the file header (ftyp/moov); the first fragment after it holds the first frames.
     if (!pipeline->first_frame_reported_ && ++pipeline->output_buffers_ > 1) {
         pipeline->first_frame_reported_ = true;
-        pipeline->on_event_("{\"event\":\"first_frame\",\"path\":\"" + json_escape(pipeline->output_.path) + "\"}");
+        pipeline->on_event_(WorkerEvent::first_frame(pipeline->output_.output));
     }
     return GST_PAD_PROBE_OK;
 }

@@ -3,6 +3,10 @@
 // H.264 + AAC → fragmented MP4, so a crash loses at most the last fragment.
 #pragma once
 
+#include "recorder/contract/control_messages.hpp"
+
+#include "common/gst_handles.hpp"
+
 #include <gst/gst.h>
 
 #include <cstdint>
@@ -14,34 +18,19 @@
 
 namespace roomrec::recorder {
 
-struct OutputSettings {
-    std::string path;
-    int width = 1920;
-    int height = 1080;
-    int fps = 30;
-    int video_bitrate_kbps = 4000;
-    int audio_bitrate_bps = 128000;
-    int fragment_ms = 1000;
-    std::string x264_preset = "ultrafast";
-};
-
-struct StreamSpec {
-    bool video = true;
-    bool stage = false;
-    std::string codec;      // "vp8", "vp9", "h264", "opus"
-    int payload_type = 96;
-    std::string participant;
-};
-
+// Its elements named compositor, audiomixer, encoder, muxer and sink keep those names: tests
+// and pipeline graphs (GST_DEBUG_DUMP_DOT_DIR) find them by name.
 class CompositePipeline {
 public:
-    // on_event receives JSON text for the plugin: first_frame, error, finished.
-    CompositePipeline(OutputSettings output, std::function<void(const std::string &)> on_event);
+    // on_event receives the first_frame event, on a streaming thread; errors and the end of
+    // the file are posted on the bus.
+    CompositePipeline(WorkerConfig output, std::function<void(const WorkerEvent &)> on_event);
     ~CompositePipeline();
     CompositePipeline(const CompositePipeline &) = delete;
     CompositePipeline &operator=(const CompositePipeline &) = delete;
 
     bool start(std::string &error);
+    // After start(). A stream id is used once; a removed one is not added again.
     bool add_stream(uint16_t id, const StreamSpec &spec, std::string &error);
     void remove_stream(uint16_t id);
     void push_rtp(uint16_t id, const uint8_t *data, size_t length);
@@ -49,12 +38,13 @@ public:
     // Ends every input; the bus reports EOS once the file is complete.
     void finish();
 
-    GstElement *pipeline() const { return pipeline_; }
+    GstElement *pipeline() const { return pipeline_.get(); }
     uint64_t dropped_packets() const { return dropped_; }
 
 private:
     struct Branch {
         StreamSpec spec;
+        // Elements are owned by the pipeline.
         GstElement *rtp_src = nullptr;
         GstElement *rtcp_src = nullptr;
         GstElement *scale_caps = nullptr; // video: the cell size
@@ -64,7 +54,7 @@ private:
         std::mutex cell_mutex;
         std::string cell_caps;
         std::string applied_cell_caps;
-        GstPad *mixer_pad = nullptr;      // compositor or audiomixer request pad
+        common::GstPadPtr mixer_pad;      // compositor or audiomixer request pad
         bool linked = false;
         bool ended = false;
         uint64_t order = 0;
@@ -78,9 +68,10 @@ private:
     void relayout();
     void push(GstElement *src, const uint8_t *data, size_t length);
 
-    OutputSettings output_;
-    std::function<void(const std::string &)> on_event_;
-    GstElement *pipeline_ = nullptr;
+    WorkerConfig output_;
+    std::function<void(const WorkerEvent &)> on_event_;
+    common::GstElementPtr pipeline_;
+    // Owned by pipeline_.
     GstElement *rtpbin_ = nullptr;
     GstElement *compositor_ = nullptr;
     GstElement *audiomixer_ = nullptr;
