@@ -1,6 +1,6 @@
 #include "analytics/telemetry/minute_rollups.hpp"
 
-#include "storage/db/pg_connection.hpp"
+#include "storage/db/database.hpp"
 #include "analytics/telemetry/telemetry_store.hpp"
 #include "analytics/telemetry/telemetry_writer.hpp"
 
@@ -41,8 +41,8 @@ void MinuteRollups::stop() {
 }
 
 void MinuteRollups::run() {
-    storage::PgConnection connection(conninfo_);
-    TelemetryStore store(connection);
+    storage::Database database(conninfo_);
+    TelemetryStore store(database);
     for (;;) {
         bool stop;
         {
