@@ -33,28 +33,38 @@ std::vector<std::string> copy_columns() {
 }
 
 // The batch's rows, which copy_format wrote in COPY text form (as the spool keeps them),
-// sent as they are, one line per row. pqxx 6.4 takes finished lines only through tablewriter
-// (stream_to's raw-line write is private, and its typed rows would be escaped again, field
-// by field); tablewriter is deprecated in 6.4 only in favour of stream_to.
+// sent as they are; the number of rows sent. pqxx 6.4 takes finished text only through
+// tablewriter (stream_to's raw-line write is private, and its typed rows would be escaped
+// again, field by field); tablewriter is deprecated in 6.4 only in favour of stream_to. COPY
+// data is a byte stream whose messages need not end with rows, so a write carries up to
+// 64 KiB of whole rows (tablewriter adds the last newline): a write per row cost the writer
+// thread two string copies, a message and pqxx's checks per row.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-void copy_rows(pqxx::transaction_base &transaction, const std::string &copy_text) {
+uint32_t copy_rows(pqxx::transaction_base &transaction, const std::string &copy_text) {
+    constexpr size_t kPiece = 64 * 1024;
     static const std::vector<std::string> columns = copy_columns();
     pqxx::tablewriter writer(transaction, "telemetry_events", columns.begin(), columns.end());
-    std::string line;
+    uint32_t rows = 0;
+    std::string piece;
     for (size_t at = 0; at < copy_text.size();) {
-        const size_t end = copy_text.find('\n', at);
-        line.assign(copy_text, at, end - at);
-        writer.write_raw_line(line);
-        at = end + 1;
+        // Whole rows up to kPiece bytes (a longer row alone), counted on the way.
+        size_t end = at; // just past the last newline taken
+        for (size_t next = copy_text.find('\n', at); next != std::string::npos && (end == at || next < at + kPiece);
+             next = copy_text.find('\n', next + 1)) {
+            if (next == end) return rows; // an empty row (tablewriter would drop it): write() refuses the batch
+            end = next + 1;
+            ++rows;
+        }
+        if (end == at) break; // a last row without its newline stays unsent: write() refuses the batch
+        piece.assign(copy_text, at, end - 1 - at);
+        writer.write_raw_line(piece);
+        at = end;
     }
     writer.complete();
+    return rows;
 }
 #pragma GCC diagnostic pop
-
-uint32_t line_count(const std::string &text) {
-    return static_cast<uint32_t>(std::count(text.begin(), text.end(), '\n'));
-}
 
 } // namespace
 
@@ -78,12 +88,6 @@ bool TelemetryStore::prepare(std::string &error) {
 }
 
 WriteOutcome TelemetryStore::write(const TelemetryBatch &batch, const std::string &node_id, std::string &error) {
-    // Every row must reach COPY as one line, or the ledger would count rows that are not there.
-    if (batch.copy_text.empty() || batch.copy_text.back() != '\n' || line_count(batch.copy_text) != batch.rows) {
-        error = "writing batch " + batch.id + ": its text holds " + std::to_string(line_count(batch.copy_text)) +
-                " rows, not " + std::to_string(batch.rows);
-        return WriteOutcome::Refused;
-    }
     WriteOutcome outcome = WriteOutcome::Transient; // also when Postgres cannot be reached
     database_.run("writing batch " + batch.id, error, [&](pqxx::connection &connection, std::string &failed) {
         const char *doing = "beginning batch ";
@@ -97,7 +101,14 @@ WriteOutcome TelemetryStore::write(const TelemetryBatch &batch, const std::strin
                 return true;
             }
             doing = "copying batch ";
-            copy_rows(transaction, batch.copy_text);
+            // Each row one line, or the ledger would count rows that are not there.
+            const uint32_t copied = copy_rows(transaction, batch.copy_text);
+            if (copied != batch.rows || batch.copy_text.empty() || batch.copy_text.back() != '\n') {
+                failed = "copying batch " + batch.id + ": its text holds " + std::to_string(copied) +
+                         " whole rows, not " + std::to_string(batch.rows);
+                outcome = WriteOutcome::Refused;
+                return false; // rolled back
+            }
             // A failed COMMIT may have committed (the answer was lost): Transient, and the
             // ledger sorts it out when the batch is replayed.
             doing = "committing batch ";
