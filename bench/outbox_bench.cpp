@@ -31,8 +31,8 @@ struct WorkerResult {
 };
 
 void drain(const std::string &conninfo, const std::string &node, WorkerResult &result) {
-    PgConnection connection(conninfo);
-    OutboxStore store(connection, node, storage::RetryPolicy{}, 60000);
+    Database database(conninfo);
+    OutboxStore store(database, node, storage::RetryPolicy{}, 60000);
     for (;;) {
         auto start = Clock::now();
         const auto job = store.claim(result.error);
@@ -69,13 +69,13 @@ int main(int argc, char **argv) {
     for (int i = 2; i < argc; ++i) worker_counts.push_back(std::atoi(argv[i]));
     if (worker_counts.empty()) worker_counts = {1, 3};
 
-    PgConnection connection(conninfo);
+    Database database(conninfo);
     std::string error;
-    if (!apply_migrations(connection, error)) {
+    if (!apply_migrations(database, error)) {
         std::fprintf(stderr, "%s\n", error.c_str());
         return 1;
     }
-    OutboxStore producer(connection, "producer", storage::RetryPolicy{}, 60000);
+    OutboxStore producer(database, "producer", storage::RetryPolicy{}, 60000);
     std::printf("| workers | jobs | enqueue jobs/s | claimed+completed jobs/s | claim ms mean / p99 | complete ms mean / p99 |\n");
     std::printf("| --- | --- | --- | --- | --- | --- |\n");
     int round = 0;

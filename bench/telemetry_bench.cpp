@@ -205,9 +205,9 @@ int main(int argc, char **argv) {
     if (!folder) return 1;
     const std::string spool = std::string(folder) + "/spool";
     {
-        storage::PgConnection connection(conninfo);
+        storage::Database database(conninfo);
         std::string error;
-        if (!storage::apply_migrations(connection, error)) {
+        if (!storage::apply_migrations(database, error)) {
             std::fprintf(stderr, "%s\n", error.c_str());
             return 1;
         }

@@ -111,7 +111,7 @@ common::JsonPtr TelemetryBridge::erase_user(const std::string &user_id) const {
     const std::string &postgres = config_.telemetry_postgres();
     if (postgres.empty()) return reply_error(domain::ErrorCode::Internal, "no telemetry database is configured").data;
     if (user_id.empty()) return reply_error(domain::ErrorCode::MissingElement, "user must not be empty").data;
-    storage::PgConnection connection(postgres);
+    storage::Database connection(postgres);
     analytics::TelemetryAdmin admin(connection);
     std::string error;
     const auto erased = admin.erase_user(user_id, error);

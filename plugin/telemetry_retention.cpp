@@ -1,7 +1,7 @@
 #include "plugin/telemetry_retention.hpp"
 
 #include "common/log.hpp"
-#include "storage/db/pg_connection.hpp"
+#include "storage/db/database.hpp"
 #include "analytics/telemetry/telemetry_admin.hpp"
 
 #include <chrono>
@@ -43,7 +43,7 @@ void TelemetryRetention::run() {
 }
 
 bool TelemetryRetention::apply() {
-    storage::PgConnection connection(conninfo_);
+    storage::Database connection(conninfo_);
     std::string error;
     if (!connection.ensure_connected(error)) {
         kLog.warning("Postgres is not reachable (" + error + "); trying again in 5 minutes");

@@ -14,9 +14,9 @@ packages=(
   libjs-janus-gateway libjs-webrtc-adapter python3 curl
   # test: cmocka, the aiortc WebRTC peer, network namespaces
   libcmocka-dev python3-aiortc python3-av python3-numpy iproute2 procps ffmpeg
-  # delivery: the durable outbox and recording rows in Postgres (libpq); tests start their own
-  # throwaway cluster with the server's binaries
-  postgresql libpq-dev
+  # delivery and telemetry: the durable outbox, recording rows and telemetry in Postgres
+  # (libpqxx over libpq); tests start their own throwaway cluster with the server's binaries
+  postgresql libpq-dev libpqxx-dev
   # test: a real S3 (single-node Ceph: mon, memstore OSD, radosgw) for upload tests
   ceph-mon ceph-osd radosgw ceph-common
   # test: the demo page in Debian's headless Chromium, driven by playwright-core (npm)

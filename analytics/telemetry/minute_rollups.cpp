@@ -1,7 +1,7 @@
 #include "analytics/telemetry/minute_rollups.hpp"
 
 #include "common/log.hpp"
-#include "storage/db/pg_connection.hpp"
+#include "storage/db/database.hpp"
 #include "analytics/telemetry/telemetry_store.hpp"
 
 #include <chrono>
@@ -42,8 +42,8 @@ void MinuteRollups::stop() {
 }
 
 void MinuteRollups::run() {
-    storage::PgConnection connection(conninfo_);
-    TelemetryStore store(connection);
+    storage::Database database(conninfo_);
+    TelemetryStore store(database);
     for (;;) {
         bool stop;
         {

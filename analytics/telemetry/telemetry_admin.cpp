@@ -2,6 +2,8 @@
 
 #include "common/utf8.hpp"
 
+#include <pqxx/pqxx>
+
 namespace roomrec::analytics {
 
 namespace {
@@ -15,13 +17,15 @@ std::optional<TelemetryAdmin::Retention> TelemetryAdmin::drop_partitions_older_t
         error = "retention: days must be at least 1";
         return std::nullopt;
     }
-    const auto result = connection_.exec(std::string("SELECT * FROM telemetry_drop_before(") + kTodayUtc + " - $1::int)",
-                                         {std::to_string(days)});
-    if (!result.ok() || result.rows() != 1) {
-        error = "retention: " + (result.ok() ? std::string("no answer") : result.error());
-        return std::nullopt;
-    }
-    return Retention{result.int64(0, 0), result.int64(0, 1), result.int64(0, 2), result.int64(0, 3)};
+    std::optional<Retention> dropped;
+    database_.run("retention", error, [&](pqxx::connection &connection, std::string &) {
+        pqxx::nontransaction statement(connection);
+        const pqxx::row row = statement.exec_params1(
+            std::string("SELECT * FROM telemetry_drop_before(") + kTodayUtc + " - $1::int)", days);
+        dropped = Retention{row[0].as<int64_t>(0), row[1].as<int64_t>(0), row[2].as<int64_t>(0), row[3].as<int64_t>(0)};
+        return true;
+    });
+    return dropped;
 }
 
 std::optional<TelemetryAdmin::Erasure> TelemetryAdmin::erase_user(const std::string &user_id, std::string &error) {
@@ -29,23 +33,28 @@ std::optional<TelemetryAdmin::Erasure> TelemetryAdmin::erase_user(const std::str
         error = "erasure: the user id is empty or not valid text";
         return std::nullopt;
     }
-    const auto result = connection_.exec("SELECT * FROM telemetry_erase_user($1)", {user_id});
-    if (!result.ok() || result.rows() != 1) {
-        error = "erasure: " + (result.ok() ? std::string("no answer") : result.error());
-        return std::nullopt;
-    }
-    return Erasure{result.int64(0, 0), result.int64(0, 1)};
+    std::optional<Erasure> erased;
+    database_.run("erasure", error, [&](pqxx::connection &connection, std::string &) {
+        pqxx::nontransaction statement(connection);
+        const pqxx::row row = statement.exec_params1("SELECT * FROM telemetry_erase_user($1)", user_id);
+        erased = Erasure{row[0].as<int64_t>(0), row[1].as<int64_t>(0)};
+        return true;
+    });
+    return erased;
 }
 
 std::optional<int64_t> TelemetryAdmin::ensure_partitions(int behind, int ahead, std::string &error) {
-    const auto result = connection_.exec(std::string("SELECT count(*) FILTER (WHERE telemetry_ensure_partition(") +
-                                             kTodayUtc + " + day)) FROM generate_series(-$1::int, $2::int) AS day",
-                                         {std::to_string(behind), std::to_string(ahead)});
-    if (!result.ok()) {
-        error = "creating partitions: " + result.error();
-        return std::nullopt;
-    }
-    return result.int64(0, 0);
+    std::optional<int64_t> created;
+    database_.run("creating partitions", error, [&](pqxx::connection &connection, std::string &) {
+        pqxx::nontransaction statement(connection);
+        created = statement
+                      .exec_params1(std::string("SELECT count(*) FILTER (WHERE telemetry_ensure_partition(") + kTodayUtc +
+                                        " + day)) FROM generate_series(-$1::int, $2::int) AS day",
+                                    behind, ahead)[0]
+                      .as<int64_t>();
+        return true;
+    });
+    return created;
 }
 
 } // namespace roomrec::analytics

@@ -5,7 +5,7 @@
 // reached (see analytics/README.md).
 #pragma once
 
-#include "storage/db/pg_connection.hpp"
+#include "storage/db/database.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -15,7 +15,7 @@ namespace roomrec::analytics {
 
 class TelemetryAdmin {
 public:
-    explicit TelemetryAdmin(storage::PgConnection &connection) : connection_(connection) {}
+    explicit TelemetryAdmin(storage::Database &database) : database_(database) {}
 
     struct Retention {
         int64_t partitions = 0;   // daily partitions dropped
@@ -36,7 +36,7 @@ public:
     std::optional<int64_t> ensure_partitions(int behind, int ahead, std::string &error);
 
 private:
-    storage::PgConnection &connection_;
+    storage::Database &database_;
 };
 
 } // namespace roomrec::analytics

@@ -3,10 +3,14 @@
 #include "analytics/core/copy_format.hpp"
 #include "storage/db/migrations.hpp"
 
+#include <pqxx/pqxx>
+#include <pqxx/tablewriter>
+
+#include <algorithm>
+
 namespace roomrec::analytics {
 
-using storage::PgResult;
-using storage::Transaction;
+using storage::Database;
 
 namespace {
 
@@ -15,75 +19,130 @@ std::string timestamp_us(const std::string &parameter) {
     return "(timestamptz 'epoch' + " + parameter + "::bigint * interval '1 microsecond')";
 }
 
-const std::string kLedgerInsert = "INSERT INTO telemetry_batches (batch_id, node_id, rows, first_at, last_at) "
-                                  "VALUES ($1, $2, $3::int, " + timestamp_us("$4") + ", " + timestamp_us("$5") +
-                                  ") ON CONFLICT (batch_id) DO NOTHING";
-const std::string kCopy = std::string("COPY telemetry_events (") + kTelemetryCopyColumns + ") FROM STDIN";
+const char *const kLedgerInsert = "telemetry_ledger_insert"; // once per batch: prepared
 
-WriteOutcome failure(const PgResult &result, const std::string &doing, std::string &error) {
-    error = doing + ": " + result.error();
-    return refused_as_data(result.sqlstate()) ? WriteOutcome::Refused : WriteOutcome::Transient;
+std::vector<std::string> copy_columns() {
+    std::vector<std::string> columns;
+    const std::string list = kTelemetryCopyColumns;
+    for (size_t at = 0; at < list.size();) {
+        const size_t end = std::min(list.find(',', at), list.size());
+        columns.push_back(list.substr(at, end - at));
+        at = list.find_first_not_of(' ', end + 1);
+    }
+    return columns;
 }
 
+// The batch's rows, which copy_format wrote in COPY text form (as the spool keeps them),
+// sent as they are; the number of rows sent. pqxx 6.4 takes finished text only through
+// tablewriter (stream_to's raw-line write is private, and its typed rows would be escaped
+// again, field by field); tablewriter is deprecated in 6.4 only in favour of stream_to. COPY
+// data is a byte stream whose messages need not end with rows, so a write carries up to
+// 64 KiB of whole rows (tablewriter adds the last newline): a write per row cost the writer
+// thread two string copies, a message and pqxx's checks per row.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+uint32_t copy_rows(pqxx::transaction_base &transaction, const std::string &copy_text) {
+    constexpr size_t kPiece = 64 * 1024;
+    static const std::vector<std::string> columns = copy_columns();
+    pqxx::tablewriter writer(transaction, "telemetry_events", columns.begin(), columns.end());
+    uint32_t rows = 0;
+    std::string piece;
+    for (size_t at = 0; at < copy_text.size();) {
+        // Whole rows up to kPiece bytes (a longer row alone), counted on the way.
+        size_t end = at; // just past the last newline taken
+        for (size_t next = copy_text.find('\n', at); next != std::string::npos && (end == at || next < at + kPiece);
+             next = copy_text.find('\n', next + 1)) {
+            if (next == end) return rows; // an empty row (tablewriter would drop it): write() refuses the batch
+            end = next + 1;
+            ++rows;
+        }
+        if (end == at) break; // a last row without its newline stays unsent: write() refuses the batch
+        piece.assign(copy_text, at, end - 1 - at);
+        writer.write_raw_line(piece);
+        at = end;
+    }
+    writer.complete();
+    return rows;
+}
+#pragma GCC diagnostic pop
+
 } // namespace
+
+TelemetryStore::TelemetryStore(Database &database) : database_(database) {
+    database_.prepare(kLedgerInsert, "INSERT INTO telemetry_batches (batch_id, node_id, rows, first_at, last_at) "
+                                     "VALUES ($1, $2, $3::int, " + timestamp_us("$4") + ", " + timestamp_us("$5") +
+                                         ") ON CONFLICT (batch_id) DO NOTHING");
+}
 
 bool refused_as_data(const std::string &sqlstate) {
     return sqlstate.size() == 5 && (sqlstate.compare(0, 2, "22") == 0 || sqlstate.compare(0, 2, "23") == 0);
 }
 
 bool TelemetryStore::prepare(std::string &error) {
-    if (!connection_.ensure_connected(error)) return false;
+    if (!database_.ensure_connected(error)) return false;
     if (!migrated_) {
-        if (!storage::apply_migrations(connection_, error)) return false;
+        if (!storage::apply_migrations(database_, error)) return false;
         migrated_ = true;
     }
     return true;
 }
 
 WriteOutcome TelemetryStore::write(const TelemetryBatch &batch, const std::string &node_id, std::string &error) {
-    Transaction transaction(connection_);
-    if (!transaction.active()) {
-        error = "writing batch " + batch.id + ": " + transaction.error();
-        return WriteOutcome::Transient;
-    }
-    const auto ledger = connection_.exec(kLedgerInsert, {batch.id, node_id, std::to_string(batch.rows),
-                                                         std::to_string(batch.first_at_us),
-                                                         std::to_string(batch.last_at_us)});
-    if (!ledger.ok()) return failure(ledger, "recording batch " + batch.id, error);
-    if (ledger.affected_rows() == 0) return WriteOutcome::Duplicate; // rolled back: nothing to undo
-    const auto copied = connection_.copy_from(kCopy, batch.copy_text);
-    if (!copied.ok()) return failure(copied, "copying batch " + batch.id, error);
-    if (copied.affected_rows() != batch.rows) {
-        error = "copying batch " + batch.id + ": Postgres took " + std::to_string(copied.affected_rows()) + " of " +
-                std::to_string(batch.rows) + " rows";
-        return WriteOutcome::Refused;
-    }
-    // A failed COMMIT may have committed (the answer was lost): Transient, and the ledger
-    // sorts it out when the batch is replayed.
-    if (!transaction.commit(error)) {
-        error = "committing batch " + batch.id + ": " + error;
-        return WriteOutcome::Transient;
-    }
-    return WriteOutcome::Written;
+    WriteOutcome outcome = WriteOutcome::Transient; // also when Postgres cannot be reached
+    database_.run("writing batch " + batch.id, error, [&](pqxx::connection &connection, std::string &failed) {
+        const char *doing = "beginning batch ";
+        try {
+            pqxx::work transaction(connection);
+            doing = "recording batch ";
+            const pqxx::result ledger = transaction.exec_prepared(kLedgerInsert, batch.id, node_id, batch.rows,
+                                                                  batch.first_at_us, batch.last_at_us);
+            if (ledger.affected_rows() == 0) { // written before; rolled back: nothing to undo
+                outcome = WriteOutcome::Duplicate;
+                return true;
+            }
+            doing = "copying batch ";
+            // Each row one line, or the ledger would count rows that are not there.
+            const uint32_t copied = copy_rows(transaction, batch.copy_text);
+            if (copied != batch.rows || batch.copy_text.empty() || batch.copy_text.back() != '\n') {
+                failed = "copying batch " + batch.id + ": its text holds " + std::to_string(copied) +
+                         " whole rows, not " + std::to_string(batch.rows);
+                outcome = WriteOutcome::Refused;
+                return false; // rolled back
+            }
+            // A failed COMMIT may have committed (the answer was lost): Transient, and the
+            // ledger sorts it out when the batch is replayed.
+            doing = "committing batch ";
+            transaction.commit();
+            outcome = WriteOutcome::Written;
+            return true;
+        } catch (const std::exception &failure) {
+            failed = doing + batch.id + ": " + Database::describe(failure);
+            if (refused_as_data(Database::sqlstate(failure))) outcome = WriteOutcome::Refused;
+            return false;
+        }
+    });
+    return outcome;
 }
 
 bool TelemetryStore::ensure_partition(int32_t day, std::string &error) {
-    const auto result = connection_.exec("SELECT telemetry_ensure_partition(date '1970-01-01' + $1::int)",
-                                         {std::to_string(day)});
-    if (result.ok()) return true;
-    error = "creating the partition of day " + std::to_string(day) + ": " + result.error();
-    return false;
+    return database_.run("creating the partition of day " + std::to_string(day), error,
+                         [&](pqxx::connection &connection, std::string &) {
+                             pqxx::nontransaction statement(connection);
+                             statement.exec_params("SELECT telemetry_ensure_partition(date '1970-01-01' + $1::int)", day);
+                             return true;
+                         });
 }
 
 bool TelemetryStore::refresh_minutes(int64_t first_minute, int64_t last_minute, std::string &error) {
     const auto minute = [](const std::string &parameter) {
         return "(timestamptz 'epoch' + " + parameter + "::bigint * interval '1 minute')";
     };
-    const auto result = connection_.exec("SELECT telemetry_refresh_minutes(" + minute("$1") + ", " + minute("$2") + ")",
-                                         {std::to_string(first_minute), std::to_string(last_minute + 1)});
-    if (result.ok()) return true;
-    error = "refreshing the minute rollups: " + result.error();
-    return false;
+    return database_.run("refreshing the minute rollups", error, [&](pqxx::connection &connection, std::string &) {
+        pqxx::nontransaction statement(connection);
+        statement.exec_params("SELECT telemetry_refresh_minutes(" + minute("$1") + ", " + minute("$2") + ")",
+                              first_minute, last_minute + 1);
+        return true;
+    });
 }
 
 } // namespace roomrec::analytics

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "analytics/core/telemetry_batch.hpp"
-#include "storage/db/pg_connection.hpp"
+#include "storage/db/database.hpp"
 
 #include <string>
 
@@ -20,7 +20,7 @@ enum class WriteOutcome {
 
 class TelemetryStore {
 public:
-    explicit TelemetryStore(storage::PgConnection &connection) : connection_(connection) {}
+    explicit TelemetryStore(storage::Database &database);
 
     // Connects and applies the built-in schema (once per process); false while Postgres is away.
     bool prepare(std::string &error);
@@ -31,7 +31,7 @@ public:
     bool refresh_minutes(int64_t first_minute, int64_t last_minute, std::string &error);
 
 private:
-    storage::PgConnection &connection_;
+    storage::Database &database_;
     bool migrated_ = false;
 };
 

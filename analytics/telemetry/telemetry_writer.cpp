@@ -2,7 +2,7 @@
 
 #include "analytics/core/telemetry_batch.hpp"
 #include "common/log.hpp"
-#include "storage/db/pg_connection.hpp"
+#include "storage/db/database.hpp"
 #include "analytics/telemetry/event_queue.hpp"
 #include "analytics/telemetry/minute_rollups.hpp"
 #include "analytics/telemetry/telemetry_spool.hpp"
@@ -78,7 +78,7 @@ struct TelemetryWriter::State {
     // The writer thread's own from here on.
     std::string nonce;
     uint64_t sequence = 0;
-    std::unique_ptr<storage::PgConnection> connection;
+    std::unique_ptr<storage::Database> database;
     std::unique_ptr<TelemetryStore> store;
     TelemetrySpool spool;
     bool spooling = false; // batches go to the spool until a replay has emptied it
@@ -129,8 +129,8 @@ bool TelemetryWriter::start(std::string &error) {
     }
     if (!s.spool.open(error)) return false;
     s.nonce = random_nonce();
-    s.connection = std::make_unique<storage::PgConnection>(s.settings.conninfo);
-    s.store = std::make_unique<TelemetryStore>(*s.connection);
+    s.database = std::make_unique<storage::Database>(s.settings.conninfo);
+    s.store = std::make_unique<TelemetryStore>(*s.database);
     if (s.settings.rollup_ms > 0) {
         s.rollups = std::make_unique<MinuteRollups>(s.settings.conninfo, s.settings.rollup_ms, kRollupGraceMs);
         s.rollups->start();
@@ -277,7 +277,7 @@ WriteOutcome TelemetryWriter::State::write_to_db(const TelemetryBatch &batch_, s
         std::string problem;
         if (store->ensure_partition(day, problem)) {
             ready_days.insert(day);
-        } else if (!connection->connected()) {
+        } else if (!database->connected()) {
             error = problem;
             return WriteOutcome::Transient;
         } else {

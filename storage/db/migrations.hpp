@@ -3,7 +3,7 @@
 // under one advisory lock, so exactly one node applies it and the others then skip it.
 #pragma once
 
-#include "storage/db/pg_connection.hpp"
+#include "storage/db/database.hpp"
 
 #include <string>
 #include <vector>
@@ -21,6 +21,6 @@ const std::vector<Migration> &embedded_migrations();
 
 // Creates schema_migrations if needed and applies the missing versions in order. Refuses a
 // database whose schema is newer than this build. `applied` gets the versions applied now.
-bool apply_migrations(PgConnection &connection, std::string &error, std::vector<int> *applied = nullptr);
+bool apply_migrations(Database &database, std::string &error, std::vector<int> *applied = nullptr);
 
 } // namespace roomrec::storage

@@ -7,7 +7,7 @@
 
 #include "storage/core/delivery_rows.hpp"
 #include "storage/core/retry_schedule.hpp"
-#include "storage/db/pg_connection.hpp"
+#include "storage/db/database.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -32,11 +32,14 @@ struct OutboxCounts {
 
 class OutboxStore {
 public:
-    OutboxStore(PgConnection &connection, std::string node_id, RetryPolicy policy, int64_t lease_ms);
+    OutboxStore(Database &database, std::string node_id, RetryPolicy policy, int64_t lease_ms);
 
-    // Adds the jobs in one transaction (a savepoint inside the caller's open transaction);
-    // a job whose id exists already is left as it is (ids are idempotency keys).
+    // Adds the jobs in one transaction; a job whose id exists already is left as it is (ids
+    // are idempotency keys).
     bool enqueue(const std::vector<NewJob> &jobs, std::string &error);
+    // The same inside the caller's transaction (a recording row and its jobs commit together):
+    // false when a job is refused; a database failure throws and ends that transaction.
+    bool enqueue(pqxx::transaction_base &transaction, const std::vector<NewJob> &jobs, std::string &error);
     // The job due longest (pending and due, or running with a lapsed lease) that any node or
     // this one may run, now leased to this node. Nothing when none is due (error stays "").
     std::optional<ClaimedJob> claim(std::string &error);
@@ -69,11 +72,12 @@ public:
 private:
     struct LockedJob;
     bool usable(std::string &error) const; // false when constructed with a bad node id, lease or policy
-    std::optional<LockedJob> lock_job(const std::string &id, std::string &error);
-    bool write_back(const std::string &id, const LockedJob &locked, std::string &error);
-    bool insert_jobs(const std::vector<NewJob> &jobs, std::string &error);
+    bool jobs_acceptable(const std::vector<NewJob> &jobs, std::string &error) const;
+    std::optional<LockedJob> lock_job(pqxx::transaction_base &transaction, const std::string &id, std::string &error);
+    void write_back(pqxx::transaction_base &transaction, const std::string &id, const LockedJob &locked);
+    void insert_jobs(pqxx::transaction_base &transaction, const std::vector<NewJob> &jobs);
 
-    PgConnection &connection_;
+    Database &database_;
     std::string node_id_;
     RetryPolicy policy_;
     int64_t lease_ms_;

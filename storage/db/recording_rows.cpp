@@ -3,16 +3,13 @@
 #include "storage/core/delivery_input.hpp"
 #include "storage/db/sql_time.hpp"
 
+#include <pqxx/pqxx>
+
 #include <cstdio>
 
 namespace roomrec::storage {
 
 namespace {
-
-std::optional<std::string> number(const std::optional<int64_t> &value) {
-    if (!value) return std::nullopt;
-    return std::to_string(*value);
-}
 
 std::string exact(double value) {
     char text[40];
@@ -69,18 +66,13 @@ const std::string &find_sql() {
 
 } // namespace
 
-bool RecordingRows::upsert(PgConnection &connection, const RecordingRow &row, std::string &error) {
+bool RecordingRows::upsert(pqxx::transaction_base &transaction, const RecordingRow &row, std::string &error) {
     error = recording_row_error(row);
     if (!error.empty()) return false;
-    const auto result = connection.exec(
-        upsert_sql(), {row.room_id, row.recording_id, row.node_id, row.title, row.owner, row.initiator,
-                       std::to_string(row.started_ms), number(row.ended_ms), number(row.duration_ms),
-                       number(row.size_bytes), row.sha256, row.storage, row.location, row.state,
-                       std::to_string(row.gaps), exact(row.gap_seconds), row.incomplete, storable(row.error)});
-    if (!result.ok()) {
-        error = "storing recording " + row.recording_id + ": " + result.error();
-        return false;
-    }
+    const pqxx::result result = transaction.exec_params(
+        upsert_sql(), row.room_id, row.recording_id, row.node_id, row.title, row.owner, row.initiator, row.started_ms,
+        row.ended_ms, row.duration_ms, row.size_bytes, row.sha256, row.storage, row.location, row.state, row.gaps,
+        exact(row.gap_seconds), row.incomplete, storable(row.error));
     if (result.affected_rows() != 1) {
         error = "recording " + row.recording_id + " exists already in another room";
         return false;
@@ -88,59 +80,60 @@ bool RecordingRows::upsert(PgConnection &connection, const RecordingRow &row, st
     return true;
 }
 
-std::optional<RecordingRow> RecordingRows::find(PgConnection &connection, const std::string &recording_id,
+std::optional<RecordingRow> RecordingRows::find(Database &database, const std::string &recording_id,
                                                 std::string &error) {
     error = identifier_error("recording id", recording_id);
     if (!error.empty()) return std::nullopt;
-    const auto result = connection.exec(find_sql(), {recording_id});
-    if (!result.ok()) {
-        error = "reading recording " + recording_id + ": " + result.error();
-        return std::nullopt;
-    }
-    if (result.rows() == 0) return std::nullopt;
-    RecordingRow row;
-    row.room_id = result.text(0, 0);
-    row.recording_id = result.text(0, 1);
-    row.node_id = result.text(0, 2);
-    row.title = result.text(0, 3);
-    row.owner = result.text(0, 4);
-    row.initiator = result.text(0, 5);
-    row.started_ms = result.int64(0, 6);
-    row.ended_ms = result.optional_int64(0, 7);
-    row.duration_ms = result.optional_int64(0, 8);
-    row.size_bytes = result.optional_int64(0, 9);
-    row.sha256 = result.optional_text(0, 10);
-    row.storage = result.text(0, 11);
-    row.location = result.text(0, 12);
-    row.state = result.text(0, 13);
-    row.gaps = static_cast<int>(result.int64(0, 14));
-    row.gap_seconds = std::strtod(result.text(0, 15).c_str(), nullptr);
-    row.incomplete = result.optional_text(0, 16);
-    row.error = result.optional_text(0, 17);
-    row.created_ms = result.int64(0, 18);
-    row.updated_ms = result.int64(0, 19);
-    return row;
+    std::optional<RecordingRow> found;
+    database.run("reading recording " + recording_id, error, [&](pqxx::connection &connection, std::string &) {
+        pqxx::nontransaction statement(connection);
+        const pqxx::result rows = statement.exec_params(find_sql(), recording_id);
+        if (rows.empty()) return true;
+        const pqxx::row result = rows[0];
+        const auto text = [&](int column) { return result[column].as<std::string>(std::string()); };
+        const auto int64 = [&](int column) { return result[column].as<int64_t>(0); };
+        RecordingRow row;
+        row.room_id = text(0);
+        row.recording_id = text(1);
+        row.node_id = text(2);
+        row.title = text(3);
+        row.owner = text(4);
+        row.initiator = text(5);
+        row.started_ms = int64(6);
+        row.ended_ms = optional_value<int64_t>(result[7]);
+        row.duration_ms = optional_value<int64_t>(result[8]);
+        row.size_bytes = optional_value<int64_t>(result[9]);
+        row.sha256 = optional_value<std::string>(result[10]);
+        row.storage = text(11);
+        row.location = text(12);
+        row.state = text(13);
+        row.gaps = static_cast<int>(int64(14));
+        row.gap_seconds = std::strtod(text(15).c_str(), nullptr);
+        row.incomplete = optional_value<std::string>(result[16]);
+        row.error = optional_value<std::string>(result[17]);
+        row.created_ms = int64(18);
+        row.updated_ms = int64(19);
+        found = std::move(row);
+        return true;
+    });
+    return found;
 }
 
-std::optional<RecordingRow> RecordingRows::find(PgConnection &connection, const std::string &recording_id) {
+std::optional<RecordingRow> RecordingRows::find(Database &database, const std::string &recording_id) {
     std::string ignored;
-    return find(connection, recording_id, ignored);
+    return find(database, recording_id, ignored);
 }
 
-bool RecordingRows::update(PgConnection &connection, const RecordingUpdate &update, std::string &error) {
+bool RecordingRows::update(pqxx::transaction_base &transaction, const RecordingUpdate &update, std::string &error) {
     error = recording_update_error(update);
     if (!error.empty()) return false;
-    const auto result = connection.exec(
+    const pqxx::result result = transaction.exec_params(
         "UPDATE recordings SET state = coalesce($2, state), storage = coalesce($3, storage), "
         "location = coalesce($4, location), sha256 = coalesce($5, sha256), "
         "error = CASE WHEN $6::text IS NULL THEN error ELSE nullif($6::text, '') END, "
         "size_bytes = coalesce($7::bigint, size_bytes), updated_at = now() WHERE recording_id = $1",
-        {update.recording_id, update.state, update.storage, update.location, update.sha256, storable(update.error),
-         number(update.size_bytes)});
-    if (!result.ok()) {
-        error = "updating recording " + update.recording_id + ": " + result.error();
-        return false;
-    }
+        update.recording_id, update.state, update.storage, update.location, update.sha256, storable(update.error),
+        update.size_bytes);
     if (result.affected_rows() != 1) {
         error = "updating recording " + update.recording_id + ": no such recording";
         return false;

@@ -3,13 +3,15 @@
 #include "common/json.hpp"
 #include "common/log.hpp"
 #include "storage/core/delivery_plan.hpp"
+#include "storage/db/database.hpp"
 #include "storage/db/migrations.hpp"
 #include "storage/db/outbox_store.hpp"
-#include "storage/db/pg_connection.hpp"
 #include "storage/db/recording_rows.hpp"
 #include "storage/delivery/file_digest.hpp"
 #include "storage/s3/resumable_upload.hpp"
 
+#include <jansson.h>
+#include <pqxx/pqxx>
 #include <unistd.h>
 
 #include <chrono>
@@ -82,7 +84,7 @@ struct DeliveryWorker::Backends {
           outbox(database, settings.node_id, settings.retry, settings.lease_ms) {
         if (settings.s3) s3.emplace(*settings.s3);
     }
-    PgConnection database;
+    Database database;
     OutboxStore outbox;
     std::optional<S3Client> s3;
     WebhookSender webhooks;
@@ -205,9 +207,14 @@ bool DeliveryWorker::import_spool() {
             spool_.reject(name);
             continue;
         }
-        Transaction transaction(backends_->database);
-        const bool stored = (!row || RecordingRows::upsert(backends_->database, *row, error)) &&
-                            backends_->outbox.enqueue(jobs, error) && transaction.commit(error);
+        const bool stored = backends_->database.run(
+            "storing its row and jobs", error, [&](pqxx::connection &connection, std::string &refused) {
+                pqxx::work transaction(connection);
+                if (row && !RecordingRows::upsert(transaction, *row, refused)) return false;
+                if (!backends_->outbox.enqueue(transaction, jobs, refused)) return false;
+                transaction.commit();
+                return true;
+            });
         if (!stored) {
             kLog.warning("event " + event->id + " stays spooled: " + error);
             return false;

@@ -19,6 +19,9 @@
 #include "storage/db/outbox_store.hpp"
 #include "storage/db/recording_rows.hpp"
 
+#include <jansson.h>
+#include <pqxx/pqxx>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -195,19 +198,19 @@ int claim_loop(OutboxStore &store, const Options &options) {
 int run(const Options &options) {
     const char *conninfo = std::getenv("ROOMREC_PG");
     if (conninfo == nullptr || *conninfo == '\0') return error_exit("set ROOMREC_PG to the conninfo");
-    PgConnection connection(conninfo);
+    Database database(conninfo);
     storage::RetryPolicy policy;
     policy.first_delay_ms = options.number("first-delay-ms", policy.first_delay_ms);
     policy.max_delay_ms = options.number("max-delay-ms", policy.max_delay_ms);
     policy.give_up_after_ms = options.number("give-up-ms", policy.give_up_after_ms);
-    OutboxStore store(connection, options.get("node", "node-a"), policy, options.number("lease-ms", 30000));
+    OutboxStore store(database, options.get("node", "node-a"), policy, options.number("lease-ms", 30000));
     const std::string id = options.get("id");
     const std::string &command = options.command;
     std::string error;
 
     if (command == "migrate") {
         std::vector<int> applied;
-        if (!apply_migrations(connection, error, &applied)) return error_exit(error);
+        if (!apply_migrations(database, error, &applied)) return error_exit(error);
         std::printf("applied");
         for (int version : applied) std::printf(" %d", version);
         std::printf("\n");
@@ -221,12 +224,15 @@ int run(const Options &options) {
             return store.enqueue(parse_jobs(input.get()), error) ? 0 : error_exit(error);
         }
         if (command == "record") { // what the delivery worker does when a recording is stored
-            Transaction transaction(connection);
-            if (!transaction.active()) return error_exit(transaction.error());
-            if (!RecordingRows::upsert(connection, parse_recording(json_object_get(input.get(), "recording")), error) ||
-                !store.enqueue(parse_jobs(json_object_get(input.get(), "jobs")), error) || !transaction.commit(error))
-                return error_exit(error);
-            return 0;
+            const bool stored = database.run("recording", error, [&](pqxx::connection &connection, std::string &refused) {
+                pqxx::work transaction(connection);
+                if (!RecordingRows::upsert(transaction, parse_recording(json_object_get(input.get(), "recording")), refused) ||
+                    !store.enqueue(transaction, parse_jobs(json_object_get(input.get(), "jobs")), refused))
+                    return false;
+                transaction.commit();
+                return true;
+            });
+            return stored ? 0 : error_exit(error);
         }
         std::optional<RecordingUpdate> update;
         if (json_t *fields = json_object_get(input.get(), "update")) {
@@ -269,7 +275,7 @@ int run(const Options &options) {
         return 0;
     }
     if (command == "find-recording") {
-        const auto row = RecordingRows::find(connection, id, error);
+        const auto row = RecordingRows::find(database, id, error);
         if (!error.empty()) return error_exit(error);
         std::printf("%s\n", row ? recording_json(*row).c_str() : "none");
         return 0;

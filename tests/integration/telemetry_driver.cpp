@@ -167,10 +167,10 @@ int run(const Options &options) {
     const char *conninfo = std::getenv("ROOMREC_PG");
     if (conninfo == nullptr || *conninfo == '\0') return error_exit("set ROOMREC_PG to the conninfo");
     if (options.command == "write") return write(conninfo, options);
-    storage::PgConnection connection(conninfo);
+    storage::Database database(conninfo);
     std::string error;
-    if (!storage::apply_migrations(connection, error)) return error_exit(error);
-    TelemetryAdmin admin(connection);
+    if (!storage::apply_migrations(database, error)) return error_exit(error);
+    TelemetryAdmin admin(database);
     if (options.command == "migrate") return 0;
     if (options.command == "erase") {
         const auto erased = admin.erase_user(options.get("user"), error);
