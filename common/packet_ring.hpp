@@ -1,4 +1,4 @@
-// The recorder tap's queue (SPEC M1): media threads copy packets in, one writer thread takes
+// The recorder tap's queue (M1): media threads copy packets in, one writer thread takes
 // them out. A producer never waits: when the ring is full the packet is dropped and counted,
 // so a stalled recorder cannot slow the relay. Each record is a small header and an RTP packet
 // copied straight into its slot; the slots' pages are touched when the ring is made, not by
