@@ -1,4 +1,4 @@
-// Outbox throughput on a real Postgres (SPEC S4): jobs claimed and completed per second by 1
+// Outbox throughput on a real Postgres (S4): jobs claimed and completed per second by 1
 // and 3 workers, each with its own connection as separate nodes would have, and the latency
 // of one claim (BEGIN, SELECT .. FOR UPDATE SKIP LOCKED, UPDATE, COMMIT) and one completion.
 //

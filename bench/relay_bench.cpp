@@ -1,4 +1,4 @@
-// Relay benchmark (SPEC R6): the plugin's media-thread work for 1 publisher → N subscribers,
+// Relay benchmark (R6): the plugin's media-thread work for 1 publisher → N subscribers,
 // i.e. snapshot load, per-subscriber copy + seq/ts rewrite + payload type, and the hand-off
 // call to Janus (here a stub that only counts; in Janus relay_rtp queues the packet for SRTP).
 // Prints packets/s in, packets/s forwarded and CPU microseconds per 1,000 forwarded packets.

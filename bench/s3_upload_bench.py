@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""S3 upload throughput (SPEC S2): roomrec-s3 (multipart, SHA-256 + MD5 of every part, signed
+"""S3 upload throughput (S2): roomrec-s3 (multipart, SHA-256 + MD5 of every part, signed
 payload hashes) against `curl -T` of the same file (one PUT; UNSIGNED-PAYLOAD, and with the real
 SHA-256 computed first by sha256sum, which radosgw then verifies) to a local radosgw (tests/integration/radosgw.py) over loopback. Wall time of each whole command,
 median of --runs interleaved runs; MiB/s = file size / that time.

@@ -1,4 +1,4 @@
-// The recorder tap's cost on a media thread (SPEC M1): one RTP packet copied into the
+// The recorder tap's cost on a media thread (M1): one RTP packet copied into the
 // lock-free ring while a writer thread drains it, as during a live recording.
 //   tap_bench [producers] [seconds]
 // Prints ns per enqueue on the producing threads, packets/s through the ring, and drops.

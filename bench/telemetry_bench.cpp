@@ -1,4 +1,4 @@
-// The telemetry writer's two costs (SPEC E7): (a) what enqueue() costs the calling thread (a
+// The telemetry writer's two costs (E7): (a) what enqueue() costs the calling thread (a
 // Janus thread), with 1 and 4 producers; (b) how many events per second the writer thread
 // sustains into Postgres (batches of COPY + ledger row), fed by 2 producers as fast as the
 // queue takes them. Run on a throwaway cluster:

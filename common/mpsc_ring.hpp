@@ -1,4 +1,4 @@
-// The recorder tap's queue (SPEC M1): media threads copy packets in, one writer thread takes
+// The recorder tap's queue (M1): media threads copy packets in, one writer thread takes
 // them out. Bounded and lock-free (Vyukov's bounded queue): a producer never waits; when the
 // ring is full the packet is dropped and counted, so a stalled recorder cannot slow the relay.
 #pragma once

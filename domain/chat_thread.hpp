@@ -1,4 +1,4 @@
-// Chat rules (SPEC E4): moderation thread states and who may move them, and the message rules
+// Chat rules (E4): moderation thread states and who may move them, and the message rules
 // for replies, likes and deletion. Pure checks; the plugin keeps the messages and threads.
 //
 // Moderation threads (a question or report raised to the moderators):

@@ -1,4 +1,4 @@
-// The client descriptor a participant sends on join (SPEC R3).
+// The client descriptor a participant sends on join (R3).
 #pragma once
 
 #include "domain/request_schema.hpp"

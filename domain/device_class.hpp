@@ -1,4 +1,4 @@
-// Device class, OS and browser family from a user agent (SPEC E1, A6), for the "top devices"
+// Device class, OS and browser family from a user agent (E1, A6), for the "top devices"
 // report. Heuristic by nature: it reads well-known tokens, in an order that resolves the usual
 // overlaps (Edge and Samsung Internet say "Chrome", iPads say "Mobile", Android TVs say "Android").
 //

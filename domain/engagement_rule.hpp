@@ -1,4 +1,4 @@
-// Attention heartbeat bits and the "engaged" rule (SPEC E2). The raw bits are stored as they
+// Attention heartbeat bits and the "engaged" rule (E2). The raw bits are stored as they
 // came, so a different rule can be applied to old data later.
 //
 // Wire form: the heartbeat's "bits" is an integer 0..31, stored as-is (a Postgres smallint):
@@ -37,7 +37,7 @@ std::string describe_heartbeat_bits(HeartbeatBits bits);
 
 // A rule is the set of bits of which any one makes a heartbeat "engaged".
 struct EngagementRule {
-    // The room rule (SPEC E2): focused OR full screen OR camera on OR on stage. Sound alone
+    // The room rule (E2): focused OR full screen OR camera on OR on stage. Sound alone
     // does not count: a muted-tab viewer with sound on may well be elsewhere.
     static constexpr HeartbeatBits kRoomRule = kTabFocused | kFullScreen | kCameraOn | kOnStage;
 

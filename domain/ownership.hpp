@@ -1,4 +1,4 @@
-// Who owns a recording (SPEC C9).
+// Who owns a recording (C9).
 #pragma once
 
 #include "domain/room.hpp"

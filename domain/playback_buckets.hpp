@@ -1,4 +1,4 @@
-// Recording playback progress of one play (SPEC E6, A5): which 1 % buckets of the recording were
+// Recording playback progress of one play (E6, A5): which 1 % buckets of the recording were
 // watched, from the (position, duration) progress reports a player sends while playing.
 //
 // - The recording is cut into 100 buckets of 1 % each; position p marks bucket floor(100 p / d)

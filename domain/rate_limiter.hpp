@@ -1,4 +1,4 @@
-// Per-user reaction rate limit of one room (SPEC E3): a token bucket per user, with an injected
+// Per-user reaction rate limit of one room (E3): a token bucket per user, with an injected
 // monotonic clock in microseconds. A rejected reaction is neither relayed nor counted.
 // Not thread-safe: one instance per room, used under the room's lock.
 #pragma once

@@ -1,4 +1,4 @@
-// Recording file names (SPEC C8): "Rec - <YYYY-MM-DD HH-MM-SS> - <title>.mp4", with the title
+// Recording file names (C8): "Rec - <YYYY-MM-DD HH-MM-SS> - <title>.mp4", with the title
 // made safe for any file system and object store while keeping its Unicode.
 #pragma once
 

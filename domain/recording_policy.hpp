@@ -1,4 +1,4 @@
-// Recording control and session policy of one room (SPEC C1, C5-C7), with an injected clock:
+// Recording control and session policy of one room (C1, C5-C7), with an injected clock:
 // who may start/stop, the recording state machine, the host-leave timeout and the caps.
 // Times are microseconds of a monotonic clock.
 #pragma once

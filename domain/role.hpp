@@ -1,4 +1,4 @@
-// Participant roles (SPEC R2) and the server-side permission table.
+// Participant roles (R2) and the server-side permission table.
 #pragma once
 
 #include <optional>

@@ -1,4 +1,4 @@
-// A room's settings (SPEC R1) and its roster of joined participants (R2, R7).
+// A room's settings (R1) and its roster of joined participants (R2, R7).
 #pragma once
 
 #include "domain/client_info.hpp"

@@ -1,4 +1,4 @@
-// The interactive state of one room session (SPEC E3-E5): reaction rate limits, raised hands,
+// The interactive state of one room session (E3-E5): reaction rate limits, raised hands,
 // chat messages with likes, deletions and moderation threads, polls and Q&A threads. Pure: the
 // plugin's signalling thread owns one per live session, asks it whether a signal is allowed,
 // then relays it and records it. Ids are short and unique within the session ("m12", "p3",

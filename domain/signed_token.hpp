@@ -1,4 +1,4 @@
-// Janus signed tokens (SPEC R2): "<expiry>,<realm>[,descriptor...]:base64(HMAC-SHA1(secret, data))".
+// Janus signed tokens (R2): "<expiry>,<realm>[,descriptor...]:base64(HMAC-SHA1(secret, data))".
 // The same format the Janus core verifies, with the plugin package as realm and the
 // descriptors room=, user= and role= naming what the bearer may join as.
 #pragma once

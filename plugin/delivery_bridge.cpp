@@ -1,4 +1,4 @@
-// The plugin's side of delivery (SPEC S2-S5, O5): starts the delivery worker when the jcfg
+// The plugin's side of delivery (S2-S5, O5): starts the delivery worker when the jcfg
 // names a Postgres database, and hands it each lifecycle event, durably, on the thread where
 // the event happens (a link thread, the recovery thread, or the signalling thread for the
 // once-per-session session.ended). The worker's own notices reach the Janus event handlers.

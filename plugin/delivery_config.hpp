@@ -1,4 +1,4 @@
-// The jcfg's delivery settings (SPEC S2-S5; conf/janus.plugin.roomrec.jcfg documents each key):
+// The jcfg's delivery settings (S2-S5; conf/janus.plugin.roomrec.jcfg documents each key):
 // the `delivery` category (Postgres, spool, local or S3 storage) and one `webhook-<name>`
 // category per webhook endpoint.
 #pragma once

@@ -1,4 +1,4 @@
-// Engagement signals that are only recorded, never relayed (SPEC E2, E5, E6): attention
+// Engagement signals that are only recorded, never relayed (E2, E5, E6): attention
 // heartbeats every 10 s, attachment downloads, and recording playback from players.
 // docs/API.md "Room signals".
 #include "plugin/room_signal_helpers.hpp"

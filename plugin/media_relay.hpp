@@ -1,4 +1,4 @@
-// The media-thread path (SPEC R5, R6): relay one publisher packet to its subscribers, and turn
+// The media-thread path (R5, R6): relay one publisher packet to its subscribers, and turn
 // a subscriber's PLI/FIR into a rate-limited keyframe request. No locks, no I/O, no allocation
 // beyond the snapshot reference count.
 #pragma once

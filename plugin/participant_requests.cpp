@@ -1,4 +1,4 @@
-// Participant requests (SPEC R2-R4, R7): join, publish, unpublish, leave, kick, close, stage.
+// Participant requests (R2-R4, R7): join, publish, unpublish, leave, kick, close, stage.
 #include "plugin/plugin.hpp"
 
 #include "domain/signed_token.hpp"

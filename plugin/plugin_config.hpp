@@ -1,4 +1,4 @@
-// Settings read from janus.plugin.roomrec.jcfg (SPEC O1; conf/ documents every key).
+// Settings read from janus.plugin.roomrec.jcfg (O1; conf/ documents every key).
 #pragma once
 
 #include "domain/room.hpp"
@@ -18,7 +18,7 @@ struct PluginConfig {
     int64_t pli_min_interval_ms = 500; // at most one keyframe request per stream per interval
     bool notify_events = true;         // forward lifecycle events to Janus event handlers
     int64_t publisher_bitrate_max = 2'000'000; // REMB cap sent to publishers, bits/s; 0: none
-    // Recording (SPEC C5, C6, M, S1).
+    // Recording (C5, C6, M1-M6, S1).
     std::string recordings_root = "/var/lib/roomrec/recordings";
     std::string recorder_path = ROOMREC_DEFAULT_RECORDER_PATH;
     std::string ffmpeg_path = "/usr/bin/ffmpeg";
@@ -27,12 +27,12 @@ struct PluginConfig {
     int64_t recorder_max_restarts = 5;
     int64_t host_leave_timeout_s = 15 * 60;
     int64_t max_recording_duration_s = 24 * 3600;
-    DeliveryConfig delivery; // SPEC S2-S5
+    DeliveryConfig delivery; // S2-S5
     struct Telemetry {
         std::string postgres;     // libpq conninfo; empty: delivery.postgres
         std::string spool_folder; // empty: <recordings_root>/.telemetry
         int64_t retention_days = 365; // older days are dropped daily; 0: kept forever
-    } telemetry;                  // SPEC E1-E7
+    } telemetry;                  // E1-E7
     // The telemetry database: its own, else delivery's (empty: none).
     const std::string &telemetry_postgres() const {
         return telemetry.postgres.empty() ? delivery.postgres : telemetry.postgres;

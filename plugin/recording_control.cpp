@@ -1,4 +1,4 @@
-// Recording control (SPEC C1-C7, M1, M4-M6): start/stop requests, the lifecycle events, the
+// Recording control (C1-C7, M1, M4-M6): start/stop requests, the lifecycle events, the
 // room policy timers, the tap on published streams, and recovery of what a crash left behind.
 // Signalling thread, except the link callbacks and the recovery thread, which only post here.
 #include "plugin/plugin.hpp"

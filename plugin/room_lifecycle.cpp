@@ -1,4 +1,4 @@
-// Taking participants, subscribers and whole rooms apart (SPEC R7); signalling thread only.
+// Taking participants, subscribers and whole rooms apart (R7); signalling thread only.
 #include "plugin/plugin.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// Polls and Q&A threads (SPEC E5): hosts and moderators open polls, everyone answers once and
+// Polls and Q&A threads (E5): hosts and moderators open polls, everyone answers once and
 // the leads see the counts; everyone asks, presenters answer. docs/API.md "Room signals".
 #include "plugin/room_signal_helpers.hpp"
 

@@ -1,4 +1,4 @@
-// Room management (SPEC R1): create, destroy, list, exists, listparticipants.
+// Room management (R1): create, destroy, list, exists, listparticipants.
 #include "plugin/plugin.hpp"
 
 #include <openssl/crypto.h>

@@ -1,4 +1,4 @@
-// Room signals (SPEC E3-E5): reactions, raised hands, chat (with replies, likes, deletions and
+// Room signals (E3-E5): reactions, raised hands, chat (with replies, likes, deletions and
 // moderation threads), polls, Q&A and attachment downloads. Each is checked against the room
 // session's RoomActivity, relayed to the room, answered, and recorded as telemetry. Requests
 // from joined participants only; docs/API.md "Room signals" is the protocol.

@@ -20,7 +20,7 @@ struct GFree {
     void operator()(char *text) const { g_free(text); }
 };
 
-// Codecs the recorder can decode (SPEC M1), in order of preference.
+// Codecs the recorder can decode (M1), in order of preference.
 const char *const kVideoCodecs[] = {"vp8", "vp9", "h264"};
 
 std::string mid_of(const janus_sdp_mline *mline) {

@@ -1,4 +1,4 @@
-// The Admin API's "status" (SPEC O5): how delivery and telemetry are doing on this node, from
+// The Admin API's "status" (O5): how delivery and telemetry are doing on this node, from
 // their own counters (thread-safe snapshots; nothing waits on Postgres).
 #include "plugin/plugin.hpp"
 

@@ -1,4 +1,4 @@
-// Subscriber handles (SPEC R5): join with a participant's private_id and a set of streams,
+// Subscriber handles (R5): join with a participant's private_id and a set of streams,
 // receive a plugin-generated multistream offer, answer with start; subscribe adds streams.
 #include "plugin/plugin.hpp"
 

@@ -1,4 +1,4 @@
-// The plugin's side of engagement telemetry (SPEC E1-E7, R8): starts the telemetry writer when
+// The plugin's side of engagement telemetry (E1-E7, R8): starts the telemetry writer when
 // a database is configured, gives each room session an id, and records attendance, breakout
 // sessions and every room signal. record() only enqueues: the writer's own thread does COPY,
 // spooling and replay, so neither the signalling nor any media thread ever waits on it.

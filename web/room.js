@@ -1,6 +1,6 @@
-// Demo room page (SPEC W1, first part): join with a role, publish webcam + stage on one
+// Demo room page (W1, first part): join with a role, publish webcam + stage on one
 // PeerConnection, subscribe to everyone, and the host/moderator controls (kick, stage, close,
-// recording). Everyone sees when the session is being recorded (SPEC C2-C4). Reactions, hand,
+// recording). Everyone sees when the session is being recorded (C2-C4). Reactions, hand,
 // chat and heartbeats are in signals.js.
 /* global Janus, Signals */
 'use strict';

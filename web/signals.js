@@ -1,4 +1,4 @@
-// Room signals on the demo page (SPEC E2-E5, docs/API.md "Room signals"): reaction buttons, a
+// Room signals on the demo page (E2-E5, docs/API.md "Room signals"): reaction buttons, a
 // raised hand, group chat with likes, and the 10 s attention heartbeat. room.js calls
 // Signals.start(send, log) once joined and passes every room event to Signals.onEvent.
 'use strict';

@@ -1,4 +1,4 @@
-// One engagement event (SPEC E1–E7) as the plugin hands it to the telemetry writer, and the
+// One engagement event (E1-E7) as the plugin hands it to the telemetry writer, and the
 // list of event kinds. This file is the ONE place the kinds are declared: the writer validates
 // against it and writes the names from it; the schema stores the name as text and has no list
 // of its own (a second list would drift).

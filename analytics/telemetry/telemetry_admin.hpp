@@ -1,4 +1,4 @@
-// Operations on the stored telemetry: retention (SPEC E7: drop what is older than the
+// Operations on the stored telemetry: retention (E7: drop what is older than the
 // configured number of days) and the right to erasure (every raw row of one user, with the
 // rollups they counted in recomputed). Both run the schema's functions (002_telemetry.sql)
 // in one statement each, so they are atomic. Rows still waiting in a node's spool are not

@@ -1,4 +1,4 @@
-// The telemetry writer (SPEC E7): the path from "the plugin has an event" to "the row is in
+// The telemetry writer (E7): the path from "the plugin has an event" to "the row is in
 // Postgres". enqueue() is for any thread and never blocks (a lock-free bounded queue; full =
 // refused and counted). One thread batches events (batch_rows or flush_ms, whichever first)
 // and writes each batch with COPY plus a ledger row in one transaction. While Postgres is away

@@ -1,4 +1,4 @@
-// Rate-limits keyframe requests (PLI) towards one publisher stream (SPEC R5). Lock-free: it is
+// Rate-limits keyframe requests (PLI) towards one publisher stream (R5). Lock-free: it is
 // called from several subscribers' media threads at once.
 #pragma once
 

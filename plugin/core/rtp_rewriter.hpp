@@ -1,4 +1,4 @@
-// Per-subscriber RTP sequence/timestamp rewriting (SPEC R6): a subscriber sees one continuous
+// Per-subscriber RTP sequence/timestamp rewriting (R6): a subscriber sees one continuous
 // stream even when the source behind it changes (new SSRC after a renegotiation, or a switch).
 #pragma once
 

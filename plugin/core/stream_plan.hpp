@@ -1,4 +1,4 @@
-// Which published m-line is the webcam and which is the stage (SPEC R4): the client's
+// Which published m-line is the webcam and which is the stage (R4): the client's
 // "descriptions" name each mid, and at most one audio and one video exist per source.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The plugin's end of one recording (SPEC M1, M6): the media threads' tap queue, and a thread
+// The plugin's end of one recording (M1, M6): the media threads' tap queue, and a thread
 // that writes it to a roomrec-recorder process over a SOCK_SEQPACKET socketpair, reads the
 // worker's events, and restarts the worker (a new segment file) if it dies mid-recording.
 // Janus never waits for the worker: a dead or stuck worker only costs dropped tap packets.

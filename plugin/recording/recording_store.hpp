@@ -1,4 +1,4 @@
-// Local storage of recordings (SPEC S1, C8, M4). A recording is written in its own work
+// Local storage of recordings (S1, C8, M4). A recording is written in its own work
 // folder, <root>/<room>/.recordings/<id>/ (a manifest, a lock, one segment per worker run),
 // and lands as one MP4 in <root>/<room>/Recordings/ when finalized. A work folder nobody holds
 // the lock of was left by a crash: start-up recovery finalizes it the same way.

@@ -1,4 +1,4 @@
-// Composite layout on the 1920x1080 canvas (SPEC M2): the stage large with the webcams in a
+// Composite layout on the 1920x1080 canvas (M2): the stage large with the webcams in a
 // strip beside it, or, without a stage, the webcams in a grid. No names or overlays.
 #pragma once
 

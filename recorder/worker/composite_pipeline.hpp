@@ -1,4 +1,4 @@
-// The recorder's GStreamer pipeline (SPEC M1-M4): per-stream RTP → rtpbin (jitter buffer,
+// The recorder's GStreamer pipeline (M1-M4): per-stream RTP → rtpbin (jitter buffer,
 // RTCP lip sync) → depay → decode → scale into its layout cell → compositor / audiomixer →
 // H.264 + AAC → fragmented MP4, so a crash loses at most the last fragment.
 #pragma once

@@ -1,5 +1,5 @@
 // roomrec-recorder: composes one room's recording in its own process, so a decoder or muxer
-// crash, or a hostile bitstream, never takes Janus down (SPEC M6). It reads wire messages
+// crash, or a hostile bitstream, never takes Janus down (M6). It reads wire messages
 // (recorder/core/wire_protocol.hpp) from a SOCK_SEQPACKET socket and writes one fragmented MP4.
 //
 //   roomrec-recorder --fd N       (the plugin passes one end of a socketpair)

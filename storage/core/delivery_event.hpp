@@ -1,4 +1,4 @@
-// A lifecycle event on its way out (SPEC S3-S5): what happened (recording started, available or
+// A lifecycle event on its way out (S3-S5): what happened (recording started, available or
 // failed; room session ended), the recording's facts for its metadata row, and its text form.
 // The plugin writes one durably to the delivery spool the moment it happens; the delivery
 // worker turns it into outbox jobs. Pure: JSON text in and out, no I/O.
@@ -16,7 +16,7 @@ enum class DeliveryEventType { RecordingStarted, RecordingAvailable, RecordingFa
 const char *delivery_event_name(DeliveryEventType type); // "recording.started", ...
 std::optional<DeliveryEventType> parse_delivery_event_name(std::string_view name);
 
-// What SPEC S5 keeps about a recording. Times are Unix ms; 0 means not known.
+// What S5 keeps about a recording. Times are Unix ms; 0 means not known.
 struct RecordingFacts {
     std::string recording_id;
     std::string title;

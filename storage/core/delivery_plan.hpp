@@ -1,4 +1,4 @@
-// What the delivery worker must do for one lifecycle event (SPEC S2-S5), decided without I/O:
+// What the delivery worker must do for one lifecycle event (S2-S5), decided without I/O:
 // the recording's metadata row and the outbox jobs to commit with it, in one transaction.
 //   recording.available, S3 storage: the row ("uploading") and an upload job bound to this node
 //     (only it has the file); the upload's completion then plans the webhooks (plan_uploaded).

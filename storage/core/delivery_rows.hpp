@@ -1,4 +1,4 @@
-// What the delivery worker writes to Postgres (SPEC S4, S5): new outbox jobs, recording rows
+// What the delivery worker writes to Postgres (S4, S5): new outbox jobs, recording rows
 // and their later updates, with the checks each must pass before any SQL runs. Plain data;
 // the Postgres adapter (storage/db) stores them. Times in ms since the Unix epoch.
 #pragma once

@@ -1,4 +1,4 @@
-// The durable outbox's job life cycle (SPEC S4), as the Postgres adapter applies it with
+// The durable outbox's job life cycle (S4), as the Postgres adapter applies it with
 // FOR UPDATE SKIP LOCKED: a job is committed Pending before anything is tried, claimed by one
 // node for a lease, and only marked Done after the upload or webhook succeeded. A node that
 // dies mid-job loses its lease and another node takes the job over. Pure, times in ms.

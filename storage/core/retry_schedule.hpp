@@ -1,4 +1,4 @@
-// When a failed upload or webhook is tried again (SPEC S2-S4): exponential backoff with
+// When a failed upload or webhook is tried again (S2-S4): exponential backoff with
 // jitter, so a recovering receiver is not hit by every node at once. Pure: the caller passes
 // a uniform random number in [0, 1).
 #pragma once

@@ -1,4 +1,4 @@
-// What an S3 answer means for the upload (SPEC S2): done, worth trying again later, never going
+// What an S3 answer means for the upload (S2): done, worth trying again later, never going
 // to work, or the multipart upload is gone (aborted or expired: start it over). Pure.
 #pragma once
 

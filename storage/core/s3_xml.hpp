@@ -1,4 +1,4 @@
-// The few S3 XML documents the upload needs (SPEC S2): the upload id of a new multipart upload,
+// The few S3 XML documents the upload needs (S2): the upload id of a new multipart upload,
 // a page of uploaded parts, an error's code and message, and the CompleteMultipartUpload body.
 // A small strict parser: no DTDs or entity definitions (nothing to expand), bounded depth and
 // size; a malformed or hostile answer is a clear error, never a crash. Pure.

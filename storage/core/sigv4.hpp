@@ -1,4 +1,4 @@
-// AWS Signature Version 4 (SPEC S2), for S3-compatible object stores: signed request headers
+// AWS Signature Version 4 (S2), for S3-compatible object stores: signed request headers
 // and presigned GET URLs. Pure: strings in, strings out; the libcurl adapter sends them.
 #pragma once
 

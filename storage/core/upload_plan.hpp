@@ -1,4 +1,4 @@
-// How a file is cut into S3 multipart parts (SPEC S2). Pure: sizes in, parts out.
+// How a file is cut into S3 multipart parts (S2). Pure: sizes in, parts out.
 #pragma once
 
 #include <cstdint>

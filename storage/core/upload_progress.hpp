@@ -1,4 +1,4 @@
-// Where a resumable multipart upload stands (SPEC S2): the upload id and the parts S3 has
+// Where a resumable multipart upload stands (S2): the upload id and the parts S3 has
 // confirmed. Stored as JSON (a database row, or a file for the CLI) after every part, so an
 // upload resumes after a restart without sending those parts again. Pure.
 #pragma once

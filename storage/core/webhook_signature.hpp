@@ -1,4 +1,4 @@
-// Webhook signing (SPEC S3): receivers verify that a POST came from us, unaltered and recent.
+// Webhook signing (S3): receivers verify that a POST came from us, unaltered and recent.
 //   X-Roomrec-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>
 //   X-Roomrec-Idempotency-Key: <delivery id>  (the same on every retry of one delivery)
 #pragma once

@@ -1,4 +1,4 @@
-// The durable outbox (SPEC S4) in Postgres, shared by every node (O4). Each operation locks
+// The durable outbox (S4) in Postgres, shared by every node (O4). Each operation locks
 // the job's row (FOR UPDATE; the claim skips rows other nodes hold), applies the pure life
 // cycle of core/outbox_job to it and writes the result back in the same transaction, so the
 // rules are exactly the unit-tested ones. Times come from the database clock (now()): nodes

@@ -1,4 +1,4 @@
-// Recording metadata in Postgres (SPEC S5): one row per recording, written by the node that
+// Recording metadata in Postgres (S5): one row per recording, written by the node that
 // recorded it, then moved on by the delivery worker (uploading, available in S3, failed).
 // Inside the caller's open transaction these statements join it, so a row and its outbox
 // jobs can be committed together.

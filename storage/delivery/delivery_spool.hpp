@@ -1,4 +1,4 @@
-// The durable hand-off between the plugin and the delivery worker (SPEC S4, DESIGN rule 7).
+// The durable hand-off between the plugin and the delivery worker (S4, DESIGN rule 7).
 // A lifecycle event is written here (fsync, rename, fsync of the folder) on the thread where it
 // happens, before anything else is told; the delivery worker moves it into the Postgres outbox
 // and only then deletes the file. A crash, or Postgres being away, loses nothing: the files wait.

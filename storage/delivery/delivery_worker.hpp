@@ -1,4 +1,4 @@
-// The delivery worker (SPEC S2-S5, DESIGN: one delivery thread driven by the durable outbox).
+// The delivery worker (S2-S5, DESIGN: one delivery thread driven by the durable outbox).
 // Its thread moves spooled lifecycle events into Postgres (the recording's row and its outbox
 // jobs, one transaction each), then claims due jobs — uploads to S3 and signed webhooks — and
 // completes them only when they succeeded. Several Janus nodes may share one outbox: an upload

@@ -1,5 +1,5 @@
 // SHA-256 and size of a (possibly very large) file, read in blocks: the recording's checksum
-// in its metadata row and webhook (SPEC S2, S5).
+// in its metadata row and webhook (S2, S5).
 #pragma once
 
 #include <cstdint>

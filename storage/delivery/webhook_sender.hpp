@@ -1,4 +1,4 @@
-// Sends one signed webhook (SPEC S3) with libcurl: a JSON POST carrying
+// Sends one signed webhook (S3) with libcurl: a JSON POST carrying
 //   X-Roomrec-Signature: t=<unix>,v1=<HMAC-SHA256(secret, "<t>.<body>")>
 //   X-Roomrec-Idempotency-Key: <event id>   X-Roomrec-Event: <type>
 // The caller decides about retries from the answer (storage::webhook_verdict).

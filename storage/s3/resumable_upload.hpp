@@ -1,4 +1,4 @@
-// The resumable upload of one recording (SPEC S2) on top of S3Client: what the delivery worker
+// The resumable upload of one recording (S2) on top of S3Client: what the delivery worker
 // calls, and roomrec-s3 upload.
 #pragma once
 

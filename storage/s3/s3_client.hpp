@@ -1,4 +1,4 @@
-// S3-compatible upload of finished recordings (SPEC S2) over libcurl: SigV4-signed requests
+// S3-compatible upload of finished recordings (S2) over libcurl: SigV4-signed requests
 // (core/sigv4), single PUT for small files, resumable multipart uploads for the rest, presigned
 // GET links. Path-style addressing ("http://host:port/bucket/key").
 //

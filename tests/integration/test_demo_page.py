@@ -1,4 +1,4 @@
-"""The demo room page (SPEC W1, first part) in real headless Chromium against the real Janus:
+"""The demo room page (W1, first part) in real headless Chromium against the real Janus:
 a host publishes webcam + stage, a viewer watches both play, may not publish, and is kicked."""
 import json
 import os

@@ -1,5 +1,5 @@
 """A host publishes audio + webcam + stage; a viewer subscribes to all three and decodes
-frames on each (SPEC R4, R5, R6). A viewer may publish only once brought on stage."""
+frames on each (R4, R5, R6). A viewer may publish only once brought on stage."""
 import asyncio
 import unittest
 

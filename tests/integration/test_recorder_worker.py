@@ -1,4 +1,4 @@
-"""The roomrec-recorder worker on its own (SPEC M1-M5): RTP of a webcam (VP8 + Opus) and a stage
+"""The roomrec-recorder worker on its own (M1-M5): RTP of a webcam (VP8 + Opus) and a stage
 (VP8) in, a 1920x1080 H.264 + AAC fragmented MP4 out; kill -9 leaves a playable file."""
 import json
 import os

@@ -1,4 +1,4 @@
-"""Recording through the real Janus (SPEC C1-C7, M1-M6): aiortc publishers, the plugin's tap,
+"""Recording through the real Janus (C1-C7, M1-M6): aiortc publishers, the plugin's tap,
 the roomrec-recorder worker it spawns, and the file in <root>/<room>/Recordings/ checked with
 ffprobe. Also: who may control it, a recorder killed mid-way, the recording cap and the
 host-leave timeout."""

@@ -1,4 +1,4 @@
-"""S3 upload of recordings (SPEC S2) through roomrec-s3 against a real radosgw (radosgw.py):
+"""S3 upload of recordings (S2) through roomrec-s3 against a real radosgw (radosgw.py):
 multipart and single PUT with per-request payload hashes, awkward keys, presigned GET links and
 their expiry, permanent vs retryable failures, and an upload resumed after SIGKILL and a
 radosgw restart without sending the stored parts again.

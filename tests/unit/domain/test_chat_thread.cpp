@@ -1,4 +1,4 @@
-// Chat moderation threads and message rules (SPEC E4).
+// Chat moderation threads and message rules (E4).
 #include "domain/chat_thread.hpp"
 
 #include "tests/unit/unit.hpp" // last: cmocka macros clash with C++ headers

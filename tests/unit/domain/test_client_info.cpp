@@ -1,4 +1,4 @@
-// The join client descriptor (SPEC R3).
+// The join client descriptor (R3).
 #include "domain/client_info.hpp"
 
 #include <cstring>

@@ -1,4 +1,4 @@
-// User agent → device class, OS and browser family (SPEC E1, A6), on real user agents.
+// User agent → device class, OS and browser family (E1, A6), on real user agents.
 #include "domain/device_class.hpp"
 
 #include <string>

@@ -1,4 +1,4 @@
-// Heartbeat bits, their wire form and the engaged rule (SPEC E2).
+// Heartbeat bits, their wire form and the engaged rule (E2).
 #include "domain/engagement_rule.hpp"
 
 #include "tests/unit/unit.hpp" // last: cmocka macros clash with C++ headers

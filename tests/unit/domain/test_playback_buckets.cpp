@@ -1,4 +1,4 @@
-// Distinct 1 % buckets watched per play and the average completion rate (SPEC E6, A5).
+// Distinct 1 % buckets watched per play and the average completion rate (E6, A5).
 #include "domain/playback_buckets.hpp"
 
 #include <cmath>

@@ -1,4 +1,4 @@
-// Per-user reaction rate limit (SPEC E3): burst, refill, isolation, clock skew, bounded memory.
+// Per-user reaction rate limit (E3): burst, refill, isolation, clock skew, bounded memory.
 #include "domain/rate_limiter.hpp"
 
 #include "tests/unit/unit.hpp" // last: cmocka macros clash with C++ headers

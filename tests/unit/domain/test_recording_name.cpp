@@ -1,4 +1,4 @@
-// Recording file names (SPEC C8): sanitization and collisions.
+// Recording file names (C8): sanitization and collisions.
 #include "domain/recording_name.hpp"
 
 #include <set>

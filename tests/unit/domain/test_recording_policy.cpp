@@ -1,5 +1,5 @@
 // Recording state machine, who may control it, policy timers (fake clock) and ownership
-// (SPEC C1, C5-C7, C9).
+// (C1, C5-C7, C9).
 #include "domain/ownership.hpp"
 #include "domain/recording_policy.hpp"
 

@@ -1,4 +1,4 @@
-// Roles and the permission table (SPEC R2, R4, R7, C1).
+// Roles and the permission table (R2, R4, R7, C1).
 #include "domain/role.hpp"
 
 #include "tests/unit/unit.hpp" // last: cmocka macros clash with C++ headers

@@ -1,4 +1,4 @@
-// Room settings (SPEC R1), room secrets (R2) and the roster.
+// Room settings (R1), room secrets (R2) and the roster.
 #include "domain/room.hpp"
 
 #include <cstring>

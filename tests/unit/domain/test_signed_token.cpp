@@ -1,4 +1,4 @@
-// Signed join tokens (SPEC R2): valid, expired, wrong realm, wrong signature, missing descriptor.
+// Signed join tokens (R2): valid, expired, wrong realm, wrong signature, missing descriptor.
 #include "domain/signed_token.hpp"
 
 #include <string>

@@ -1,4 +1,4 @@
-// RTP sequence/timestamp rewriting across source switches (SPEC R6).
+// RTP sequence/timestamp rewriting across source switches (R6).
 #include "plugin/core/rtp_rewriter.hpp"
 
 #include <cstring>

@@ -1,4 +1,4 @@
-// Webcam/stage assignment of published m-lines (SPEC R4) and the keyframe limiter (R5).
+// Webcam/stage assignment of published m-lines (R4) and the keyframe limiter (R5).
 #include "plugin/core/keyframe_limiter.hpp"
 #include "plugin/core/stream_plan.hpp"
 

@@ -1,4 +1,4 @@
-// Composite layout geometry (SPEC M2) for 0-12 webcams, with and without a stage.
+// Composite layout geometry (M2) for 0-12 webcams, with and without a stage.
 #include "recorder/core/layout.hpp"
 
 #include "tests/unit/unit.hpp" // last: cmocka macros clash with C++ headers

@@ -1,4 +1,4 @@
-// The outbox job life cycle and the retry schedule behind it (SPEC S2-S4).
+// The outbox job life cycle and the retry schedule behind it (S2-S4).
 #include "storage/core/outbox_job.hpp"
 
 #include "tests/unit/unit.hpp" // last: cmocka macros clash with C++ headers
