@@ -87,12 +87,12 @@ private:
                     return fail("not valid JSON (bad escape)");
                 continue;
             }
-            uint32_t code;
+            uint32_t code = 0;
             if (!hex4(code)) return false;
             if (code == 0) return fail("\\u0000 in a string (jsonb cannot store it)");
             if (code >= 0xDC00 && code <= 0xDFFF) return fail("unpaired surrogate escape in a string");
             if (code >= 0xD800 && code <= 0xDBFF) {
-                uint32_t low;
+                uint32_t low = 0;
                 if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return fail("unpaired surrogate escape in a string");
                 p_ += 2;
                 if (!hex4(low)) return false;

@@ -31,7 +31,7 @@ std::string new_job_error(const NewJob &job) {
 }
 
 std::string recording_row_error(const RecordingRow &row) {
-    const auto error = first_error(
+    auto error = first_error(
         {identifier_error("recording room id", row.room_id), identifier_error("recording id", row.recording_id),
          identifier_error("recording node id", row.node_id), text_error("recording title", row.title, kMaxNameBytes),
          text_error("recording owner", row.owner, kMaxNameBytes),
@@ -50,7 +50,7 @@ std::string recording_row_error(const RecordingRow &row) {
 }
 
 std::string recording_update_error(const RecordingUpdate &update) {
-    const auto error = first_error(
+    auto error = first_error(
         {identifier_error("recording id", update.recording_id), update.state ? state_error(*update.state) : "",
          update.storage ? storage_error(*update.storage) : "",
          update.location ? text_error("recording location", *update.location, kMaxLocationBytes) : "",

@@ -363,6 +363,7 @@ std::optional<S3ErrorBody> parse_error(std::string_view xml) {
 
 std::string complete_multipart_body(const std::vector<UploadedPart> &parts) {
     std::vector<const UploadedPart *> ordered;
+    ordered.reserve(parts.size());
     for (const UploadedPart &part : parts) ordered.push_back(&part);
     std::sort(ordered.begin(), ordered.end(), [](const auto *a, const auto *b) { return a->number < b->number; });
     std::string out = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
