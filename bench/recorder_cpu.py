@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Recorder benchmark (M, issue 3): CPU seconds per media second and peak memory of the
+"""Recorder benchmark (M1-M6): CPU seconds per media second and peak memory of the
 roomrec-recorder worker composing a 960x540 VP8 stage + N 320x180 VP8 webcams + Opus into
 1080p30 H.264 (x264 preset given) + AAC. Inputs are pre-encoded fixtures replayed in real time.
 With --runs N each row is the median CPU of N runs (the machine is shared: single runs vary).

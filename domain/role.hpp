@@ -20,7 +20,7 @@ enum class Action {
     Kick,             // remove another participant
     CloseRoom,        // end the live session for everyone
     ManageStage,      // bring a viewer on stage or take them off
-    ControlRecording, // start/stop recording (issue 3 adds the client-kind rule)
+    ControlRecording, // start/stop recording (may_control_recording adds the client-kind rule)
 };
 
 // on_stage matters only for viewers: a host or moderator may bring one on stage to publish.

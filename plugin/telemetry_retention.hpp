@@ -1,4 +1,4 @@
-// Telemetry retention (privacy, E7, issue 5): once at start-up and then daily, a thread of
+// Telemetry retention (privacy, E7): once at start-up and then daily, a thread of
 // its own drops the telemetry days older than the configured number (whole daily partitions,
 // their rollups and ledger rows). Several nodes may run it: the schema's function is atomic and
 // idempotent. It never touches the signalling or media threads.

@@ -26,7 +26,7 @@ struct TelemetrySettings {
     size_t queue_capacity = 1 << 20; // events
     size_t batch_rows = 5000;
     int flush_ms = 200;
-    // Added: how often to retry Postgres while spooling; how often a second thread refreshes
+    // How often to retry Postgres while spooling; how often a second thread refreshes
     // the minute rollups of closed minutes written to (0: no rollups, leave them to
     // telemetry_refresh_minutes()); how many days of partitions to keep ready ahead (UTC).
     int retry_ms = 1000;
@@ -63,7 +63,6 @@ public:
         uint64_t dropped_full = 0; // refused by enqueue(): queue full
         uint64_t rejected = 0;     // events check_event() refused (never stored)
         bool db_up = false;        // the last attempt to write reached Postgres
-        // Added:
         uint64_t replay_skipped = 0;  // spooled rows whose batch the ledger had already
         uint64_t refused = 0;         // rows Postgres refused as data, kept in spool/rejected/
         uint64_t spool_corrupt = 0;   // damaged spool regions or batches skipped (reported)

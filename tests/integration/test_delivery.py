@@ -1,4 +1,4 @@
-"""Delivery through the real Janus (S2-S5, issue 4): recordings stored, uploaded to a real
+"""Delivery through the real Janus (S2-S5): recordings stored, uploaded to a real
 S3 (single-node Ceph radosgw with signature checks), announced by signed webhooks to a local
 receiver, with metadata rows and the durable outbox in a real Postgres. And the faults: the
 webhook receiver failing for a while, radosgw stopped mid-upload, Janus killed mid-upload,

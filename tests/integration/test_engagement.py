@@ -1,4 +1,4 @@
-"""Room signals and engagement telemetry through the real Janus (E1-E7, R8, issue 5):
+"""Room signals and engagement telemetry through the real Janus (E1-E7, R8):
 a scripted session — joins and leaves, heartbeats, reactions beyond the rate limit, chat with
 replies, likes, deletes and a moderation thread, a poll, Q&A, a download, playback, a
 breakout — produces exactly the expected rows in a real Postgres; bad signals get clear errors
