@@ -8,6 +8,7 @@
 // rollups are refreshed by their own thread once a minute has closed)
 #include "storage/db/migrations.hpp"
 #include "analytics/telemetry/telemetry_writer.hpp"
+#include "bench/bench_events.hpp"
 
 #include <stdlib.h>
 #include <time.h>
@@ -26,20 +27,6 @@ using namespace roomrec::analytics;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-TelemetryEvent make_event(int64_t i, int64_t now_us) {
-    TelemetryEvent event;
-    event.room_id = "room-" + std::to_string(i % 50);
-    event.session_id = "sess-" + std::to_string(i % 50);
-    event.participant_id = "p" + std::to_string(i % 2000);
-    event.user_id = "u" + std::to_string(i % 1500);
-    event.subject_id = "s" + std::to_string(i);
-    event.kind = i % 8 == 0 ? TelemetryKind::Reaction : TelemetryKind::Heartbeat;
-    event.at_us = now_us + i;
-    event.value = 10;
-    if (i % 8 == 0) event.body_json = R"({"emoji":"clap"})";
-    return event;
-}
 
 int64_t now_us() {
     return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -94,13 +81,13 @@ void enqueue_cost(const std::string &conninfo, const std::string &spool, int pro
     const int64_t base = now_us();
     int64_t next = 0;
     for (size_t i = 0; i < settings.queue_capacity; ++i) {
-        while (!writer.enqueue(make_event(next, base))) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        while (!writer.enqueue(bench::make_bench_event(next, base))) std::this_thread::sleep_for(std::chrono::milliseconds(1));
         ++next;
     }
     std::vector<std::vector<TelemetryEvent>> events(static_cast<size_t>(2 * producers));
     for (auto &pass : events) {
         pass.reserve(static_cast<size_t>(per_thread));
-        for (int64_t i = 0; i < per_thread; ++i) pass.push_back(make_event(next++, base));
+        for (int64_t i = 0; i < per_thread; ++i) pass.push_back(bench::make_bench_event(next++, base));
     }
     wait_until_drained(writer);
     std::vector<double> wall_ns(static_cast<size_t>(producers)), cpu_ns(static_cast<size_t>(producers));
@@ -167,7 +154,7 @@ void sustained(const std::string &conninfo, const std::string &spool, int64_t ev
     for (int t = 0; t < producers; ++t) {
         threads.emplace_back([&, t] {
             for (int64_t i = t; i < events; i += producers) {
-                TelemetryEvent event = make_event(i, 0);
+                TelemetryEvent event = bench::make_bench_event(i, 0);
                 event.at_us = now_us();
                 while (!writer.enqueue(TelemetryEvent(event))) {
                     full_retries.fetch_add(1);

@@ -6,6 +6,7 @@
 //   python3 tests/integration/postgres.py build/bench/telemetry_copy_bench [batches, default 200]
 #include "analytics/core/telemetry_batch.hpp"
 #include "analytics/telemetry/telemetry_store.hpp"
+#include "bench/bench_events.hpp"
 #include "storage/db/migrations.hpp"
 
 #include <time.h>
@@ -51,16 +52,7 @@ int main(int argc, char **argv) {
         TelemetryBatch &batch = all[static_cast<size_t>(b)];
         for (int r = 0; r < kRows; ++r) {
             const int64_t i = int64_t(b) * kRows + r;
-            TelemetryEvent event;
-            event.room_id = "room-" + std::to_string(i % 50);
-            event.session_id = "sess-" + std::to_string(i % 50);
-            event.participant_id = "p" + std::to_string(i % 2000);
-            event.user_id = "u" + std::to_string(i % 1500);
-            event.subject_id = "s" + std::to_string(i);
-            event.kind = i % 8 == 0 ? TelemetryKind::Reaction : TelemetryKind::Heartbeat;
-            event.at_us = now_us + i;
-            event.value = 10;
-            if (i % 8 == 0) event.body_json = R"({"emoji":"clap"})";
+            const TelemetryEvent event = bench::make_bench_event(i, now_us);
             if (!add_event(batch, "bench", event, error)) return fail(error);
         }
         batch.id = make_batch_id("bench", "copy", static_cast<uint64_t>(b) + 1);

@@ -3,12 +3,14 @@
 // what was answered synchronously or pushed asynchronously. No database, no recorder binary.
 #pragma once
 
+#include "common/log.hpp"
 #include "plugin/plugin.hpp"
 #include "tests/unit/plugin/fake_gateway.hpp"
 
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,13 @@ inline void free_test_handle(const janus_refcount *ref) {
 class PluginHarness {
 public:
     PluginHarness() {
+        // Log lines are kept for the tests to read (printed too with ROOMREC_TEST_LOG set).
+        common::set_log_sink([this](const common::LogRecord &record) {
+            const std::string line = common::format_log_line(record);
+            if (std::getenv("ROOMREC_TEST_LOG")) std::fprintf(stderr, "%s\n", line.c_str());
+            std::lock_guard lock(log_mutex_);
+            log_lines_.push_back(line);
+        });
         char folder[] = "/tmp/roomrec-plugin-test-XXXXXX";
         root_ = mkdtemp(folder);
         plugin::PluginConfig config;
@@ -36,8 +45,20 @@ public:
         for (auto *handle : handles_) destroy(handle);
         plugin_.reset();
         for (auto *handle : handles_) janus_refcount_decrease(&handle->ref); // Janus's own reference
+        common::set_log_sink({});
         std::error_code ignored;
         std::filesystem::remove_all(root_, ignored);
+    }
+
+    // The first log line so far that contains every fragment ("" if none).
+    std::string log_line(const std::vector<std::string> &fragments) {
+        std::lock_guard lock(log_mutex_);
+        for (const auto &line : log_lines_) {
+            bool all = true;
+            for (const auto &fragment : fragments) all = all && line.find(fragment) != std::string::npos;
+            if (all) return line;
+        }
+        return "";
     }
     PluginHarness(const PluginHarness &) = delete;
     PluginHarness &operator=(const PluginHarness &) = delete;
@@ -108,6 +129,21 @@ public:
         return handle;
     }
 
+    // The usual cast: room "weekly" with alice as host and bob as viewer.
+    struct Meeting {
+        janus_plugin_session *host;
+        janus_plugin_session *viewer;
+        std::string host_id;
+        std::string viewer_id;
+    };
+    Meeting meet() {
+        create_room("weekly");
+        Meeting meeting{};
+        meeting.host = join("weekly", "host", "alice", &meeting.host_id);
+        meeting.viewer = join("weekly", "viewer", "bob", &meeting.viewer_id);
+        return meeting;
+    }
+
     // The string value of a top-level field of a compact JSON text ("" if absent).
     static std::string field(const std::string &json, const char *name) {
         json_t *value = json_loads(json.c_str(), 0, nullptr);
@@ -142,6 +178,8 @@ private:
         return out;
     }
 
+    std::mutex log_mutex_;
+    std::vector<std::string> log_lines_;
     std::string root_;
     std::unique_ptr<plugin::Plugin> plugin_; // after gateway: destroyed first
     std::vector<janus_plugin_session *> handles_;

@@ -12,10 +12,7 @@ namespace {
 
 void stage_brings_a_viewer_on_and_off_and_everyone_hears_it(void **) {
     PluginHarness h;
-    h.create_room("weekly");
-    std::string host_id, viewer_id;
-    auto *host = h.join("weekly", "host", "alice", &host_id);
-    auto *viewer = h.join("weekly", "viewer", "bob", &viewer_id);
+    const auto [host, viewer, host_id, viewer_id] = h.meet();
 
     // A viewer may not manage the stage, not even its own place on it.
     std::string refused = h.request(viewer, R"({"request":"stage","participant":")" + viewer_id + R"(","on_stage":true})");
@@ -72,10 +69,7 @@ void kick_removes_the_participant_and_tells_everyone(void **) {
 
 void close_ends_the_room_for_everyone(void **) {
     PluginHarness h;
-    h.create_room("weekly");
-    std::string host_id, viewer_id;
-    auto *host = h.join("weekly", "host", "alice", &host_id);
-    auto *viewer = h.join("weekly", "viewer", "bob", &viewer_id);
+    const auto [host, viewer, host_id, viewer_id] = h.meet();
 
     assert_int_equal(code(h.request(viewer, R"({"request":"close"})")), 448);
     const std::string closed = h.request(host, R"({"request":"close"})");
@@ -96,10 +90,7 @@ void close_ends_the_room_for_everyone(void **) {
 
 void a_destroyed_handle_leaves_its_room(void **) {
     PluginHarness h;
-    h.create_room("weekly");
-    std::string host_id, viewer_id;
-    auto *host = h.join("weekly", "host", "alice", &host_id);
-    auto *viewer = h.join("weekly", "viewer", "bob", &viewer_id);
+    const auto [host, viewer, host_id, viewer_id] = h.meet();
     h.destroy(viewer);
     const std::string left = h.gateway.wait_push(host, {"\"roomrec\":\"participant_left\"", "\"reason\":\"left\""});
     assert_true(has(left, viewer_id.c_str()));

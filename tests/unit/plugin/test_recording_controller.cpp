@@ -40,10 +40,7 @@ void joining_tells_each_role_the_recording_state(void **) {
 
 void a_recorder_that_cannot_start_changes_nothing(void **) {
     PluginHarness h;
-    h.create_room("weekly");
-    std::string id;
-    auto *host = h.join("weekly", "host", "alice", &id);
-    auto *viewer = h.join("weekly", "viewer", "bob", &id);
+    const auto [host, viewer, host_id, viewer_id] = h.meet();
 
     for (int attempt = 0; attempt < 2; ++attempt) {
         const std::string refused = h.request(host, R"({"request":"start_recording"})");
@@ -54,6 +51,9 @@ void a_recorder_that_cannot_start_changes_nothing(void **) {
     assert_false(h.gateway.has_push(viewer, {"\"roomrec\":\"recording\"", "\"state\":\"starting\""}));
     assert_int_equal(code(h.request(host, R"({"request":"stop_recording"})")), 455);
     assert_true(has(h.admin(R"({"request":"status"})"), "\"recordings\":0"));
+    // The operator's log names the request the failure belongs to.
+    const std::string logged = h.log_line({"[recording]", "recording not started"});
+    assert_true(has(logged, ("[room=weekly participant=" + host_id + " tx=tx]").c_str()));
 }
 
 void stop_without_a_recording_is_a_state_error(void **) {

@@ -13,10 +13,7 @@ namespace {
 
 void reactions_are_relayed_until_the_rate_limit(void **) {
     PluginHarness h;
-    h.create_room("weekly");
-    std::string host_id, viewer_id;
-    auto *host = h.join("weekly", "host", "alice", &host_id);
-    auto *viewer = h.join("weekly", "viewer", "bob", &viewer_id);
+    const auto [host, viewer, host_id, viewer_id] = h.meet();
 
     int allowed = 0;
     std::string answer;
