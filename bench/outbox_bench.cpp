@@ -4,6 +4,7 @@
 //
 //   python3 tests/integration/postgres.py build/bench/outbox_bench [jobs] [workers...]
 // (postgres.py starts a throwaway cluster and sets ROOMREC_PG; default: 3000 jobs, 1 and 3 workers)
+#include "bench/bench_postgres.hpp"
 #include "storage/db/migrations.hpp"
 #include "storage/db/outbox_store.hpp"
 
@@ -59,11 +60,7 @@ double mean(const std::vector<double> &values) {
 } // namespace
 
 int main(int argc, char **argv) {
-    const char *conninfo = std::getenv("ROOMREC_PG");
-    if (conninfo == nullptr) {
-        std::fprintf(stderr, "set ROOMREC_PG (or run through tests/integration/postgres.py)\n");
-        return 1;
-    }
+    const char *conninfo = bench::postgres_or_exit();
     const int jobs = argc > 1 ? std::atoi(argv[1]) : 3000;
     std::vector<int> worker_counts;
     for (int i = 2; i < argc; ++i) worker_counts.push_back(std::atoi(argv[i]));

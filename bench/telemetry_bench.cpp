@@ -6,6 +6,7 @@
 //   python3 tests/integration/postgres.py build/bench/telemetry_bench [events for (b)] [rollup ms]
 // (postgres.py starts the cluster and sets ROOMREC_PG; default 1,000,000 events, rollups off;
 // rollups are refreshed by their own thread once a minute has closed)
+#include "bench/bench_postgres.hpp"
 #include "storage/db/migrations.hpp"
 #include "analytics/telemetry/telemetry_writer.hpp"
 #include "bench/bench_events.hpp"
@@ -180,11 +181,7 @@ void sustained(const std::string &conninfo, const std::string &spool, int64_t ev
 } // namespace
 
 int main(int argc, char **argv) {
-    const char *conninfo = std::getenv("ROOMREC_PG");
-    if (conninfo == nullptr) {
-        std::fprintf(stderr, "set ROOMREC_PG (or run through tests/integration/postgres.py)\n");
-        return 1;
-    }
+    const char *conninfo = bench::postgres_or_exit();
     const int64_t events = argc > 1 ? std::atoll(argv[1]) : 1000000;
     const int rollup_ms = argc > 2 ? std::atoi(argv[2]) : 0;
     char pattern[] = "/tmp/roomrec-tbench-XXXXXX";

@@ -196,3 +196,19 @@ def publish_now(handle, timeout=30, **kinds):
 
 def close_now(publisher, timeout=10):
     on_media_loop(publisher.close(), timeout)
+
+
+class PeerCleanup:
+    """unittest mixin: the sessions and publishers a test opens are closed after it, and Janus
+    must still be alive."""
+
+    def setUp(self):
+        self.sessions = []
+        self.publishers = []
+
+    def tearDown(self):
+        for publisher in self.publishers:
+            close_now(publisher)
+        for session in self.sessions:
+            session.destroy()
+        self.assertTrue(self.janus.alive(), "janus died")

@@ -14,7 +14,7 @@ import unittest
 import urllib.request
 
 import harness
-from peers import close_now, publish_now
+from peers import PeerCleanup, publish_now
 from postgres import Postgres
 from radosgw import RadosGW
 from webhook_receiver import WebhookReceiver
@@ -54,7 +54,7 @@ def sha256_of_url(url):
     return digest.hexdigest()
 
 
-class DeliveryBase(unittest.TestCase):
+class DeliveryBase(PeerCleanup, unittest.TestCase):
     ports = (18188, 17188)
     storage = "s3"
 
@@ -102,17 +102,6 @@ class DeliveryBase(unittest.TestCase):
         else:
             cls.janus.stop()
         cls.start_janus(**delivery)
-
-    def setUp(self):
-        self.sessions = []
-        self.publishers = []
-
-    def tearDown(self):
-        for publisher in self.publishers:
-            close_now(publisher)
-        for session in self.sessions:
-            session.destroy()
-        self.assertTrue(self.janus.alive(), "janus died")
 
     def sql(self, query, *args):
         """Rows as lists of text; $1.. are replaced by quoted literals (the test's own values)."""

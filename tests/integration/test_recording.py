@@ -10,7 +10,7 @@ import time
 import unittest
 
 import harness
-from peers import BeepTrack, FlashTrack, close_now, publish_now
+from peers import BeepTrack, FlashTrack, PeerCleanup, close_now, publish_now
 from recorder_feed import probe
 
 
@@ -48,7 +48,7 @@ def recording_event(handle, state, timeout=30):
     return event["plugindata"]["data"]
 
 
-class RecordingBase(unittest.TestCase):
+class RecordingBase(PeerCleanup, unittest.TestCase):
     settings = {}
     ports = (18088, 17088)
 
@@ -63,17 +63,6 @@ class RecordingBase(unittest.TestCase):
     def tearDownClass(cls):
         cls.sink.stop()
         cls.janus.stop()  # fails the suite on any sanitizer report
-
-    def setUp(self):
-        self.sessions = []
-        self.publishers = []
-
-    def tearDown(self):
-        for publisher in self.publishers:
-            close_now(publisher)
-        for session in self.sessions:
-            session.destroy()
-        self.assertTrue(self.janus.alive(), "janus died")
 
     def join(self, room, user, role, client="desktop", janus=None):
         session = harness.Session(janus or self.janus)
