@@ -29,11 +29,11 @@ int main(int argc, char **argv) {
     for (long n = 0; n < checks; ++n)
         allowed += limiter.try_acquire(users[size_t(n) % users.size()], n * 10) == RateVerdict::Allowed;
     const double limiter_s = seconds_since(start);
-    std::printf("rate limiter: %ld checks over %zu users in %.3f s (%.0f ns/check), %ld allowed\n", checks, users.size(),
-                limiter_s, limiter_s * 1e9 / double(checks), allowed);
+    std::printf("rate limiter: %ld checks over %zu users in %.3f s (%.0f ns/check), %ld allowed\n", checks,
+                users.size(), limiter_s, limiter_s * 1e9 / double(checks), allowed);
 
     std::string typical = "Mozilla/5.0 (Linux; Android 13; SM-S911B) AppleWebKit/537.36 (KHTML, like Gecko) "
-                                "SamsungBrowser/23.0 Chrome/115.0.0.0 Mobile Safari/537.36";
+                          "SamsungBrowser/23.0 Chrome/115.0.0.0 Mobile Safari/537.36";
     std::string garbage;
     for (int i = 0; i < 10 * 1024; ++i) garbage.push_back(char((i * 131 + 7) % 256));
     for (const auto *ua : {&typical, &garbage}) {
@@ -42,7 +42,8 @@ int main(int argc, char **argv) {
         start = Clock::now();
         for (int n = 0; n < rounds; ++n) mobile += classify_user_agent(*ua).device == DeviceClass::Mobile;
         const double ua_s = seconds_since(start);
-        std::printf("user agent (%zu bytes): %.0f ns/classification (%d mobile)\n", ua->size(), ua_s * 1e9 / rounds, mobile);
+        std::printf("user agent (%zu bytes): %.0f ns/classification (%d mobile)\n", ua->size(), ua_s * 1e9 / rounds,
+                    mobile);
     }
     return 0;
 }

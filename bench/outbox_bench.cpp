@@ -73,7 +73,8 @@ int main(int argc, char **argv) {
         return 1;
     }
     OutboxStore producer(database, "producer", storage::RetryPolicy{}, 60000);
-    std::printf("| workers | jobs | enqueue jobs/s | claimed+completed jobs/s | claim ms mean / p99 | complete ms mean / p99 |\n");
+    std::printf(
+        "| workers | jobs | enqueue jobs/s | claimed+completed jobs/s | claim ms mean / p99 | complete ms mean / p99 |\n");
     std::printf("| --- | --- | --- | --- | --- | --- |\n");
     int round = 0;
     for (int workers : worker_counts) {
@@ -94,7 +95,8 @@ int main(int argc, char **argv) {
         std::vector<std::thread> threads;
         start = Clock::now();
         for (int w = 0; w < workers; ++w)
-            threads.emplace_back(drain, std::string(conninfo), "node-" + std::to_string(w), std::ref(results[static_cast<size_t>(w)]));
+            threads.emplace_back(drain, std::string(conninfo), "node-" + std::to_string(w),
+                                 std::ref(results[static_cast<size_t>(w)]));
         for (auto &thread : threads) thread.join();
         const double drain_s = ms_since(start) / 1000;
         std::vector<double> claims, completes;
@@ -111,7 +113,8 @@ int main(int argc, char **argv) {
             return 1;
         }
         std::printf("| %d | %d | %.0f | %.0f | %.2f / %.2f | %.2f / %.2f |\n", workers, jobs, jobs / enqueue_s,
-                    jobs / drain_s, mean(claims), percentile(claims, 0.99), mean(completes), percentile(completes, 0.99));
+                    jobs / drain_s, mean(claims), percentile(claims, 0.99), mean(completes),
+                    percentile(completes, 0.99));
     }
     return 0;
 }

@@ -50,9 +50,10 @@ int main(int argc, char **argv) {
 
     std::printf("%-12s %14s %16s %22s\n", "subscribers", "packets_in/s", "forwarded/s", "cpu_us_per_1000_fwd");
     for (const int subscribers : {1, 10, 50}) {
-        const roomrec::plugin::PlannedStream plan{1, "1", roomrec::plugin::MediaKind::Video, roomrec::plugin::StreamSource::Webcam};
-        auto source = std::make_shared<roomrec::plugin::PublishedStream>(fake_handle(), plan, roomrec::plugin::NegotiatedCodec{"vp8", 96, ""},
-                                                                 "feed", 500000);
+        const roomrec::plugin::PlannedStream plan{1, "1", roomrec::plugin::MediaKind::Video,
+                                                  roomrec::plugin::StreamSource::Webcam};
+        auto source = std::make_shared<roomrec::plugin::PublishedStream>(
+            fake_handle(), plan, roomrec::plugin::NegotiatedCodec{"vp8", 96, ""}, "feed", 500000);
         std::vector<std::shared_ptr<roomrec::plugin::SubscriberStream>> streams;
         for (int i = 0; i < subscribers; ++i) {
             auto gate = std::make_shared<roomrec::plugin::MediaGate>();

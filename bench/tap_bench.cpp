@@ -52,8 +52,8 @@ int main(int argc, char **argv) {
     for (auto &thread : media) thread.join();
     stop = true;
     writer.join();
-    std::printf("producers=%d packets=%llu enqueue_ns=%.1f delivered_per_s=%.0f dropped=%llu\n",
-                producers, static_cast<unsigned long long>(pushed.load()),
+    std::printf("producers=%d packets=%llu enqueue_ns=%.1f delivered_per_s=%.0f dropped=%llu\n", producers,
+                static_cast<unsigned long long>(pushed.load()),
                 static_cast<double>(push_ns.load()) / static_cast<double>(pushed.load()), popped / seconds,
                 static_cast<unsigned long long>(ring.dropped()));
     return 0;

@@ -6,10 +6,10 @@
 //   python3 tests/integration/postgres.py build/bench/telemetry_bench [events for (b)] [rollup ms]
 // (postgres.py starts the cluster and sets ROOMREC_PG; default 1,000,000 events, rollups off;
 // rollups are refreshed by their own thread once a minute has closed)
-#include "bench/bench_postgres.hpp"
-#include "storage/db/migrations.hpp"
 #include "analytics/telemetry/telemetry_writer.hpp"
 #include "bench/bench_events.hpp"
+#include "bench/bench_postgres.hpp"
+#include "storage/db/migrations.hpp"
 
 #include <stdlib.h>
 #include <time.h>
@@ -82,7 +82,8 @@ void enqueue_cost(const std::string &conninfo, const std::string &spool, int pro
     const int64_t base = now_us();
     int64_t next = 0;
     for (size_t i = 0; i < settings.queue_capacity; ++i) {
-        while (!writer.enqueue(bench::make_bench_event(next, base))) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        while (!writer.enqueue(bench::make_bench_event(next, base)))
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
         ++next;
     }
     std::vector<std::vector<TelemetryEvent>> events(static_cast<size_t>(2 * producers));
@@ -107,8 +108,9 @@ void enqueue_cost(const std::string &conninfo, const std::string &spool, int pro
                     const double cpu_start = thread_cpu_ns();
                     for (auto &event : mine) writer.enqueue(std::move(event));
                     cpu_ns[static_cast<size_t>(t)] = (thread_cpu_ns() - cpu_start) / static_cast<double>(per_thread);
-                    wall_ns[static_cast<size_t>(t)] = std::chrono::duration<double, std::nano>(Clock::now() - start).count() /
-                                                      static_cast<double>(per_thread);
+                    wall_ns[static_cast<size_t>(t)] =
+                        std::chrono::duration<double, std::nano>(Clock::now() - start).count() /
+                        static_cast<double>(per_thread);
                     return;
                 }
                 auto &samples = call_ns[static_cast<size_t>(t)];
@@ -197,11 +199,13 @@ int main(int argc, char **argv) {
         }
     }
     std::printf("(a) enqueue() on the calling thread\n\n");
-    std::printf("| producers | timed events | CPU ns/event | wall ns/event | p50 ns | p99 ns | p99.9 ns | refused (warm-up, retried) | stored (warm-up + timed) |\n");
+    std::printf(
+        "| producers | timed events | CPU ns/event | wall ns/event | p50 ns | p99 ns | p99.9 ns | refused (warm-up, retried) | stored (warm-up + timed) |\n");
     std::printf("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (const int producers : {1, 4}) enqueue_cost(conninfo, spool, producers, 200000 / producers);
     std::printf("\n(b) sustained into Postgres (2 producers, batch 5000 rows, flush 200 ms)\n\n");
-    std::printf("| events | rollups | enqueue s | until committed s | events/s | stop() s | written | spooled | full retries |\n");
+    std::printf(
+        "| events | rollups | enqueue s | until committed s | events/s | stop() s | written | spooled | full retries |\n");
     std::printf("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     sustained(conninfo, spool, events, rollup_ms);
     return 0;

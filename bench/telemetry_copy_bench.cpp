@@ -45,8 +45,9 @@ int main(int argc, char **argv) {
     if (!storage::apply_migrations(database, error)) return fail(error);
     TelemetryStore store(database);
     if (!store.prepare(error)) return fail(error);
-    const int64_t now_us =
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
     std::vector<TelemetryBatch> all(static_cast<size_t>(batches));
     for (int b = 0; b < batches; ++b) {
         TelemetryBatch &batch = all[static_cast<size_t>(b)];

@@ -14,31 +14,25 @@ struct GstObjectUnref {
     void operator()(gpointer object) const { gst_object_unref(object); }
 };
 // Any GstObject: elements, bins, pads, buses.
-template <typename T>
-using GstObjectPtr = std::unique_ptr<T, GstObjectUnref>;
+template <typename T> using GstObjectPtr = std::unique_ptr<T, GstObjectUnref>;
 using GstElementPtr = GstObjectPtr<GstElement>;
 using GstPadPtr = GstObjectPtr<GstPad>;
 using GstBusPtr = GstObjectPtr<GstBus>;
 
 // Wraps a reference the caller owns (gst_element_get_static_pad, gst_element_get_bus,
 // gst_element_request_pad_simple).
-template <typename T>
-GstObjectPtr<T> gst_take(T *object) {
-    return GstObjectPtr<T>(object);
-}
+template <typename T> GstObjectPtr<T> gst_take(T *object) { return GstObjectPtr<T>(object); }
 
 // For a new object whose reference is floating (gst_element_factory_make, gst_pipeline_new):
 // sinks it, so the handle owns a full reference and a bin it is added to takes a second one
 // of its own instead of the handle's.
-template <typename T>
-GstObjectPtr<T> gst_take_floating(T *object) {
+template <typename T> GstObjectPtr<T> gst_take_floating(T *object) {
     if (object != nullptr) gst_object_ref_sink(object);
     return GstObjectPtr<T>(object);
 }
 
 // A new reference to an object borrowed from elsewhere.
-template <typename T>
-GstObjectPtr<T> gst_share(T *object) {
+template <typename T> GstObjectPtr<T> gst_share(T *object) {
     if (object != nullptr) gst_object_ref(object);
     return GstObjectPtr<T>(object);
 }
@@ -80,8 +74,7 @@ using GMainLoopPtr = std::unique_ptr<GMainLoop, GMainLoopUnref>;
 
 // Fills a handle through a C out-parameter: gst_message_parse_error(m, GOut(error), GOut(debug)).
 // The handle takes the value when the full expression ends.
-template <typename Handle>
-class GOut {
+template <typename Handle> class GOut {
 public:
     explicit GOut(Handle &handle) : handle_(handle) {}
     ~GOut() { handle_.reset(value_); }

@@ -10,7 +10,9 @@ namespace roomrec::common {
 namespace {
 
 void write_to_stderr(const LogRecord &record) {
-    const char *marker = record.level == LogLevel::Error ? "[ERR] " : record.level == LogLevel::Warning ? "[WARN] " : "";
+    const char *marker = record.level == LogLevel::Error     ? "[ERR] "
+                         : record.level == LogLevel::Warning ? "[WARN] "
+                                                             : "";
     const std::string line = marker + format_log_line(record) + "\n";
     std::fwrite(line.data(), 1, line.size(), stderr); // one call: lines of threads do not interleave
 }
@@ -88,10 +90,8 @@ void Logger::log(LogLevel level, std::string_view message) const {
         sink = f.sink;
     }
     const LogRecord record{level, tag_, LogScope::current(), message};
-    if (sink)
-        (*sink)(record);
-    else
-        write_to_stderr(record);
+    if (sink) (*sink)(record);
+    else write_to_stderr(record);
 }
 
 std::string format_text(const char *format, ...) {

@@ -25,8 +25,8 @@ const char *log_level_name(LogLevel level); // "error", "warning", ...
 
 struct LogRecord {
     LogLevel level;
-    std::string_view tag;       // the Logger's subsystem name
-    const LogContext &context;  // the logging thread's LogScope; empty outside one
+    std::string_view tag;      // the Logger's subsystem name
+    const LogContext &context; // the logging thread's LogScope; empty outside one
     std::string_view message;
 };
 

@@ -25,8 +25,7 @@ namespace roomrec::common {
 
 enum class RingPages { OnDemand, Touched };
 
-template <typename T>
-class MpscRing {
+template <typename T> class MpscRing {
 public:
     // capacity is rounded up to a power of two (at least 2).
     explicit MpscRing(size_t capacity, RingPages pages = RingPages::OnDemand)
@@ -45,21 +44,20 @@ public:
 
     // Any thread. Constructs T(args...) in the next slot; false when the ring is full, and then
     // args are untouched (an rvalue passed in is not moved from).
-    template <typename... Args>
-    bool try_emplace(Args &&...args) {
+    template <typename... Args> bool try_emplace(Args &&...args) {
         return try_emplace_keeping(0, std::forward<Args>(args)...);
     }
     // The same, but false also when fewer than keep_free further slots would stay free: room
     // kept for values that matter more (keep_free < capacity()).
-    template <typename... Args>
-    bool try_emplace_keeping(size_t keep_free, Args &&...args) {
+    template <typename... Args> bool try_emplace_keeping(size_t keep_free, Args &&...args) {
         // A slot that has been claimed must be published, or the consumer would wait forever.
         static_assert(std::is_nothrow_constructible_v<T, Args &&...>, "T's construction must not throw");
         size_t position = tail_.load(std::memory_order_relaxed);
         for (;;) {
             if (keep_free > 0 && !writable(position + keep_free)) return false;
             std::atomic<size_t> &sequence = sequences_[position & mask_];
-            const auto lag = static_cast<intptr_t>(sequence.load(std::memory_order_acquire)) - static_cast<intptr_t>(position);
+            const auto lag = static_cast<intptr_t>(sequence.load(std::memory_order_acquire)) -
+                             static_cast<intptr_t>(position);
             if (lag == 0) {
                 if (tail_.compare_exchange_weak(position, position + 1, std::memory_order_relaxed)) {
                     ::new (static_cast<void *>(slots_[position & mask_].bytes)) T(std::forward<Args>(args)...);
@@ -78,8 +76,7 @@ public:
 
     // The one consumer thread. Hands the oldest value to take(T &), then destroys it; false
     // (take not called) when the ring is empty.
-    template <typename Take>
-    bool consume(Take &&take) {
+    template <typename Take> bool consume(Take &&take) {
         std::atomic<size_t> &sequence = sequences_[head_ & mask_];
         if (sequence.load(std::memory_order_acquire) != head_ + 1) return false;
         T *value = std::launder(reinterpret_cast<T *>(slots_[head_ & mask_].bytes));
@@ -109,7 +106,8 @@ private:
     // The slot of this position has been read in the previous lap (or never written).
     bool writable(size_t position) const {
         return static_cast<intptr_t>(sequences_[position & mask_].load(std::memory_order_acquire)) -
-                   static_cast<intptr_t>(position) >= 0;
+                   static_cast<intptr_t>(position) >=
+               0;
     }
 
     const size_t mask_;

@@ -8,14 +8,10 @@ namespace roomrec::domain {
 namespace {
 
 constexpr std::array kClientParams{
-    ParamSpec{"id", JsonKind::Identifier, false, 128},
-    ParamSpec{"display", JsonKind::String, false, 128},
-    ParamSpec{"email", JsonKind::String, false, 254},
-    ParamSpec{"company", JsonKind::String, false, 128},
-    ParamSpec{"industry", JsonKind::String, false, 128},
-    ParamSpec{"country", JsonKind::String, false, 2},
-    ParamSpec{"user_agent", JsonKind::String, false, 512},
-    ParamSpec{"client", JsonKind::String, false, 16},
+    ParamSpec{"id", JsonKind::Identifier, false, 128},     ParamSpec{"display", JsonKind::String, false, 128},
+    ParamSpec{"email", JsonKind::String, false, 254},      ParamSpec{"company", JsonKind::String, false, 128},
+    ParamSpec{"industry", JsonKind::String, false, 128},   ParamSpec{"country", JsonKind::String, false, 2},
+    ParamSpec{"user_agent", JsonKind::String, false, 512}, ParamSpec{"client", JsonKind::String, false, 16},
 };
 
 bool plausible_email(const std::string &email) {
@@ -40,7 +36,8 @@ const char *client_kind_name(ClientKind kind) { return kind == ClientKind::Mobil
 std::variant<ClientInfo, ValidationError> parse_client_info(const json_t *user) {
     if (auto invalid = validate_params(user, kClientParams, "user.")) {
         if (invalid->code == ErrorCode::InvalidBody) invalid->code = ErrorCode::InvalidElement;
-        if (invalid->code == ErrorCode::InvalidElement && !json_is_object(user)) invalid->message = "user must be an object";
+        if (invalid->code == ErrorCode::InvalidElement && !json_is_object(user))
+            invalid->message = "user must be an object";
         return *invalid;
     }
     ClientInfo info;
@@ -57,9 +54,11 @@ std::variant<ClientInfo, ValidationError> parse_client_info(const json_t *user) 
         return ValidationError{ErrorCode::InvalidElement, "user.client must be \"desktop\" or \"mobile\""};
     if (!info.email.empty() && !plausible_email(info.email))
         return ValidationError{ErrorCode::InvalidElement, "user.email is not an e-mail address"};
-    if (!info.country.empty() && (info.country.size() != 2 || !std::isupper(static_cast<unsigned char>(info.country[0])) ||
-                                  !std::isupper(static_cast<unsigned char>(info.country[1]))))
-        return ValidationError{ErrorCode::InvalidElement, "user.country must be an ISO 3166-1 alpha-2 code such as \"DE\""};
+    if (!info.country.empty() &&
+        (info.country.size() != 2 || !std::isupper(static_cast<unsigned char>(info.country[0])) ||
+         !std::isupper(static_cast<unsigned char>(info.country[1]))))
+        return ValidationError{ErrorCode::InvalidElement,
+                               "user.country must be an ISO 3166-1 alpha-2 code such as \"DE\""};
     for (const std::string *text : {&info.display, &info.company, &info.industry, &info.user_agent})
         if (has_control_characters(*text))
             return ValidationError{ErrorCode::InvalidElement, "user fields must not contain control characters"};

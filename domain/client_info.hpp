@@ -15,11 +15,11 @@ enum class ClientKind { Desktop, Mobile };
 
 struct ClientInfo {
     std::string user_id;
-    std::string display;    // shown to other participants, never in recordings
+    std::string display; // shown to other participants, never in recordings
     std::string email;
     std::string company;
     std::string industry;
-    std::string country;    // ISO 3166-1 alpha-2, upper case, or empty
+    std::string country; // ISO 3166-1 alpha-2, upper case, or empty
     std::string user_agent;
     ClientKind kind = ClientKind::Desktop;
 };

@@ -31,9 +31,11 @@ private:
 
 bool is_bot(const LowerText &ua) {
     // "bot/" and "bot;" rather than "bot": phone models such as "CUBOT" contain it.
-    return ua.has_any({"googlebot", "bingbot", "yandexbot", "duckduckbot", "baiduspider", "applebot", "bot/", "bot;",
-                       "spider", "crawler", "slurp", "facebookexternalhit", "headlesschrome", "phantomjs", "curl/",
-                       "wget/", "python-requests", "python-urllib", "go-http-client", "libwww-perl"});
+    return ua.has_any({"googlebot",       "bingbot",       "yandexbot",      "duckduckbot",
+                       "baiduspider",     "applebot",      "bot/",           "bot;",
+                       "spider",          "crawler",       "slurp",          "facebookexternalhit",
+                       "headlesschrome",  "phantomjs",     "curl/",          "wget/",
+                       "python-requests", "python-urllib", "go-http-client", "libwww-perl"});
 }
 
 bool is_tv(const LowerText &ua) {
@@ -47,7 +49,8 @@ DeviceClass device_class(const LowerText &ua) {
     if (is_bot(ua)) return DeviceClass::Bot;
     if (is_tv(ua)) return DeviceClass::Tv;
     if (ua.has_any({"ipad", "tablet", "kindle", "silk/", "playbook"})) return DeviceClass::Tablet;
-    if (ua.has_any({"iphone", "ipod", "windows phone", "opera mini", "blackberry", "kaios"})) return DeviceClass::Mobile;
+    if (ua.has_any({"iphone", "ipod", "windows phone", "opera mini", "blackberry", "kaios"}))
+        return DeviceClass::Mobile;
     // Android phones say "Mobile"; Android tablets do not (Google's own advice to vendors).
     if (ua.has("android")) return ua.has("mobile") ? DeviceClass::Mobile : DeviceClass::Tablet;
     if (ua.has("mobi")) return DeviceClass::Mobile;
@@ -58,7 +61,7 @@ DeviceClass device_class(const LowerText &ua) {
 OsFamily os_family(const LowerText &ua) {
     if (ua.empty()) return OsFamily::Unknown;
     if (ua.has("windows phone")) return OsFamily::Windows; // it also claims "Android"
-    if (ua.has(" cros ")) return OsFamily::ChromeOs; // not "cros": "Microsoft" has it
+    if (ua.has(" cros ")) return OsFamily::ChromeOs;       // not "cros": "Microsoft" has it
     if (ua.has("android")) return OsFamily::Android;
     // iPhone, iPad, iPod and Apple TV all say "like Mac OS X"; a Mac says "Mac OS X" alone.
     if (ua.has_any({"iphone", "ipad", "ipod", "like mac os x"})) return OsFamily::Ios;

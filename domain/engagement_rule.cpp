@@ -3,7 +3,8 @@
 namespace roomrec::domain {
 
 namespace {
-constexpr const char *kBitNames[kHeartbeatBitCount] = {"tab_focused", "full_screen", "sound_on", "camera_on", "on_stage"};
+constexpr const char *kBitNames[kHeartbeatBitCount] = {"tab_focused", "full_screen", "sound_on", "camera_on",
+                                                       "on_stage"};
 }
 
 const char *heartbeat_bit_name(int bit_number) {

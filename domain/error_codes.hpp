@@ -4,26 +4,26 @@
 namespace roomrec::domain {
 
 enum class ErrorCode : int {
-    InvalidBody = 440,       // body is not a JSON object
-    UnknownRequest = 441,    // "request" names no known request
-    MissingElement = 442,    // a required field is absent
-    InvalidElement = 443,    // wrong type, bad enum value or bad format
-    ElementTooLong = 444,    // string/array over its limit, or number out of range
+    InvalidBody = 440,    // body is not a JSON object
+    UnknownRequest = 441, // "request" names no known request
+    MissingElement = 442, // a required field is absent
+    InvalidElement = 443, // wrong type, bad enum value or bad format
+    ElementTooLong = 444, // string/array over its limit, or number out of range
     NoSuchRoom = 445,
     RoomExists = 446,
-    Unauthorized = 447,      // missing, wrong, expired or forged token/secret
-    Forbidden = 448,         // role may not do this
-    NotJoined = 449,         // request needs a joined handle
+    Unauthorized = 447, // missing, wrong, expired or forged token/secret
+    Forbidden = 448,    // role may not do this
+    NotJoined = 449,    // request needs a joined handle
     AlreadyJoined = 450,
     NoSuchParticipant = 451, // participant, feed or stream unknown
     InvalidSdp = 452,        // JSEP missing, of the wrong type, or unparsable
     RoomFull = 453,
-    UnsupportedMedia = 454,  // no acceptable codec, too many streams of a kind
-    RecordingState = 455,    // start while recording (or finalizing), stop while not recording
+    UnsupportedMedia = 454,    // no acceptable codec, too many streams of a kind
+    RecordingState = 455,      // start while recording (or finalizing), stop while not recording
     RecorderUnavailable = 456, // the recorder could not be started (storage or worker)
-    RateLimited = 457,       // reactions or heartbeats faster than allowed; nothing was relayed or recorded
-    NoSuchItem = 458,        // chat message, poll or question unknown (or forgotten)
-    ActivityState = 459,     // deleted, already liked/answered/flagged, thread cannot move so, session cap
+    RateLimited = 457,         // reactions or heartbeats faster than allowed; nothing was relayed or recorded
+    NoSuchItem = 458,          // chat message, poll or question unknown (or forgotten)
+    ActivityState = 459,       // deleted, already liked/answered/flagged, thread cannot move so, session cap
     Internal = 499,
 };
 

@@ -21,9 +21,9 @@ namespace roomrec::domain {
 
 enum class ProgressVerdict {
     Accepted,
-    BadNumber,        // NaN, infinite or negative
-    BadDuration,      // 0, longer than kMaxDurationS, or not the duration of this play's first report
-    PastEnd,          // position beyond the duration (more than kEndToleranceS)
+    BadNumber,   // NaN, infinite or negative
+    BadDuration, // 0, longer than kMaxDurationS, or not the duration of this play's first report
+    PastEnd,     // position beyond the duration (more than kEndToleranceS)
 };
 const char *progress_verdict_name(ProgressVerdict verdict);
 

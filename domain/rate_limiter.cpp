@@ -50,7 +50,8 @@ RateVerdict RateLimiter::try_acquire(std::string_view user_id, int64_t now_us) {
     if (found == buckets_.end()) {
         if (buckets_.size() >= settings_.max_users) {
             // Sweeping is O(users), so at most once per refill interval however hard it is pushed.
-            if (elapsed(last_sweep_us_, now_us) >= settings_.refill_interval_us || now_us < last_sweep_us_) forget_idle(now_us);
+            if (elapsed(last_sweep_us_, now_us) >= settings_.refill_interval_us || now_us < last_sweep_us_)
+                forget_idle(now_us);
             if (buckets_.size() >= settings_.max_users) return RateVerdict::TooManyUsers;
         }
         found = buckets_.emplace(std::string(user_id), Bucket{full_credit_us_, now_us}).first;

@@ -9,7 +9,15 @@ namespace {
 bool forbidden_ascii(unsigned char c) {
     if (c < 0x20 || c == 0x7f) return true; // control characters
     switch (c) {
-    case '/': case '\\': case ':': case '*': case '?': case '"': case '<': case '>': case '|': return true;
+    case '/':
+    case '\\':
+    case ':':
+    case '*':
+    case '?':
+    case '"':
+    case '<':
+    case '>':
+    case '|': return true;
     default: return false;
     }
 }
@@ -21,7 +29,7 @@ size_t utf8_length(const std::string &text, size_t i) {
     if (length == 0 || i + length > text.size()) return 0;
     for (size_t k = 1; k < length; ++k)
         if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return 0;
-    if (length == 2 && lead < 0xC2) return 0;                       // overlong
+    if (length == 2 && lead < 0xC2) return 0; // overlong
     if (length == 3 && lead == 0xE0 && static_cast<unsigned char>(text[i + 1]) < 0xA0) return 0;
     if (length == 3 && lead == 0xED && static_cast<unsigned char>(text[i + 1]) >= 0xA0) return 0; // surrogates
     if (length == 4 && (lead > 0xF4 || (lead == 0xF0 && static_cast<unsigned char>(text[i + 1]) < 0x90))) return 0;

@@ -37,13 +37,15 @@ std::optional<ValidationError> check_bounds(const json_t *value, const ParamSpec
     switch (spec.kind) {
     case JsonKind::String:
         if (static_cast<int64_t>(json_string_length(value)) > spec.max)
-            return error(ErrorCode::ElementTooLong, context, spec, "is longer than " + std::to_string(spec.max) + " bytes");
+            return error(ErrorCode::ElementTooLong, context, spec,
+                         "is longer than " + std::to_string(spec.max) + " bytes");
         if (std::strlen(json_string_value(value)) != json_string_length(value))
             return error(ErrorCode::InvalidElement, context, spec, "contains a NUL character");
         return std::nullopt;
     case JsonKind::Identifier:
         if (static_cast<int64_t>(json_string_length(value)) > spec.max)
-            return error(ErrorCode::ElementTooLong, context, spec, "is longer than " + std::to_string(spec.max) + " bytes");
+            return error(ErrorCode::ElementTooLong, context, spec,
+                         "is longer than " + std::to_string(spec.max) + " bytes");
         // A NUL inside would hide the rest of the string from the character check.
         if (std::strlen(json_string_value(value)) != json_string_length(value) ||
             !is_identifier(json_string_value(value), static_cast<size_t>(spec.max)))
@@ -58,7 +60,8 @@ std::optional<ValidationError> check_bounds(const json_t *value, const ParamSpec
     }
     case JsonKind::Array:
         if (static_cast<int64_t>(json_array_size(value)) > spec.max)
-            return error(ErrorCode::ElementTooLong, context, spec, "has more than " + std::to_string(spec.max) + " items");
+            return error(ErrorCode::ElementTooLong, context, spec,
+                         "has more than " + std::to_string(spec.max) + " items");
         return std::nullopt;
     case JsonKind::Boolean:
     case JsonKind::Object: return std::nullopt;
@@ -78,7 +81,8 @@ bool is_identifier(const char *text, size_t max_length) {
     if (length == 0 || length > max_length) return false;
     for (size_t i = 0; i < length; ++i) {
         const char c = text[i];
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                        c == '-';
         if (!ok) return false;
     }
     return true;
@@ -86,7 +90,8 @@ bool is_identifier(const char *text, size_t max_length) {
 
 std::optional<ValidationError> validate_params(const json_t *object, std::span<const ParamSpec> specs,
                                                const char *context) {
-    if (!json_is_object(object)) return ValidationError{ErrorCode::InvalidBody, std::string(context) + "body must be a JSON object"};
+    if (!json_is_object(object))
+        return ValidationError{ErrorCode::InvalidBody, std::string(context) + "body must be a JSON object"};
     for (const ParamSpec &spec : specs) {
         const json_t *value = json_object_get(object, spec.name);
         if (value == nullptr || json_is_null(value)) {

@@ -19,7 +19,7 @@ enum class JsonKind {
     Integer,    // min..max
     Boolean,
     Object,
-    Array,      // up to max items
+    Array, // up to max items
 };
 
 struct ParamSpec {

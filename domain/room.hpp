@@ -31,7 +31,7 @@ struct RoomSettings {
     std::string channel_owner; // channel rooms
     std::string gallery_owner; // gallery rooms
     int64_t max_session_seconds = kDefaultMaxSessionSeconds;
-    std::string parent_id;     // breakout rooms name their parent
+    std::string parent_id; // breakout rooms name their parent
     int64_t max_participants = 100;
     std::map<Role, std::string> secrets; // role → secret that proves it; absent: token only
     bool is_static = false;              // declared in the jcfg, not destroyable by API

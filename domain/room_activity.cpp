@@ -73,7 +73,8 @@ ActivityVerdict RoomActivity::post(const ChatActor &author, const std::string &r
 
 ActivityVerdict RoomActivity::like(const ChatActor &actor, const std::string &message_id, size_t &likes) {
     auto it = messages_.find(message_id);
-    const ActivityVerdict verdict = from_chat(like_message(it == messages_.end() ? nullptr : &it->second, actor.user_id));
+    const ActivityVerdict verdict = from_chat(
+        like_message(it == messages_.end() ? nullptr : &it->second, actor.user_id));
     if (verdict == ActivityVerdict::Ok) likes = it->second.liked_by.size();
     return verdict;
 }
@@ -105,8 +106,8 @@ const ChatMessage *RoomActivity::message(const std::string &id) const {
     return it == messages_.end() ? nullptr : &it->second;
 }
 
-ActivityVerdict RoomActivity::create_poll(const ChatActor &actor, std::string question, std::vector<std::string> options,
-                                          std::string &id) {
+ActivityVerdict RoomActivity::create_poll(const ChatActor &actor, std::string question,
+                                          std::vector<std::string> options, std::string &id) {
     if (!leads(actor.role)) return ActivityVerdict::NotAllowed;
     if (options.size() < 2 || options.size() > limits_.max_poll_options) return ActivityVerdict::InvalidValue;
     if (polls_.size() >= limits_.max_polls) return ActivityVerdict::Full;

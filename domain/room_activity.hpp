@@ -81,7 +81,7 @@ private:
     RateLimiter reactions_;
     std::set<std::string> hands_;
     std::map<std::string, ChatMessage> messages_;
-    std::deque<std::string> message_order_; // oldest first
+    std::deque<std::string> message_order_;           // oldest first
     std::map<std::string, ModerationThread> threads_; // by message id
     std::map<std::string, PollState> polls_;
     std::map<std::string, std::string> questions_; // id → asker

@@ -11,8 +11,8 @@ namespace roomrec::domain {
 
 enum class TokenError {
     None,
-    NoSecret,          // the plugin has no token_secret configured
-    Malformed,         // not "<data>:<signature>" with expiry and realm
+    NoSecret,  // the plugin has no token_secret configured
+    Malformed, // not "<data>:<signature>" with expiry and realm
     BadSignature,
     Expired,
     WrongRealm,
@@ -35,8 +35,7 @@ struct TokenCheck {
 };
 
 // now_s is wall-clock seconds since the epoch, injected so tests can move time.
-TokenCheck verify_token(std::string_view token, std::string_view secret, std::string_view realm,
-                        int64_t now_s);
+TokenCheck verify_token(std::string_view token, std::string_view secret, std::string_view realm, int64_t now_s);
 
 // Builds a valid token (used by tests and the operator tooling).
 std::string sign_token(std::string_view data, std::string_view secret);

@@ -15,7 +15,8 @@ Reply AdminRequests::on_status(Request &request) {
     json_object_set_new(data.get(), "node", json_string(config_.node_id.c_str()));
     json_object_set_new(data.get(), "rooms", json_integer(static_cast<json_int_t>(rooms_.size())));
     json_object_set_new(data.get(), "recordings", json_integer(static_cast<json_int_t>(recording_.active())));
-    if (common::JsonPtr delivery = delivery_.describe_counters()) json_object_set_new(data.get(), "delivery", delivery.release());
+    if (common::JsonPtr delivery = delivery_.describe_counters())
+        json_object_set_new(data.get(), "delivery", delivery.release());
     if (common::JsonPtr telemetry = telemetry_.describe_counters())
         json_object_set_new(data.get(), "telemetry", telemetry.release());
     return reply_with(std::move(data));

@@ -31,7 +31,8 @@ std::string read_config_path(janus_config *config, janus_config_category *catego
                              const char *key, std::string &target) {
     const char *value = config_value(config, category, key);
     if (value == nullptr) return {};
-    if (value[0] != '/' || std::strlen(value) > 1024) return std::string(category_name) + "." + key + " must be an absolute path";
+    if (value[0] != '/' || std::strlen(value) > 1024)
+        return std::string(category_name) + "." + key + " must be an absolute path";
     target = value;
     return {};
 }

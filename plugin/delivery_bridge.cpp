@@ -21,7 +21,7 @@ void DeliveryBridge::start() {
     const DeliveryConfig &config = config_.delivery;
     if (config.postgres.empty()) {
         kLog.warning(common::format_text("no delivery.postgres: recordings stay in %s, no webhooks, no metadata rows",
-                  config_.recordings_root.c_str()));
+                                         config_.recordings_root.c_str()));
         return;
     }
     curl_global_init(CURL_GLOBAL_DEFAULT); // once, before any thread uses libcurl
@@ -45,18 +45,20 @@ void DeliveryBridge::start() {
     settings.keep_local_copy = config.keep_local_copy;
     for (const auto &webhook : config.webhooks)
         settings.webhooks.push_back({webhook.name, webhook.url, webhook.secret, webhook.events});
-    worker_ = std::make_unique<storage::DeliveryWorker>(settings, [this](const std::string &what, const std::string &details) {
+    worker_ = std::make_unique<storage::DeliveryWorker>(settings,
+                                                        [this](const std::string &what, const std::string &details) {
         listener_.on_delivery_notice(what, common::JsonPtr(json_loads(details.c_str(), 0, nullptr)));
     });
     std::string error;
     if (!worker_->start(error)) {
         kLog.error(common::format_text("delivery cannot start (%s): recordings stay local, events are not delivered",
-                  error.c_str()));
+                                       error.c_str()));
         worker_.reset();
         return;
     }
-    kLog.info(common::format_text("delivery: %s storage, %zu webhook endpoint(s), spool %s", config.to_s3 ? "S3" : "local",
-              config.webhooks.size(), settings.spool_folder.c_str()));
+    kLog.info(common::format_text("delivery: %s storage, %zu webhook endpoint(s), spool %s",
+                                  config.to_s3 ? "S3" : "local", config.webhooks.size(),
+                                  settings.spool_folder.c_str()));
 }
 
 void DeliveryBridge::stop() {
@@ -71,7 +73,7 @@ void DeliveryBridge::deliver(storage::DeliveryEvent event) {
     std::string error;
     if (!worker_->submit(event, error))
         kLog.error(common::format_text("room %s: %s event not delivered: %s", event.room_id.c_str(),
-                  storage::delivery_event_name(event.type), error.c_str()));
+                                       storage::delivery_event_name(event.type), error.c_str()));
 }
 
 storage::RecordingFacts DeliveryBridge::recording_facts(const RecordingManifest &manifest) {

@@ -1,7 +1,7 @@
 #include "plugin/delivery_config.hpp"
 
-#include "plugin/config_values.hpp"
 #include "domain/request_schema.hpp"
+#include "plugin/config_values.hpp"
 #include "plugin/janus_api.hpp"
 
 #include <cerrno>
@@ -43,10 +43,12 @@ std::string read_webhook(janus_config *config, janus_config_category *category, 
     WebhookConfig webhook;
     webhook.name = category->name + 8; // after "webhook-"
     const std::string where = category->name;
-    if (!domain::is_identifier(webhook.name.c_str(), 64)) return where + ": the name after webhook- must be 1-64 characters of [A-Za-z0-9_-]";
+    if (!domain::is_identifier(webhook.name.c_str(), 64))
+        return where + ": the name after webhook- must be 1-64 characters of [A-Za-z0-9_-]";
     const char *url = config_value(config, category, "url");
     const char *secret = config_value(config, category, "secret");
-    if (url == nullptr || !is_http_url(url) || std::strlen(url) > 2048) return where + ".url must be an http:// or https:// URL";
+    if (url == nullptr || !is_http_url(url) || std::strlen(url) > 2048)
+        return where + ".url must be an http:// or https:// URL";
     if (secret == nullptr || std::strlen(secret) < 16) return where + ".secret must be at least 16 characters";
     webhook.url = url;
     webhook.secret = secret;
@@ -64,13 +66,15 @@ std::string read_s3(janus_config *config, janus_config_category *category, Deliv
         std::string *target;
         bool required;
     };
-    const Key keys[] = {{"s3_endpoint", &delivery.s3_endpoint, true},     {"s3_bucket", &delivery.s3_bucket, true},
-                        {"s3_region", &delivery.s3_region, false},         {"s3_access_key", &delivery.s3_access_key, true},
-                        {"s3_secret_key", &delivery.s3_secret_key, true}, {"s3_prefix", &delivery.s3_prefix, false}};
+    const Key keys[] = {
+        {"s3_endpoint", &delivery.s3_endpoint, true},     {"s3_bucket", &delivery.s3_bucket, true},
+        {"s3_region", &delivery.s3_region, false},        {"s3_access_key", &delivery.s3_access_key, true},
+        {"s3_secret_key", &delivery.s3_secret_key, true}, {"s3_prefix", &delivery.s3_prefix, false}};
     for (const Key &key : keys) {
         const char *value = config_value(config, category, key.name);
         if (value != nullptr) *key.target = value;
-        if (key.required && key.target->empty()) return std::string("delivery.") + key.name + " is required with storage = \"s3\"";
+        if (key.required && key.target->empty())
+            return std::string("delivery.") + key.name + " is required with storage = \"s3\"";
     }
     if (!is_http_url(delivery.s3_endpoint)) return "delivery.s3_endpoint must be an http:// or https:// URL";
     if (delivery.s3_bucket.size() < 3 || delivery.s3_bucket.size() > 63 ||
@@ -80,8 +84,10 @@ std::string read_s3(janus_config *config, janus_config_category *category, Deliv
         return "delivery.s3_prefix must not start with / (at most 512 characters)";
     for (const std::string &problem :
          {read_config_integer(config, category, "delivery", "s3_part_size_mib", 5, 5120, delivery.s3_part_size_mib),
-          read_config_integer(config, category, "delivery", "s3_url_expiry", 1, 7 * 24 * 3600, delivery.s3_url_expiry_s),
-          read_config_integer(config, category, "delivery", "s3_max_send_mib_per_s", 0, 100000, delivery.s3_max_send_mib_per_s)})
+          read_config_integer(config, category, "delivery", "s3_url_expiry", 1, 7 * 24 * 3600,
+                              delivery.s3_url_expiry_s),
+          read_config_integer(config, category, "delivery", "s3_max_send_mib_per_s", 0, 100000,
+                              delivery.s3_max_send_mib_per_s)})
         if (!problem.empty()) return problem;
     return {};
 }

@@ -19,15 +19,15 @@ struct WebhookConfig {
 };
 
 struct DeliveryConfig {
-    std::string postgres;      // libpq conninfo; empty: no delivery (recordings stay in the local folder)
-    std::string spool_folder;  // empty: <recordings_root>/.delivery
+    std::string postgres;     // libpq conninfo; empty: no delivery (recordings stay in the local folder)
+    std::string spool_folder; // empty: <recordings_root>/.delivery
     bool to_s3 = false;
-    std::string s3_endpoint;   // http(s)://host[:port], path-style
+    std::string s3_endpoint; // http(s)://host[:port], path-style
     std::string s3_bucket;
     std::string s3_region = "us-east-1";
     std::string s3_access_key;
     std::string s3_secret_key;
-    std::string s3_prefix;     // prepended to "<room>/Recordings/<file>"
+    std::string s3_prefix; // prepended to "<room>/Recordings/<file>"
     int64_t s3_part_size_mib = 8;
     int64_t s3_url_expiry_s = 7 * 24 * 3600;
     int64_t s3_max_send_mib_per_s = 0; // upload bandwidth cap; 0: none

@@ -1,7 +1,7 @@
 #include "plugin/engagement_requests.hpp"
 
-#include "plugin/room_signal_helpers.hpp"
 #include "plugin/room_registry.hpp"
+#include "plugin/room_signal_helpers.hpp"
 #include "plugin/signalling_worker.hpp"
 #include "plugin/telemetry_bridge.hpp"
 
@@ -15,7 +15,7 @@ using domain::ErrorCode;
 namespace {
 
 constexpr int64_t kMinHeartbeatGapUs = 5 * G_USEC_PER_SEC; // clients send one per 10 s
-constexpr size_t kMaxPlays = 10000; // per room session: progress is kept per play
+constexpr size_t kMaxPlays = 10000;                        // per room session: progress is kept per play
 
 bool flag(const Request &request, const char *name) { return json_is_true(json_object_get(request.body.get(), name)); }
 
@@ -57,7 +57,7 @@ Reply EngagementRequests::on_download(Request &request) {
     auto &[room, member, actor] = std::get<Signaller>(who);
     const std::string attachment = body_text(request, "attachment");
     telemetry_.record(*room, analytics::TelemetryKind::Download, member, attachment, 0,
-           common::JsonPtr(json_pack("{s:s}", "name", body_text(request, "name").c_str())));
+                      common::JsonPtr(json_pack("{s:s}", "name", body_text(request, "name").c_str())));
     return reply_with(make_event("download_recorded"));
 }
 
@@ -71,8 +71,10 @@ Reply EngagementRequests::on_playback(Request &request) {
         {"impression", analytics::TelemetryKind::PlaybackImpression},
         {"play", analytics::TelemetryKind::PlaybackPlay},
         {"progress", analytics::TelemetryKind::PlaybackProgress}};
-    const auto *kind = std::find_if(std::begin(kEvents), std::end(kEvents), [&](const auto &known) { return event == known.first; });
-    if (kind == std::end(kEvents)) return reply_error(domain::ErrorCode::InvalidElement, "event must be impression, play or progress");
+    const auto *kind = std::find_if(std::begin(kEvents), std::end(kEvents),
+                                    [&](const auto &known) { return event == known.first; });
+    if (kind == std::end(kEvents))
+        return reply_error(domain::ErrorCode::InvalidElement, "event must be impression, play or progress");
     const std::string recording = body_text(request, "recording");
     if (kind->second == analytics::TelemetryKind::PlaybackImpression) {
         telemetry_.record(*room, kind->second, member, recording);
@@ -81,7 +83,8 @@ Reply EngagementRequests::on_playback(Request &request) {
     const std::string play = body_text(request, "play");
     const json_t *position = json_object_get(request.body.get(), "position_ms");
     const json_t *duration = json_object_get(request.body.get(), "duration_ms");
-    if (play.empty() || duration == nullptr) return reply_error(domain::ErrorCode::MissingElement, "play and duration_ms are required");
+    if (play.empty() || duration == nullptr)
+        return reply_error(domain::ErrorCode::MissingElement, "play and duration_ms are required");
     const std::string key = member->participant_id + "/" + play;
     if (!room->plays.count(key) && room->plays.size() >= kMaxPlays)
         return reply_error(domain::ErrorCode::ActivityState, "too many plays in this session");
@@ -89,12 +92,13 @@ Reply EngagementRequests::on_playback(Request &request) {
     domain::PlayProgress &progress = room->plays[key];
     const auto verdict = progress.report(json_integer_value(position) / 1000.0, json_integer_value(duration) / 1000.0);
     if (verdict != domain::ProgressVerdict::Accepted)
-        return reply_error(domain::ErrorCode::InvalidElement, std::string("progress refused: ") + domain::progress_verdict_name(verdict) +
-                                                          " (duration_ms 1 ms..7 days, the same for the whole play; "
-                                                          "position_ms within it)");
-    common::JsonPtr body(json_pack("{s:s, s:I, s:I, s:I}", "play", play.c_str(), "position_ms", json_integer_value(position),
-                           "duration_ms", json_integer_value(duration), "watched_ms",
-                           json_int_t(progress.watched_seconds() * 1000)));
+        return reply_error(domain::ErrorCode::InvalidElement,
+                           std::string("progress refused: ") + domain::progress_verdict_name(verdict) +
+                               " (duration_ms 1 ms..7 days, the same for the whole play; "
+                               "position_ms within it)");
+    common::JsonPtr body(json_pack("{s:s, s:I, s:I, s:I}", "play", play.c_str(), "position_ms",
+                                   json_integer_value(position), "duration_ms", json_integer_value(duration),
+                                   "watched_ms", json_int_t(progress.watched_seconds() * 1000)));
     telemetry_.record(*room, kind->second, member, recording, progress.distinct_buckets(), std::move(body));
     common::JsonPtr data = make_event("playback_recorded");
     json_object_set_new(data.get(), "buckets", json_integer(progress.distinct_buckets()));

@@ -12,8 +12,7 @@ class TelemetryBridge;
 
 class EngagementRequests {
 public:
-    EngagementRequests(RoomRegistry &rooms, TelemetryBridge &telemetry)
-        : rooms_(rooms), telemetry_(telemetry) {}
+    EngagementRequests(RoomRegistry &rooms, TelemetryBridge &telemetry) : rooms_(rooms), telemetry_(telemetry) {}
 
     Reply on_heartbeat(Request &request);
     Reply on_download(Request &request);

@@ -5,9 +5,9 @@
 #include <jansson.h>
 
 extern "C" {
-#include <janus/plugins/plugin.h>
 #include <janus/config.h>
 #include <janus/debug.h>
+#include <janus/plugins/plugin.h>
 #include <janus/rtcp.h>
 #include <janus/rtp.h>
 #include <janus/sdp-utils.h>

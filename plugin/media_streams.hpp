@@ -42,9 +42,9 @@ struct MediaGate {
 };
 
 struct NegotiatedCodec {
-    std::string name;  // "opus", "vp8", "vp9", "h264"
+    std::string name; // "opus", "vp8", "vp9", "h264"
     int payload_type = 0;
-    std::string fmtp;  // as offered by the publisher (profile for H.264/VP9)
+    std::string fmtp; // as offered by the publisher (profile for H.264/VP9)
 };
 
 class RecorderLink;
@@ -67,7 +67,7 @@ struct PublishedStream {
     HandleRef publisher;
     const PlannedStream plan;
     const NegotiatedCodec codec;
-    const std::string feed_id;  // participant id of the publisher
+    const std::string feed_id; // participant id of the publisher
     KeyframeLimiter keyframes;
     std::atomic<std::shared_ptr<const SubscriberList>> subscribers{std::make_shared<const SubscriberList>()};
     std::atomic<uint64_t> packets_in{0};
@@ -93,7 +93,7 @@ struct SubscriberStream {
 
     HandleRef subscriber;
     const std::shared_ptr<MediaGate> gate;
-    const int mindex;  // m-line index in the subscriber's SDP
+    const int mindex; // m-line index in the subscriber's SDP
     const std::string mid;
     const std::weak_ptr<PublishedStream> source;
     const MediaKind kind;
@@ -101,7 +101,7 @@ struct SubscriberStream {
     const std::string feed_mid;
     const NegotiatedCodec codec;
     const uint8_t payload_type;
-    RtpRewriter rewriter;  // touched only by the source publisher's media thread
+    RtpRewriter rewriter; // touched only by the source publisher's media thread
     std::atomic<uint64_t> packets_out{0};
     // What went out last ((seq << 32) | timestamp, and when), so a later stream reusing this
     // m-line continues the numbering without touching this stream's rewriter.
@@ -126,8 +126,7 @@ private:
     explicit SubscriberStream(const SubscriberStream &previous)
         : subscriber(previous.subscriber.get()), gate(previous.gate), mindex(previous.mindex), mid(previous.mid),
           kind(previous.kind), feed_id(previous.feed_id), feed_mid(previous.feed_mid), codec(previous.codec),
-          payload_type(previous.payload_type),
-          rewriter(kind == MediaKind::Video ? 90000 : 48000) {}
+          payload_type(previous.payload_type), rewriter(kind == MediaKind::Video ? 90000 : 48000) {}
 };
 
 // What a publisher handle sends, indexed by m-line.

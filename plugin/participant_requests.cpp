@@ -11,8 +11,8 @@
 #include "plugin/subscriber_requests.hpp"
 #include "plugin/telemetry_bridge.hpp"
 
-#include "domain/signed_token.hpp"
 #include "common/random_id.hpp"
+#include "domain/signed_token.hpp"
 #include "plugin/sdp_negotiation.hpp"
 
 namespace roomrec::plugin {
@@ -36,7 +36,8 @@ struct Proof {
 Reply ParticipantRequests::on_join(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
     Session &session = *request.session;
-    if (session.kind != SessionKind::Unbound) return reply_error(domain::ErrorCode::AlreadyJoined, "this handle has already joined");
+    if (session.kind != SessionKind::Unbound)
+        return reply_error(domain::ErrorCode::AlreadyJoined, "this handle has already joined");
     const json_t *body = request.body.get();
     const std::string room_id = text_field(body, "room");
     LiveRoom *room = rooms_.find(room_id);
@@ -61,9 +62,11 @@ Reply ParticipantRequests::on_join_participant(Request &request, LiveRoom &room)
     // Role and user come from the proof, never from what the client merely claims.
     Proof proof;
     if (const char *token = text_field(body, "token")) {
-        const auto check = domain::verify_token(token, config_.token_secret, kPackage, g_get_real_time() / G_USEC_PER_SEC);
+        const auto check = domain::verify_token(token, config_.token_secret, kPackage,
+                                                g_get_real_time() / G_USEC_PER_SEC);
         if (!check.ok()) return reply_error(domain::ErrorCode::Unauthorized, domain::token_error_text(check.error));
-        if (check.claims.room != room.settings.id) return reply_error(domain::ErrorCode::Unauthorized, "token is for another room");
+        if (check.claims.room != room.settings.id)
+            return reply_error(domain::ErrorCode::Unauthorized, "token is for another room");
         const auto role = domain::parse_role(check.claims.role);
         if (!role) return reply_error(domain::ErrorCode::Unauthorized, "token names an unknown role");
         if (!client.user_id.empty() && client.user_id != check.claims.user)
@@ -71,12 +74,15 @@ Reply ParticipantRequests::on_join_participant(Request &request, LiveRoom &room)
         proof = {*role, check.claims.user};
     } else if (const char *secret = text_field(body, "secret")) {
         const char *role_text = text_field(body, "role");
-        if (role_text == nullptr) return reply_error(domain::ErrorCode::MissingElement, "role is required with a secret");
+        if (role_text == nullptr)
+            return reply_error(domain::ErrorCode::MissingElement, "role is required with a secret");
         const auto role = domain::parse_role(role_text);
-        if (!role) return reply_error(domain::ErrorCode::InvalidElement, "role must be host, moderator, speaker or viewer");
+        if (!role)
+            return reply_error(domain::ErrorCode::InvalidElement, "role must be host, moderator, speaker or viewer");
         if (!domain::secret_proves_role(room.settings, *role, secret))
             return reply_error(domain::ErrorCode::Unauthorized, std::string("wrong secret for role ") + role_text);
-        if (client.user_id.empty()) return reply_error(domain::ErrorCode::MissingElement, "user.id is required with a secret");
+        if (client.user_id.empty())
+            return reply_error(domain::ErrorCode::MissingElement, "user.id is required with a secret");
         proof = {*role, client.user_id};
     } else {
         return reply_error(domain::ErrorCode::Unauthorized, "a token or a room secret is required to join");
@@ -122,7 +128,7 @@ Reply ParticipantRequests::on_join_participant(Request &request, LiveRoom &room)
     json_object_set_new(details.get(), "client", json_string(domain::client_kind_name(client.kind)));
     messenger_.notify("joined", std::move(details), &session);
     kLog.info(common::format_text("room %s: participant %s joined as %s", room.settings.id.c_str(),
-              member.participant_id.c_str(), domain::role_name(member.role)));
+                                  member.participant_id.c_str(), domain::role_name(member.role)));
     return reply_with(std::move(data));
 }
 
@@ -139,7 +145,8 @@ Reply ParticipantRequests::negotiate_publication(Request &request) {
     if (room == nullptr) return reply_error(domain::ErrorCode::NotJoined, "join the room as a participant first");
     const domain::Member *member = room->roster.find(session.participant_id);
     if (member == nullptr || !domain::is_allowed(member->role, domain::Action::Publish, member->on_stage))
-        return reply_error(domain::ErrorCode::Forbidden, "viewers may publish only when a host or moderator brings them on stage");
+        return reply_error(domain::ErrorCode::Forbidden,
+                           "viewers may publish only when a host or moderator brings them on stage");
     if (auto invalid = check_jsep(request.jsep.get(), "offer")) return reply_error(*invalid);
 
     const char *offer_sdp = text_field(request.jsep.get(), "sdp");
@@ -158,9 +165,8 @@ Reply ParticipantRequests::negotiate_publication(Request &request) {
             next->by_mindex[plan.index] = kept;
             continue;
         }
-        next->by_mindex[plan.index] = std::make_shared<PublishedStream>(session.handle.get(), plan, codec,
-                                                                        session.participant_id,
-                                                                        config_.pli_min_interval_ms * 1000);
+        next->by_mindex[plan.index] = std::make_shared<PublishedStream>(
+            session.handle.get(), plan, codec, session.participant_id, config_.pli_min_interval_ms * 1000);
     }
     session.publication.store(std::move(next));
     recording_.sync_recorded_streams(*room);
@@ -193,7 +199,8 @@ Reply ParticipantRequests::on_unpublish(Request &request) {
 Reply ParticipantRequests::on_leave(Request &request) {
     Session &session = *request.session;
     LiveRoom *room = session.kind == SessionKind::Participant ? rooms_.room_of(session) : nullptr;
-    if (room == nullptr) return reply_error(domain::ErrorCode::NotJoined, "this handle has not joined a room as a participant");
+    if (room == nullptr)
+        return reply_error(domain::ErrorCode::NotJoined, "this handle has not joined a room as a participant");
     const std::string room_id = session.room_id;
     lifecycle_.remove_participant(*room, session, "left");
     common::JsonPtr data = make_event("left");
@@ -202,20 +209,21 @@ Reply ParticipantRequests::on_leave(Request &request) {
 }
 
 // Kick and close come from a joined host/moderator, or from an administrator naming the room.
-static std::variant<LiveRoom *, domain::ValidationError> acting_room(RoomRegistry &rooms,
-                                                                    const Request &request, domain::Action action,
-                                                                    domain::Role *actor_role) {
+static std::variant<LiveRoom *, domain::ValidationError> acting_room(RoomRegistry &rooms, const Request &request,
+                                                                     domain::Action action, domain::Role *actor_role) {
     if (request.admin) {
         const char *room_id = text_field(request.body.get(), "room");
         if (room_id == nullptr) return domain::ValidationError{domain::ErrorCode::MissingElement, "room is required"};
         LiveRoom *room = rooms.find(room_id);
-        if (room == nullptr) return domain::ValidationError{domain::ErrorCode::NoSuchRoom, std::string("no such room ") + room_id};
+        if (room == nullptr)
+            return domain::ValidationError{domain::ErrorCode::NoSuchRoom, std::string("no such room ") + room_id};
         *actor_role = domain::Role::Host;
         return room;
     }
     const Session &session = *request.session;
     LiveRoom *room = session.kind == SessionKind::Participant ? rooms.find(session.room_id) : nullptr;
-    if (room == nullptr) return domain::ValidationError{domain::ErrorCode::NotJoined, "join the room as a participant first"};
+    if (room == nullptr)
+        return domain::ValidationError{domain::ErrorCode::NotJoined, "join the room as a participant first"};
     const domain::Member *member = room->roster.find(session.participant_id);
     if (member == nullptr || !domain::is_allowed(member->role, action, member->on_stage))
         return domain::ValidationError{domain::ErrorCode::Forbidden, "only hosts and moderators may do this"};
@@ -266,9 +274,11 @@ Reply ParticipantRequests::on_stage(Request &request) {
     LiveRoom &room = *std::get<LiveRoom *>(acting);
     const std::string target_id = text_field(request.body.get(), "participant");
     domain::Member *target = room.roster.find(target_id);
-    if (target == nullptr) return reply_error(domain::ErrorCode::NoSuchParticipant, "no participant " + target_id + " in this room");
+    if (target == nullptr)
+        return reply_error(domain::ErrorCode::NoSuchParticipant, "no participant " + target_id + " in this room");
     if (target->role != domain::Role::Viewer)
-        return reply_error(domain::ErrorCode::InvalidElement, "only viewers are brought on or off stage; others may always publish");
+        return reply_error(domain::ErrorCode::InvalidElement,
+                           "only viewers are brought on or off stage; others may always publish");
     const bool on_stage = json_is_true(json_object_get(request.body.get(), "on_stage"));
     target->on_stage = on_stage;
     if (const auto target_session = room.participants.find(target_id); target_session != room.participants.end()) {

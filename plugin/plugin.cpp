@@ -23,24 +23,25 @@ Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
       room_requests_(config_, rooms_, messenger_, lifecycle_), subscriber_requests_(rooms_, lifecycle_),
       participant_requests_(config_, rooms_, messenger_, lifecycle_, recording_, telemetry_, subscriber_requests_),
       signal_requests_(rooms_, messenger_, telemetry_), question_requests_(rooms_, messenger_, telemetry_),
-      engagement_requests_(rooms_, telemetry_),
-      admin_requests_(config_, rooms_, recording_, delivery_, telemetry_),
+      engagement_requests_(rooms_, telemetry_), admin_requests_(config_, rooms_, recording_, delivery_, telemetry_),
       dispatcher_(worker_, sessions_, messenger_), worker_([this] { housekeeping(); }) {
     bind_requests();
-    worker_.call<bool>([this] {
+    worker_.call<bool>(
+        [this] {
         for (const auto &settings : config_.static_rooms) rooms_.add(settings);
         return true;
-    }, kCallTimeout);
+        },
+        kCallTimeout);
     std::error_code failure;
     std::filesystem::create_directories(config_.recordings_root, failure);
     if (failure)
         kLog.error(common::format_text("recordings_root %s is not usable (%s): recordings will fail",
-                  config_.recordings_root.c_str(), failure.message().c_str()));
+                                       config_.recordings_root.c_str(), failure.message().c_str()));
     delivery_.start(); // before recovery: what it finalizes is delivered too
     telemetry_.start();
     recording_.start_recovery();
     kLog.info(common::format_text("node %s ready with %zu static room(s)", config_.node_id.c_str(),
-              config_.static_rooms.size()));
+                                  config_.static_rooms.size()));
 }
 
 Plugin::~Plugin() {
@@ -50,11 +51,13 @@ Plugin::~Plugin() {
     });
     delivery_.stop();  // what it has not delivered waits in the spool and the outbox for the next start
     telemetry_.stop(); // after the rooms closed: the last leave events are queued
-    worker_.call<bool>([this] {
+    worker_.call<bool>(
+        [this] {
         rooms_.clear();
         sessions_.clear();
         return true;
-    }, kCallTimeout);
+        },
+        kCallTimeout);
     worker_.stop();
 }
 

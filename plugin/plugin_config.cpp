@@ -2,8 +2,8 @@
 
 #include "plugin/config_values.hpp"
 
-#include "plugin/janus_api.hpp"
 #include "common/json.hpp"
+#include "plugin/janus_api.hpp"
 
 #include <cerrno>
 #include <cstdlib>
@@ -62,18 +62,23 @@ std::variant<PluginConfig, std::string> load_plugin_config(const std::string &fo
         settings.node_id = value;
     }
     for (const std::string &problem :
-         {read_config_integer(config.get(), general, "general", "pli_min_interval_ms", 100, 60000, settings.pli_min_interval_ms),
+         {read_config_integer(config.get(), general, "general", "pli_min_interval_ms", 100, 60000,
+                              settings.pli_min_interval_ms),
           read_config_integer(config.get(), general, "general", "recording_video_bitrate_kbps", 500, 20000,
-                       settings.recording_video_bitrate_kbps),
-          read_config_integer(config.get(), general, "general", "recorder_max_restarts", 0, 100, settings.recorder_max_restarts),
-          read_config_integer(config.get(), general, "general", "host_leave_timeout", 1, 7 * 24 * 3600, settings.host_leave_timeout_s),
-          read_config_integer(config.get(), general, "general", "max_recording_duration", 1, 72 * 3600, settings.max_recording_duration_s),
+                              settings.recording_video_bitrate_kbps),
+          read_config_integer(config.get(), general, "general", "recorder_max_restarts", 0, 100,
+                              settings.recorder_max_restarts),
+          read_config_integer(config.get(), general, "general", "host_leave_timeout", 1, 7 * 24 * 3600,
+                              settings.host_leave_timeout_s),
+          read_config_integer(config.get(), general, "general", "max_recording_duration", 1, 72 * 3600,
+                              settings.max_recording_duration_s),
           read_config_path(config.get(), general, "general", "recordings_root", settings.recordings_root),
           read_config_path(config.get(), general, "general", "recorder_path", settings.recorder_path),
           read_config_path(config.get(), general, "general", "ffmpeg_path", settings.ffmpeg_path)})
         if (!problem.empty()) return problem;
     if (const char *value = config_value(config.get(), general, "recording_x264_preset")) {
-        static const std::set<std::string> kPresets = {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium"};
+        static const std::set<std::string> kPresets = {"ultrafast", "superfast", "veryfast",
+                                                       "faster",    "fast",      "medium"};
         if (!kPresets.count(value))
             return "general.recording_x264_preset must be one of ultrafast, superfast, veryfast, faster, fast, medium";
         settings.x264_preset = value;
@@ -87,11 +92,13 @@ std::variant<PluginConfig, std::string> load_plugin_config(const std::string &fo
         settings.publisher_bitrate_max = bitrate;
     }
 
-    if (const std::string problem = read_delivery_config(config.get(), settings.delivery); !problem.empty()) return problem;
-    if (janus_config_category *telemetry = janus_config_get(config.get(), nullptr, janus_config_type_category, "telemetry")) {
+    if (const std::string problem = read_delivery_config(config.get(), settings.delivery); !problem.empty())
+        return problem;
+    if (janus_config_category *telemetry = janus_config_get(config.get(), nullptr, janus_config_type_category,
+                                                            "telemetry")) {
         if (const char *value = config_value(config.get(), telemetry, "postgres")) settings.telemetry.postgres = value;
-        if (const std::string problem =
-                read_config_path(config.get(), telemetry, "telemetry", "spool", settings.telemetry.spool_folder);
+        if (const std::string problem = read_config_path(config.get(), telemetry, "telemetry", "spool",
+                                                         settings.telemetry.spool_folder);
             !problem.empty())
             return problem;
         if (const std::string problem = read_config_integer(config.get(), telemetry, "telemetry", "retention_days", 0,

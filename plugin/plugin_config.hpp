@@ -15,11 +15,11 @@ namespace roomrec::plugin {
 inline constexpr const char *kPackage = "janus.plugin.roomrec";
 
 struct PluginConfig {
-    std::string admin_secret;          // required by API create/destroy; empty: those are refused
-    std::string token_secret;          // HMAC secret of signed tokens; empty: tokens are refused
-    std::string node_id = "node-1";    // names this Janus node in events (scale-out)
-    int64_t pli_min_interval_ms = 500; // at most one keyframe request per stream per interval
-    bool notify_events = true;         // forward lifecycle events to Janus event handlers
+    std::string admin_secret;                  // required by API create/destroy; empty: those are refused
+    std::string token_secret;                  // HMAC secret of signed tokens; empty: tokens are refused
+    std::string node_id = "node-1";            // names this Janus node in events (scale-out)
+    int64_t pli_min_interval_ms = 500;         // at most one keyframe request per stream per interval
+    bool notify_events = true;                 // forward lifecycle events to Janus event handlers
     int64_t publisher_bitrate_max = 2'000'000; // REMB cap sent to publishers, bits/s; 0: none
     // Recording (C5, C6, M, S1).
     std::string recordings_root = "/var/lib/roomrec/recordings";
@@ -32,10 +32,10 @@ struct PluginConfig {
     int64_t max_recording_duration_s = 24 * 3600;
     DeliveryConfig delivery; // S2-S5
     struct Telemetry {
-        std::string postgres;     // libpq conninfo; empty: delivery.postgres
-        std::string spool_folder; // empty: <recordings_root>/.telemetry
+        std::string postgres;         // libpq conninfo; empty: delivery.postgres
+        std::string spool_folder;     // empty: <recordings_root>/.telemetry
         int64_t retention_days = 365; // older days are dropped daily; 0: kept forever
-    } telemetry;                  // E1-E7
+    } telemetry;                      // E1-E7
     // The telemetry database: its own, else delivery's (empty: none).
     const std::string &telemetry_postgres() const {
         return telemetry.postgres.empty() ? delivery.postgres : telemetry.postgres;

@@ -1,8 +1,8 @@
 #include "plugin/question_requests.hpp"
 
-#include "plugin/room_signal_helpers.hpp"
 #include "plugin/room_messenger.hpp"
 #include "plugin/room_registry.hpp"
+#include "plugin/room_signal_helpers.hpp"
 #include "plugin/signalling_worker.hpp"
 #include "plugin/telemetry_bridge.hpp"
 
@@ -16,7 +16,8 @@ Reply QuestionRequests::on_poll(Request &request) {
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
     auto &[room, member, actor] = std::get<Signaller>(who);
     const std::string action = body_text(request, "action");
-    if (action != "create" && action != "answer") return reply_error(domain::ErrorCode::InvalidElement, "action must be create or answer");
+    if (action != "create" && action != "answer")
+        return reply_error(domain::ErrorCode::InvalidElement, "action must be create or answer");
     if (action == "create") {
         const std::string question = body_text(request, "question");
         if (is_blank(question)) return reply_error(domain::ErrorCode::MissingElement, "question is required");
@@ -26,19 +27,22 @@ Reply QuestionRequests::on_poll(Request &request) {
         const json_t *option = nullptr;
         json_array_foreach(list, index, option) {
             if (!json_is_string(option) || json_string_length(option) > 200 || is_blank(json_string_value(option)))
-                return reply_error(domain::ErrorCode::InvalidElement, "options must be non-blank strings of at most 200 bytes");
+                return reply_error(domain::ErrorCode::InvalidElement,
+                                   "options must be non-blank strings of at most 200 bytes");
             options.emplace_back(json_string_value(option));
         }
         std::string id;
-        if (const auto verdict = room->activity->create_poll(actor, question, options, id); verdict != domain::ActivityVerdict::Ok)
+        if (const auto verdict = room->activity->create_poll(actor, question, options, id);
+            verdict != domain::ActivityVerdict::Ok)
             return refused(verdict, "create a poll (2-10 options)");
-        common::JsonPtr poll(json_pack("{s:s, s:s, s:O}", "id", id.c_str(), "question", question.c_str(), "options", list));
+        common::JsonPtr poll(
+            json_pack("{s:s, s:s, s:O}", "id", id.c_str(), "question", question.c_str(), "options", list));
         common::JsonPtr event = make_event("poll");
         json_object_set_new(event.get(), "action", json_string("created"));
         json_object_set(event.get(), "poll", poll.get());
         messenger_.broadcast(*room, event, member->participant_id);
         telemetry_.record(*room, analytics::TelemetryKind::PollCreate, member, id, static_cast<int64_t>(options.size()),
-               common::JsonPtr(json_pack("{s:s, s:O}", "question", question.c_str(), "options", list)));
+                          common::JsonPtr(json_pack("{s:s, s:O}", "question", question.c_str(), "options", list)));
         common::JsonPtr data = make_event("poll");
         json_object_set_new(data.get(), "action", json_string("created"));
         json_object_set_new(data.get(), "poll", poll.release());
@@ -47,8 +51,10 @@ Reply QuestionRequests::on_poll(Request &request) {
     // "answer"
     const std::string poll_id = body_text(request, "poll");
     const json_t *choice = json_object_get(request.body.get(), "choice");
-    if (poll_id.empty() || choice == nullptr) return reply_error(domain::ErrorCode::MissingElement, "poll and choice are required");
-    if (const auto verdict = room->activity->answer_poll(actor, poll_id, static_cast<size_t>(json_integer_value(choice)));
+    if (poll_id.empty() || choice == nullptr)
+        return reply_error(domain::ErrorCode::MissingElement, "poll and choice are required");
+    if (const auto verdict = room->activity->answer_poll(actor, poll_id,
+                                                         static_cast<size_t>(json_integer_value(choice)));
         verdict != domain::ActivityVerdict::Ok)
         return refused(verdict, "answer that poll");
     telemetry_.record(*room, analytics::TelemetryKind::PollAnswer, member, poll_id, json_integer_value(choice));
@@ -77,17 +83,15 @@ Reply QuestionRequests::on_qa(Request &request) {
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
     auto &[room, member, actor] = std::get<Signaller>(who);
     const std::string action = body_text(request, "action");
-    if (action != "ask" && action != "answer") return reply_error(domain::ErrorCode::InvalidElement, "action must be ask or answer");
+    if (action != "ask" && action != "answer")
+        return reply_error(domain::ErrorCode::InvalidElement, "action must be ask or answer");
     const std::string text = body_text(request, "text");
     if (is_blank(text)) return reply_error(domain::ErrorCode::MissingElement, "text is required and must not be blank");
     std::string question = body_text(request, "question");
     domain::ActivityVerdict verdict;
-    if (action == "ask")
-        verdict = room->activity->ask(actor, question);
-    else if (question.empty())
-        return reply_error(domain::ErrorCode::MissingElement, "question is required to answer");
-    else
-        verdict = room->activity->answer_question(actor, question);
+    if (action == "ask") verdict = room->activity->ask(actor, question);
+    else if (question.empty()) return reply_error(domain::ErrorCode::MissingElement, "question is required to answer");
+    else verdict = room->activity->answer_question(actor, question);
     if (verdict != domain::ActivityVerdict::Ok) return refused(verdict, action + " that question");
     const char *done = action == "ask" ? "asked" : "answered";
     common::JsonPtr event = make_event("qa");
@@ -96,8 +100,8 @@ Reply QuestionRequests::on_qa(Request &request) {
     json_object_set_new(event.get(), "participant", signal_sender(*member));
     json_object_set_new(event.get(), "text", json_string(text.c_str()));
     messenger_.broadcast(*room, event, member->participant_id);
-    telemetry_.record(*room, action == "ask" ? analytics::TelemetryKind::QaAsk : analytics::TelemetryKind::QaAnswer, member, question, 0,
-           common::JsonPtr(json_pack("{s:s}", "text", text.c_str())));
+    telemetry_.record(*room, action == "ask" ? analytics::TelemetryKind::QaAsk : analytics::TelemetryKind::QaAnswer,
+                      member, question, 0, common::JsonPtr(json_pack("{s:s}", "text", text.c_str())));
     common::JsonPtr data = make_event("qa");
     json_object_set_new(data.get(), "action", json_string(done));
     json_object_set_new(data.get(), "question", json_string(question.c_str()));

@@ -7,9 +7,9 @@
 #include "plugin/room_registry.hpp"
 #include "plugin/signalling_worker.hpp"
 
+#include "common/random_id.hpp"
 #include "domain/ownership.hpp"
 #include "domain/recording_name.hpp"
-#include "common/random_id.hpp"
 #include "recorder/contract/control_messages.hpp"
 
 #include <unistd.h>
@@ -35,7 +35,8 @@ std::string stream_spec(const PublishedStream &stream) {
     if (!codec) return {};
     recorder::StreamSpec spec;
     spec.kind = stream.plan.kind == MediaKind::Video ? recorder::MediaKind::Video : recorder::MediaKind::Audio;
-    spec.source = stream.plan.source == StreamSource::Stage ? recorder::StreamSource::Stage : recorder::StreamSource::Webcam;
+    spec.source = stream.plan.source == StreamSource::Stage ? recorder::StreamSource::Stage
+                                                            : recorder::StreamSource::Webcam;
     spec.codec = *codec;
     spec.payload_type = stream.codec.payload_type;
     spec.participant = stream.feed_id;
@@ -66,16 +67,20 @@ void RecordingController::shutdown(const std::function<void()> &close_rooms) {
     if (recovery_.joinable()) recovery_.join();
     // Recordings end with the plugin: each worker finishes its file, which is then stored.
     std::vector<std::shared_ptr<RecorderLink>> links;
-    worker_.call<bool>([&] {
+    worker_.call<bool>(
+        [&] {
         close_rooms();
         for (const auto &recording : recordings_) links.push_back(recording->link);
         return true;
-    }, std::chrono::seconds(15));
+        },
+        std::chrono::seconds(15));
     for (const auto &link : links) link->join(); // the signalling thread still runs what they post
-    worker_.call<bool>([this] {
+    worker_.call<bool>(
+        [this] {
         recordings_.clear();
         return true;
-    }, std::chrono::seconds(15));
+        },
+        std::chrono::seconds(15));
 }
 
 domain::PolicySettings RecordingController::policy_settings(const LiveRoom &room) const {
@@ -114,8 +119,9 @@ common::JsonPtr RecordingController::describe_recording(const LiveRoom &room, do
     return out;
 }
 
-void RecordingController::tell_recording(LiveRoom &room, const char *state, const std::function<bool(const domain::Member &)> &who,
-                            const std::function<void(json_t *)> &extra) {
+void RecordingController::tell_recording(LiveRoom &room, const char *state,
+                                         const std::function<bool(const domain::Member &)> &who,
+                                         const std::function<void(json_t *)> &extra) {
     ROOMREC_ON_SIGNALLING_THREAD();
     for (const auto &[id, session] : room.participants) {
         const domain::Member *member = room.roster.find(id);
@@ -129,17 +135,19 @@ void RecordingController::tell_recording(LiveRoom &room, const char *state, cons
 }
 
 // C1: the joined member who may start or stop the room's recording, or the refusal.
-std::variant<std::pair<LiveRoom *, const domain::Member *>, Reply> RecordingController::controller_of(Request &request,
-                                                                                              const char *verb) {
+std::variant<std::pair<LiveRoom *, const domain::Member *>, Reply>
+RecordingController::controller_of(Request &request, const char *verb) {
     Session &session = *request.session;
     LiveRoom *room = session.kind == SessionKind::Participant ? rooms_.room_of(session) : nullptr;
     const domain::Member *member = room ? room->roster.find(session.participant_id) : nullptr;
     if (member == nullptr) return reply_error(domain::ErrorCode::NotJoined, "join the room as a participant first");
     switch (domain::may_control_recording(member->role, member->client.kind)) {
     case domain::ControlDenied::Role:
-        return reply_error(domain::ErrorCode::Forbidden, std::string("only hosts and moderators may ") + verb + " a recording");
+        return reply_error(domain::ErrorCode::Forbidden,
+                           std::string("only hosts and moderators may ") + verb + " a recording");
     case domain::ControlDenied::MobileClient:
-        return reply_error(domain::ErrorCode::Forbidden, std::string("a mobile client cannot ") + verb + " a recording");
+        return reply_error(domain::ErrorCode::Forbidden,
+                           std::string("a mobile client cannot ") + verb + " a recording");
     case domain::ControlDenied::None: break;
     }
     return std::make_pair(room, member);
@@ -183,27 +191,29 @@ Reply RecordingController::on_start_recording(Request &request) {
         // Link thread only: what the delivered metadata needs (S5).
         auto tally = std::make_shared<LinkTally>();
         recording->link = std::make_shared<RecorderLink>(settings, recording->folder, lock_fd,
-            [this, weak, lock_fd, tally, manifest = recording->manifest, folder = recording->folder](const LinkEvent &event) {
-                if (event.kind == LinkEvent::FirstFrame) {
-                    tally->first_frame_ms = g_get_real_time() / 1000;
-                    delivery_.deliver_recording(storage::DeliveryEventType::RecordingStarted, manifest.room_id, DeliveryBridge::recording_facts(manifest));
-                } else if (event.kind == LinkEvent::GapClosed) {
-                    tally->gaps++;
-                    tally->gap_seconds += event.gap_seconds;
-                }
-                if (event.kind != LinkEvent::Finished) {
-                    worker_.post([this, weak, event] {
-                        if (auto owned = weak.lock()) on_link_event(owned, event);
-                    });
-                    return;
-                }
-                const StoredRecording stored = store_.finalize(folder, manifest, event.segments);
-                close(lock_fd);
-                deliver_stored(manifest, stored, event, *tally);
-                worker_.post([this, weak, event, stored] {
-                    if (auto owned = weak.lock()) on_recording_stored(owned, event, stored);
+                                                         [this, weak, lock_fd, tally, manifest = recording->manifest,
+                                                          folder = recording->folder](const LinkEvent &event) {
+            if (event.kind == LinkEvent::FirstFrame) {
+                tally->first_frame_ms = g_get_real_time() / 1000;
+                delivery_.deliver_recording(storage::DeliveryEventType::RecordingStarted, manifest.room_id,
+                                            DeliveryBridge::recording_facts(manifest));
+            } else if (event.kind == LinkEvent::GapClosed) {
+                tally->gaps++;
+                tally->gap_seconds += event.gap_seconds;
+            }
+            if (event.kind != LinkEvent::Finished) {
+                worker_.post([this, weak, event] {
+                    if (auto owned = weak.lock()) on_link_event(owned, event);
                 });
+                return;
+            }
+            const StoredRecording stored = store_.finalize(folder, manifest, event.segments);
+            close(lock_fd);
+            deliver_stored(manifest, stored, event, *tally);
+            worker_.post([this, weak, event, stored] {
+                if (auto owned = weak.lock()) on_recording_stored(owned, event, stored);
             });
+        });
         if (!recording->link->start(error)) {
             close(lock_fd);
             std::error_code ignored;
@@ -224,7 +234,7 @@ Reply RecordingController::on_start_recording(Request &request) {
     json_object_set_new(details.get(), "recording", json_string(recording->manifest.recording_id.c_str()));
     messenger_.notify("recording_starting", std::move(details), request.session.get());
     kLog.info(common::format_text("room %s: recording %s starting", room->settings.id.c_str(),
-              recording->manifest.recording_id.c_str()));
+                                  recording->manifest.recording_id.c_str()));
     common::JsonPtr data = make_event("recording");
     json_object_set_new(data.get(), "state", json_string("starting"));
     json_object_set_new(data.get(), "recording", json_string(recording->manifest.recording_id.c_str()));
@@ -259,14 +269,15 @@ void RecordingController::stop_recording(LiveRoom &room, domain::StopReason reas
     const char *why = domain::stop_reason_name(reason);
     auto with_reason = [why](json_t *event) { json_object_set_new(event, "reason", json_string(why)); };
     tell_recording(room, "stopped", leads, with_reason);
-    tell_recording(room, "completed", [](const domain::Member &member) { return !leads(member); }, with_reason);
+    tell_recording(
+        room, "completed", [](const domain::Member &member) { return !leads(member); }, with_reason);
     common::JsonPtr details = common::json_object_ptr();
     json_object_set_new(details.get(), "room", json_string(room.settings.id.c_str()));
     json_object_set_new(details.get(), "recording", json_string(recording->manifest.recording_id.c_str()));
     json_object_set_new(details.get(), "reason", json_string(why));
     messenger_.notify("recording_stopped", std::move(details));
     kLog.info(common::format_text("room %s: recording %s stopped (%s)", room.settings.id.c_str(),
-              recording->manifest.recording_id.c_str(), why));
+                                  recording->manifest.recording_id.c_str(), why));
 }
 
 // Keeps the recorder's inputs equal to what the room publishes (M2: the layout follows).
@@ -294,16 +305,14 @@ void RecordingController::sync_recorded_streams(LiveRoom &room) {
         recording->streams[key] = {id, stream};
         stream->tap.store(std::make_shared<const RecorderTap>(RecorderTap{recording->link, id}));
         // M5: a new input starts decoding at a keyframe, so ask for one now.
-        if (stream->plan.kind == MediaKind::Video)
-            gateway_.send_pli(stream->publisher.get(), stream->plan.index);
+        if (stream->plan.kind == MediaKind::Video) gateway_.send_pli(stream->publisher.get(), stream->plan.index);
     }
 }
 
 void RecordingController::request_recorded_keyframes(const ActiveRecording &recording) {
     for (const auto &[key, entry] : recording.streams)
         if (const auto stream = entry.second.lock())
-            if (stream->plan.kind == MediaKind::Video)
-                gateway_.send_pli(stream->publisher.get(), stream->plan.index);
+            if (stream->plan.kind == MediaKind::Video) gateway_.send_pli(stream->publisher.get(), stream->plan.index);
 }
 
 LiveRoom *RecordingController::room_recording(const std::shared_ptr<ActiveRecording> &recording) {
@@ -332,7 +341,8 @@ void RecordingController::on_link_event(const std::shared_ptr<ActiveRecording> &
         request_recorded_keyframes(*recording);
         json_object_set_new(details.get(), "message", json_string(event.message.c_str()));
         messenger_.notify("recorder_restarted", std::move(details));
-        kLog.warning(common::format_text("room %s: recorder of %s died (%s); restarted", room_id, id, event.message.c_str()));
+        kLog.warning(
+            common::format_text("room %s: recorder of %s died (%s); restarted", room_id, id, event.message.c_str()));
         break;
     case LinkEvent::GapClosed:
         recording->gaps++;
@@ -340,14 +350,14 @@ void RecordingController::on_link_event(const std::shared_ptr<ActiveRecording> &
         json_object_set_new(details.get(), "gap_seconds", json_real(event.gap_seconds));
         messenger_.notify("recording_gap", std::move(details));
         kLog.warning(common::format_text("room %s: recording %s lost %.1f s to a recorder restart", room_id, id,
-                  event.gap_seconds));
+                                         event.gap_seconds));
         break;
     case LinkEvent::Finished: break; // arrives through on_recording_stored
     }
 }
 
 void RecordingController::on_recording_stored(const std::shared_ptr<ActiveRecording> &recording, const LinkEvent &event,
-                                 const StoredRecording &stored) {
+                                              const StoredRecording &stored) {
     ROOMREC_ON_SIGNALLING_THREAD();
     std::erase(recordings_, recording);
     LiveRoom *room = room_recording(recording);
@@ -370,28 +380,28 @@ void RecordingController::on_recording_stored(const std::shared_ptr<ActiveRecord
         json_object_set_new(details.get(), "gap_seconds", json_real(recording->gap_seconds));
         if (event.failed) json_object_set_new(details.get(), "incomplete", json_string(event.message.c_str()));
         kLog.info(common::format_text("room %s: recording %s stored as %s", manifest.room_id.c_str(),
-                  manifest.recording_id.c_str(), stored.path.c_str()));
+                                      manifest.recording_id.c_str(), stored.path.c_str()));
     } else {
         const std::string why = event.message.empty() ? stored.error : event.message + "; " + stored.error;
         json_object_set_new(details.get(), "error", json_string(why.c_str()));
         kLog.error(common::format_text("room %s: recording %s failed: %s", manifest.room_id.c_str(),
-                  manifest.recording_id.c_str(), why.c_str()));
+                                       manifest.recording_id.c_str(), why.c_str()));
     }
     if (room) {
         // C4: the file's location goes to its owner, its initiator, hosts and moderators.
         auto entitled = [&manifest](const domain::Member &member) {
-            return leads(member) || member.client.user_id == manifest.owner || member.client.user_id == manifest.initiator;
+            return leads(member) || member.client.user_id == manifest.owner ||
+                   member.client.user_id == manifest.initiator;
         };
-        tell_recording(*room, stored.ok ? "available" : "failed", entitled, [&details](json_t *event) {
-            json_object_update(event, details.get());
-        });
+        tell_recording(*room, stored.ok ? "available" : "failed", entitled,
+                       [&details](json_t *event) { json_object_update(event, details.get()); });
     }
     messenger_.notify(stored.ok ? "recording_available" : "recording_failed", std::move(details));
 }
 
 // Link thread, right after the file is stored: the event is durable before anyone is told.
-void RecordingController::deliver_stored(const RecordingManifest &manifest, const StoredRecording &stored, const LinkEvent &event,
-                            const LinkTally &tally) {
+void RecordingController::deliver_stored(const RecordingManifest &manifest, const StoredRecording &stored,
+                                         const LinkEvent &event, const LinkTally &tally) {
     storage::RecordingFacts facts = DeliveryBridge::recording_facts(manifest);
     facts.ended_ms = g_get_real_time() / 1000;
     if (tally.first_frame_ms > 0)
@@ -403,8 +413,9 @@ void RecordingController::deliver_stored(const RecordingManifest &manifest, cons
     facts.location = stored.location;
     if (stored.ok && event.failed) facts.incomplete = event.message;
     if (!stored.ok) facts.error = event.message.empty() ? stored.error : event.message + "; " + stored.error;
-    delivery_.deliver_recording(stored.ok ? storage::DeliveryEventType::RecordingAvailable : storage::DeliveryEventType::RecordingFailed,
-                      manifest.room_id, std::move(facts));
+    delivery_.deliver_recording(stored.ok ? storage::DeliveryEventType::RecordingAvailable
+                                          : storage::DeliveryEventType::RecordingFailed,
+                                manifest.room_id, std::move(facts));
 }
 
 void RecordingController::tick(int64_t now_us) {
@@ -461,10 +472,11 @@ void RecordingController::recover_unfinished_recordings() {
                 facts.location = stored.location;
                 facts.error = stored.error;
                 delivery_.deliver_recording(stored.ok ? storage::DeliveryEventType::RecordingAvailable
-                                            : storage::DeliveryEventType::RecordingFailed,
-                                  manifest->room_id, std::move(facts));
+                                                      : storage::DeliveryEventType::RecordingFailed,
+                                            manifest->room_id, std::move(facts));
             }
-            worker_.post([this, details = std::make_shared<common::JsonPtr>(std::move(details)), ok = stored.ok]() mutable {
+            worker_.post(
+                [this, details = std::make_shared<common::JsonPtr>(std::move(details)), ok = stored.ok]() mutable {
                 messenger_.notify(ok ? "recording_available" : "recording_failed", std::move(*details));
             });
             it = pending.erase(it);

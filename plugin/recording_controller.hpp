@@ -37,8 +37,8 @@ public:
         virtual void on_room_session_expired(LiveRoom &room, const char *reason) = 0;
     };
 
-    RecordingController(const PluginConfig &config, RoomRegistry &rooms, RoomMessenger &messenger, JanusGateway &gateway,
-                        DeliveryBridge &delivery, SignallingWorker &worker, Listener &listener);
+    RecordingController(const PluginConfig &config, RoomRegistry &rooms, RoomMessenger &messenger,
+                        JanusGateway &gateway, DeliveryBridge &delivery, SignallingWorker &worker, Listener &listener);
     ~RecordingController();
     RecordingController(const RecordingController &) = delete;
     RecordingController &operator=(const RecordingController &) = delete;
@@ -67,7 +67,8 @@ public:
 
 private:
     domain::PolicySettings policy_settings(const LiveRoom &room) const;
-    std::variant<std::pair<LiveRoom *, const domain::Member *>, Reply> controller_of(Request &request, const char *verb);
+    std::variant<std::pair<LiveRoom *, const domain::Member *>, Reply> controller_of(Request &request,
+                                                                                     const char *verb);
     void tell_recording(LiveRoom &room, const char *state, const std::function<bool(const domain::Member &)> &who,
                         const std::function<void(json_t *)> &extra = {});
     void request_recorded_keyframes(const ActiveRecording &recording);

@@ -1,9 +1,9 @@
 // Shapes of the JSON the plugin sends back: every reply and event is {"roomrec": <kind>, ...}.
 #pragma once
 
+#include "common/json.hpp"
 #include "domain/error_codes.hpp"
 #include "domain/request_schema.hpp"
-#include "common/json.hpp"
 
 #include <functional>
 #include <string>

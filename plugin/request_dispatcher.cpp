@@ -54,7 +54,8 @@ void RequestDispatcher::bind(const char *name, Handler handler) {
 
 void RequestDispatcher::check_complete() const {
     for (size_t i = 0; i < handlers_.size(); ++i)
-        if (!handlers_[i]) throw std::logic_error(std::string("request \"") + request_types()[i].name + "\" has no handler");
+        if (!handlers_[i])
+            throw std::logic_error(std::string("request \"") + request_types()[i].name + "\" has no handler");
 }
 
 std::variant<const RequestType *, domain::ValidationError> RequestDispatcher::validate(const json_t *body, bool admin) {
@@ -128,10 +129,12 @@ janus_plugin_result *RequestDispatcher::handle_message(janus_plugin_session *han
     }
     // A request the client was told timed out must not take effect later.
     auto cancelled = std::make_shared<std::atomic<bool>>(false);
-    auto reply = worker_.call<std::shared_ptr<Reply>>([run_here, cancelled] {
+    auto reply = worker_.call<std::shared_ptr<Reply>>(
+        [run_here, cancelled] {
         if (cancelled->load()) return std::make_shared<Reply>(reply_error(domain::ErrorCode::Internal, "cancelled"));
         return std::make_shared<Reply>(run_here());
-    }, kCallTimeout);
+        },
+        kCallTimeout);
     if (!reply) {
         cancelled->store(true);
         return sync_result(std::move(reply_error(domain::ErrorCode::Internal, "the plugin is busy or stopping").data));
@@ -141,15 +144,15 @@ janus_plugin_result *RequestDispatcher::handle_message(janus_plugin_session *han
 
 json_t *RequestDispatcher::handle_admin_message(json_t *message) {
     const auto checked = validate(message, true);
-    if (const auto *invalid = std::get_if<domain::ValidationError>(&checked)) return reply_error(*invalid).data.release();
+    if (const auto *invalid = std::get_if<domain::ValidationError>(&checked))
+        return reply_error(*invalid).data.release();
     const RequestType *type = std::get<const RequestType *>(checked);
     auto request = std::make_shared<Request>();
     request->body = common::json_share(message); // borrowed from Janus
     request->admin = true;
     if (type->on_caller) return run(*type, *request).data.release();
-    auto reply = worker_.call<std::shared_ptr<Reply>>([this, type, request] {
-        return std::make_shared<Reply>(run(*type, *request));
-    }, kCallTimeout);
+    auto reply = worker_.call<std::shared_ptr<Reply>>(
+        [this, type, request] { return std::make_shared<Reply>(run(*type, *request)); }, kCallTimeout);
     if (!reply) return reply_error(domain::ErrorCode::Internal, "the plugin is busy or stopping").data.release();
     return (*reply)->data.release();
 }

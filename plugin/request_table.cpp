@@ -19,10 +19,14 @@ constexpr std::array kDestroyParams{domain::ParamSpec{"room", domain::JsonKind::
 constexpr std::array kListParticipantsParams{domain::ParamSpec{"room", domain::JsonKind::Identifier, true, 64},
                                              domain::ParamSpec{"admin_secret", domain::JsonKind::String, false, 256}};
 constexpr std::array kJoinParams{
-    domain::ParamSpec{"room", domain::JsonKind::Identifier, true, 64},      domain::ParamSpec{"ptype", domain::JsonKind::String, false, 16},
-    domain::ParamSpec{"token", domain::JsonKind::String, false, 4096},      domain::ParamSpec{"role", domain::JsonKind::String, false, 16},
-    domain::ParamSpec{"secret", domain::JsonKind::String, false, 256},      domain::ParamSpec{"user", domain::JsonKind::Object, false, 0},
-    domain::ParamSpec{"private_id", domain::JsonKind::Identifier, false, 64}, domain::ParamSpec{"streams", domain::JsonKind::Array, false, 64},
+    domain::ParamSpec{"room", domain::JsonKind::Identifier, true, 64},
+    domain::ParamSpec{"ptype", domain::JsonKind::String, false, 16},
+    domain::ParamSpec{"token", domain::JsonKind::String, false, 4096},
+    domain::ParamSpec{"role", domain::JsonKind::String, false, 16},
+    domain::ParamSpec{"secret", domain::JsonKind::String, false, 256},
+    domain::ParamSpec{"user", domain::JsonKind::Object, false, 0},
+    domain::ParamSpec{"private_id", domain::JsonKind::Identifier, false, 64},
+    domain::ParamSpec{"streams", domain::JsonKind::Array, false, 64},
 };
 constexpr std::array kPublishParams{domain::ParamSpec{"descriptions", domain::JsonKind::Array, false, 8}};
 constexpr std::array kTargetParams{domain::ParamSpec{"participant", domain::JsonKind::Identifier, true, 64},
@@ -34,17 +38,20 @@ constexpr std::array kSubscribeParams{domain::ParamSpec{"streams", domain::JsonK
 // Room signals.
 constexpr std::array kReactParams{domain::ParamSpec{"reaction", domain::JsonKind::String, true, 16}};
 constexpr std::array kHandParams{domain::ParamSpec{"raised", domain::JsonKind::Boolean, true, 0}};
-constexpr std::array kChatParams{domain::ParamSpec{"action", domain::JsonKind::String, true, 16}, domain::ParamSpec{"text", domain::JsonKind::String, false, 4000},
+constexpr std::array kChatParams{domain::ParamSpec{"action", domain::JsonKind::String, true, 16},
+                                 domain::ParamSpec{"text", domain::JsonKind::String, false, 4000},
                                  domain::ParamSpec{"message", domain::JsonKind::Identifier, false, 32},
                                  domain::ParamSpec{"reply_to", domain::JsonKind::Identifier, false, 32},
                                  domain::ParamSpec{"context", domain::JsonKind::String, false, 16}};
 constexpr std::array kModerateParams{domain::ParamSpec{"action", domain::JsonKind::String, true, 16},
                                      domain::ParamSpec{"message", domain::JsonKind::Identifier, true, 32}};
-constexpr std::array kPollParams{domain::ParamSpec{"action", domain::JsonKind::String, true, 16}, domain::ParamSpec{"question", domain::JsonKind::String, false, 500},
+constexpr std::array kPollParams{domain::ParamSpec{"action", domain::JsonKind::String, true, 16},
+                                 domain::ParamSpec{"question", domain::JsonKind::String, false, 500},
                                  domain::ParamSpec{"options", domain::JsonKind::Array, false, 10},
                                  domain::ParamSpec{"poll", domain::JsonKind::Identifier, false, 32},
                                  domain::ParamSpec{"choice", domain::JsonKind::Integer, false, 9, 0}};
-constexpr std::array kQaParams{domain::ParamSpec{"action", domain::JsonKind::String, true, 16}, domain::ParamSpec{"text", domain::JsonKind::String, true, 2000},
+constexpr std::array kQaParams{domain::ParamSpec{"action", domain::JsonKind::String, true, 16},
+                               domain::ParamSpec{"text", domain::JsonKind::String, true, 2000},
                                domain::ParamSpec{"question", domain::JsonKind::Identifier, false, 32}};
 constexpr std::array kHeartbeatParams{domain::ParamSpec{"focused", domain::JsonKind::Boolean, false, 0},
                                       domain::ParamSpec{"fullscreen", domain::JsonKind::Boolean, false, 0},
@@ -53,11 +60,12 @@ constexpr std::array kHeartbeatParams{domain::ParamSpec{"focused", domain::JsonK
 constexpr std::array kDownloadParams{domain::ParamSpec{"attachment", domain::JsonKind::Identifier, true, 128},
                                      domain::ParamSpec{"name", domain::JsonKind::String, false, 255}};
 constexpr std::array kEraseUserParams{domain::ParamSpec{"user", domain::JsonKind::String, true, 256}};
-constexpr std::array kPlaybackParams{domain::ParamSpec{"recording", domain::JsonKind::Identifier, true, 64},
-                                     domain::ParamSpec{"event", domain::JsonKind::String, true, 16},
-                                     domain::ParamSpec{"play", domain::JsonKind::Identifier, false, 64},
-                                     domain::ParamSpec{"position_ms", domain::JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0},
-                                     domain::ParamSpec{"duration_ms", domain::JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0}};
+constexpr std::array kPlaybackParams{
+    domain::ParamSpec{"recording", domain::JsonKind::Identifier, true, 64},
+    domain::ParamSpec{"event", domain::JsonKind::String, true, 16},
+    domain::ParamSpec{"play", domain::JsonKind::Identifier, false, 64},
+    domain::ParamSpec{"position_ms", domain::JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0},
+    domain::ParamSpec{"duration_ms", domain::JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0}};
 
 constexpr std::array<RequestType, 28> kTypes{{
     {"create", kCreateParams, false, true, false},

@@ -36,7 +36,8 @@ common::JsonPtr describe_participant(const LiveRoom &room, const domain::Member 
     json_object_set_new(entry.get(), "on_stage", json_boolean(member.on_stage));
     const auto session = room.participants.find(member.participant_id);
     json_object_set_new(entry.get(), "streams",
-                        session == room.participants.end() ? json_array() : describe_publication(*session->second).release());
+                        session == room.participants.end() ? json_array()
+                                                           : describe_publication(*session->second).release());
     return entry;
 }
 

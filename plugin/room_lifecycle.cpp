@@ -101,7 +101,8 @@ void RoomLifecycle::remove_participant(LiveRoom &room, Session &session, const c
     json_object_set_new(event.get(), "id", json_string(participant_id.c_str()));
     json_object_set_new(event.get(), "reason", json_string(reason));
     messenger_.broadcast(room, event);
-    kLog.info(common::format_text("room %s: participant %s %s", room.settings.id.c_str(), participant_id.c_str(), reason));
+    kLog.info(
+        common::format_text("room %s: participant %s %s", room.settings.id.c_str(), participant_id.c_str(), reason));
 }
 
 void RoomLifecycle::unbind(Session &session) {

@@ -30,13 +30,15 @@ bool RoomRequests::admin_secret_ok(const Request &request) const {
 Reply RoomRequests::on_create(Request &request) {
     ROOMREC_ON_SIGNALLING_THREAD();
     if (!admin_secret_ok(request))
-        return reply_error(domain::ErrorCode::Unauthorized, config_.admin_secret.empty()
-                                                        ? "room creation through the API is disabled (no admin_secret configured)"
-                                                        : "wrong admin_secret");
+        return reply_error(domain::ErrorCode::Unauthorized,
+                           config_.admin_secret.empty()
+                               ? "room creation through the API is disabled (no admin_secret configured)"
+                               : "wrong admin_secret");
     auto parsed = domain::parse_room_settings(request.body.get());
     if (auto *invalid = std::get_if<domain::ValidationError>(&parsed)) return reply_error(*invalid);
     auto settings = std::get<domain::RoomSettings>(std::move(parsed));
-    if (rooms_.contains(settings.id)) return reply_error(domain::ErrorCode::RoomExists, "room " + settings.id + " already exists");
+    if (rooms_.contains(settings.id))
+        return reply_error(domain::ErrorCode::RoomExists, "room " + settings.id + " already exists");
     if (!settings.parent_id.empty() && !rooms_.contains(settings.parent_id))
         return reply_error(domain::ErrorCode::NoSuchRoom, "parent room " + settings.parent_id + " does not exist");
     const std::string id = settings.id;
@@ -57,7 +59,8 @@ Reply RoomRequests::on_destroy(Request &request) {
     LiveRoom *room = rooms_.find(id);
     if (room == nullptr) return reply_error(domain::ErrorCode::NoSuchRoom, "no such room " + id);
     if (room->settings.is_static)
-        return reply_error(domain::ErrorCode::Forbidden, "room " + id + " is declared in the configuration and cannot be destroyed");
+        return reply_error(domain::ErrorCode::Forbidden,
+                           "room " + id + " is declared in the configuration and cannot be destroyed");
     lifecycle_.close_room(*room, "destroyed");
     rooms_.erase(id);
     kLog.info(common::format_text("room %s destroyed", id.c_str()));
@@ -80,7 +83,8 @@ Reply RoomRequests::on_list(Request &) {
         json_object_set_new(entry, "participants", json_integer(static_cast<json_int_t>(room.roster.size())));
         json_object_set_new(entry, "max_participants", json_integer(room.settings.max_participants));
         json_object_set_new(entry, "static", json_boolean(room.settings.is_static));
-        if (!room.settings.parent_id.empty()) json_object_set_new(entry, "parent", json_string(room.settings.parent_id.c_str()));
+        if (!room.settings.parent_id.empty())
+            json_object_set_new(entry, "parent", json_string(room.settings.parent_id.c_str()));
         json_array_append_new(list, entry);
     }
     json_object_set_new(data.get(), "list", list);
@@ -99,9 +103,11 @@ Reply RoomRequests::on_listparticipants(Request &request) {
     const std::string id = json_string_value(json_object_get(request.body.get(), "room"));
     const LiveRoom *room = rooms_.find(id);
     if (room == nullptr) return reply_error(domain::ErrorCode::NoSuchRoom, "no such room " + id);
-    const bool inside = request.session && request.session->kind != SessionKind::Unbound && request.session->room_id == id;
+    const bool inside = request.session && request.session->kind != SessionKind::Unbound &&
+                        request.session->room_id == id;
     if (!inside && !admin_secret_ok(request))
-        return reply_error(domain::ErrorCode::Unauthorized, "join the room or give the admin_secret to list its participants");
+        return reply_error(domain::ErrorCode::Unauthorized,
+                           "join the room or give the admin_secret to list its participants");
     common::JsonPtr data = make_event("participants");
     json_object_set_new(data.get(), "room", json_string(id.c_str()));
     json_t *list = json_array();

@@ -53,8 +53,10 @@ std::optional<NegotiatedCodec> choose_codec(janus_sdp *offer, const janus_sdp_ml
 
 // H.264 and VP9 carry a profile that both sides must agree on; other codecs have none.
 std::unique_ptr<char, GFree> video_profile(const NegotiatedCodec &codec) {
-    if (codec.name == "h264") return std::unique_ptr<char, GFree>(janus_sdp_get_video_profile(JANUS_VIDEOCODEC_H264, codec.fmtp.c_str()));
-    if (codec.name == "vp9") return std::unique_ptr<char, GFree>(janus_sdp_get_video_profile(JANUS_VIDEOCODEC_VP9, codec.fmtp.c_str()));
+    if (codec.name == "h264")
+        return std::unique_ptr<char, GFree>(janus_sdp_get_video_profile(JANUS_VIDEOCODEC_H264, codec.fmtp.c_str()));
+    if (codec.name == "vp9")
+        return std::unique_ptr<char, GFree>(janus_sdp_get_video_profile(JANUS_VIDEOCODEC_VP9, codec.fmtp.c_str()));
     return nullptr;
 }
 
@@ -63,7 +65,8 @@ int answer_line(janus_sdp *offer, janus_sdp *answer, janus_sdp_mline *mline, con
     const bool video = mline->type == JANUS_SDP_VIDEO;
     return janus_sdp_generate_answer_mline(
         offer, answer, mline, JANUS_SDP_OA_MLINE, mline->type, JANUS_SDP_OA_CODEC, codec.name.c_str(),
-        JANUS_SDP_OA_DIRECTION, JANUS_SDP_RECVONLY, video && codec.name == "h264" ? JANUS_SDP_OA_H264_PROFILE : JANUS_SDP_OA_VP9_PROFILE,
+        JANUS_SDP_OA_DIRECTION, JANUS_SDP_RECVONLY,
+        video && codec.name == "h264" ? JANUS_SDP_OA_H264_PROFILE : JANUS_SDP_OA_VP9_PROFILE,
         profile ? profile.get() : nullptr, JANUS_SDP_OA_ACCEPT_EXTMAP, JANUS_RTP_EXTMAP_MID, JANUS_SDP_OA_ACCEPT_EXTMAP,
         JANUS_RTP_EXTMAP_AUDIO_LEVEL, JANUS_SDP_OA_ACCEPT_EXTMAP, JANUS_RTP_EXTMAP_TRANSPORT_WIDE_CC,
         JANUS_SDP_OA_ACCEPT_EXTMAP, JANUS_RTP_EXTMAP_ABS_SEND_TIME, JANUS_SDP_OA_DONE);
@@ -83,7 +86,8 @@ SdpPtr parse_sdp(const char *text, std::string &error) {
 
 } // namespace
 
-std::variant<PublisherAnswer, domain::ValidationError> answer_publisher(const char *offer_sdp, const json_t *descriptions) {
+std::variant<PublisherAnswer, domain::ValidationError> answer_publisher(const char *offer_sdp,
+                                                                        const json_t *descriptions) {
     std::string parse_error;
     SdpPtr offer = parse_sdp(offer_sdp, parse_error);
     if (!offer) return domain::ValidationError{domain::ErrorCode::InvalidSdp, "invalid SDP offer: " + parse_error};
@@ -99,7 +103,8 @@ std::variant<PublisherAnswer, domain::ValidationError> answer_publisher(const ch
     auto planned = plan_streams(offered, descriptions);
     if (auto *invalid = std::get_if<domain::ValidationError>(&planned)) return *invalid;
     const auto &plan = std::get<std::vector<PlannedStream>>(planned);
-    if (plan.empty()) return domain::ValidationError{domain::ErrorCode::UnsupportedMedia, "the offer sends no audio or video"};
+    if (plan.empty())
+        return domain::ValidationError{domain::ErrorCode::UnsupportedMedia, "the offer sends no audio or video"};
 
     PublisherAnswer result;
     SdpPtr answer(janus_sdp_generate_answer(offer.get()));
@@ -114,8 +119,9 @@ std::variant<PublisherAnswer, domain::ValidationError> answer_publisher(const ch
         }
         const auto codec = choose_codec(offer.get(), mline);
         if (!codec)
-            return domain::ValidationError{domain::ErrorCode::UnsupportedMedia, "mid " + stream->mid + " offers no supported codec (" +
-                                                                    (stream->kind == MediaKind::Video ? "VP8, VP9 or H.264" : "Opus") + ")"};
+            return domain::ValidationError{domain::ErrorCode::UnsupportedMedia,
+                                           "mid " + stream->mid + " offers no supported codec (" +
+                                               (stream->kind == MediaKind::Video ? "VP8, VP9 or H.264" : "Opus") + ")"};
         if (answer_line(offer.get(), answer.get(), mline, *codec) < 0)
             return domain::ValidationError{domain::ErrorCode::InvalidSdp, "cannot answer mid " + stream->mid};
         result.streams.push_back({*stream, *codec});
@@ -126,7 +132,8 @@ std::variant<PublisherAnswer, domain::ValidationError> answer_publisher(const ch
     return result;
 }
 
-std::variant<std::string, domain::ValidationError> offer_subscriber(const std::vector<const SubscriberStream *> &streams) {
+std::variant<std::string, domain::ValidationError>
+offer_subscriber(const std::vector<const SubscriberStream *> &streams) {
     SdpPtr offer(janus_sdp_generate_offer("roomrec", nullptr, JANUS_SDP_OA_DONE));
     if (!offer) return domain::ValidationError{domain::ErrorCode::Internal, "cannot create an SDP offer"};
     for (size_t i = 0; i < streams.size(); ++i) {
@@ -137,13 +144,14 @@ std::variant<std::string, domain::ValidationError> offer_subscriber(const std::v
         const std::string track = stream.feed_id + "-" + stream.feed_mid;
         const auto profile = video_profile(codec);
         const int added = janus_sdp_generate_offer_mline(
-            offer.get(), JANUS_SDP_OA_MLINE, video ? JANUS_SDP_VIDEO : JANUS_SDP_AUDIO, JANUS_SDP_OA_MID, stream.mid.c_str(),
-            JANUS_SDP_OA_MSID, stream.feed_id.c_str(), track.c_str(), JANUS_SDP_OA_PT, codec.payload_type,
-            JANUS_SDP_OA_CODEC, codec.name.c_str(), JANUS_SDP_OA_DIRECTION, live ? JANUS_SDP_SENDONLY : JANUS_SDP_INACTIVE,
-            JANUS_SDP_OA_AUDIO_DTMF, FALSE, codec.name == "h264" ? JANUS_SDP_OA_H264_PROFILE : JANUS_SDP_OA_VP9_PROFILE,
-            profile ? profile.get() : nullptr, JANUS_SDP_OA_EXTENSION, JANUS_RTP_EXTMAP_MID, 1,
-            JANUS_SDP_OA_EXTENSION, JANUS_RTP_EXTMAP_ABS_SEND_TIME, 2, JANUS_SDP_OA_EXTENSION,
-            JANUS_RTP_EXTMAP_TRANSPORT_WIDE_CC, 3, JANUS_SDP_OA_DONE);
+            offer.get(), JANUS_SDP_OA_MLINE, video ? JANUS_SDP_VIDEO : JANUS_SDP_AUDIO, JANUS_SDP_OA_MID,
+            stream.mid.c_str(), JANUS_SDP_OA_MSID, stream.feed_id.c_str(), track.c_str(), JANUS_SDP_OA_PT,
+            codec.payload_type, JANUS_SDP_OA_CODEC, codec.name.c_str(), JANUS_SDP_OA_DIRECTION,
+            live ? JANUS_SDP_SENDONLY : JANUS_SDP_INACTIVE, JANUS_SDP_OA_AUDIO_DTMF, FALSE,
+            codec.name == "h264" ? JANUS_SDP_OA_H264_PROFILE : JANUS_SDP_OA_VP9_PROFILE,
+            profile ? profile.get() : nullptr, JANUS_SDP_OA_EXTENSION, JANUS_RTP_EXTMAP_MID, 1, JANUS_SDP_OA_EXTENSION,
+            JANUS_RTP_EXTMAP_ABS_SEND_TIME, 2, JANUS_SDP_OA_EXTENSION, JANUS_RTP_EXTMAP_TRANSPORT_WIDE_CC, 3,
+            JANUS_SDP_OA_DONE);
         if (added < 0) return domain::ValidationError{domain::ErrorCode::Internal, "cannot offer mid " + stream.mid};
     }
     std::unique_ptr<char, GFree> text(janus_sdp_write(offer.get()));
@@ -152,11 +160,14 @@ std::variant<std::string, domain::ValidationError> offer_subscriber(const std::v
 }
 
 std::optional<domain::ValidationError> check_jsep(const json_t *jsep, const char *expected_type) {
-    if (jsep == nullptr) return domain::ValidationError{domain::ErrorCode::InvalidSdp, std::string("a JSEP ") + expected_type + " is required"};
+    if (jsep == nullptr)
+        return domain::ValidationError{domain::ErrorCode::InvalidSdp,
+                                       std::string("a JSEP ") + expected_type + " is required"};
     const char *type = json_string_value(json_object_get(jsep, "type"));
     const char *sdp = json_string_value(json_object_get(jsep, "sdp"));
     if (type == nullptr || std::strcmp(type, expected_type) != 0)
-        return domain::ValidationError{domain::ErrorCode::InvalidSdp, std::string("the JSEP must be an ") + expected_type};
+        return domain::ValidationError{domain::ErrorCode::InvalidSdp,
+                                       std::string("the JSEP must be an ") + expected_type};
     if (sdp == nullptr) return domain::ValidationError{domain::ErrorCode::InvalidSdp, "the JSEP has no sdp"};
     std::string error;
     if (!parse_sdp(sdp, error)) return domain::ValidationError{domain::ErrorCode::InvalidSdp, "invalid SDP: " + error};

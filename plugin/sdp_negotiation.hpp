@@ -20,10 +20,11 @@ struct PublisherAnswer {
 };
 
 std::variant<PublisherAnswer, domain::ValidationError> answer_publisher(const char *offer_sdp,
-                                                                      const json_t *descriptions);
+                                                                        const json_t *descriptions);
 
 // One m-line per stream, in order; a stream whose source has gone is offered inactive.
-std::variant<std::string, domain::ValidationError> offer_subscriber(const std::vector<const SubscriberStream *> &streams);
+std::variant<std::string, domain::ValidationError>
+offer_subscriber(const std::vector<const SubscriberStream *> &streams);
 
 // Checks that a JSEP object is {"type": expected_type, "sdp": parsable}.
 std::optional<domain::ValidationError> check_jsep(const json_t *jsep, const char *expected_type);

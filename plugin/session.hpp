@@ -88,13 +88,13 @@ struct LiveRoom {
     std::optional<domain::RoomPolicy> policy; // from the first join until the room session ends
     std::shared_ptr<ActiveRecording> recording;
     domain::Roster roster;
-    std::map<std::string, std::shared_ptr<Session>> participants;  // participant id → its handle
-    std::vector<std::shared_ptr<Session>> subscribers;             // subscriber handles in this room
+    std::map<std::string, std::shared_ptr<Session>> participants; // participant id → its handle
+    std::vector<std::shared_ptr<Session>> subscribers;            // subscriber handles in this room
     // The live session (a meeting): from the first join until the room closes.
     std::string session_id;
-    std::optional<domain::RoomActivity> activity;        // signals state (E3-E5)
-    std::map<std::string, int64_t> last_heartbeat_us; // participant → monotonic µs
-    std::map<std::string, domain::PlayProgress> plays;   // "<participant>/<play>" → buckets watched (E6)
+    std::optional<domain::RoomActivity> activity;      // signals state (E3-E5)
+    std::map<std::string, int64_t> last_heartbeat_us;  // participant → monotonic µs
+    std::map<std::string, domain::PlayProgress> plays; // "<participant>/<play>" → buckets watched (E6)
 };
 
 } // namespace roomrec::plugin

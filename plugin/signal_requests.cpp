@@ -1,8 +1,8 @@
 #include "plugin/signal_requests.hpp"
 
-#include "plugin/room_signal_helpers.hpp"
 #include "plugin/room_messenger.hpp"
 #include "plugin/room_registry.hpp"
+#include "plugin/room_signal_helpers.hpp"
 #include "plugin/signalling_worker.hpp"
 #include "plugin/telemetry_bridge.hpp"
 
@@ -29,7 +29,8 @@ Reply SignalRequests::on_react(Request &request) {
         kReactions.end())
         return reply_error(domain::ErrorCode::InvalidElement, "reaction must be one of clap, heart, think, wow, smile");
     // E3: over the limit, a reaction is neither relayed nor counted.
-    if (const auto verdict = room->activity->react(actor.user_id, g_get_monotonic_time()); verdict != domain::ActivityVerdict::Ok)
+    if (const auto verdict = room->activity->react(actor.user_id, g_get_monotonic_time());
+        verdict != domain::ActivityVerdict::Ok)
         return refused(verdict, "react");
     common::JsonPtr event = make_event("reaction");
     json_object_set_new(event.get(), "participant", signal_sender(*member));
@@ -66,7 +67,8 @@ Reply SignalRequests::on_chat(Request &request) {
     const std::string message = body_text(request, "message");
     if (action != "send" && action != "like" && action != "delete" && action != "flag")
         return reply_error(domain::ErrorCode::InvalidElement, "action must be send, like, delete or flag");
-    if (action != "send" && message.empty()) return reply_error(domain::ErrorCode::MissingElement, "message is required to " + action);
+    if (action != "send" && message.empty())
+        return reply_error(domain::ErrorCode::MissingElement, "message is required to " + action);
     common::JsonPtr event = make_event("chat");
     json_object_set_new(event.get(), "action", json_string(action.c_str()));
     if (action == "send") {
@@ -74,22 +76,24 @@ Reply SignalRequests::on_chat(Request &request) {
         const std::string reply_to = body_text(request, "reply_to");
         std::string context = body_text(request, "context");
         if (context.empty()) context = room->settings.parent_id.empty() ? "main" : "breakout";
-        if (is_blank(text)) return reply_error(domain::ErrorCode::MissingElement, "text is required and must not be blank");
+        if (is_blank(text))
+            return reply_error(domain::ErrorCode::MissingElement, "text is required and must not be blank");
         if (context != "main" && context != "breakout")
             return reply_error(domain::ErrorCode::InvalidElement, "context must be main or breakout");
         std::string id;
         if (const auto verdict = room->activity->post(actor, reply_to, id); verdict != domain::ActivityVerdict::Ok)
             return refused(verdict, "reply to that message");
-        common::JsonPtr posted = common::JsonPtr(json_pack("{s:s, s:o, s:I, s:s, s:s}", "id", id.c_str(), "participant", signal_sender(*member),
-                                           "sent_at", json_int_t(g_get_real_time() / 1000), "text", text.c_str(),
-                                           "context", context.c_str()));
+        common::JsonPtr posted = common::JsonPtr(
+            json_pack("{s:s, s:o, s:I, s:s, s:s}", "id", id.c_str(), "participant", signal_sender(*member), "sent_at",
+                      json_int_t(g_get_real_time() / 1000), "text", text.c_str(), "context", context.c_str()));
         if (!reply_to.empty()) json_object_set_new(posted.get(), "reply_to", json_string(reply_to.c_str()));
         json_object_set(event.get(), "message", posted.get());
         messenger_.broadcast(*room, event, member->participant_id);
         common::JsonPtr body(json_pack("{s:s, s:s}", "text", text.c_str(), "context", context.c_str()));
         if (!reply_to.empty()) json_object_set_new(body.get(), "reply_to", json_string(reply_to.c_str()));
-        telemetry_.record(*room, reply_to.empty() ? analytics::TelemetryKind::ChatSend : analytics::TelemetryKind::ChatReply, member, id, 0,
-               std::move(body));
+        telemetry_.record(*room,
+                          reply_to.empty() ? analytics::TelemetryKind::ChatSend : analytics::TelemetryKind::ChatReply,
+                          member, id, 0, std::move(body));
         common::JsonPtr data = make_event("chat");
         json_object_set_new(data.get(), "action", json_string("sent"));
         json_object_set_new(data.get(), "message", posted.release());
@@ -117,13 +121,14 @@ Reply SignalRequests::on_chat(Request &request) {
     if (const auto verdict = room->activity->flag(actor, message); verdict != domain::ActivityVerdict::Ok)
         return refused(verdict, "flag that message");
     tell_moderation(*room, message, "pending", "", member);
-    telemetry_.record(*room, analytics::TelemetryKind::Moderation, member, message, 0, common::JsonPtr(json_pack("{s:s}", "state", "pending")));
+    telemetry_.record(*room, analytics::TelemetryKind::Moderation, member, message, 0,
+                      common::JsonPtr(json_pack("{s:s}", "state", "pending")));
     return reply_with(make_event("chat_done"));
 }
 
 // Moderation threads move only by hosts and moderators; they alone hear about them.
-void SignalRequests::tell_moderation(LiveRoom &room, const std::string &message, const char *state, const std::string &owner,
-                             const domain::Member *by) {
+void SignalRequests::tell_moderation(LiveRoom &room, const std::string &message, const char *state,
+                                     const std::string &owner, const domain::Member *by) {
     for (const auto &[id, session] : room.participants) {
         const domain::Member *member = room.roster.find(id);
         if (member == nullptr || !domain::leads(member->role)) continue;
@@ -141,22 +146,27 @@ Reply SignalRequests::on_moderate(Request &request) {
     auto who = find_signaller(rooms_, request);
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
     auto &[room, member, actor] = std::get<Signaller>(who);
-    static const std::pair<const char *, domain::ThreadAction> kActions[] = {
-        {"claim", domain::ThreadAction::Claim},     {"release", domain::ThreadAction::Release},
-        {"resolve", domain::ThreadAction::Resolve}, {"reopen", domain::ThreadAction::Reopen},
-        {"close", domain::ThreadAction::Close}};
+    static const std::pair<const char *, domain::ThreadAction> kActions[] = {{"claim", domain::ThreadAction::Claim},
+                                                                             {"release", domain::ThreadAction::Release},
+                                                                             {"resolve", domain::ThreadAction::Resolve},
+                                                                             {"reopen", domain::ThreadAction::Reopen},
+                                                                             {"close", domain::ThreadAction::Close}};
     const std::string name = body_text(request, "action");
-    const auto *action = std::find_if(std::begin(kActions), std::end(kActions), [&](const auto &known) { return name == known.first; });
+    const auto *action = std::find_if(std::begin(kActions), std::end(kActions),
+                                      [&](const auto &known) { return name == known.first; });
     if (action == std::end(kActions))
-        return reply_error(domain::ErrorCode::InvalidElement, "action must be claim, release, resolve, reopen or close");
+        return reply_error(domain::ErrorCode::InvalidElement,
+                           "action must be claim, release, resolve, reopen or close");
     const std::string message = body_text(request, "message");
     const domain::ModerationThread *thread = nullptr;
-    if (const auto verdict = room->activity->moderate(actor, message, action->second, &thread); verdict != domain::ActivityVerdict::Ok)
+    if (const auto verdict = room->activity->moderate(actor, message, action->second, &thread);
+        verdict != domain::ActivityVerdict::Ok)
         return refused(verdict, name + " that thread");
     const char *state = domain::thread_state_name(thread->state);
     tell_moderation(*room, message, state, thread->owner, member);
     telemetry_.record(*room, analytics::TelemetryKind::Moderation, member, message, 0,
-           common::JsonPtr(json_pack("{s:s, s:s, s:s}", "action", name.c_str(), "state", state, "owner", thread->owner.c_str())));
+                      common::JsonPtr(json_pack("{s:s, s:s, s:s}", "action", name.c_str(), "state", state, "owner",
+                                                thread->owner.c_str())));
     common::JsonPtr data = make_event("moderation");
     json_object_set_new(data.get(), "message", json_string(message.c_str()));
     json_object_set_new(data.get(), "state", json_string(state));

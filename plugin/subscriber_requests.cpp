@@ -32,7 +32,8 @@ std::variant<Wanted, domain::ValidationError> parse_wanted(const json_t *streams
         const char *mid = json_string_value(json_object_get(entry, "mid"));
         wanted.emplace_back(json_string_value(json_object_get(entry, "feed")), mid ? mid : "");
     }
-    if (wanted.empty()) return domain::ValidationError{domain::ErrorCode::MissingElement, "streams must name at least one feed"};
+    if (wanted.empty())
+        return domain::ValidationError{domain::ErrorCode::MissingElement, "streams must name at least one feed"};
     return wanted;
 }
 
@@ -41,9 +42,11 @@ std::variant<Wanted, domain::ValidationError> parse_wanted(const json_t *streams
 Reply SubscriberRequests::on_join_subscriber(Request &request, LiveRoom &room) {
     Session &session = *request.session;
     const char *private_id = json_string_value(json_object_get(request.body.get(), "private_id"));
-    if (private_id == nullptr) return reply_error(domain::ErrorCode::MissingElement, "private_id is required for a subscriber");
+    if (private_id == nullptr)
+        return reply_error(domain::ErrorCode::MissingElement, "private_id is required for a subscriber");
     const json_t *streams = json_object_get(request.body.get(), "streams");
-    if (streams == nullptr) return reply_error(domain::ErrorCode::MissingElement, "streams is required for a subscriber");
+    if (streams == nullptr)
+        return reply_error(domain::ErrorCode::MissingElement, "streams is required for a subscriber");
     std::shared_ptr<Session> owner;
     for (const auto &[id, candidate] : room.participants)
         if (candidate->private_id == private_id) owner = candidate;
@@ -97,13 +100,15 @@ Reply SubscriberRequests::offer_streams(Session &session, const Wanted &wanted, 
     auto place = [&](const std::shared_ptr<PublishedStream> &source) {
         for (auto &slot : next->by_mindex) {
             if (!slot->idle() || slot->kind != source->plan.kind) continue;
-            auto stream = std::make_shared<SubscriberStream>(session.handle.get(), session.gate, slot->mindex, slot->mid, source);
+            auto stream = std::make_shared<SubscriberStream>(session.handle.get(), session.gate, slot->mindex,
+                                                             slot->mid, source);
             slot->hand_numbering_to(*stream);
             slot = stream;
             return stream;
         }
         const int mindex = static_cast<int>(next->by_mindex.size());
-        auto stream = std::make_shared<SubscriberStream>(session.handle.get(), session.gate, mindex, std::to_string(mindex), source);
+        auto stream = std::make_shared<SubscriberStream>(session.handle.get(), session.gate, mindex,
+                                                         std::to_string(mindex), source);
         next->by_mindex.push_back(stream);
         return stream;
     };
@@ -119,7 +124,8 @@ Reply SubscriberRequests::offer_streams(Session &session, const Wanted &wanted, 
         }
         if (!matched)
             return reply_error(domain::ErrorCode::NoSuchParticipant,
-                               "participant " + feed + (mid.empty() ? " publishes nothing" : " publishes no mid " + mid));
+                               "participant " + feed +
+                                   (mid.empty() ? " publishes nothing" : " publishes no mid " + mid));
     }
     std::vector<const SubscriberStream *> lines;
     for (const auto &stream : next->by_mindex) lines.push_back(stream.get());
@@ -163,7 +169,8 @@ Reply SubscriberRequests::on_unsubscribe(Request &request) {
                 break;
             }
     }
-    if (removed.empty()) return reply_error(domain::ErrorCode::NoSuchParticipant, "none of those streams is subscribed");
+    if (removed.empty())
+        return reply_error(domain::ErrorCode::NoSuchParticipant, "none of those streams is subscribed");
     for (const auto &stream : removed)
         if (const auto source = stream->source.lock()) detach_subscriber(*source, stream.get());
     session.subscription.store(next);
@@ -172,7 +179,8 @@ Reply SubscriberRequests::on_unsubscribe(Request &request) {
 
 Reply SubscriberRequests::on_start(Request &request) {
     Session &session = *request.session;
-    if (session.kind != SessionKind::Subscriber) return reply_error(domain::ErrorCode::NotJoined, "join as a subscriber first");
+    if (session.kind != SessionKind::Subscriber)
+        return reply_error(domain::ErrorCode::NotJoined, "join as a subscriber first");
     if (auto invalid = check_jsep(request.jsep.get(), "answer")) return reply_error(*invalid);
     common::JsonPtr data = make_event("started");
     json_object_set_new(data.get(), "room", json_string(session.room_id.c_str()));

@@ -27,8 +27,8 @@ void TelemetryBridge::start() {
     analytics::TelemetrySettings settings;
     settings.conninfo = postgres;
     settings.node_id = config_.node_id;
-    settings.spool_folder =
-        config_.telemetry.spool_folder.empty() ? config_.recordings_root + "/.telemetry" : config_.telemetry.spool_folder;
+    settings.spool_folder = config_.telemetry.spool_folder.empty() ? config_.recordings_root + "/.telemetry"
+                                                                   : config_.telemetry.spool_folder;
     writer_ = std::make_unique<analytics::TelemetryWriter>(settings);
     std::string error;
     if (!writer_->start(error)) {
@@ -48,7 +48,7 @@ void TelemetryBridge::stop() {
 }
 
 void TelemetryBridge::record(const LiveRoom &room, analytics::TelemetryKind kind, const domain::Member *member,
-                    const std::string &subject, int64_t value, common::JsonPtr body) {
+                             const std::string &subject, int64_t value, common::JsonPtr body) {
     if (!writer_) return;
     analytics::TelemetryEvent event;
     event.room_id = room.settings.id;
@@ -65,18 +65,19 @@ void TelemetryBridge::record(const LiveRoom &room, analytics::TelemetryKind kind
     writer_->enqueue(std::move(event)); // a refusal (full queue) is counted by the writer
 }
 
-void TelemetryBridge::record_attendance(const LiveRoom &room, analytics::TelemetryKind kind, const domain::Member &member,
-                               const char *reason) {
+void TelemetryBridge::record_attendance(const LiveRoom &room, analytics::TelemetryKind kind,
+                                        const domain::Member &member, const char *reason) {
     const domain::ClientInfo &client = member.client;
-    common::JsonPtr body(json_pack("{s:s, s:s}", "role", domain::role_name(member.role), "display", client.display.c_str()));
+    common::JsonPtr body(
+        json_pack("{s:s, s:s}", "role", domain::role_name(member.role), "display", client.display.c_str()));
     if (kind == analytics::TelemetryKind::Join) {
         const domain::DeviceInfo device = domain::classify_user_agent(client.user_agent);
         json_object_set_new(body.get(), "device", json_string(domain::device_class_name(device.device)));
         json_object_set_new(body.get(), "os", json_string(domain::os_family_name(device.os)));
         json_object_set_new(body.get(), "browser", json_string(domain::browser_family_name(device.browser)));
         json_object_set_new(body.get(), "client", json_string(domain::client_kind_name(client.kind)));
-        for (const auto &[key, value] : {std::pair{"country", &client.country}, {"company", &client.company},
-                                         {"industry", &client.industry}})
+        for (const auto &[key, value] :
+             {std::pair{"country", &client.country}, {"company", &client.company}, {"industry", &client.industry}})
             if (!value->empty()) json_object_set_new(body.get(), key, json_string(value->c_str()));
     }
     if (reason != nullptr) json_object_set_new(body.get(), "reason", json_string(reason));
@@ -119,7 +120,8 @@ common::JsonPtr TelemetryBridge::erase_user(const std::string &user_id) const {
         kLog.error(common::format_text("erasing a user's telemetry failed: %s", error.c_str()));
         return reply_error(domain::ErrorCode::Internal, "erasure failed: " + error).data;
     }
-    kLog.info(common::format_text("erased %lld telemetry rows of a user on request", static_cast<long long>(erased->events)));
+    kLog.info(
+        common::format_text("erased %lld telemetry rows of a user on request", static_cast<long long>(erased->events)));
     common::JsonPtr data = make_event("erased");
     json_object_set_new(data.get(), "user", json_string(user_id.c_str()));
     json_object_set_new(data.get(), "events", json_integer(erased->events));

@@ -1,8 +1,8 @@
 #include "plugin/telemetry_retention.hpp"
 
+#include "analytics/telemetry/telemetry_admin.hpp"
 #include "common/log.hpp"
 #include "storage/db/database.hpp"
-#include "analytics/telemetry/telemetry_admin.hpp"
 
 #include <chrono>
 
@@ -20,7 +20,9 @@ TelemetryRetention::TelemetryRetention(std::string conninfo, int days) : conninf
 
 TelemetryRetention::~TelemetryRetention() { stop(); }
 
-void TelemetryRetention::start() { thread_ = std::thread([this] { run(); }); }
+void TelemetryRetention::start() {
+    thread_ = std::thread([this] { run(); });
+}
 
 void TelemetryRetention::stop() {
     {
@@ -58,7 +60,8 @@ bool TelemetryRetention::apply() {
     }
     if (dropped->partitions > 0 || dropped->default_rows > 0)
         kLog.info("dropped " + std::to_string(dropped->partitions) + " day(s) and " +
-                  std::to_string(dropped->default_rows) + " stray row(s) older than " + std::to_string(days_) + " days");
+                  std::to_string(dropped->default_rows) + " stray row(s) older than " + std::to_string(days_) +
+                  " days");
     return true;
 }
 

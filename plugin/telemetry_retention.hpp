@@ -15,7 +15,7 @@ namespace roomrec::plugin {
 class TelemetryRetention {
 public:
     TelemetryRetention(std::string conninfo, int days); // logs through the facade, tag "retention"
-    ~TelemetryRetention(); // stop()
+    ~TelemetryRetention();                              // stop()
     TelemetryRetention(const TelemetryRetention &) = delete;
     TelemetryRetention &operator=(const TelemetryRetention &) = delete;
 

@@ -41,7 +41,8 @@ Parse parse_record(std::string_view bytes, size_t at, SpoolRecord &record, size_
     const std::string_view body = bytes.substr(at + kSpoolHeaderBytes, length);
     const uint32_t crc = common::crc32(body, common::crc32(bytes.substr(at + 4, 4)));
     if (crc != load32(bytes.data() + at + 8)) return Parse::Bad;
-    const size_t id_length = static_cast<unsigned char>(body[0]) | static_cast<size_t>(static_cast<unsigned char>(body[1])) << 8;
+    const size_t id_length = static_cast<unsigned char>(body[0]) |
+                             static_cast<size_t>(static_cast<unsigned char>(body[1])) << 8;
     if (id_length > body.size() - 2) return Parse::Bad;
     record.batch_id = body.substr(2, id_length);
     record.payload = body.substr(2 + id_length);

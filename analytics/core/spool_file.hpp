@@ -32,8 +32,8 @@ struct SpoolScan {
     std::vector<SpoolRecord> records; // the valid ones, in file order
     uint64_t corrupt_regions = 0;     // runs of bytes skipped between valid records (or at the end)
     uint64_t corrupt_bytes = 0;
-    uint64_t torn_bytes = 0;          // an incomplete last record (a crash mid-write)
-    uint64_t valid_end = 0;           // the end of the last valid record: where appends go
+    uint64_t torn_bytes = 0; // an incomplete last record (a crash mid-write)
+    uint64_t valid_end = 0;  // the end of the last valid record: where appends go
 };
 
 SpoolScan scan_spool(std::string_view bytes);

@@ -88,8 +88,8 @@ std::optional<TelemetryBatch> decode_batch_payload(std::string_view id, std::str
     TelemetryBatch batch;
     batch.id = id;
     uint32_t count;
-    if (!reader.get(batch.rows) || !reader.get(batch.first_at_us) || !reader.get(batch.last_at_us) || !reader.get(count) ||
-        count > reader.left() / sizeof(int32_t))
+    if (!reader.get(batch.rows) || !reader.get(batch.first_at_us) || !reader.get(batch.last_at_us) ||
+        !reader.get(count) || count > reader.left() / sizeof(int32_t))
         return std::nullopt;
     batch.days.resize(count);
     for (auto &day : batch.days)

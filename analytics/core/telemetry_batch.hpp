@@ -15,7 +15,7 @@
 namespace roomrec::analytics {
 
 struct TelemetryBatch {
-    std::string id;          // unique: node id, start-up nonce, sequence (make_batch_id)
+    std::string id; // unique: node id, start-up nonce, sequence (make_batch_id)
     uint32_t rows = 0;
     int64_t first_at_us = 0; // earliest and latest event time
     int64_t last_at_us = 0;

@@ -93,7 +93,8 @@ private:
             if (code >= 0xDC00 && code <= 0xDFFF) return fail("unpaired surrogate escape in a string");
             if (code >= 0xD800 && code <= 0xDBFF) {
                 uint32_t low = 0;
-                if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return fail("unpaired surrogate escape in a string");
+                if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u')
+                    return fail("unpaired surrogate escape in a string");
                 p_ += 2;
                 if (!hex4(low)) return false;
                 if (low < 0xDC00 || low > 0xDFFF) return fail("unpaired surrogate escape in a string");
@@ -138,14 +139,10 @@ private:
                 return fail("not valid JSON (missing ',')");
             }
         }
-        case '"':
-            return string();
-        case 't':
-            return literal("true");
-        case 'f':
-            return literal("false");
-        case 'n':
-            return literal("null");
+        case '"': return string();
+        case 't': return literal("true");
+        case 'f': return literal("false");
+        case 'n': return literal("null");
         default:
             if (*p_ == '-' || (*p_ >= '0' && *p_ <= '9')) return number();
             return fail("not valid JSON");

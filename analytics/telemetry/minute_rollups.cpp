@@ -1,8 +1,8 @@
 #include "analytics/telemetry/minute_rollups.hpp"
 
+#include "analytics/telemetry/telemetry_store.hpp"
 #include "common/log.hpp"
 #include "storage/db/database.hpp"
-#include "analytics/telemetry/telemetry_store.hpp"
 
 #include <chrono>
 
@@ -24,7 +24,9 @@ MinuteRollups::MinuteRollups(std::string conninfo, int interval_ms, int grace_ms
 
 MinuteRollups::~MinuteRollups() { stop(); }
 
-void MinuteRollups::start() { thread_ = std::thread([this] { run(); }); }
+void MinuteRollups::start() {
+    thread_ = std::thread([this] { run(); });
+}
 
 void MinuteRollups::touched(const std::vector<int64_t> &minutes) {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -48,8 +48,8 @@ std::optional<int64_t> TelemetryAdmin::ensure_partitions(int behind, int ahead, 
     database_.run("creating partitions", error, [&](pqxx::connection &connection, std::string &) {
         pqxx::nontransaction statement(connection);
         created = statement
-                      .exec_params1(std::string("SELECT count(*) FILTER (WHERE telemetry_ensure_partition(") + kTodayUtc +
-                                        " + day)) FROM generate_series(-$1::int, $2::int) AS day",
+                      .exec_params1(std::string("SELECT count(*) FILTER (WHERE telemetry_ensure_partition(") +
+                                        kTodayUtc + " + day)) FROM generate_series(-$1::int, $2::int) AS day",
                                     behind, ahead)[0]
                       .as<int64_t>();
         return true;

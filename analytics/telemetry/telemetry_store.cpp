@@ -70,7 +70,8 @@ uint32_t copy_rows(pqxx::transaction_base &transaction, const std::string &copy_
 
 TelemetryStore::TelemetryStore(Database &database) : database_(database) {
     database_.prepare(kLedgerInsert, "INSERT INTO telemetry_batches (batch_id, node_id, rows, first_at, last_at) "
-                                     "VALUES ($1, $2, $3::int, " + timestamp_us("$4") + ", " + timestamp_us("$5") +
+                                     "VALUES ($1, $2, $3::int, " +
+                                         timestamp_us("$4") + ", " + timestamp_us("$5") +
                                          ") ON CONFLICT (batch_id) DO NOTHING");
 }
 
@@ -127,10 +128,10 @@ WriteOutcome TelemetryStore::write(const TelemetryBatch &batch, const std::strin
 bool TelemetryStore::ensure_partition(int32_t day, std::string &error) {
     return database_.run("creating the partition of day " + std::to_string(day), error,
                          [&](pqxx::connection &connection, std::string &) {
-                             pqxx::nontransaction statement(connection);
-                             statement.exec_params("SELECT telemetry_ensure_partition(date '1970-01-01' + $1::int)", day);
-                             return true;
-                         });
+        pqxx::nontransaction statement(connection);
+        statement.exec_params("SELECT telemetry_ensure_partition(date '1970-01-01' + $1::int)", day);
+        return true;
+    });
 }
 
 bool TelemetryStore::refresh_minutes(int64_t first_minute, int64_t last_minute, std::string &error) {

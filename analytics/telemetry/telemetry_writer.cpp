@@ -1,12 +1,12 @@
 #include "analytics/telemetry/telemetry_writer.hpp"
 
 #include "analytics/core/telemetry_batch.hpp"
-#include "common/log.hpp"
-#include "storage/db/database.hpp"
 #include "analytics/telemetry/event_queue.hpp"
 #include "analytics/telemetry/minute_rollups.hpp"
 #include "analytics/telemetry/telemetry_spool.hpp"
 #include "analytics/telemetry/telemetry_store.hpp"
+#include "common/log.hpp"
+#include "storage/db/database.hpp"
 
 #include <sys/random.h>
 
@@ -29,9 +29,9 @@ namespace {
 
 constexpr common::Logger kLog("telemetry");
 
-constexpr auto kIdleWait = milliseconds(10);   // the thread polls the queue at least this often
+constexpr auto kIdleWait = milliseconds(10); // the thread polls the queue at least this often
 constexpr auto kMaintenance = milliseconds(1000);
-constexpr int kRollupGraceMs = 5000;             // a minute is refreshed once it ended this long ago
+constexpr int kRollupGraceMs = 5000; // a minute is refreshed once it ended this long ago
 
 std::string random_nonce() {
     unsigned char bytes[8] = {};
@@ -205,8 +205,8 @@ void TelemetryWriter::State::run() {
         const bool stop = stopping.load();
         const bool drained = collect();
         const auto now = Clock::now();
-        if (batch.rows > 0 && (batch.rows >= settings.batch_rows || stop ||
-                               now - batch_started >= milliseconds(settings.flush_ms)))
+        if (batch.rows > 0 &&
+            (batch.rows >= settings.batch_rows || stop || now - batch_started >= milliseconds(settings.flush_ms)))
             dispatch();
         if (spooling && Clock::now() >= retry_at) recover();
         if (!spooling) maintain();
@@ -214,8 +214,8 @@ void TelemetryWriter::State::run() {
         if (drained) {
             auto wait = kIdleWait;
             if (batch.rows > 0) {
-                const auto left = std::chrono::duration_cast<milliseconds>(batch_started + milliseconds(settings.flush_ms) -
-                                                                           Clock::now());
+                const auto left = std::chrono::duration_cast<milliseconds>(
+                    batch_started + milliseconds(settings.flush_ms) - Clock::now());
                 wait = std::clamp(left, milliseconds(0), kIdleWait);
             }
             std::unique_lock<std::mutex> lock(mutex);
@@ -390,8 +390,7 @@ void TelemetryWriter::State::recover() {
     db_up.store(true);
     last_problem.clear();
     kLog.info("Postgres is reachable: replayed " + std::to_string(batches) + " spooled batch(es) (" +
-                  std::to_string(rows) + " events; " + std::to_string(skipped) +
-                  " written before, skipped); writing live");
+              std::to_string(rows) + " events; " + std::to_string(skipped) + " written before, skipped); writing live");
 }
 
 // Partitions for the coming days (UTC), made before the first row of a day needs them.

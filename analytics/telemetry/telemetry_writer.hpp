@@ -56,19 +56,19 @@ public:
     void stop();
 
     struct Counters {
-        uint64_t enqueued = 0;     // accepted by enqueue()
-        uint64_t written = 0;      // rows committed directly
-        uint64_t spooled = 0;      // rows written to the spool
-        uint64_t replayed = 0;     // spooled rows committed later (this run or a previous one)
-        uint64_t dropped_full = 0; // refused by enqueue(): queue full
-        uint64_t rejected = 0;     // events check_event() refused (never stored)
-        bool db_up = false;        // the last attempt to write reached Postgres
-        uint64_t replay_skipped = 0;  // spooled rows whose batch the ledger had already
-        uint64_t refused = 0;         // rows Postgres refused as data, kept in spool/rejected/
-        uint64_t spool_corrupt = 0;   // damaged spool regions or batches skipped (reported)
-        uint64_t spool_torn_bytes = 0;// bytes of torn spool tails (a crash mid-write) skipped
-        uint64_t lost = 0;            // rows neither Postgres nor the spool could take (disk full)
-        uint64_t dropped_stopped = 0; // refused by enqueue() after stop()
+        uint64_t enqueued = 0;         // accepted by enqueue()
+        uint64_t written = 0;          // rows committed directly
+        uint64_t spooled = 0;          // rows written to the spool
+        uint64_t replayed = 0;         // spooled rows committed later (this run or a previous one)
+        uint64_t dropped_full = 0;     // refused by enqueue(): queue full
+        uint64_t rejected = 0;         // events check_event() refused (never stored)
+        bool db_up = false;            // the last attempt to write reached Postgres
+        uint64_t replay_skipped = 0;   // spooled rows whose batch the ledger had already
+        uint64_t refused = 0;          // rows Postgres refused as data, kept in spool/rejected/
+        uint64_t spool_corrupt = 0;    // damaged spool regions or batches skipped (reported)
+        uint64_t spool_torn_bytes = 0; // bytes of torn spool tails (a crash mid-write) skipped
+        uint64_t lost = 0;             // rows neither Postgres nor the spool could take (disk full)
+        uint64_t dropped_stopped = 0;  // refused by enqueue() after stop()
         std::array<uint64_t, kTelemetryKindCount> dropped_full_by_kind{};
     };
     Counters counters() const;

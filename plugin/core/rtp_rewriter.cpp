@@ -45,7 +45,8 @@ void RtpRewriter::continue_from(uint16_t last_seq, uint32_t last_timestamp, int6
 bool read_rtp_fields(const uint8_t *packet, size_t length, RtpFields &fields) {
     if (packet == nullptr || length < 12 || (packet[0] >> 6) != 2) return false;
     fields.seq = static_cast<uint16_t>((packet[2] << 8) | packet[3]);
-    fields.timestamp = (uint32_t(packet[4]) << 24) | (uint32_t(packet[5]) << 16) | (uint32_t(packet[6]) << 8) | packet[7];
+    fields.timestamp = (uint32_t(packet[4]) << 24) | (uint32_t(packet[5]) << 16) | (uint32_t(packet[6]) << 8) |
+                       packet[7];
     fields.ssrc = (uint32_t(packet[8]) << 24) | (uint32_t(packet[9]) << 16) | (uint32_t(packet[10]) << 8) | packet[11];
     return true;
 }

@@ -35,6 +35,6 @@ struct PlannedStream {
 // descriptions: optional JSON array of {"mid": "...", "description": "webcam"|"stage"};
 // undescribed sending lines are webcam. Lines that do not send are left out of the plan.
 std::variant<std::vector<PlannedStream>, domain::ValidationError> plan_streams(const std::vector<OfferedLine> &offered,
-                                                                       const json_t *descriptions);
+                                                                               const json_t *descriptions);
 
 } // namespace roomrec::plugin

@@ -2,8 +2,8 @@
 
 #include "recorder/contract/control_messages.hpp"
 
-#include "domain/request_schema.hpp"
 #include "common/json.hpp"
+#include "domain/request_schema.hpp"
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -234,7 +234,8 @@ void RecorderLink::reap(bool kill_first) {
     for (int waited_ms = 0; waited_ms < 3000; waited_ms += 10) {
         int status = 0;
         if (waitpid(pid_, &status, WNOHANG) == pid_) {
-            if (WIFSIGNALED(status)) last_error_ = "the recorder was killed by signal " + std::to_string(WTERMSIG(status));
+            if (WIFSIGNALED(status))
+                last_error_ = "the recorder was killed by signal " + std::to_string(WTERMSIG(status));
             pid_ = -1;
             return;
         }
@@ -252,7 +253,7 @@ void RecorderLink::handle_worker_exit() {
     auto written = [this] {
         std::vector<std::string> files;
         for (const auto &path : segments_) {
-            struct stat info{};
+            struct stat info {};
             if (stat(path.c_str(), &info) == 0 && info.st_size > 0) files.push_back(path);
         }
         return files;

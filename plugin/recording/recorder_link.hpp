@@ -23,27 +23,27 @@
 namespace roomrec::plugin {
 
 struct RecorderSettings {
-    std::string recorder_path;     // the roomrec-recorder executable
+    std::string recorder_path; // the roomrec-recorder executable
     int width = 1920;
     int height = 1080;
     int fps = 30;
     int video_bitrate_kbps = 4000;
     std::string x264_preset = "ultrafast";
-    size_t queue_packets = 4096;   // tap ring capacity (about 2-4 s of a busy room)
-    int max_restarts = 5;          // worker deaths survived per recording
+    size_t queue_packets = 4096;     // tap ring capacity (about 2-4 s of a busy room)
+    int max_restarts = 5;            // worker deaths survived per recording
     int64_t stop_timeout_ms = 20000; // how long a stopping worker may take to finish its file
 };
 
 struct LinkEvent {
     enum Kind {
-        FirstFrame,     // the recording's first frame is in the file
-        WorkerDied,     // the worker died; a new one is starting (message says why)
-        GapClosed,      // the restarted worker wrote again; gap_seconds were lost
-        Finished,       // the worker is done and the segments are complete
+        FirstFrame, // the recording's first frame is in the file
+        WorkerDied, // the worker died; a new one is starting (message says why)
+        GapClosed,  // the restarted worker wrote again; gap_seconds were lost
+        Finished,   // the worker is done and the segments are complete
     } kind;
     std::string message;
     double gap_seconds = 0;
-    bool failed = false;          // Finished: the worker gave up or could not start at all
+    bool failed = false;               // Finished: the worker gave up or could not start at all
     std::vector<std::string> segments; // Finished: the segment files, in order
 };
 
@@ -51,7 +51,8 @@ class RecorderLink {
 public:
     // on_event runs on the link's own thread. lock_fd is the recording folder's lock, held
     // by every worker too, so start-up recovery leaves a folder alone while anyone writes it.
-    RecorderLink(RecorderSettings settings, std::string folder, int lock_fd, std::function<void(const LinkEvent &)> on_event);
+    RecorderLink(RecorderSettings settings, std::string folder, int lock_fd,
+                 std::function<void(const LinkEvent &)> on_event);
     ~RecorderLink();
     RecorderLink(const RecorderLink &) = delete;
     RecorderLink &operator=(const RecorderLink &) = delete;

@@ -1,8 +1,8 @@
 #include "plugin/recording/recording_store.hpp"
 
+#include "common/json.hpp"
 #include "domain/recording_name.hpp"
 #include "domain/request_schema.hpp"
-#include "common/json.hpp"
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -57,7 +57,8 @@ std::optional<std::string> linked_name(const std::string &file, const std::strin
     std::error_code failure;
     for (const auto &entry : fs::directory_iterator(final_folder, failure)) {
         struct stat candidate {};
-        if (stat(entry.path().c_str(), &candidate) == 0 && candidate.st_ino == info.st_ino && candidate.st_dev == info.st_dev)
+        if (stat(entry.path().c_str(), &candidate) == 0 && candidate.st_ino == info.st_ino &&
+            candidate.st_dev == info.st_dev)
             return entry.path().filename().string();
     }
     return std::nullopt;
@@ -76,7 +77,8 @@ int run_and_wait(const std::vector<std::string> &arguments) {
     posix_spawn_file_actions_destroy(&actions);
     if (spawned != 0) return -1;
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -94,11 +96,11 @@ std::optional<int> RecordingStore::begin(const RecordingManifest &manifest, std:
         error = "cannot create " + folder + ": " + failure.message();
         return std::nullopt;
     }
-    const std::string text = common::json_compact(common::JsonPtr(json_pack(
-        "{s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "recording_id", manifest.recording_id.c_str(), "room", manifest.room_id.c_str(),
-        "title", manifest.title.c_str(),
-        "file_name", manifest.file_name.c_str(), "owner", manifest.owner.c_str(), "initiator", manifest.initiator.c_str(),
-        "started_unix", static_cast<json_int_t>(manifest.started_unix))));
+    const std::string text = common::json_compact(common::JsonPtr(
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "recording_id", manifest.recording_id.c_str(), "room",
+                  manifest.room_id.c_str(), "title", manifest.title.c_str(), "file_name", manifest.file_name.c_str(),
+                  "owner", manifest.owner.c_str(), "initiator", manifest.initiator.c_str(), "started_unix",
+                  static_cast<json_int_t>(manifest.started_unix))));
     if (text.empty() || !write_durably(folder + "/" + kManifest, text)) {
         error = "cannot write the manifest in " + folder + ": " + std::strerror(errno);
         return std::nullopt;
@@ -130,8 +132,8 @@ std::optional<RecordingManifest> RecordingStore::read_manifest(const std::string
     manifest.initiator = domain::string_field(object.get(), "initiator");
     manifest.started_unix = json_integer_value(json_object_get(object.get(), "started_unix"));
     // The names come from a file on disk: accept only what begin() could have written.
-    if (!domain::is_identifier(manifest.room_id.c_str(), 64) || manifest.file_name.empty() || manifest.file_name[0] == '.' ||
-        manifest.file_name.find('/') != std::string::npos)
+    if (!domain::is_identifier(manifest.room_id.c_str(), 64) || manifest.file_name.empty() ||
+        manifest.file_name[0] == '.' || manifest.file_name.find('/') != std::string::npos)
         return std::nullopt;
     return manifest;
 }
@@ -143,7 +145,8 @@ std::vector<std::string> RecordingStore::segments_in(const std::string &folder) 
         const std::string name = entry.path().filename();
         int index = -1;
         char tail[8] = {};
-        if (std::sscanf(name.c_str(), "segment-%d.%7s", &index, tail) == 2 && std::strcmp(tail, "mp4") == 0 && index >= 0)
+        if (std::sscanf(name.c_str(), "segment-%d.%7s", &index, tail) == 2 && std::strcmp(tail, "mp4") == 0 &&
+            index >= 0)
             numbered.emplace_back(index, entry.path());
     }
     std::sort(numbered.begin(), numbered.end());
@@ -178,7 +181,8 @@ bool RecordingStore::concatenate(const std::vector<std::string> &segments, const
     const int status = run_and_wait({ffmpeg_path_, "-nostdin", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i",
                                      list_path, "-c", "copy", "-movflags", "+faststart", "-f", "mp4", output});
     if (status != 0) {
-        error = status < 0 ? "cannot run " + ffmpeg_path_ : "ffmpeg could not join the segments (exit " + std::to_string(status) + ")";
+        error = status < 0 ? "cannot run " + ffmpeg_path_
+                           : "ffmpeg could not join the segments (exit " + std::to_string(status) + ")";
         return false;
     }
     return true;
@@ -210,7 +214,7 @@ StoredRecording RecordingStore::finalize(const std::string &folder, const Record
         return stored;
     }
     if (segments.size() > 1 && !concatenate(segments, folder + "/segments.txt", joined, stored.error))
-        return stored; // folder kept for a retry
+        return stored;       // folder kept for a retry
     sync_to_disk(joined, 0); // the worker writes without syncing; the stored file must survive a power cut
     std::error_code failure;
     fs::create_directories(final_folder, failure);

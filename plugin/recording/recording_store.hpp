@@ -14,10 +14,10 @@ namespace roomrec::plugin {
 struct RecordingManifest {
     std::string recording_id;
     std::string room_id;
-    std::string title;      // the room's title when it started (S5)
-    std::string file_name;  // C8 name chosen at the start; made unique when stored
-    std::string owner;      // C9
-    std::string initiator;  // user id of whoever started it
+    std::string title;     // the room's title when it started (S5)
+    std::string file_name; // C8 name chosen at the start; made unique when stored
+    std::string owner;     // C9
+    std::string initiator; // user id of whoever started it
     int64_t started_unix = 0;
 };
 

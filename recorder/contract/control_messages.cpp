@@ -17,18 +17,18 @@ namespace {
 using common::JsonPtr;
 
 constexpr std::array<Choice<MediaKind>, 2> kKinds{{{"audio", MediaKind::Audio}, {"video", MediaKind::Video}}};
-constexpr std::array<Choice<StreamSource>, 2> kSources{{{"webcam", StreamSource::Webcam}, {"stage", StreamSource::Stage}}};
+constexpr std::array<Choice<StreamSource>, 2> kSources{
+    {{"webcam", StreamSource::Webcam}, {"stage", StreamSource::Stage}}};
 constexpr std::array<Choice<Codec>, 4> kCodecs{
     {{"vp8", Codec::Vp8}, {"vp9", Codec::Vp9}, {"h264", Codec::H264}, {"opus", Codec::Opus}}};
 constexpr std::array<Choice<WorkerEvent::Kind>, 3> kEventKinds{{{"first_frame", WorkerEvent::Kind::FirstFrame},
                                                                 {"finished", WorkerEvent::Kind::Finished},
                                                                 {"error", WorkerEvent::Kind::Error}}};
 // x264enc's speed-preset names; the plugin's configuration allows a subset.
-constexpr std::array<std::string_view, 10> kX264Presets{"ultrafast", "superfast", "veryfast", "faster", "fast",
+constexpr std::array<std::string_view, 10> kX264Presets{"ultrafast", "superfast", "veryfast", "faster",   "fast",
                                                         "medium",    "slow",      "slower",   "veryslow", "placebo"};
 
-template <typename T, size_t N>
-const char *name_of(const std::array<Choice<T>, N> &choices, T value) {
+template <typename T, size_t N> const char *name_of(const std::array<Choice<T>, N> &choices, T value) {
     for (const auto &choice : choices)
         if (choice.value == value) return choice.name;
     return "";

@@ -19,13 +19,13 @@ namespace roomrec::recorder {
 // Config (plugin → worker): {"output", "width", "height", "fps", "video_bitrate_kbps",
 // "audio_bitrate_bps", "fragment_ms", "x264_preset"}; only "output" is required.
 struct WorkerConfig {
-    std::string output;            // the MP4 file to write
-    int width = 1920;              // even, 16-7680
-    int height = 1080;             // even, 16-4320
-    int fps = 30;                  // 1-60
-    int video_bitrate_kbps = 4000; // 100-100000
-    int audio_bitrate_bps = 128000; // 16000-512000
-    int fragment_ms = 1000;        // 100-60000: what a kill -9 may lose at most
+    std::string output;                    // the MP4 file to write
+    int width = 1920;                      // even, 16-7680
+    int height = 1080;                     // even, 16-4320
+    int fps = 30;                          // 1-60
+    int video_bitrate_kbps = 4000;         // 100-100000
+    int audio_bitrate_bps = 128000;        // 16000-512000
+    int fragment_ms = 1000;                // 100-60000: what a kill -9 may lose at most
     std::string x264_preset = "ultrafast"; // one of x264's speed presets
 
     bool operator==(const WorkerConfig &) const = default;
@@ -71,8 +71,7 @@ struct ContractError {
     std::string message; // a sentence for logs and the plugin, naming the field
 };
 
-template <typename T>
-using Decoded = std::variant<T, ContractError>;
+template <typename T> using Decoded = std::variant<T, ContractError>;
 
 std::string encode(const WorkerConfig &config);
 std::string encode(const StreamSpec &spec);

@@ -19,8 +19,7 @@ namespace roomrec::recorder {
 
 enum class Presence { Required, Optional };
 
-template <typename T>
-struct Choice {
+template <typename T> struct Choice {
     const char *name;
     T value;
 };

@@ -11,9 +11,9 @@
 namespace roomrec::recorder {
 namespace {
 
+using common::gst_take;
 using common::GstElementPtr;
 using common::GstPadPtr;
-using common::gst_take;
 
 // Jitter buffer depth: enough for Internet jitter, small enough for a ~2 s first frame (M5).
 constexpr guint kJitterLatencyMs = 200;
@@ -34,7 +34,7 @@ struct CodecElements {
     const char *encoding; // RTP encoding-name
     int clock_rate;
     const char *depay;
-    const char *parse;    // nullptr if none is needed
+    const char *parse; // nullptr if none is needed
     const char *decoder;
 };
 
@@ -125,12 +125,14 @@ bool CompositePipeline::start(std::string &error) {
     GstElementPtr audio_queue = make("queue");
     GstElementPtr muxer = make("mp4mux", "muxer");
     GstElementPtr sink = make("filesink", "sink");
-    const GstElementPtr *all[] = {&rtpbin, &compositor, &audiomixer, &background, &background_caps, &silence,
-                                  &silence_caps, &i420, &encoder, &h264_caps, &h264parse, &video_queue,
-                                  &audio_convert, &aac, &aacparse, &audio_queue, &muxer, &sink};
+    const GstElementPtr *all[] = {&rtpbin,      &compositor,   &audiomixer,    &background, &background_caps,
+                                  &silence,     &silence_caps, &i420,          &encoder,    &h264_caps,
+                                  &h264parse,   &video_queue,  &audio_convert, &aac,        &aacparse,
+                                  &audio_queue, &muxer,        &sink};
     for (const GstElementPtr *element : all)
         if (!*element) {
-            error = "a GStreamer element is missing (install gstreamer1.0-plugins-good/bad/ugly and gstreamer1.0-libav)";
+            error =
+                "a GStreamer element is missing (install gstreamer1.0-plugins-good/bad/ugly and gstreamer1.0-libav)";
             return false;
         }
     // The bin takes its own reference to each; the handles here are dropped at the end.
@@ -154,11 +156,13 @@ bool CompositePipeline::start(std::string &error) {
     g_object_set(compositor_, "background", 1 /* black */, nullptr);
     // 4:2:0 before x264, or it may pick 4:4:4 that browsers cannot play. Everything stays I420
     // in one colorimetry end to end: no whole-frame colour conversion anywhere (CPU).
-    set_caps(i420.get(), "video/x-raw,format=I420,width=" + std::to_string(output_.width) + ",height=" +
-                             std::to_string(output_.height) + ",framerate=" + fps + "/1,pixel-aspect-ratio=1/1" + kColour);
+    set_caps(i420.get(), "video/x-raw,format=I420,width=" + std::to_string(output_.width) +
+                             ",height=" + std::to_string(output_.height) + ",framerate=" + fps +
+                             "/1,pixel-aspect-ratio=1/1" + kColour);
     gst_util_set_object_arg(G_OBJECT(encoder.get()), "speed-preset", output_.x264_preset.c_str());
     gst_util_set_object_arg(G_OBJECT(encoder.get()), "tune", "zerolatency");
-    g_object_set(encoder.get(), "bitrate", guint(output_.video_bitrate_kbps), "key-int-max", guint(output_.fps * 2), nullptr);
+    g_object_set(encoder.get(), "bitrate", guint(output_.video_bitrate_kbps), "key-int-max", guint(output_.fps * 2),
+                 nullptr);
     if (output_.x264_preset == "ultrafast") g_object_set(encoder.get(), "option-string", kUltrafastHigh, nullptr);
     // One thread for the fast presets: zerolatency's sliced threads cost x264 ~15 % more CPU on
     // two cores, and one core encodes 1080p30 at a third of its time. From veryfast on, one core
@@ -173,18 +177,22 @@ bool CompositePipeline::start(std::string &error) {
     g_object_set(muxer.get(), "fragment-duration", guint(output_.fragment_ms), "streamable", TRUE, nullptr);
     // Unbuffered: each fragment reaches the file as the muxer emits it, so kill -9 loses at
     // most the fragment being built (M4), not a stdio buffer's worth more.
-    g_object_set(sink.get(), "location", output_.output.c_str(), "sync", FALSE, "buffer-mode", 2 /* unbuffered */, nullptr);
+    g_object_set(sink.get(), "location", output_.output.c_str(), "sync", FALSE, "buffer-mode", 2 /* unbuffered */,
+                 nullptr);
 
     const GstPadPtr background_pad = gst_take(gst_element_request_pad_simple(compositor_, "sink_%u"));
     g_object_set(background_pad.get(), "zorder", 0u, nullptr);
     const GstPadPtr silence_pad = gst_take(gst_element_request_pad_simple(audiomixer_, "sink_%u"));
     if (!link_pads(background_caps.get(), background_pad.get()) || !link_pads(silence_caps.get(), silence_pad.get()) ||
-        !gst_element_link(background.get(), background_caps.get()) || !gst_element_link(silence.get(), silence_caps.get()) ||
+        !gst_element_link(background.get(), background_caps.get()) ||
+        !gst_element_link(silence.get(), silence_caps.get()) ||
         !gst_element_link_many(compositor_, i420.get(), encoder.get(), h264_caps.get(), h264parse.get(),
                                video_queue.get(), nullptr) ||
-        !gst_element_link_many(audiomixer_, audio_convert.get(), aac.get(), aacparse.get(), audio_queue.get(), nullptr) ||
+        !gst_element_link_many(audiomixer_, audio_convert.get(), aac.get(), aacparse.get(), audio_queue.get(),
+                               nullptr) ||
         !gst_element_link_pads(video_queue.get(), "src", muxer.get(), "video_%u") ||
-        !gst_element_link_pads(audio_queue.get(), "src", muxer.get(), "audio_%u") || !gst_element_link(muxer.get(), sink.get())) {
+        !gst_element_link_pads(audio_queue.get(), "src", muxer.get(), "audio_%u") ||
+        !gst_element_link(muxer.get(), sink.get())) {
         error = "cannot link the output pipeline";
         return false;
     }
@@ -194,7 +202,8 @@ bool CompositePipeline::start(std::string &error) {
     // that wait is short and never endless.
     for (GstElement *queue : {video_queue.get(), audio_queue.get()}) {
         const GstPadPtr queue_src = gst_take(gst_element_get_static_pad(queue, "src"));
-        gst_pad_add_probe(queue_src.get(), GST_PAD_PROBE_TYPE_QUERY_UPSTREAM, answer_latency_not_live, nullptr, nullptr);
+        gst_pad_add_probe(queue_src.get(), GST_PAD_PROBE_TYPE_QUERY_UPSTREAM, answer_latency_not_live, nullptr,
+                          nullptr);
         gst_pad_add_probe(queue_src.get(), GST_PAD_PROBE_TYPE_BUFFER, drop_untimed_buffer, nullptr, nullptr);
     }
     const GstPadPtr sink_pad = gst_take(gst_element_get_static_pad(sink.get(), "sink"));
@@ -293,7 +302,8 @@ void CompositePipeline::link_decoder(uint16_t id, GstPad *pad) {
     for (size_t i = 0; i + 1 < chain.size(); ++i) gst_element_link(chain[i].get(), chain[i + 1].get());
     if (scale != nullptr) {
         const GstPadPtr scale_sink = gst_take(gst_element_get_static_pad(scale, "sink"));
-        gst_pad_add_probe(scale_sink.get(), GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
+        gst_pad_add_probe(scale_sink.get(),
+                          GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
                           apply_cell_caps, &branch, nullptr);
     }
     const GstPadPtr chain_sink = gst_take(gst_element_get_static_pad(chain.front().get(), "sink"));
@@ -319,19 +329,22 @@ void CompositePipeline::relayout() {
         }
     }
     std::sort(webcams.begin(), webcams.end(), [](const Branch *a, const Branch *b) { return a->order < b->order; });
-    const Layout layout = compute_layout(static_cast<int>(webcams.size()), stage != nullptr, output_.width, output_.height);
+    const Layout layout = compute_layout(static_cast<int>(webcams.size()), stage != nullptr, output_.width,
+                                         output_.height);
     auto place = [](Branch &branch, const Rect &cell, bool visible) {
         {
             std::lock_guard cell_lock(branch.cell_mutex);
-            branch.cell_caps = "video/x-raw,width=" + std::to_string(std::max(cell.width, 2)) + ",height=" +
-                               std::to_string(std::max(cell.height, 2)) + ",pixel-aspect-ratio=1/1" + kColour;
+            branch.cell_caps = "video/x-raw,width=" + std::to_string(std::max(cell.width, 2)) +
+                               ",height=" + std::to_string(std::max(cell.height, 2)) + ",pixel-aspect-ratio=1/1" +
+                               kColour;
         }
-        g_object_set(branch.mixer_pad.get(), "xpos", cell.x, "ypos", cell.y, "width", cell.width, "height", cell.height, "alpha",
-                     visible ? 1.0 : 0.0, "zorder", 1u, nullptr);
+        g_object_set(branch.mixer_pad.get(), "xpos", cell.x, "ypos", cell.y, "width", cell.width, "height", cell.height,
+                     "alpha", visible ? 1.0 : 0.0, "zorder", 1u, nullptr);
     };
     for (size_t i = 0; i < webcams.size(); ++i) place(*webcams[i], layout.webcams[i], true);
     for (auto &[id, branch] : branches_) {
-        if (branch.spec.kind != MediaKind::Video || !branch.linked || branch.ended || branch.spec.source != StreamSource::Stage)
+        if (branch.spec.kind != MediaKind::Video || !branch.linked || branch.ended ||
+            branch.spec.source != StreamSource::Stage)
             continue;
         place(branch, layout.stage, &branch == stage);
     }

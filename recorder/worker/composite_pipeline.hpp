@@ -54,7 +54,7 @@ private:
         std::mutex cell_mutex;
         std::string cell_caps;
         std::string applied_cell_caps;
-        common::GstPadPtr mixer_pad;      // compositor or audiomixer request pad
+        common::GstPadPtr mixer_pad; // compositor or audiomixer request pad
         bool linked = false;
         bool ended = false;
         uint64_t order = 0;

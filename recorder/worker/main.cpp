@@ -4,9 +4,9 @@
 //
 //   roomrec-recorder --fd N       (the plugin passes one end of a socketpair)
 //   roomrec-recorder --socket PATH (connect to a listening socket; for tools and tests)
-#include "recorder/worker/composite_pipeline.hpp"
 #include "recorder/contract/control_messages.hpp"
 #include "recorder/contract/wire_protocol.hpp"
+#include "recorder/worker/composite_pipeline.hpp"
 
 #include "common/gst_handles.hpp"
 
@@ -109,7 +109,8 @@ gboolean on_socket(gint fd, GIOCondition condition, gpointer data) {
         const ssize_t length = recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
         if (length < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return TRUE;
         if (length <= 0) {
-            g_printerr("roomrec-recorder: socket closed (%zd, %s); finishing\n", length, length < 0 ? g_strerror(errno) : "eof");
+            g_printerr("roomrec-recorder: socket closed (%zd, %s); finishing\n", length,
+                       length < 0 ? g_strerror(errno) : "eof");
             // The plugin went away (or closed without Stop): finish the file rather than lose it.
             if (worker.pipeline) worker.pipeline->finish();
             else g_main_loop_quit(worker.loop.get());
@@ -161,12 +162,15 @@ int main(int argc, char **argv) {
     worker.loop.reset(g_main_loop_new(nullptr, FALSE));
     g_unix_fd_add(worker.fd, G_IO_IN, on_socket, &worker);
     // SIGTERM finishes the file cleanly; SIGKILL relies on the fragmented MP4.
-    g_unix_signal_add(SIGTERM, [](gpointer data) -> gboolean {
-        auto &w = *static_cast<Worker *>(data);
-        if (w.pipeline) w.pipeline->finish();
-        else g_main_loop_quit(w.loop.get());
-        return G_SOURCE_REMOVE;
-    }, &worker);
+    g_unix_signal_add(
+        SIGTERM,
+        [](gpointer data) -> gboolean {
+            auto &w = *static_cast<Worker *>(data);
+            if (w.pipeline) w.pipeline->finish();
+            else g_main_loop_quit(w.loop.get());
+            return G_SOURCE_REMOVE;
+        },
+        &worker);
     g_main_loop_run(worker.loop.get());
     worker.pipeline.reset();
     worker.loop.reset();

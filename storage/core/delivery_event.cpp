@@ -73,7 +73,8 @@ std::optional<RecordingFacts> recording_from_json(const json_t *object, std::str
     RecordingFacts facts;
     int64_t gaps = 0;
     const bool read = read_string(object, "recording_id", facts.recording_id, error) &&
-                      read_string(object, "title", facts.title, error) && read_string(object, "owner", facts.owner, error) &&
+                      read_string(object, "title", facts.title, error) &&
+                      read_string(object, "owner", facts.owner, error) &&
                       read_string(object, "initiator", facts.initiator, error) &&
                       read_integer(object, "started_ms", facts.started_ms, error) &&
                       read_integer(object, "ended_ms", facts.ended_ms, error) &&
@@ -81,7 +82,8 @@ std::optional<RecordingFacts> recording_from_json(const json_t *object, std::str
                       read_integer(object, "size_bytes", facts.size_bytes, error) &&
                       read_string(object, "sha256", facts.sha256, error) &&
                       read_string(object, "file_path", facts.file_path, error) &&
-                      read_string(object, "location", facts.location, error) && read_integer(object, "gaps", gaps, error) &&
+                      read_string(object, "location", facts.location, error) &&
+                      read_integer(object, "gaps", gaps, error) &&
                       read_string(object, "incomplete", facts.incomplete, error) &&
                       read_string(object, "error", facts.error, error);
     if (!read) return std::nullopt;

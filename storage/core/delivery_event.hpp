@@ -27,9 +27,9 @@ struct RecordingFacts {
     int64_t duration_ms = 0;
     int64_t size_bytes = 0;
     std::string sha256;
-    std::string file_path;  // the stored file on this node (absolute)
-    std::string location;   // where users find it: "<room>/Recordings/<name>", or the S3 key
-    int gaps = 0;           // recorder restarts that lost media
+    std::string file_path; // the stored file on this node (absolute)
+    std::string location;  // where users find it: "<room>/Recordings/<name>", or the S3 key
+    int gaps = 0;          // recorder restarts that lost media
     double gap_seconds = 0;
     std::string incomplete; // why the file ends early, if it does
     std::string error;      // recording.failed: why

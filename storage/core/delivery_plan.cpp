@@ -24,7 +24,8 @@ json_t *recording_data(const RecordingFacts &facts, const UploadedObject *object
     set_text(data, "title", facts.title);
     set_text(data, "owner", facts.owner);
     set_text(data, "initiator", facts.initiator);
-    if (facts.started_ms > 0) json_object_set_new(data, "started_at", json_string(iso8601_utc_ms(facts.started_ms).c_str()));
+    if (facts.started_ms > 0)
+        json_object_set_new(data, "started_at", json_string(iso8601_utc_ms(facts.started_ms).c_str()));
     if (facts.ended_ms > 0) json_object_set_new(data, "ended_at", json_string(iso8601_utc_ms(facts.ended_ms).c_str()));
     if (facts.duration_ms > 0) json_object_set_new(data, "duration_ms", json_integer(facts.duration_ms));
     if (facts.size_bytes > 0) json_object_set_new(data, "size_bytes", json_integer(facts.size_bytes));
@@ -57,8 +58,8 @@ std::vector<PlannedJob> webhook_jobs(const DeliveryEvent &event, const UploadedO
     const std::string body = webhook_body(event, object);
     for (const auto &target : targets) {
         if (!wants(target, type)) continue;
-        Json payload(json_pack("{s:s, s:s, s:s, s:s}", "endpoint", target.name.c_str(), "event", event.id.c_str(), "type",
-                               type, "body", body.c_str()));
+        Json payload(json_pack("{s:s, s:s, s:s, s:s}", "endpoint", target.name.c_str(), "event", event.id.c_str(),
+                               "type", type, "body", body.c_str()));
         jobs.push_back({event.id + ":webhook:" + target.name, event.room_id, "webhook", "", json_compact(payload)});
     }
     return jobs;
@@ -78,8 +79,8 @@ DeliveryPlan plan_delivery(const DeliveryEvent &event, bool to_s3, const std::ve
     case DeliveryEventType::RecordingAvailable:
         if (to_s3) {
             plan.row = row_of(event, "s3", "uploading");
-            plan.jobs.push_back({event.id + ":upload", event.room_id, "upload", event.node_id,
-                                 delivery_event_to_json(event)});
+            plan.jobs.push_back(
+                {event.id + ":upload", event.room_id, "upload", event.node_id, delivery_event_to_json(event)});
             return plan; // the webhooks wait for the upload (plan_uploaded)
         }
         plan.row = row_of(event, "local", "available");

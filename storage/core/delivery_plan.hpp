@@ -21,7 +21,7 @@ struct WebhookTarget {
 };
 
 struct PlannedJob {
-    std::string id;            // the idempotency key
+    std::string id; // the idempotency key
     std::string room_id;
     std::string kind;          // "upload" or "webhook"
     std::string affinity_node; // empty: any node may run it

@@ -45,7 +45,8 @@ std::string recording_row_error(const RecordingRow &row) {
     if (row.duration_ms && *row.duration_ms < 0) return "recording duration: negative";
     if (row.size_bytes && *row.size_bytes < 0) return "recording size: negative";
     if (row.gaps < 0) return "recording gaps: negative";
-    if (!std::isfinite(row.gap_seconds) || row.gap_seconds < 0) return "recording gap seconds: not a finite non-negative number";
+    if (!std::isfinite(row.gap_seconds) || row.gap_seconds < 0)
+        return "recording gap seconds: not a finite non-negative number";
     return "";
 }
 

@@ -10,7 +10,7 @@
 namespace roomrec::storage {
 
 struct NewJob {
-    std::string id;            // idempotency key, e.g. "<recording>:upload"
+    std::string id; // idempotency key, e.g. "<recording>:upload"
     std::string room_id;
     std::string kind;          // "upload" | "webhook"
     std::string affinity_node; // only this node may run it (an upload needs the file); empty = any
@@ -28,8 +28,8 @@ struct RecordingRow {
     std::string state = "stored";      // "recording" | "stored" | "uploading" | "available" | "failed"
     int gaps = 0;
     double gap_seconds = 0;
-    std::optional<std::string> incomplete; // why the recording is partial
-    std::optional<std::string> error;      // why delivery failed (foreign text: made storable)
+    std::optional<std::string> incomplete;  // why the recording is partial
+    std::optional<std::string> error;       // why delivery failed (foreign text: made storable)
     int64_t created_ms = 0, updated_ms = 0; // set by the database; ignored when writing
 };
 

@@ -48,7 +48,8 @@ bool fail_job(OutboxJob &job, const std::string &node, int64_t now_ms, const std
     if (!holds_job_lease(job, node, now_ms)) return false;
     job.last_error = error;
     job.owner.clear();
-    const auto delay = permanent ? std::nullopt : retry_delay_ms(policy, job.attempts, now_ms - job.created_ms, random_unit);
+    const auto delay = permanent ? std::nullopt
+                                 : retry_delay_ms(policy, job.attempts, now_ms - job.created_ms, random_unit);
     if (!delay) {
         job.state = JobState::Failed;
         return true;

@@ -16,11 +16,11 @@ const char *job_state_name(JobState state);
 
 struct OutboxJob {
     JobState state = JobState::Pending;
-    int attempts = 0;           // claims so far
+    int attempts = 0; // claims so far
     int64_t created_ms = 0;
     int64_t next_attempt_ms = 0; // Pending: not before this
     int64_t lease_until_ms = 0;  // Running: the claim expires then
-    std::string owner;          // Running: the node working on it
+    std::string owner;           // Running: the node working on it
     std::string last_error;
 };
 

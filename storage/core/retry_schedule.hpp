@@ -9,8 +9,8 @@
 namespace roomrec::storage {
 
 struct RetryPolicy {
-    int64_t first_delay_ms = 1000;       // before the second attempt
-    int64_t max_delay_ms = 5 * 60 * 1000; // the backoff stops growing here
+    int64_t first_delay_ms = 1000;                 // before the second attempt
+    int64_t max_delay_ms = 5 * 60 * 1000;          // the backoff stops growing here
     int64_t give_up_after_ms = 72LL * 3600 * 1000; // a delivery older than this is failed for good
 };
 

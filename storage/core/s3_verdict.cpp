@@ -15,9 +15,10 @@ const char *s3_verdict_name(S3Verdict verdict) {
 }
 
 S3Verdict classify_s3_answer(long http_status, std::string_view error_code, bool names_upload) {
-    static constexpr std::array<std::string_view, 8> retryable_codes = {
-        "RequestTimeout", "SlowDown", "InternalError", "ServiceUnavailable", "OperationAborted",
-        "XAmzContentSHA256Mismatch", "BadDigest", "RequestTimeTooSkewed"};
+    static constexpr std::array<std::string_view, 8> retryable_codes = {"RequestTimeout",   "SlowDown",
+                                                                        "InternalError",    "ServiceUnavailable",
+                                                                        "OperationAborted", "XAmzContentSHA256Mismatch",
+                                                                        "BadDigest",        "RequestTimeTooSkewed"};
     if (error_code == "NoSuchUpload" || (names_upload && http_status == 404 && error_code == "NoSuchKey"))
         return S3Verdict::UploadGone;
     for (const std::string_view code : retryable_codes)

@@ -12,8 +12,8 @@ namespace {
 constexpr size_t kMaxDocument = 8 << 20; // a page of 1,000 parts is ~150 KB
 constexpr int kMaxDepth = 16;            // S3 answers nest 3 deep
 constexpr size_t kMaxElements = 100000;
-constexpr size_t kMaxValue = 1024;       // ids, ETags, codes
-constexpr size_t kMaxMessage = 512;      // error messages are cut here
+constexpr size_t kMaxValue = 1024;  // ids, ETags, codes
+constexpr size_t kMaxMessage = 512; // error messages are cut here
 
 struct Element {
     std::string name; // local name (namespace prefix dropped)
@@ -28,9 +28,7 @@ struct Element {
 };
 
 bool name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':'; }
-bool name_char(char c) {
-    return name_start(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '.';
-}
+bool name_char(char c) { return name_start(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '.'; }
 bool space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 void append_utf8(std::string &out, uint32_t code) {
@@ -184,7 +182,8 @@ private:
                 pos_ += 2;
                 std::string closing;
                 if (!name(closing)) return false;
-                if (closing != out.name) return bad("</" + closing.substr(0, 64) + "> closes <" + out.name.substr(0, 64) + ">");
+                if (closing != out.name)
+                    return bad("</" + closing.substr(0, 64) + "> closes <" + out.name.substr(0, 64) + ">");
                 skip_space();
                 if (!starts(">")) return bad("expected '>'");
                 ++pos_;
@@ -218,7 +217,8 @@ private:
 };
 
 bool printable(std::string_view text) {
-    return std::none_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+    return std::none_of(text.begin(), text.end(),
+                        [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
 // A short value (id, ETag) with surrounding whitespace removed; false if missing, empty,

@@ -30,7 +30,7 @@ struct PartsPage {
 std::optional<PartsPage> parse_list_parts(std::string_view xml, std::string &error);
 
 struct S3ErrorBody {
-    std::string code;    // "NoSuchUpload", "SignatureDoesNotMatch", ...
+    std::string code; // "NoSuchUpload", "SignatureDoesNotMatch", ...
     std::string message;
 };
 // An <Error> document's Code and Message; nothing for anything else (also for a success

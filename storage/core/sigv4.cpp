@@ -67,7 +67,8 @@ std::string signature(const AwsCredentials &credentials, const std::string &date
 }
 
 // Canonical request and signed header list (SigV4 task 1).
-std::string canonical(const RequestToSign &request, const Pairs &query, const Pairs &headers, std::string &signed_names) {
+std::string canonical(const RequestToSign &request, const Pairs &query, const Pairs &headers,
+                      std::string &signed_names) {
     std::map<std::string, std::string> canonical_headers;
     for (const auto &[name, value] : headers) {
         std::string &slot = canonical_headers[lower(name)];
@@ -144,7 +145,8 @@ SignedRequest sign_request(const RequestToSign &request, const AwsCredentials &c
                                     sha256_hex(signed_request.canonical_request);
     signed_request.authorization = std::string(kAlgorithm) + " Credential=" + credentials.access_key + "/" +
                                    scope(signed_request.amz_date, credentials) + ", SignedHeaders=" + signed_names +
-                                   ", Signature=" + signature(credentials, signed_request.amz_date, signed_request.string_to_sign);
+                                   ", Signature=" +
+                                   signature(credentials, signed_request.amz_date, signed_request.string_to_sign);
     return signed_request;
 }
 
@@ -163,8 +165,8 @@ std::optional<std::string> presign_url(const std::string &scheme, const RequestT
     unsigned_payload.payload_sha256 = "UNSIGNED-PAYLOAD";
     std::string signed_names;
     const std::string canonical_request = canonical(unsigned_payload, query, {{"host", request.host}}, signed_names);
-    const std::string string_to_sign =
-        std::string(kAlgorithm) + "\n" + date + "\n" + scope(date, credentials) + "\n" + sha256_hex(canonical_request);
+    const std::string string_to_sign = std::string(kAlgorithm) + "\n" + date + "\n" + scope(date, credentials) + "\n" +
+                                       sha256_hex(canonical_request);
     return scheme + "://" + request.host + uri_encode(request.path.empty() ? "/" : request.path, true) + "?" +
            canonical_query(query) + "&X-Amz-Signature=" + signature(credentials, date, string_to_sign);
 }

@@ -22,16 +22,17 @@ using Pairs = std::vector<std::pair<std::string, std::string>>;
 
 struct RequestToSign {
     std::string method = "GET";
-    std::string host;   // as sent in the Host header (with :port when not the default)
+    std::string host;       // as sent in the Host header (with :port when not the default)
     std::string path = "/"; // not yet encoded: "/bucket/Rec - 2026.mp4"
-    Pairs query;        // not yet encoded
-    Pairs headers;      // more headers to sign (host and x-amz-date are always signed)
-    std::string payload_sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"; // or UNSIGNED-PAYLOAD
+    Pairs query;            // not yet encoded
+    Pairs headers;          // more headers to sign (host and x-amz-date are always signed)
+    std::string payload_sha256 =
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"; // or UNSIGNED-PAYLOAD
 };
 
 struct SignedRequest {
-    std::string amz_date;         // the X-Amz-Date header to send
-    std::string authorization;    // the Authorization header to send
+    std::string amz_date;          // the X-Amz-Date header to send
+    std::string authorization;     // the Authorization header to send
     std::string canonical_request; // for diagnostics and tests
     std::string string_to_sign;
 };

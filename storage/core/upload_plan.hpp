@@ -8,10 +8,10 @@
 
 namespace roomrec::storage {
 
-constexpr uint64_t kMinPartSize = 5ULL << 20;        // S3: every part but the last is at least 5 MiB
-constexpr uint64_t kMaxPartSize = 5ULL << 30;        // S3: at most 5 GiB a part (and a single PUT)
-constexpr int kMaxParts = 10000;                     // S3: part numbers 1..10000
-constexpr uint64_t kMaxObjectSize = 5ULL << 40;      // S3: 5 TiB an object
+constexpr uint64_t kMinPartSize = 5ULL << 20;   // S3: every part but the last is at least 5 MiB
+constexpr uint64_t kMaxPartSize = 5ULL << 30;   // S3: at most 5 GiB a part (and a single PUT)
+constexpr int kMaxParts = 10000;                // S3: part numbers 1..10000
+constexpr uint64_t kMaxObjectSize = 5ULL << 40; // S3: 5 TiB an object
 
 struct PlannedPart {
     int number = 0;      // 1-based

@@ -161,10 +161,8 @@ std::optional<UploadProgress> upload_progress_from_json(std::string_view text, s
 void record_part(UploadProgress &progress, UploadedPart part) {
     auto at = std::lower_bound(progress.parts.begin(), progress.parts.end(), part.number,
                                [](const UploadedPart &p, int number) { return p.number < number; });
-    if (at != progress.parts.end() && at->number == part.number)
-        *at = std::move(part);
-    else
-        progress.parts.insert(at, std::move(part));
+    if (at != progress.parts.end() && at->number == part.number) *at = std::move(part);
+    else progress.parts.insert(at, std::move(part));
 }
 
 std::optional<std::string> multipart_etag(const std::vector<UploadedPart> &parts) {

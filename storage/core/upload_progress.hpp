@@ -18,9 +18,9 @@ struct UploadedPart {
 };
 
 struct UploadProgress {
-    std::string upload_id;  // empty: no multipart upload started yet
-    uint64_t file_size = 0; // the plan the parts belong to: a resume with another file size
-    uint64_t part_size = 0; // or part size starts over
+    std::string upload_id;           // empty: no multipart upload started yet
+    uint64_t file_size = 0;          // the plan the parts belong to: a resume with another file size
+    uint64_t part_size = 0;          // or part size starts over
     std::vector<UploadedPart> parts; // ascending part numbers
 };
 

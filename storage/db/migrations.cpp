@@ -66,13 +66,15 @@ bool apply_migrations(Database &database, std::string &error, std::vector<int> *
     for (;;) {
         int version = 0;
         Step step = Step::Refused;
-        const bool ran = database.run("migrating the schema", error, [&](pqxx::connection &connection, std::string &refused) {
+        const bool ran = database.run("migrating the schema", error,
+                                      [&](pqxx::connection &connection, std::string &refused) {
             try {
                 step = apply_next(connection, known, version, refused);
             } catch (const std::exception &failure) {
                 if (version == 0) throw;
                 const Migration &migration = *find_migration(version);
-                refused = "migration " + std::to_string(version) + " (" + migration.name + "): " + Database::describe(failure);
+                refused = "migration " + std::to_string(version) + " (" + migration.name +
+                          "): " + Database::describe(failure);
                 return false;
             }
             return step != Step::Refused;

@@ -12,12 +12,25 @@ namespace roomrec::storage {
 namespace {
 
 // The columns every operation reads from a locked job, in this order.
-enum Column { State, Attempts, Created, NextAttempt, LeaseUntil, Owner, LastError, Now, Id, Room, Kind, Payload, Progress };
+enum Column {
+    State,
+    Attempts,
+    Created,
+    NextAttempt,
+    LeaseUntil,
+    Owner,
+    LastError,
+    Now,
+    Id,
+    Room,
+    Kind,
+    Payload,
+    Progress
+};
 
 const std::string &job_columns() {
-    static const std::string columns = "state, attempts, " + sql::ms("created_at") + ", " +
-                                       sql::ms("next_attempt_at") + ", " + sql::ms("lease_until") +
-                                       ", owner, last_error, " + sql::ms("now()") +
+    static const std::string columns = "state, attempts, " + sql::ms("created_at") + ", " + sql::ms("next_attempt_at") +
+                                       ", " + sql::ms("lease_until") + ", owner, last_error, " + sql::ms("now()") +
                                        ", id, room_id, kind, payload::text, progress::text";
     return columns;
 }
@@ -129,7 +142,7 @@ bool OutboxStore::enqueue(pqxx::transaction_base &transaction, const std::vector
 }
 
 std::optional<OutboxStore::LockedJob> OutboxStore::lock_job(pqxx::transaction_base &transaction, const std::string &id,
-                                                             std::string &error) {
+                                                            std::string &error) {
     error = identifier_error("job id", id);
     if (!error.empty()) return std::nullopt;
     const pqxx::result rows = transaction.exec_prepared(kLock, id);
@@ -180,7 +193,8 @@ std::optional<ClaimedJob> OutboxStore::claim(std::string &error) {
 
 bool OutboxStore::renew_lease(const std::string &id, std::string &error) {
     if (!usable(error)) return false;
-    return database_.run("renewing the lease of job " + id, error, [&](pqxx::connection &connection, std::string &refused) {
+    return database_.run("renewing the lease of job " + id, error,
+                         [&](pqxx::connection &connection, std::string &refused) {
         pqxx::work transaction(connection);
         auto locked = lock_job(transaction, id, refused);
         if (!locked) return false;
@@ -203,7 +217,8 @@ bool OutboxStore::save_progress(const std::string &id, const std::string &progre
     if (!usable(error)) return false;
     error = json_object_error("job progress", progress_json, kMaxProgressBytes);
     if (!error.empty()) return false;
-    return database_.run("saving the progress of job " + id, error, [&](pqxx::connection &connection, std::string &refused) {
+    return database_.run("saving the progress of job " + id, error,
+                         [&](pqxx::connection &connection, std::string &refused) {
         pqxx::work transaction(connection);
         auto locked = lock_job(transaction, id, refused);
         if (!locked) return false;

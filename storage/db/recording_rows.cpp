@@ -30,8 +30,8 @@ std::string state_rank(const std::string &state) {
 // The delivery columns only move forward: a redone upsert (crash recovery, a spooled event
 // imported twice) never takes a row back to an earlier state.
 std::string kept_after_delivery(const char *column) {
-    return std::string(column) + " = CASE WHEN " + state_rank("EXCLUDED.state") + " >= " +
-           state_rank("recordings.state") + " THEN EXCLUDED." + column + " ELSE recordings." + column + " END";
+    return std::string(column) + " = CASE WHEN " + state_rank("EXCLUDED.state") +
+           " >= " + state_rank("recordings.state") + " THEN EXCLUDED." + column + " ELSE recordings." + column + " END";
 }
 
 // What a later event knows is not erased by the redo of an earlier one (which knew less).
@@ -43,24 +43,25 @@ const std::string &upsert_sql() {
     static const std::string sql =
         "INSERT INTO recordings (room_id, recording_id, node_id, title, owner, initiator, started_at, ended_at, "
         "duration_ms, size_bytes, sha256, storage, location, state, gaps, gap_seconds, incomplete, error) "
-        "VALUES ($1, $2, $3, $4, $5, $6, " + sql::timestamp("$7") + ", " + sql::timestamp("$8") +
+        "VALUES ($1, $2, $3, $4, $5, $6, " +
+        sql::timestamp("$7") + ", " + sql::timestamp("$8") +
         ", $9::bigint, $10::bigint, $11, $12, $13, $14, $15::int, $16::float8, $17, $18) "
         "ON CONFLICT (recording_id) DO UPDATE SET title = EXCLUDED.title, owner = EXCLUDED.owner, "
-        "initiator = EXCLUDED.initiator, started_at = EXCLUDED.started_at, " + kept_if_unknown("ended_at") + ", " +
-        kept_if_unknown("duration_ms") + ", " + kept_if_unknown("size_bytes") + ", " + kept_if_unknown("sha256") +
+        "initiator = EXCLUDED.initiator, started_at = EXCLUDED.started_at, " +
+        kept_if_unknown("ended_at") + ", " + kept_if_unknown("duration_ms") + ", " + kept_if_unknown("size_bytes") +
+        ", " + kept_if_unknown("sha256") +
         ", gaps = EXCLUDED.gaps, gap_seconds = EXCLUDED.gap_seconds, incomplete = EXCLUDED.incomplete, " +
-        kept_after_delivery("storage") + ", " + kept_after_delivery("location") + ", " +
-        kept_after_delivery("error") + ", " + kept_after_delivery("state") +
-        ", updated_at = now() WHERE recordings.room_id = EXCLUDED.room_id";
+        kept_after_delivery("storage") + ", " + kept_after_delivery("location") + ", " + kept_after_delivery("error") +
+        ", " + kept_after_delivery("state") + ", updated_at = now() WHERE recordings.room_id = EXCLUDED.room_id";
     return sql;
 }
 
 const std::string &find_sql() {
-    static const std::string sql =
-        "SELECT room_id, recording_id, node_id, title, owner, initiator, " + sql::ms("started_at") + ", " +
-        sql::ms("ended_at") + ", duration_ms, size_bytes, sha256, storage, location, state, gaps, " +
-        "gap_seconds::text, incomplete, error, " + sql::ms("created_at") + ", " + sql::ms("updated_at") +
-        " FROM recordings WHERE recording_id = $1";
+    static const std::string sql = "SELECT room_id, recording_id, node_id, title, owner, initiator, " +
+                                   sql::ms("started_at") + ", " + sql::ms("ended_at") +
+                                   ", duration_ms, size_bytes, sha256, storage, location, state, gaps, " +
+                                   "gap_seconds::text, incomplete, error, " + sql::ms("created_at") + ", " +
+                                   sql::ms("updated_at") + " FROM recordings WHERE recording_id = $1";
     return sql;
 }
 

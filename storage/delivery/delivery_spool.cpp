@@ -31,9 +31,12 @@ bool sync_folder(const std::string &folder) {
 // Only names put() makes: digits, '-', the event id's characters, ".json"; never a path.
 bool is_entry_name(const std::string &name) {
     if (name.size() < 22 || name.size() > 128 || name.compare(name.size() - 5, 5, kSuffix) != 0) return false;
-    return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::all_of(
+               name.begin(), name.end(),
+               [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-    }) && name[0] != '.';
+               }) &&
+        name[0] != '.';
 }
 
 } // namespace

@@ -21,7 +21,7 @@ namespace {
 
 constexpr common::Logger kLog("delivery");
 
-constexpr int64_t kIdleWaitMs = 5000;        // re-check the outbox at least this often (other nodes add jobs)
+constexpr int64_t kIdleWaitMs = 5000;         // re-check the outbox at least this often (other nodes add jobs)
 constexpr int64_t kReconnectMaxWaitMs = 5000; // Postgres away: retry at least this often
 
 int64_t unix_ms() {
@@ -44,7 +44,8 @@ std::vector<WebhookTarget> targets_of(const std::vector<WebhookEndpoint> &endpoi
 
 std::vector<NewJob> new_jobs(const std::vector<PlannedJob> &planned) {
     std::vector<NewJob> jobs;
-    for (const auto &job : planned) jobs.push_back({job.id, job.room_id, job.kind, job.affinity_node, job.payload_json});
+    for (const auto &job : planned)
+        jobs.push_back({job.id, job.room_id, job.kind, job.affinity_node, job.payload_json});
     return jobs;
 }
 
@@ -80,8 +81,7 @@ RecordingRow row_of(const PlannedRecordingRow &planned) {
 
 struct DeliveryWorker::Backends {
     explicit Backends(const DeliverySettings &settings)
-        : database(settings.postgres_conninfo),
-          outbox(database, settings.node_id, settings.retry, settings.lease_ms) {
+        : database(settings.postgres_conninfo), outbox(database, settings.node_id, settings.retry, settings.lease_ms) {
         if (settings.s3) s3.emplace(*settings.s3);
     }
     Database database;
@@ -207,14 +207,14 @@ bool DeliveryWorker::import_spool() {
             spool_.reject(name);
             continue;
         }
-        const bool stored = backends_->database.run(
-            "storing its row and jobs", error, [&](pqxx::connection &connection, std::string &refused) {
-                pqxx::work transaction(connection);
-                if (row && !RecordingRows::upsert(transaction, *row, refused)) return false;
-                if (!backends_->outbox.enqueue(transaction, jobs, refused)) return false;
-                transaction.commit();
-                return true;
-            });
+        const bool stored = backends_->database.run("storing its row and jobs", error,
+                                                    [&](pqxx::connection &connection, std::string &refused) {
+            pqxx::work transaction(connection);
+            if (row && !RecordingRows::upsert(transaction, *row, refused)) return false;
+            if (!backends_->outbox.enqueue(transaction, jobs, refused)) return false;
+            transaction.commit();
+            return true;
+        });
         if (!stored) {
             kLog.warning("event " + event->id + " stays spooled: " + error);
             return false;
@@ -271,10 +271,11 @@ bool DeliveryWorker::run_one_job() {
         const WebhookEndpoint *endpoint = delivery ? find_endpoint(settings_.webhooks, delivery->endpoint) : nullptr;
         if (!delivery || endpoint == nullptr) {
             outcome.permanent = true;
-            outcome.error = delivery ? "webhook endpoint '" + delivery->endpoint + "' is not configured on this node" : error;
+            outcome.error = delivery ? "webhook endpoint '" + delivery->endpoint + "' is not configured on this node"
+                                     : error;
         } else {
-            const WebhookAnswer answer =
-                backends_->webhooks.post(*endpoint, delivery->event_id, delivery->type, delivery->body, unix_ms() / 1000);
+            const WebhookAnswer answer = backends_->webhooks.post(*endpoint, delivery->event_id, delivery->type,
+                                                                  delivery->body, unix_ms() / 1000);
             const HttpVerdict verdict = webhook_verdict(answer.http_status);
             outcome.done = verdict == HttpVerdict::Delivered;
             outcome.permanent = verdict == HttpVerdict::Reject;
@@ -303,7 +304,8 @@ bool DeliveryWorker::run_one_job() {
             if (access(facts.file_path.c_str(), R_OK) != 0)
                 sent.error = "the recording file " + facts.file_path + " is gone";
             else
-                sent = upload_file(*backends_->s3, facts.location, facts.file_path, metadata, progress, persist, &stopping_);
+                sent = upload_file(*backends_->s3, facts.location, facts.file_path, metadata, progress, persist,
+                                   &stopping_);
             outcome.done = sent.ok;
             outcome.permanent = !sent.ok && !sent.retryable;
             outcome.error = "upload of " + facts.recording_id + ": " + sent.error;
@@ -332,7 +334,8 @@ bool DeliveryWorker::run_one_job() {
     }
 
     if (outcome.done) {
-        if (!backends_->outbox.complete(job->id, outcome.followups, outcome.update ? &*outcome.update : nullptr, error)) {
+        if (!backends_->outbox.complete(job->id, outcome.followups, outcome.update ? &*outcome.update : nullptr,
+                                        error)) {
             // Lost the lease (another node has it now) or Postgres went away: the job runs again.
             kLog.warning("job " + job->id + " done but not recorded as done: " + error);
             return true;
@@ -356,8 +359,9 @@ bool DeliveryWorker::run_one_job() {
     kLog.log(given_up ? common::LogLevel::Error : common::LogLevel::Warning,
              "job " + job->id + (given_up ? " failed for good: " : " will be retried: ") + outcome.error);
     if (given_up && on_notice_)
-        on_notice_("delivery_failed", details_json({{"job", job->id}, {"kind", job->kind}, {"room", job->room_id},
-                                                    {"error", outcome.error}}));
+        on_notice_(
+            "delivery_failed",
+            details_json({{"job", job->id}, {"kind", job->kind}, {"room", job->room_id}, {"error", outcome.error}}));
     return !stopping_.load();
 }
 

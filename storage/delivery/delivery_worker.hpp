@@ -29,12 +29,12 @@ struct DeliverySettings {
     std::string node_id;
     std::string postgres_conninfo; // never logged: it may hold a password
     std::string spool_folder;
-    std::optional<S3Settings> s3;  // recordings go to S3 when set (else they stay in the local folder)
+    std::optional<S3Settings> s3; // recordings go to S3 when set (else they stay in the local folder)
     int64_t presign_seconds = 7 * 24 * 3600;
-    bool keep_local_copy = false;  // after a verified upload
+    bool keep_local_copy = false; // after a verified upload
     std::vector<WebhookEndpoint> webhooks;
     RetryPolicy retry;
-    int64_t lease_ms = 120000;     // a node that stops renewing loses its job after this
+    int64_t lease_ms = 120000; // a node that stops renewing loses its job after this
 };
 
 class DeliveryWorker {
@@ -79,7 +79,7 @@ private:
     Counters counters_;
     std::thread thread_;
 
-    struct Backends;               // Postgres, S3 and HTTP handles: the thread's own
+    struct Backends; // Postgres, S3 and HTTP handles: the thread's own
     std::unique_ptr<Backends> backends_;
 };
 

@@ -100,7 +100,8 @@ size_t read_body(char *buffer, size_t size, size_t count, void *opaque) {
     } while (got < 0 && errno == EINTR);
     if (got <= 0) {
         // A short body would leave the server waiting for the rest: abort instead.
-        source->error = got == 0 ? "the file shrank while it was sent" : std::string("reading the file: ") + std::strerror(errno);
+        source->error = got == 0 ? "the file shrank while it was sent"
+                                 : std::string("reading the file: ") + std::strerror(errno);
         return CURL_READFUNC_ABORT;
     }
     source->sent += static_cast<uint64_t>(got);

@@ -37,8 +37,8 @@ public:
     Upload(S3Client &client, const std::string &key, const std::string &path, const Metadata &meta,
            UploadProgress &progress, const std::function<bool(const UploadProgress &)> &persist,
            const std::atomic<bool> *cancel, const std::function<void(const std::string &)> &log)
-        : client_(client), key_(key), path_(path), meta_(meta), progress_(progress), persist_(persist),
-          cancel_(cancel), log_(log) {}
+        : client_(client), key_(key), path_(path), meta_(meta), progress_(progress), persist_(persist), cancel_(cancel),
+          log_(log) {}
 
     S3Outcome run() {
         uint64_t file_size = 0;
@@ -82,7 +82,8 @@ private:
     S3Outcome persist_failed() const { return failed("could not save the upload progress", true); }
 
     S3Outcome multipart(const UploadPlan &plan, uint64_t file_size) {
-        if (!progress_.upload_id.empty() && (progress_.file_size != file_size || progress_.part_size != plan.part_size)) {
+        if (!progress_.upload_id.empty() &&
+            (progress_.file_size != file_size || progress_.part_size != plan.part_size)) {
             note("the saved progress is for another file size or part size: aborting upload " + progress_.upload_id);
             client_.abort_multipart(key_, progress_.upload_id);
             progress_ = {};
@@ -155,7 +156,8 @@ private:
                 kept.push_back(part);
         }
         if (kept.size() != progress_.parts.size()) {
-            note(std::to_string(progress_.parts.size() - kept.size()) + " saved parts are not on the server: sending them again");
+            note(std::to_string(progress_.parts.size() - kept.size()) +
+                 " saved parts are not on the server: sending them again");
             progress_.parts = kept;
             if (!save()) return persist_failed();
         }

@@ -36,14 +36,15 @@ std::atomic<bool> g_cancel{false};
 void on_signal(int) { g_cancel.store(true); }
 
 int usage(const std::string &why) {
-    std::fprintf(stderr,
-                 "roomrec-s3: %s\n"
-                 "usage: roomrec-s3 upload --endpoint URL --bucket B [--region R] --key K --file F [--part-size N]\n"
-                 "                         [--progress FILE] [--prefix P] [--meta NAME=VALUE]... [--content-type T]\n"
-                 "                         [--max-send-speed BYTES_PER_S] [--connect-timeout-ms N] [--low-speed-seconds N]\n"
-                 "       roomrec-s3 presign --endpoint URL --bucket B [--region R] --key K --expires SECONDS\n"
-                 "credentials: ROOMREC_S3_ACCESS_KEY, ROOMREC_S3_SECRET_KEY\n",
-                 why.c_str());
+    std::fprintf(
+        stderr,
+        "roomrec-s3: %s\n"
+        "usage: roomrec-s3 upload --endpoint URL --bucket B [--region R] --key K --file F [--part-size N]\n"
+        "                         [--progress FILE] [--prefix P] [--meta NAME=VALUE]... [--content-type T]\n"
+        "                         [--max-send-speed BYTES_PER_S] [--connect-timeout-ms N] [--low-speed-seconds N]\n"
+        "       roomrec-s3 presign --endpoint URL --bucket B [--region R] --key K --expires SECONDS\n"
+        "credentials: ROOMREC_S3_ACCESS_KEY, ROOMREC_S3_SECRET_KEY\n",
+        why.c_str());
     return kUsage;
 }
 
@@ -114,8 +115,8 @@ int upload(const storage::S3Settings &settings, const std::map<std::string, std:
         return progress_path.empty() || write_durably(progress_path, storage::upload_progress_to_json(now));
     };
     const auto log = [](const std::string &line) { std::fprintf(stderr, "roomrec-s3: %s\n", line.c_str()); };
-    const storage::S3Outcome outcome =
-        storage::upload_file(client, options.at("key"), options.at("file"), meta, progress, persist, &g_cancel, log);
+    const storage::S3Outcome outcome = storage::upload_file(client, options.at("key"), options.at("file"), meta,
+                                                            progress, persist, &g_cancel, log);
     if (outcome.ok && !progress_path.empty()) std::remove(progress_path.c_str());
     if (outcome.ok) log("stored \"" + options.at("key") + "\"");
     return exit_status(outcome);
@@ -127,7 +128,8 @@ int presign(const storage::S3Settings &settings, const std::map<std::string, std
         return usage("presign needs --key and --expires SECONDS");
     storage::S3Client client(settings);
     if (!client.settings_error().empty()) return usage(client.settings_error());
-    const auto url = client.presign_get(options.at("key"), static_cast<int64_t>(std::min<uint64_t>(expires, INT64_MAX)));
+    const auto url = client.presign_get(options.at("key"),
+                                        static_cast<int64_t>(std::min<uint64_t>(expires, INT64_MAX)));
     if (!url) return usage("bad key, or --expires outside 1..604800 seconds");
     std::printf("%s\n", url->c_str());
     return 0;
@@ -137,9 +139,9 @@ int run(int argc, char **argv) {
     if (argc < 2) return usage("no command");
     const std::string command = argv[1];
     if (command != "upload" && command != "presign") return usage("unknown command \"" + command + "\"");
-    static const char *known[] = {"endpoint", "bucket",       "region",         "key",    "file",
-                                  "part-size", "progress",    "prefix",         "meta",   "content-type",
-                                  "expires",   "max-send-speed", "connect-timeout-ms", "low-speed-seconds"};
+    static const char *known[] = {
+        "endpoint", "bucket", "region",       "key",     "file",           "part-size",          "progress",
+        "prefix",   "meta",   "content-type", "expires", "max-send-speed", "connect-timeout-ms", "low-speed-seconds"};
     std::map<std::string, std::string> options;
     storage::Metadata meta;
     for (int i = 2; i < argc; i += 2) {
@@ -172,7 +174,8 @@ int run(int argc, char **argv) {
     if (options.count("content-type")) meta.content_type = options["content-type"];
     uint64_t number = 0;
     if (options.count("part-size")) {
-        if (!parse_number(options["part-size"], number) || number < storage::kMinPartSize || number > storage::kMaxPartSize)
+        if (!parse_number(options["part-size"], number) || number < storage::kMinPartSize ||
+            number > storage::kMaxPartSize)
             return usage("--part-size must be a byte count within 5 MiB..5 GiB");
         settings.part_size = number;
     }

@@ -16,7 +16,7 @@ namespace roomrec::storage {
 
 namespace {
 
-constexpr size_t kMaxAnswer = 8 << 20;     // XML answers; the parser refuses more anyway
+constexpr size_t kMaxAnswer = 8 << 20; // XML answers; the parser refuses more anyway
 constexpr size_t kMaxHeaders = 200;
 constexpr size_t kMaxKeyBytes = 1024;      // S3's limit
 constexpr size_t kMaxMetadataBytes = 2048; // S3's limit for all x-amz-meta-* together
@@ -92,16 +92,17 @@ S3Outcome failure(std::string error, bool retryable = false) {
 
 // Transport errors that a retry will not fix (the rest, such as refused or reset connections and
 // timeouts, are retryable).
-constexpr CURLcode permanent_transport_errors[] = {CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT,   CURLE_NOT_BUILT_IN,
-                                         CURLE_BAD_FUNCTION_ARGUMENT, CURLE_FUNCTION_NOT_FOUND, CURLE_PEER_FAILED_VERIFICATION,
-                                         CURLE_SSL_CACERT_BADFILE,    CURLE_SSL_CERTPROBLEM,    CURLE_OUT_OF_MEMORY};
+constexpr CURLcode permanent_transport_errors[] = {
+    CURLE_UNSUPPORTED_PROTOCOL,  CURLE_URL_MALFORMAT,      CURLE_NOT_BUILT_IN,
+    CURLE_BAD_FUNCTION_ARGUMENT, CURLE_FUNCTION_NOT_FOUND, CURLE_PEER_FAILED_VERIFICATION,
+    CURLE_SSL_CACERT_BADFILE,    CURLE_SSL_CERTPROBLEM,    CURLE_OUT_OF_MEMORY};
 
 } // namespace
 
 struct S3Client::Request {
     std::string action; // for messages: "upload part 3 of \"key\""
     std::string method = "GET";
-    std::string key;    // full key (prefix included)
+    std::string key; // full key (prefix included)
     Pairs query;
     Pairs headers; // signed, sent as they are
     std::string payload_sha256 = kEmptySha256;
@@ -146,7 +147,8 @@ size_t header_line(char *data, size_t size, size_t count, void *opaque) {
     if (colon == std::string_view::npos || answer->headers.size() >= kMaxHeaders) return size * count;
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+        value.remove_suffix(1);
     answer->headers.emplace_back(lower(std::string(line.substr(0, colon))), std::string(value));
     return size * count;
 }
@@ -163,20 +165,16 @@ S3Client::S3Client(S3Settings settings) : settings_(std::move(settings)), curl_(
     if (!settings_error_.empty()) return;
     if (!token(settings_.bucket, ".-_") || settings_.bucket.size() > 255)
         settings_error_ = "bucket name must be 1-255 letters, digits, '.', '-' or '_'";
-    else if (!token(settings_.region, "-_"))
-        settings_error_ = "region must be letters, digits, '-' or '_'";
+    else if (!token(settings_.region, "-_")) settings_error_ = "region must be letters, digits, '-' or '_'";
     else if (!token(settings_.access_key, "-_+=.") || settings_.access_key.size() > 128)
         settings_error_ = "access key missing or not a plain token";
-    else if (settings_.secret_key.empty())
-        settings_error_ = "secret key missing";
-    else if (!clean_utf8(settings_.key_prefix))
-        settings_error_ = "key prefix must be UTF-8 without control characters";
+    else if (settings_.secret_key.empty()) settings_error_ = "secret key missing";
+    else if (!clean_utf8(settings_.key_prefix)) settings_error_ = "key prefix must be UTF-8 without control characters";
     else if (settings_.part_size < kMinPartSize || settings_.part_size > kMaxPartSize)
         settings_error_ = "part size must be within 5 MiB..5 GiB";
     else if (settings_.connect_timeout_ms <= 0 || settings_.low_speed_seconds <= 0)
         settings_error_ = "timeouts must be positive";
-    else if (!curl_)
-        settings_error_ = "curl_easy_init failed";
+    else if (!curl_) settings_error_ = "curl_easy_init failed";
 }
 
 S3Client::~S3Client() = default;
@@ -237,7 +235,8 @@ S3Outcome S3Client::perform(const Request &request, Answer &answer) {
     curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, settings_.low_speed_seconds);
     curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
     if (settings_.max_send_bytes_per_second > 0)
-        curl_easy_setopt(curl, CURLOPT_MAX_SEND_SPEED_LARGE, static_cast<curl_off_t>(settings_.max_send_bytes_per_second));
+        curl_easy_setopt(curl, CURLOPT_MAX_SEND_SPEED_LARGE,
+                         static_cast<curl_off_t>(settings_.max_send_bytes_per_second));
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_answer);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, header_line);
@@ -279,7 +278,8 @@ S3Outcome S3Client::perform(const Request &request, Answer &answer) {
         } else {
             outcome.retryable = std::find(std::begin(permanent_transport_errors), std::end(permanent_transport_errors),
                                           code) == std::end(permanent_transport_errors);
-            outcome.error = request.action + ": " + curl_easy_strerror(code) + (error_buffer[0] ? std::string(" (") + error_buffer + ")" : "");
+            outcome.error = request.action + ": " + curl_easy_strerror(code) +
+                            (error_buffer[0] ? std::string(" (") + error_buffer + ")" : "");
         }
         outcome.error = scrub(outcome.error, settings_.secret_key);
         return outcome;
@@ -293,7 +293,8 @@ S3Outcome S3Client::perform(const Request &request, Answer &answer) {
     outcome.upload_gone = verdict == S3Verdict::UploadGone;
     if (!outcome.ok) {
         outcome.error = request.action + ": HTTP " + std::to_string(answer.status);
-        if (s3_error) outcome.error += " " + s3_error->code + (s3_error->message.empty() ? "" : ": " + s3_error->message);
+        if (s3_error)
+            outcome.error += " " + s3_error->code + (s3_error->message.empty() ? "" : ": " + s3_error->message);
         outcome.error = scrub(outcome.error, settings_.secret_key);
     }
     return outcome;
@@ -439,8 +440,8 @@ S3Outcome S3Client::head(const std::string &key, uint64_t &size, Metadata &meta,
     }
     const std::string *length = answer.header("content-length");
     uint64_t parsed = 0;
-    if (length == nullptr || std::from_chars(length->data(), length->data() + length->size(), parsed).ptr !=
-                                 length->data() + length->size())
+    if (length == nullptr ||
+        std::from_chars(length->data(), length->data() + length->size(), parsed).ptr != length->data() + length->size())
         return failure(request.action + ": the answer has no Content-Length");
     size = parsed;
     meta = Metadata{};

@@ -15,9 +15,9 @@
 // Exit status: 0 done, 1 usage, 2 error (message on stderr), 3 refused (lease not held).
 #include "common/json.hpp"
 #include "storage/db/migrations.hpp"
-#include "tests/integration/driver_options.hpp"
 #include "storage/db/outbox_store.hpp"
 #include "storage/db/recording_rows.hpp"
+#include "tests/integration/driver_options.hpp"
 
 #include <jansson.h>
 #include <pqxx/pqxx>
@@ -165,7 +165,8 @@ int claim_loop(OutboxStore &store, const Options &options) {
     int64_t done = 0, idle_since = monotonic_ms();
     std::string last_error;
     while (count == 0 || done < count) {
-        if (monotonic_ms() > deadline) return error_exit("claim-loop deadline passed after " + std::to_string(done) + " jobs");
+        if (monotonic_ms() > deadline)
+            return error_exit("claim-loop deadline passed after " + std::to_string(done) + " jobs");
         std::string error;
         const auto job = store.claim(error);
         if (!error.empty()) {
@@ -224,9 +225,11 @@ int run(const Options &options) {
             return store.enqueue(parse_jobs(input.get()), error) ? 0 : error_exit(error);
         }
         if (command == "record") { // what the delivery worker does when a recording is stored
-            const bool stored = database.run("recording", error, [&](pqxx::connection &connection, std::string &refused) {
+            const bool stored = database.run("recording", error,
+                                             [&](pqxx::connection &connection, std::string &refused) {
                 pqxx::work transaction(connection);
-                if (!RecordingRows::upsert(transaction, parse_recording(json_object_get(input.get(), "recording")), refused) ||
+                if (!RecordingRows::upsert(transaction, parse_recording(json_object_get(input.get(), "recording")),
+                                           refused) ||
                     !store.enqueue(transaction, parse_jobs(json_object_get(input.get(), "jobs")), refused))
                     return false;
                 transaction.commit();
@@ -236,12 +239,16 @@ int run(const Options &options) {
         }
         std::optional<RecordingUpdate> update;
         if (json_t *fields = json_object_get(input.get(), "update")) {
-            update = RecordingUpdate{optional_string(fields, "recording_id").value_or(""), optional_string(fields, "state"),
-                                     optional_string(fields, "storage"), optional_string(fields, "location"),
-                                     optional_string(fields, "sha256"), optional_string(fields, "error"),
+            update = RecordingUpdate{optional_string(fields, "recording_id").value_or(""),
+                                     optional_string(fields, "state"),
+                                     optional_string(fields, "storage"),
+                                     optional_string(fields, "location"),
+                                     optional_string(fields, "sha256"),
+                                     optional_string(fields, "error"),
                                      optional_integer(fields, "size_bytes")};
         }
-        if (store.complete(id, parse_jobs(json_object_get(input.get(), "followups")), update ? &*update : nullptr, error))
+        if (store.complete(id, parse_jobs(json_object_get(input.get(), "followups")), update ? &*update : nullptr,
+                           error))
             return 0;
         std::fprintf(stderr, "error: %s\n", error.c_str());
         return error.find("is not held") != std::string::npos ? 3 : 2;

@@ -17,10 +17,10 @@
 //   retention --days D    prints {"partitions": .., "default_rows": .., ...}
 //   partitions --behind B --ahead A   prints the number of partitions created
 // Exit status: 0 done, 1 usage, 2 error (message on stderr).
-#include "storage/db/migrations.hpp"
-#include "tests/integration/driver_options.hpp"
 #include "analytics/telemetry/telemetry_admin.hpp"
 #include "analytics/telemetry/telemetry_writer.hpp"
+#include "storage/db/migrations.hpp"
+#include "tests/integration/driver_options.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -57,7 +57,10 @@ TelemetryEvent make_event(int64_t i, int64_t base_us, int64_t bad_every) {
     if (bad_every > 0 && i % bad_every == bad_every - 1) {
         switch ((i / bad_every) % 4) {
         case 0: event.room_id = std::string("nul\0room", 8); break;
-        case 1: event.user_id = "bad\xff" "utf8"; break;
+        case 1:
+            event.user_id = "bad\xff"
+                            "utf8";
+            break;
         case 2: event.body_json = "{\"a\":"; break;
         default: event.body_json = "{\"a\": \"\\u0000\"}"; break;
         }
@@ -96,9 +99,9 @@ int write(const std::string &conninfo, const Options &options) {
     const int64_t count = options.number("count", 0), start = options.number("start", 0);
     const int64_t rate = options.number("rate", 0), bad_every = options.number("bad-every", 0);
     const int threads = static_cast<int>(std::max<int64_t>(1, options.number("threads", 1)));
-    const int64_t base_us = options.number(
-        "base-us",
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    const int64_t base_us = options.number("base-us", std::chrono::duration_cast<std::chrono::microseconds>(
+                                                          std::chrono::system_clock::now().time_since_epoch())
+                                                          .count());
     const int64_t lose_every = options.number("lose-commit-every", 0);
     const int64_t crash_after = options.number("crash-after-replayed", 0);
 

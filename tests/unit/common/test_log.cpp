@@ -28,8 +28,8 @@ std::vector<Captured> g_lines;
 
 void capture(const LogRecord &record) {
     std::lock_guard lock(g_mutex);
-    g_lines.push_back({record.level, std::string(record.tag), record.context, std::string(record.message),
-                       format_log_line(record)});
+    g_lines.push_back(
+        {record.level, std::string(record.tag), record.context, std::string(record.message), format_log_line(record)});
 }
 
 // Each test starts with the capturing sink at the most verbose level, and restores the default.

@@ -13,16 +13,16 @@ static bool valid(const std::string &text) { return valid_utf8(text); }
 static void accepts_one_to_four_byte_forms_at_their_limits(void **) {
     assert_true(valid(""));
     assert_true(valid("plain ascii\t\n"));
-    assert_true(valid(std::string(1, '\0')));      // U+0000 is well-formed (callers refuse NUL)
-    assert_true(valid("\x7f"));                    // U+007F, the last 1-byte form
-    assert_true(valid("\xc2\x80"));                // U+0080, the first 2-byte form
-    assert_true(valid("\xdf\xbf"));                // U+07FF
-    assert_true(valid("\xe0\xa0\x80"));            // U+0800, the first 3-byte form
-    assert_true(valid("\xed\x9f\xbf"));            // U+D7FF, just below the surrogates
-    assert_true(valid("\xee\x80\x80"));            // U+E000, just above them
-    assert_true(valid("\xef\xbf\xbf"));            // U+FFFF
-    assert_true(valid("\xf0\x90\x80\x80"));        // U+10000, the first 4-byte form
-    assert_true(valid("\xf4\x8f\xbf\xbf"));        // U+10FFFF, the last code point
+    assert_true(valid(std::string(1, '\0')));                        // U+0000 is well-formed (callers refuse NUL)
+    assert_true(valid("\x7f"));                                      // U+007F, the last 1-byte form
+    assert_true(valid("\xc2\x80"));                                  // U+0080, the first 2-byte form
+    assert_true(valid("\xdf\xbf"));                                  // U+07FF
+    assert_true(valid("\xe0\xa0\x80"));                              // U+0800, the first 3-byte form
+    assert_true(valid("\xed\x9f\xbf"));                              // U+D7FF, just below the surrogates
+    assert_true(valid("\xee\x80\x80"));                              // U+E000, just above them
+    assert_true(valid("\xef\xbf\xbf"));                              // U+FFFF
+    assert_true(valid("\xf0\x90\x80\x80"));                          // U+10000, the first 4-byte form
+    assert_true(valid("\xf4\x8f\xbf\xbf"));                          // U+10FFFF, the last code point
     assert_true(valid("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\xa5")); // é € 🎥
 }
 
@@ -54,15 +54,16 @@ static void refuses_code_points_above_u10ffff(void **) {
 }
 
 static void refuses_truncated_and_broken_sequences(void **) {
-    assert_false(valid("\xc3"));             // 2-byte form cut short
-    assert_false(valid("\xe2\x82"));         // 3-byte form cut short
-    assert_false(valid("\xf0\x9f\x8e"));     // 4-byte form cut short
-    assert_false(valid("ok\xe2\x82"));       // cut short at the very end
-    assert_false(valid("\xe2\x82 ok"));      // a space where a continuation byte belongs
-    assert_false(valid("ok\xe2\x28\xa1"));   // '(' in the middle
-    assert_false(valid("\x80"));             // a continuation byte first
-    assert_false(valid("a\xbf" "b"));        // a stray continuation byte
-    assert_false(valid("\xc3\xa9\xa9"));     // one continuation byte too many
+    assert_false(valid("\xc3"));           // 2-byte form cut short
+    assert_false(valid("\xe2\x82"));       // 3-byte form cut short
+    assert_false(valid("\xf0\x9f\x8e"));   // 4-byte form cut short
+    assert_false(valid("ok\xe2\x82"));     // cut short at the very end
+    assert_false(valid("\xe2\x82 ok"));    // a space where a continuation byte belongs
+    assert_false(valid("ok\xe2\x28\xa1")); // '(' in the middle
+    assert_false(valid("\x80"));           // a continuation byte first
+    assert_false(valid("a\xbf"
+                       "b"));            // a stray continuation byte
+    assert_false(valid("\xc3\xa9\xa9")); // one continuation byte too many
 }
 
 static void sequence_length_reads_one_sequence(void **) {

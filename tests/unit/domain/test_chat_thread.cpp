@@ -21,8 +21,8 @@ static void full_lifecycle(void **) {
     assert_int_equal(apply_thread_action(thread, ThreadAction::Close, kMod), ChatVerdict::Ok);
     assert_int_equal(thread.state, ThreadState::Done);
     assert_string_equal(thread.owner.c_str(), "mod-1"); // who handled it is kept
-    for (ThreadAction action : {ThreadAction::Claim, ThreadAction::Release, ThreadAction::Resolve, ThreadAction::Reopen,
-                                ThreadAction::Close})
+    for (ThreadAction action :
+         {ThreadAction::Claim, ThreadAction::Release, ThreadAction::Resolve, ThreadAction::Reopen, ThreadAction::Close})
         assert_int_equal(apply_thread_action(thread, action, kHost), ChatVerdict::InvalidState); // final
 }
 
@@ -64,7 +64,8 @@ static void who_may_move_threads(void **) {
     ModerationThread thread;
     assert_int_equal(apply_thread_action(thread, ThreadAction::Claim, kViewer), ChatVerdict::NotAllowed);
     assert_int_equal(apply_thread_action(thread, ThreadAction::Claim, kSpeaker), ChatVerdict::NotAllowed);
-    assert_int_equal(apply_thread_action(thread, ThreadAction::Claim, ChatActor{"", Role::Moderator}), ChatVerdict::NotAllowed);
+    assert_int_equal(apply_thread_action(thread, ThreadAction::Claim, ChatActor{"", Role::Moderator}),
+                     ChatVerdict::NotAllowed);
     assert_int_equal(thread.state, ThreadState::Pending);
     apply_thread_action(thread, ThreadAction::Claim, kMod);
     // Another moderator may not take it over or resolve it; a host may.
@@ -123,12 +124,8 @@ static void likes(void **) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(full_lifecycle),
-        cmocka_unit_test(transition_table),
-        cmocka_unit_test(who_may_move_threads),
-        cmocka_unit_test(replies),
-        cmocka_unit_test(deletion),
-        cmocka_unit_test(likes),
+        cmocka_unit_test(full_lifecycle), cmocka_unit_test(transition_table), cmocka_unit_test(who_may_move_threads),
+        cmocka_unit_test(replies),        cmocka_unit_test(deletion),         cmocka_unit_test(likes),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -19,11 +19,13 @@ static void expect_error(const char *text, const char *fragment) {
     auto parsed = parse_client_info(json.get());
     auto *error = std::get_if<ValidationError>(&parsed);
     assert_non_null(error);
-    if (strstr(error->message.c_str(), fragment) == nullptr) fail_msg("'%s' lacks '%s'", error->message.c_str(), fragment);
+    if (strstr(error->message.c_str(), fragment) == nullptr)
+        fail_msg("'%s' lacks '%s'", error->message.c_str(), fragment);
 }
 
 static void full_descriptor(void **) {
-    const ClientInfo info = parse_ok(R"J({"id":"u-1","display":"Ada Lovelace","email":"ada@example.org","company":"Engines",
+    const ClientInfo info = parse_ok(
+        R"J({"id":"u-1","display":"Ada Lovelace","email":"ada@example.org","company":"Engines",
         "industry":"Computing","country":"GB","user_agent":"Mozilla/5.0 (iPhone)","client":"mobile"})J");
     assert_string_equal(info.user_id.c_str(), "u-1");
     assert_string_equal(info.display.c_str(), "Ada Lovelace");

@@ -26,8 +26,10 @@ const Case kCases[] = {
     {"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 "
      "Edg/120.0.2210.91",
      D::Desktop, O::Windows, B::Edge},
-    {"Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0", D::Desktop, O::Windows, B::Firefox},
-    {"Mozilla/5.0 (Windows NT 6.1; Win64; x64; rv:115.0) Gecko/20100101 Firefox/115.0", D::Desktop, O::Windows, B::Firefox},
+    {"Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0", D::Desktop, O::Windows,
+     B::Firefox},
+    {"Mozilla/5.0 (Windows NT 6.1; Win64; x64; rv:115.0) Gecko/20100101 Firefox/115.0", D::Desktop, O::Windows,
+     B::Firefox},
     {"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/70.0.3538.102 "
      "Safari/537.36 Edge/18.19045",
      D::Desktop, O::Windows, B::Edge},
@@ -41,7 +43,8 @@ const Case kCases[] = {
     {"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 "
      "Safari/605.1.15",
      D::Desktop, O::MacOs, B::Safari},
-    {"Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:121.0) Gecko/20100101 Firefox/121.0", D::Desktop, O::MacOs, B::Firefox},
+    {"Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:121.0) Gecko/20100101 Firefox/121.0", D::Desktop, O::MacOs,
+     B::Firefox},
     {"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 "
      "Safari/537.36 Edg/120.0.2210.91",
      D::Desktop, O::MacOs, B::Edge},
@@ -53,7 +56,8 @@ const Case kCases[] = {
     {"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
      D::Desktop, O::Linux, B::Chrome},
     {"Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0", D::Desktop, O::Linux, B::Firefox},
-    {"Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:109.0) Gecko/20100101 Firefox/115.0", D::Desktop, O::Linux, B::Firefox},
+    {"Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:109.0) Gecko/20100101 Firefox/115.0", D::Desktop, O::Linux,
+     B::Firefox},
     {"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 "
      "Edg/120.0.0.0",
      D::Desktop, O::Linux, B::Edge},
@@ -175,8 +179,9 @@ static void real_user_agents(void **) {
 }
 
 static void phone_models_containing_bot_are_phones(void **) {
-    const DeviceInfo info = classify_user_agent("Mozilla/5.0 (Linux; Android 9; CUBOT_X19 Build/PPR1.180610.011) "
-                                                "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36");
+    const DeviceInfo info = classify_user_agent(
+        "Mozilla/5.0 (Linux; Android 9; CUBOT_X19 Build/PPR1.180610.011) "
+        "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36");
     assert_int_equal(info.device, DeviceClass::Mobile);
 }
 

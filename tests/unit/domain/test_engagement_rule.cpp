@@ -49,7 +49,8 @@ static void other_rules_from_the_same_bits(void **) {
 static void describe(void **) {
     assert_string_equal(describe_heartbeat_bits(0).c_str(), "");
     assert_string_equal(describe_heartbeat_bits(kTabFocused | kSoundOn).c_str(), "tab_focused,sound_on");
-    assert_string_equal(describe_heartbeat_bits(kAllHeartbeatBits).c_str(), "tab_focused,full_screen,sound_on,camera_on,on_stage");
+    assert_string_equal(describe_heartbeat_bits(kAllHeartbeatBits).c_str(),
+                        "tab_focused,full_screen,sound_on,camera_on,on_stage");
 }
 
 int main(void) {

@@ -28,7 +28,7 @@ static void full_play_is_100_percent(void **) {
 
 static void sparse_reports_fill_the_buckets_between(void **) {
     PlayProgress play;
-    watch(play, 0, 30, 10, 1000); // 3 % of the recording, reports 1 % apart
+    watch(play, 0, 30, 10, 1000);                 // 3 % of the recording, reports 1 % apart
     assert_int_equal(play.distinct_buckets(), 4); // buckets 0, 1, 2 and 3 (30 s is the start of 3)
     for (int bucket = 0; bucket <= 3; ++bucket) assert_true(play.watched(bucket));
     assert_false(play.watched(4));
@@ -55,9 +55,9 @@ static void seeking_back_does_not_count_twice(void **) {
 
 static void seeking_forward_skips_the_middle(void **) {
     PlayProgress play;
-    watch(play, 0, 60, 10, 600);     // buckets 0..10
-    play.report(300, 600);           // a jump of 240 s: a seek, marks bucket 50 only
-    watch(play, 310, 360, 10, 600);  // continues: 51..60
+    watch(play, 0, 60, 10, 600);    // buckets 0..10
+    play.report(300, 600);          // a jump of 240 s: a seek, marks bucket 50 only
+    watch(play, 310, 360, 10, 600); // continues: 51..60
     assert_int_equal(play.distinct_buckets(), 11 + 11);
     assert_false(play.watched(30));
     assert_true(play.watched(50));
@@ -67,7 +67,7 @@ static void seeking_forward_skips_the_middle(void **) {
 static void the_end_and_rounding(void **) {
     PlayProgress play;
     assert_int_equal(play.report(600, 600), ProgressVerdict::Accepted);
-    assert_true(play.watched(99)); // p = d is the last bucket, not a 101st
+    assert_true(play.watched(99));                                           // p = d is the last bucket, not a 101st
     assert_int_equal(play.report(600.3, 600.02), ProgressVerdict::Accepted); // a hair past, re-rounded
     assert_int_equal(play.distinct_buckets(), 1);
     // Tiny recordings: every report lands somewhere in 0..99.

@@ -56,7 +56,7 @@ static void custom_settings_and_clamping(void **) {
     assert_int_equal(allowed_in_a_row(limiter, "u", kT0), 2);
     assert_int_equal(limiter.try_acquire("u", kT0 + 5 * kSecond), RateVerdict::Allowed);
     RateLimiter silly({.burst = -3, .refill_interval_us = 0, .max_users = 0});
-    assert_int_equal(allowed_in_a_row(silly, "u", kT0), 1); // burst clamped to 1
+    assert_int_equal(allowed_in_a_row(silly, "u", kT0), 1);                       // burst clamped to 1
     assert_int_equal(silly.try_acquire("other", kT0), RateVerdict::TooManyUsers); // "u" is not idle
 }
 

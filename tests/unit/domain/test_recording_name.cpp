@@ -10,7 +10,8 @@ using namespace roomrec::domain;
 
 static void standard_name_in_utc(void **) {
     // 2026-11-25 03:04:05 UTC
-    assert_string_equal(recording_file_name("Weekly sync", 1795575845).c_str(), "Rec - 2026-11-25 03-04-05 - Weekly sync.mp4");
+    assert_string_equal(recording_file_name("Weekly sync", 1795575845).c_str(),
+                        "Rec - 2026-11-25 03-04-05 - Weekly sync.mp4");
     assert_string_equal(recording_file_name("Weekly sync", 1795575845, 3600).c_str(),
                         "Rec - 2026-11-25 04-04-05 - Weekly sync.mp4");
 }
@@ -28,8 +29,11 @@ static void path_separators_and_dots(void **) {
 
 static void control_characters(void **) {
     assert_string_equal(sanitize_title("line1\nline2\ttab\x01").c_str(), "line1 line2 tab");
-    assert_string_equal(sanitize_title("bell\x07" "end\x7f").c_str(), "bell end");
-    assert_string_equal(sanitize_title("c1\xc2\x85next").c_str(), "c1 next");        // U+0085
+    assert_string_equal(sanitize_title("bell\x07"
+                                       "end\x7f")
+                            .c_str(),
+                        "bell end");
+    assert_string_equal(sanitize_title("c1\xc2\x85next").c_str(), "c1 next");               // U+0085
     assert_string_equal(sanitize_title("rtl\xe2\x80\xaeoverride").c_str(), "rtl override"); // U+202E
     assert_string_equal(sanitize_title(std::string("nul\0byte", 8)).c_str(), "nulbyte");
     assert_string_equal(sanitize_title("   \t  ").c_str(), "Untitled");
@@ -67,8 +71,8 @@ static void collisions_get_numbers(void **) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(standard_name_in_utc),          cmocka_unit_test(path_separators_and_dots),
-        cmocka_unit_test(control_characters),            cmocka_unit_test(unicode_kept_and_cut_at_boundaries),
+        cmocka_unit_test(standard_name_in_utc),   cmocka_unit_test(path_separators_and_dots),
+        cmocka_unit_test(control_characters),     cmocka_unit_test(unicode_kept_and_cut_at_boundaries),
         cmocka_unit_test(collisions_get_numbers),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);

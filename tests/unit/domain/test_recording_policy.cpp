@@ -15,8 +15,10 @@ static void permission_matrix(void **) {
     const Role roles[] = {Role::Host, Role::Moderator, Role::Speaker, Role::Viewer};
     for (const Role role : roles) {
         const bool leads = role == Role::Host || role == Role::Moderator;
-        assert_int_equal(may_control_recording(role, ClientKind::Desktop), leads ? ControlDenied::None : ControlDenied::Role);
-        assert_int_equal(may_control_recording(role, ClientKind::Mobile), leads ? ControlDenied::MobileClient : ControlDenied::Role);
+        assert_int_equal(may_control_recording(role, ClientKind::Desktop),
+                         leads ? ControlDenied::None : ControlDenied::Role);
+        assert_int_equal(may_control_recording(role, ClientKind::Mobile),
+                         leads ? ControlDenied::MobileClient : ControlDenied::Role);
     }
 }
 
@@ -57,7 +59,7 @@ static void host_leave_timeout_ends_session_and_recording(void **) {
     assert_int_equal(due[1].kind, PolicyAction::EndSession);
     assert_int_equal(due[1].reason, StopReason::HostLeftTimeout);
     assert_true(policy.tick(26 * kMinute).empty()); // once only
-    assert_false(policy.start(27 * kMinute));      // the session is over
+    assert_false(policy.start(27 * kMinute));       // the session is over
 }
 
 static void returning_host_cancels_the_timer(void **) {

@@ -9,12 +9,9 @@
 using namespace roomrec::domain;
 
 static constexpr std::array kSpecs{
-    ParamSpec{"room", JsonKind::Identifier, true, 8},
-    ParamSpec{"title", JsonKind::String, false, 10},
-    ParamSpec{"count", JsonKind::Integer, false, 100, 1},
-    ParamSpec{"flag", JsonKind::Boolean, false, 0},
-    ParamSpec{"user", JsonKind::Object, false, 0},
-    ParamSpec{"items", JsonKind::Array, false, 2},
+    ParamSpec{"room", JsonKind::Identifier, true, 8},     ParamSpec{"title", JsonKind::String, false, 10},
+    ParamSpec{"count", JsonKind::Integer, false, 100, 1}, ParamSpec{"flag", JsonKind::Boolean, false, 0},
+    ParamSpec{"user", JsonKind::Object, false, 0},        ParamSpec{"items", JsonKind::Array, false, 2},
 };
 
 static void expect(const char *body, ErrorCode code, const char *fragment) {
@@ -26,7 +23,8 @@ static void expect(const char *body, ErrorCode code, const char *fragment) {
 }
 
 static void accepts_a_complete_body(void **) {
-    Json json = parse_json(R"({"room":"r-1_a","title":"hello","count":5,"flag":true,"user":{},"items":[1,2],"extra":1})");
+    Json json = parse_json(
+        R"({"room":"r-1_a","title":"hello","count":5,"flag":true,"user":{},"items":[1,2],"extra":1})");
     assert_false(validate_params(json.get(), kSpecs).has_value());
     Json minimal = parse_json(R"({"room":"r","title":null})");
     assert_false(validate_params(minimal.get(), kSpecs).has_value());

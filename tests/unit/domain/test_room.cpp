@@ -20,7 +20,8 @@ static void expect_error(const char *text, ErrorCode code, const char *fragment)
     auto *error = std::get_if<ValidationError>(&parsed);
     assert_non_null(error);
     assert_int_equal(static_cast<int>(error->code), static_cast<int>(code));
-    if (strstr(error->message.c_str(), fragment) == nullptr) fail_msg("'%s' lacks '%s'", error->message.c_str(), fragment);
+    if (strstr(error->message.c_str(), fragment) == nullptr)
+        fail_msg("'%s' lacks '%s'", error->message.c_str(), fragment);
 }
 
 static void defaults(void **) {
@@ -84,10 +85,8 @@ static void roster_membership(void **) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(defaults),
-        cmocka_unit_test(full_settings),
-        cmocka_unit_test(invalid_settings),
-        cmocka_unit_test(secrets_prove_only_their_role),
+        cmocka_unit_test(defaults),          cmocka_unit_test(full_settings),
+        cmocka_unit_test(invalid_settings),  cmocka_unit_test(secrets_prove_only_their_role),
         cmocka_unit_test(roster_membership),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);

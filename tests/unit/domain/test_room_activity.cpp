@@ -18,7 +18,7 @@ static void reactions_are_limited_per_user(void **) {
     for (int i = 0; i < 20; ++i) allowed += activity.react("vic", 1'000'000) == ActivityVerdict::Ok;
     assert_int_equal(allowed, 5); // the default burst
     assert_int_equal(activity.react("vic", 1'000'000), ActivityVerdict::RateLimited);
-    assert_int_equal(activity.react("olga", 1'000'000), ActivityVerdict::Ok); // someone else is not affected
+    assert_int_equal(activity.react("olga", 1'000'000), ActivityVerdict::Ok);            // someone else is not affected
     assert_int_equal(activity.react("vic", 1'000'000 + 2'000'000), ActivityVerdict::Ok); // refilled one
 }
 

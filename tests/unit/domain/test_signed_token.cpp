@@ -14,7 +14,8 @@ static const int64_t kNow = 1'800'000'000;
 static std::string token(const std::string &data, const char *secret = kSecret) { return sign_token(data, secret); }
 
 static void valid_token_yields_claims(void **) {
-    const auto check = verify_token(token("1800000100,janus.plugin.roomrec,room=r1,user=u1,role=host"), kSecret, kRealm, kNow);
+    const auto check = verify_token(token("1800000100,janus.plugin.roomrec,room=r1,user=u1,role=host"), kSecret, kRealm,
+                                    kNow);
     assert_true(check.ok());
     assert_string_equal(check.claims.room.c_str(), "r1");
     assert_string_equal(check.claims.user.c_str(), "u1");
@@ -29,17 +30,20 @@ static void matches_python_minted_signature(void **) {
 }
 
 static void expired_token_is_refused(void **) {
-    const auto check = verify_token(token("1799999999,janus.plugin.roomrec,room=r1,user=u1,role=host"), kSecret, kRealm, kNow);
+    const auto check = verify_token(token("1799999999,janus.plugin.roomrec,room=r1,user=u1,role=host"), kSecret, kRealm,
+                                    kNow);
     assert_int_equal(check.error, TokenError::Expired);
 }
 
 static void wrong_realm_is_refused(void **) {
-    const auto check = verify_token(token("1800000100,janus.plugin.videoroom,room=r1,user=u1,role=host"), kSecret, kRealm, kNow);
+    const auto check = verify_token(token("1800000100,janus.plugin.videoroom,room=r1,user=u1,role=host"), kSecret,
+                                    kRealm, kNow);
     assert_int_equal(check.error, TokenError::WrongRealm);
 }
 
 static void wrong_signature_is_refused(void **) {
-    const auto forged = verify_token(token("1800000100,janus.plugin.roomrec,room=r1,user=u1,role=host", "other"), kSecret, kRealm, kNow);
+    const auto forged = verify_token(token("1800000100,janus.plugin.roomrec,room=r1,user=u1,role=host", "other"),
+                                     kSecret, kRealm, kNow);
     assert_int_equal(forged.error, TokenError::BadSignature);
     // Raising one's role in a genuine token breaks the signature.
     std::string genuine = token("1800000100,janus.plugin.roomrec,room=r1,user=u1,role=viewer");
@@ -57,31 +61,35 @@ static void missing_or_duplicate_descriptor_is_refused(void **) {
         "1800000100,janus.plugin.roomrec,room=,user=u1,role=host",
         "1800000100,janus.plugin.roomrec,room=,room=r1,user=u1,role=host", // empty first, then another
     };
-    for (const char *data : cases) assert_int_equal(verify_token(token(data), kSecret, kRealm, kNow).error, TokenError::MissingDescriptor);
+    for (const char *data : cases)
+        assert_int_equal(verify_token(token(data), kSecret, kRealm, kNow).error, TokenError::MissingDescriptor);
 }
 
 static void malformed_tokens_are_refused(void **) {
-    const char *cases[] = {"", "no-colon", ":sig", "1800000100:sig", "abc,janus.plugin.roomrec:sig", "-5,janus.plugin.roomrec:sig",
+    const char *cases[] = {"",
+                           "no-colon",
+                           ":sig",
+                           "1800000100:sig",
+                           "abc,janus.plugin.roomrec:sig",
+                           "-5,janus.plugin.roomrec:sig",
                            "1800000100,janus.plugin.roomrec,room=r1:a:b"};
-    for (const char *text : cases) assert_int_equal(verify_token(text, kSecret, kRealm, kNow).error, TokenError::Malformed);
+    for (const char *text : cases)
+        assert_int_equal(verify_token(text, kSecret, kRealm, kNow).error, TokenError::Malformed);
 }
 
 static void no_secret_refuses_everything(void **) {
-    const auto check = verify_token(token("1800000100,janus.plugin.roomrec,room=r1,user=u1,role=host", ""), "", kRealm, kNow);
+    const auto check = verify_token(token("1800000100,janus.plugin.roomrec,room=r1,user=u1,role=host", ""), "", kRealm,
+                                    kNow);
     assert_int_equal(check.error, TokenError::NoSecret);
     assert_non_null(token_error_text(TokenError::NoSecret));
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(valid_token_yields_claims),
-        cmocka_unit_test(matches_python_minted_signature),
-        cmocka_unit_test(expired_token_is_refused),
-        cmocka_unit_test(wrong_realm_is_refused),
-        cmocka_unit_test(wrong_signature_is_refused),
-        cmocka_unit_test(missing_or_duplicate_descriptor_is_refused),
-        cmocka_unit_test(malformed_tokens_are_refused),
-        cmocka_unit_test(no_secret_refuses_everything),
+        cmocka_unit_test(valid_token_yields_claims),    cmocka_unit_test(matches_python_minted_signature),
+        cmocka_unit_test(expired_token_is_refused),     cmocka_unit_test(wrong_realm_is_refused),
+        cmocka_unit_test(wrong_signature_is_refused),   cmocka_unit_test(missing_or_duplicate_descriptor_is_refused),
+        cmocka_unit_test(malformed_tokens_are_refused), cmocka_unit_test(no_secret_refuses_everything),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -42,7 +42,7 @@ gboolean janus_rtcp_has_fir(char *, int) { return FALSE; }
 
 #define ROOMREC_UNREACHED(name)                                                                                        \
     [[noreturn]] static void name##_unreached() {                                                                      \
-        std::fprintf(stderr, #name " is not available in unit tests\n");                                              \
+        std::fprintf(stderr, #name " is not available in unit tests\n");                                               \
         std::abort();                                                                                                  \
     }
 ROOMREC_UNREACHED(sdp)

@@ -68,7 +68,7 @@ public:
         janus_refcount_init(&handle->ref, free_test_handle);
         int error = 1;
         plugin_->create_session(handle, &error); // the plugin adopts the first reference
-        janus_refcount_increase(&handle->ref);     // and Janus keeps one of its own, as it does
+        janus_refcount_increase(&handle->ref);   // and Janus keeps one of its own, as it does
         handles_.push_back(handle);
         return handle;
     }
@@ -110,8 +110,10 @@ public:
 
     void create_room(const std::string &room, const std::string &extra = "") {
         const std::string answer = request(attach(), R"({"request":"create","admin_secret":"admin-secret","room":")" +
-                                                         room + R"(","title":"Weekly sync","host_secret":"h",)"
-                                                         R"("moderator_secret":"m","viewer_secret":"v")" + extra + "}");
+                                                         room +
+                                                         R"(","title":"Weekly sync","host_secret":"h",)"
+                                                         R"("moderator_secret":"m","viewer_secret":"v")" +
+                                                         extra + "}");
         if (answer.find("\"created\"") == std::string::npos) throw std::runtime_error("create failed: " + answer);
     }
     // Joins a new handle with a room secret; returns the handle, its participant id in *id.

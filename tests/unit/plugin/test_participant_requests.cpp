@@ -15,7 +15,8 @@ void stage_brings_a_viewer_on_and_off_and_everyone_hears_it(void **) {
     const auto [host, viewer, host_id, viewer_id] = h.meet();
 
     // A viewer may not manage the stage, not even its own place on it.
-    std::string refused = h.request(viewer, R"({"request":"stage","participant":")" + viewer_id + R"(","on_stage":true})");
+    std::string refused = h.request(viewer,
+                                    R"({"request":"stage","participant":")" + viewer_id + R"(","on_stage":true})");
     assert_int_equal(code(refused), 448);
 
     std::string ok = h.request(host, R"({"request":"stage","participant":")" + viewer_id + R"(","on_stage":true})");
@@ -75,7 +76,8 @@ void close_ends_the_room_for_everyone(void **) {
     const std::string closed = h.request(host, R"({"request":"close"})");
     assert_true(has(closed, "\"roomrec\":\"closed\""));
     for (auto *handle : {host, viewer})
-        assert_false(h.gateway.wait_push(handle, {"\"roomrec\":\"room_closed\"", "\"reason\":\"closed_by_host\""}).empty());
+        assert_false(
+            h.gateway.wait_push(handle, {"\"roomrec\":\"room_closed\"", "\"reason\":\"closed_by_host\""}).empty());
     // Both handles are unbound again: a signal needs a new join.
     assert_int_equal(code(h.request(viewer, R"({"request":"react","reaction":"clap"})")), 449);
     // The room itself stays (it was created, not destroyed) and can be joined again.

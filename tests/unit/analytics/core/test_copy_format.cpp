@@ -53,8 +53,9 @@ static void a_telemetry_row_has_every_column_in_order(void **) {
     event.body_json = "{\"choice\":\"a\\\\b\"}";
     std::string out, error;
     assert_true(append_telemetry_row(out, "node-a", event, error));
-    assert_string_equal(out.c_str(), "room\\t1\tnode-a\t2023-11-14 22:13:20.000001+00\t\tpoll.answer\tp1\t\\N\tpoll-7\t-42\t"
-                                     "{\"choice\":\"a\\\\\\\\b\"}\n");
+    assert_string_equal(out.c_str(),
+                        "room\\t1\tnode-a\t2023-11-14 22:13:20.000001+00\t\tpoll.answer\tp1\t\\N\tpoll-7\t-42\t"
+                        "{\"choice\":\"a\\\\\\\\b\"}\n");
     event.room_id = "";
     assert_false(append_telemetry_row(out, "node-a", event, error));
     assert_string_equal(error.c_str(), "room id: empty");

@@ -1,7 +1,7 @@
 // The spool file on a real temporary folder: records come back in order; a torn tail, flipped
 // bits, a huge length field or an empty file are detected and counted, never a crash.
-#include "common/crc32.hpp"
 #include "analytics/core/spool_file.hpp"
+#include "common/crc32.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>

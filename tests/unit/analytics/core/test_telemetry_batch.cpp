@@ -28,7 +28,8 @@ static TelemetryBatch sample() {
 }
 
 static void ids_name_node_start_and_sequence(void **) {
-    assert_string_equal(make_batch_id("node-a", "0123456789abcdef", 42).c_str(), "node-a/0123456789abcdef/000000000042");
+    assert_string_equal(make_batch_id("node-a", "0123456789abcdef", 42).c_str(),
+                        "node-a/0123456789abcdef/000000000042");
 }
 
 static void a_batch_knows_its_days_minutes_and_span(void **) {

@@ -61,9 +61,12 @@ static void bad_events_say_why(void **) {
 }
 
 static void json_objects_are_checked_as_jsonb_would(void **) {
-    const char *accepted[] = {
-        "{}", " { } ", R"({"a":1,"b":[true,false,null,-0.5e+3,"x"],"c":{"d":{}}})",
-        R"({"esc":"\"\\\/\b\f\n\r\t\u00e9\ud83c\udfa5"})", "{\"k\":\"caf\xc3\xa9\"}", "{\"dup\":1,\"dup\":2}"};
+    const char *accepted[] = {"{}",
+                              " { } ",
+                              R"({"a":1,"b":[true,false,null,-0.5e+3,"x"],"c":{"d":{}}})",
+                              R"({"esc":"\"\\\/\b\f\n\r\t\u00e9\ud83c\udfa5"})",
+                              "{\"k\":\"caf\xc3\xa9\"}",
+                              "{\"dup\":1,\"dup\":2}"};
     for (const char *text : accepted) assert_string_equal(check_json_object(text).c_str(), "");
     const std::pair<const char *, const char *> refused[] = {
         {"", "not a JSON object"},

@@ -108,9 +108,12 @@ static void reads_and_writes_header_fields(void **) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(first_source_passes_unchanged), cmocka_unit_test(new_ssrc_continues_numbering),
-        cmocka_unit_test(explicit_switch_with_same_ssrc), cmocka_unit_test(wraps_around_sixteen_bits),
-        cmocka_unit_test(reordered_packet_keeps_its_place), cmocka_unit_test(reads_and_writes_header_fields),
+        cmocka_unit_test(first_source_passes_unchanged),
+        cmocka_unit_test(new_ssrc_continues_numbering),
+        cmocka_unit_test(explicit_switch_with_same_ssrc),
+        cmocka_unit_test(wraps_around_sixteen_bits),
+        cmocka_unit_test(reordered_packet_keeps_its_place),
+        cmocka_unit_test(reads_and_writes_header_fields),
         cmocka_unit_test(switch_before_any_packet_affects_only_the_first),
         cmocka_unit_test(continues_from_another_rewriters_numbering),
     };

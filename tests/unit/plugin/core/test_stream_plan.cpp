@@ -17,17 +17,20 @@ static const std::vector<OfferedLine> kOffer = {
 static std::vector<PlannedStream> plan_ok(const std::vector<OfferedLine> &offer, const char *descriptions) {
     Json json = descriptions ? parse_json(descriptions) : nullptr;
     auto planned = plan_streams(offer, json.get());
-    if (auto *error = std::get_if<roomrec::domain::ValidationError>(&planned)) fail_msg("unexpected error: %s", error->message.c_str());
+    if (auto *error = std::get_if<roomrec::domain::ValidationError>(&planned))
+        fail_msg("unexpected error: %s", error->message.c_str());
     return std::get<std::vector<PlannedStream>>(planned);
 }
 
-static void expect_error(const std::vector<OfferedLine> &offer, const char *descriptions, roomrec::domain::ErrorCode code, const char *fragment) {
+static void expect_error(const std::vector<OfferedLine> &offer, const char *descriptions,
+                         roomrec::domain::ErrorCode code, const char *fragment) {
     Json json = parse_json(descriptions);
     auto planned = plan_streams(offer, json.get());
     auto *error = std::get_if<roomrec::domain::ValidationError>(&planned);
     assert_non_null(error);
     assert_int_equal(static_cast<int>(error->code), static_cast<int>(code));
-    if (strstr(error->message.c_str(), fragment) == nullptr) fail_msg("'%s' lacks '%s'", error->message.c_str(), fragment);
+    if (strstr(error->message.c_str(), fragment) == nullptr)
+        fail_msg("'%s' lacks '%s'", error->message.c_str(), fragment);
 }
 
 static void webcam_and_stage_from_descriptions(void **) {
@@ -53,14 +56,16 @@ static void lines_that_do_not_send_are_left_out(void **) {
 }
 
 static void invalid_descriptions(void **) {
-    expect_error(kOffer, "[]", roomrec::domain::ErrorCode::UnsupportedMedia, "more than one video stream for the webcam");
-    expect_error(kOffer, R"([{"mid":"1","description":"stage"},{"mid":"2","description":"stage"}])", roomrec::domain::ErrorCode::UnsupportedMedia,
-                 "stage");
+    expect_error(kOffer, "[]", roomrec::domain::ErrorCode::UnsupportedMedia,
+                 "more than one video stream for the webcam");
+    expect_error(kOffer, R"([{"mid":"1","description":"stage"},{"mid":"2","description":"stage"}])",
+                 roomrec::domain::ErrorCode::UnsupportedMedia, "stage");
     expect_error(kOffer, R"([{"mid":"9","description":"stage"}])", roomrec::domain::ErrorCode::InvalidElement, "lacks");
-    expect_error(kOffer, R"([{"mid":"2","description":"screen"}])", roomrec::domain::ErrorCode::InvalidElement, "webcam");
+    expect_error(kOffer, R"([{"mid":"2","description":"screen"}])", roomrec::domain::ErrorCode::InvalidElement,
+                 "webcam");
     expect_error(kOffer, R"([{"mid":"2"}])", roomrec::domain::ErrorCode::MissingElement, "description is required");
-    expect_error(kOffer, R"([{"mid":"2","description":"stage"},{"mid":"2","description":"webcam"}])", roomrec::domain::ErrorCode::InvalidElement,
-                 "twice");
+    expect_error(kOffer, R"([{"mid":"2","description":"stage"},{"mid":"2","description":"webcam"}])",
+                 roomrec::domain::ErrorCode::InvalidElement, "twice");
     expect_error(kOffer, R"({"mid":"2"})", roomrec::domain::ErrorCode::InvalidElement, "must be an array");
     expect_error(kOffer, R"([5])", roomrec::domain::ErrorCode::InvalidElement, "object");
 }
@@ -78,7 +83,7 @@ static void keyframe_requests_are_rate_limited(void **) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(webcam_and_stage_from_descriptions), cmocka_unit_test(undescribed_lines_are_webcam),
+        cmocka_unit_test(webcam_and_stage_from_descriptions),  cmocka_unit_test(undescribed_lines_are_webcam),
         cmocka_unit_test(lines_that_do_not_send_are_left_out), cmocka_unit_test(invalid_descriptions),
         cmocka_unit_test(keyframe_requests_are_rate_limited),
     };

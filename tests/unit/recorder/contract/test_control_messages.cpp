@@ -5,15 +5,13 @@
 
 using namespace roomrec::recorder;
 
-template <typename T>
-static T decoded(const Decoded<T> &result) {
+template <typename T> static T decoded(const Decoded<T> &result) {
     if (const auto *error = std::get_if<ContractError>(&result)) fail_msg("refused: %s", error->message.c_str());
     return std::get<T>(result);
 }
 
 // Refused, naming field in both the error's field and its message.
-template <typename T>
-static void refused(const Decoded<T> &result, const char *field) {
+template <typename T> static void refused(const Decoded<T> &result, const char *field) {
     const auto *error = std::get_if<ContractError>(&result);
     if (error == nullptr) fail_msg("accepted, expected a complaint about \"%s\"", field);
     assert_string_equal(error->field.c_str(), field);
@@ -85,7 +83,8 @@ static void unusable_payloads_are_refused(void **) {
     }
     refused(decode_worker_config("[1]"), "");
     // Embedded NUL bytes end neither the parse nor the process.
-    assert_true(std::holds_alternative<ContractError>(decode_worker_config(std::string_view("{\"output\":\"a\0b\"}", 17))));
+    assert_true(
+        std::holds_alternative<ContractError>(decode_worker_config(std::string_view("{\"output\":\"a\0b\"}", 17))));
 }
 
 static void stream_spec_round_trip(void **) {
@@ -129,14 +128,17 @@ static void stream_spec_refuses_bad_fields(void **) {
     refused(decode_stream_spec(R"({"kind": "video", "codec": "vp8"})"), "payload_type");
     refused(decode_stream_spec(R"({"kind": "video", "codec": "vp8", "payload_type": 128})"), "payload_type");
     refused(decode_stream_spec(R"({"kind": "video", "codec": "vp8", "payload_type": -1})"), "payload_type");
-    refused(decode_stream_spec(R"({"kind": "video", "codec": "vp8", "payload_type": 96, "source": "slides"})"), "source");
-    refused(decode_stream_spec(R"({"kind": "video", "codec": "vp8", "payload_type": 96, "participant": 5})"), "participant");
+    refused(decode_stream_spec(R"({"kind": "video", "codec": "vp8", "payload_type": 96, "source": "slides"})"),
+            "source");
+    refused(decode_stream_spec(R"({"kind": "video", "codec": "vp8", "payload_type": 96, "participant": 5})"),
+            "participant");
     refused(decode_stream_spec(R"({"kind": "video", "codec": "vp8", "payload_type": 96, "ssrc": 5})"), "ssrc");
 }
 
 static void event_round_trip(void **) {
-    for (const WorkerEvent &event : {WorkerEvent::first_frame("/rec/segment-0.mp4"), WorkerEvent::finished(8.125, 3),
-                                     WorkerEvent::finished(0, 0), WorkerEvent::error("compositor: \"not negotiated\"")}) {
+    for (const WorkerEvent &event :
+         {WorkerEvent::first_frame("/rec/segment-0.mp4"), WorkerEvent::finished(8.125, 3), WorkerEvent::finished(0, 0),
+          WorkerEvent::error("compositor: \"not negotiated\"")}) {
         assert_true(decoded(decode_worker_event(encode(event))) == event);
     }
     // What the plugin reads today: "event" and "message" by name.
@@ -151,7 +153,8 @@ static void event_refuses_bad_fields(void **) {
     refused(decode_worker_event(R"({"event": "first_frame"})"), "path");
     refused(decode_worker_event(R"({"event": "finished", "wall_seconds": 1.5})"), "dropped_packets");
     refused(decode_worker_event(R"({"event": "finished", "wall_seconds": -1, "dropped_packets": 0})"), "wall_seconds");
-    refused(decode_worker_event(R"({"event": "finished", "wall_seconds": 1, "dropped_packets": -2})"), "dropped_packets");
+    refused(decode_worker_event(R"({"event": "finished", "wall_seconds": 1, "dropped_packets": -2})"),
+            "dropped_packets");
     refused(decode_worker_event(R"({"event": "error"})"), "message");
     // A field of another kind of event.
     refused(decode_worker_event(R"({"event": "error", "message": "x", "path": "/a"})"), "path");

@@ -6,7 +6,8 @@
 using namespace roomrec::recorder;
 
 static bool inside_canvas(const Rect &r) {
-    return r.x >= 0 && r.y >= 0 && r.width > 0 && r.height > 0 && r.x + r.width <= kCanvasWidth && r.y + r.height <= kCanvasHeight;
+    return r.x >= 0 && r.y >= 0 && r.width > 0 && r.height > 0 && r.x + r.width <= kCanvasWidth &&
+           r.y + r.height <= kCanvasHeight;
 }
 
 static bool overlap(const Rect &a, const Rect &b) {
@@ -15,7 +16,8 @@ static bool overlap(const Rect &a, const Rect &b) {
 
 static bool is_16_9_and_even(const Rect &r) {
     // Within the rounding of even sizes.
-    return r.width % 2 == 0 && r.height % 2 == 0 && r.x % 2 == 0 && r.y % 2 == 0 && std::abs(r.width * 9 - r.height * 16) <= 32;
+    return r.width % 2 == 0 && r.height % 2 == 0 && r.x % 2 == 0 && r.y % 2 == 0 &&
+           std::abs(r.width * 9 - r.height * 16) <= 32;
 }
 
 static void check_layout(const Layout &layout, int webcams, bool stage) {

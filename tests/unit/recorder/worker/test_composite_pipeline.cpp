@@ -2,8 +2,8 @@
 // through vp8enc ! rtpvp8pay) is pushed in real time, and the compositor's output frames are
 // looked at: their size, that they keep coming, and where each stream is drawn while a stage
 // joins and leaves. Then the encoder's caps and the end of the file.
-#include "recorder/worker/composite_pipeline.hpp"
 #include "recorder/core/layout.hpp"
+#include "recorder/worker/composite_pipeline.hpp"
 
 #include "common/gst_handles.hpp"
 
@@ -15,20 +15,20 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <functional>
+#include <iterator>
 #include <mutex>
 #include <thread>
 
 #include "tests/unit/unit.hpp" // last: cmocka macros clash with C++ headers
 
 using namespace roomrec::recorder;
+using roomrec::common::gst_take;
 using roomrec::common::GstBufferPtr;
 using roomrec::common::GstCapsPtr;
 using roomrec::common::GstElementPtr;
 using roomrec::common::GstMessagePtr;
 using roomrec::common::GstPadPtr;
-using roomrec::common::gst_take;
 
 namespace {
 
@@ -132,7 +132,8 @@ struct Publisher {
 };
 
 // Feeds every publisher one frame per frame interval until done() holds; false on timeout.
-bool pump_until(CompositePipeline &pipeline, const std::vector<Publisher> &publishers, const std::function<bool()> &done) {
+bool pump_until(CompositePipeline &pipeline, const std::vector<Publisher> &publishers,
+                const std::function<bool()> &done) {
     const auto deadline = std::chrono::steady_clock::now() + kStepTimeout;
     auto next = std::chrono::steady_clock::now();
     while (std::chrono::steady_clock::now() < deadline) {
@@ -146,7 +147,8 @@ bool pump_until(CompositePipeline &pipeline, const std::vector<Publisher> &publi
 
 int int_field(const GstCaps *caps, const char *name) {
     int value = -1;
-    if (caps != nullptr && gst_caps_get_size(caps) > 0) gst_structure_get_int(gst_caps_get_structure(caps, 0), name, &value);
+    if (caps != nullptr && gst_caps_get_size(caps) > 0)
+        gst_structure_get_int(gst_caps_get_structure(caps, 0), name, &value);
     return value;
 }
 
@@ -228,8 +230,9 @@ static void composes_and_follows_a_stage_that_comes_and_goes(void **) {
     const bool webcam_back = pump_until(pipeline, {{1, &webcam}}, [&] {
         return probe.luma_at(stage_x, stage_y) > kBright && probe.frames() > frames_at_removal + 15;
     });
-    if (!webcam_back) fail_msg("after removal: %d at the stage's centre, %d new frames", probe.luma_at(stage_x, stage_y),
-                               probe.frames() - frames_at_removal);
+    if (!webcam_back)
+        fail_msg("after removal: %d at the stage's centre, %d new frames", probe.luma_at(stage_x, stage_y),
+                 probe.frames() - frames_at_removal);
     assert_true(pump_until(pipeline, {{1, &webcam}}, [&] { return first_frame.load(); }));
 
     // The encoder makes High-profile 1080p H.264, and finishing ends the file cleanly.
@@ -246,8 +249,8 @@ static void composes_and_follows_a_stage_that_comes_and_goes(void **) {
 
     pipeline.finish();
     const roomrec::common::GstBusPtr bus = gst_take(gst_element_get_bus(pipeline.pipeline()));
-    const GstMessagePtr end(gst_bus_timed_pop_filtered(bus.get(), 15 * GST_SECOND,
-                                                       GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR)));
+    const GstMessagePtr end(
+        gst_bus_timed_pop_filtered(bus.get(), 15 * GST_SECOND, GstMessageType(GST_MESSAGE_EOS | GST_MESSAGE_ERROR)));
     assert_non_null(end.get());
     assert_int_equal(GST_MESSAGE_TYPE(end.get()), GST_MESSAGE_EOS);
     // The header, then fragments (flat colours compress to almost nothing, so no size check).

@@ -15,7 +15,8 @@ static void identifiers_are_bounded_printable_utf8(void **) {
     assert_string_equal(identifier_error("job id", "").c_str(), "job id: empty");
     assert_true(contains(identifier_error("job id", std::string(257, 'a')), "job id: too long (at most 256 bytes)"));
     assert_string_equal(identifier_error("job id", std::string(256, 'a')).c_str(), "");
-    assert_string_equal(identifier_error("room id", std::string("a\0b", 3)).c_str(), "room id: contains a control character");
+    assert_string_equal(identifier_error("room id", std::string("a\0b", 3)).c_str(),
+                        "room id: contains a control character");
     assert_string_equal(identifier_error("room id", "a\nb").c_str(), "room id: contains a control character");
     assert_string_equal(identifier_error("room id", "a\xff").c_str(), "room id: not valid UTF-8");
 }

@@ -30,7 +30,8 @@ static DeliveryEvent available_event() {
     return event;
 }
 
-static const std::vector<WebhookTarget> kTargets = {{"ops", {}}, {"crm", {"recording.available"}}, {"audit", {"session.ended"}}};
+static const std::vector<WebhookTarget> kTargets = {
+    {"ops", {}}, {"crm", {"recording.available"}}, {"audit", {"session.ended"}}};
 
 static void event_text_round_trips(void **) {
     const DeliveryEvent event = available_event();
@@ -68,10 +69,11 @@ static void event_text_refuses_what_we_never_wrote(void **) {
         assert_false(error.empty());
     }
     std::string error;
-    assert_true(delivery_event_from_json(
-                    "{\"type\":\"session.ended\",\"id\":\"e\",\"room\":\"r\",\"node\":\"n\",\"created_ms\":1,\"reason\":\"closed\"}",
-                    error)
-                    .has_value());
+    assert_true(
+        delivery_event_from_json(
+            "{\"type\":\"session.ended\",\"id\":\"e\",\"room\":\"r\",\"node\":\"n\",\"created_ms\":1,\"reason\":\"closed\"}",
+            error)
+            .has_value());
 }
 
 static void local_recording_is_available_with_its_webhooks(void **) {
@@ -111,7 +113,8 @@ static void s3_recording_is_uploaded_first_then_announced(void **) {
     std::string error;
     const auto carried = event_of_upload_payload(plan.jobs[0].payload_json, error);
     assert_true(carried.has_value());
-    UploadedObject object{"recordings", "weekly/Recordings/Rec - x.mp4", "http://s3/presigned", 1767830400000, "ab12", 1234};
+    UploadedObject object{"recordings", "weekly/Recordings/Rec - x.mp4", "http://s3/presigned", 1767830400000, "ab12",
+                          1234};
     const DeliveryPlan after = plan_uploaded(*carried, object, kTargets);
     assert_string_equal(after.row->state.c_str(), "available");
     assert_string_equal(after.row->storage.c_str(), "s3");
@@ -151,15 +154,18 @@ static void other_events(void **) {
     assert_int_equal(plan.jobs.size(), 2); // ops and audit
     std::string error;
     Json body = parse_json(webhook_of_payload(plan.jobs[1].payload_json, error)->body.c_str());
-    assert_string_equal(json_string_value(json_object_get(json_object_get(body.get(), "data"), "reason")), "host_left_timeout");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(body.get(), "data"), "reason")),
+                        "host_left_timeout");
     assert_int_equal(plan_delivery(ended, false, {}).jobs.size(), 0);
 }
 
 static void receiver_answers(void **) {
     assert_int_equal(webhook_verdict(200), HttpVerdict::Delivered);
     assert_int_equal(webhook_verdict(204), HttpVerdict::Delivered);
-    for (long status : {0L, 408L, 425L, 429L, 500L, 502L, 503L}) assert_int_equal(webhook_verdict(status), HttpVerdict::Retry);
-    for (long status : {301L, 400L, 401L, 403L, 404L, 410L, 413L}) assert_int_equal(webhook_verdict(status), HttpVerdict::Reject);
+    for (long status : {0L, 408L, 425L, 429L, 500L, 502L, 503L})
+        assert_int_equal(webhook_verdict(status), HttpVerdict::Retry);
+    for (long status : {301L, 400L, 401L, 403L, 404L, 410L, 413L})
+        assert_int_equal(webhook_verdict(status), HttpVerdict::Reject);
     std::string error;
     assert_false(webhook_of_payload("{\"endpoint\":\"ops\"}", error).has_value());
     assert_false(webhook_of_payload("nonsense", error).has_value());

@@ -16,14 +16,14 @@ static void backoff_doubles_to_its_cap_with_bounded_jitter(void **) {
         if (base > policy.max_delay_ms) base = policy.max_delay_ms;
         const int64_t low = *retry_delay_ms(policy, failed, 0, 0.0);
         const int64_t high = *retry_delay_ms(policy, failed, 0, 0.999999);
-        assert_int_equal(low, base / 2);      // never less than half: no thundering herd at zero
+        assert_int_equal(low, base / 2); // never less than half: no thundering herd at zero
         assert_true(high <= base && high > base - 2);
         assert_true(low >= previous_low);
         previous_low = low;
     }
     assert_int_equal(*retry_delay_ms(policy, 1, 0, 0.5), 750);
     assert_int_equal(*retry_delay_ms(policy, 1000, 0, 0.0), policy.max_delay_ms / 2); // no overflow
-    assert_int_equal(*retry_delay_ms(policy, 3, 0, 7.0), 4000 - 1);                    // random clamped below 1
+    assert_int_equal(*retry_delay_ms(policy, 3, 0, 7.0), 4000 - 1);                   // random clamped below 1
     assert_false(retry_delay_ms(policy, 3, policy.give_up_after_ms, 0.5).has_value());
 }
 
@@ -94,7 +94,7 @@ static void only_the_lease_holder_renews_and_a_lapsed_lease_stays_lapsed(void **
     assert_int_equal(job.lease_until_ms, 30000 + kLease);
     assert_true(renew_job_lease(job, "n", 30001, 10)); // a shorter renewal never shortens the lease
     assert_int_equal(job.lease_until_ms, 30000 + kLease);
-    assert_int_equal(job.attempts, 1); // renewing is not another attempt
+    assert_int_equal(job.attempts, 1);                               // renewing is not another attempt
     assert_false(renew_job_lease(job, "n", 30000 + kLease, kLease)); // lapsed: another node may have it
     assert_false(holds_job_lease(job, "n", 30000 + kLease));
     assert_true(claim_job(job, "b", 30000 + kLease, kLease));

@@ -14,7 +14,8 @@ static void successes(void **) {
 }
 
 static void retryable(void **) {
-    for (long status : {500L, 502L, 503L, 504L, 408L, 429L}) assert_int_equal(classify_s3_answer(status, ""), S3Verdict::Retryable);
+    for (long status : {500L, 502L, 503L, 504L, 408L, 429L})
+        assert_int_equal(classify_s3_answer(status, ""), S3Verdict::Retryable);
     assert_int_equal(classify_s3_answer(400, "RequestTimeout"), S3Verdict::Retryable);
     assert_int_equal(classify_s3_answer(503, "SlowDown"), S3Verdict::Retryable);
     assert_int_equal(classify_s3_answer(400, "XAmzContentSHA256Mismatch"), S3Verdict::Retryable);

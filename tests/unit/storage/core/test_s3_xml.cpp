@@ -30,8 +30,9 @@ static void initiate(void **) {
         error);
     assert_true(id.has_value());
     assert_string_equal(id->c_str(), "2~Qx8h&Y");
-    assert_false(parse_initiate_multipart("<InitiateMultipartUploadResult><UploadId/></InitiateMultipartUploadResult>",
-                                          error).has_value());
+    assert_false(
+        parse_initiate_multipart("<InitiateMultipartUploadResult><UploadId/></InitiateMultipartUploadResult>", error)
+            .has_value());
     assert_non_null(strstr(error.c_str(), "UploadId"));
     assert_false(parse_initiate_multipart("<Error><Code>AccessDenied</Code></Error>", error).has_value());
     assert_non_null(strstr(error.c_str(), "expected <InitiateMultipartUploadResult>"));
@@ -66,19 +67,25 @@ static void list_parts(void **) {
 static void refuse_parts(const char *xml, const char *reason) {
     std::string error;
     if (parse_list_parts(xml, error).has_value()) fail_msg("accepted: %s", xml);
-    if (strstr(error.c_str(), reason) == nullptr) fail_msg("for %s: error \"%s\" lacks \"%s\"", xml, error.c_str(), reason);
+    if (strstr(error.c_str(), reason) == nullptr)
+        fail_msg("for %s: error \"%s\" lacks \"%s\"", xml, error.c_str(), reason);
 }
 
 static void list_parts_refusals(void **) {
-    refuse_parts("<ListPartsResult><Part><PartNumber>1</PartNumber><Size>1</Size></Part></ListPartsResult>", "no <ETag>");
-    refuse_parts("<ListPartsResult><Part><PartNumber>x</PartNumber><ETag>e</ETag><Size>1</Size></Part></ListPartsResult>",
-                 "<PartNumber> is not a number");
-    refuse_parts("<ListPartsResult><Part><PartNumber>-1</PartNumber><ETag>e</ETag><Size>1</Size></Part></ListPartsResult>",
-                 "<PartNumber> is not a number");
-    refuse_parts("<ListPartsResult><Part><PartNumber>0</PartNumber><ETag>e</ETag><Size>1</Size></Part></ListPartsResult>",
-                 "1..10000");
-    refuse_parts("<ListPartsResult><Part><PartNumber>10001</PartNumber><ETag>e</ETag><Size>1</Size></Part></ListPartsResult>",
-                 "<PartNumber> is not a number");
+    refuse_parts("<ListPartsResult><Part><PartNumber>1</PartNumber><Size>1</Size></Part></ListPartsResult>",
+                 "no <ETag>");
+    refuse_parts(
+        "<ListPartsResult><Part><PartNumber>x</PartNumber><ETag>e</ETag><Size>1</Size></Part></ListPartsResult>",
+        "<PartNumber> is not a number");
+    refuse_parts(
+        "<ListPartsResult><Part><PartNumber>-1</PartNumber><ETag>e</ETag><Size>1</Size></Part></ListPartsResult>",
+        "<PartNumber> is not a number");
+    refuse_parts(
+        "<ListPartsResult><Part><PartNumber>0</PartNumber><ETag>e</ETag><Size>1</Size></Part></ListPartsResult>",
+        "1..10000");
+    refuse_parts(
+        "<ListPartsResult><Part><PartNumber>10001</PartNumber><ETag>e</ETag><Size>1</Size></Part></ListPartsResult>",
+        "<PartNumber> is not a number");
     refuse_parts("<ListPartsResult><Part><PartNumber>1</PartNumber><ETag>e</ETag><Size>99999999999999999999999</Size>"
                  "</Part></ListPartsResult>",
                  "<Size> is not a number");
@@ -103,7 +110,8 @@ static void errors(void **) {
     assert_true(bare->message.empty());
     assert_false(parse_error("").has_value());
     assert_false(parse_error("<html>502 Bad Gateway</html>").has_value());
-    assert_false(parse_error("<CompleteMultipartUploadResult><ETag>x</ETag></CompleteMultipartUploadResult>").has_value());
+    assert_false(
+        parse_error("<CompleteMultipartUploadResult><ETag>x</ETag></CompleteMultipartUploadResult>").has_value());
     assert_false(parse_error("<Error><Message>no code</Message></Error>").has_value());
     const std::string long_message = "<Error><Code>X</Code><Message>" + std::string(5000, 'm') + "</Message></Error>";
     assert_int_equal(parse_error(long_message)->message.size(), 512);
@@ -135,7 +143,8 @@ static void malformed_and_hostile_documents(void **) {
                     "unknown or invalid entity");
     refuse_document("<InitiateMultipartUploadResult a=\"1\" b></InitiateMultipartUploadResult>", "expected '='");
     refuse_document("<InitiateMultipartUploadResult a=\"1></InitiateMultipartUploadResult>", "unterminated attribute");
-    refuse_document("<InitiateMultipartUploadResult a=\"1\"b=\"2\"></InitiateMultipartUploadResult>", "expected whitespace");
+    refuse_document("<InitiateMultipartUploadResult a=\"1\"b=\"2\"></InitiateMultipartUploadResult>",
+                    "expected whitespace");
     refuse_document("<InitiateMultipartUploadResult><!-- open", "unterminated comment");
     refuse_document("<InitiateMultipartUploadResult><![CDATA[ open", "unterminated CDATA");
     refuse_document("<1bad/>", "expected a name");
@@ -151,31 +160,28 @@ static void malformed_and_hostile_documents(void **) {
     refuse_document(with_nul, "control characters");
     // Accepted oddities: attributes in both quotes, CDATA, namespace prefixes, BOM, comments.
     std::string error;
-    const auto id = parse_initiate_multipart("\xEF\xBB\xBF<?xml version='1.0'?><!-- c --><s3:InitiateMultipartUploadResult "
-                                             "xmlns:s3='x' a = \"1\"><s3:UploadId><![CDATA[a<b]]>&amp;c</s3:UploadId>"
-                                             "</s3:InitiateMultipartUploadResult >\n",
-                                             error);
+    const auto id = parse_initiate_multipart(
+        "\xEF\xBB\xBF<?xml version='1.0'?><!-- c --><s3:InitiateMultipartUploadResult "
+        "xmlns:s3='x' a = \"1\"><s3:UploadId><![CDATA[a<b]]>&amp;c</s3:UploadId>"
+        "</s3:InitiateMultipartUploadResult >\n",
+        error);
     if (!id) fail_msg("refused: %s", error.c_str());
     assert_string_equal(id->c_str(), "a<b&c");
 }
 
 static void complete_body(void **) {
     const std::string body = complete_multipart_body({{2, "\"b\"", 1}, {1, "\"a&<\"", 1}});
-    assert_string_equal(body.c_str(),
-                        "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-                        "<Part><PartNumber>1</PartNumber><ETag>&quot;a&amp;&lt;&quot;</ETag></Part>"
-                        "<Part><PartNumber>2</PartNumber><ETag>&quot;b&quot;</ETag></Part>"
-                        "</CompleteMultipartUpload>");
+    assert_string_equal(body.c_str(), "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+                                      "<Part><PartNumber>1</PartNumber><ETag>&quot;a&amp;&lt;&quot;</ETag></Part>"
+                                      "<Part><PartNumber>2</PartNumber><ETag>&quot;b&quot;</ETag></Part>"
+                                      "</CompleteMultipartUpload>");
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(escaping),
-        cmocka_unit_test(initiate),
-        cmocka_unit_test(list_parts),
-        cmocka_unit_test(list_parts_refusals),
-        cmocka_unit_test(errors),
-        cmocka_unit_test(malformed_and_hostile_documents),
+        cmocka_unit_test(escaping),      cmocka_unit_test(initiate),
+        cmocka_unit_test(list_parts),    cmocka_unit_test(list_parts_refusals),
+        cmocka_unit_test(errors),        cmocka_unit_test(malformed_and_hostile_documents),
         cmocka_unit_test(complete_body),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);

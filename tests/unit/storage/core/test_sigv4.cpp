@@ -7,7 +7,7 @@
 using namespace roomrec::storage;
 
 static const int64_t kSuiteTime = 1440938160; // 20150830T123600Z
-static const int64_t kS3Time = 1369353600;     // 20130524T000000Z
+static const int64_t kS3Time = 1369353600;    // 20130524T000000Z
 
 static AwsCredentials suite_credentials() {
     return {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "us-east-1", "service"};
@@ -39,16 +39,18 @@ static void get_vanilla(void **) {
     assert_string_equal(signed_request.string_to_sign.c_str(),
                         "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\n"
                         "bb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63");
-    assert_string_equal(signed_request.authorization.c_str(),
-                        suite_authorization("host;x-amz-date",
-                                            "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31").c_str());
+    assert_string_equal(
+        signed_request.authorization.c_str(),
+        suite_authorization("host;x-amz-date", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31")
+            .c_str());
 }
 
 static void post_vanilla(void **) {
     const SignedRequest signed_request = sign_request(suite_request("POST"), suite_credentials(), kSuiteTime);
-    assert_string_equal(signed_request.authorization.c_str(),
-                        suite_authorization("host;x-amz-date",
-                                            "5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b").c_str());
+    assert_string_equal(
+        signed_request.authorization.c_str(),
+        suite_authorization("host;x-amz-date", "5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b")
+            .c_str());
 }
 
 static void query_is_sorted_by_encoded_name(void **) {
@@ -56,18 +58,20 @@ static void query_is_sorted_by_encoded_name(void **) {
     request.query = {{"Param2", "value2"}, {"Param1", "value1"}};
     const SignedRequest signed_request = sign_request(request, suite_credentials(), kSuiteTime);
     assert_non_null(strstr(signed_request.canonical_request.c_str(), "\n/\nParam1=value1&Param2=value2\n"));
-    assert_string_equal(signed_request.authorization.c_str(),
-                        suite_authorization("host;x-amz-date",
-                                            "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500").c_str());
+    assert_string_equal(
+        signed_request.authorization.c_str(),
+        suite_authorization("host;x-amz-date", "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500")
+            .c_str());
 }
 
 static void unreserved_path_characters_stay(void **) {
     const SignedRequest signed_request = sign_request(
-        suite_request("GET", "/-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"), suite_credentials(),
-        kSuiteTime);
-    assert_string_equal(signed_request.authorization.c_str(),
-                        suite_authorization("host;x-amz-date",
-                                            "07ef7494c76fa4850883e2b006601f940f8a34d404d0cfa977f52a65bbf5f24f").c_str());
+        suite_request("GET", "/-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"),
+        suite_credentials(), kSuiteTime);
+    assert_string_equal(
+        signed_request.authorization.c_str(),
+        suite_authorization("host;x-amz-date", "07ef7494c76fa4850883e2b006601f940f8a34d404d0cfa977f52a65bbf5f24f")
+            .c_str());
 }
 
 static void header_names_lower_cased_values_trimmed(void **) {
@@ -75,14 +79,16 @@ static void header_names_lower_cased_values_trimmed(void **) {
     request.headers = {{"My-Header1", "VALUE1"}};
     assert_string_equal(sign_request(request, suite_credentials(), kSuiteTime).authorization.c_str(),
                         suite_authorization("host;my-header1;x-amz-date",
-                                            "cdbc9802e29d2942e5e10b5bccfdd67c5f22c7c4e8ae67b53629efa58b974b7d").c_str());
+                                            "cdbc9802e29d2942e5e10b5bccfdd67c5f22c7c4e8ae67b53629efa58b974b7d")
+                            .c_str());
     RequestToSign trimmed = suite_request("GET");
     trimmed.headers = {{"My-Header1", " value1"}, {"My-Header2", "\"a   b   c\""}};
     const SignedRequest signed_request = sign_request(trimmed, suite_credentials(), kSuiteTime);
     assert_non_null(strstr(signed_request.canonical_request.c_str(), "my-header1:value1\nmy-header2:\"a b c\"\n"));
     assert_string_equal(signed_request.authorization.c_str(),
                         suite_authorization("host;my-header1;my-header2;x-amz-date",
-                                            "acc3ed3afb60bb290fc8d2dd0098b9911fcaa05412b367055dee359757a9c736").c_str());
+                                            "acc3ed3afb60bb290fc8d2dd0098b9911fcaa05412b367055dee359757a9c736")
+                            .c_str());
 }
 
 // S3 documentation: GET /test.txt with a Range header and the empty-payload hash.

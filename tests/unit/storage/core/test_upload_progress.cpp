@@ -48,7 +48,8 @@ static void record_part_replaces_and_orders(void **) {
 static void refuse(const char *text, const char *reason) {
     std::string error;
     if (upload_progress_from_json(text, error).has_value()) fail_msg("accepted: %s", text);
-    if (strstr(error.c_str(), reason) == nullptr) fail_msg("for %s: error \"%s\" lacks \"%s\"", text, error.c_str(), reason);
+    if (strstr(error.c_str(), reason) == nullptr)
+        fail_msg("for %s: error \"%s\" lacks \"%s\"", text, error.c_str(), reason);
 }
 
 #define HEAD "{\"upload_id\":\"u\",\"file_size\":10,\"part_size\":5242880,"
@@ -61,10 +62,13 @@ static void strict_reading(void **) {
     refuse(HEAD "\"parts\":[],\"parts\":[]}", "not JSON"); // duplicate key
     refuse("{\"upload_id\":7,\"file_size\":10,\"part_size\":5242880,\"parts\":[]}", "\"upload_id\" must be a string");
     refuse("{\"upload_id\":\"a\\nb\",\"file_size\":10,\"part_size\":5242880,\"parts\":[]}", "printable ASCII");
-    refuse("{\"upload_id\":\"u\",\"file_size\":-1,\"part_size\":5242880,\"parts\":[]}", "\"file_size\" must be an integer");
-    refuse("{\"upload_id\":\"u\",\"file_size\":1.5,\"part_size\":5242880,\"parts\":[]}", "\"file_size\" must be an integer");
-    refuse("{\"upload_id\":\"\",\"file_size\":10,\"part_size\":5242880,\"parts\":[{\"number\":1,\"etag\":\"e\",\"size\":1}]}",
-           "parts without an upload id");
+    refuse("{\"upload_id\":\"u\",\"file_size\":-1,\"part_size\":5242880,\"parts\":[]}",
+           "\"file_size\" must be an integer");
+    refuse("{\"upload_id\":\"u\",\"file_size\":1.5,\"part_size\":5242880,\"parts\":[]}",
+           "\"file_size\" must be an integer");
+    refuse(
+        "{\"upload_id\":\"\",\"file_size\":10,\"part_size\":5242880,\"parts\":[{\"number\":1,\"etag\":\"e\",\"size\":1}]}",
+        "parts without an upload id");
     refuse(HEAD "\"parts\":{}}", "must be an array");
     refuse(HEAD "\"parts\":[1]}", "parts[0] must be an object");
     refuse(HEAD "\"parts\":[{\"number\":0,\"etag\":\"e\",\"size\":1}]}", "part numbers");

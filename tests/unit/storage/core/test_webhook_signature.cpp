@@ -23,17 +23,20 @@ static void verifies_what_it_signed(void **) {
 
 static void refuses_tampering_wrong_secret_and_age(void **) {
     const std::string header = webhook_signature("whsec_test", kNow, kBody);
-    assert_int_equal(verify_webhook("whsec_test", header, "{\"event\":\"recording.failed\"}", kNow), WebhookCheck::BadSignature);
+    assert_int_equal(verify_webhook("whsec_test", header, "{\"event\":\"recording.failed\"}", kNow),
+                     WebhookCheck::BadSignature);
     assert_int_equal(verify_webhook("other", header, kBody, kNow), WebhookCheck::BadSignature);
     // A replay with a new timestamp but the old MAC.
     std::string replay = header;
     replay.replace(2, 10, std::to_string(kNow + 1000));
     assert_int_equal(verify_webhook("whsec_test", replay, kBody, kNow + 1000), WebhookCheck::BadSignature);
-    assert_int_equal(verify_webhook("whsec_test", header, kBody, kNow + kWebhookToleranceSeconds + 1), WebhookCheck::Stale);
+    assert_int_equal(verify_webhook("whsec_test", header, kBody, kNow + kWebhookToleranceSeconds + 1),
+                     WebhookCheck::Stale);
 }
 
 static void refuses_malformed_headers(void **) {
-    for (const char *header : {"", "t=", "v1=abc", "t=12,v1=short", "t=x1,v1=2cd2d0b886fdad7e48b2ae42441339841002bcc880dd85a92897241077e1579c",
+    for (const char *header : {"", "t=", "v1=abc", "t=12,v1=short",
+                               "t=x1,v1=2cd2d0b886fdad7e48b2ae42441339841002bcc880dd85a92897241077e1579c",
                                "t=,v1=2cd2d0b886fdad7e48b2ae42441339841002bcc880dd85a92897241077e1579c",
                                "1767225600,2cd2d0b886fdad7e48b2ae42441339841002bcc880dd85a92897241077e1579c"})
         assert_int_equal(verify_webhook("whsec_test", header, kBody, kNow), WebhookCheck::Malformed);
