@@ -2,11 +2,7 @@
 
 #include "recorder/contract/control_messages.hpp"
 
-#include "common/json.hpp"
-#include "domain/request_schema.hpp"
-
 #include <fcntl.h>
-#include <jansson.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -210,9 +206,11 @@ void RecorderLink::read_events() {
         }
         const auto message = recorder::decode_wire(buffer, static_cast<size_t>(length));
         if (!message || message->type != recorder::WireType::Event) continue;
-        const common::JsonPtr event(json_loadb(message->payload.data(), message->payload.size(), 0, nullptr));
-        const std::string kind = domain::string_field(event.get(), "event");
-        if (kind == "first_frame") {
+        const auto decoded = recorder::decode_worker_event(
+            std::string_view(reinterpret_cast<const char *>(message->payload.data()), message->payload.size()));
+        const auto *event = std::get_if<recorder::WorkerEvent>(&decoded);
+        if (event == nullptr) continue; // a worker of another version: its other events still count
+        if (event->kind == recorder::WorkerEvent::Kind::FirstFrame) {
             if (!first_frame_seen_) {
                 first_frame_seen_ = true;
                 on_event_({LinkEvent::FirstFrame, {}, 0, false, {}});
@@ -221,9 +219,8 @@ void RecorderLink::read_events() {
                 on_event_({LinkEvent::GapClosed, {}, (now_us() - gap_started_us_) / 1e6, false, {}});
                 gap_started_us_ = 0;
             }
-        } else if (kind == "error") {
-            last_error_ = domain::string_field(event.get(), "message");
-            if (last_error_.empty()) last_error_ = "recorder error";
+        } else if (event->kind == recorder::WorkerEvent::Kind::Error) {
+            last_error_ = event->message.empty() ? "recorder error" : event->message;
         }
     }
 }
