@@ -64,7 +64,18 @@ Database::Database(std::string conninfo) : conninfo_(std::move(conninfo)) {}
 Database::~Database() = default;
 
 bool Database::ensure_connected(std::string &error) {
-    if (connection_ && connection_->is_open()) return true;
+    if (connection_ && connection_->is_open()) {
+        // A server that shut down or restarted closed this connection while it was idle.
+        // Reading what it sent finds that out before a statement fails on it: that failure
+        // would be reported, and libpqxx 6.4 leaks the failed statement's PGresult (it asks
+        // the broken connection for its encoding before it takes the result over).
+        try {
+            connection_->get_notifs();
+            return true;
+        } catch (const std::exception &) {
+            // closed: connect again
+        }
+    }
     connection_.reset();
     const auto options = connection_options(conninfo_);
     if (!options) {

@@ -1,4 +1,4 @@
-// Timestamps cross the libpq boundary as whole milliseconds since the Unix epoch (the pure
+// Timestamps cross the Postgres boundary as whole milliseconds since the Unix epoch (the pure
 // core's unit), converted in SQL so that no client clock or time zone is involved.
 #pragma once
 
