@@ -1,7 +1,6 @@
 #include "plugin/delivery_bridge.hpp"
 
 #include "common/log.hpp"
-
 #include "common/random_id.hpp"
 #include "storage/delivery/delivery_worker.hpp"
 

@@ -1,7 +1,6 @@
 #include "plugin/participant_requests.hpp"
 
 #include "common/log.hpp"
-
 #include "plugin/recording_controller.hpp"
 #include "plugin/room_descriptions.hpp"
 #include "plugin/room_lifecycle.hpp"

@@ -1,7 +1,6 @@
 #include "plugin/plugin.hpp"
 
 #include "common/log.hpp"
-
 #include "plugin/media_relay.hpp"
 #include "plugin/room_descriptions.hpp"
 

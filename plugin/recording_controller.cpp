@@ -1,7 +1,6 @@
 #include "plugin/recording_controller.hpp"
 
 #include "common/log.hpp"
-
 #include "plugin/delivery_bridge.hpp"
 #include "plugin/room_messenger.hpp"
 #include "plugin/room_registry.hpp"

@@ -1,7 +1,6 @@
 #include "plugin/request_dispatcher.hpp"
 
 #include "common/log.hpp"
-
 #include "plugin/room_messenger.hpp"
 #include "plugin/session_table.hpp"
 #include "plugin/signalling_worker.hpp"

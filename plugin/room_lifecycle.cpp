@@ -1,7 +1,6 @@
 #include "plugin/room_lifecycle.hpp"
 
 #include "common/log.hpp"
-
 #include "plugin/delivery_bridge.hpp"
 #include "plugin/recording_controller.hpp"
 #include "plugin/room_messenger.hpp"

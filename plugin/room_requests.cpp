@@ -1,7 +1,6 @@
 #include "plugin/room_requests.hpp"
 
 #include "common/log.hpp"
-
 #include "plugin/room_descriptions.hpp"
 #include "plugin/room_lifecycle.hpp"
 #include "plugin/room_messenger.hpp"

@@ -1,9 +1,8 @@
 #include "plugin/telemetry_bridge.hpp"
 
-#include "common/log.hpp"
-
 #include "analytics/telemetry/telemetry_admin.hpp"
 #include "analytics/telemetry/telemetry_writer.hpp"
+#include "common/log.hpp"
 #include "common/random_id.hpp"
 #include "domain/device_class.hpp"
 #include "plugin/replies.hpp"
