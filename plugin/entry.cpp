@@ -1,8 +1,7 @@
 // The only C boundary: the janus_plugin table and create(). Every callback
 // forwards to the C++ Plugin and no exception ever crosses into Janus.
-#include "plugin/janus_callbacks_gateway.hpp"
-
 #include "common/log.hpp"
+#include "plugin/janus_callbacks_gateway.hpp"
 #include "plugin/janus_log_sink.hpp"
 #include "plugin/plugin.hpp"
 
