@@ -1,5 +1,5 @@
-// Stand-ins for the Janus core symbols the plugin's code references, so its request handlers
-// run in a unit test without the janus executable. Logging goes to stderr when
+// Stand-ins for the Janus core symbols the plugin's code references, so its request handlers (and
+// the relay benchmark) run without the janus executable. Logging goes to stderr when
 // ROOMREC_TEST_LOG is set; the SDP and configuration functions are not reached by these tests
 // and abort if they ever are.
 #include "plugin/janus_api.hpp"
