@@ -8,7 +8,7 @@ namespace roomrec::domain {
 namespace {
 
 constexpr std::array kClientParams{
-    ParamSpec{"id", JsonKind::Identifier, false, 128},     ParamSpec{"display", JsonKind::String, false, 128},
+    ParamSpec{"id", JsonKind::Identifier, false, kMaxUserIdLength},     ParamSpec{"display", JsonKind::String, false, 128},
     ParamSpec{"email", JsonKind::String, false, 254},      ParamSpec{"company", JsonKind::String, false, 128},
     ParamSpec{"industry", JsonKind::String, false, 128},   ParamSpec{"country", JsonKind::String, false, 2},
     ParamSpec{"user_agent", JsonKind::String, false, 512}, ParamSpec{"client", JsonKind::String, false, 16},

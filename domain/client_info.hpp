@@ -11,6 +11,9 @@
 
 namespace roomrec::domain {
 
+// User ids are 1-128 characters of [A-Za-z0-9_-] (from a token, or given by the server).
+inline constexpr size_t kMaxUserIdLength = 128;
+
 enum class ClientKind { Desktop, Mobile };
 
 struct ClientInfo {

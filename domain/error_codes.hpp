@@ -24,6 +24,8 @@ enum class ErrorCode : int {
     RateLimited = 457,         // reactions or heartbeats faster than allowed; nothing was relayed or recorded
     NoSuchItem = 458,          // chat message, poll or question unknown (or forgotten)
     ActivityState = 459,       // deleted, already liked/answered/flagged, thread cannot move so, session cap
+    Banned = 460,              // kicked from this room session; the ban has not ended
+    LimitReached = 461,        // a per-participant limit (subscriber handles) is reached
     Internal = 499,
 };
 

@@ -88,6 +88,12 @@ const Member *Roster::find(const std::string &participant_id) const {
     return it == members_.end() ? nullptr : &it->second;
 }
 
+const Member *Roster::find_user(const std::string &user_id) const {
+    for (const auto &[id, member] : members_)
+        if (member.client.user_id == user_id) return &member;
+    return nullptr;
+}
+
 size_t Roster::count(Role role) const {
     size_t total = 0;
     for (const auto &[id, member] : members_)

@@ -56,6 +56,8 @@ public:
     bool remove(const std::string &participant_id);
     Member *find(const std::string &participant_id);
     const Member *find(const std::string &participant_id) const;
+    // The member a user holds their seat through (one seat per user), if any.
+    const Member *find_user(const std::string &user_id) const;
     size_t size() const { return members_.size(); }
     size_t count(Role role) const;
     std::vector<const Member *> members() const;

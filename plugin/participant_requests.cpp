@@ -58,7 +58,8 @@ Reply ParticipantRequests::on_join_participant(Request &request, LiveRoom &room)
         client = std::get<domain::ClientInfo>(std::move(parsed));
     }
 
-    // Role and user come from the proof, never from what the client merely claims.
+    // Role and user come from the proof, never from what the client merely claims: a token
+    // names a person, a room secret only a role, so a secret's holder gets an id of its own.
     Proof proof;
     if (const char *token = text_field(body, "token")) {
         const auto check = domain::verify_token(token, config_.token_secret, kPackage,
@@ -68,6 +69,9 @@ Reply ParticipantRequests::on_join_participant(Request &request, LiveRoom &room)
             return reply_error(domain::ErrorCode::Unauthorized, "token is for another room");
         const auto role = domain::parse_role(check.claims.role);
         if (!role) return reply_error(domain::ErrorCode::Unauthorized, "token names an unknown role");
+        if (!domain::is_identifier(check.claims.user.c_str(), domain::kMaxUserIdLength))
+            return reply_error(domain::ErrorCode::Unauthorized,
+                               "token's user must be 1-128 characters of [A-Za-z0-9_-]");
         if (!client.user_id.empty() && client.user_id != check.claims.user)
             return reply_error(domain::ErrorCode::Unauthorized, "token is for another user");
         proof = {*role, check.claims.user};
@@ -80,14 +84,34 @@ Reply ParticipantRequests::on_join_participant(Request &request, LiveRoom &room)
             return reply_error(domain::ErrorCode::InvalidElement, "role must be host, moderator, speaker or viewer");
         if (!domain::secret_proves_role(room.settings, *role, secret))
             return reply_error(domain::ErrorCode::Unauthorized, std::string("wrong secret for role ") + role_text);
-        if (client.user_id.empty())
-            return reply_error(domain::ErrorCode::MissingElement, "user.id is required with a secret");
-        proof = {*role, client.user_id};
+        if (!client.user_id.empty())
+            return reply_error(domain::ErrorCode::InvalidElement,
+                               "user.id cannot be claimed with a room secret: a secret proves a role, not a "
+                               "person; the server names the guest (a signed token carries a user id)");
+        proof = {*role, "guest-" + common::random_id()};
     } else {
         return reply_error(domain::ErrorCode::Unauthorized, "a token or a room secret is required to join");
     }
-    if (static_cast<int64_t>(room.roster.size()) >= room.settings.max_participants)
+    const int64_t now_us = g_get_monotonic_time();
+    if (const auto until = room.bans.banned_until(proof.user_id, now_us))
+        return reply_error(domain::ErrorCode::Banned,
+                           common::format_text("you were removed from this room; you may rejoin in %lld s",
+                                               static_cast<long long>(domain::seconds_left(*until, now_us))));
+    // One seat per person: the same user joining again (another tab or device) takes over the
+    // seat, as in most meeting products; the older handle is told it was replaced.
+    std::shared_ptr<Session> replaced;
+    if (const domain::Member *seated = room.roster.find_user(proof.user_id)) {
+        const auto held = room.participants.find(seated->participant_id);
+        if (held != room.participants.end()) replaced = held->second;
+    }
+    if (!replaced && static_cast<int64_t>(room.roster.size()) >= room.settings.max_participants)
         return reply_error(domain::ErrorCode::RoomFull, "room " + room.settings.id + " is full");
+    if (replaced) {
+        common::JsonPtr notice = make_event("replaced");
+        json_object_set_new(notice.get(), "room", json_string(room.settings.id.c_str()));
+        messenger_.push(*replaced, nullptr, reply_with(std::move(notice)));
+        lifecycle_.remove_participant(room, *replaced, "replaced");
+    }
 
     client.user_id = proof.user_id;
     if (client.display.empty()) client.display = proof.user_id;
@@ -107,6 +131,7 @@ Reply ParticipantRequests::on_join_participant(Request &request, LiveRoom &room)
     json_object_set_new(data.get(), "title", json_string(room.settings.title.c_str()));
     json_object_set_new(data.get(), "type", json_string(domain::room_type_name(room.settings.type)));
     json_object_set_new(data.get(), "id", json_string(member.participant_id.c_str()));
+    json_object_set_new(data.get(), "user_id", json_string(member.client.user_id.c_str()));
     json_object_set_new(data.get(), "private_id", json_string(session.private_id.c_str()));
     json_object_set_new(data.get(), "role", json_string(domain::role_name(member.role)));
     json_t *others = json_array();
@@ -117,7 +142,7 @@ Reply ParticipantRequests::on_join_participant(Request &request, LiveRoom &room)
     recording_.membership_changed(room); // the first join starts the room session
     telemetry_.record_attendance(room, analytics::TelemetryKind::Join, member, nullptr);
     // C3: whoever joins learns whether the session is being recorded.
-    json_object_set_new(data.get(), "recording", recording_.describe_recording(room, member.role).release());
+    json_object_set_new(data.get(), "recording", recording_.describe_recording(room, member).release());
 
     common::JsonPtr announcement = make_event("participant_joined");
     json_object_set_new(announcement.get(), "participant", describe_participant(room, member).release());
@@ -244,13 +269,20 @@ Reply ParticipantRequests::on_kick(Request &request) {
         return reply_error(domain::ErrorCode::InvalidElement, "use leave to leave the room");
     if (actor == domain::Role::Moderator && target->role == domain::Role::Host)
         return reply_error(domain::ErrorCode::Forbidden, "a moderator cannot kick a host");
+    // R7: the kicked user stays out of this room session for a while; a guest's id was made for
+    // that one join, so banning it only keeps that seat from coming back under the same id.
+    const json_t *ban = json_object_get(request.body.get(), "ban_seconds");
+    const int64_t ban_s = ban != nullptr ? json_integer_value(ban) : config_.kick_ban_s;
+    room.bans.ban(target->client.user_id, g_get_monotonic_time(), ban_s * G_USEC_PER_SEC);
     std::shared_ptr<Session> kicked = target_session->second;
     common::JsonPtr notice = make_event("kicked");
     json_object_set_new(notice.get(), "room", json_string(room.settings.id.c_str()));
+    json_object_set_new(notice.get(), "ban_seconds", json_integer(ban_s));
     messenger_.push(*kicked, nullptr, reply_with(std::move(notice)));
     lifecycle_.remove_participant(room, *kicked, "kicked");
     common::JsonPtr data = make_event("success");
     json_object_set_new(data.get(), "kicked", json_string(target_id.c_str()));
+    json_object_set_new(data.get(), "ban_seconds", json_integer(ban_s));
     return reply_with(std::move(data));
 }
 

@@ -19,7 +19,7 @@ Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
       delivery_(config_, *this), telemetry_(config_),
       recording_(config_, rooms_, messenger_, gateway_, delivery_, worker_, *this),
       lifecycle_(rooms_, messenger_, gateway_, recording_, telemetry_, delivery_),
-      room_requests_(config_, rooms_, messenger_, lifecycle_), subscriber_requests_(rooms_, lifecycle_),
+      room_requests_(config_, rooms_, messenger_, lifecycle_), subscriber_requests_(config_, rooms_, lifecycle_),
       participant_requests_(config_, rooms_, messenger_, lifecycle_, recording_, telemetry_, subscriber_requests_),
       signal_requests_(rooms_, messenger_, telemetry_), question_requests_(rooms_, messenger_, telemetry_),
       engagement_requests_(rooms_, telemetry_), admin_requests_(config_, rooms_, recording_, delivery_, telemetry_),

@@ -76,6 +76,11 @@ std::variant<PluginConfig, std::string> load_plugin_config(const std::string &fo
           read_config_path(config.get(), general, "general", "recorder_path", settings.recorder_path),
           read_config_path(config.get(), general, "general", "ffmpeg_path", settings.ffmpeg_path)})
         if (!problem.empty()) return problem;
+    for (const std::string &problem :
+         {read_config_integer(config.get(), general, "general", "kick_ban_seconds", 0, 72 * 3600, settings.kick_ban_s),
+          read_config_integer(config.get(), general, "general", "max_subscriber_handles", 1, 64,
+                              settings.max_subscriber_handles)})
+        if (!problem.empty()) return problem;
     if (const char *value = config_value(config.get(), general, "recording_x264_preset")) {
         static const std::set<std::string> kPresets = {"ultrafast", "superfast", "veryfast",
                                                        "faster",    "fast",      "medium"};

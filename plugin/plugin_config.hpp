@@ -30,6 +30,9 @@ struct PluginConfig {
     int64_t recorder_max_restarts = 5;
     int64_t host_leave_timeout_s = 15 * 60;
     int64_t max_recording_duration_s = 24 * 3600;
+    // Seats and kicks (R2, R7).
+    int64_t kick_ban_s = 3600;          // a kicked user's rejoin is refused this long (or until the session ends)
+    int64_t max_subscriber_handles = 8; // per participant
     DeliveryConfig delivery; // S2-S5
     struct Telemetry {
         std::string postgres;         // libpq conninfo; empty: delivery.postgres

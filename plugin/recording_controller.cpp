@@ -103,18 +103,20 @@ void RecordingController::membership_changed(LiveRoom &room) {
     room.policy->hosts_present(static_cast<int>(room.roster.count(domain::Role::Host)), now);
 }
 
-common::JsonPtr RecordingController::describe_recording(const LiveRoom &room, domain::Role role) const {
+common::JsonPtr RecordingController::describe_recording(const LiveRoom &room, const domain::Member &member) const {
     common::JsonPtr out = common::json_object_ptr();
     const auto state = room.policy ? room.policy->state() : domain::RecordingState::Idle;
     json_object_set_new(out.get(), "state", json_string(domain::recording_state_name(state)));
-    const bool lead = domain::leads(role);
+    const bool lead = domain::leads(member.role);
     if (room.recording) {
         json_object_set_new(out.get(), "recording", json_string(room.recording->manifest.recording_id.c_str()));
         // C3: the start time (for an elapsed-time counter) goes to those who may stop it.
         if (lead && room.recording->started_unix_ms != 0)
             json_object_set_new(out.get(), "started_at", json_integer(room.recording->started_unix_ms));
     }
-    if (lead) json_object_set_new(out.get(), "can_control", json_true());
+    // C1: a mobile host sees the counter but is not offered a control it would be refused.
+    if (domain::may_control_recording(member.role, member.client.kind) == domain::ControlDenied::None)
+        json_object_set_new(out.get(), "can_control", json_true());
     return out;
 }
 
@@ -126,7 +128,7 @@ void RecordingController::tell_recording(LiveRoom &room, const char *state,
         const domain::Member *member = room.roster.find(id);
         if (member == nullptr || !who(*member)) continue;
         common::JsonPtr event = make_event("recording");
-        json_object_update(event.get(), describe_recording(room, member->role).get());
+        json_object_update(event.get(), describe_recording(room, *member).get());
         json_object_set_new(event.get(), "state", json_string(state)); // the event's own state wins
         if (extra) extra(event.get());
         messenger_.push(*session, nullptr, reply_with(std::move(event)));

@@ -61,8 +61,8 @@ public:
     void stop_recording(LiveRoom &room, domain::StopReason reason);
     // About once a second: the policy's timers.
     void tick(int64_t now_us);
-    // The recording state as a participant with this role sees it (join, events).
-    common::JsonPtr describe_recording(const LiveRoom &room, domain::Role role) const;
+    // The recording state as this participant sees it (join, events): its role and client kind.
+    common::JsonPtr describe_recording(const LiveRoom &room, const domain::Member &member) const;
     size_t active() const { return recordings_.size(); }
 
 private:

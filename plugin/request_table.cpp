@@ -29,8 +29,9 @@ constexpr std::array kJoinParams{
     domain::ParamSpec{"streams", domain::JsonKind::Array, false, 64},
 };
 constexpr std::array kPublishParams{domain::ParamSpec{"descriptions", domain::JsonKind::Array, false, 8}};
-constexpr std::array kTargetParams{domain::ParamSpec{"participant", domain::JsonKind::Identifier, true, 64},
-                                   domain::ParamSpec{"room", domain::JsonKind::Identifier, false, 64}};
+constexpr std::array kKickParams{domain::ParamSpec{"participant", domain::JsonKind::Identifier, true, 64},
+                                 domain::ParamSpec{"room", domain::JsonKind::Identifier, false, 64},
+                                 domain::ParamSpec{"ban_seconds", domain::JsonKind::Integer, false, 72 * 3600, 0}};
 constexpr std::array kCloseParams{domain::ParamSpec{"room", domain::JsonKind::Identifier, false, 64}};
 constexpr std::array kStageParams{domain::ParamSpec{"participant", domain::JsonKind::Identifier, true, 64},
                                   domain::ParamSpec{"on_stage", domain::JsonKind::Boolean, true, 0}};
@@ -77,7 +78,7 @@ constexpr std::array<RequestType, 28> kTypes{{
     {"publish", kPublishParams, true, false, false},
     {"unpublish", kNoParams, false, false, false},
     {"leave", kNoParams, false, false, false},
-    {"kick", kTargetParams, false, true, false},
+    {"kick", kKickParams, false, true, false},
     {"close", kCloseParams, false, true, false},
     {"stage", kStageParams, false, false, false},
     {"start", kNoParams, true, false, false},

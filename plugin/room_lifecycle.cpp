@@ -122,6 +122,7 @@ void RoomLifecycle::close_room(LiveRoom &room, const char *reason) {
     if (room.policy && room.policy->stop()) recording_.stop_recording(room, domain::StopReason::SessionClosed);
     const bool had_session = room.policy || !room.participants.empty();
     room.policy.reset();
+    room.bans.clear(); // a kick keeps someone out of one meeting, not the room's next one
     telemetry_.end_room_session(room, reason);
     common::JsonPtr event = make_event("room_closed");
     json_object_set_new(event.get(), "room", json_string(room.settings.id.c_str()));

@@ -5,6 +5,7 @@
 #include "domain/recording_policy.hpp"
 #include "domain/room.hpp"
 #include "domain/room_activity.hpp"
+#include "domain/room_bans.hpp"
 #include "plugin/media_streams.hpp"
 #include "plugin/recording/recorder_link.hpp"
 #include "plugin/recording/recording_store.hpp"
@@ -95,6 +96,7 @@ struct LiveRoom {
     std::optional<domain::RoomActivity> activity;      // signals state (E3-E5)
     std::map<std::string, int64_t> last_heartbeat_us;  // participant → monotonic µs
     std::map<std::string, domain::PlayProgress> plays; // "<participant>/<play>" → buckets watched (E6)
+    domain::RoomBans bans;                             // users kicked from this session (R7)
 };
 
 } // namespace roomrec::plugin

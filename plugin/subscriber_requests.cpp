@@ -1,5 +1,7 @@
 #include "plugin/subscriber_requests.hpp"
 
+#include "common/log.hpp"
+#include "plugin/plugin_config.hpp"
 #include "plugin/room_descriptions.hpp"
 #include "plugin/room_lifecycle.hpp"
 #include "plugin/room_registry.hpp"
@@ -7,6 +9,7 @@
 
 #include "plugin/sdp_negotiation.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace roomrec::plugin {
@@ -56,6 +59,14 @@ Reply SubscriberRequests::on_join_subscriber(Request &request, LiveRoom &room) {
         return reply_error(domain::ErrorCode::Forbidden, "this participant may not subscribe");
     auto wanted = parse_wanted(streams);
     if (auto *invalid = std::get_if<domain::ValidationError>(&wanted)) return reply_error(*invalid);
+    // Each subscriber handle is a PeerConnection the server feeds: one seat cannot open hundreds.
+    const auto held = std::count_if(room.subscribers.begin(), room.subscribers.end(), [&](const auto &subscriber) {
+        return subscriber->participant_id == owner->participant_id;
+    });
+    if (held >= config_.max_subscriber_handles)
+        return reply_error(domain::ErrorCode::LimitReached,
+                           common::format_text("a participant may hold at most %lld subscriber handles",
+                                               static_cast<long long>(config_.max_subscriber_handles)));
 
     session.kind = SessionKind::Subscriber;
     session.room_id = room.settings.id;

@@ -13,10 +13,12 @@ namespace roomrec::plugin {
 
 class RoomLifecycle;
 class RoomRegistry;
+struct PluginConfig;
 
 class SubscriberRequests {
 public:
-    SubscriberRequests(RoomRegistry &rooms, RoomLifecycle &lifecycle) : rooms_(rooms), lifecycle_(lifecycle) {}
+    SubscriberRequests(const PluginConfig &config, RoomRegistry &rooms, RoomLifecycle &lifecycle)
+        : config_(config), rooms_(rooms), lifecycle_(lifecycle) {}
 
     Reply on_join_subscriber(Request &request, LiveRoom &room);
     Reply on_subscribe(Request &request);
@@ -27,6 +29,7 @@ private:
     using Wanted = std::vector<std::pair<std::string, std::string>>; // (feed, mid or "" for all)
     Reply offer_streams(Session &session, const Wanted &wanted, const char *event_kind);
 
+    const PluginConfig &config_;
     RoomRegistry &rooms_;
     RoomLifecycle &lifecycle_;
 };

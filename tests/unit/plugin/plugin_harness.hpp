@@ -4,6 +4,7 @@
 #pragma once
 
 #include "common/log.hpp"
+#include "domain/signed_token.hpp"
 #include "plugin/plugin.hpp"
 #include "tests/unit/plugin/fake_gateway.hpp"
 
@@ -36,6 +37,7 @@ public:
         root_ = mkdtemp(folder);
         plugin::PluginConfig config;
         config.admin_secret = "admin-secret";
+        config.token_secret = "token-secret";
         config.recordings_root = root_ + "/recordings";
         config.recorder_path = root_ + "/no-such-recorder"; // a recording cannot start here
         config.telemetry.retention_days = 0;
@@ -116,16 +118,34 @@ public:
                                                          extra + "}");
         if (answer.find("\"created\"") == std::string::npos) throw std::runtime_error("create failed: " + answer);
     }
-    // Joins a new handle with a room secret; returns the handle, its participant id in *id.
+    // A signed join token for user in room with role, valid for an hour.
+    static std::string token(const std::string &room, const std::string &role, const std::string &user) {
+        const long long expiry = g_get_real_time() / G_USEC_PER_SEC + 3600;
+        return domain::sign_token(std::to_string(expiry) + ",janus.plugin.roomrec,room=" + room + ",user=" + user +
+                                      ",role=" + role,
+                                  "token-secret");
+    }
+    // Joins a new handle as user (a signed token names them); returns the handle, its
+    // participant id in *id.
     janus_plugin_session *join(const std::string &room, const char *role, const std::string &user, std::string *id,
                                const std::string &client = "desktop") {
-        janus_plugin_session *handle = attach();
+        return join_with(R"({"request":"join","room":")" + room + R"(","token":")" + token(room, role, user) +
+                             R"(","user":{"display":")" + user + R"(","client":")" + client + R"("}})",
+                         user, id);
+    }
+    // Joins a new handle with the room secret of role: the server names the guest.
+    janus_plugin_session *join_guest(const std::string &room, const char *role, const std::string &display,
+                                     std::string *id) {
         const char *secret = role[0] == 'h' ? "h" : role[0] == 'm' ? "m" : "v";
-        request(handle, R"({"request":"join","room":")" + room + R"(","role":")" + role + R"(","secret":")" + secret +
-                            R"(","user":{"id":")" + user + R"(","display":")" + user + R"(","client":")" + client +
-                            R"("}})");
+        return join_with(R"({"request":"join","room":")" + room + R"(","role":")" + role + R"(","secret":")" +
+                             secret + R"(","user":{"display":")" + display + R"("}})",
+                         display, id);
+    }
+    janus_plugin_session *join_with(const std::string &body, const std::string &who, std::string *id) {
+        janus_plugin_session *handle = attach();
+        request(handle, body);
         const std::string joined = gateway.wait_push(handle, {"\"roomrec\":\"joined\""});
-        if (joined.empty()) throw std::runtime_error("join of " + user + " got no joined event");
+        if (joined.empty()) throw std::runtime_error("join of " + who + " got no joined event");
         if (id) *id = field(joined, "id");
         last_joined = joined;
         return handle;

@@ -1,5 +1,6 @@
-// Stage, kick and close through the real request path (dispatcher, signalling thread, room
-// state) with a fake Janus: who may do it, what everyone is told, what happens to the handles.
+// Join, stage, kick and close through the real request path (dispatcher, signalling thread, room
+// state) with a fake Janus: who a participant is, who may do what, what everyone is told, what
+// happens to the handles.
 #include "tests/unit/plugin/plugin_harness.hpp"
 
 #include "tests/unit/unit.hpp" // last: cmocka macros clash with C++ headers
@@ -100,10 +101,109 @@ void a_destroyed_handle_leaves_its_room(void **) {
     assert_true(has(h.request(viewer, R"({"request":"list"})"), "error: no session"));
 }
 
+// A join the plugin refuses: its error comes as the join's asynchronous answer.
+std::string refused_join(PluginHarness &h, const std::string &body) {
+    auto *handle = h.attach();
+    const std::string answer = h.request(handle, body);
+    if (answer != "wait") return answer;
+    return h.gateway.wait_push(handle, {"\"error_code\""});
+}
+
+std::string token_join(const std::string &room, const char *role, const std::string &user) {
+    return R"({"request":"join","room":")" + room + R"(","token":")" + PluginHarness::token(room, role, user) + "\"}";
+}
+
+void a_room_secret_proves_a_role_not_a_person(void **) {
+    PluginHarness h;
+    h.create_room("weekly");
+    std::string alice_id, guest_id, other_guest_id;
+    auto *alice = h.join("weekly", "viewer", "alice", &alice_id);
+    assert_string_equal(PluginHarness::field(h.last_joined, "user_id").c_str(), "alice");
+
+    // Claiming alice's id with the viewer secret is refused, and nobody joined.
+    const std::string claim = refused_join(
+        h, R"({"request":"join","room":"weekly","role":"viewer","secret":"v","user":{"id":"alice"}})");
+    assert_int_equal(code(claim), 443);
+    assert_true(has(claim, "cannot be claimed with a room secret"));
+
+    // Without a claim the server names each guest, never twice the same.
+    auto *guest = h.join_guest("weekly", "viewer", "Mallory", &guest_id);
+    const std::string guest_user = PluginHarness::field(h.last_joined, "user_id");
+    h.join_guest("weekly", "viewer", "Mallory", &other_guest_id);
+    const std::string other_user = PluginHarness::field(h.last_joined, "user_id");
+    assert_true(guest_user.rfind("guest-", 0) == 0);
+    assert_true(other_user.rfind("guest-", 0) == 0);
+    assert_true(guest_user != other_user);
+    assert_true(has(h.last_joined, "\"display\":\"Mallory\""));
+
+    // The guest acts as itself only: it cannot delete alice's message, and its vote is its own.
+    const std::string sent = h.request(alice, R"({"request":"chat","action":"send","text":"mine"})");
+    const std::string message = PluginHarness::nested(sent, "message", "id");
+    assert_int_equal(code(h.request(guest, R"({"request":"chat","action":"delete","message":")" + message + "\"}")),
+                     448);
+    std::string host_id;
+    auto *host = h.join("weekly", "host", "hana", &host_id);
+    const std::string created =
+        h.request(host, R"({"request":"poll","action":"create","question":"Lunch?","options":["yes","no"]})");
+    const std::string answer =
+        R"({"request":"poll","action":"answer","poll":")" + PluginHarness::nested(created, "poll", "id") +
+        R"(","choice":1})";
+    assert_int_equal(code(h.request(guest, answer)), 0);
+    assert_int_equal(code(h.request(alice, answer)), 0);
+}
+
+void one_user_holds_one_seat(void **) {
+    PluginHarness h;
+    h.create_room("small", R"(,"max_participants":2)");
+    std::string host_id, first_id, second_id;
+    auto *host = h.join("small", "host", "alice", &host_id);
+    auto *first = h.join("small", "viewer", "bob", &first_id);
+    // bob again (another tab): the new join takes over the seat, the old handle is told.
+    auto *second = h.join("small", "viewer", "bob", &second_id);
+    assert_true(first_id != second_id);
+    assert_false(h.gateway.wait_push(first, {"\"roomrec\":\"replaced\"", "\"room\":\"small\""}).empty());
+    const std::string left = h.gateway.wait_push(host, {"\"roomrec\":\"participant_left\"", "\"reason\":\"replaced\""});
+    assert_true(has(left, first_id.c_str()));
+    assert_int_equal(code(h.request(first, R"({"request":"hand","raised":true})")), 449);
+    assert_int_equal(code(h.request(second, R"({"request":"hand","raised":true})")), 0);
+    // Still one seat each: a third person finds the room full.
+    assert_int_equal(code(refused_join(h, token_join("small", "viewer", "carol"))), 453);
+    const std::string list = h.request(host, R"({"request":"listparticipants","room":"small"})");
+    assert_false(has(list, first_id.c_str()));
+    assert_true(has(list, second_id.c_str()));
+}
+
+void a_kicked_user_stays_out_of_the_session(void **) {
+    PluginHarness h;
+    h.create_room("weekly");
+    std::string host_id, bob_id, carol_id;
+    auto *host = h.join("weekly", "host", "alice", &host_id);
+    h.join("weekly", "viewer", "bob", &bob_id);
+    h.join("weekly", "viewer", "carol", &carol_id);
+
+    const std::string kicked = h.request(host, R"({"request":"kick","participant":")" + bob_id + "\"}");
+    assert_true(has(kicked, "\"ban_seconds\":3600"));
+    const std::string again = refused_join(h, token_join("weekly", "viewer", "bob"));
+    assert_int_equal(code(again), 460);
+    assert_true(has(again, "you were removed from this room; you may rejoin in 3600 s"));
+    // A kick without a ban, for someone who only needs a fresh start.
+    h.request(host, R"({"request":"kick","participant":")" + carol_id + R"(","ban_seconds":0})");
+    h.join("weekly", "viewer", "carol", &carol_id);
+    assert_int_equal(code(h.request(host, R"({"request":"kick","participant":")" + carol_id +
+                                              R"(","ban_seconds":-1})")),
+                     444);
+    // The ban belongs to this meeting: once the room closes, bob may join its next one.
+    h.request(host, R"({"request":"close"})");
+    h.join("weekly", "viewer", "bob", &bob_id);
+}
+
 } // namespace
 
 int main() {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_room_secret_proves_a_role_not_a_person),
+        cmocka_unit_test(one_user_holds_one_seat),
+        cmocka_unit_test(a_kicked_user_stays_out_of_the_session),
         cmocka_unit_test(stage_brings_a_viewer_on_and_off_and_everyone_hears_it),
         cmocka_unit_test(kick_removes_the_participant_and_tells_everyone),
         cmocka_unit_test(close_ends_the_room_for_everyone),

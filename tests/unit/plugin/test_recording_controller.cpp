@@ -36,6 +36,9 @@ void joining_tells_each_role_the_recording_state(void **) {
     assert_true(has(h.last_joined, "\"recording\":{\"can_control\":true,\"state\":\"idle\"}"));
     h.join("weekly", "viewer", "bob", &id);
     assert_true(has(h.last_joined, "\"recording\":{\"state\":\"idle\"}"));
+    // C1: a host on a mobile client is not offered a control it would be refused.
+    h.join("weekly", "host", "dora", &id, "mobile");
+    assert_true(has(h.last_joined, "\"recording\":{\"state\":\"idle\"}"));
 }
 
 void a_recorder_that_cannot_start_changes_nothing(void **) {
