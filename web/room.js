@@ -266,9 +266,10 @@ function join(form) {
   const values = Object.fromEntries(new FormData(form));
   const body = {
     request: 'join', room: values.room,
-    user: { id: values.user, display: values.display, client: values.client, user_agent: navigator.userAgent },
+    user: { display: values.display, client: values.client, user_agent: navigator.userAgent },
   };
-  if (values.token) { body.token = values.token; delete body.user.id; } else { body.role = values.role; body.secret = values.secret; }
+  // Who joins is the token's user, or a guest id the server gives a room secret's holder.
+  if (values.token) body.token = values.token; else { body.role = values.role; body.secret = values.secret; }
   state.janus.attach({
     plugin: 'janus.plugin.roomrec',
     success: (handle) => {

@@ -25,7 +25,6 @@ async function joinAs(role, secret, user) {
   await page.fill('input[name=room]', 'static');
   await page.selectOption('select[name=role]', role);
   await page.fill('input[name=secret]', secret);
-  await page.fill('input[name=user]', user);
   await page.fill('input[name=display]', user.toUpperCase());
   await page.click('#join button[type=submit]');
   await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('in room'), null, { timeout: 15000 });

@@ -142,6 +142,35 @@ class MediaTest(unittest.TestCase):
         await subscriber.close()
         await publisher.close()
 
+    def test_subscriber_handles_per_participant_are_bounded(self):
+        asyncio.run(self._subscriber_handles_bounded())
+
+    async def _subscriber_handles_bounded(self):
+        loop = asyncio.get_running_loop()
+        host, host_data, viewer, viewer_data = self.room_with_host_and_viewer("media4", "gina", "hugo")
+        publisher = Publisher(host)
+        _, jsep = await publisher.publish(audio=False)
+        await publisher.complete(jsep)
+        join = {"request": "join", "ptype": "subscriber", "room": "media4", "private_id": viewer_data["private_id"],
+                "streams": [{"feed": host_data["id"]}]}
+        feeds = []
+        for _ in range(8):  # max_subscriber_handles, default
+            feed = viewer.session.attach()
+            data, offer = await loop.run_in_executor(None, feed.request, join)
+            self.assertEqual(data.get("roomrec"), "attached", data)
+            feeds.append(feed)
+        refused, _ = await loop.run_in_executor(None, viewer.session.attach().request, join)
+        self.assertEqual(refused.get("error_code"), 461, refused)
+        self.assertIn("at most 8 subscriber handles", refused["error"])
+        # Another participant's handles are counted apart; a handle given back frees its place.
+        own, _ = await loop.run_in_executor(None, host.session.attach().request,
+                                            dict(join, private_id=host_data["private_id"]))
+        self.assertEqual(own.get("roomrec"), "attached", own)
+        await loop.run_in_executor(None, feeds.pop().detach)
+        data, _ = await loop.run_in_executor(None, viewer.session.attach().request, join)
+        self.assertEqual(data.get("roomrec"), "attached", data)
+        await publisher.close()
+
     def test_viewer_publishes_only_on_stage(self):
         asyncio.run(self._viewer_on_stage())
 

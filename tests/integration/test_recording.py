@@ -207,9 +207,22 @@ class RecordingTest(RecordingBase):
         print(f"\nA/V offsets (video - audio, ms): {[round((f - b) * 1000) for f, b in zip(flashes, beeps)]}")
 
     def test_only_hosts_and_moderators_on_desktop_control_recording(self):
-        self.create_room("rec2")
+        self.create_room("rec2", media_owner="olga", viewer_secret="v-pass")
         host, _ = self.join("rec2", "hal", "host")
-        mobile_host, _ = self.join("rec2", "mo", "host", client="mobile")
+        mobile_host, mobile_joined = self.join("rec2", "mo", "host", client="mobile")
+        # C1: the mobile host sees the state but is not offered a control it would be refused.
+        self.assertNotIn("can_control", mobile_joined["recording"])
+        # C4/C9: the room's owner gets "available"; a guest with the viewer secret cannot claim
+        # to be the owner (the server names guests), so it does not.
+        owner, _ = self.join("rec2", "olga", "viewer")
+        guest_session = harness.Session(self.janus)
+        self.sessions.append(guest_session)
+        guest = guest_session.attach()
+        claim = guest.send({"request": "join", "room": "rec2", "role": "viewer", "secret": "v-pass",
+                            "user": {"id": "olga"}})
+        self.assertEqual(claim.get("error_code"), 443, claim)
+        self.assertEqual(guest.send({"request": "join", "room": "rec2", "role": "viewer",
+                                     "secret": "v-pass"}).get("roomrec"), "joined")
         speaker, _ = self.join("rec2", "sam", "speaker")
         viewer, _ = self.join("rec2", "val", "viewer")
         moderator, _ = self.join("rec2", "mia", "moderator")
@@ -224,13 +237,17 @@ class RecordingTest(RecordingBase):
         reply = host.send({"request": "start_recording", "extra": 1})
         self.assertEqual(reply.get("roomrec"), "recording", reply)  # unknown keys are ignored
         recording_event(host, "started", timeout=10)  # a room with nobody publishing still records
+        self.assertNotIn("can_control", recording_event(mobile_host, "started", timeout=10))
         for handle in (mobile_host, speaker):
             reply = handle.send({"request": "stop_recording"})
             self.assertEqual(reply.get("error_code"), 448, reply)
         # A moderator may stop what a host started.
         reply = moderator.send({"request": "stop_recording"})
         self.assertEqual(reply.get("state"), "stopped", reply)
-        recording_event(host, "available", timeout=30)
+        available = recording_event(host, "available", timeout=30)
+        self.assertEqual(recording_event(owner, "available", timeout=10)["location"], available["location"])
+        with self.assertRaises(TimeoutError):
+            recording_event(guest, "available", timeout=1)
         unjoined = harness.Session(self.janus)
         self.sessions.append(unjoined)
         reply = unjoined.attach().send({"request": "start_recording"})

@@ -85,8 +85,9 @@ class SignallingTest(unittest.TestCase):
     def test_room_secrets_prove_roles(self):
         handle = self.attach()
         data = handle.send({"request": "join", "room": "static", "role": "host", "secret": "host-pass",
-                            "user": {"id": "h1", "display": "Host One"}})
+                            "user": {"display": "Host One"}})
         self.assertEqual(data.get("role"), "host", data)
+        self.assertRegex(data.get("user_id"), "^guest-")
         self.assertError(self.attach().send({"request": "join", "room": "static", "role": "host", "secret": "viewer-pass",
                                              "user": {"id": "x"}}), 447, "wrong secret")
         # The static room has no moderator secret: moderators need a token.
@@ -95,10 +96,11 @@ class SignallingTest(unittest.TestCase):
         self.assertError(self.attach().send({"request": "join", "room": "static", "user": {"id": "x"}}), 447, "required")
         self.assertError(self.attach().send({"request": "join", "room": "static", "secret": "host-pass",
                                              "user": {"id": "x"}}), 442, "role")
-        self.assertError(self.attach().send({"request": "join", "room": "static", "role": "host", "secret": "host-pass"}),
-                         442, "user.id")
-        self.assertError(handle.send({"request": "join", "room": "static", "role": "host", "secret": "host-pass",
-                                      "user": {"id": "h1"}}), 450)
+        # A secret proves a role, not a person: claiming a user id with it is refused.
+        self.assertError(self.attach().send({"request": "join", "room": "static", "role": "host", "secret": "host-pass",
+                                             "user": {"id": "h1"}}), 443, "cannot be claimed")
+        self.assertError(handle.send({"request": "join", "room": "static", "role": "host", "secret": "host-pass"}),
+                         450)
 
     def test_room_full(self):
         harness.create_room(self.handle, "small", max_participants=1)
