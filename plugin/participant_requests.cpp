@@ -273,7 +273,8 @@ Reply ParticipantRequests::on_kick(Request &request) {
     // that one join, so banning it only keeps that seat from coming back under the same id.
     const json_t *ban = json_object_get(request.body.get(), "ban_seconds");
     const int64_t ban_s = ban != nullptr ? json_integer_value(ban) : config_.kick_ban_s;
-    room.bans.ban(target->client.user_id, g_get_monotonic_time(), ban_s * G_USEC_PER_SEC);
+    const std::string banned_user = target->client.user_id;
+    room.bans.ban(banned_user, g_get_monotonic_time(), ban_s * G_USEC_PER_SEC);
     std::shared_ptr<Session> kicked = target_session->second;
     common::JsonPtr notice = make_event("kicked");
     json_object_set_new(notice.get(), "room", json_string(room.settings.id.c_str()));
@@ -282,7 +283,22 @@ Reply ParticipantRequests::on_kick(Request &request) {
     lifecycle_.remove_participant(room, *kicked, "kicked");
     common::JsonPtr data = make_event("success");
     json_object_set_new(data.get(), "kicked", json_string(target_id.c_str()));
+    json_object_set_new(data.get(), "user_id", json_string(banned_user.c_str()));
     json_object_set_new(data.get(), "ban_seconds", json_integer(ban_s));
+    return reply_with(std::move(data));
+}
+
+// A host who kicked the wrong person lets them back in before the ban ends.
+Reply ParticipantRequests::on_unban(Request &request) {
+    domain::Role actor = domain::Role::Viewer;
+    auto acting = acting_room(rooms_, request, domain::Action::Kick, &actor);
+    if (auto *invalid = std::get_if<domain::ValidationError>(&acting)) return reply_error(*invalid);
+    LiveRoom &room = *std::get<LiveRoom *>(acting);
+    const std::string user = text_field(request.body.get(), "user");
+    if (!room.bans.lift(user))
+        return reply_error(domain::ErrorCode::NoSuchParticipant, "user " + user + " is not banned from this room");
+    common::JsonPtr data = make_event("success");
+    json_object_set_new(data.get(), "unbanned", json_string(user.c_str()));
     return reply_with(std::move(data));
 }
 

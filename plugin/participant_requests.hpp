@@ -28,6 +28,7 @@ public:
     Reply on_unpublish(Request &request);
     Reply on_leave(Request &request);
     Reply on_kick(Request &request);
+    Reply on_unban(Request &request);
     Reply on_close(Request &request);
     Reply on_stage(Request &request);
 

@@ -74,6 +74,7 @@ void Plugin::bind_requests() {
     dispatcher_.bind("unpublish", to(participant_requests_, &ParticipantRequests::on_unpublish));
     dispatcher_.bind("leave", to(participant_requests_, &ParticipantRequests::on_leave));
     dispatcher_.bind("kick", to(participant_requests_, &ParticipantRequests::on_kick));
+    dispatcher_.bind("unban", to(participant_requests_, &ParticipantRequests::on_unban));
     dispatcher_.bind("close", to(participant_requests_, &ParticipantRequests::on_close));
     dispatcher_.bind("stage", to(participant_requests_, &ParticipantRequests::on_stage));
     dispatcher_.bind("start", to(subscriber_requests_, &SubscriberRequests::on_start));

@@ -32,6 +32,8 @@ constexpr std::array kPublishParams{domain::ParamSpec{"descriptions", domain::Js
 constexpr std::array kKickParams{domain::ParamSpec{"participant", domain::JsonKind::Identifier, true, 64},
                                  domain::ParamSpec{"room", domain::JsonKind::Identifier, false, 64},
                                  domain::ParamSpec{"ban_seconds", domain::JsonKind::Integer, false, 72 * 3600, 0}};
+constexpr std::array kUnbanParams{domain::ParamSpec{"user", domain::JsonKind::Identifier, true, 128},
+                                  domain::ParamSpec{"room", domain::JsonKind::Identifier, false, 64}};
 constexpr std::array kCloseParams{domain::ParamSpec{"room", domain::JsonKind::Identifier, false, 64}};
 constexpr std::array kStageParams{domain::ParamSpec{"participant", domain::JsonKind::Identifier, true, 64},
                                   domain::ParamSpec{"on_stage", domain::JsonKind::Boolean, true, 0}};
@@ -68,7 +70,7 @@ constexpr std::array kPlaybackParams{
     domain::ParamSpec{"position_ms", domain::JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0},
     domain::ParamSpec{"duration_ms", domain::JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0}};
 
-constexpr std::array<RequestType, 28> kTypes{{
+constexpr std::array<RequestType, 29> kTypes{{
     {"create", kCreateParams, false, true, false},
     {"destroy", kDestroyParams, false, true, false},
     {"list", kNoParams, false, true, false},
@@ -79,6 +81,7 @@ constexpr std::array<RequestType, 28> kTypes{{
     {"unpublish", kNoParams, false, false, false},
     {"leave", kNoParams, false, false, false},
     {"kick", kKickParams, false, true, false},
+    {"unban", kUnbanParams, false, true, false},
     {"close", kCloseParams, false, true, false},
     {"stage", kStageParams, false, false, false},
     {"start", kNoParams, true, false, false},

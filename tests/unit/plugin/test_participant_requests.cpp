@@ -192,7 +192,17 @@ void a_kicked_user_stays_out_of_the_session(void **) {
     assert_int_equal(code(h.request(host, R"({"request":"kick","participant":")" + carol_id +
                                               R"(","ban_seconds":-1})")),
                      444);
-    // The ban belongs to this meeting: once the room closes, bob may join its next one.
+    // The host lets bob back in; only hosts and moderators may, and only a banned user.
+    assert_true(has(kicked, "\"user_id\":\"bob\""));
+    std::string dan_id;
+    auto *dan = h.join("weekly", "viewer", "dan", &dan_id);
+    assert_int_equal(code(h.request(dan, R"({"request":"unban","user":"bob"})")), 448);
+    assert_int_equal(code(h.request(host, R"({"request":"unban","user":"erin"})")), 451);
+    assert_true(has(h.request(host, R"({"request":"unban","user":"bob"})"), "\"unbanned\":\"bob\""));
+    h.join("weekly", "viewer", "bob", &bob_id);
+    // The ban belongs to this meeting: once the room closes, a kicked user may join its next one.
+    h.request(host, R"({"request":"kick","participant":")" + bob_id + "\"}");
+    assert_int_equal(code(refused_join(h, token_join("weekly", "viewer", "bob"))), 460);
     h.request(host, R"({"request":"close"})");
     h.join("weekly", "viewer", "bob", &bob_id);
 }
