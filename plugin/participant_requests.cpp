@@ -25,6 +25,9 @@ namespace {
 
 const char *text_field(const json_t *body, const char *name) { return json_string_value(json_object_get(body, name)); }
 
+// Guests (room secrets) are named by the server; no token may name a user like one.
+constexpr const char *kGuestPrefix = "guest-";
+
 struct Proof {
     domain::Role role = domain::Role::Viewer;
     std::string user_id;
@@ -72,6 +75,9 @@ Reply ParticipantRequests::on_join_participant(Request &request, LiveRoom &room)
         if (!domain::is_identifier(check.claims.user.c_str(), domain::kMaxUserIdLength))
             return reply_error(domain::ErrorCode::Unauthorized,
                                "token's user must be 1-128 characters of [A-Za-z0-9_-]");
+        if (check.claims.user.rfind(kGuestPrefix, 0) == 0)
+            return reply_error(domain::ErrorCode::Unauthorized, "token user ids starting with \"guest-\" are reserved "
+                                                                "for the guests the server names");
         if (!client.user_id.empty() && client.user_id != check.claims.user)
             return reply_error(domain::ErrorCode::Unauthorized, "token is for another user");
         proof = {*role, check.claims.user};
@@ -88,7 +94,7 @@ Reply ParticipantRequests::on_join_participant(Request &request, LiveRoom &room)
             return reply_error(domain::ErrorCode::InvalidElement,
                                "user.id cannot be claimed with a room secret: a secret proves a role, not a "
                                "person; the server names the guest (a signed token carries a user id)");
-        proof = {*role, "guest-" + common::random_id()};
+        proof = {*role, kGuestPrefix + common::random_id()};
     } else {
         return reply_error(domain::ErrorCode::Unauthorized, "a token or a room secret is required to join");
     }

@@ -135,6 +135,10 @@ void a_room_secret_proves_a_role_not_a_person(void **) {
     assert_true(other_user.rfind("guest-", 0) == 0);
     assert_true(guest_user != other_user);
     assert_true(has(h.last_joined, "\"display\":\"Mallory\""));
+    // A token cannot take a guest's name (nor any name of that form).
+    const std::string as_guest = refused_join(h, token_join("weekly", "viewer", guest_user));
+    assert_int_equal(code(as_guest), 447);
+    assert_true(has(as_guest, "reserved"));
 
     // The guest acts as itself only: it cannot delete alice's message, and its vote is its own.
     const std::string sent = h.request(alice, R"({"request":"chat","action":"send","text":"mine"})");
