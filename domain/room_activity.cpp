@@ -178,7 +178,8 @@ ActivityVerdict RoomActivity::answer_question(const ChatActor &actor, const std:
     if (it == questions_.end()) return ActivityVerdict::NotFound;
     if (!it->second.answered) { // the first answer closes it for the asker's cap; more answers may follow
         it->second.answered = true;
-        if (const auto open = open_questions_.find(it->second.asker); open != open_questions_.end() && --open->second == 0)
+        if (const auto open = open_questions_.find(it->second.asker);
+            open != open_questions_.end() && --open->second == 0)
             open_questions_.erase(open);
     }
     return ActivityVerdict::Ok;

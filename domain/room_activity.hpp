@@ -60,7 +60,9 @@ public:
     ActivityVerdict admit(SignalKind kind, const std::string &user_id, int64_t now_us);
     int64_t retry_after_us(SignalKind kind, const std::string &user_id, int64_t now_us) const;
     const SignalLimit &signal_limit(SignalKind kind) const { return rates_.limit(kind); }
-    ActivityVerdict react(const std::string &user_id, int64_t now_us) { return admit(SignalKind::Reaction, user_id, now_us); }
+    ActivityVerdict react(const std::string &user_id, int64_t now_us) {
+        return admit(SignalKind::Reaction, user_id, now_us);
+    }
 
     // Raised hands, by participant (a user may join twice). True when the state changed.
     bool set_hand(const std::string &participant_id, bool raised);
@@ -101,12 +103,12 @@ private:
     RoomRateLimits rates_;
     std::set<std::string> hands_;
     std::map<std::string, ChatMessage> messages_;
-    std::map<uint64_t, std::string> message_order_;            // number → id, oldest first
-    std::map<std::string, std::deque<uint64_t>> by_author_;     // author → their kept messages, oldest first
-    std::map<std::string, ModerationThread> threads_;           // by message id
+    std::map<uint64_t, std::string> message_order_;         // number → id, oldest first
+    std::map<std::string, std::deque<uint64_t>> by_author_; // author → their kept messages, oldest first
+    std::map<std::string, ModerationThread> threads_;       // by message id
     std::map<std::string, PollState> polls_;
-    std::map<std::string, Question> questions_;       // by id
-    std::map<std::string, size_t> open_questions_;    // asker → unanswered questions
+    std::map<std::string, Question> questions_;    // by id
+    std::map<std::string, size_t> open_questions_; // asker → unanswered questions
     uint64_t next_message_ = 1, next_poll_ = 1, next_question_ = 1;
 };
 

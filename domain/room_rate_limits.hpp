@@ -41,8 +41,7 @@ inline constexpr int kMaxSignalsPerMinute = 60000;
 struct SignalLimits {
     // By SignalKind: reactions 5 then 1/2 s, chat 10 then 1/2 s, likes 20 then 2/s, questions 3
     // then 1/10 s, answers 10 then 1/2 s, votes 5 then 1/s, hands 4 then 1/5 s.
-    std::array<SignalLimit, kSignalKinds> by_kind{
-        {{5, 30}, {10, 30}, {20, 120}, {3, 6}, {10, 30}, {5, 60}, {4, 12}}};
+    std::array<SignalLimit, kSignalKinds> by_kind{{{5, 30}, {10, 30}, {20, 120}, {3, 6}, {10, 30}, {5, 60}, {4, 12}}};
     size_t max_users = 20'000; // tracked users per kind and room session
 
     SignalLimit &operator[](SignalKind kind) { return by_kind[static_cast<size_t>(kind)]; }

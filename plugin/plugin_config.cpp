@@ -39,7 +39,8 @@ common::JsonPtr category_as_json(janus_config *config, janus_config_category *ca
                 continue;
             }
         }
-        if (kBooleanRoomKeys.count(item->name) && (!std::strcmp(item->value, "true") || !std::strcmp(item->value, "false"))) {
+        if (kBooleanRoomKeys.count(item->name) &&
+            (!std::strcmp(item->value, "true") || !std::strcmp(item->value, "false"))) {
             json_object_set_new(object.get(), item->name, json_boolean(!std::strcmp(item->value, "true")));
             continue;
         }
@@ -68,11 +69,10 @@ std::string read_limits(janus_config *config, domain::ActivityLimits &limits) {
     }
     auto history = static_cast<int64_t>(limits.chat_history_per_user);
     auto questions = static_cast<int64_t>(limits.open_questions_per_user);
-    for (const std::string &problem :
-         {read_config_integer(config, category, "limits", "chat_history_per_user", 1,
-                              static_cast<long long>(limits.max_messages), history),
-          read_config_integer(config, category, "limits", "open_questions_per_user", 1,
-                              static_cast<long long>(limits.max_questions), questions)})
+    for (const std::string &problem : {read_config_integer(config, category, "limits", "chat_history_per_user", 1,
+                                                           static_cast<long long>(limits.max_messages), history),
+                                       read_config_integer(config, category, "limits", "open_questions_per_user", 1,
+                                                           static_cast<long long>(limits.max_questions), questions)})
         if (!problem.empty()) return problem;
     limits.chat_history_per_user = static_cast<size_t>(history);
     limits.open_questions_per_user = static_cast<size_t>(questions);

@@ -16,7 +16,7 @@ class TelemetryBridge;
 class QuestionRequests {
 public:
     QuestionRequests(RoomRegistry &rooms, RoomMessenger &messenger, TelemetryBridge &telemetry,
-                   RateLimitCounters &rate_limited)
+                     RateLimitCounters &rate_limited)
         : rooms_(rooms), messenger_(messenger), telemetry_(telemetry), rate_limited_(rate_limited) {}
 
     Reply on_poll(Request &request);

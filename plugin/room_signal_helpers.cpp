@@ -31,9 +31,9 @@ std::optional<Reply> over_rate(const Signaller &sender, domain::SignalKind kind,
     if (verdict == domain::ActivityVerdict::Ok) return std::nullopt;
     counters.count(kind);
     if (verdict != domain::ActivityVerdict::RateLimited) // the room tracks too many senders: fail closed
-        return reply_error(domain::ErrorCode::RateLimited,
-                           std::string("too many senders of ") + domain::signal_kind_noun(kind) +
-                               " in this room right now; retry in a few seconds");
+        return reply_error(domain::ErrorCode::RateLimited, std::string("too many senders of ") +
+                                                               domain::signal_kind_noun(kind) +
+                                                               " in this room right now; retry in a few seconds");
     const int64_t wait_us = sender.room->activity->retry_after_us(kind, sender.actor.user_id, now);
     Reply reply = reply_error(domain::ErrorCode::RateLimited,
                               domain::rate_limit_text(kind, sender.room->activity->signal_limit(kind), wait_us));

@@ -114,21 +114,25 @@ static void array_elements_are_validated(void **) {
                    "list[0].mid must be a string");
     expect_element(R"({"list":[{"mid":"01234","kind":"webcam"}]})", ErrorCode::ElementTooLong,
                    "list[0].mid is longer than 4 bytes");
-    expect_element(R"({"list":[{"mid":"0","kind":"webcam"},{"mid":"1","kind":"screen"}]})",
-                   ErrorCode::InvalidElement, "list[1].kind must be \"webcam\" or \"stage\"");
+    expect_element(R"({"list":[{"mid":"0","kind":"webcam"},{"mid":"1","kind":"screen"}]})", ErrorCode::InvalidElement,
+                   "list[1].kind must be \"webcam\" or \"stage\"");
     expect_element(R"({"list":[{"mid":"0","kind":"webcam","mode":"d"}]})", ErrorCode::InvalidElement,
                    "list[0].mode must be one of \"a\", \"b\" or \"c\"");
-    expect_element(R"({"list":[{"mid":"0","kind":"webcam"},{"mid":"0","kind":"stage"}]})",
-                   ErrorCode::InvalidElement, "list[1].mid \"0\" is named twice");
+    expect_element(R"({"list":[{"mid":"0","kind":"webcam"},{"mid":"0","kind":"stage"}]})", ErrorCode::InvalidElement,
+                   "list[1].mid \"0\" is named twice");
     expect_element(R"({"list":[{},{},{},{}]})", ErrorCode::ElementTooLong, "list has more than 3 items");
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(accepts_a_complete_body), cmocka_unit_test(missing_fields),
-        cmocka_unit_test(mistyped_fields),         cmocka_unit_test(bad_identifiers),
-        cmocka_unit_test(oversized_fields),        cmocka_unit_test(nul_inside_string),
-        cmocka_unit_test(body_must_be_object),     cmocka_unit_test(context_prefixes_messages),
+        cmocka_unit_test(accepts_a_complete_body),
+        cmocka_unit_test(missing_fields),
+        cmocka_unit_test(mistyped_fields),
+        cmocka_unit_test(bad_identifiers),
+        cmocka_unit_test(oversized_fields),
+        cmocka_unit_test(nul_inside_string),
+        cmocka_unit_test(body_must_be_object),
+        cmocka_unit_test(context_prefixes_messages),
         cmocka_unit_test(array_elements_are_validated),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);

@@ -14,8 +14,8 @@ namespace {
 void bad_descriptions_are_refused_synchronously(void **) {
     PluginHarness h;
     const auto meeting = h.meet();
-    const std::string screen =
-        h.request(meeting.host, R"({"request":"publish","descriptions":[{"mid":"0","description":"screen"}]})");
+    const std::string screen = h.request(
+        meeting.host, R"({"request":"publish","descriptions":[{"mid":"0","description":"screen"}]})");
     assert_int_equal(code(screen), 443);
     assert_true(has(screen, R"(descriptions[0].description must be \"webcam\" or \"stage\")"));
     const std::string twice = h.request(
@@ -27,7 +27,8 @@ void bad_descriptions_are_refused_synchronously(void **) {
     assert_int_equal(code(missing), 442);
     assert_true(has(missing, "descriptions[0].description is required"));
     const std::string long_mid = h.request(
-        meeting.host, R"({"request":"publish","descriptions":[{"mid":"0123456789012345678901234567890123","description":"webcam"}]})");
+        meeting.host,
+        R"({"request":"publish","descriptions":[{"mid":"0123456789012345678901234567890123","description":"webcam"}]})");
     assert_int_equal(code(long_mid), 444);
     const std::string not_object = h.request(meeting.host, R"({"request":"publish","descriptions":["webcam"]})");
     assert_int_equal(code(not_object), 443);

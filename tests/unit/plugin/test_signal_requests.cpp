@@ -144,8 +144,8 @@ void every_signal_kind_has_a_configured_limit(void **) {
     auto *viewer = h.join("weekly", "viewer", "bob", &id);
     std::string messages[3];
     for (auto &message : messages)
-        message = PluginHarness::nested(h.request(host, R"({"request":"chat","action":"send","text":"hi"})"),
-                                        "message", "id");
+        message = PluginHarness::nested(h.request(host, R"({"request":"chat","action":"send","text":"hi"})"), "message",
+                                        "id");
     auto like = [&](const std::string &message) {
         return h.request(viewer, R"({"request":"chat","action":"like","message":")" + message + "\"}");
     };
@@ -165,8 +165,9 @@ void every_signal_kind_has_a_configured_limit(void **) {
         h.request(host, R"({"request":"poll","action":"create","question":"Lunch?","options":["yes","no"]})"), "poll",
         "id");
     assert_false(poll.empty());
-    assert_int_equal(code(h.request(host, R"({"request":"poll","action":"create","question":"Again?","options":["a","b"]})")),
-                     457); // creating and voting share the votes bucket
+    assert_int_equal(
+        code(h.request(host, R"({"request":"poll","action":"create","question":"Again?","options":["a","b"]})")),
+        457); // creating and voting share the votes bucket
     const std::string vote = R"({"request":"poll","action":"answer","poll":")" + poll + R"(","choice":0})";
     assert_int_equal(code(h.request(viewer, vote)), 0);
 
