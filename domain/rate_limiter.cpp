@@ -63,6 +63,14 @@ RateVerdict RateLimiter::try_acquire(std::string_view user_id, int64_t now_us) {
     return RateVerdict::Allowed;
 }
 
+int64_t RateLimiter::retry_after_us(std::string_view user_id, int64_t now_us) const {
+    const auto found = buckets_.find(std::string(user_id));
+    if (found == buckets_.end()) return 0;
+    Bucket bucket = found->second;
+    refill(bucket, now_us);
+    return bucket.credit_us >= settings_.refill_interval_us ? 0 : settings_.refill_interval_us - bucket.credit_us;
+}
+
 size_t RateLimiter::forget_idle(int64_t now_us) {
     last_sweep_us_ = now_us;
     size_t forgotten = 0;

@@ -32,6 +32,9 @@ public:
     // Takes one token of `user_id` if it has one.
     RateVerdict try_acquire(std::string_view user_id, int64_t now_us);
 
+    // How long until `user_id` has a token again: 0 when it has one (or is not tracked).
+    int64_t retry_after_us(std::string_view user_id, int64_t now_us) const;
+
     // Forgets the users whose bucket is full again: they are indistinguishable from new users, so
     // forgetting them changes no verdict. try_acquire calls it itself when the table is full;
     // the plugin may also call it from a timer. Returns how many were forgotten.

@@ -1,6 +1,9 @@
 #include "domain/request_schema.hpp"
 
 #include <cstring>
+#include <set>
+#include <string_view>
+#include <vector>
 
 namespace roomrec::domain {
 namespace {
@@ -29,11 +32,60 @@ bool has_kind(const json_t *value, JsonKind kind) {
     return false;
 }
 
-ValidationError error(ErrorCode code, const char *context, const ParamSpec &spec, const std::string &what) {
-    return {code, std::string(context) + spec.name + " " + what};
+ValidationError error(ErrorCode code, const std::string &context, const ParamSpec &spec, const std::string &what) {
+    return {code, context + spec.name + " " + what};
 }
 
-std::optional<ValidationError> check_bounds(const json_t *value, const ParamSpec &spec, const char *context) {
+bool is_one_of(std::string_view value, std::string_view choices) {
+    while (true) {
+        const size_t bar = choices.find('|');
+        if (choices.substr(0, bar) == value) return true;
+        if (bar == std::string_view::npos) return false;
+        choices.remove_prefix(bar + 1);
+    }
+}
+
+// "\"webcam\" or \"stage\"", "one of \"a\", \"b\" or \"c\""
+std::string describe_choices(std::string_view choices) {
+    std::string text;
+    size_t count = 0;
+    while (true) {
+        const size_t bar = choices.find('|');
+        const std::string_view choice = choices.substr(0, bar);
+        const bool last = bar == std::string_view::npos;
+        if (count > 0) text += last ? " or " : ", ";
+        text += "\"" + std::string(choice) + "\"";
+        ++count;
+        if (last) break;
+        choices.remove_prefix(bar + 1);
+    }
+    return count > 2 ? "one of " + text : text;
+}
+
+std::optional<ValidationError> validate_object(const json_t *object, std::span<const ParamSpec> specs,
+                                               const std::string &context);
+
+std::optional<ValidationError> check_elements(const json_t *array, const ParamSpec &spec, const std::string &context) {
+    const std::span<const ParamSpec> element_specs(spec.elements, spec.element_count);
+    std::vector<std::set<std::string>> seen(element_specs.size());
+    size_t index;
+    const json_t *element;
+    json_array_foreach(array, index, element) {
+        const std::string where = context + spec.name + "[" + std::to_string(index) + "]";
+        if (!json_is_object(element)) return ValidationError{ErrorCode::InvalidElement, where + " must be an object"};
+        if (auto invalid = validate_object(element, element_specs, where + ".")) return invalid;
+        for (size_t i = 0; i < element_specs.size(); ++i) {
+            const char *value = json_string_value(json_object_get(element, element_specs[i].name));
+            if (!element_specs[i].unique || value == nullptr) continue;
+            if (!seen[i].insert(value).second)
+                return error(ErrorCode::InvalidElement, where + ".", element_specs[i],
+                             "\"" + std::string(value) + "\" is named twice");
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<ValidationError> check_bounds(const json_t *value, const ParamSpec &spec, const std::string &context) {
     switch (spec.kind) {
     case JsonKind::String:
         if (static_cast<int64_t>(json_string_length(value)) > spec.max)
@@ -41,6 +93,8 @@ std::optional<ValidationError> check_bounds(const json_t *value, const ParamSpec
                          "is longer than " + std::to_string(spec.max) + " bytes");
         if (std::strlen(json_string_value(value)) != json_string_length(value))
             return error(ErrorCode::InvalidElement, context, spec, "contains a NUL character");
+        if (spec.one_of != nullptr && !is_one_of(json_string_value(value), spec.one_of))
+            return error(ErrorCode::InvalidElement, context, spec, "must be " + describe_choices(spec.one_of));
         return std::nullopt;
     case JsonKind::Identifier:
         if (static_cast<int64_t>(json_string_length(value)) > spec.max)
@@ -62,6 +116,10 @@ std::optional<ValidationError> check_bounds(const json_t *value, const ParamSpec
         if (static_cast<int64_t>(json_array_size(value)) > spec.max)
             return error(ErrorCode::ElementTooLong, context, spec,
                          "has more than " + std::to_string(spec.max) + " items");
+        if (static_cast<int64_t>(json_array_size(value)) < spec.min)
+            return error(ErrorCode::MissingElement, context, spec,
+                         "must have at least " + std::to_string(spec.min) + (spec.min == 1 ? " item" : " items"));
+        if (spec.elements != nullptr) return check_elements(value, spec, context);
         return std::nullopt;
     case JsonKind::Boolean:
     case JsonKind::Object: return std::nullopt;
@@ -92,6 +150,13 @@ std::optional<ValidationError> validate_params(const json_t *object, std::span<c
                                                const char *context) {
     if (!json_is_object(object))
         return ValidationError{ErrorCode::InvalidBody, std::string(context) + "body must be a JSON object"};
+    return validate_object(object, specs, context);
+}
+
+namespace {
+
+std::optional<ValidationError> validate_object(const json_t *object, std::span<const ParamSpec> specs,
+                                               const std::string &context) {
     for (const ParamSpec &spec : specs) {
         const json_t *value = json_object_get(object, spec.name);
         if (value == nullptr || json_is_null(value)) {
@@ -104,5 +169,7 @@ std::optional<ValidationError> validate_params(const json_t *object, std::span<c
     }
     return std::nullopt;
 }
+
+} // namespace
 
 } // namespace roomrec::domain

@@ -27,7 +27,14 @@ struct ParamSpec {
     JsonKind kind;
     bool required;
     int64_t max;     // bytes for strings, items for arrays, upper bound for integers
-    int64_t min = 0; // lower bound for integers
+    int64_t min = 0; // lower bound for integers, fewest items for arrays
+    // Arrays of objects: the table every element is validated against (its errors name the
+    // element, "streams[2].feed"), so nested mistakes are refused with the request's other
+    // validation errors, before any handler runs.
+    const ParamSpec *elements = nullptr;
+    size_t element_count = 0;
+    const char *one_of = nullptr; // strings: the allowed values, '|'-separated ("webcam|stage")
+    bool unique = false;          // in an element table: no two elements share this string value
 };
 
 struct ValidationError {
@@ -36,6 +43,8 @@ struct ValidationError {
 };
 
 // context prefixes field names in messages, e.g. "user." for a nested descriptor.
+// Errors: 440 not an object, 442 missing (or an array with fewer than min items), 443 mistyped,
+// not an identifier, not one of the allowed values, repeated where unique, 444 too long/large.
 std::optional<ValidationError> validate_params(const json_t *object, std::span<const ParamSpec> specs,
                                                const char *context = "");
 

@@ -21,6 +21,7 @@ constexpr std::array kRoomParams{
     ParamSpec{"moderator_secret", JsonKind::String, false, 256},
     ParamSpec{"speaker_secret", JsonKind::String, false, 256},
     ParamSpec{"viewer_secret", JsonKind::String, false, 256},
+    ParamSpec{"public", JsonKind::Boolean, false, 0},
 };
 
 } // namespace
@@ -52,6 +53,7 @@ std::variant<RoomSettings, ValidationError> parse_room_settings(const json_t *de
     if (room.parent_id == room.id) return ValidationError{ErrorCode::InvalidElement, "parent must be another room"};
     if (const json_t *duration = json_object_get(description, "max_session_duration"))
         room.max_session_seconds = json_integer_value(duration);
+    room.is_public = json_is_true(json_object_get(description, "public"));
     if (const json_t *limit = json_object_get(description, "max_participants"))
         room.max_participants = json_integer_value(limit);
     const std::pair<const char *, Role> secret_keys[] = {{"host_secret", Role::Host},

@@ -35,6 +35,7 @@ struct RoomSettings {
     int64_t max_participants = 100;
     std::map<Role, std::string> secrets; // role → secret that proves it; absent: token only
     bool is_static = false;              // declared in the jcfg, not destroyable by API
+    bool is_public = false;              // listed (id and title) to callers without the admin_secret
 };
 
 // Validates a room description (API "create" body or a jcfg category turned into JSON).

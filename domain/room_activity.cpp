@@ -1,5 +1,7 @@
 #include "domain/room_activity.hpp"
 
+#include <algorithm>
+
 namespace roomrec::domain {
 namespace {
 
@@ -28,6 +30,7 @@ const char *activity_verdict_name(ActivityVerdict verdict) {
     case ActivityVerdict::InvalidValue: return "invalid_value";
     case ActivityVerdict::RateLimited: return "rate_limited";
     case ActivityVerdict::Full: return "full";
+    case ActivityVerdict::UserLimit: return "user_limit";
     }
     return "unknown";
 }
@@ -38,15 +41,22 @@ std::vector<int> PollState::counts() const {
     return counts;
 }
 
-RoomActivity::RoomActivity(ActivityLimits limits) : limits_(limits), reactions_(limits.reactions) {}
+RoomActivity::RoomActivity(ActivityLimits limits) : limits_(limits), rates_(limits.signals) {
+    limits_.max_messages = std::max<size_t>(limits_.max_messages, 1);
+    limits_.chat_history_per_user = std::max<size_t>(limits_.chat_history_per_user, 1);
+}
 
-ActivityVerdict RoomActivity::react(const std::string &user_id, int64_t now_us) {
-    switch (reactions_.try_acquire(user_id, now_us)) {
+ActivityVerdict RoomActivity::admit(SignalKind kind, const std::string &user_id, int64_t now_us) {
+    switch (rates_.try_acquire(kind, user_id, now_us)) {
     case RateVerdict::Allowed: return ActivityVerdict::Ok;
     case RateVerdict::Limited: return ActivityVerdict::RateLimited;
     case RateVerdict::TooManyUsers: return ActivityVerdict::Full;
     }
     return ActivityVerdict::RateLimited;
+}
+
+int64_t RoomActivity::retry_after_us(SignalKind kind, const std::string &user_id, int64_t now_us) const {
+    return rates_.retry_after_us(kind, user_id, now_us);
 }
 
 bool RoomActivity::set_hand(const std::string &participant_id, bool raised) {
@@ -60,15 +70,35 @@ ActivityVerdict RoomActivity::post(const ChatActor &author, const std::string &r
         const ActivityVerdict target = from_chat(may_reply_to(message(reply_to)));
         if (target != ActivityVerdict::Ok) return target;
     }
-    if (messages_.size() >= limits_.max_messages) { // forget the oldest (its thread too)
-        messages_.erase(message_order_.front());
-        threads_.erase(message_order_.front());
-        message_order_.pop_front();
-    }
-    id = "m" + std::to_string(next_message_++);
+    // The author's own oldest goes first, so one user's flood never evicts another's message.
+    if (const auto mine = by_author_.find(author.user_id);
+        mine != by_author_.end() && mine->second.size() >= limits_.chat_history_per_user)
+        forget_message(mine->second.front());
+    if (messages_.size() >= limits_.max_messages) forget_message(message_order_.begin()->first);
+    const uint64_t number = next_message_++;
+    id = "m" + std::to_string(number);
     messages_[id] = ChatMessage{id, author.user_id, false, {}};
-    message_order_.push_back(id);
+    message_order_.emplace(number, id);
+    by_author_[author.user_id].push_back(number);
     return ActivityVerdict::Ok;
+}
+
+// A forgotten message takes its moderation thread with it; it can no longer be liked or replied to.
+void RoomActivity::forget_message(uint64_t number) {
+    const auto order = message_order_.find(number);
+    if (order == message_order_.end()) return;
+    const auto message = messages_.find(order->second);
+    if (message != messages_.end()) {
+        const auto mine = by_author_.find(message->second.author);
+        if (mine != by_author_.end()) {
+            // Always the author's oldest: the global oldest is also its author's oldest.
+            if (!mine->second.empty() && mine->second.front() == number) mine->second.pop_front();
+            if (mine->second.empty()) by_author_.erase(mine);
+        }
+        messages_.erase(message);
+    }
+    threads_.erase(order->second);
+    message_order_.erase(order);
 }
 
 ActivityVerdict RoomActivity::like(const ChatActor &actor, const std::string &message_id, size_t &likes) {
@@ -130,15 +160,29 @@ const PollState *RoomActivity::poll(const std::string &id) const {
 }
 
 ActivityVerdict RoomActivity::ask(const ChatActor &actor, std::string &id) {
-    if (questions_.size() >= limits_.max_questions) return ActivityVerdict::Full;
+    size_t &open = open_questions_[actor.user_id];
+    if (open >= limits_.open_questions_per_user) return ActivityVerdict::UserLimit;
+    if (questions_.size() >= limits_.max_questions) {
+        if (open == 0) open_questions_.erase(actor.user_id);
+        return ActivityVerdict::Full;
+    }
     id = "q" + std::to_string(next_question_++);
-    questions_[id] = actor.user_id;
+    questions_[id] = Question{actor.user_id, false};
+    ++open;
     return ActivityVerdict::Ok;
 }
 
 ActivityVerdict RoomActivity::answer_question(const ChatActor &actor, const std::string &question_id) {
     if (!leads(actor.role) && actor.role != Role::Speaker) return ActivityVerdict::NotAllowed;
-    return questions_.count(question_id) ? ActivityVerdict::Ok : ActivityVerdict::NotFound;
+    const auto it = questions_.find(question_id);
+    if (it == questions_.end()) return ActivityVerdict::NotFound;
+    if (!it->second.answered) { // the first answer closes it for the asker's cap; more answers may follow
+        it->second.answered = true;
+        if (const auto open = open_questions_.find(it->second.asker);
+            open != open_questions_.end() && --open->second == 0)
+            open_questions_.erase(open);
+    }
+    return ActivityVerdict::Ok;
 }
 
 } // namespace roomrec::domain

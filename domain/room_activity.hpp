@@ -1,12 +1,13 @@
-// The interactive state of one room session (E3-E5): reaction rate limits, raised hands,
+// The interactive state of one room session (E3-E5): per-user signal rate limits, raised hands,
 // chat messages with likes, deletions and moderation threads, polls and Q&A threads. Pure: the
 // plugin's signalling thread owns one per live session, asks it whether a signal is allowed,
 // then relays it and records it. Ids are short and unique within the session ("m12", "p3",
-// "q7"); telemetry rows carry them with the session id. Bounded: each kind has a cap.
+// "q7"); telemetry rows carry them with the session id. Bounded: each kind has a cap, and no single
+// user can fill one: a user's chat history share and open questions have their own caps.
 #pragma once
 
 #include "domain/chat_thread.hpp"
-#include "domain/rate_limiter.hpp"
+#include "domain/room_rate_limits.hpp"
 
 #include <cstdint>
 #include <deque>
@@ -22,7 +23,11 @@ struct ActivityLimits {
     size_t max_polls = 200;
     size_t max_poll_options = 10;
     size_t max_questions = 2000;
-    RateLimitSettings reactions;
+    // A user's share of the chat history: their next message forgets their own oldest one, so a
+    // flood never pushes anyone else's message out.
+    size_t chat_history_per_user = 100;
+    size_t open_questions_per_user = 20; // unanswered questions a user may have; more are refused
+    SignalLimits signals;
 };
 
 enum class ActivityVerdict {
@@ -33,8 +38,9 @@ enum class ActivityVerdict {
     Duplicate,    // liked or answered already; a thread exists already
     InvalidState, // a moderation thread cannot move that way
     InvalidValue, // a poll choice out of range, too few or too many options
-    RateLimited,  // reactions: over the user's rate
+    RateLimited,  // over the user's rate for this kind of signal
     Full,         // the session's cap for this kind is reached
+    UserLimit,    // the user's own cap for this kind is reached (open questions)
 };
 const char *activity_verdict_name(ActivityVerdict verdict);
 
@@ -49,14 +55,22 @@ class RoomActivity {
 public:
     explicit RoomActivity(ActivityLimits limits = {});
 
-    ActivityVerdict react(const std::string &user_id, int64_t now_us);
+    // Takes one of the user's tokens for a signal of this kind: RateLimited when they have none
+    // (retry_after_us says when they will), Full when the room tracks too many senders.
+    ActivityVerdict admit(SignalKind kind, const std::string &user_id, int64_t now_us);
+    int64_t retry_after_us(SignalKind kind, const std::string &user_id, int64_t now_us) const;
+    const SignalLimit &signal_limit(SignalKind kind) const { return rates_.limit(kind); }
+    ActivityVerdict react(const std::string &user_id, int64_t now_us) {
+        return admit(SignalKind::Reaction, user_id, now_us);
+    }
 
     // Raised hands, by participant (a user may join twice). True when the state changed.
     bool set_hand(const std::string &participant_id, bool raised);
     void forget_participant(const std::string &participant_id); // they left: their hand goes down
     const std::set<std::string> &raised_hands() const { return hands_; }
 
-    // Chat (E4). reply_to may be empty. On Ok, id is the new message's.
+    // Chat (E4). reply_to may be empty. On Ok, id is the new message's. The history keeps
+    // max_messages; an author over chat_history_per_user loses their own oldest message first.
     ActivityVerdict post(const ChatActor &author, const std::string &reply_to, std::string &id);
     ActivityVerdict like(const ChatActor &actor, const std::string &message_id, size_t &likes);
     ActivityVerdict remove(const ChatActor &actor, const std::string &message_id);
@@ -66,6 +80,7 @@ public:
     ActivityVerdict moderate(const ChatActor &actor, const std::string &message_id, ThreadAction action,
                              const ModerationThread **thread);
     const ChatMessage *message(const std::string &id) const;
+    size_t messages_kept() const { return messages_.size(); }
 
     // Polls and Q&A (E5): hosts and moderators create polls; everyone answers once; everyone asks;
     // hosts, moderators and speakers answer questions.
@@ -73,18 +88,27 @@ public:
                                 std::string &id);
     ActivityVerdict answer_poll(const ChatActor &actor, const std::string &poll_id, size_t choice);
     const PollState *poll(const std::string &id) const;
+    // UserLimit when the asker has open_questions_per_user unanswered questions.
     ActivityVerdict ask(const ChatActor &actor, std::string &id);
     ActivityVerdict answer_question(const ChatActor &actor, const std::string &question_id);
 
 private:
+    struct Question {
+        std::string asker;
+        bool answered = false;
+    };
+    void forget_message(uint64_t number); // the oldest of its author's messages
+
     ActivityLimits limits_;
-    RateLimiter reactions_;
+    RoomRateLimits rates_;
     std::set<std::string> hands_;
     std::map<std::string, ChatMessage> messages_;
-    std::deque<std::string> message_order_;           // oldest first
-    std::map<std::string, ModerationThread> threads_; // by message id
+    std::map<uint64_t, std::string> message_order_;         // number → id, oldest first
+    std::map<std::string, std::deque<uint64_t>> by_author_; // author → their kept messages, oldest first
+    std::map<std::string, ModerationThread> threads_;       // by message id
     std::map<std::string, PollState> polls_;
-    std::map<std::string, std::string> questions_; // id → asker
+    std::map<std::string, Question> questions_;    // by id
+    std::map<std::string, size_t> open_questions_; // asker → unanswered questions
     uint64_t next_message_ = 1, next_poll_ = 1, next_question_ = 1;
 };
 

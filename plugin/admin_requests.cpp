@@ -1,6 +1,7 @@
 #include "plugin/admin_requests.hpp"
 
 #include "plugin/delivery_bridge.hpp"
+#include "plugin/rate_limit_counters.hpp"
 #include "plugin/recording_controller.hpp"
 #include "plugin/room_registry.hpp"
 #include "plugin/signalling_worker.hpp"
@@ -15,6 +16,7 @@ Reply AdminRequests::on_status(Request &request) {
     json_object_set_new(data.get(), "node", json_string(config_.node_id.c_str()));
     json_object_set_new(data.get(), "rooms", json_integer(static_cast<json_int_t>(rooms_.size())));
     json_object_set_new(data.get(), "recordings", json_integer(static_cast<json_int_t>(recording_.active())));
+    json_object_set_new(data.get(), "rate_limited", rate_limited_.describe().release());
     if (common::JsonPtr delivery = delivery_.describe_counters())
         json_object_set_new(data.get(), "delivery", delivery.release());
     if (common::JsonPtr telemetry = telemetry_.describe_counters())

@@ -9,6 +9,7 @@
 namespace roomrec::plugin {
 
 class DeliveryBridge;
+class RateLimitCounters;
 class RecordingController;
 class RoomRegistry;
 class TelemetryBridge;
@@ -16,8 +17,9 @@ class TelemetryBridge;
 class AdminRequests {
 public:
     AdminRequests(const PluginConfig &config, RoomRegistry &rooms, RecordingController &recording,
-                  DeliveryBridge &delivery, TelemetryBridge &telemetry)
-        : config_(config), rooms_(rooms), recording_(recording), delivery_(delivery), telemetry_(telemetry) {}
+                  DeliveryBridge &delivery, TelemetryBridge &telemetry, const RateLimitCounters &rate_limited)
+        : config_(config), rooms_(rooms), recording_(recording), delivery_(delivery), telemetry_(telemetry),
+          rate_limited_(rate_limited) {}
 
     // Signalling thread: counters are thread-safe snapshots; nothing waits on Postgres.
     Reply on_status(Request &request);
@@ -30,6 +32,7 @@ private:
     RecordingController &recording_;
     DeliveryBridge &delivery_;
     TelemetryBridge &telemetry_;
+    const RateLimitCounters &rate_limited_;
 };
 
 } // namespace roomrec::plugin

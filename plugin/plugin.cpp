@@ -21,8 +21,9 @@ Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
       lifecycle_(rooms_, messenger_, gateway_, recording_, telemetry_, delivery_),
       room_requests_(config_, rooms_, messenger_, lifecycle_), subscriber_requests_(config_, rooms_, lifecycle_),
       participant_requests_(config_, rooms_, messenger_, lifecycle_, recording_, telemetry_, subscriber_requests_),
-      signal_requests_(rooms_, messenger_, telemetry_), question_requests_(rooms_, messenger_, telemetry_),
-      engagement_requests_(rooms_, telemetry_), admin_requests_(config_, rooms_, recording_, delivery_, telemetry_),
+      signal_requests_(rooms_, messenger_, telemetry_, rate_limited_),
+      question_requests_(rooms_, messenger_, telemetry_, rate_limited_), engagement_requests_(rooms_, telemetry_),
+      admin_requests_(config_, rooms_, recording_, delivery_, telemetry_, rate_limited_),
       dispatcher_(worker_, sessions_, messenger_), worker_([this] { housekeeping(); }) {
     bind_requests();
     worker_.call<bool>(

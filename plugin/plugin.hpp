@@ -10,6 +10,7 @@
 #include "plugin/participant_requests.hpp"
 #include "plugin/plugin_config.hpp"
 #include "plugin/question_requests.hpp"
+#include "plugin/rate_limit_counters.hpp"
 #include "plugin/recording_controller.hpp"
 #include "plugin/request_dispatcher.hpp"
 #include "plugin/room_lifecycle.hpp"
@@ -56,6 +57,7 @@ private:
     SessionTable sessions_;
     RoomRegistry rooms_;
     RoomMessenger messenger_;
+    RateLimitCounters rate_limited_;
     DeliveryBridge delivery_;
     TelemetryBridge telemetry_;
     RecordingController recording_;

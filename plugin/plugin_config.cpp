@@ -21,6 +21,7 @@ struct ConfigDestroy {
 // jcfg values are text: integers and booleans are converted by key so one validator serves both
 // the API and the configuration.
 const std::set<std::string> kIntegerRoomKeys = {"max_session_duration", "max_participants"};
+const std::set<std::string> kBooleanRoomKeys = {"public"};
 
 common::JsonPtr category_as_json(janus_config *config, janus_config_category *category, const std::string &room_id) {
     common::JsonPtr object = common::json_object_ptr();
@@ -38,10 +39,44 @@ common::JsonPtr category_as_json(janus_config *config, janus_config_category *ca
                 continue;
             }
         }
+        if (kBooleanRoomKeys.count(item->name) &&
+            (!std::strcmp(item->value, "true") || !std::strcmp(item->value, "false"))) {
+            json_object_set_new(object.get(), item->name, json_boolean(!std::strcmp(item->value, "true")));
+            continue;
+        }
         json_object_set_new(object.get(), item->name, json_string(item->value));
     }
     g_list_free(items);
     return object;
+}
+
+// The "limits" category: "<kind>_burst" and "<kind>_per_minute" for every signal kind, and the
+// per-user shares of the chat history and of the open questions.
+std::string read_limits(janus_config *config, domain::ActivityLimits &limits) {
+    janus_config_category *category = janus_config_get(config, nullptr, janus_config_type_category, "limits");
+    if (category == nullptr) return {};
+    for (size_t i = 0; i < domain::kSignalKinds; ++i) {
+        domain::SignalLimit &limit = limits.signals.by_kind[i];
+        const std::string kind = domain::signal_kind_name(static_cast<domain::SignalKind>(i));
+        int64_t burst = limit.burst, per_minute = limit.per_minute;
+        for (const std::string &problem :
+             {read_config_integer(config, category, "limits", (kind + "_burst").c_str(), 1, domain::kMaxSignalBurst,
+                                  burst),
+              read_config_integer(config, category, "limits", (kind + "_per_minute").c_str(), 1,
+                                  domain::kMaxSignalsPerMinute, per_minute)})
+            if (!problem.empty()) return problem;
+        limit = {static_cast<int>(burst), static_cast<int>(per_minute)};
+    }
+    auto history = static_cast<int64_t>(limits.chat_history_per_user);
+    auto questions = static_cast<int64_t>(limits.open_questions_per_user);
+    for (const std::string &problem : {read_config_integer(config, category, "limits", "chat_history_per_user", 1,
+                                                           static_cast<long long>(limits.max_messages), history),
+                                       read_config_integer(config, category, "limits", "open_questions_per_user", 1,
+                                                           static_cast<long long>(limits.max_questions), questions)})
+        if (!problem.empty()) return problem;
+    limits.chat_history_per_user = static_cast<size_t>(history);
+    limits.open_questions_per_user = static_cast<size_t>(questions);
+    return {};
 }
 
 } // namespace
@@ -99,6 +134,7 @@ std::variant<PluginConfig, std::string> load_plugin_config(const std::string &fo
 
     if (const std::string problem = read_delivery_config(config.get(), settings.delivery); !problem.empty())
         return problem;
+    if (const std::string problem = read_limits(config.get(), settings.activity); !problem.empty()) return problem;
     if (janus_config_category *telemetry = janus_config_get(config.get(), nullptr, janus_config_type_category,
                                                             "telemetry")) {
         if (const char *value = config_value(config.get(), telemetry, "postgres")) settings.telemetry.postgres = value;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "domain/room.hpp"
+#include "domain/room_activity.hpp"
 #include "plugin/delivery_config.hpp"
 
 #include <cstdint>
@@ -43,6 +44,8 @@ struct PluginConfig {
     const std::string &telemetry_postgres() const {
         return telemetry.postgres.empty() ? delivery.postgres : telemetry.postgres;
     }
+    // The "limits" category: per-user signal rates and history shares of a room session (E3-E5).
+    domain::ActivityLimits activity;
     std::vector<domain::RoomSettings> static_rooms;
 };
 

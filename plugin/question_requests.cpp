@@ -1,5 +1,6 @@
 #include "plugin/question_requests.hpp"
 
+#include "plugin/rate_limit_counters.hpp"
 #include "plugin/room_messenger.hpp"
 #include "plugin/room_registry.hpp"
 #include "plugin/room_signal_helpers.hpp"
@@ -31,6 +32,8 @@ Reply QuestionRequests::on_poll(Request &request) {
                                    "options must be non-blank strings of at most 200 bytes");
             options.emplace_back(json_string_value(option));
         }
+        if (auto limited = over_rate(std::get<Signaller>(who), domain::SignalKind::Vote, rate_limited_))
+            return std::move(*limited);
         std::string id;
         if (const auto verdict = room->activity->create_poll(actor, question, options, id);
             verdict != domain::ActivityVerdict::Ok)
@@ -53,6 +56,8 @@ Reply QuestionRequests::on_poll(Request &request) {
     const json_t *choice = json_object_get(request.body.get(), "choice");
     if (poll_id.empty() || choice == nullptr)
         return reply_error(domain::ErrorCode::MissingElement, "poll and choice are required");
+    if (auto limited = over_rate(std::get<Signaller>(who), domain::SignalKind::Vote, rate_limited_))
+        return std::move(*limited);
     if (const auto verdict = room->activity->answer_poll(actor, poll_id,
                                                          static_cast<size_t>(json_integer_value(choice)));
         verdict != domain::ActivityVerdict::Ok)
@@ -88,10 +93,17 @@ Reply QuestionRequests::on_qa(Request &request) {
     const std::string text = body_text(request, "text");
     if (is_blank(text)) return reply_error(domain::ErrorCode::MissingElement, "text is required and must not be blank");
     std::string question = body_text(request, "question");
-    domain::ActivityVerdict verdict;
-    if (action == "ask") verdict = room->activity->ask(actor, question);
-    else if (question.empty()) return reply_error(domain::ErrorCode::MissingElement, "question is required to answer");
-    else verdict = room->activity->answer_question(actor, question);
+    if (action == "answer" && question.empty())
+        return reply_error(domain::ErrorCode::MissingElement, "question is required to answer");
+    if (auto limited = over_rate(std::get<Signaller>(who),
+                                 action == "ask" ? domain::SignalKind::Question : domain::SignalKind::Answer,
+                                 rate_limited_))
+        return std::move(*limited);
+    const domain::ActivityVerdict verdict = action == "ask" ? room->activity->ask(actor, question)
+                                                            : room->activity->answer_question(actor, question);
+    if (verdict == domain::ActivityVerdict::UserLimit) // one user may not take every Q&A slot
+        return reply_error(domain::ErrorCode::ActivityState,
+                           "question limit reached: you have too many unanswered questions; wait for answers");
     if (verdict != domain::ActivityVerdict::Ok) return refused(verdict, action + " that question");
     const char *done = action == "ask" ? "asked" : "answered";
     common::JsonPtr event = make_event("qa");

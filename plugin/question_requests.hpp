@@ -1,5 +1,6 @@
 // Polls and Q&A threads: hosts and moderators open polls, everyone answers once and the leads
-// see the counts; everyone asks, presenters answer (docs/API.md "Room signals").
+// see the counts; everyone asks, presenters answer (docs/API.md "Room signals"). Votes, poll
+// creation, questions and answers are rate-limited per user.
 #pragma once
 
 #include "plugin/replies.hpp"
@@ -7,14 +8,16 @@
 
 namespace roomrec::plugin {
 
+class RateLimitCounters;
 class RoomMessenger;
 class RoomRegistry;
 class TelemetryBridge;
 
 class QuestionRequests {
 public:
-    QuestionRequests(RoomRegistry &rooms, RoomMessenger &messenger, TelemetryBridge &telemetry)
-        : rooms_(rooms), messenger_(messenger), telemetry_(telemetry) {}
+    QuestionRequests(RoomRegistry &rooms, RoomMessenger &messenger, TelemetryBridge &telemetry,
+                     RateLimitCounters &rate_limited)
+        : rooms_(rooms), messenger_(messenger), telemetry_(telemetry), rate_limited_(rate_limited) {}
 
     Reply on_poll(Request &request);
     Reply on_qa(Request &request);
@@ -23,6 +26,7 @@ private:
     RoomRegistry &rooms_;
     RoomMessenger &messenger_;
     TelemetryBridge &telemetry_;
+    RateLimitCounters &rate_limited_;
 };
 
 } // namespace roomrec::plugin

@@ -1,6 +1,9 @@
 // Every request the plugin accepts, with its declared parameters (docs/API.md mirrors this).
 #include "plugin/request_dispatcher.hpp"
 
+#include "plugin/core/stream_plan.hpp"
+#include "plugin/subscriber_requests.hpp"
+
 #include <array>
 #include <cstring>
 
@@ -12,6 +15,7 @@ using domain::ParamSpec;
 namespace {
 
 constexpr std::array kNoParams = std::array<domain::ParamSpec, 0>{};
+constexpr std::array kListParams{domain::ParamSpec{"admin_secret", domain::JsonKind::String, false, 256}};
 constexpr std::array kRoomOnly{domain::ParamSpec{"room", domain::JsonKind::Identifier, true, 64}};
 constexpr std::array kCreateParams{domain::ParamSpec{"admin_secret", domain::JsonKind::String, false, 256}};
 constexpr std::array kDestroyParams{domain::ParamSpec{"room", domain::JsonKind::Identifier, true, 64},
@@ -26,9 +30,10 @@ constexpr std::array kJoinParams{
     domain::ParamSpec{"secret", domain::JsonKind::String, false, 256},
     domain::ParamSpec{"user", domain::JsonKind::Object, false, 0},
     domain::ParamSpec{"private_id", domain::JsonKind::Identifier, false, 64},
-    domain::ParamSpec{"streams", domain::JsonKind::Array, false, 64},
+    domain::ParamSpec{"streams", domain::JsonKind::Array, false, 64, 1, kStreamParams.data(), kStreamParams.size()},
 };
-constexpr std::array kPublishParams{domain::ParamSpec{"descriptions", domain::JsonKind::Array, false, 8}};
+constexpr std::array kPublishParams{domain::ParamSpec{"descriptions", domain::JsonKind::Array, false, 8, 0,
+                                                      kDescriptionParams.data(), kDescriptionParams.size()}};
 constexpr std::array kKickParams{domain::ParamSpec{"participant", domain::JsonKind::Identifier, true, 64},
                                  domain::ParamSpec{"room", domain::JsonKind::Identifier, false, 64},
                                  domain::ParamSpec{"ban_seconds", domain::JsonKind::Integer, false, 72 * 3600, 0}};
@@ -37,7 +42,8 @@ constexpr std::array kUnbanParams{domain::ParamSpec{"user", domain::JsonKind::Id
 constexpr std::array kCloseParams{domain::ParamSpec{"room", domain::JsonKind::Identifier, false, 64}};
 constexpr std::array kStageParams{domain::ParamSpec{"participant", domain::JsonKind::Identifier, true, 64},
                                   domain::ParamSpec{"on_stage", domain::JsonKind::Boolean, true, 0}};
-constexpr std::array kSubscribeParams{domain::ParamSpec{"streams", domain::JsonKind::Array, true, 64}};
+constexpr std::array kSubscribeParams{
+    domain::ParamSpec{"streams", domain::JsonKind::Array, true, 64, 1, kStreamParams.data(), kStreamParams.size()}};
 // Room signals.
 constexpr std::array kReactParams{domain::ParamSpec{"reaction", domain::JsonKind::String, true, 16}};
 constexpr std::array kHandParams{domain::ParamSpec{"raised", domain::JsonKind::Boolean, true, 0}};
@@ -73,7 +79,7 @@ constexpr std::array kPlaybackParams{
 constexpr std::array<RequestType, 29> kTypes{{
     {"create", kCreateParams, false, true, false},
     {"destroy", kDestroyParams, false, true, false},
-    {"list", kNoParams, false, true, false},
+    {"list", kListParams, false, true, false},
     {"exists", kRoomOnly, false, true, false},
     {"listparticipants", kListParticipantsParams, false, true, false},
     {"join", kJoinParams, true, false, false},

@@ -71,13 +71,25 @@ Reply RoomRequests::on_destroy(Request &request) {
     return reply_with(std::move(data));
 }
 
-Reply RoomRequests::on_list(Request &) {
+// Like VideoRoom's private rooms and admin_key: operators (the Admin API, or the admin_secret)
+// see every room with its counts; anyone else sees only the rooms flagged public, by id and title.
+Reply RoomRequests::on_list(Request &request) {
+    ROOMREC_ON_SIGNALLING_THREAD();
+    const bool operator_view = admin_secret_ok(request);
+    if (!operator_view && json_object_get(request.body.get(), "admin_secret") != nullptr)
+        return reply_error(domain::ErrorCode::Unauthorized, "wrong admin_secret");
     common::JsonPtr data = make_event("success");
     json_t *list = json_array();
     for (const auto &[id, room] : rooms_.all()) {
+        if (!operator_view && !room.settings.is_public) continue;
         json_t *entry = json_object();
         json_object_set_new(entry, "room", json_string(id.c_str()));
         json_object_set_new(entry, "title", json_string(room.settings.title.c_str()));
+        if (!operator_view) {
+            json_array_append_new(list, entry);
+            continue;
+        }
+        json_object_set_new(entry, "public", json_boolean(room.settings.is_public));
         json_object_set_new(entry, "type", json_string(domain::room_type_name(room.settings.type)));
         json_object_set_new(entry, "participants", json_integer(static_cast<json_int_t>(room.roster.size())));
         json_object_set_new(entry, "max_participants", json_integer(room.settings.max_participants));

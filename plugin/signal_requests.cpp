@@ -1,5 +1,6 @@
 #include "plugin/signal_requests.hpp"
 
+#include "plugin/rate_limit_counters.hpp"
 #include "plugin/room_messenger.hpp"
 #include "plugin/room_registry.hpp"
 #include "plugin/room_signal_helpers.hpp"
@@ -29,9 +30,8 @@ Reply SignalRequests::on_react(Request &request) {
         kReactions.end())
         return reply_error(domain::ErrorCode::InvalidElement, "reaction must be one of clap, heart, think, wow, smile");
     // E3: over the limit, a reaction is neither relayed nor counted.
-    if (const auto verdict = room->activity->react(actor.user_id, g_get_monotonic_time());
-        verdict != domain::ActivityVerdict::Ok)
-        return refused(verdict, "react");
+    if (auto limited = over_rate(std::get<Signaller>(who), domain::SignalKind::Reaction, rate_limited_))
+        return std::move(*limited);
     common::JsonPtr event = make_event("reaction");
     json_object_set_new(event.get(), "participant", signal_sender(*member));
     json_object_set_new(event.get(), "reaction", json_string(reaction.c_str()));
@@ -46,6 +46,8 @@ Reply SignalRequests::on_hand(Request &request) {
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
     auto &[room, member, actor] = std::get<Signaller>(who);
     const bool raised = json_is_true(json_object_get(request.body.get(), "raised"));
+    if (auto limited = over_rate(std::get<Signaller>(who), domain::SignalKind::Hand, rate_limited_))
+        return std::move(*limited);
     if (room->activity->set_hand(member->participant_id, raised)) {
         common::JsonPtr event = make_event("hand");
         json_object_set_new(event.get(), "participant", signal_sender(*member));
@@ -80,6 +82,8 @@ Reply SignalRequests::on_chat(Request &request) {
             return reply_error(domain::ErrorCode::MissingElement, "text is required and must not be blank");
         if (context != "main" && context != "breakout")
             return reply_error(domain::ErrorCode::InvalidElement, "context must be main or breakout");
+        if (auto limited = over_rate(std::get<Signaller>(who), domain::SignalKind::Chat, rate_limited_))
+            return std::move(*limited);
         std::string id;
         if (const auto verdict = room->activity->post(actor, reply_to, id); verdict != domain::ActivityVerdict::Ok)
             return refused(verdict, "reply to that message");
@@ -101,6 +105,8 @@ Reply SignalRequests::on_chat(Request &request) {
     }
     json_object_set_new(event.get(), "message", json_string(message.c_str()));
     if (action == "like") {
+        if (auto limited = over_rate(std::get<Signaller>(who), domain::SignalKind::Like, rate_limited_))
+            return std::move(*limited);
         size_t likes = 0;
         if (const auto verdict = room->activity->like(actor, message, likes); verdict != domain::ActivityVerdict::Ok)
             return refused(verdict, "like that message");

@@ -1,5 +1,5 @@
-// Reactions (rate-limited), raised hands, and chat with replies, likes, deletions and
-// moderation threads. Each is checked against the room session's RoomActivity, relayed to the
+// Reactions, raised hands, and chat with replies, likes, deletions and moderation threads;
+// reactions, hands, chat messages and likes are rate-limited per user. Each is checked against the room session's RoomActivity, relayed to the
 // room, answered, and recorded as telemetry; requests from joined participants only
 // (docs/API.md "Room signals").
 #pragma once
@@ -11,14 +11,16 @@
 
 namespace roomrec::plugin {
 
+class RateLimitCounters;
 class RoomMessenger;
 class RoomRegistry;
 class TelemetryBridge;
 
 class SignalRequests {
 public:
-    SignalRequests(RoomRegistry &rooms, RoomMessenger &messenger, TelemetryBridge &telemetry)
-        : rooms_(rooms), messenger_(messenger), telemetry_(telemetry) {}
+    SignalRequests(RoomRegistry &rooms, RoomMessenger &messenger, TelemetryBridge &telemetry,
+                   RateLimitCounters &rate_limited)
+        : rooms_(rooms), messenger_(messenger), telemetry_(telemetry), rate_limited_(rate_limited) {}
 
     Reply on_react(Request &request);
     Reply on_hand(Request &request);
@@ -32,6 +34,7 @@ private:
     RoomRegistry &rooms_;
     RoomMessenger &messenger_;
     TelemetryBridge &telemetry_;
+    RateLimitCounters &rate_limited_;
 };
 
 } // namespace roomrec::plugin

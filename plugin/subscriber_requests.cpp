@@ -18,9 +18,6 @@ using domain::ErrorCode;
 
 namespace {
 
-constexpr std::array kStreamParams{domain::ParamSpec{"feed", domain::JsonKind::Identifier, true, 64},
-                                   domain::ParamSpec{"mid", domain::JsonKind::String, false, 32}};
-
 using Wanted = std::vector<std::pair<std::string, std::string>>; // (feed, mid or "" for all)
 
 std::variant<Wanted, domain::ValidationError> parse_wanted(const json_t *streams) {

@@ -2,14 +2,21 @@
 // plugin-generated multistream offer, answer with start; subscribe and unsubscribe renegotiate.
 #pragma once
 
+#include "domain/request_schema.hpp"
 #include "plugin/replies.hpp"
 #include "plugin/request.hpp"
 
+#include <array>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace roomrec::plugin {
+
+// One element of "streams" (subscriber join, subscribe, unsubscribe): the request table
+// validates each before the handler runs.
+inline constexpr std::array kStreamParams{domain::ParamSpec{"feed", domain::JsonKind::Identifier, true, 64},
+                                          domain::ParamSpec{"mid", domain::JsonKind::String, false, 32}};
 
 class RoomLifecycle;
 class RoomRegistry;

@@ -85,7 +85,7 @@ void TelemetryBridge::record_attendance(const LiveRoom &room, analytics::Telemet
 
 void TelemetryBridge::start_room_session(LiveRoom &room) {
     room.session_id = common::random_id();
-    room.activity.emplace();
+    room.activity.emplace(config_.activity);
     room.last_heartbeat_us.clear();
     if (!room.settings.parent_id.empty())
         record(room, analytics::TelemetryKind::BreakoutOpen, nullptr, room.settings.parent_id, 0,

@@ -5,15 +5,6 @@
 #include <set>
 
 namespace roomrec::plugin {
-namespace {
-
-constexpr std::array kDescriptionParams{
-    domain::ParamSpec{"mid", domain::JsonKind::String, true, 32},
-    domain::ParamSpec{"description", domain::JsonKind::String, true, 16},
-};
-
-} // namespace
-
 const char *media_kind_name(MediaKind kind) { return kind == MediaKind::Video ? "video" : "audio"; }
 const char *stream_source_name(StreamSource source) { return source == StreamSource::Stage ? "stage" : "webcam"; }
 

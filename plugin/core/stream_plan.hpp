@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include <array>
 #include <string>
 #include <variant>
 #include <vector>
@@ -14,6 +15,12 @@ namespace roomrec::plugin {
 
 enum class MediaKind { Audio, Video };
 enum class StreamSource { Webcam, Stage };
+
+// One element of publish's "descriptions": the request table validates each before the handler runs.
+inline constexpr std::array kDescriptionParams{
+    domain::ParamSpec{"mid", domain::JsonKind::String, true, 32, 0, nullptr, 0, nullptr, true},
+    domain::ParamSpec{"description", domain::JsonKind::String, true, 16, 0, nullptr, 0, "webcam|stage"},
+};
 
 const char *media_kind_name(MediaKind kind);
 const char *stream_source_name(StreamSource source);

@@ -26,8 +26,11 @@ class EngagementTest(unittest.TestCase):
         cls.pg = Postgres()
         cls.pg.start()
         cls.root = tempfile.mkdtemp(prefix="roomrec-engagement-")
+        # The outage test chats twice a second for 30 s, far past the default chat rate (10 at
+        # once, then 30 a minute): this suite is about telemetry, so chat gets a scripted client's limit.
         cls.janus = harness.Janus(http_port=18588, admin_port=17588, settings={"recordings_root": cls.root},
-                                  categories={"telemetry": {"postgres": cls.pg.conninfo}})
+                                  categories={"telemetry": {"postgres": cls.pg.conninfo},
+                                              "limits": {"chat_burst": 1000, "chat_per_minute": 6000}})
 
     @classmethod
     def tearDownClass(cls):

@@ -1,5 +1,6 @@
 """Signalling against the real Janus: proofs of role (R2), room API (R1), kick and close (R7),
-Admin API (O5) and bad input that must get clear errors without harming Janus."""
+Admin API (O5), per-user signal limits (E3-E5) and bad input that must get clear errors without
+harming Janus."""
 import time
 import unittest
 
@@ -11,7 +12,10 @@ class SignallingTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.sink = harness.EventSink()
-        cls.janus = harness.Janus(events_backend=cls.sink.url)
+        # Chat keeps its default limits; questions get a wider burst so the open-question cap shows.
+        cls.janus = harness.Janus(events_backend=cls.sink.url, categories={
+            "limits": {"questions_burst": 30, "open_questions_per_user": 5},
+            "room-lobby": {"title": "Lobby", "public": True}})
 
     @classmethod
     def tearDownClass(cls):
@@ -41,6 +45,13 @@ class SignallingTest(unittest.TestCase):
         data = handle.send(body)
         self.assertEqual(data.get("roomrec"), "joined", data)
         return handle, data
+
+    def send_raw(self, handle, body, jsep=None):
+        """The Janus reply itself: "success" carries a synchronous answer, "ack" an asynchronous one."""
+        message = {"janus": "message", "transaction": "raw", "body": body}
+        if jsep is not None:
+            message["jsep"] = jsep
+        return harness.http_post(f"{handle.session.url}/{handle.id}", message)
 
     def assertError(self, data, code, fragment=""):
         self.assertEqual(data.get("error_code"), code, data)
@@ -121,7 +132,7 @@ class SignallingTest(unittest.TestCase):
                                            "admin_secret": ADMIN_SECRET}), 445)
         self.assertError(self.handle.send({"request": "create", "room": "toolong", "title": "t",
                                            "max_session_duration": 72 * 3600 + 1, "admin_secret": ADMIN_SECRET}), 444)
-        listed = {r["room"]: r for r in self.handle.send({"request": "list"})["list"]}
+        listed = {r["room"]: r for r in self.handle.send({"request": "list", "admin_secret": ADMIN_SECRET})["list"]}
         self.assertEqual(listed["api1"]["type"], "channel")
         self.assertEqual(listed["api1-breakout"]["parent"], "api1")
         self.assertTrue(listed["static"]["static"])
@@ -225,7 +236,107 @@ class SignallingTest(unittest.TestCase):
         self.assertEqual((closed["room"], closed["reason"]), ("evh1", "destroyed"))
         self.assertEqual(self.sink.wait_plugin_event("room_destroyed", "evh1")["room"], "evh1")
 
+    def test_list_shows_strangers_only_public_rooms(self):
+        harness.create_room(self.handle, "board-private", title="Board: layoffs")
+        harness.create_room(self.handle, "townhall", title="Town hall", public=True)
+        self.join("board-private", "ceo", "host")
+        stranger = self.attach()
+        listed = stranger.send({"request": "list"})["list"]
+        rooms = {entry["room"]: entry for entry in listed}
+        self.assertEqual(rooms.get("townhall"), {"room": "townhall", "title": "Town hall"})
+        self.assertEqual(rooms.get("lobby"), {"room": "lobby", "title": "Lobby"})  # public = true in the jcfg
+        self.assertNotIn("board-private", rooms)
+        self.assertNotIn("static", rooms)
+        self.assertNotIn("Board: layoffs", str(listed))
+        self.assertError(stranger.send({"request": "list", "admin_secret": "guess"}), 447)
+        full = {entry["room"]: entry for entry in
+                stranger.send({"request": "list", "admin_secret": ADMIN_SECRET})["list"]}
+        self.assertEqual(full["board-private"]["participants"], 1)
+        self.assertFalse(full["board-private"]["public"])
+        reply = self.janus.admin({"janus": "message_plugin", "plugin": harness.PLUGIN, "request": {"request": "list"}})
+        self.assertIn("board-private", {entry["room"] for entry in reply["response"]["list"]})
+
+    # --- E3-E5: per-user signal limits -----------------------------------------------------
+
+    def test_a_chat_flood_is_limited_and_others_keep_chatting(self):
+        harness.create_room(self.handle, "flood1")
+        host, _ = self.join("flood1", "host-1", "host")
+        flooder, _ = self.join("flood1", "mallory", "viewer")
+        other, _ = self.join("flood1", "erin", "viewer")
+        agenda = host.send({"request": "chat", "action": "send", "text": "agenda"})["message"]["id"]
+        before = self.janus.admin({"janus": "message_plugin", "plugin": harness.PLUGIN,
+                                   "request": {"request": "status"}})["response"]["rate_limited"]["chat"]
+        started = time.monotonic()
+        answers = [flooder.send({"request": "chat", "action": "send", "text": f"spam {i}"}) for i in range(300)]
+        elapsed = time.monotonic() - started
+        accepted = [a for a in answers if "error_code" not in a]
+        refused = [a for a in answers if a.get("error_code") == 457]
+        self.assertEqual(len(accepted) + len(refused), 300, answers[:3])
+        # A burst of 10, then one per 2 s while the flood lasts.
+        self.assertGreaterEqual(len(accepted), 10)
+        self.assertLessEqual(len(accepted), 10 + int(elapsed / 2) + 1, (len(accepted), elapsed))
+        self.assertIn("too many chat messages", refused[0]["error"])
+        self.assertIn("retry in", refused[0]["error"])
+        self.assertGreater(refused[0]["retry_after_ms"], 0)
+        # Someone else still chats; the host's message is still there to like and to answer.
+        self.assertEqual(other.send({"request": "chat", "action": "send", "text": "still here"})["roomrec"], "chat")
+        self.assertEqual(other.send({"request": "chat", "action": "like", "message": agenda})["roomrec"], "chat_done")
+        replied = other.send({"request": "chat", "action": "send", "text": "+1", "reply_to": agenda})
+        self.assertEqual(replied["message"]["reply_to"], agenda, replied)
+        # The host heard only the accepted messages.
+        heard = 0
+        while True:
+            try:
+                host.wait_event(lambda e: "spam" in str(e.get("plugindata", {}).get("data", {}).get("message", "")),
+                                timeout=1)
+                heard += 1
+            except TimeoutError:
+                break
+        self.assertEqual(heard, len(accepted))
+        status = self.janus.admin({"janus": "message_plugin", "plugin": harness.PLUGIN,
+                                   "request": {"request": "status"}})["response"]
+        self.assertEqual(status["rate_limited"]["chat"] - before, len(refused))
+
+    def test_a_question_flood_is_capped(self):
+        harness.create_room(self.handle, "qa1")
+        host, _ = self.join("qa1", "host-q", "host")
+        asker, _ = self.join("qa1", "quentin", "viewer")
+        other, _ = self.join("qa1", "olga", "viewer")
+        answers = [asker.send({"request": "qa", "action": "ask", "text": f"why {i}?"}) for i in range(40)]
+        codes = [a.get("error_code", 0) for a in answers]
+        # 5 open questions per user (this suite's jcfg), then 459; past the burst of 30, 457.
+        self.assertEqual(codes[:5], [0] * 5, answers[:6])
+        self.assertEqual(set(codes[5:30]), {459}, codes)
+        self.assertIn("question limit reached", answers[5]["error"])
+        self.assertEqual(set(codes[30:]), {457}, codes)
+        self.assertEqual(other.send({"request": "qa", "action": "ask", "text": "mine?"})["roomrec"], "qa")
+        first = answers[0]["question"]
+        self.assertEqual(host.send({"request": "qa", "action": "answer", "question": first, "text": "because"})["roomrec"],
+                         "qa")
+
     # --- bad input -------------------------------------------------------------------------
+
+    def test_bad_nested_elements_are_answered_synchronously(self):
+        harness.create_room(self.handle, "nested1")
+        host, _ = self.join("nested1", "h", "host")
+        # No offer needed: validation runs before the handler (which would refuse the missing JSEP).
+        reply = self.send_raw(host, {"request": "publish", "descriptions": [{"mid": "0", "description": "screen"}]})
+        self.assertEqual(reply["janus"], "success", reply)  # not "ack": answered before any queueing
+        data = reply["plugindata"]["data"]
+        self.assertError(data, 443, 'descriptions[0].description must be "webcam" or "stage"')
+        reply = self.send_raw(host, {"request": "publish", "descriptions": [{"mid": "0", "description": "webcam"},
+                                                                            {"mid": "0", "description": "stage"}]})
+        self.assertError(reply["plugindata"]["data"], 443, "named twice")
+        for body, code, fragment in [
+            ({"request": "subscribe", "streams": [{"feed": "../x"}]}, 443, "streams[0].feed must be an identifier"),
+            ({"request": "unsubscribe", "streams": [{"feed": "f", "mid": 3}]}, 443, "streams[0].mid must be a string"),
+            ({"request": "subscribe", "streams": []}, 442, "at least 1 item"),
+        ]:
+            with self.subTest(body=str(body)):
+                reply = self.send_raw(self.attach(), body)
+                self.assertEqual(reply["janus"], "success", reply)
+                self.assertError(reply["plugindata"]["data"], code, fragment)
+
 
     def test_malformed_requests_get_clear_errors(self):
         url = f"{self.handle.session.url}/{self.handle.id}"

@@ -83,12 +83,57 @@ static void context_prefixes_messages(void **) {
     assert_string_equal(error->message.c_str(), "user.room is required");
 }
 
+// Arrays of objects: every element against its own table, with the element's index in the message.
+static constexpr std::array kElementSpecs{
+    ParamSpec{"mid", JsonKind::String, true, 4, 0, nullptr, 0, nullptr, true},
+    ParamSpec{"kind", JsonKind::String, true, 8, 0, nullptr, 0, "webcam|stage"},
+    ParamSpec{"mode", JsonKind::String, false, 8, 0, nullptr, 0, "a|b|c"},
+};
+static constexpr std::array kArraySpecs{
+    ParamSpec{"list", JsonKind::Array, false, 3, 1, kElementSpecs.data(), kElementSpecs.size()},
+};
+
+static void expect_element(const char *body, ErrorCode code, const char *message) {
+    Json json = parse_json(body);
+    const auto error = validate_params(json.get(), kArraySpecs);
+    assert_true(error.has_value());
+    assert_int_equal(static_cast<int>(error->code), static_cast<int>(code));
+    assert_string_equal(error->message.c_str(), message);
+}
+
+static void array_elements_are_validated(void **) {
+    Json good = parse_json(R"({"list":[{"mid":"0","kind":"webcam"},{"mid":"1","kind":"stage","mode":"c"}]})");
+    assert_false(validate_params(good.get(), kArraySpecs).has_value());
+    Json absent = parse_json(R"({})");
+    assert_false(validate_params(absent.get(), kArraySpecs).has_value());
+    expect_element(R"({"list":[]})", ErrorCode::MissingElement, "list must have at least 1 item");
+    expect_element(R"({"list":[{"mid":"0","kind":"webcam"},7]})", ErrorCode::InvalidElement,
+                   "list[1] must be an object");
+    expect_element(R"({"list":[{"kind":"webcam"}]})", ErrorCode::MissingElement, "list[0].mid is required");
+    expect_element(R"({"list":[{"mid":0,"kind":"webcam"}]})", ErrorCode::InvalidElement,
+                   "list[0].mid must be a string");
+    expect_element(R"({"list":[{"mid":"01234","kind":"webcam"}]})", ErrorCode::ElementTooLong,
+                   "list[0].mid is longer than 4 bytes");
+    expect_element(R"({"list":[{"mid":"0","kind":"webcam"},{"mid":"1","kind":"screen"}]})", ErrorCode::InvalidElement,
+                   "list[1].kind must be \"webcam\" or \"stage\"");
+    expect_element(R"({"list":[{"mid":"0","kind":"webcam","mode":"d"}]})", ErrorCode::InvalidElement,
+                   "list[0].mode must be one of \"a\", \"b\" or \"c\"");
+    expect_element(R"({"list":[{"mid":"0","kind":"webcam"},{"mid":"0","kind":"stage"}]})", ErrorCode::InvalidElement,
+                   "list[1].mid \"0\" is named twice");
+    expect_element(R"({"list":[{},{},{},{}]})", ErrorCode::ElementTooLong, "list has more than 3 items");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(accepts_a_complete_body), cmocka_unit_test(missing_fields),
-        cmocka_unit_test(mistyped_fields),         cmocka_unit_test(bad_identifiers),
-        cmocka_unit_test(oversized_fields),        cmocka_unit_test(nul_inside_string),
-        cmocka_unit_test(body_must_be_object),     cmocka_unit_test(context_prefixes_messages),
+        cmocka_unit_test(accepts_a_complete_body),
+        cmocka_unit_test(missing_fields),
+        cmocka_unit_test(mistyped_fields),
+        cmocka_unit_test(bad_identifiers),
+        cmocka_unit_test(oversized_fields),
+        cmocka_unit_test(nul_inside_string),
+        cmocka_unit_test(body_must_be_object),
+        cmocka_unit_test(context_prefixes_messages),
+        cmocka_unit_test(array_elements_are_validated),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -121,6 +121,68 @@ static void caps_hold(void **) {
     assert_int_equal(activity.ask(kViewer, id), ActivityVerdict::Full);
 }
 
+// A flood from one user evicts only that user's own messages: the host's message stays likeable
+// and answerable however much someone else posts.
+static void one_author_cannot_fill_the_chat_history(void **) {
+    ActivityLimits limits;
+    limits.max_messages = 10;
+    limits.chat_history_per_user = 3;
+    RoomActivity activity(limits);
+    std::string hosts, id;
+    assert_int_equal(activity.post(kHost, "", hosts), ActivityVerdict::Ok);
+    std::string flood[50];
+    for (auto &message : flood) assert_int_equal(activity.post(kViewer, "", message), ActivityVerdict::Ok);
+    assert_non_null(activity.message(hosts));
+    assert_int_equal(activity.messages_kept(), 4); // the host's and the flooder's newest three
+    assert_null(activity.message(flood[46]));
+    for (int i = 47; i < 50; ++i) assert_non_null(activity.message(flood[i]));
+    size_t likes = 0;
+    assert_int_equal(activity.like(kOther, hosts, likes), ActivityVerdict::Ok);
+    assert_int_equal(activity.post(kOther, hosts, id), ActivityVerdict::Ok);
+    // Several authors together still fill the history up to its cap, oldest first.
+    const ChatActor others[] = {{"u1", Role::Viewer}, {"u2", Role::Viewer}, {"u3", Role::Viewer}};
+    for (const auto &author : others)
+        for (int i = 0; i < 3; ++i) assert_int_equal(activity.post(author, "", id), ActivityVerdict::Ok);
+    assert_int_equal(activity.messages_kept(), 10);
+    assert_null(activity.message(hosts)); // now the oldest of the room: 14 posted, 10 kept
+    assert_null(activity.message(flood[49]));
+    assert_int_equal(activity.flag(kHost, flood[49]), ActivityVerdict::NotFound);
+    assert_int_equal(activity.flag(kHost, id), ActivityVerdict::Ok);
+}
+
+static void open_questions_are_capped_per_user(void **) {
+    ActivityLimits limits;
+    limits.open_questions_per_user = 2;
+    RoomActivity activity(limits);
+    std::string first, second, id;
+    assert_int_equal(activity.ask(kViewer, first), ActivityVerdict::Ok);
+    assert_int_equal(activity.ask(kViewer, second), ActivityVerdict::Ok);
+    assert_int_equal(activity.ask(kViewer, id), ActivityVerdict::UserLimit);
+    assert_string_equal(activity_verdict_name(ActivityVerdict::UserLimit), "user_limit");
+    assert_int_equal(activity.ask(kOther, id), ActivityVerdict::Ok); // others are not affected
+    // An answered question no longer counts; answering it twice frees one slot only.
+    assert_int_equal(activity.answer_question(kHost, first), ActivityVerdict::Ok);
+    assert_int_equal(activity.answer_question(kSpeaker, first), ActivityVerdict::Ok);
+    assert_int_equal(activity.ask(kViewer, id), ActivityVerdict::Ok);
+    assert_int_equal(activity.ask(kViewer, id), ActivityVerdict::UserLimit);
+}
+
+// Every kind of signal has its own bucket per user: a spent chat bucket leaves likes and hands.
+static void signals_are_limited_per_kind_and_user(void **) {
+    ActivityLimits limits;
+    limits.signals[SignalKind::Chat] = {2, 60};
+    RoomActivity activity(limits);
+    const int64_t now = 5'000'000;
+    assert_int_equal(activity.admit(SignalKind::Chat, "vic", now), ActivityVerdict::Ok);
+    assert_int_equal(activity.admit(SignalKind::Chat, "vic", now), ActivityVerdict::Ok);
+    assert_int_equal(activity.admit(SignalKind::Chat, "vic", now), ActivityVerdict::RateLimited);
+    assert_int_equal(activity.retry_after_us(SignalKind::Chat, "vic", now), 1'000'000);
+    assert_int_equal(activity.admit(SignalKind::Like, "vic", now), ActivityVerdict::Ok);
+    assert_int_equal(activity.admit(SignalKind::Chat, "olga", now), ActivityVerdict::Ok);
+    assert_int_equal(activity.admit(SignalKind::Chat, "vic", now + 1'000'000), ActivityVerdict::Ok);
+    assert_int_equal(activity.signal_limit(SignalKind::Question).burst, 3); // the defaults elsewhere
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reactions_are_limited_per_user),
@@ -130,6 +192,9 @@ int main(void) {
         cmocka_unit_test(polls_are_answered_once),
         cmocka_unit_test(questions_are_answered_by_presenters),
         cmocka_unit_test(caps_hold),
+        cmocka_unit_test(one_author_cannot_fill_the_chat_history),
+        cmocka_unit_test(open_questions_are_capped_per_user),
+        cmocka_unit_test(signals_are_limited_per_kind_and_user),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

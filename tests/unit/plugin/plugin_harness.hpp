@@ -10,6 +10,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -25,7 +26,8 @@ inline void free_test_handle(const janus_refcount *ref) {
 
 class PluginHarness {
 public:
-    PluginHarness() {
+    // adjust changes the test configuration before the plugin starts (e.g. tighter limits).
+    explicit PluginHarness(const std::function<void(plugin::PluginConfig &)> &adjust = {}) {
         // Log lines are kept for the tests to read (printed too with ROOMREC_TEST_LOG set).
         common::set_log_sink([this](const common::LogRecord &record) {
             const std::string line = common::format_log_line(record);
@@ -41,6 +43,7 @@ public:
         config.recordings_root = root_ + "/recordings";
         config.recorder_path = root_ + "/no-such-recorder"; // a recording cannot start here
         config.telemetry.retention_days = 0;
+        if (adjust) adjust(config);
         plugin_ = std::make_unique<plugin::Plugin>(gateway, std::move(config));
     }
     ~PluginHarness() {

@@ -80,6 +80,121 @@ void only_leads_open_polls_and_everyone_answers_once(void **) {
     assert_int_equal(code(h.request(viewer, answer)), 459);
 }
 
+// A chat flood from one viewer is refused after the burst (457, not relayed, counted) while the
+// host and others still chat, and the host's message stays likeable and answerable.
+void a_chat_flood_is_limited_per_user(void **) {
+    PluginHarness h;
+    h.create_room("weekly");
+    std::string id;
+    auto *host = h.join("weekly", "host", "alice", &id);
+    auto *flooder = h.join("weekly", "viewer", "mallory", &id);
+    auto *other = h.join("weekly", "viewer", "erin", &id);
+    const std::string hosts = PluginHarness::nested(
+        h.request(host, R"({"request":"chat","action":"send","text":"agenda"})"), "message", "id");
+    assert_false(hosts.empty());
+
+    int sent = 0;
+    std::string refusal;
+    for (int i = 0; i < 50; ++i) {
+        const std::string answer = h.request(flooder, R"({"request":"chat","action":"send","text":"spam"})");
+        if (code(answer) == 457) {
+            refusal = answer;
+            continue;
+        }
+        assert_int_equal(code(answer), 0);
+        ++sent;
+    }
+    assert_int_equal(sent, 10); // the default burst; then one per 2 s
+    assert_true(has(refusal, "too many chat messages: at most 10 at once, then 30 per minute; retry in"));
+    assert_true(PluginHarness::integer(refusal, "retry_after_ms") > 0);
+    assert_true(PluginHarness::integer(refusal, "retry_after_ms") <= 2000);
+    int relayed = 0;
+    while (h.gateway.has_push(host, {"\"roomrec\":\"chat\"", "spam"})) {
+        assert_false(h.gateway.wait_push(host, {"\"roomrec\":\"chat\"", "spam"}).empty());
+        ++relayed;
+    }
+    assert_int_equal(relayed, 10); // the refused 40 were never relayed
+
+    assert_int_equal(code(h.request(other, R"({"request":"chat","action":"send","text":"still here"})")), 0);
+    const std::string like = R"({"request":"chat","action":"like","message":")" + hosts + "\"}";
+    assert_int_equal(code(h.request(other, like)), 0);
+    assert_int_equal(code(h.request(flooder, like)), 0); // likes are a bucket of their own
+    const std::string reply = R"({"request":"chat","action":"send","text":"+1","reply_to":")" + hosts + "\"}";
+    assert_int_equal(code(h.request(other, reply)), 0);
+
+    const std::string status = h.admin(R"({"request":"status"})");
+    assert_true(has(status, "\"rate_limited\":{"));
+    assert_true(has(status, "\"chat\":40"));
+    assert_true(has(status, "\"likes\":0"));
+}
+
+// Tight limits from the configuration: likes, hands, votes and questions each stop at their
+// burst; the per-user cap on open questions answers 459 "question limit reached".
+void every_signal_kind_has_a_configured_limit(void **) {
+    PluginHarness h([](roomrec::plugin::PluginConfig &config) {
+        config.activity.signals[roomrec::domain::SignalKind::Like] = {2, 1};
+        config.activity.signals[roomrec::domain::SignalKind::Hand] = {2, 1};
+        config.activity.signals[roomrec::domain::SignalKind::Vote] = {1, 1};
+        config.activity.signals[roomrec::domain::SignalKind::Question] = {5, 1};
+        config.activity.open_questions_per_user = 3;
+    });
+    h.create_room("weekly");
+    std::string id;
+    auto *host = h.join("weekly", "host", "alice", &id);
+    auto *viewer = h.join("weekly", "viewer", "bob", &id);
+    std::string messages[3];
+    for (auto &message : messages)
+        message = PluginHarness::nested(h.request(host, R"({"request":"chat","action":"send","text":"hi"})"), "message",
+                                        "id");
+    auto like = [&](const std::string &message) {
+        return h.request(viewer, R"({"request":"chat","action":"like","message":")" + message + "\"}");
+    };
+    assert_int_equal(code(like(messages[0])), 0);
+    assert_int_equal(code(like(messages[1])), 0);
+    const std::string refused_like = like(messages[2]);
+    assert_int_equal(code(refused_like), 457);
+    assert_true(has(refused_like, "too many likes: at most 2 at once, then 1 per minute; retry in"));
+    assert_false(h.gateway.has_push(host, {"\"action\":\"like\"", messages[2].c_str()}));
+
+    assert_int_equal(code(h.request(viewer, R"({"request":"hand","raised":true})")), 0);
+    assert_int_equal(code(h.request(viewer, R"({"request":"hand","raised":false})")), 0);
+    assert_int_equal(code(h.request(viewer, R"({"request":"hand","raised":true})")), 457);
+    assert_true(h.gateway.has_push(host, {"\"roomrec\":\"hand\"", "\"raised\":false"}));
+
+    const std::string poll = PluginHarness::nested(
+        h.request(host, R"({"request":"poll","action":"create","question":"Lunch?","options":["yes","no"]})"), "poll",
+        "id");
+    assert_false(poll.empty());
+    assert_int_equal(
+        code(h.request(host, R"({"request":"poll","action":"create","question":"Again?","options":["a","b"]})")),
+        457); // creating and voting share the votes bucket
+    const std::string vote = R"({"request":"poll","action":"answer","poll":")" + poll + R"(","choice":0})";
+    assert_int_equal(code(h.request(viewer, vote)), 0);
+
+    std::string first;
+    for (int i = 0; i < 3; ++i) {
+        const std::string asked = h.request(viewer, R"({"request":"qa","action":"ask","text":"why?"})");
+        assert_int_equal(code(asked), 0);
+        if (i == 0) first = PluginHarness::field(asked, "question");
+    }
+    const std::string capped = h.request(viewer, R"({"request":"qa","action":"ask","text":"why?"})");
+    assert_int_equal(code(capped), 459);
+    assert_true(has(capped, "question limit reached"));
+    assert_false(h.gateway.has_push(host, {"\"roomrec\":\"qa\"", "q4"}));
+    // An answer frees a slot; then the question rate (5 at once) refuses the next.
+    assert_int_equal(
+        code(h.request(host, R"({"request":"qa","action":"answer","question":")" + first + R"(","text":"because"})")),
+        0);
+    assert_int_equal(code(h.request(viewer, R"({"request":"qa","action":"ask","text":"and?"})")), 0);
+    assert_int_equal(code(h.request(viewer, R"({"request":"qa","action":"ask","text":"and?"})")), 457);
+
+    const std::string status = h.admin(R"({"request":"status"})");
+    assert_true(has(status, "\"likes\":1"));
+    assert_true(has(status, "\"hands\":1"));
+    assert_true(has(status, "\"votes\":1"));
+    assert_true(has(status, "\"questions\":1"));
+}
+
 } // namespace
 
 int main() {
@@ -88,6 +203,8 @@ int main() {
         cmocka_unit_test(chat_is_relayed_liked_once_and_deleted_by_author_or_lead),
         cmocka_unit_test(heartbeats_faster_than_allowed_are_refused),
         cmocka_unit_test(only_leads_open_polls_and_everyone_answers_once),
+        cmocka_unit_test(a_chat_flood_is_limited_per_user),
+        cmocka_unit_test(every_signal_kind_has_a_configured_limit),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
