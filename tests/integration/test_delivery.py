@@ -289,7 +289,7 @@ class RefusedPathTest(DeliveryBase):
     uploads and deletes only files under its recordings_root: a job naming a file elsewhere
     (directly, through "..", or through a symbolic link planted in the root) fails for good,
     once, with the reason in its row and in the log; the file is neither uploaded nor deleted."""
-    ports = (18288, 17288)
+    ports = (18588, 17588)
 
     @classmethod
     def setUpClass(cls):
@@ -323,23 +323,28 @@ class RefusedPathTest(DeliveryBase):
             return path, f.read()
 
     def wait_failed(self, job_id, timeout=30):
+        """The job's (state, attempts, last_error) once it is failed or done, else as it is then."""
         deadline = time.time() + timeout
-        while time.time() < deadline:
+        while True:
             rows = self.sql("SELECT state, attempts, last_error FROM outbox_jobs WHERE id = $1", job_id)
-            if rows and rows[0][0] in ("failed", "done"):
+            if (rows and rows[0][0] in ("failed", "done")) or time.time() > deadline:
                 return rows[0]
             time.sleep(0.2)
-        self.fail(f"job {job_id} was not finished: {rows}")
+
+    def plant_victim_upload(self, path, content):
+        """With the row and checksum a real job has: what the old code uploaded, then deleted."""
+        return self.plant_upload(path, sha256=hashlib.sha256(content).hexdigest(), size=len(content))
 
     def assert_refused(self, job_id, location, victim, content, given_path):
         state, attempts, error = self.wait_failed(job_id)
+        self.assertTrue(os.path.exists(victim), "the file outside the root was deleted")
+        with open(victim, "rb") as f:
+            self.assertEqual(f.read(), content, "the file outside the root is untouched")
+        with self.assertRaisesRegex(Exception, "HTTP 404", msg="the file outside the root was uploaded"):
+            self.s3.get_object(BUCKET, location)
         self.assertEqual((state, attempts), ("failed", "1"), "refused once and for good, not retried")
         self.assertIn("outside the recordings root", error)
         self.assertIn(given_path, error, "the row names the refused path")
-        with open(victim, "rb") as f:
-            self.assertEqual(f.read(), content, "the file outside the root is untouched")
-        with self.assertRaisesRegex(Exception, "HTTP 404"):
-            self.s3.get_object(BUCKET, location)
         self.assertIn(f"job {job_id} refused (not uploaded, not deleted): refused the file path '{given_path}'",
                       self.janus.log_text())
         failed = self.sink.wait_plugin_event("delivery_failed", "evil", timeout=10)
@@ -347,13 +352,13 @@ class RefusedPathTest(DeliveryBase):
 
     def test_a_file_outside_the_root_is_neither_uploaded_nor_deleted(self):
         victim, content = self.victim("direct")
-        job_id, location = self.plant_upload(victim)
+        job_id, location = self.plant_victim_upload(victim, content)
         self.assert_refused(job_id, location, victim, content, victim)
 
     def test_dot_dot_and_prefix_tricks_are_refused(self):
         victim, content = self.victim("dotdot")
         tricky = os.path.join(self.root, "..", os.path.relpath(victim, os.path.dirname(self.root)))
-        job_id, location = self.plant_upload(tricky)
+        job_id, location = self.plant_victim_upload(tricky, content)
         self.assert_refused(job_id, location, victim, content, tricky)
         # <root>-evil/x starts with the root's text but is not under it.
         evil_folder = self.root.rstrip("/") + "-evil"
@@ -361,7 +366,7 @@ class RefusedPathTest(DeliveryBase):
         prefixed = os.path.join(evil_folder, "x.mp4")
         with open(prefixed, "wb") as f:
             f.write(b"prefix trick")
-        job_id, location = self.plant_upload(prefixed)
+        job_id, location = self.plant_victim_upload(prefixed, b"prefix trick")
         self.assert_refused(job_id, location, prefixed, b"prefix trick", prefixed)
 
     def test_a_symlink_in_the_root_pointing_out_is_refused(self):
@@ -370,7 +375,7 @@ class RefusedPathTest(DeliveryBase):
         os.makedirs(folder, exist_ok=True)
         link = os.path.join(folder, "Rec - linked.mp4")
         os.symlink(victim, link)
-        job_id, location = self.plant_upload(link)
+        job_id, location = self.plant_victim_upload(link, content)
         self.assert_refused(job_id, location, victim, content, link)
         self.assertTrue(os.path.islink(link), "the link itself is not deleted either")
 
