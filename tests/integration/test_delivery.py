@@ -202,6 +202,9 @@ class S3DeliveryTest(DeliveryBase):
         self.assertGreaterEqual(status["delivery"]["uploads"], 1, status)
         self.assertGreaterEqual(status["delivery"]["webhooks"], 2, status)
         self.assertGreater(status["telemetry"]["enqueued"], 0, status)  # delivery.postgres serves telemetry too
+        # The queue's byte bound (telemetry.queue_max_mib) is reported with the other drop counters.
+        self.assertEqual(status["telemetry"]["dropped_bytes"], 0, status)
+        self.assertLessEqual(status["telemetry"]["queued_bytes"], 64 << 20, status)
         self.assertEqual(host.send({"request": "status"}).get("error_code"), 448)
 
     def test_webhook_receiver_failing_then_recovering(self):
