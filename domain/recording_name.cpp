@@ -1,5 +1,7 @@
 #include "domain/recording_name.hpp"
 
+#include "common/utf8.hpp"
+
 #include <ctime>
 #include <stdexcept>
 
@@ -47,17 +49,24 @@ bool forbidden_sequence(const std::string &text, size_t i, size_t length) {
     return false;
 }
 
-} // namespace
-
-std::string sanitize_title(const std::string &title) {
+std::string sanitized(const std::string &title) {
     std::string out;
     bool pending_space = false;
+    bool after_kept = false; // a variation selector is kept only right after a kept character
     for (size_t i = 0; i < title.size();) {
         const size_t length = utf8_length(title, i);
         if (length == 0) { // invalid byte: dropped
             ++i;
+            after_kept = false;
             continue;
         }
+        const char32_t code_point = common::utf8_code_point(title, i, length);
+        if (common::is_invisible_format(code_point) || (common::is_variation_selector(code_point) && !after_kept)) {
+            i += length; // removed without a trace: not even a space
+            after_kept = false;
+            continue;
+        }
+        after_kept = false;
         const auto c = static_cast<unsigned char>(title[i]);
         const bool space = length == 1 && (c == ' ' || c == '\t');
         const bool drop = (length == 1 && forbidden_ascii(c)) || forbidden_sequence(title, i, length);
@@ -78,18 +87,28 @@ std::string sanitize_title(const std::string &title) {
         if (out.size() + length > kMaxTitleBytes) break;
         out.append(title, i, length);
         i += length;
+        after_kept = !common::is_variation_selector(code_point);
     }
     while (!out.empty() && (out.back() == ' ' || out.back() == '.')) out.pop_back(); // Windows trims these
+    return out;
+}
+
+} // namespace
+
+std::string sanitize_title(const std::string &title, const std::string &fallback) {
+    std::string out = sanitized(title);
+    if (out.empty()) out = sanitized(fallback);
     return out.empty() ? "Untitled" : out;
 }
 
-std::string recording_file_name(const std::string &title, int64_t unix_seconds, int64_t utc_offset_seconds) {
+std::string recording_file_name(const std::string &title, int64_t unix_seconds, int64_t utc_offset_seconds,
+                                const std::string &fallback) {
     const std::time_t when = static_cast<std::time_t>(unix_seconds + utc_offset_seconds);
     std::tm parts{};
     gmtime_r(&when, &parts);
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H-%M-%S", &parts);
-    return std::string("Rec - ") + stamp + " - " + sanitize_title(title) + ".mp4";
+    return std::string("Rec - ") + stamp + " - " + sanitize_title(title, fallback) + ".mp4";
 }
 
 std::string unique_file_name(const std::string &name, const std::function<bool(const std::string &)> &taken) {

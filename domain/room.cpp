@@ -1,5 +1,7 @@
 #include "domain/room.hpp"
 
+#include "common/utf8.hpp"
+
 #include <openssl/crypto.h>
 
 #include <array>
@@ -41,6 +43,10 @@ std::variant<RoomSettings, ValidationError> parse_room_settings(const json_t *de
     room.id = string_field(description, "room");
     room.title = string_field(description, "title");
     if (room.title.empty()) return ValidationError{ErrorCode::InvalidElement, "title must not be empty"};
+    // Refused rather than silently changed: the caller learns which character, and a title can
+    // never spoof another or be invisible in lists, events and file names.
+    if (const std::string invisible = common::invisible_text_error(room.title); !invisible.empty())
+        return ValidationError{ErrorCode::InvalidElement, "title must not contain " + invisible};
     const std::string type = string_field(description, "type");
     if (type == "channel") room.type = RoomType::Channel;
     else if (type == "gallery") room.type = RoomType::Gallery;

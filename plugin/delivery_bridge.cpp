@@ -27,6 +27,7 @@ void DeliveryBridge::start() {
     storage::DeliverySettings settings;
     settings.node_id = config_.node_id;
     settings.postgres_conninfo = config.postgres;
+    settings.recordings_root = config_.recordings_root;
     settings.spool_folder = config.spool_folder.empty() ? config_.recordings_root + "/.delivery" : config.spool_folder;
     if (config.to_s3) {
         storage::S3Settings s3;

@@ -33,7 +33,10 @@ Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
         },
         kCallTimeout);
     std::error_code failure;
-    std::filesystem::create_directories(config_.recordings_root, failure);
+    // A root made here gets dir_mode; an existing one keeps what its operator gave it.
+    if (std::filesystem::create_directories(config_.recordings_root, failure))
+        std::filesystem::permissions(config_.recordings_root, std::filesystem::perms(config_.dir_mode),
+                                     std::filesystem::perm_options::replace, failure);
     if (failure)
         kLog.error(common::format_text("recordings_root %s is not usable (%s): recordings will fail",
                                        config_.recordings_root.c_str(), failure.message().c_str()));

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <memory>
 #include <set>
+#include <tuple>
 
 namespace roomrec::plugin {
 namespace {
@@ -116,6 +117,15 @@ std::variant<PluginConfig, std::string> load_plugin_config(const std::string &fo
           read_config_integer(config.get(), general, "general", "max_subscriber_handles", 1, 64,
                               settings.max_subscriber_handles)})
         if (!problem.empty()) return problem;
+    for (auto [key, folder, target] :
+         {std::tuple("file_mode", false, &settings.file_mode), std::tuple("dir_mode", true, &settings.dir_mode)}) {
+        const char *value = config_value(config.get(), general, key);
+        if (value == nullptr) continue;
+        std::string problem;
+        const auto mode = common::parse_file_mode(value, folder, std::string("general.") + key, problem);
+        if (!mode) return problem;
+        *target = *mode;
+    }
     if (const char *value = config_value(config.get(), general, "recording_x264_preset")) {
         static const std::set<std::string> kPresets = {"ultrafast", "superfast", "veryfast",
                                                        "faster",    "fast",      "medium"};
@@ -144,6 +154,10 @@ std::variant<PluginConfig, std::string> load_plugin_config(const std::string &fo
             return problem;
         if (const std::string problem = read_config_integer(config.get(), telemetry, "telemetry", "retention_days", 0,
                                                             3650, settings.telemetry.retention_days);
+            !problem.empty())
+            return problem;
+        if (const std::string problem = read_config_integer(config.get(), telemetry, "telemetry", "queue_max_mib", 1,
+                                                            4096, settings.telemetry.queue_max_mib);
             !problem.empty())
             return problem;
     }

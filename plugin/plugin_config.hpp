@@ -1,6 +1,7 @@
 // Settings read from janus.plugin.roomrec.jcfg (O1; conf/ documents every key).
 #pragma once
 
+#include "common/file_mode.hpp"
 #include "domain/room.hpp"
 #include "domain/room_activity.hpp"
 #include "plugin/delivery_config.hpp"
@@ -24,6 +25,9 @@ struct PluginConfig {
     int64_t publisher_bitrate_max = 2'000'000; // REMB cap sent to publishers, bits/s; 0: none
     // Recording (C5, C6, M, S1).
     std::string recordings_root = "/var/lib/roomrec/recordings";
+    // Recordings, their folders and work files under recordings_root (the spools stay 0700).
+    unsigned file_mode = common::kDefaultFileMode;
+    unsigned dir_mode = common::kDefaultFolderMode;
     std::string recorder_path = ROOMREC_DEFAULT_RECORDER_PATH;
     std::string ffmpeg_path = "/usr/bin/ffmpeg";
     std::string x264_preset = "ultrafast";
@@ -39,6 +43,7 @@ struct PluginConfig {
         std::string postgres;         // libpq conninfo; empty: delivery.postgres
         std::string spool_folder;     // empty: <recordings_root>/.telemetry
         int64_t retention_days = 365; // older days are dropped daily; 0: kept forever
+        int64_t queue_max_mib = 64;   // the writer's queue: bytes its events may hold
     } telemetry;                      // E1-E7
     // The telemetry database: its own, else delivery's (empty: none).
     const std::string &telemetry_postgres() const {

@@ -50,7 +50,7 @@ RecordingController::RecordingController(const PluginConfig &config, RoomRegistr
                                          JanusGateway &gateway, DeliveryBridge &delivery, SignallingWorker &worker,
                                          Listener &listener)
     : config_(config), rooms_(rooms), messenger_(messenger), gateway_(gateway), delivery_(delivery), worker_(worker),
-      listener_(listener), store_(config.recordings_root, config.ffmpeg_path) {}
+      listener_(listener), store_(config.recordings_root, config.ffmpeg_path, config.file_mode, config.dir_mode) {}
 
 RecordingController::~RecordingController() {
     stopping_ = true;
@@ -174,7 +174,8 @@ Reply RecordingController::on_start_recording(Request &request) {
     recording->manifest.room_id = room->settings.id;
     recording->manifest.started_unix = g_get_real_time() / G_USEC_PER_SEC;
     recording->manifest.title = room->settings.title;
-    recording->manifest.file_name = domain::recording_file_name(room->settings.title, recording->manifest.started_unix);
+    recording->manifest.file_name = domain::recording_file_name(room->settings.title, recording->manifest.started_unix,
+                                                                0, room->settings.id);
     recording->manifest.initiator = member->client.user_id;
     recording->manifest.owner = domain::recording_owner(room->settings, member->client.user_id);
     recording->initiator_participant = member->participant_id;
@@ -185,6 +186,7 @@ Reply RecordingController::on_start_recording(Request &request) {
     settings.x264_preset = config_.x264_preset;
     settings.video_bitrate_kbps = static_cast<int>(config_.recording_video_bitrate_kbps);
     settings.max_restarts = static_cast<int>(config_.recorder_max_restarts);
+    settings.file_mode = config_.file_mode;
     if (lock) {
         // The link thread reports here through the signalling queue; it finalizes the file itself.
         std::weak_ptr<ActiveRecording> weak = recording;

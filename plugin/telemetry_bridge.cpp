@@ -28,6 +28,7 @@ void TelemetryBridge::start() {
     settings.node_id = config_.node_id;
     settings.spool_folder = config_.telemetry.spool_folder.empty() ? config_.recordings_root + "/.telemetry"
                                                                    : config_.telemetry.spool_folder;
+    settings.queue_max_bytes = static_cast<size_t>(config_.telemetry.queue_max_mib) << 20;
     writer_ = std::make_unique<analytics::TelemetryWriter>(settings);
     std::string error;
     if (!writer_->start(error)) {
@@ -131,11 +132,12 @@ common::JsonPtr TelemetryBridge::erase_user(const std::string &user_id) const {
 common::JsonPtr TelemetryBridge::describe_counters() const {
     if (!writer_) return nullptr;
     const auto counters = writer_->counters();
-    return common::JsonPtr(json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "database_up", counters.db_up,
-                                     "enqueued", json_int_t(counters.enqueued), "written", json_int_t(counters.written),
-                                     "spooled", json_int_t(counters.spooled), "replayed", json_int_t(counters.replayed),
-                                     "dropped_full", json_int_t(counters.dropped_full), "rejected",
-                                     json_int_t(counters.rejected), "lost", json_int_t(counters.lost)));
+    return common::JsonPtr(json_pack(
+        "{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "database_up", counters.db_up, "enqueued",
+        json_int_t(counters.enqueued), "written", json_int_t(counters.written), "spooled", json_int_t(counters.spooled),
+        "replayed", json_int_t(counters.replayed), "dropped_full", json_int_t(counters.dropped_full), "dropped_bytes",
+        json_int_t(counters.dropped_bytes), "queued_bytes", json_int_t(counters.queued_bytes), "rejected",
+        json_int_t(counters.rejected), "lost", json_int_t(counters.lost)));
 }
 
 } // namespace roomrec::plugin

@@ -77,6 +77,15 @@ struct TelemetryEvent {
     std::string body_json;
 };
 
+// The heap an event holds while it waits in the writer's queue: its strings' bytes. Moving the
+// event keeps them (a move hands the buffers over), so the producer that adds them and the
+// consumer that subtracts them count the same number. Short strings live inside the event
+// (small-string optimization) and are counted anyway: a slight overcount, never an undercount.
+inline size_t event_heap_bytes(const TelemetryEvent &event) {
+    return event.room_id.size() + event.session_id.size() + event.participant_id.size() + event.user_id.size() +
+           event.subject_id.size() + event.body_json.size();
+}
+
 // Limits a stored event respects (bytes).
 inline constexpr size_t kMaxIdBytes = 256;
 inline constexpr size_t kMaxBodyBytes = 16 * 1024;

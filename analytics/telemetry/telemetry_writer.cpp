@@ -69,6 +69,10 @@ struct TelemetryWriter::State {
     std::atomic<uint64_t> written{0}, spooled{0}, replayed{0}, rejected{0}, replay_skipped{0}, refused{0},
         spool_corrupt{0}, spool_torn_bytes{0}, lost{0}, dropped_stopped{0};
     std::array<std::atomic<uint64_t>, kTelemetryKindCount + 1> dropped_by_kind{}; // last: unknown kinds
+    // Reserved by a producer before its push (given back if the push fails), subtracted by the
+    // consumer after its pop: never above settings.queue_max_bytes.
+    std::atomic<size_t> queued_bytes{0};
+    std::atomic<uint64_t> dropped_bytes{0};
 
     std::mutex mutex; // only for the stop signal; producers never take it
     std::condition_variable wake;
@@ -122,6 +126,10 @@ bool TelemetryWriter::start(std::string &error) {
         error = "telemetry node id: empty, too long or with a control character or '/'";
         return false;
     }
+    if (s.settings.queue_max_bytes < kMaxBodyBytes + 5 * kMaxIdBytes) {
+        error = "telemetry settings: queue_max_bytes must hold at least one event of the largest size";
+        return false;
+    }
     if (s.settings.spool_folder.empty() || s.settings.conninfo.empty() || s.settings.batch_rows == 0 ||
         s.settings.flush_ms <= 0 || s.settings.retry_ms <= 0) {
         error = "telemetry settings: conninfo, spool folder, batch_rows, flush_ms and retry_ms are required";
@@ -146,11 +154,28 @@ bool TelemetryWriter::enqueue(TelemetryEvent &&event) {
         s.dropped_stopped.fetch_add(1, std::memory_order_relaxed);
         return false;
     }
-    // The last eighth of the queue is kept for events that are not periodic.
-    const size_t keep_free = is_periodic(event.kind) ? s.queue.capacity() / 8 : 0;
+    // The last eighth of the queue, in events and in bytes, is kept for events that are not periodic.
+    const bool periodic = is_periodic(event.kind);
+    const size_t keep_free = periodic ? s.queue.capacity() / 8 : 0;
+    const size_t byte_limit = s.settings.queue_max_bytes - (periodic ? s.settings.queue_max_bytes / 8 : 0);
+    const size_t bytes = event_heap_bytes(event);
+    const auto count_drop = [&s, kind = event.kind] {
+        s.dropped_by_kind[std::min(static_cast<size_t>(kind), kTelemetryKindCount)].fetch_add(
+            1, std::memory_order_relaxed);
+    };
+    // Reserve before the push with a compare-and-swap: concurrent producers never take the count
+    // past the bound, not even for a moment, and none of them waits for another.
+    size_t held = s.queued_bytes.load(std::memory_order_relaxed);
+    do {
+        if (held + bytes > byte_limit) {
+            s.dropped_bytes.fetch_add(1, std::memory_order_relaxed);
+            count_drop();
+            return false;
+        }
+    } while (!s.queued_bytes.compare_exchange_weak(held, held + bytes, std::memory_order_relaxed));
     if (s.queue.try_push(std::move(event), keep_free)) return true;
-    s.dropped_by_kind[std::min(static_cast<size_t>(event.kind), kTelemetryKindCount)].fetch_add(
-        1, std::memory_order_relaxed);
+    s.queued_bytes.fetch_sub(bytes, std::memory_order_relaxed);
+    count_drop();
     return false;
 }
 
@@ -167,7 +192,10 @@ void TelemetryWriter::stop() {
     if (s.rollups) s.rollups->stop();
     // An enqueue that passed the check just before stop() may have landed after the last pop.
     TelemetryEvent late;
-    while (s.queue.pop(late)) s.dropped_stopped.fetch_add(1, std::memory_order_relaxed);
+    while (s.queue.pop(late)) {
+        s.queued_bytes.fetch_sub(event_heap_bytes(late), std::memory_order_relaxed);
+        s.dropped_stopped.fetch_add(1, std::memory_order_relaxed);
+    }
 }
 
 TelemetryWriter::Counters TelemetryWriter::counters() const {
@@ -186,6 +214,8 @@ TelemetryWriter::Counters TelemetryWriter::counters() const {
     counters.spool_torn_bytes = get(s.spool_torn_bytes);
     counters.lost = get(s.lost);
     counters.dropped_stopped = get(s.dropped_stopped);
+    counters.dropped_bytes = get(s.dropped_bytes);
+    counters.queued_bytes = s.queued_bytes.load(std::memory_order_relaxed);
     for (size_t kind = 0; kind <= kTelemetryKindCount; ++kind) {
         const uint64_t dropped = get(s.dropped_by_kind[kind]);
         counters.dropped_full += dropped;
@@ -232,6 +262,7 @@ bool TelemetryWriter::State::collect() {
     TelemetryEvent event;
     while (batch.rows < settings.batch_rows) {
         if (!queue.pop(event)) return true;
+        queued_bytes.fetch_sub(event_heap_bytes(event), std::memory_order_relaxed);
         if (add_event(batch, settings.node_id, event, error)) {
             if (batch.rows == 1) batch_started = Clock::now();
             continue;

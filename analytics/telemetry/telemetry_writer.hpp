@@ -24,6 +24,10 @@ struct TelemetrySettings {
     std::string node_id;
     std::string spool_folder;
     size_t queue_capacity = 1 << 20; // events
+    // And bytes: the strings queued events hold (event_heap_bytes), so a flood of large chat
+    // bodies cannot take gigabytes while the writer is behind. Periodic events are refused at
+    // 7/8 of it, like at 7/8 of the event bound.
+    size_t queue_max_bytes = size_t(64) << 20;
     size_t batch_rows = 5000;
     int flush_ms = 200;
     // How often to retry Postgres while spooling; how often a second thread refreshes
@@ -50,7 +54,9 @@ public:
     bool start(std::string &error);
     // Any thread, never blocks. Events may be enqueued before start(). False = refused: the
     // queue is full (counted in dropped_full, and per kind; periodic events, see is_periodic(),
-    // are refused once the queue is 7/8 full) or the writer has stopped.
+    // are refused once the queue is 7/8 full), the queued events would hold more than
+    // queue_max_bytes (counted in dropped_bytes, and per kind in dropped_full_by_kind) or the
+    // writer has stopped.
     bool enqueue(TelemetryEvent &&event);
     // Refuses new events, writes what is queued (to Postgres, else to the spool), joins.
     void stop();
@@ -69,6 +75,8 @@ public:
         uint64_t spool_torn_bytes = 0; // bytes of torn spool tails (a crash mid-write) skipped
         uint64_t lost = 0;             // rows neither Postgres nor the spool could take (disk full)
         uint64_t dropped_stopped = 0;  // refused by enqueue() after stop()
+        uint64_t dropped_bytes = 0;    // refused by enqueue(): queue_max_bytes reached
+        uint64_t queued_bytes = 0;     // bytes the queued events hold now (at most queue_max_bytes)
         std::array<uint64_t, kTelemetryKindCount> dropped_full_by_kind{};
     };
     Counters counters() const;

@@ -84,6 +84,17 @@ void RecorderLink::stop() {
 }
 
 bool RecorderLink::spawn(std::string &error) {
+    // The worker's filesink opens the segment for writing (truncating keeps the mode); created
+    // here so its mode never depends on a umask.
+    const std::string segment = segment_path(segment_);
+    const int segment_fd = open(segment.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+                                settings_.file_mode);
+    if (segment_fd < 0 || fchmod(segment_fd, settings_.file_mode) != 0) {
+        error = "cannot create " + segment + ": " + std::strerror(errno);
+        if (segment_fd >= 0) close(segment_fd);
+        return false;
+    }
+    close(segment_fd);
     int pair[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
         error = std::string("socketpair: ") + std::strerror(errno);

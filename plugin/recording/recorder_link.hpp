@@ -32,6 +32,7 @@ struct RecorderSettings {
     size_t queue_packets = 4096;     // tap ring capacity (about 2-4 s of a busy room)
     int max_restarts = 5;            // worker deaths survived per recording
     int64_t stop_timeout_ms = 20000; // how long a stopping worker may take to finish its file
+    unsigned file_mode = 0640;       // of each segment (created here; the worker only writes it)
 };
 
 struct LinkEvent {

@@ -1,6 +1,7 @@
 #include "plugin/recording/recording_store.hpp"
 
 #include "common/json.hpp"
+#include "common/utf8.hpp"
 #include "domain/recording_name.hpp"
 #include "domain/request_schema.hpp"
 
@@ -16,7 +17,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 extern char **environ;
 
@@ -38,14 +38,21 @@ void sync_to_disk(const std::string &path, int flags) {
     close(fd);
 }
 
-// Writes a small file so that after a crash it is either absent or complete.
-bool write_durably(const std::string &path, const std::string &text) {
-    const std::string temporary = path + ".tmp";
-    const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+// Writes a small file with `mode` (not narrowed or widened by the umask); fsynced if `durable`.
+bool write_file(const std::string &path, const std::string &text, unsigned mode, bool durable) {
+    const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
     if (fd < 0) return false;
-    const bool written = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && fsync(fd) == 0;
+    const bool written = fchmod(fd, mode) == 0 &&
+                         write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                         (!durable || fsync(fd) == 0);
     close(fd);
-    if (!written || rename(temporary.c_str(), path.c_str()) != 0) return false;
+    return written;
+}
+
+// Writes a small file so that after a crash it is either absent or complete.
+bool write_durably(const std::string &path, const std::string &text, unsigned mode) {
+    const std::string temporary = path + ".tmp";
+    if (!write_file(temporary, text, mode, true) || rename(temporary.c_str(), path.c_str()) != 0) return false;
     sync_to_disk(fs::path(path).parent_path(), O_DIRECTORY);
     return true;
 }
@@ -84,24 +91,20 @@ int run_and_wait(const std::vector<std::string> &arguments) {
 
 } // namespace
 
-RecordingStore::RecordingStore(std::string root, std::string ffmpeg_path)
-    : root_(std::move(root)), ffmpeg_path_(std::move(ffmpeg_path)) {}
+RecordingStore::RecordingStore(std::string root, std::string ffmpeg_path, unsigned file_mode, unsigned dir_mode)
+    : root_(std::move(root)), ffmpeg_path_(std::move(ffmpeg_path)), file_mode_(file_mode), dir_mode_(dir_mode) {}
 
 std::optional<int> RecordingStore::begin(const RecordingManifest &manifest, std::string &folder,
                                          std::string &error) const {
-    folder = root_ + "/" + manifest.room_id + "/" + kWorkFolder + "/" + manifest.recording_id;
-    std::error_code failure;
-    fs::create_directories(folder, failure);
-    if (failure) {
-        error = "cannot create " + folder + ": " + failure.message();
-        return std::nullopt;
-    }
+    const std::string relative = manifest.room_id + "/" + kWorkFolder + "/" + manifest.recording_id;
+    folder = root_ + "/" + relative;
+    if (!common::make_folders_below(root_, relative, dir_mode_, error)) return std::nullopt;
     const std::string text = common::json_compact(common::JsonPtr(
         json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "recording_id", manifest.recording_id.c_str(), "room",
                   manifest.room_id.c_str(), "title", manifest.title.c_str(), "file_name", manifest.file_name.c_str(),
                   "owner", manifest.owner.c_str(), "initiator", manifest.initiator.c_str(), "started_unix",
                   static_cast<json_int_t>(manifest.started_unix))));
-    if (text.empty() || !write_durably(folder + "/" + kManifest, text)) {
+    if (text.empty() || !write_durably(folder + "/" + kManifest, text, file_mode_)) {
         error = "cannot write the manifest in " + folder + ": " + std::strerror(errno);
         return std::nullopt;
     }
@@ -111,7 +114,8 @@ std::optional<int> RecordingStore::begin(const RecordingManifest &manifest, std:
 }
 
 std::optional<int> RecordingStore::try_lock(const std::string &folder) {
-    const int fd = open((folder + "/" + kLock).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    // Never read; it only carries the flock.
+    const int fd = open((folder + "/" + kLock).c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) return std::nullopt;
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         close(fd);
@@ -127,7 +131,8 @@ std::optional<RecordingManifest> RecordingStore::read_manifest(const std::string
     manifest.recording_id = domain::string_field(object.get(), "recording_id");
     manifest.room_id = domain::string_field(object.get(), "room");
     manifest.title = domain::string_field(object.get(), "title");
-    manifest.file_name = domain::string_field(object.get(), "file_name");
+    // A manifest written by an older build may name the file with invisible characters.
+    manifest.file_name = common::without_invisible(domain::string_field(object.get(), "file_name"));
     manifest.owner = domain::string_field(object.get(), "owner");
     manifest.initiator = domain::string_field(object.get(), "initiator");
     manifest.started_unix = json_integer_value(json_object_get(object.get(), "started_unix"));
@@ -170,13 +175,16 @@ std::vector<std::string> RecordingStore::unfinished() const {
 
 bool RecordingStore::concatenate(const std::vector<std::string> &segments, const std::string &list_path,
                                  const std::string &output, std::string &error) const {
-    std::ofstream list(list_path, std::ios::trunc);
+    std::string list;
     for (const auto &segment : segments) {
         std::string quoted; // the concat list quotes with '...', an embedded ' as '\''
         for (const char c : segment) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-        list << "file '" << quoted << "'\n";
+        list += "file '" + quoted + "'\n";
     }
-    list.close();
+    if (!write_file(list_path, list, file_mode_, false)) {
+        error = "cannot write " + list_path + ": " + std::strerror(errno);
+        return false;
+    }
     // Stream copy: the segments share codecs and sizes; the gap between them is not kept.
     const int status = run_and_wait({ffmpeg_path_, "-nostdin", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i",
                                      list_path, "-c", "copy", "-movflags", "+faststart", "-f", "mp4", output});
@@ -185,7 +193,8 @@ bool RecordingStore::concatenate(const std::vector<std::string> &segments, const
                            : "ffmpeg could not join the segments (exit " + std::to_string(status) + ")";
         return false;
     }
-    return true;
+    // ffmpeg created the file with Janus's umask.
+    return common::set_file_mode(output, file_mode_, error);
 }
 
 StoredRecording RecordingStore::finalize(const std::string &folder, const RecordingManifest &manifest,
@@ -216,12 +225,11 @@ StoredRecording RecordingStore::finalize(const std::string &folder, const Record
     if (segments.size() > 1 && !concatenate(segments, folder + "/segments.txt", joined, stored.error))
         return stored;       // folder kept for a retry
     sync_to_disk(joined, 0); // the worker writes without syncing; the stored file must survive a power cut
-    std::error_code failure;
-    fs::create_directories(final_folder, failure);
-    if (failure) {
-        stored.error = "cannot create " + final_folder + ": " + failure.message();
-        return stored;
-    }
+    // Whatever wrote it (a worker of an older build, a crash-time file), the stored file gets the
+    // mode before it is linked where it is kept.
+    if (!common::set_file_mode(joined, file_mode_, stored.error) ||
+        !common::make_folders_below(root_, manifest.room_id + "/" + kFinalFolder, dir_mode_, stored.error))
+        return stored; // folder kept for a retry
     // link() never replaces an existing file: a name taken meanwhile gets the next number.
     for (int attempt = 0; attempt < 3 && !stored.ok; ++attempt) {
         std::string name;
@@ -248,6 +256,7 @@ StoredRecording RecordingStore::finalize(const std::string &folder, const Record
         return stored;
     }
     sync_to_disk(final_folder, O_DIRECTORY);
+    std::error_code failure;
     fs::remove_all(folder, failure);
     return stored;
 }

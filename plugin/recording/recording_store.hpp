@@ -4,6 +4,8 @@
 // the lock of was left by a crash: start-up recovery finalizes it the same way.
 #pragma once
 
+#include "common/file_mode.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,7 +33,9 @@ struct StoredRecording {
 
 class RecordingStore {
 public:
-    RecordingStore(std::string root, std::string ffmpeg_path);
+    // Files and folders it writes under root get file_mode and dir_mode (common/file_mode).
+    RecordingStore(std::string root, std::string ffmpeg_path, unsigned file_mode = common::kDefaultFileMode,
+                   unsigned dir_mode = common::kDefaultFolderMode);
 
     const std::string &root() const { return root_; }
 
@@ -58,6 +62,8 @@ private:
 
     std::string root_;
     std::string ffmpeg_path_;
+    unsigned file_mode_;
+    unsigned dir_mode_;
 };
 
 } // namespace roomrec::plugin

@@ -13,6 +13,7 @@
 #include <glib-unix.h>
 #include <gst/gst.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -151,6 +152,9 @@ int connect_socket(const char *path) {
 } // namespace
 
 int main(int argc, char **argv) {
+    // The plugin creates the output with the configured mode before starting a worker; anything
+    // this process creates itself (a run by hand, a tool) is private to its user.
+    umask(077);
     gst_init(&argc, &argv);
     Worker worker;
     if (argc == 3 && std::strcmp(argv[1], "--fd") == 0) worker.fd = std::atoi(argv[2]);

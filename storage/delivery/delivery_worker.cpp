@@ -2,6 +2,7 @@
 
 #include "common/json.hpp"
 #include "common/log.hpp"
+#include "storage/core/contained_path.hpp"
 #include "storage/core/delivery_plan.hpp"
 #include "storage/db/database.hpp"
 #include "storage/db/migrations.hpp"
@@ -189,8 +190,11 @@ bool DeliveryWorker::import_spool() {
             continue;
         }
         // The file's size and checksum go into the row (S5) and the webhook.
+        // A file outside the root is not read; its upload job is refused when it runs.
         if (event->type == DeliveryEventType::RecordingAvailable && event->recording->sha256.empty()) {
-            if (const auto digest = file_digest(event->recording->file_path)) {
+            const ContainedPath file = resolve_contained_path(settings_.recordings_root, event->recording->file_path);
+            if (!file.error.empty()) kLog.error("spooled event " + name + ": not digested: " + file.error);
+            else if (const auto digest = file_digest(file.path)) {
                 event->recording->sha256 = digest->sha256;
                 event->recording->size_bytes = digest->size_bytes;
             }
@@ -300,12 +304,17 @@ bool DeliveryWorker::run_one_job() {
                 return backends_->outbox.save_progress(job->id, upload_progress_to_json(done)) &&
                        backends_->outbox.renew_lease(job->id);
             };
+            // Only a file under the recordings root is ever uploaded or deleted (see DeliverySettings).
+            const ContainedPath file = resolve_contained_path(settings_.recordings_root, facts.file_path);
             S3Outcome sent;
-            if (access(facts.file_path.c_str(), R_OK) != 0)
+            if (!file.error.empty()) {
+                sent.error = file.error;
+                kLog.error("job " + job->id + " refused (not uploaded, not deleted): " + file.error);
+            } else if (access(file.path.c_str(), R_OK) != 0) {
                 sent.error = "the recording file " + facts.file_path + " is gone";
-            else
-                sent = upload_file(*backends_->s3, facts.location, facts.file_path, metadata, progress, persist,
-                                   &stopping_);
+            } else {
+                sent = upload_file(*backends_->s3, facts.location, file.path, metadata, progress, persist, &stopping_);
+            }
             outcome.done = sent.ok;
             outcome.permanent = !sent.ok && !sent.retryable;
             outcome.error = "upload of " + facts.recording_id + ": " + sent.error;
@@ -320,7 +329,7 @@ bool DeliveryWorker::run_one_job() {
                 const DeliveryPlan plan = plan_uploaded(*event, object, targets_of(settings_.webhooks));
                 outcome.followups = new_jobs(plan.jobs);
                 outcome.update = update_of(*plan.row);
-                if (!settings_.keep_local_copy) outcome.delete_after = facts.file_path;
+                if (!settings_.keep_local_copy) outcome.delete_after = file.path;
                 outcome.notice = "recording_uploaded";
                 outcome.notice_details = details_json({{"room", event->room_id},
                                                        {"recording", facts.recording_id},
@@ -340,7 +349,12 @@ bool DeliveryWorker::run_one_job() {
             kLog.warning("job " + job->id + " done but not recorded as done: " + error);
             return true;
         }
-        if (!outcome.delete_after.empty()) unlink(outcome.delete_after.c_str());
+        // Checked again: the path was resolved before a possibly long upload.
+        if (!outcome.delete_after.empty()) {
+            const ContainedPath file = resolve_contained_path(settings_.recordings_root, outcome.delete_after);
+            if (file.error.empty()) unlink(file.path.c_str());
+            else kLog.error("job " + job->id + ": the uploaded copy is not deleted: " + file.error);
+        }
         {
             std::lock_guard lock(mutex_);
             (job->kind == "upload" ? counters_.uploads : counters_.webhooks)++;

@@ -29,6 +29,10 @@ struct DeliverySettings {
     std::string node_id;
     std::string postgres_conninfo; // never logged: it may hold a password
     std::string spool_folder;
+    // Every file delivery uploads, digests or deletes must resolve to a path under this folder
+    // (storage/core/contained_path): file paths come from a shared database anyone with write
+    // access to it could change. Empty refuses every file.
+    std::string recordings_root;
     std::optional<S3Settings> s3; // recordings go to S3 when set (else they stay in the local folder)
     int64_t presign_seconds = 7 * 24 * 3600;
     bool keep_local_copy = false; // after a verified upload

@@ -33,7 +33,7 @@ std::string hex(const unsigned char *bytes, unsigned length) {
 } // namespace
 
 OpenFile::OpenFile(const std::string &path) {
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd_ < 0) {
         error_ = "cannot open " + path + ": " + std::strerror(errno);
         return;

@@ -202,6 +202,9 @@ class S3DeliveryTest(DeliveryBase):
         self.assertGreaterEqual(status["delivery"]["uploads"], 1, status)
         self.assertGreaterEqual(status["delivery"]["webhooks"], 2, status)
         self.assertGreater(status["telemetry"]["enqueued"], 0, status)  # delivery.postgres serves telemetry too
+        # The queue's byte bound (telemetry.queue_max_mib) is reported with the other drop counters.
+        self.assertEqual(status["telemetry"]["dropped_bytes"], 0, status)
+        self.assertLessEqual(status["telemetry"]["queued_bytes"], 64 << 20, status)
         self.assertEqual(host.send({"request": "status"}).get("error_code"), 448)
 
     def test_webhook_receiver_failing_then_recovering(self):
@@ -282,6 +285,118 @@ class S3FaultsTest(DeliveryBase):
         while glob.glob(os.path.join(self.root, ".delivery", "*.json")) and time.time() < deadline:
             time.sleep(0.2)
         self.assertEqual(glob.glob(os.path.join(self.root, ".delivery", "*.json")), [])
+
+
+class RefusedPathTest(DeliveryBase):
+    """Anyone who can write the shared outbox can write an upload job's file path. Delivery
+    uploads and deletes only files under its recordings_root: a job naming a file elsewhere
+    (directly, through "..", or through a symbolic link planted in the root) fails for good,
+    once, with the reason in its row and in the log; the file is neither uploaded nor deleted."""
+    ports = (18588, 17588)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.start_janus()
+        cls.outside = tempfile.mkdtemp(prefix="roomrec-victim-")
+
+    def plant_upload(self, file_path, room="evil", sha256="", size=0):
+        """An upload job for this node as another node (or anyone with the database) could write it."""
+        job_id = "planted-" + secrets.token_hex(6)
+        recording_id = secrets.token_hex(16)
+        if sha256:  # a job that succeeds updates its recording's row: give it one
+            self.sql("INSERT INTO recordings (room_id, recording_id, node_id, started_at, storage, state)"
+                     " VALUES ($1, $2, 'test-node', now(), 'local', 'stored')", room, recording_id)
+        payload = {"id": "evt-" + job_id, "type": "recording.available", "room": room, "node": "test-node",
+                   "created_ms": int(time.time() * 1000),
+                   "recording": {"recording_id": recording_id, "title": "x", "owner": "mallory", "initiator": "mallory",
+                                 "started_ms": 1, "ended_ms": 2, "duration_ms": 1, "size_bytes": size, "sha256": sha256,
+                                 "file_path": file_path, "location": f"{room}/Recordings/{recording_id}.mp4", "gaps": 0,
+                                 "gap_seconds": 0.0, "recovered": False}}
+        self.sql("INSERT INTO outbox_jobs (id, room_id, node_id, kind, affinity_node, payload, created_at, next_attempt_at)"
+                 " VALUES ($1, $2, 'test-node', 'upload', 'test-node', $3::jsonb, now(), now())",
+                 job_id, room, json.dumps(payload))
+        return job_id, payload["recording"]["location"]
+
+    def victim(self, name):
+        path = os.path.join(self.outside, name)
+        with open(path, "wb") as f:
+            f.write(b"not a recording: " + name.encode() + os.urandom(64))
+        with open(path, "rb") as f:
+            return path, f.read()
+
+    def wait_failed(self, job_id, timeout=30):
+        """The job's (state, attempts, last_error) once it is failed or done, else as it is then."""
+        deadline = time.time() + timeout
+        while True:
+            rows = self.sql("SELECT state, attempts, last_error FROM outbox_jobs WHERE id = $1", job_id)
+            if (rows and rows[0][0] in ("failed", "done")) or time.time() > deadline:
+                return rows[0]
+            time.sleep(0.2)
+
+    def plant_victim_upload(self, path, content):
+        """With the row and checksum a real job has: what the old code uploaded, then deleted."""
+        return self.plant_upload(path, sha256=hashlib.sha256(content).hexdigest(), size=len(content))
+
+    def assert_refused(self, job_id, location, victim, content, given_path):
+        state, attempts, error = self.wait_failed(job_id)
+        self.assertTrue(os.path.exists(victim), "the file outside the root was deleted")
+        with open(victim, "rb") as f:
+            self.assertEqual(f.read(), content, "the file outside the root is untouched")
+        with self.assertRaisesRegex(Exception, "HTTP 404", msg="the file outside the root was uploaded"):
+            self.s3.get_object(BUCKET, location)
+        self.assertEqual((state, attempts), ("failed", "1"), "refused once and for good, not retried")
+        self.assertIn("outside the recordings root", error)
+        self.assertIn(given_path, error, "the row names the refused path")
+        self.assertIn(f"job {job_id} refused (not uploaded, not deleted): refused the file path '{given_path}'",
+                      self.janus.log_text())
+        failed = self.sink.wait_plugin_event("delivery_failed", "evil", timeout=10)
+        self.assertEqual(failed["kind"], "upload")
+
+    def test_a_file_outside_the_root_is_neither_uploaded_nor_deleted(self):
+        victim, content = self.victim("direct")
+        job_id, location = self.plant_victim_upload(victim, content)
+        self.assert_refused(job_id, location, victim, content, victim)
+
+    def test_dot_dot_and_prefix_tricks_are_refused(self):
+        victim, content = self.victim("dotdot")
+        tricky = os.path.join(self.root, "..", os.path.relpath(victim, os.path.dirname(self.root)))
+        job_id, location = self.plant_victim_upload(tricky, content)
+        self.assert_refused(job_id, location, victim, content, tricky)
+        # <root>-evil/x starts with the root's text but is not under it.
+        evil_folder = self.root.rstrip("/") + "-evil"
+        os.makedirs(evil_folder, exist_ok=True)
+        prefixed = os.path.join(evil_folder, "x.mp4")
+        with open(prefixed, "wb") as f:
+            f.write(b"prefix trick")
+        job_id, location = self.plant_victim_upload(prefixed, b"prefix trick")
+        self.assert_refused(job_id, location, prefixed, b"prefix trick", prefixed)
+
+    def test_a_symlink_in_the_root_pointing_out_is_refused(self):
+        victim, content = self.victim("linked")
+        folder = os.path.join(self.root, "evil", "Recordings")
+        os.makedirs(folder, exist_ok=True)
+        link = os.path.join(folder, "Rec - linked.mp4")
+        os.symlink(victim, link)
+        job_id, location = self.plant_victim_upload(link, content)
+        self.assert_refused(job_id, location, victim, content, link)
+        self.assertTrue(os.path.islink(link), "the link itself is not deleted either")
+
+    def test_a_file_inside_the_root_is_still_uploaded(self):
+        folder = os.path.join(self.root, "fine", "Recordings")
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, "Rec - fine.mp4")
+        with open(path, "wb") as f:
+            f.write(os.urandom(4096))
+        with open(path, "rb") as f:
+            content = f.read()
+        # Written through a redundant path: resolved, then uploaded and removed as usual.
+        job_id, location = self.plant_upload(os.path.join(self.root, "fine", ".", "Recordings", "Rec - fine.mp4"),
+                                             room="fine", sha256=hashlib.sha256(content).hexdigest(), size=len(content))
+        state, attempts, error = self.wait_failed(job_id)
+        self.assertEqual(state, "done", error)
+        self.assertEqual(self.s3.get_object(BUCKET, location), content)
+        self.assertFalse(os.path.exists(path), "the local copy is removed after the upload")
 
 
 class LocalDeliveryTest(DeliveryBase):
@@ -367,6 +482,20 @@ class DeliveryConfigTest(unittest.TestCase):
         for categories, message in cases:
             with self.subTest(message=message):
                 self.assertIn(message, self.refused(categories))
+
+    def test_unsafe_recording_modes_are_named(self):
+        cases = [({"file_mode": "0666"}, "general.file_mode must not be writable by others"),
+                 ({"file_mode": "0440"}, "general.file_mode must give the owner rw"),
+                 ({"file_mode": "rw-r-----"}, "general.file_mode must be 3 or 4 octal digits"),
+                 ({"dir_mode": "0757"}, "general.dir_mode must not be writable by others"),
+                 ({"dir_mode": "0650"}, "general.dir_mode must give the owner rwx"),
+                 ({"dir_mode": "2750"}, "general.dir_mode may hold only permission bits")]
+        for settings, message in cases:
+            with self.subTest(message=message):
+                with self.assertRaises(RuntimeError) as raised:
+                    harness.Janus(http_port=18488, admin_port=17488, settings=settings)
+                self.assertIn("janus runs without roomrec", str(raised.exception))
+                self.assertIn(message, str(raised.exception))
 
 
 if __name__ == "__main__":

@@ -104,6 +104,18 @@ class RecordingBase(PeerCleanup, unittest.TestCase):
     def recordings(self, room, janus=None):
         return sorted(glob.glob(os.path.join((janus or self.janus).recordings_root, room, "Recordings", "*.mp4")))
 
+    def assert_modes(self, paths, file_mode=0o640, dir_mode=0o750):
+        """Recordings are private to Janus's user and group, whatever its umask (0022 here)."""
+        for path in paths:
+            expected = dir_mode if os.path.isdir(path) else file_mode
+            self.assertEqual(oct(os.lstat(path).st_mode & 0o7777), oct(expected), path)
+
+    def assert_stored_modes(self, path, file_mode=0o640, dir_mode=0o750):
+        """A stored recording, its Recordings/ folder, the room folder and its .recordings/."""
+        recordings = os.path.dirname(path)
+        room = os.path.dirname(recordings)
+        self.assert_modes([path, recordings, room, os.path.join(room, ".recordings")], file_mode, dir_mode)
+
     def assert_playable_1080p(self, path, duration=None, delta=1.0):
         info = probe(path)
         self.assertNotIn("error", info, info)
@@ -143,6 +155,10 @@ class RecordingTest(RecordingBase):
         self.assertIn("started_at", started)
         self.assertTrue(started.get("can_control"))
         self.assertNotIn("started_at", viewer_started)
+        # The work folder and the segment the worker writes are private from the start.
+        work = os.path.join(self.janus.recordings_root, "rec1", ".recordings", recording_id)
+        self.assert_modes([work, os.path.join(work, "segment-0.mp4"), os.path.join(work, "manifest.json"),
+                           os.path.join(self.janus.recordings_root, "rec1")])
         late, late_joined = self.join("rec1", "lena", "speaker")
         self.assertEqual(late_joined["recording"]["state"], "recording")
 
@@ -171,6 +187,7 @@ class RecordingTest(RecordingBase):
         stored = self.sink.wait_plugin_event("recording_available", "rec1")
         self.assertEqual((stored["location"], stored["reason"]), (available["location"], "requested"))
         self.assert_playable_1080p(files[0], duration=stopped_time - started_at)
+        self.assert_stored_modes(files[0])
         self.assertEqual(glob.glob(os.path.join(self.janus.recordings_root, "rec1", ".recordings", "*")), [],
                          "the work folder is removed once stored")
 
@@ -269,13 +286,15 @@ class RecordingTest(RecordingBase):
         self.assertEqual(available["gaps"], 1, available)
         self.assertGreater(available["gap_seconds"], 0)
         info = self.assert_playable_1080p(self.recordings("rec3")[0])
+        self.assert_stored_modes(self.recordings("rec3")[0])  # ffmpeg joined the two segments into it
         # Both runs are in the file: about 4 s + 6 s, less the gap.
         self.assertGreater(float(info["format"]["duration"]), 7.0, info["format"])
 
 
 class RecordingPolicyTest(RecordingBase):
     """Short timers (C5, C6) and no recorder restarts, configured in the jcfg."""
-    settings = {"max_recording_duration": 6, "host_leave_timeout": 3, "recorder_max_restarts": 0}
+    settings = {"max_recording_duration": 6, "host_leave_timeout": 3, "recorder_max_restarts": 0,
+                "file_mode": "0600", "dir_mode": "0700"}
     ports = (18089, 17089)
 
     def test_cap_stops_the_recording_with_its_reason(self):
@@ -303,6 +322,7 @@ class RecordingPolicyTest(RecordingBase):
         time.sleep(2)
         self.assertEqual(host.send({"request": "close"}).get("roomrec"), "closed")
         self.assert_playable_1080p(self.wait_for_recording("close1")[0])
+        self.assert_stored_modes(self.recordings("close1")[0], file_mode=0o600, dir_mode=0o700)  # from the jcfg
         self.assertIn("stopped (session_closed)", self.janus.log_text())
 
     def test_host_leave_timeout_ends_the_session_and_stores_the_file(self):
@@ -374,6 +394,7 @@ class JanusCrashTest(RecordingBase):
             self.assertEqual(len(files), 1, "the unfinished recording was finalized at start-up")
             self.assertEqual(os.path.relpath(files[0], root), announced["location"])
             self.assert_playable_1080p(files[0], duration=6, delta=2.0)
+            self.assert_stored_modes(files[0])
             self.assertIn("recovered an unfinished recording", restarted.log_text())
         finally:
             restarted.stop()

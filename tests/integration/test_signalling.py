@@ -146,6 +146,23 @@ class SignallingTest(unittest.TestCase):
         self.assertFalse(self.handle.send({"request": "exists", "room": "api1"})["exists"])
         self.assertError(self.handle.send({"request": "destroy", "room": "api1", "admin_secret": ADMIN_SECRET}), 445)
 
+    def test_titles_with_bidi_or_invisible_characters_are_refused(self):
+        # "Invoice\u202Egnp.exe" shows as "Invoiceexe.png"; "\u2066\u200B\u2069" shows nothing at all.
+        for title, named in (("Invoice\u202egnp.exe", "U+202E"), ("\u2066\u200b\u2069", "U+2066"),
+                             ("Team\u200dSync", "U+200D"), ("\ufeffWeekly", "U+FEFF"), ("\u3164", "U+3164"),
+                             ("tag\U000e0041", "U+E0041"), ("\ufe0f", "variation selector")):
+            with self.subTest(title=title.encode("unicode_escape")):
+                reply = self.handle.send({"request": "create", "room": "hostile1", "title": title,
+                                          "admin_secret": ADMIN_SECRET})
+                self.assertError(reply, 443, "title must not contain")
+                self.assertIn(named, reply["error"])
+                self.assertFalse(self.handle.send({"request": "exists", "room": "hostile1"})["exists"])
+        # Right-to-left text and an emoji with its variation selector are titles like any other.
+        harness.create_room(self.handle, "hostile1", title="\u05e9\u05dc\u05d5\u05dd \u2764\ufe0f")
+        listed = {r["room"]: r for r in self.handle.send({"request": "list"})["list"]}
+        self.assertEqual(listed["hostile1"]["title"], "\u05e9\u05dc\u05d5\u05dd \u2764\ufe0f")
+        self.handle.send({"request": "destroy", "room": "hostile1", "admin_secret": ADMIN_SECRET})
+
     # --- R7: kick and close ----------------------------------------------------------------
 
     def test_kick_and_close_reach_every_participant(self):

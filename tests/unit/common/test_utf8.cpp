@@ -76,6 +76,35 @@ static void sequence_length_reads_one_sequence(void **) {
     assert_int_equal(utf8_sequence_length(text, 10), 0); // cut short by the end of the text
 }
 
+static void invisible_characters_are_named(void **) {
+    using roomrec::common::invisible_text_error;
+    assert_int_equal(roomrec::common::utf8_code_point("\xf0\x9f\x8e\xa5", 0, 4), 0x1F3A5);
+    assert_int_equal(roomrec::common::utf8_code_point("\xe2\x80\xae", 0, 3), 0x202E);
+    assert_string_equal(invisible_text_error("Weekly sync \xe2\x9d\xa4\xef\xb8\x8f").c_str(), ""); // heart + VS16
+    assert_string_equal(invisible_text_error("").c_str(), "");
+    assert_true(invisible_text_error("a\xe2\x80\xae"
+                                     "b")
+                    .find("U+202E") != std::string::npos);
+    assert_true(invisible_text_error("\xf3\xa0\x80\x81").find("U+E0001") != std::string::npos); // a tag
+    assert_true(invisible_text_error("\xc2\xad").find("U+00AD") != std::string::npos);
+    assert_true(invisible_text_error("\xef\xb8\x8f").find("variation selector") != std::string::npos);
+    assert_true(invisible_text_error("a \xef\xb8\x8f").find("variation selector") != std::string::npos);
+    for (const char32_t c : {0x202A, 0x202E, 0x2066, 0x2069, 0x200E,  0x200F,  0x061C, 0x200B, 0x200D, 0x2060,
+                             0x2064, 0xFEFF, 0x00AD, 0x180E, 0xE0000, 0xE007F, 0x115F, 0x1160, 0x3164, 0xFFA0})
+        assert_true(roomrec::common::is_invisible_format(c));
+    for (const char32_t c : {0x20, 0x41, 0x05D0, 0x202F, 0x2065, 0x2070, 0x1161, 0xE0080, 0xFE0F, 0x1F3A5})
+        assert_false(roomrec::common::is_invisible_format(c));
+    assert_true(roomrec::common::is_variation_selector(0xFE00) && roomrec::common::is_variation_selector(0xE01EF));
+    using roomrec::common::without_invisible;
+    assert_string_equal(without_invisible("Rec - x\xe2\x80\xae"
+                                          "cod.mp4")
+                            .c_str(),
+                        "Rec - xcod.mp4");
+    assert_string_equal(without_invisible("\xe2\x9d\xa4\xef\xb8\x8f \xef\xb8\x8f").c_str(),
+                        "\xe2\x9d\xa4\xef\xb8\x8f ");
+    assert_string_equal(without_invisible("\xe2\x81\xa6\xe2\x80\x8b\xe2\x81\xa9").c_str(), "");
+}
+
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(accepts_one_to_four_byte_forms_at_their_limits),
@@ -84,6 +113,7 @@ int main() {
         cmocka_unit_test(refuses_code_points_above_u10ffff),
         cmocka_unit_test(refuses_truncated_and_broken_sequences),
         cmocka_unit_test(sequence_length_reads_one_sequence),
+        cmocka_unit_test(invisible_characters_are_named),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

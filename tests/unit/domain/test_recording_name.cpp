@@ -34,7 +34,7 @@ static void control_characters(void **) {
                             .c_str(),
                         "bell end");
     assert_string_equal(sanitize_title("c1\xc2\x85next").c_str(), "c1 next");               // U+0085
-    assert_string_equal(sanitize_title("rtl\xe2\x80\xaeoverride").c_str(), "rtl override"); // U+202E
+    assert_string_equal(sanitize_title("rtl\xe2\x80\xaeoverride").c_str(), "rtloverride");  // U+202E, removed
     assert_string_equal(sanitize_title(std::string("nul\0byte", 8)).c_str(), "nulbyte");
     assert_string_equal(sanitize_title("   \t  ").c_str(), "Untitled");
     assert_string_equal(sanitize_title("").c_str(), "Untitled");
@@ -55,6 +55,33 @@ static void unicode_kept_and_cut_at_boundaries(void **) {
     assert_true(recording_file_name(std::string(500, 'y'), 0).size() <= 255);
 }
 
+static void invisible_and_bidi_characters_are_removed(void **) {
+    // "Report\u202Egnp.exe" would show as "Reportexe.png"; the name keeps only what is shown.
+    assert_string_equal(sanitize_title("Report\u202Egnp.exe").c_str(), "Reportgnp.exe");
+    for (const char *hidden :
+         {"\u202A",     "\u202B",     "\u202C", "\u202D", "\u202E", "\u2066", "\u2067", "\u2068",
+          "\u2069",     "\u200E",     "\u200F", "\u061C", "\u200B", "\u200C", "\u200D", "\u2060",
+          "\u2061",     "\u2062",     "\u2063", "\u2064", "\uFEFF", "\u00AD", "\u180E", "\U000E0000",
+          "\U000E0041", "\U000E007F", "\u115F", "\u1160", "\u3164", "\uFFA0"}) {
+        const std::string title = std::string("a") + hidden + "b";
+        if (sanitize_title(title) != "ab") fail_msg("%s kept: %s", title.c_str(), sanitize_title(title).c_str());
+        // Alone it gives no title at all: the fallback (the room id), never an invisible name.
+        assert_string_equal(sanitize_title(std::string(hidden) + hidden, "weekly-1").c_str(), "weekly-1");
+    }
+    // Only invisible characters around spaces: still nothing visible.
+    assert_string_equal(sanitize_title("\u2066 \u200B \u2069", "r1").c_str(), "r1");
+    assert_string_equal(sanitize_title("\u200B", "\u200B").c_str(), "Untitled"); // an unusable fallback too
+    assert_string_equal(recording_file_name("\u202E\u2066\u200D\uFEFF", 0, 0, "room-7").c_str(),
+                        "Rec - 1970-01-01 00-00-00 - room-7.mp4");
+    // A variation selector stays after the character it modifies, never alone.
+    assert_string_equal(sanitize_title("\u2764\uFE0F team").c_str(), "\u2764\uFE0F team");
+    assert_string_equal(sanitize_title("\uFE0F\uFE0Fteam").c_str(), "team");
+    assert_string_equal(sanitize_title("a \uFE0F\U000E0100b").c_str(), "a b");
+    assert_string_equal(sanitize_title("\uFE0F", "r1").c_str(), "r1");
+    // Right-to-left text itself is kept; only the controls go.
+    assert_string_equal(sanitize_title("\u05E9\u05DC\u05D5\u05DD\u200F").c_str(), "\u05E9\u05DC\u05D5\u05DD");
+}
+
 static void collisions_get_numbers(void **) {
     std::set<std::string> existing = {"Rec - a.mp4", "Rec - a (2).mp4"};
     auto taken = [&](const std::string &name) { return existing.count(name) > 0; };
@@ -73,7 +100,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(standard_name_in_utc),   cmocka_unit_test(path_separators_and_dots),
         cmocka_unit_test(control_characters),     cmocka_unit_test(unicode_kept_and_cut_at_boundaries),
-        cmocka_unit_test(collisions_get_numbers),
+        cmocka_unit_test(collisions_get_numbers), cmocka_unit_test(invisible_and_bidi_characters_are_removed),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -56,6 +56,23 @@ static void invalid_settings(void **) {
     expect_error(R"({"room":"r1","title":"x","max_participants":0})", ErrorCode::ElementTooLong, "between 1");
 }
 
+static void invisible_titles_are_refused(void **) {
+    for (const char *text : {R"({"room":"r1","title":"\u202egnp.exe"})", R"({"room":"r1","title":"a\u2066b\u2069"})",
+                             R"({"room":"r1","title":"\u200b"})", R"({"room":"r1","title":"x\u200dy"})",
+                             R"({"room":"r1","title":"\u200f\u200e\u061c"})", R"({"room":"r1","title":"\ufeffBOM"})",
+                             R"({"room":"r1","title":"soft\u00adhyphen"})", R"({"room":"r1","title":"\u3164"})",
+                             R"({"room":"r1","title":"\u115f\u1160\uffa0"})", R"({"room":"r1","title":"a\u180e"})",
+                             R"({"room":"r1","title":"\u2060\u2064"})", R"({"room":"r1","title":"tag\udb40\udc41"})",
+                             R"({"room":"r1","title":"\ufe0f"})", R"({"room":"r1","title":"a \ufe0e"})"})
+        expect_error(text, ErrorCode::InvalidElement, "title must not contain");
+    expect_error(R"({"room":"r1","title":"x\u202ey"})", ErrorCode::InvalidElement, "U+202E");
+    expect_error(R"({"room":"r1","title":"\ufe0f"})", ErrorCode::InvalidElement, "variation selector");
+    // Visible text keeps its Unicode, a variation selector after its character included.
+    assert_string_equal(
+        parse_ok(R"({"room":"r1","title":"\u2764\ufe0f \u05e9\u05dc\u05d5\u05dd caf\u00e9"})").title.c_str(),
+        "\u2764\ufe0f \u05e9\u05dc\u05d5\u05dd caf\u00e9");
+}
+
 static void secrets_prove_only_their_role(void **) {
     const RoomSettings room = parse_ok(R"({"room":"r1","title":"x","host_secret":"hostpw","viewer_secret":"viewpw"})");
     assert_true(secret_proves_role(room, Role::Host, "hostpw"));
@@ -87,7 +104,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(defaults),          cmocka_unit_test(full_settings),
         cmocka_unit_test(invalid_settings),  cmocka_unit_test(secrets_prove_only_their_role),
-        cmocka_unit_test(roster_membership),
+        cmocka_unit_test(roster_membership), cmocka_unit_test(invisible_titles_are_refused),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

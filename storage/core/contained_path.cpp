@@ -1,0 +1,63 @@
+#include "storage/core/contained_path.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+namespace roomrec::storage {
+namespace {
+
+struct FreeDeleter {
+    void operator()(char *text) const { std::free(text); }
+};
+
+// realpath(3) with the answer allocated for us (no PATH_MAX buffer to trust).
+std::string resolved(const std::string &path, std::string &why) {
+    const std::unique_ptr<char, FreeDeleter> answer(realpath(path.c_str(), nullptr));
+    if (!answer) {
+        why = std::strerror(errno);
+        return "";
+    }
+    return answer.get();
+}
+
+bool has_nul(std::string_view text) { return text.find('\0') != std::string_view::npos; }
+
+} // namespace
+
+std::string containment_error(std::string_view root, std::string_view path) {
+    if (root.empty() || root.front() != '/' || has_nul(root)) return "the recordings root is not an absolute path";
+    if (path.empty()) return "the file path is empty";
+    if (has_nul(path)) return "the file path contains a NUL byte";
+    if (path.front() != '/') return "the file path is not absolute";
+    // "/" as root holds everything; otherwise the path must continue the root with a '/'.
+    const std::string_view base = root == "/" ? std::string_view() : root;
+    if (path.size() <= base.size() + 1 || path.substr(0, base.size()) != base || path[base.size()] != '/')
+        return "the file path is outside the recordings root";
+    return "";
+}
+
+ContainedPath resolve_contained_path(const std::string &root, const std::string &path) {
+    ContainedPath answer;
+    const auto refuse = [&](const std::string &why) {
+        answer.error = "refused the file path '" + path + "': " + why;
+        return answer;
+    };
+    // std::string may hold a NUL that the C calls below would silently cut at.
+    if (path.empty()) return refuse("it is empty");
+    if (has_nul(path)) return refuse("it contains a NUL byte");
+    if (path.front() != '/') return refuse("it is not absolute");
+    if (root.empty() || has_nul(root)) return refuse("no recordings root is set");
+    std::string why;
+    const std::string real_root = resolved(root, why);
+    if (real_root.empty()) return refuse("the recordings root " + root + " cannot be resolved (" + why + ")");
+    const std::string real_path = resolved(path, why);
+    if (real_path.empty()) return refuse("it cannot be resolved (" + why + ")");
+    if (const std::string problem = containment_error(real_root, real_path); !problem.empty())
+        return refuse("it resolves to " + real_path + ", outside the recordings root " + real_root);
+    answer.path = real_path;
+    return answer;
+}
+
+} // namespace roomrec::storage
