@@ -46,8 +46,10 @@ Reply SignalRequests::on_hand(Request &request) {
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
     auto &[room, member, actor] = std::get<Signaller>(who);
     const bool raised = json_is_true(json_object_get(request.body.get(), "raised"));
-    if (auto limited = over_rate(std::get<Signaller>(who), domain::SignalKind::Hand, rate_limited_))
-        return std::move(*limited);
+    // Only raising is limited: a lowered hand must never wait, and it can only follow a raise.
+    if (raised)
+        if (auto limited = over_rate(std::get<Signaller>(who), domain::SignalKind::Hand, rate_limited_))
+            return std::move(*limited);
     if (room->activity->set_hand(member->participant_id, raised)) {
         common::JsonPtr event = make_event("hand");
         json_object_set_new(event.get(), "participant", signal_sender(*member));

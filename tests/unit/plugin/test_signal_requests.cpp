@@ -158,8 +158,12 @@ void every_signal_kind_has_a_configured_limit(void **) {
 
     assert_int_equal(code(h.request(viewer, R"({"request":"hand","raised":true})")), 0);
     assert_int_equal(code(h.request(viewer, R"({"request":"hand","raised":false})")), 0);
+    assert_int_equal(code(h.request(viewer, R"({"request":"hand","raised":true})")), 0);
+    assert_int_equal(code(h.request(viewer, R"({"request":"hand","raised":false})")), 0);
     assert_int_equal(code(h.request(viewer, R"({"request":"hand","raised":true})")), 457);
     assert_true(h.gateway.has_push(host, {"\"roomrec\":\"hand\"", "\"raised\":false"}));
+    // Lowering is never refused, even with no raise left.
+    assert_int_equal(code(h.request(viewer, R"({"request":"hand","raised":false})")), 0);
 
     const std::string poll = PluginHarness::nested(
         h.request(host, R"({"request":"poll","action":"create","question":"Lunch?","options":["yes","no"]})"), "poll",
