@@ -159,7 +159,7 @@ class SignallingTest(unittest.TestCase):
                 self.assertFalse(self.handle.send({"request": "exists", "room": "hostile1"})["exists"])
         # Right-to-left text and an emoji with its variation selector are titles like any other.
         harness.create_room(self.handle, "hostile1", title="\u05e9\u05dc\u05d5\u05dd \u2764\ufe0f")
-        listed = {r["room"]: r for r in self.handle.send({"request": "list"})["list"]}
+        listed = {r["room"]: r for r in self.handle.send({"request": "list", "admin_secret": ADMIN_SECRET})["list"]}
         self.assertEqual(listed["hostile1"]["title"], "\u05e9\u05dc\u05d5\u05dd \u2764\ufe0f")
         self.handle.send({"request": "destroy", "room": "hostile1", "admin_secret": ADMIN_SECRET})
 
