@@ -1,5 +1,6 @@
 #include "recorder/worker/composite_pipeline.hpp"
 
+#include "recorder/core/frame_header.hpp"
 #include "recorder/core/layout.hpp"
 
 #include <gst/app/gstappsrc.h>
@@ -34,15 +35,20 @@ struct CodecElements {
     const char *encoding; // RTP encoding-name
     int clock_rate;
     const char *depay;
-    const char *parse; // nullptr if none is needed
+    const char *parse;       // nullptr if none is needed
+    const char *parsed_caps; // what the parser must emit, nullptr if anything it negotiates
     const char *decoder;
 };
 
 const CodecElements &codec_elements(Codec codec) {
-    static const CodecElements vp8{"VP8", 90000, "rtpvp8depay", nullptr, "vp8dec"};
-    static const CodecElements vp9{"VP9", 90000, "rtpvp9depay", nullptr, "vp9dec"};
-    static const CodecElements h264{"H264", 90000, "rtph264depay", "h264parse", "avdec_h264"};
-    static const CodecElements opus{"OPUS", 48000, "rtpopusdepay", nullptr, "opusdec"};
+    static const CodecElements vp8{"VP8", 90000, "rtpvp8depay", nullptr, nullptr, "vp8dec"};
+    static const CodecElements vp9{"VP9", 90000, "rtpvp9depay", nullptr, nullptr, "vp9dec"};
+    // Annex B access units carry every SPS in band, where the input gate reads the size (in
+    // avc form they would hide in the caps' codec_data).
+    static const CodecElements h264{
+        "H264",      90000, "rtph264depay", "h264parse", "video/x-h264,stream-format=byte-stream,alignment=au",
+        "avdec_h264"};
+    static const CodecElements opus{"OPUS", 48000, "rtpopusdepay", nullptr, nullptr, "opusdec"};
     switch (codec) {
     case Codec::Vp8: return vp8;
     case Codec::Vp9: return vp9;
@@ -241,6 +247,8 @@ bool CompositePipeline::add_stream(uint16_t id, const StreamSpec &spec, std::str
         return false;
     }
     Branch &branch = branches_[id];
+    branch.owner = this;
+    branch.id = id;
     branch.spec = spec;
     branch.order = next_order_++;
     branch.rtp_src = rtp_src.get();
@@ -280,7 +288,12 @@ void CompositePipeline::link_decoder(uint16_t id, GstPad *pad) {
     std::vector<GstElementPtr> chain;
     chain.push_back(make(codec.depay));
     if (codec.parse) chain.push_back(make(codec.parse));
+    if (codec.parsed_caps) {
+        chain.push_back(make("capsfilter"));
+        if (chain.back()) set_caps(chain.back().get(), codec.parsed_caps);
+    }
     chain.push_back(make(codec.decoder));
+    GstElement *decoder = chain.back().get();
     GstElement *scale = nullptr;
     if (video) {
         chain.push_back(make("videoconvert"));
@@ -300,6 +313,14 @@ void CompositePipeline::link_decoder(uint16_t id, GstPad *pad) {
         }
     for (const GstElementPtr &element : chain) gst_bin_add(GST_BIN(pipeline_.get()), element.get());
     for (size_t i = 0; i + 1 < chain.size(); ++i) gst_element_link(chain[i].get(), chain[i + 1].get());
+    if (video) {
+        // Before the decoder allocates anything for a frame, its size is checked (issue 11).
+        branch.gate.emplace(branch.spec.source == StreamSource::Stage
+                                ? SizeBound{output_.max_stage_width, output_.max_stage_height}
+                                : SizeBound{output_.max_webcam_width, output_.max_webcam_height});
+        const GstPadPtr decoder_sink = gst_take(gst_element_get_static_pad(decoder, "sink"));
+        gst_pad_add_probe(decoder_sink.get(), GST_PAD_PROBE_TYPE_BUFFER, gate_frame, &branch, nullptr);
+    }
     if (scale != nullptr) {
         const GstPadPtr scale_sink = gst_take(gst_element_get_static_pad(scale, "sink"));
         gst_pad_add_probe(scale_sink.get(),
@@ -402,6 +423,30 @@ GstPadProbeReturn CompositePipeline::apply_cell_caps(GstPad *, GstPadProbeInfo *
     }
     set_caps(branch.scale_caps, caps); // the capsfilter asks videoscale to renegotiate
     return GST_PAD_PROBE_OK;
+}
+
+// On the branch's streaming thread, before its decoder sees the frame.
+GstPadProbeReturn CompositePipeline::gate_frame(GstPad *, GstPadProbeInfo *info, gpointer data) {
+    auto &branch = *static_cast<Branch *>(data);
+    GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+    GstMapInfo map;
+    if (!gst_buffer_map(buffer, &map, GST_MAP_READ)) return GST_PAD_PROBE_DROP;
+    const FrameHeader header = read_frame_header(branch.spec.codec, map.data, map.size);
+    gst_buffer_unmap(buffer, &map);
+    const InputGate::Decision decision = branch.gate->admit(header, g_get_monotonic_time());
+    if (decision.pass) return GST_PAD_PROBE_OK;
+    branch.owner->dropped_frames_.fetch_add(1);
+    if (decision.report) {
+        const FrameSize refused = branch.gate->refused_size();
+        const SizeBound bound = branch.gate->bound();
+        g_printerr("roomrec-recorder: stream %u: dropping frames until a keyframe of at most %dx%d (last refused: "
+                   "%dx%d, %" G_GUINT64_FORMAT " dropped)\n",
+                   unsigned(branch.id), bound.width, bound.height, refused.width, refused.height,
+                   branch.gate->dropped_frames());
+        branch.owner->on_event_(
+            WorkerEvent::input_rejected(branch.id, refused.width, refused.height, branch.gate->dropped_frames()));
+    }
+    return GST_PAD_PROBE_DROP;
 }
 
 GstPadProbeReturn CompositePipeline::on_output_buffer(GstPad *, GstPadProbeInfo *, gpointer self) {

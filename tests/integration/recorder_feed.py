@@ -65,17 +65,59 @@ def fixture(stream, seconds):
     return _FIXTURES[key]
 
 
+def vp8_payload_offset(packet):
+    """Where the VP8 frame data starts in an RTP packet (after the RTP header and the VP8
+    payload descriptor, RFC 7741), and whether it starts a frame (S=1, partition 0)."""
+    offset = 12 + 4 * (packet[0] & 0x0F)
+    if packet[0] & 0x10:
+        (words,) = struct.unpack("!H", packet[offset + 2:offset + 4])
+        offset += 4 + 4 * words
+    descriptor = packet[offset]
+    offset += 1
+    if descriptor & 0x80:
+        extension = packet[offset]
+        offset += 1
+        if extension & 0x80:
+            offset += 2 if packet[offset] & 0x80 else 1
+        if extension & 0x40:
+            offset += 1
+        if extension & 0x30:
+            offset += 1
+    return offset, bool(descriptor & 0x10) and (descriptor & 0x07) == 0
+
+
+def vp8_resize_keyframes(packets, width, height):
+    """The packets with every keyframe header claiming width x height (the frame data stays
+    what the encoder made): what a hostile publisher sends to make a decoder allocate."""
+    out, rewritten = [], 0
+    for when, packet in packets:
+        offset, starts_frame = vp8_payload_offset(packet)
+        frame = packet[offset:offset + 10]
+        if starts_frame and len(frame) == 10 and frame[0] & 1 == 0 and frame[3:6] == b"\x9d\x01\x2a":
+            packet = bytearray(packet)
+            struct.pack_into("<HH", packet, offset + 6, width & 0x3FFF, height & 0x3FFF)
+            packet = bytes(packet)
+            rewritten += 1
+        out.append((when, packet))
+    assert rewritten > 0, "no VP8 keyframe in the fixture"
+    return out
+
+
 def wire(kind, stream, payload):
     return struct.pack("!BH", kind, stream) + payload
 
 
 class RecorderFeed:
-    def __init__(self, recorder_binary, output, streams=(1, 2, 3), config=None, seconds=10, windows=None):
+    def __init__(self, recorder_binary, output, streams=(1, 2, 3), config=None, seconds=10, windows=None,
+                 rewrite=None):
         """windows: {stream: (from_s, until_s)} for streams that join late and leave early (the
-        worker hears AddStream/RemoveStream then, as when a publisher comes and goes)."""
+        worker hears AddStream/RemoveStream then, as when a publisher comes and goes).
+        rewrite: {stream: function(packets) -> packets} to tamper with a stream's fixture."""
         self.streams = streams
         self.windows = windows or {}
-        self.timeline = sorted((when, stream, packet) for stream in streams for when, packet in fixture(stream, seconds)
+        rewrite = rewrite or {}
+        packets = {stream: rewrite.get(stream, lambda p: p)(fixture(stream, seconds)) for stream in streams}
+        self.timeline = sorted((when, stream, packet) for stream in streams for when, packet in packets[stream]
                                if self.windows.get(stream, (0, float("inf")))[0] <= when
                                < self.windows.get(stream, (0, float("inf")))[1])
         # (when, message type, stream) control events, sent in time order with the packets.
@@ -157,6 +199,17 @@ class RecorderFeed:
         self.worker.wait(timeout=timeout)
         self.plugin_end.close()
         return finished
+
+    def peak_rss_mib(self):
+        """The worker's peak resident size so far (VmHWM), MiB; None once it has exited."""
+        try:
+            with open(f"/proc/{self.worker.pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1]) / 1024
+        except OSError:
+            return None
+        return None
 
     def kill(self):
         self.worker.kill()
