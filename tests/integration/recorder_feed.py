@@ -65,20 +65,15 @@ def fixture(stream, seconds):
     return _FIXTURES[key]
 
 
-def vp8_payload_offset(packet):
-    """Where the VP8 frame data starts in an RTP packet (after the RTP header and the VP8
-    payload descriptor, RFC 7741), and whether it starts a frame (S=1, partition 0)."""
-    offset = 12 + 4 * (packet[0] & 0x0F)
-    if packet[0] & 0x10:
-        (words,) = struct.unpack("!H", packet[offset + 2:offset + 4])
-        offset += 4 + 4 * words
-    descriptor = packet[offset]
-    offset += 1
+def vp8_descriptor_length(payload):
+    """Length of the VP8 payload descriptor (RFC 7741) at the start of an RTP payload, and
+    whether the payload starts a frame (S=1, partition 0)."""
+    descriptor, offset = payload[0], 1
     if descriptor & 0x80:
-        extension = packet[offset]
+        extension = payload[offset]
         offset += 1
         if extension & 0x80:
-            offset += 2 if packet[offset] & 0x80 else 1
+            offset += 2 if payload[offset] & 0x80 else 1
         if extension & 0x40:
             offset += 1
         if extension & 0x30:
@@ -86,17 +81,35 @@ def vp8_payload_offset(packet):
     return offset, bool(descriptor & 0x10) and (descriptor & 0x07) == 0
 
 
+def vp8_claim_size(payload, width, height):
+    """The RTP payload with its keyframe header claiming width x height, or None when it does
+    not start a keyframe. The frame data stays what the encoder made."""
+    offset, starts_frame = vp8_descriptor_length(payload)
+    frame = payload[offset:offset + 10]
+    if not starts_frame or len(frame) < 10 or frame[0] & 1 or frame[3:6] != b"\x9d\x01\x2a":
+        return None
+    payload = bytearray(payload)
+    struct.pack_into("<HH", payload, offset + 6, width & 0x3FFF, height & 0x3FFF)
+    return bytes(payload)
+
+
+def rtp_header_length(packet):
+    offset = 12 + 4 * (packet[0] & 0x0F)
+    if packet[0] & 0x10:
+        (words,) = struct.unpack("!H", packet[offset + 2:offset + 4])
+        offset += 4 + 4 * words
+    return offset
+
+
 def vp8_resize_keyframes(packets, width, height):
     """The packets with every keyframe header claiming width x height (the frame data stays
     what the encoder made): what a hostile publisher sends to make a decoder allocate."""
     out, rewritten = [], 0
     for when, packet in packets:
-        offset, starts_frame = vp8_payload_offset(packet)
-        frame = packet[offset:offset + 10]
-        if starts_frame and len(frame) == 10 and frame[0] & 1 == 0 and frame[3:6] == b"\x9d\x01\x2a":
-            packet = bytearray(packet)
-            struct.pack_into("<HH", packet, offset + 6, width & 0x3FFF, height & 0x3FFF)
-            packet = bytes(packet)
+        header = rtp_header_length(packet)
+        claimed = vp8_claim_size(packet[header:], width, height)
+        if claimed is not None:
+            packet = packet[:header] + claimed
             rewritten += 1
         out.append((when, packet))
     assert rewritten > 0, "no VP8 keyframe in the fixture"
