@@ -213,6 +213,14 @@ FrameHeader read_sps(const uint8_t *nal, size_t length) {
     return header;
 }
 
+// One NAL unit (header byte first) of an access unit.
+void read_h264_nal(FrameHeader &header, const uint8_t *nal, size_t length) {
+    if (length == 0) return;
+    const uint8_t type = nal[0] & 0x1f;
+    if (type == kNalIdr) header.key = true;
+    if (type == kNalSps) merge(header, read_sps(nal, length));
+}
+
 } // namespace
 
 FrameHeader read_vp8_frame(const uint8_t *data, size_t length) {
@@ -261,6 +269,49 @@ FrameHeader read_vp9_frame(const uint8_t *data, size_t length) {
     return read_vp9_single(data, length);
 }
 
+FrameHeader read_h264_avc_access_unit(const uint8_t *data, size_t length, int length_size) {
+    FrameHeader header;
+    if (length_size < 1 || length_size > 4) {
+        header.malformed = true;
+        return header;
+    }
+    const auto bytes = static_cast<size_t>(length_size);
+    for (size_t offset = 0; offset < length;) {
+        if (length - offset < bytes) {
+            header.malformed = true; // the decoder would refuse the unit
+            return header;
+        }
+        size_t size = 0;
+        for (size_t b = 0; b < bytes; ++b) size = (size << 8) | data[offset + b];
+        offset += bytes;
+        if (size > length - offset) {
+            header.malformed = true;
+            return header;
+        }
+        read_h264_nal(header, data + offset, size);
+        offset += size;
+    }
+    return header;
+}
+
+FrameHeader read_h264_avc_config(const uint8_t *data, size_t length, int &length_size) {
+    FrameHeader header;
+    header.malformed = true;
+    if (length < 6 || data[0] != 1) return header; // configurationVersion 1
+    size_t offset = 6;
+    FrameHeader sets;
+    for (unsigned count = data[5] & 0x1fu; count > 0; --count) {
+        if (length - offset < 2) return header;
+        const size_t size = (size_t{data[offset]} << 8) | data[offset + 1];
+        offset += 2;
+        if (size == 0 || size > length - offset || (data[offset] & 0x1f) != kNalSps) return header;
+        merge(sets, read_sps(data + offset, size));
+        offset += size;
+    }
+    length_size = (data[4] & 3) + 1;
+    return sets;
+}
+
 FrameHeader read_h264_access_unit(const uint8_t *data, size_t length) {
     FrameHeader header;
     // NAL units start after 00 00 01 (a four-byte start code is a zero byte plus that).
@@ -276,11 +327,7 @@ FrameHeader read_h264_access_unit(const uint8_t *data, size_t length) {
         size_t end = next_start(begin);
         const size_t following = end;
         while (end > begin && data[end - 1] == 0) --end; // trailing zeros belong to the next start code
-        if (begin < end) {
-            const uint8_t type = data[begin] & 0x1f;
-            if (type == kNalIdr) header.key = true;
-            if (type == kNalSps) merge(header, read_sps(data + begin, end - begin));
-        }
+        if (begin < end) read_h264_nal(header, data + begin, end - begin);
         i = following;
     }
     return header;

@@ -1,7 +1,8 @@
 // What the header of one depayloaded video frame says about the decoder's frame size, read
 // without decoding (issue 11): VP8 keyframes (RFC 6386 9.1), VP9 uncompressed headers
 // (key, intra-only and inter frames with an explicit size; superframes frame by frame), and
-// H.264 access units in Annex B form (every sequence parameter set, high profiles included).
+// H.264 access units in Annex B or avc form and avc decoder configurations (every sequence
+// parameter set, high profiles included).
 // Pure and total: any byte string gives an answer, never a crash or a read out of bounds
 // (fuzzed by fuzz/frame_header_fuzzer.cpp).
 #pragma once
@@ -29,6 +30,13 @@ FrameHeader read_vp9_frame(const uint8_t *data, size_t length);
 // stream-format=byte-stream,alignment=au. The size is the cropped size, unless cropping hides
 // more than padding to whole macroblocks would (32 lines or columns): then the coded size.
 FrameHeader read_h264_access_unit(const uint8_t *data, size_t length);
+// The same for an access unit in avc form (stream-format=avc): each NAL unit after its length,
+// big endian, in length_size (1-4) bytes.
+FrameHeader read_h264_avc_access_unit(const uint8_t *data, size_t length, int length_size);
+// An avc decoder configuration record (the codec_data of avc caps, ISO 14496-15 5.2.4.1):
+// the sizes of its sequence parameter sets; length_size receives the NAL length size of the
+// stream's access units (unchanged when the record is malformed).
+FrameHeader read_h264_avc_config(const uint8_t *data, size_t length, int &length_size);
 
 // Dispatches on a video codec; an Opus frame says nothing.
 FrameHeader read_frame_header(Codec codec, const uint8_t *data, size_t length);

@@ -26,6 +26,10 @@ public:
         bool report = false; // tell the plugin (first drop of a run, then at most once per interval)
     };
     Decision admit(const FrameHeader &header, int64_t now_us);
+    // A decoder configuration outside the frames (H.264 avc caps: the parameter sets of
+    // codec_data). Refused, it holds back every frame until an acceptable configuration and
+    // then a keyframe; the decision says whether to report.
+    Decision configure(const FrameHeader &configuration, int64_t now_us);
 
     SizeBound bound() const { return bound_; }
     bool blocked() const { return blocked_; }
@@ -34,8 +38,12 @@ public:
     FrameSize refused_size() const { return refused_size_; }
 
 private:
+    bool refuses(const FrameHeader &header) const;
+    Decision drop(int64_t now_us);
+
     SizeBound bound_;
     bool blocked_ = false;
+    bool configuration_refused_ = false;
     uint64_t dropped_ = 0;
     FrameSize refused_size_;
     int64_t reported_us_ = 0;

@@ -53,6 +53,7 @@ private:
         StreamSpec spec;
         // Video: checks each frame's size before the decoder; its streaming thread only.
         std::optional<InputGate> gate;
+        int avc_length_size = 0; // H.264 in avc form: the NAL length size; 0: Annex B
         // Elements are owned by the pipeline.
         GstElement *rtp_src = nullptr;
         GstElement *rtcp_src = nullptr;
@@ -74,6 +75,7 @@ private:
     static GstPadProbeReturn on_output_buffer(GstPad *pad, GstPadProbeInfo *info, gpointer self);
     static GstPadProbeReturn apply_cell_caps(GstPad *pad, GstPadProbeInfo *info, gpointer branch);
     static GstPadProbeReturn gate_frame(GstPad *pad, GstPadProbeInfo *info, gpointer branch);
+    void report_rejected(Branch &branch);
     void link_decoder(uint16_t id, GstPad *pad);
     void relayout();
     void push(GstElement *src, const uint8_t *data, size_t length);

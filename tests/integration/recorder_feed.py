@@ -24,6 +24,15 @@ SOURCES = {
     3: ("video", "stage", "vp8", 96, 90000,
         "videotestsrc num-buffers={frames} pattern=smpte ! video/x-raw,width=960,height=540,framerate=30/1 "
         "! vp8enc deadline=1 keyframe-max-dist=60 ! rtpvp8pay pt=96 mtu=1200"),
+    # H.264 and VP9 webcams (bright colour bars); the H.264 one repeats SPS/PPS before each
+    # IDR, as browsers do.
+    5: ("video", "webcam", "h264", 102, 90000,
+        "videotestsrc num-buffers={frames} pattern=smpte ! video/x-raw,width=320,height=180,framerate=30/1 "
+        "! x264enc speed-preset=ultrafast tune=zerolatency key-int-max=30 ! video/x-h264,profile=constrained-baseline "
+        "! rtph264pay pt=102 mtu=1200 config-interval=-1"),
+    6: ("video", "webcam", "vp9", 98, 90000,
+        "videotestsrc num-buffers={frames} pattern=smpte ! video/x-raw,format=I420,width=320,height=180,framerate=30/1 "
+        "! vp9enc deadline=1 keyframe-max-dist=30 ! rtpvp9pay pt=98 mtu=1200"),
 }
 
 

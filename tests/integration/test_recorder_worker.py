@@ -133,6 +133,35 @@ class RecorderWorkerTest(unittest.TestCase):
         # The stage (bright colour bars) fills its cell; the rejected webcam's tile stays black.
         self.assertGreater(mean_luma(output, 4.0), 60)
 
+    def test_h264_and_vp9_streams_are_bounded_too(self):
+        """Real 320x180 H.264 (SPS in band) and VP9 webcams: recorded under the default bound;
+        under a 256x144 bound every frame is refused with its real size and the tile stays
+        black, while the recording goes on."""
+        for stream, codec in ((5, "h264"), (6, "vp9")):
+            with self.subTest(codec=codec):
+                allowed = os.path.join(self.folder, f"{codec}.mp4")
+                feed = RecorderFeed(RECORDER, allowed, streams=(stream,), seconds=5)
+                feed.pump(5.0)
+                self.assertIsNone(feed.event("input_rejected", timeout=0))
+                finished = feed.finish()
+                self.assertIsNotNone(finished, feed.worker.stderr.read().decode(errors="replace")[-2000:])
+                self.assertEqual(finished["dropped_frames"], 0, finished)
+                self.assertGreater(mean_luma(allowed, 2.0), 60, f"no {codec} picture in the file")
+
+                refused = os.path.join(self.folder, f"{codec}-refused.mp4")
+                feed = RecorderFeed(RECORDER, refused, streams=(stream,), seconds=5,
+                                    config={"max_webcam_width": 256, "max_webcam_height": 144})
+                feed.pump(5.0)
+                rejected = feed.event("input_rejected", timeout=0.5)
+                finished = feed.finish()
+                stderr = feed.worker.stderr.read().decode(errors="replace")[-2000:]
+                self.assertIsNotNone(rejected, stderr)
+                self.assertEqual((rejected["stream"], rejected["width"], rejected["height"]), (stream, 320, 180))
+                self.assertIsNotNone(finished, stderr)
+                self.assertEqual(feed.worker.returncode, 0, stderr)
+                self.assertGreater(finished["dropped_frames"], 60, finished)
+                self.assertLess(mean_luma(refused, 2.0), 20, f"{codec} frames past the bound reached the file")
+
     def test_memory_limit_ends_the_worker_with_an_error(self):
         """A stream within its bound that still needs more memory than the worker may use (8000x8000
         webcam frames allowed by an 8192x8192 bound, a 256 MiB limit): the worker reports the

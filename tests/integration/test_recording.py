@@ -380,6 +380,34 @@ class OversizedInputTest(RecordingBase):
         self.assert_playable_1080p(self.recordings("big1")[0])
 
 
+class RecorderMemoryLimitTest(RecordingBase):
+    """Frames within a (too generous) bound that still take more memory than the worker may
+    use: 8000x8000 webcam keyframes under an 8192x8192 bound, a 256 MiB limit. The worker exits
+    at its limit; the plugin reports it like any worker failure and Janus keeps serving."""
+    ports = (18094, 17094)
+    settings = {"recorder_memory_limit_mib": 256, "recording_max_webcam_size": "8192x8192",
+                "recorder_max_restarts": 1}
+
+    def test_a_worker_past_its_memory_limit_fails_its_recording_not_janus(self):
+        self.create_room("mem1")
+        host, _ = self.join("mem1", "hel", "host")
+        self.publish(host)
+        host.send({"request": "start_recording"})
+        recording_event(host, "started", timeout=10)
+        mallory, _ = self.join("mem1", "mallory", "moderator")
+        self.publish(mallory, audio=False, stage=False, webcam_encoder=OversizedVp8Encoder(8000, 8000))
+        restarted = self.sink.wait_plugin_event("recorder_restarted", "mem1", timeout=20)
+        self.assertIn("over its limit of 256 MiB", restarted["message"])
+        self.assertIn("list", host.send({"request": "list"}))
+        # The restarted worker gets the same keyframes (the plugin asks for one): it gives up.
+        self.assertEqual(recording_event(host, "stopped", timeout=30)["reason"], "failed")
+        available = recording_event(host, "available", timeout=30)
+        self.assertIn("over its limit of 256 MiB", available["incomplete"])
+        self.assertIn("recorder of", self.janus.log_text())
+        self.assertTrue(self.janus.alive())
+        self.assertIn("list", host.send({"request": "list"}))
+
+
 class JanusCrashTest(RecordingBase):
     """kill -9 of Janus mid-recording: after a restart the partial file is finalized (M4)."""
     ports = (18090, 17090)

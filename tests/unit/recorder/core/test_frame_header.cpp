@@ -313,6 +313,105 @@ static void h264_malformed_parameter_sets(void **) {
     assert_true(read_h264_access_unit(nullptr, 0) == FrameHeader{});
 }
 
+// The access unit in avc form: each NAL unit after a length of length_size bytes.
+static Bytes to_avc(const Bytes &annex_b, int length_size) {
+    Bytes out;
+    size_t i = 0;
+    auto next_start = [&](size_t from) {
+        for (size_t j = from; j + 3 < annex_b.size(); ++j)
+            if (annex_b[j] == 0 && annex_b[j + 1] == 0 && annex_b[j + 2] == 0 && annex_b[j + 3] == 1) return j;
+        return annex_b.size();
+    };
+    for (i = next_start(0); i < annex_b.size();) {
+        const size_t end = next_start(i + 4);
+        const size_t size = end - i - 4;
+        for (int b = length_size - 1; b >= 0; --b) out.push_back(uint8_t(size >> (8 * b)));
+        out.insert(out.end(), annex_b.begin() + static_cast<long>(i + 4), annex_b.begin() + static_cast<long>(end));
+        i = end;
+    }
+    return out;
+}
+
+// The first SPS of an Annex B access unit, with its start code.
+static Bytes sps_of(const Bytes &annex_b) {
+    const Bytes avc = to_avc(annex_b, 4);
+    for (size_t i = 0; i + 4 < avc.size();) {
+        const size_t size = (size_t{avc[i]} << 24) | (size_t{avc[i + 1]} << 16) | (size_t{avc[i + 2]} << 8) |
+                            avc[i + 3];
+        if ((avc[i + 4] & 0x1f) == 7) {
+            Bytes unit = {0, 0, 0, 1};
+            unit.insert(unit.end(), avc.begin() + static_cast<long>(i + 4),
+                        avc.begin() + static_cast<long>(i + 4 + size));
+            return unit;
+        }
+        i += 4 + size;
+    }
+    fail_msg("no SPS in the access unit");
+    return {};
+}
+
+// An avcC record holding these SPS NAL units (Annex B, one each), NAL lengths of 4 bytes.
+static Bytes avc_config(const std::vector<Bytes> &sps_units) {
+    Bytes out = {1, 100, 0, 40, 0xff, uint8_t(0xe0 | sps_units.size())};
+    for (const Bytes &unit : sps_units) {
+        const size_t size = unit.size() - 4;
+        out.push_back(uint8_t(size >> 8));
+        out.push_back(uint8_t(size));
+        out.insert(out.end(), unit.begin() + 4, unit.end());
+    }
+    out.push_back(0); // no PPS
+    return out;
+}
+
+static void h264_avc_form(void **) {
+    for (const int length_size : {1, 2, 4}) {
+        const Bytes hd = to_avc(bytes_of(fixtures::kH264Key1080High), length_size);
+        const FrameHeader header = read_h264_avc_access_unit(hd.data(), hd.size(), length_size);
+        assert_size(header, 1920, 1080);
+        assert_true(header.key);
+    }
+    Sps huge;
+    huge.width_mbs = huge.height_units = 1024;
+    const Bytes hostile = to_avc(access_unit({sps(huge), kIdrSlice}), 4);
+    assert_size(read_h264_avc_access_unit(hostile.data(), hostile.size(), 4), 16384, 16384);
+    const Bytes delta = to_avc(bytes_of(fixtures::kH264Delta1080), 4);
+    assert_sets_no_size(read_h264_avc_access_unit(delta.data(), delta.size(), 4));
+    // A length past the data, a cut length field, an impossible length size.
+    Bytes lying = hostile;
+    lying[0] = 0x7f;
+    assert_true(read_h264_avc_access_unit(lying.data(), lying.size(), 4).malformed);
+    assert_true(read_h264_avc_access_unit(hostile.data(), 3, 4).malformed);
+    assert_true(read_h264_avc_access_unit(hostile.data(), hostile.size(), 0).malformed);
+    assert_true(read_h264_avc_access_unit(hostile.data(), hostile.size(), 5).malformed);
+}
+
+static void h264_avc_decoder_configuration(void **) {
+    int length_size = 0;
+    // The SPS x264 wrote, in the record h264parse would make of it.
+    const Bytes real = avc_config({sps_of(bytes_of(fixtures::kH264Key1080High))});
+    assert_size(read_h264_avc_config(real.data(), real.size(), length_size), 1920, 1080);
+    assert_int_equal(length_size, 4);
+    Sps huge;
+    huge.width_mbs = huge.height_units = 1024;
+    const Bytes hostile = avc_config({sps(Sps{}), sps(huge)});
+    assert_size(read_h264_avc_config(hostile.data(), hostile.size(), length_size), 16384, 16384);
+    const Bytes none = avc_config({});
+    assert_sets_no_size(read_h264_avc_config(none.data(), none.size(), length_size));
+    // Wrong version, a set longer than the record, a set that is no SPS: unreadable, length kept.
+    length_size = 2;
+    Bytes wrong_version = real;
+    wrong_version[0] = 0;
+    assert_true(read_h264_avc_config(wrong_version.data(), wrong_version.size(), length_size).malformed);
+    Bytes cut = hostile;
+    cut.resize(20);
+    assert_true(read_h264_avc_config(cut.data(), cut.size(), length_size).malformed);
+    Bytes not_sps = real;
+    not_sps[8] = 0x68;
+    assert_true(read_h264_avc_config(not_sps.data(), not_sps.size(), length_size).malformed);
+    assert_true(read_h264_avc_config(real.data(), 5, length_size).malformed);
+    assert_int_equal(length_size, 2);
+}
+
 static void every_prefix_of_a_real_frame_is_safe(void **) {
     // Truncation at every length: an answer each time (ASan checks the reads).
     const Bytes frames[] = {bytes_of(fixtures::kVp8Key64x48), bytes_of(fixtures::kVp9Key64x48Profile3),
@@ -337,6 +436,8 @@ int main() {
         cmocka_unit_test(h264_hostile_parameter_sets),
         cmocka_unit_test(h264_emulation_prevention_is_removed),
         cmocka_unit_test(h264_malformed_parameter_sets),
+        cmocka_unit_test(h264_avc_form),
+        cmocka_unit_test(h264_avc_decoder_configuration),
         cmocka_unit_test(every_prefix_of_a_real_frame_is_safe),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);

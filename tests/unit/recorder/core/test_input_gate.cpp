@@ -83,6 +83,26 @@ static void a_long_run_of_drops_is_reported_again_every_interval(void **) {
     assert_true(gate.admit(key(4000, 4000), 11 * kSecond + 1).report);
 }
 
+static void a_refused_configuration_holds_back_every_frame(void **) {
+    // H.264 in avc form: the parameter sets arrive in the caps, not in the frames.
+    InputGate gate({1280, 720});
+    assert_true(gate.admit(key(640, 360), 0).pass);
+    const auto decision = gate.configure(key(16384, 16384), 1);
+    assert_false(decision.pass);
+    assert_true(decision.report);
+    assert_true(gate.refused_size() == (FrameSize{16384, 16384}));
+    // Keyframes without a size of their own (an IDR) do not reopen it: they use that SPS.
+    assert_false(gate.admit(FrameHeader{true, false, false, {}}, 2).pass);
+    assert_false(gate.admit(delta(), 3).pass);
+    assert_false(gate.configure(FrameHeader{false, false, true, {}}, 4).pass); // unreadable
+    // An acceptable configuration, then a keyframe.
+    assert_true(gate.configure(key(1280, 720), 5).pass);
+    assert_false(gate.admit(delta(), 6).pass);
+    assert_true(gate.admit(FrameHeader{true, false, false, {}}, 7).pass);
+    assert_true(gate.admit(delta(), 8).pass);
+    assert_int_equal(gate.dropped_frames(), 3);
+}
+
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(frames_within_the_bound_pass),
@@ -90,6 +110,7 @@ int main() {
         cmocka_unit_test(unreadable_keyframes_are_dropped),
         cmocka_unit_test(a_resizing_delta_frame_is_checked_too),
         cmocka_unit_test(a_long_run_of_drops_is_reported_again_every_interval),
+        cmocka_unit_test(a_refused_configuration_holds_back_every_frame),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
