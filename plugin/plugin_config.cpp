@@ -104,6 +104,8 @@ std::variant<PluginConfig, std::string> load_plugin_config(const std::string &fo
                               settings.recording_video_bitrate_kbps),
           read_config_integer(config.get(), general, "general", "recorder_max_restarts", 0, 100,
                               settings.recorder_max_restarts),
+          read_config_integer(config.get(), general, "general", "recorder_memory_limit_mib", 0,
+                              recorder::kMaxMemoryLimitMib, settings.recorder_memory_limit_mib),
           read_config_integer(config.get(), general, "general", "host_leave_timeout", 1, 7 * 24 * 3600,
                               settings.host_leave_timeout_s),
           read_config_integer(config.get(), general, "general", "max_recording_duration", 1, 72 * 3600,
@@ -125,6 +127,18 @@ std::variant<PluginConfig, std::string> load_plugin_config(const std::string &fo
         const auto mode = common::parse_file_mode(value, folder, std::string("general.") + key, problem);
         if (!mode) return problem;
         *target = *mode;
+    }
+    if (settings.recorder_memory_limit_mib != 0 && settings.recorder_memory_limit_mib < recorder::kMinMemoryLimitMib)
+        return "general.recorder_memory_limit_mib must be 0 (no limit) or " +
+               std::to_string(recorder::kMinMemoryLimitMib) + "-" + std::to_string(recorder::kMaxMemoryLimitMib);
+    for (auto [key, target] : {std::pair{"recording_max_stage_size", &settings.recording_max_stage_size},
+                               std::pair{"recording_max_webcam_size", &settings.recording_max_webcam_size}}) {
+        const char *value = config_value(config.get(), general, key);
+        if (value == nullptr) continue;
+        std::string problem;
+        const auto bound = recorder::parse_size_bound(value, problem);
+        if (!bound) return std::string("general.") + key + " " + problem;
+        *target = *bound;
     }
     if (const char *value = config_value(config.get(), general, "recording_x264_preset")) {
         static const std::set<std::string> kPresets = {"ultrafast", "superfast", "veryfast",

@@ -5,6 +5,7 @@
 #include "domain/room.hpp"
 #include "domain/room_activity.hpp"
 #include "plugin/delivery_config.hpp"
+#include "recorder/core/frame_size.hpp"
 
 #include <cstdint>
 #include <string>
@@ -33,6 +34,11 @@ struct PluginConfig {
     std::string x264_preset = "ultrafast";
     int64_t recording_video_bitrate_kbps = 4000;
     int64_t recorder_max_restarts = 5;
+    // The largest frame a recorded stage / webcam stream may send (issue 11); bigger keyframes
+    // are dropped before the recorder decodes them.
+    recorder::SizeBound recording_max_stage_size{3840, 2160};
+    recorder::SizeBound recording_max_webcam_size{1920, 1080};
+    int64_t recorder_memory_limit_mib = 1024; // per worker; 0: none
     int64_t host_leave_timeout_s = 15 * 60;
     int64_t max_recording_duration_s = 24 * 3600;
     // Seats and kicks (R2, R7).

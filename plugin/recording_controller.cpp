@@ -2,6 +2,7 @@
 
 #include "common/log.hpp"
 #include "plugin/delivery_bridge.hpp"
+#include "plugin/media_relay.hpp"
 #include "plugin/room_messenger.hpp"
 #include "plugin/room_registry.hpp"
 #include "plugin/signalling_worker.hpp"
@@ -187,6 +188,9 @@ Reply RecordingController::on_start_recording(Request &request) {
     settings.video_bitrate_kbps = static_cast<int>(config_.recording_video_bitrate_kbps);
     settings.max_restarts = static_cast<int>(config_.recorder_max_restarts);
     settings.file_mode = config_.file_mode;
+    settings.max_stage_size = config_.recording_max_stage_size;
+    settings.max_webcam_size = config_.recording_max_webcam_size;
+    settings.memory_limit_mib = static_cast<int>(config_.recorder_memory_limit_mib);
     if (lock) {
         // The link thread reports here through the signalling queue; it finalizes the file itself.
         std::weak_ptr<ActiveRecording> weak = recording;
@@ -355,6 +359,31 @@ void RecordingController::on_link_event(const std::shared_ptr<ActiveRecording> &
         kLog.warning(common::format_text("room %s: recording %s lost %.1f s to a recorder restart", room_id, id,
                                          event.gap_seconds));
         break;
+    case LinkEvent::InputRejected: {
+        // Issue 11: the stream stays empty in the recording until a keyframe within the bound;
+        // ask its publisher for one (rate-limited like a subscriber's request).
+        std::shared_ptr<PublishedStream> stream;
+        for (const auto &[key, entry] : recording->streams)
+            if (entry.first == event.stream) stream = entry.second.lock();
+        if (stream) request_keyframe(gateway_, *stream, g_get_monotonic_time());
+        const bool stage = stream && stream->plan.source == StreamSource::Stage;
+        const recorder::SizeBound bound = stage ? config_.recording_max_stage_size : config_.recording_max_webcam_size;
+        const std::string participant = stream ? stream->feed_id : std::string();
+        json_object_set_new(details.get(), "participant", json_string(participant.c_str()));
+        json_object_set_new(details.get(), "source", json_string(stage ? "stage" : "webcam"));
+        json_object_set_new(details.get(), "width", json_integer(event.width));
+        json_object_set_new(details.get(), "height", json_integer(event.height));
+        json_object_set_new(details.get(), "max_size", json_string(recorder::to_string(bound).c_str()));
+        json_object_set_new(details.get(), "dropped_frames",
+                            json_integer(static_cast<json_int_t>(event.dropped_frames)));
+        messenger_.notify("recording_input_rejected", std::move(details));
+        kLog.warning(common::format_text(
+            "room %s: recording %s: %s of %s sent %dx%d frames, over its bound %s; dropped until a smaller keyframe "
+            "(%llu frames so far)",
+            room_id, id, stage ? "stage" : "webcam", participant.c_str(), event.width, event.height,
+            recorder::to_string(bound).c_str(), static_cast<unsigned long long>(event.dropped_frames)));
+        break;
+    }
     case LinkEvent::Finished: break; // arrives through on_recording_stored
     }
 }

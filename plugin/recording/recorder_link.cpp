@@ -140,6 +140,11 @@ void RecorderLink::send_configuration() {
     config.fps = settings_.fps;
     config.video_bitrate_kbps = settings_.video_bitrate_kbps;
     config.x264_preset = settings_.x264_preset;
+    config.max_stage_width = settings_.max_stage_size.width;
+    config.max_stage_height = settings_.max_stage_size.height;
+    config.max_webcam_width = settings_.max_webcam_size.width;
+    config.max_webcam_height = settings_.max_webcam_size.height;
+    config.memory_limit_mib = settings_.memory_limit_mib;
     const auto message = recorder::encode_wire(recorder::WireType::Config, 0, recorder::encode(config));
     send_record(message.data(), message.size(), true);
     std::map<uint16_t, std::string> streams;
@@ -232,6 +237,13 @@ void RecorderLink::read_events() {
             }
         } else if (event->kind == recorder::WorkerEvent::Kind::Error) {
             last_error_ = event->message.empty() ? "recorder error" : event->message;
+        } else if (event->kind == recorder::WorkerEvent::Kind::InputRejected) {
+            LinkEvent rejected{LinkEvent::InputRejected, {}, 0, false, {}};
+            rejected.stream = static_cast<uint16_t>(event->stream);
+            rejected.width = event->width;
+            rejected.height = event->height;
+            rejected.dropped_frames = event->dropped_frames;
+            on_event_(rejected);
         }
     }
 }

@@ -6,6 +6,7 @@
 
 #include "common/packet_ring.hpp"
 #include "recorder/contract/wire_protocol.hpp"
+#include "recorder/core/frame_size.hpp"
 
 #include <sys/types.h>
 
@@ -29,10 +30,13 @@ struct RecorderSettings {
     int fps = 30;
     int video_bitrate_kbps = 4000;
     std::string x264_preset = "ultrafast";
-    size_t queue_packets = 4096;     // tap ring capacity (about 2-4 s of a busy room)
-    int max_restarts = 5;            // worker deaths survived per recording
-    int64_t stop_timeout_ms = 20000; // how long a stopping worker may take to finish its file
-    unsigned file_mode = 0640;       // of each segment (created here; the worker only writes it)
+    size_t queue_packets = 4096;                     // tap ring capacity (about 2-4 s of a busy room)
+    int max_restarts = 5;                            // worker deaths survived per recording
+    int64_t stop_timeout_ms = 20000;                 // how long a stopping worker may take to finish its file
+    recorder::SizeBound max_stage_size{3840, 2160};  // larger stage frames never reach a decoder
+    recorder::SizeBound max_webcam_size{1920, 1080}; // the same for webcams
+    int memory_limit_mib = 1024;                     // the worker's resident limit; 0: none
+    unsigned file_mode = 0640;                       // of each segment (created here; the worker only writes it)
 };
 
 struct LinkEvent {
@@ -41,11 +45,18 @@ struct LinkEvent {
         WorkerDied, // the worker died; a new one is starting (message says why)
         GapClosed,  // the restarted worker wrote again; gap_seconds were lost
         Finished,   // the worker is done and the segments are complete
+        // A stream sent a frame past its size bound (or unreadable); it is dropped until a
+        // keyframe within the bound. Repeated about once a second while that lasts.
+        InputRejected,
     } kind;
     std::string message;
     double gap_seconds = 0;
     bool failed = false;               // Finished: the worker gave up or could not start at all
     std::vector<std::string> segments; // Finished: the segment files, in order
+    uint16_t stream = 0;               // InputRejected: the stream's id on the wire
+    int width = 0;                     // InputRejected: the refused size (0x0: unreadable)
+    int height = 0;
+    uint64_t dropped_frames = 0; // InputRejected: the stream's dropped frames so far
 };
 
 class RecorderLink {

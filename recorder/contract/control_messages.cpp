@@ -21,9 +21,12 @@ constexpr std::array<Choice<StreamSource>, 2> kSources{
     {{"webcam", StreamSource::Webcam}, {"stage", StreamSource::Stage}}};
 constexpr std::array<Choice<Codec>, 4> kCodecs{
     {{"vp8", Codec::Vp8}, {"vp9", Codec::Vp9}, {"h264", Codec::H264}, {"opus", Codec::Opus}}};
-constexpr std::array<Choice<WorkerEvent::Kind>, 3> kEventKinds{{{"first_frame", WorkerEvent::Kind::FirstFrame},
+constexpr std::array<Choice<WorkerEvent::Kind>, 4> kEventKinds{{{"first_frame", WorkerEvent::Kind::FirstFrame},
                                                                 {"finished", WorkerEvent::Kind::Finished},
-                                                                {"error", WorkerEvent::Kind::Error}}};
+                                                                {"error", WorkerEvent::Kind::Error},
+                                                                {"input_rejected", WorkerEvent::Kind::InputRejected}}};
+// A frame side the size parsers can report: VP8 14 bits, VP9 16, H.264 saturates larger.
+constexpr int kMaxReportedSide = std::numeric_limits<int>::max();
 // x264enc's speed-preset names; the plugin's configuration allows a subset.
 constexpr std::array<std::string_view, 10> kX264Presets{"ultrafast", "superfast", "veryfast", "faster",   "fast",
                                                         "medium",    "slow",      "slower",   "veryslow", "placebo"};
@@ -36,6 +39,10 @@ template <typename T, size_t N> const char *name_of(const std::array<Choice<T>, 
 
 std::string dump(json_t *object) { return common::json_compact(JsonPtr(object)); }
 
+json_int_t as_json_count(uint64_t count) {
+    return static_cast<json_int_t>(std::min<uint64_t>(count, std::numeric_limits<json_int_t>::max()));
+}
+
 } // namespace
 
 WorkerEvent WorkerEvent::first_frame(std::string path) {
@@ -45,11 +52,22 @@ WorkerEvent WorkerEvent::first_frame(std::string path) {
     return event;
 }
 
-WorkerEvent WorkerEvent::finished(double wall_seconds, uint64_t dropped_packets) {
+WorkerEvent WorkerEvent::finished(double wall_seconds, uint64_t dropped_packets, uint64_t dropped_frames) {
     WorkerEvent event;
     event.kind = Kind::Finished;
     event.wall_seconds = wall_seconds;
     event.dropped_packets = dropped_packets;
+    event.dropped_frames = dropped_frames;
+    return event;
+}
+
+WorkerEvent WorkerEvent::input_rejected(uint16_t stream, int width, int height, uint64_t dropped_frames) {
+    WorkerEvent event;
+    event.kind = Kind::InputRejected;
+    event.stream = stream;
+    event.width = width;
+    event.height = height;
+    event.dropped_frames = dropped_frames;
     return event;
 }
 
@@ -71,10 +89,13 @@ std::optional<Codec> codec_from_name(std::string_view name) {
 MediaKind codec_kind(Codec codec) { return codec == Codec::Opus ? MediaKind::Audio : MediaKind::Video; }
 
 std::string encode(const WorkerConfig &config) {
-    return dump(json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:s}", "output", config.output.c_str(), "width",
-                          config.width, "height", config.height, "fps", config.fps, "video_bitrate_kbps",
-                          config.video_bitrate_kbps, "audio_bitrate_bps", config.audio_bitrate_bps, "fragment_ms",
-                          config.fragment_ms, "x264_preset", config.x264_preset.c_str()));
+    return dump(json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:s, s:i, s:i, s:i, s:i, s:i}", "output",
+                          config.output.c_str(), "width", config.width, "height", config.height, "fps", config.fps,
+                          "video_bitrate_kbps", config.video_bitrate_kbps, "audio_bitrate_bps",
+                          config.audio_bitrate_bps, "fragment_ms", config.fragment_ms, "x264_preset",
+                          config.x264_preset.c_str(), "max_stage_width", config.max_stage_width, "max_stage_height",
+                          config.max_stage_height, "max_webcam_width", config.max_webcam_width, "max_webcam_height",
+                          config.max_webcam_height, "memory_limit_mib", config.memory_limit_mib));
 }
 
 std::string encode(const StreamSpec &spec) {
@@ -87,12 +108,13 @@ std::string encode(const WorkerEvent &event) {
     const char *kind = name_of(kEventKinds, event.kind);
     switch (event.kind) {
     case WorkerEvent::Kind::FirstFrame: return dump(json_pack("{s:s, s:s}", "event", kind, "path", event.path.c_str()));
-    case WorkerEvent::Kind::Finished: {
-        const auto dropped = static_cast<json_int_t>(
-            std::min<uint64_t>(event.dropped_packets, std::numeric_limits<json_int_t>::max()));
-        return dump(json_pack("{s:s, s:f, s:I}", "event", kind, "wall_seconds", event.wall_seconds, "dropped_packets",
-                              dropped));
-    }
+    case WorkerEvent::Kind::Finished:
+        return dump(json_pack("{s:s, s:f, s:I, s:I}", "event", kind, "wall_seconds", event.wall_seconds,
+                              "dropped_packets", as_json_count(event.dropped_packets), "dropped_frames",
+                              as_json_count(event.dropped_frames)));
+    case WorkerEvent::Kind::InputRejected:
+        return dump(json_pack("{s:s, s:i, s:i, s:i, s:I}", "event", kind, "stream", event.stream, "width", event.width,
+                              "height", event.height, "dropped_frames", as_json_count(event.dropped_frames)));
     case WorkerEvent::Kind::Error: break;
     }
     return dump(json_pack("{s:s, s:s}", "event", kind, "message", event.message.c_str()));
@@ -113,6 +135,13 @@ Decoded<WorkerConfig> decode_worker_config(std::string_view json) {
     reader.text("x264_preset", config.x264_preset, Presence::Optional);
     reader.check(std::find(kX264Presets.begin(), kX264Presets.end(), config.x264_preset) != kX264Presets.end(),
                  "x264_preset", "must be one of x264's speed presets, ultrafast to placebo");
+    reader.integer("max_stage_width", config.max_stage_width, Presence::Optional, kMinBoundSide, kMaxBoundSide);
+    reader.integer("max_stage_height", config.max_stage_height, Presence::Optional, kMinBoundSide, kMaxBoundSide);
+    reader.integer("max_webcam_width", config.max_webcam_width, Presence::Optional, kMinBoundSide, kMaxBoundSide);
+    reader.integer("max_webcam_height", config.max_webcam_height, Presence::Optional, kMinBoundSide, kMaxBoundSide);
+    reader.integer("memory_limit_mib", config.memory_limit_mib, Presence::Optional, 0, kMaxMemoryLimitMib);
+    reader.check(config.memory_limit_mib == 0 || config.memory_limit_mib >= kMinMemoryLimitMib, "memory_limit_mib",
+                 "must be 0 (no limit) or at least " + std::to_string(kMinMemoryLimitMib));
     if (!reader.finish()) return reader.error();
     return config;
 }
@@ -142,8 +171,15 @@ Decoded<WorkerEvent> decode_worker_event(std::string_view json) {
         case WorkerEvent::Kind::Finished:
             reader.number("wall_seconds", event.wall_seconds, Presence::Required, 0);
             reader.count("dropped_packets", event.dropped_packets, Presence::Required);
+            reader.count("dropped_frames", event.dropped_frames, Presence::Required);
             break;
         case WorkerEvent::Kind::Error: reader.text("message", event.message, Presence::Required); break;
+        case WorkerEvent::Kind::InputRejected:
+            reader.integer("stream", event.stream, Presence::Required, 0, 65535);
+            reader.integer("width", event.width, Presence::Required, 0, kMaxReportedSide);
+            reader.integer("height", event.height, Presence::Required, 0, kMaxReportedSide);
+            reader.count("dropped_frames", event.dropped_frames, Presence::Required);
+            break;
         }
     }
     if (!reader.finish()) return reader.error();

@@ -16,8 +16,17 @@
 
 namespace roomrec::recorder {
 
+// Limits of a stream's size bound, each side: below 64 no real camera is accepted; above 8192
+// (8K) one decoded frame is 100 MB, which no recording needs.
+constexpr int kMinBoundSide = 64;
+constexpr int kMaxBoundSide = 8192;
+// Limits of the worker's memory limit: a 1080p composite needs ~150-250 MiB.
+constexpr int kMinMemoryLimitMib = 256;
+constexpr int kMaxMemoryLimitMib = 65536;
+
 // Config (plugin → worker): {"output", "width", "height", "fps", "video_bitrate_kbps",
-// "audio_bitrate_bps", "fragment_ms", "x264_preset"}; only "output" is required.
+// "audio_bitrate_bps", "fragment_ms", "x264_preset", "max_stage_width", "max_stage_height",
+// "max_webcam_width", "max_webcam_height", "memory_limit_mib"}; only "output" is required.
 struct WorkerConfig {
     std::string output;                    // the MP4 file to write
     int width = 1920;                      // even, 16-7680
@@ -27,6 +36,15 @@ struct WorkerConfig {
     int audio_bitrate_bps = 128000;        // 16000-512000
     int fragment_ms = 1000;                // 100-60000: what a kill -9 may lose at most
     std::string x264_preset = "ultrafast"; // one of x264's speed presets
+    // The largest frame a stage / webcam stream may send (either orientation, see SizeBound);
+    // 64-8192 each. Bigger keyframes never reach a decoder.
+    int max_stage_width = 3840;
+    int max_stage_height = 2160;
+    int max_webcam_width = 1920;
+    int max_webcam_height = 1080;
+    // The worker's resident memory limit: past it the worker reports an error and exits (the
+    // plugin restarts it). 0: none; else 256-65536.
+    int memory_limit_mib = 1024;
 
     bool operator==(const WorkerConfig &) const = default;
 };
@@ -49,19 +67,28 @@ struct StreamSpec {
 };
 
 // Event (worker → plugin): {"event": "first_frame", "path"}, {"event": "finished",
-// "wall_seconds", "dropped_packets"} or {"event": "error", "message"}; every field of the kind
-// is required.
+// "wall_seconds", "dropped_packets", "dropped_frames"}, {"event": "error", "message"} or
+// {"event": "input_rejected", "stream", "width", "height", "dropped_frames"}; every field of
+// the kind is required.
 struct WorkerEvent {
-    enum class Kind { FirstFrame, Finished, Error };
+    enum class Kind { FirstFrame, Finished, Error, InputRejected };
     Kind kind = Kind::Error;
     std::string path;             // FirstFrame: the file that now holds a frame
     double wall_seconds = 0;      // Finished: from the pipeline's start to the end of the file
     uint64_t dropped_packets = 0; // Finished: packets the worker could not queue
-    std::string message;          // Error: what failed
+    // Finished: frames kept from the decoders, all streams; InputRejected: this stream's so far.
+    uint64_t dropped_frames = 0;
+    std::string message; // Error: what failed
+    // InputRejected: a video stream sent a frame past its size bound (or an unreadable one);
+    // it is dropped until a keyframe within the bound (a keyframe request helps).
+    int stream = 0; // the stream id of the wire messages, 0-65535
+    int width = 0;  // the refused size; 0x0 when the header was unreadable
+    int height = 0;
 
     static WorkerEvent first_frame(std::string path);
-    static WorkerEvent finished(double wall_seconds, uint64_t dropped_packets);
+    static WorkerEvent finished(double wall_seconds, uint64_t dropped_packets, uint64_t dropped_frames = 0);
     static WorkerEvent error(std::string message);
+    static WorkerEvent input_rejected(uint16_t stream, int width, int height, uint64_t dropped_frames);
 
     bool operator==(const WorkerEvent &) const = default;
 };

@@ -1,5 +1,6 @@
 #include "recorder/worker/composite_pipeline.hpp"
 
+#include "recorder/core/frame_header.hpp"
 #include "recorder/core/layout.hpp"
 
 #include <gst/app/gstappsrc.h>
@@ -241,6 +242,8 @@ bool CompositePipeline::add_stream(uint16_t id, const StreamSpec &spec, std::str
         return false;
     }
     Branch &branch = branches_[id];
+    branch.owner = this;
+    branch.id = id;
     branch.spec = spec;
     branch.order = next_order_++;
     branch.rtp_src = rtp_src.get();
@@ -281,6 +284,7 @@ void CompositePipeline::link_decoder(uint16_t id, GstPad *pad) {
     chain.push_back(make(codec.depay));
     if (codec.parse) chain.push_back(make(codec.parse));
     chain.push_back(make(codec.decoder));
+    GstElement *decoder = chain.back().get();
     GstElement *scale = nullptr;
     if (video) {
         chain.push_back(make("videoconvert"));
@@ -300,6 +304,16 @@ void CompositePipeline::link_decoder(uint16_t id, GstPad *pad) {
         }
     for (const GstElementPtr &element : chain) gst_bin_add(GST_BIN(pipeline_.get()), element.get());
     for (size_t i = 0; i + 1 < chain.size(); ++i) gst_element_link(chain[i].get(), chain[i + 1].get());
+    if (video) {
+        // Before the decoder allocates anything for a frame, its size is checked (issue 11).
+        branch.gate.emplace(branch.spec.source == StreamSource::Stage
+                                ? SizeBound{output_.max_stage_width, output_.max_stage_height}
+                                : SizeBound{output_.max_webcam_width, output_.max_webcam_height});
+        const GstPadPtr decoder_sink = gst_take(gst_element_get_static_pad(decoder, "sink"));
+        gst_pad_add_probe(decoder_sink.get(),
+                          GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM), gate_frame,
+                          &branch, nullptr);
+    }
     if (scale != nullptr) {
         const GstPadPtr scale_sink = gst_take(gst_element_get_static_pad(scale, "sink"));
         gst_pad_add_probe(scale_sink.get(),
@@ -402,6 +416,73 @@ GstPadProbeReturn CompositePipeline::apply_cell_caps(GstPad *, GstPadProbeInfo *
     }
     set_caps(branch.scale_caps, caps); // the capsfilter asks videoscale to renegotiate
     return GST_PAD_PROBE_OK;
+}
+
+namespace {
+
+// H.264 caps (what h264parse negotiates with avdec_h264, avc here): in avc form the parameter
+// sets are in codec_data and the access units carry NAL lengths, not start codes; avc3 may
+// carry them in band too; in byte-stream form everything is in band (length_size 0).
+FrameHeader read_h264_caps(GstCaps *caps, int &length_size) {
+    const GstStructure *format = gst_caps_get_structure(caps, 0);
+    const char *stream_format = format ? gst_structure_get_string(format, "stream-format") : nullptr;
+    const bool avc = stream_format != nullptr && std::strcmp(stream_format, "avc") == 0;
+    const bool avc3 = stream_format != nullptr && std::strcmp(stream_format, "avc3") == 0;
+    length_size = avc || avc3 ? 4 : 0;
+    if (!avc && !avc3) return {};
+    const GValue *value = gst_structure_get_value(format, "codec_data");
+    GstBuffer *codec_data = value && G_VALUE_HOLDS(value, GST_TYPE_BUFFER) ? gst_value_get_buffer(value) : nullptr;
+    if (codec_data == nullptr && avc3) return {};
+    GstMapInfo map;
+    if (codec_data == nullptr || !gst_buffer_map(codec_data, &map, GST_MAP_READ)) {
+        FrameHeader unreadable;
+        unreadable.malformed = true;
+        return unreadable;
+    }
+    const FrameHeader header = read_h264_avc_config(map.data, map.size, length_size);
+    gst_buffer_unmap(codec_data, &map);
+    return header;
+}
+
+} // namespace
+
+void CompositePipeline::report_rejected(Branch &branch) {
+    const FrameSize refused = branch.gate->refused_size();
+    const SizeBound bound = branch.gate->bound();
+    g_printerr("roomrec-recorder: stream %u: dropping frames until a keyframe of at most %dx%d (last refused: "
+               "%dx%d, %" G_GUINT64_FORMAT " dropped)\n",
+               unsigned(branch.id), bound.width, bound.height, refused.width, refused.height,
+               branch.gate->dropped_frames());
+    on_event_(WorkerEvent::input_rejected(branch.id, refused.width, refused.height, branch.gate->dropped_frames()));
+}
+
+// On the branch's streaming thread, before its decoder sees the frame (or, for H.264 in avc
+// form, the parameter sets in its caps).
+GstPadProbeReturn CompositePipeline::gate_frame(GstPad *, GstPadProbeInfo *info, gpointer data) {
+    auto &branch = *static_cast<Branch *>(data);
+    const int64_t now = g_get_monotonic_time();
+    if (info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
+        GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
+        if (GST_EVENT_TYPE(event) != GST_EVENT_CAPS || branch.spec.codec != Codec::H264) return GST_PAD_PROBE_OK;
+        GstCaps *caps = nullptr;
+        gst_event_parse_caps(event, &caps);
+        // The caps pass either way: the decoder allocates per frame, and the frames are held back.
+        if (branch.gate->configure(read_h264_caps(caps, branch.avc_length_size), now).report)
+            branch.owner->report_rejected(branch);
+        return GST_PAD_PROBE_OK;
+    }
+    GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+    GstMapInfo map;
+    if (!gst_buffer_map(buffer, &map, GST_MAP_READ)) return GST_PAD_PROBE_DROP;
+    const FrameHeader header = branch.avc_length_size > 0
+                                   ? read_h264_avc_access_unit(map.data, map.size, branch.avc_length_size)
+                                   : read_frame_header(branch.spec.codec, map.data, map.size);
+    gst_buffer_unmap(buffer, &map);
+    const InputGate::Decision decision = branch.gate->admit(header, now);
+    if (decision.pass) return GST_PAD_PROBE_OK;
+    branch.owner->dropped_frames_.fetch_add(1);
+    if (decision.report) branch.owner->report_rejected(branch);
+    return GST_PAD_PROBE_DROP;
 }
 
 GstPadProbeReturn CompositePipeline::on_output_buffer(GstPad *, GstPadProbeInfo *, gpointer self) {

@@ -4,15 +4,18 @@
 #pragma once
 
 #include "recorder/contract/control_messages.hpp"
+#include "recorder/core/input_gate.hpp"
 
 #include "common/gst_handles.hpp"
 
 #include <gst/gst.h>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,8 +25,8 @@ namespace roomrec::recorder {
 // and pipeline graphs (GST_DEBUG_DUMP_DOT_DIR) find them by name.
 class CompositePipeline {
 public:
-    // on_event receives the first_frame event, on a streaming thread; errors and the end of
-    // the file are posted on the bus.
+    // on_event receives the first_frame and input_rejected events, on a streaming thread;
+    // errors and the end of the file are posted on the bus.
     CompositePipeline(WorkerConfig output, std::function<void(const WorkerEvent &)> on_event);
     ~CompositePipeline();
     CompositePipeline(const CompositePipeline &) = delete;
@@ -40,10 +43,17 @@ public:
 
     GstElement *pipeline() const { return pipeline_.get(); }
     uint64_t dropped_packets() const { return dropped_; }
+    // Video frames kept from the decoders for their size (all streams).
+    uint64_t dropped_frames() const { return dropped_frames_.load(); }
 
 private:
     struct Branch {
+        CompositePipeline *owner = nullptr;
+        uint16_t id = 0;
         StreamSpec spec;
+        // Video: checks each frame's size before the decoder; its streaming thread only.
+        std::optional<InputGate> gate;
+        int avc_length_size = 0; // H.264 in avc form: the NAL length size; 0: Annex B
         // Elements are owned by the pipeline.
         GstElement *rtp_src = nullptr;
         GstElement *rtcp_src = nullptr;
@@ -64,6 +74,8 @@ private:
 
     static GstPadProbeReturn on_output_buffer(GstPad *pad, GstPadProbeInfo *info, gpointer self);
     static GstPadProbeReturn apply_cell_caps(GstPad *pad, GstPadProbeInfo *info, gpointer branch);
+    static GstPadProbeReturn gate_frame(GstPad *pad, GstPadProbeInfo *info, gpointer branch);
+    void report_rejected(Branch &branch);
     void link_decoder(uint16_t id, GstPad *pad);
     void relayout();
     void push(GstElement *src, const uint8_t *data, size_t length);
@@ -79,6 +91,7 @@ private:
     std::map<uint16_t, Branch> branches_;
     uint64_t next_order_ = 0;
     uint64_t dropped_ = 0;
+    std::atomic<uint64_t> dropped_frames_{0};
     int output_buffers_ = 0;
 
     bool first_frame_reported_ = false;

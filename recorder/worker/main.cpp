@@ -7,6 +7,7 @@
 #include "recorder/contract/control_messages.hpp"
 #include "recorder/contract/wire_protocol.hpp"
 #include "recorder/worker/composite_pipeline.hpp"
+#include "recorder/worker/memory_guard.hpp"
 
 #include "common/gst_handles.hpp"
 
@@ -34,6 +35,7 @@ struct Worker {
     int fd = -1;
     roomrec::common::GMainLoopPtr loop;
     std::unique_ptr<CompositePipeline> pipeline;
+    roomrec::recorder::MemoryGuard memory;
     int exit_code = 0;
     gint64 started_us = 0;
 };
@@ -56,7 +58,8 @@ gboolean on_bus(GstBus *, GstMessage *message, gpointer data) {
     switch (GST_MESSAGE_TYPE(message)) {
     case GST_MESSAGE_EOS: {
         const double seconds = (g_get_monotonic_time() - worker.started_us) / 1e6;
-        send_event(worker.fd, WorkerEvent::finished(seconds, worker.pipeline->dropped_packets()));
+        send_event(worker.fd, WorkerEvent::finished(seconds, worker.pipeline->dropped_packets(),
+                                                    worker.pipeline->dropped_frames()));
         g_main_loop_quit(worker.loop.get());
         break;
     }
@@ -81,9 +84,22 @@ bool configure(Worker &worker, std::string_view payload) {
         return false;
     }
     const int fd = worker.fd;
-    worker.pipeline = std::make_unique<CompositePipeline>(std::get<roomrec::recorder::WorkerConfig>(config),
-                                                          [fd](const WorkerEvent &event) { send_event(fd, event); });
+    const auto &settings = std::get<roomrec::recorder::WorkerConfig>(config);
     std::string error;
+    // Before the pipeline allocates anything: one hostile stream fails this recording, not the host.
+    const bool guarded = worker.memory.start(
+        settings.memory_limit_mib,
+        [fd](const std::string &message) {
+        g_printerr("roomrec-recorder: %s; exiting\n", message.c_str());
+        send_event(fd, WorkerEvent::error(message));
+        },
+        error);
+    if (!guarded) {
+        fail(worker, error);
+        return false;
+    }
+    worker.pipeline = std::make_unique<CompositePipeline>(settings,
+                                                          [fd](const WorkerEvent &event) { send_event(fd, event); });
     if (!worker.pipeline->start(error)) {
         fail(worker, error);
         return false;

@@ -7,8 +7,11 @@ import time
 
 import numpy
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc.codecs.vpx import Vp8Encoder
 from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, VideoStreamTrack
 from av import AudioFrame, VideoFrame
+
+from recorder_feed import vp8_claim_size
 
 NO_STUN = RTCConfiguration(iceServers=[])  # never look beyond this machine
 
@@ -33,6 +36,25 @@ class PatternTrack(VideoStreamTrack):
         return video
 
 
+class OversizedVp8Encoder(Vp8Encoder):
+    """aiortc's VP8 encoder, except that every keyframe header claims width x height (what a
+    hostile publisher sends to make a decoder allocate); counts the keyframes it sent."""
+
+    def __init__(self, width, height):
+        super().__init__()
+        self.claim = (width, height)
+        self.keyframes = 0
+
+    def encode(self, frame, force_keyframe=False):
+        payloads, timestamp = super().encode(frame, force_keyframe)
+        if payloads:
+            claimed = vp8_claim_size(payloads[0], *self.claim)
+            if claimed is not None:
+                payloads[0] = claimed
+                self.keyframes += 1
+        return payloads, timestamp
+
+
 async def in_thread(fn, *args):
     return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
 
@@ -44,12 +66,18 @@ class Publisher:
         self.handle = handle
         self.pc = RTCPeerConnection(NO_STUN)
 
-    async def publish(self, audio=True, webcam=True, stage=True, audio_track=None, webcam_track=None):
+    async def publish(self, audio=True, webcam=True, stage=True, audio_track=None, webcam_track=None,
+                      webcam_encoder=None):
+        """webcam_encoder: an encoder object the webcam's sender uses instead of its own (the
+        plugin must have negotiated its codec)."""
         descriptions = []
         if audio:
             self.pc.addTrack(audio_track or AudioStreamTrack())
         if webcam:
-            self.pc.addTrack(webcam_track or PatternTrack(shade=40))
+            sender = self.pc.addTrack(webcam_track or PatternTrack(shade=40))
+            if webcam_encoder is not None:
+                # aiortc creates its encoder on the first frame unless one is set already.
+                sender._RTCRtpSender__encoder = webcam_encoder
         if stage:
             self.pc.addTrack(PatternTrack(width=480, height=270, shade=200))
         offer = await self.pc.createOffer()

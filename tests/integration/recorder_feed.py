@@ -24,6 +24,15 @@ SOURCES = {
     3: ("video", "stage", "vp8", 96, 90000,
         "videotestsrc num-buffers={frames} pattern=smpte ! video/x-raw,width=960,height=540,framerate=30/1 "
         "! vp8enc deadline=1 keyframe-max-dist=60 ! rtpvp8pay pt=96 mtu=1200"),
+    # H.264 and VP9 webcams (bright colour bars); the H.264 one repeats SPS/PPS before each
+    # IDR, as browsers do.
+    5: ("video", "webcam", "h264", 102, 90000,
+        "videotestsrc num-buffers={frames} pattern=smpte ! video/x-raw,width=320,height=180,framerate=30/1 "
+        "! x264enc speed-preset=ultrafast tune=zerolatency key-int-max=30 ! video/x-h264,profile=constrained-baseline "
+        "! rtph264pay pt=102 mtu=1200 config-interval=-1"),
+    6: ("video", "webcam", "vp9", 98, 90000,
+        "videotestsrc num-buffers={frames} pattern=smpte ! video/x-raw,format=I420,width=320,height=180,framerate=30/1 "
+        "! vp9enc deadline=1 keyframe-max-dist=30 ! rtpvp9pay pt=98 mtu=1200"),
 }
 
 
@@ -65,17 +74,72 @@ def fixture(stream, seconds):
     return _FIXTURES[key]
 
 
+def vp8_descriptor_length(payload):
+    """Length of the VP8 payload descriptor (RFC 7741) at the start of an RTP payload, and
+    whether the payload starts a frame (S=1, partition 0)."""
+    descriptor, offset = payload[0], 1
+    if descriptor & 0x80:
+        extension = payload[offset]
+        offset += 1
+        if extension & 0x80:
+            offset += 2 if payload[offset] & 0x80 else 1
+        if extension & 0x40:
+            offset += 1
+        if extension & 0x30:
+            offset += 1
+    return offset, bool(descriptor & 0x10) and (descriptor & 0x07) == 0
+
+
+def vp8_claim_size(payload, width, height):
+    """The RTP payload with its keyframe header claiming width x height, or None when it does
+    not start a keyframe. The frame data stays what the encoder made."""
+    offset, starts_frame = vp8_descriptor_length(payload)
+    frame = payload[offset:offset + 10]
+    if not starts_frame or len(frame) < 10 or frame[0] & 1 or frame[3:6] != b"\x9d\x01\x2a":
+        return None
+    payload = bytearray(payload)
+    struct.pack_into("<HH", payload, offset + 6, width & 0x3FFF, height & 0x3FFF)
+    return bytes(payload)
+
+
+def rtp_header_length(packet):
+    offset = 12 + 4 * (packet[0] & 0x0F)
+    if packet[0] & 0x10:
+        (words,) = struct.unpack("!H", packet[offset + 2:offset + 4])
+        offset += 4 + 4 * words
+    return offset
+
+
+def vp8_resize_keyframes(packets, width, height):
+    """The packets with every keyframe header claiming width x height (the frame data stays
+    what the encoder made): what a hostile publisher sends to make a decoder allocate."""
+    out, rewritten = [], 0
+    for when, packet in packets:
+        header = rtp_header_length(packet)
+        claimed = vp8_claim_size(packet[header:], width, height)
+        if claimed is not None:
+            packet = packet[:header] + claimed
+            rewritten += 1
+        out.append((when, packet))
+    assert rewritten > 0, "no VP8 keyframe in the fixture"
+    return out
+
+
 def wire(kind, stream, payload):
     return struct.pack("!BH", kind, stream) + payload
 
 
 class RecorderFeed:
-    def __init__(self, recorder_binary, output, streams=(1, 2, 3), config=None, seconds=10, windows=None):
+    def __init__(self, recorder_binary, output, streams=(1, 2, 3), config=None, seconds=10, windows=None,
+                 rewrite=None):
         """windows: {stream: (from_s, until_s)} for streams that join late and leave early (the
-        worker hears AddStream/RemoveStream then, as when a publisher comes and goes)."""
+        worker hears AddStream/RemoveStream then, as when a publisher comes and goes).
+        rewrite: {stream: function(packets) -> packets} to tamper with a stream's fixture."""
         self.streams = streams
         self.windows = windows or {}
-        self.timeline = sorted((when, stream, packet) for stream in streams for when, packet in fixture(stream, seconds)
+        rewrite = rewrite or {}
+        packets = {stream: rewrite.get(stream, lambda p: p)(fixture(stream, seconds)) for stream in streams}
+        self.timeline = sorted((when, stream, packet) for stream in streams for when, packet in packets[stream]
                                if self.windows.get(stream, (0, float("inf")))[0] <= when
                                < self.windows.get(stream, (0, float("inf")))[1])
         # (when, message type, stream) control events, sent in time order with the packets.
@@ -157,6 +221,17 @@ class RecorderFeed:
         self.worker.wait(timeout=timeout)
         self.plugin_end.close()
         return finished
+
+    def peak_rss_mib(self):
+        """The worker's peak resident size so far (VmHWM), MiB; None once it has exited."""
+        try:
+            with open(f"/proc/{self.worker.pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1]) / 1024
+        except OSError:
+            return None
+        return None
 
     def kill(self):
         self.worker.kill()

@@ -9,7 +9,7 @@ import tempfile
 import time
 import unittest
 
-from recorder_feed import ADD_STREAM, RTCP, RTP, RecorderFeed, mean_luma, probe
+from recorder_feed import ADD_STREAM, RTCP, RTP, RecorderFeed, mean_luma, probe, vp8_resize_keyframes
 
 RECORDER = os.environ.get("ROOMREC_RECORDER", "")
 
@@ -92,6 +92,95 @@ class RecorderWorkerTest(unittest.TestCase):
         self.assertNotIn("error", info, info)
         self.video_and_audio(info)
         self.assertGreaterEqual(float(info["format"]["duration"]), 5.0, info["format"])
+
+    def test_oversized_vp8_keyframes_never_reach_the_decoder(self):
+        """Issue 11: a webcam whose VP8 keyframes claim 16383x16383 made vp8dec allocate ~1 GB.
+        Its frames are now dropped before the decoder and reported; memory stays what a normal
+        recording uses, and the file has the stage in it."""
+        normal = RecorderFeed(RECORDER, os.path.join(self.folder, "normal.mp4"))
+        normal.pump(6.0)
+        normal_peak = normal.peak_rss_mib()
+        self.assertIsNotNone(normal.finish())
+        self.assertIsNone(normal.event("input_rejected", timeout=0))
+
+        output = os.path.join(self.folder, "oversized.mp4")
+        feed = RecorderFeed(RECORDER, output,
+                            rewrite={1: lambda packets: vp8_resize_keyframes(packets, 16383, 16383)})
+        feed.pump(6.0)
+        peak = feed.peak_rss_mib()
+        self.assertIsNone(feed.worker.poll(), "the worker died")
+        rejected = feed.event("input_rejected", timeout=0.5)
+        finished = feed.finish()
+        stderr = feed.worker.stderr.read().decode(errors="replace")[-2000:]
+        print(f"peak RSS: normal {normal_peak:.0f} MiB, 16383x16383 webcam {peak:.0f} MiB", flush=True)
+        self.assertIsNotNone(rejected, stderr)
+        self.assertEqual((rejected["stream"], rejected["width"], rejected["height"]), (1, 16383, 16383))
+        self.assertGreaterEqual(rejected["dropped_frames"], 1)
+        # A long run is reported again about once a second (each report asks for a keyframe).
+        reports = [e for e in feed.events if e["event"] == "input_rejected"]
+        self.assertGreaterEqual(len(reports), 3, reports)
+        self.assertLessEqual(len(reports), 9, reports)
+        self.assertLess(peak, normal_peak * 1.25 + 32, (normal_peak, peak))
+        self.assertIsNotNone(finished, stderr)
+        self.assertEqual(feed.worker.returncode, 0, stderr)
+        # Every webcam frame was dropped: ~30 fps for 6 s.
+        self.assertGreater(finished["dropped_frames"], 120, finished)
+        info = probe(output)
+        self.assertNotIn("error", info, info)
+        video, _ = self.video_and_audio(info)
+        self.assertEqual((video["width"], video["height"]), (1920, 1080))
+        self.assertGreaterEqual(float(info["format"]["duration"]), 5.0, info["format"])
+        # The stage (bright colour bars) fills its cell; the rejected webcam's tile stays black.
+        self.assertGreater(mean_luma(output, 4.0), 60)
+
+    def test_h264_and_vp9_streams_are_bounded_too(self):
+        """Real 320x180 H.264 (SPS in band) and VP9 webcams: recorded under the default bound;
+        under a 256x144 bound every frame is refused with its real size and the tile stays
+        black, while the recording goes on."""
+        for stream, codec in ((5, "h264"), (6, "vp9")):
+            with self.subTest(codec=codec):
+                allowed = os.path.join(self.folder, f"{codec}.mp4")
+                feed = RecorderFeed(RECORDER, allowed, streams=(stream,), seconds=6)
+                feed.pump(6.0)
+                self.assertIsNone(feed.event("input_rejected", timeout=0))
+                finished = feed.finish()
+                self.assertIsNotNone(finished, feed.worker.stderr.read().decode(errors="replace")[-2000:])
+                self.assertEqual(finished["dropped_frames"], 0, finished)
+                # Sampled a few times: a slow (sanitizer) worker shows its first picture later.
+                self.assertGreater(max(mean_luma(allowed, t) for t in (2.0, 3.0, 4.0)), 60, f"no {codec} picture")
+
+                refused = os.path.join(self.folder, f"{codec}-refused.mp4")
+                feed = RecorderFeed(RECORDER, refused, streams=(stream,), seconds=6,
+                                    config={"max_webcam_width": 256, "max_webcam_height": 144})
+                feed.pump(6.0)
+                rejected = feed.event("input_rejected", timeout=0.5)
+                finished = feed.finish()
+                stderr = feed.worker.stderr.read().decode(errors="replace")[-2000:]
+                self.assertIsNotNone(rejected, stderr)
+                self.assertEqual((rejected["stream"], rejected["width"], rejected["height"]), (stream, 320, 180))
+                self.assertIsNotNone(finished, stderr)
+                self.assertEqual(feed.worker.returncode, 0, stderr)
+                self.assertGreater(finished["dropped_frames"], 60, finished)
+                self.assertLess(max(mean_luma(refused, t) for t in (2.0, 3.0, 4.0)), 20,
+                                f"{codec} frames past the bound reached the file")
+
+    def test_memory_limit_ends_the_worker_with_an_error(self):
+        """A stream within its bound that still needs more memory than the worker may use (8000x8000
+        webcam frames allowed by an 8192x8192 bound, a 256 MiB limit): the worker reports the
+        error and exits instead of growing; the plugin treats that as any worker failure."""
+        output = os.path.join(self.folder, "limited.mp4")
+        feed = RecorderFeed(RECORDER, output,
+                            config={"memory_limit_mib": 256, "max_webcam_width": 8192, "max_webcam_height": 8192},
+                            rewrite={1: lambda packets: vp8_resize_keyframes(packets, 8000, 8000)})
+        deadline = time.monotonic() + 20
+        while feed.worker.poll() is None and time.monotonic() < deadline:
+            feed.pump(0.5)
+        error = feed.event("error", timeout=1)
+        stderr = feed.worker.stderr.read().decode(errors="replace")[-2000:]
+        self.assertIsNotNone(feed.worker.poll(), "the worker kept running past its memory limit")
+        self.assertEqual(feed.worker.returncode, 3, stderr)
+        self.assertIsNotNone(error, stderr)
+        self.assertIn("over its limit of 256 MiB", error["message"])
 
     def test_layout_follows_a_stage_that_comes_and_goes(self):
         """M2: webcam alone fills the frame (a dark ball pattern); while a stage (bright colour

@@ -10,7 +10,7 @@ import time
 import unittest
 
 import harness
-from peers import BeepTrack, FlashTrack, PeerCleanup, close_now, publish_now
+from peers import BeepTrack, FlashTrack, OversizedVp8Encoder, PeerCleanup, close_now, publish_now
 from recorder_feed import probe
 
 
@@ -364,6 +364,85 @@ class RecorderUnavailableTest(RecordingBase):
         self.assertEqual(glob.glob(os.path.join(self.janus.recordings_root, "norec", ".recordings", "*")), [])
         _, joined = self.join("norec", "ivo", "viewer")
         self.assertEqual(joined["recording"]["state"], "idle")
+
+
+def peak_rss_mib(pid):
+    """A process's peak resident size (VmHWM), MiB."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0
+
+
+class OversizedInputTest(RecordingBase):
+    """Issue 11: a publisher whose VP8 keyframes claim 16383x16383 (measured before: the worker
+    grew from 110 MB to 1 GB in 6 s). Its frames never reach the recorder's decoder; the
+    worker stays small, Janus keeps serving, the recording finishes with the other streams."""
+    ports = (18093, 17093)
+    settings = {"recorder_memory_limit_mib": 512, "recording_max_webcam_size": "1280x720"}
+
+    def test_oversized_keyframes_stay_out_of_the_recorder(self):
+        self.create_room("big1")
+        host, _ = self.join("big1", "hal", "host")
+        self.publish(host)
+        host.send({"request": "start_recording"})
+        recording_event(host, "started", timeout=10)
+        mallory, joined = self.join("big1", "mallory", "moderator")
+        liar = OversizedVp8Encoder(16383, 16383)
+        self.publish(mallory, audio=False, stage=False, webcam_encoder=liar)
+        pids = recorder_pids(self.janus)
+        self.assertEqual(len(pids), 1, pids)
+        deadline, peak = time.time() + 8, 0
+        while time.time() < deadline:
+            peak = max(peak, peak_rss_mib(pids[0]))
+            self.assertIn("list", host.send({"request": "list"}))  # Janus answers meanwhile
+            time.sleep(0.5)
+        rejected = self.sink.wait_plugin_event("recording_input_rejected", "big1", timeout=5)
+        print(f"recorder peak RSS with a 16383x16383 publisher: {peak:.0f} MiB; "
+              f"{liar.keyframes} oversized keyframes sent", flush=True)
+        self.assertEqual((rejected["width"], rejected["height"]), (16383, 16383), rejected)
+        self.assertEqual(rejected["source"], "webcam")
+        self.assertEqual(rejected["max_size"], "1280x720")
+        self.assertEqual(rejected["participant"], joined["id"], rejected)
+        self.assertGreaterEqual(rejected["dropped_frames"], 1)
+        # Each report asked the publisher for a keyframe: more came than the first one.
+        self.assertGreaterEqual(liar.keyframes, 3, "the recorder's keyframe requests did not reach the publisher")
+        self.assertIn("sent 16383x16383 frames, over its bound 1280x720", self.janus.log_text())
+        self.assertLess(peak, 512, "the recorder grew past its limit")
+        self.assertEqual(recorder_pids(self.janus), pids, "the recorder was restarted")
+        host.send({"request": "stop_recording"})
+        available = recording_event(host, "available", timeout=30)
+        self.assertEqual(available["gaps"], 0, available)
+        self.assert_playable_1080p(self.recordings("big1")[0])
+
+
+class RecorderMemoryLimitTest(RecordingBase):
+    """Frames within a (too generous) bound that still take more memory than the worker may
+    use: 8000x8000 webcam keyframes under an 8192x8192 bound, a 256 MiB limit. The worker exits
+    at its limit; the plugin reports it like any worker failure and Janus keeps serving."""
+    ports = (18094, 17094)
+    settings = {"recorder_memory_limit_mib": 256, "recording_max_webcam_size": "8192x8192",
+                "recorder_max_restarts": 1}
+
+    def test_a_worker_past_its_memory_limit_fails_its_recording_not_janus(self):
+        self.create_room("mem1")
+        host, _ = self.join("mem1", "hel", "host")
+        self.publish(host)
+        host.send({"request": "start_recording"})
+        recording_event(host, "started", timeout=10)
+        mallory, _ = self.join("mem1", "mallory", "moderator")
+        self.publish(mallory, audio=False, stage=False, webcam_encoder=OversizedVp8Encoder(8000, 8000))
+        restarted = self.sink.wait_plugin_event("recorder_restarted", "mem1", timeout=20)
+        self.assertIn("over its limit of 256 MiB", restarted["message"])
+        self.assertIn("list", host.send({"request": "list"}))
+        # The restarted worker gets the same keyframes (the plugin asks for one): it gives up.
+        self.assertEqual(recording_event(host, "stopped", timeout=30)["reason"], "failed")
+        available = recording_event(host, "available", timeout=30)
+        self.assertIn("over its limit of 256 MiB", available["incomplete"])
+        self.assertIn("recorder of", self.janus.log_text())
+        self.assertTrue(self.janus.alive())
+        self.assertIn("list", host.send({"request": "list"}))
 
 
 class JanusCrashTest(RecordingBase):

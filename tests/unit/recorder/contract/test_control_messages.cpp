@@ -29,6 +29,13 @@ static void config_round_trip(void **) {
     config.audio_bitrate_bps = 96000;
     config.fragment_ms = 500;
     config.x264_preset = "veryfast";
+    config.max_stage_width = 2560;
+    config.max_stage_height = 1440;
+    config.max_webcam_width = 720; // a portrait bound: fits either way round
+    config.max_webcam_height = 1280;
+    config.memory_limit_mib = 768;
+    assert_true(decoded(decode_worker_config(encode(config))) == config);
+    config.memory_limit_mib = 0; // no limit
     assert_true(decoded(decode_worker_config(encode(config))) == config);
     // The default settings survive too (what the plugin sends for a stock configuration).
     WorkerConfig defaults;
@@ -44,6 +51,11 @@ static void config_fields_with_defaults_may_be_absent(void **) {
     assert_int_equal(config.height, 1080);
     assert_int_equal(config.fragment_ms, 1000);
     assert_string_equal(config.x264_preset.c_str(), "ultrafast");
+    assert_int_equal(config.max_stage_width, 3840);
+    assert_int_equal(config.max_stage_height, 2160);
+    assert_int_equal(config.max_webcam_width, 1920);
+    assert_int_equal(config.max_webcam_height, 1080);
+    assert_int_equal(config.memory_limit_mib, 1024);
 }
 
 static void config_refuses_bad_fields(void **) {
@@ -63,6 +75,13 @@ static void config_refuses_bad_fields(void **) {
     refused(decode_worker_config(R"({"output": "/a", "fragment_ms": 0})"), "fragment_ms");
     refused(decode_worker_config(R"({"output": "/a", "x264_preset": "turbo"})"), "x264_preset");
     refused(decode_worker_config(R"({"output": "/a", "x264_preset": null})"), "x264_preset");
+    refused(decode_worker_config(R"({"output": "/a", "max_stage_width": 63})"), "max_stage_width");
+    refused(decode_worker_config(R"({"output": "/a", "max_stage_height": 8193})"), "max_stage_height");
+    refused(decode_worker_config(R"({"output": "/a", "max_webcam_width": "1280"})"), "max_webcam_width");
+    refused(decode_worker_config(R"({"output": "/a", "max_webcam_height": 0})"), "max_webcam_height");
+    refused(decode_worker_config(R"({"output": "/a", "memory_limit_mib": 255})"), "memory_limit_mib");
+    refused(decode_worker_config(R"({"output": "/a", "memory_limit_mib": -1})"), "memory_limit_mib");
+    refused(decode_worker_config(R"({"output": "/a", "memory_limit_mib": 65537})"), "memory_limit_mib");
     // A misspelt field would otherwise silently fall back to its default.
     refused(decode_worker_config(R"({"output": "/a", "video_bitrate": 2000})"), "video_bitrate");
 }
@@ -138,7 +157,8 @@ static void stream_spec_refuses_bad_fields(void **) {
 static void event_round_trip(void **) {
     for (const WorkerEvent &event :
          {WorkerEvent::first_frame("/rec/segment-0.mp4"), WorkerEvent::finished(8.125, 3), WorkerEvent::finished(0, 0),
-          WorkerEvent::error("compositor: \"not negotiated\"")}) {
+          WorkerEvent::finished(2, 0, 412), WorkerEvent::error("compositor: \"not negotiated\""),
+          WorkerEvent::input_rejected(3, 16383, 16383, 1), WorkerEvent::input_rejected(65535, 0, 0, 90000)}) {
         assert_true(decoded(decode_worker_event(encode(event))) == event);
     }
     // What the plugin reads today: "event" and "message" by name.
@@ -155,7 +175,20 @@ static void event_refuses_bad_fields(void **) {
     refused(decode_worker_event(R"({"event": "finished", "wall_seconds": -1, "dropped_packets": 0})"), "wall_seconds");
     refused(decode_worker_event(R"({"event": "finished", "wall_seconds": 1, "dropped_packets": -2})"),
             "dropped_packets");
+    refused(decode_worker_event(R"({"event": "finished", "wall_seconds": 1, "dropped_packets": 0})"), "dropped_frames");
     refused(decode_worker_event(R"({"event": "error"})"), "message");
+    refused(decode_worker_event(R"({"event": "input_rejected", "width": 1, "height": 1, "dropped_frames": 1})"),
+            "stream");
+    refused(decode_worker_event(
+                R"({"event": "input_rejected", "stream": 65536, "width": 1, "height": 1, "dropped_frames": 1})"),
+            "stream");
+    refused(decode_worker_event(
+                R"({"event": "input_rejected", "stream": 1, "width": -1, "height": 1, "dropped_frames": 1})"),
+            "width");
+    refused(decode_worker_event(R"({"event": "input_rejected", "stream": 1, "width": 1, "dropped_frames": 1})"),
+            "height");
+    refused(decode_worker_event(R"({"event": "input_rejected", "stream": 1, "width": 1, "height": 1})"),
+            "dropped_frames");
     // A field of another kind of event.
     refused(decode_worker_event(R"({"event": "error", "message": "x", "path": "/a"})"), "path");
 }
