@@ -5,6 +5,7 @@ import os
 import random
 import shutil
 import struct
+import subprocess
 import tempfile
 import time
 import unittest
@@ -190,10 +191,21 @@ class RecorderWorkerTest(unittest.TestCase):
         feed.pump(9.0)
         self.assertIsNotNone(feed.finish())
         self.assertEqual(feed.worker.returncode, 0)
-        before, during, after = (mean_luma(output, t) for t in (2.0, 5.0, 8.0))
-        self.assertLess(before, 60, (before, during, after))
-        self.assertGreater(during, before + 40, (before, during, after))
-        self.assertLess(after, 60, (before, during, after))
+        # The file's clock starts at the worker's first frame, which a slow (sanitizer) worker
+        # writes later in the feed: look for the stage's window instead of assuming where it is.
+        duration = float(subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of",
+                                         "csv=p=0", output], capture_output=True, text=True, check=True).stdout)
+        times = [t / 2 for t in range(1, int(duration * 2))]
+        luma = [mean_luma(output, t) for t in times]
+        samples = list(zip(times, (round(value) for value in luma)))
+        bright = [t for t, value in zip(times, luma) if value > luma[0] + 40]
+        self.assertLess(luma[0], 60, samples)
+        self.assertLess(luma[-1], 60, samples)
+        self.assertTrue(bright, samples)
+        # One window, no longer than the stage's 3 s (sampled every 0.5 s; on a loaded machine the
+        # feed's 1080p encoder delivers less of it), webcam alone before and after.
+        self.assertEqual(bright, [t for t in times if bright[0] <= t <= bright[-1]], samples)
+        self.assertLessEqual(bright[-1] - bright[0], 3.5, samples)
 
     def test_bad_config_is_reported_and_the_worker_exits(self):
         feed = RecorderFeed(RECORDER, "", streams=())
