@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace roomrec::common {
@@ -13,5 +14,9 @@ namespace roomrec::common {
 size_t utf8_sequence_length(std::string_view text, size_t at);
 
 bool valid_utf8(std::string_view text);
+
+// text with every byte that starts no well-formed sequence replaced by U+FFFD: for text from
+// elsewhere that goes into messages and logs as it is (a parser's error quoting its input).
+std::string to_valid_utf8(std::string_view text);
 
 } // namespace roomrec::common
