@@ -38,4 +38,8 @@ std::string invisible_text_error(std::string_view text);
 // text without the characters invisible_text_error() names (other bytes kept as they are).
 std::string without_invisible(std::string_view text);
 
+// text with every byte that starts no well-formed sequence replaced by U+FFFD: for text from
+// elsewhere that goes into messages and logs as it is (a parser's error quoting its input).
+std::string to_valid_utf8(std::string_view text);
+
 } // namespace roomrec::common

@@ -24,20 +24,6 @@ bool forbidden_ascii(unsigned char c) {
     }
 }
 
-// Length of the UTF-8 sequence starting at text[i], or 0 if it is not valid UTF-8.
-size_t utf8_length(const std::string &text, size_t i) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
-    if (length == 0 || i + length > text.size()) return 0;
-    for (size_t k = 1; k < length; ++k)
-        if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return 0;
-    if (length == 2 && lead < 0xC2) return 0; // overlong
-    if (length == 3 && lead == 0xE0 && static_cast<unsigned char>(text[i + 1]) < 0xA0) return 0;
-    if (length == 3 && lead == 0xED && static_cast<unsigned char>(text[i + 1]) >= 0xA0) return 0; // surrogates
-    if (length == 4 && (lead > 0xF4 || (lead == 0xF0 && static_cast<unsigned char>(text[i + 1]) < 0x90))) return 0;
-    return length;
-}
-
 // C1 controls (U+0080..U+009F) and the Unicode line/paragraph separators are control-like too.
 bool forbidden_sequence(const std::string &text, size_t i, size_t length) {
     const auto b0 = static_cast<unsigned char>(text[i]);
@@ -54,7 +40,7 @@ std::string sanitized(const std::string &title) {
     bool pending_space = false;
     bool after_kept = false; // a variation selector is kept only right after a kept character
     for (size_t i = 0; i < title.size();) {
-        const size_t length = utf8_length(title, i);
+        const size_t length = common::utf8_sequence_length(title, i);
         if (length == 0) { // invalid byte: dropped
             ++i;
             after_kept = false;

@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
 #include <charconv>
 #include <vector>
 
@@ -12,6 +13,8 @@ namespace {
 
 std::vector<std::string_view> split(std::string_view text, char separator) {
     std::vector<std::string_view> parts;
+    // One allocation, however many separators a hostile token carries.
+    parts.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), separator)) + 1);
     size_t start = 0;
     while (true) {
         const size_t end = text.find(separator, start);

@@ -6,7 +6,6 @@
 #include "plugin/signalling_worker.hpp"
 
 #include <chrono>
-#include <cstring>
 #include <stdexcept>
 
 namespace roomrec::plugin {
@@ -18,13 +17,6 @@ constexpr auto kCallTimeout = std::chrono::seconds(15);
 
 janus_plugin_result *sync_result(common::JsonPtr data) {
     return janus_plugin_result_new(JANUS_PLUGIN_OK, nullptr, data.release());
-}
-
-size_t index_of(const char *name) {
-    const auto types = request_types();
-    for (size_t i = 0; i < types.size(); ++i)
-        if (std::strcmp(types[i].name, name) == 0) return i;
-    return types.size();
 }
 
 // Which room, participant and transaction the log lines of a request are about.
@@ -46,7 +38,7 @@ RequestDispatcher::RequestDispatcher(SignallingWorker &worker, SessionTable &ses
     : worker_(worker), sessions_(sessions), messenger_(messenger), handlers_(request_types().size()) {}
 
 void RequestDispatcher::bind(const char *name, Handler handler) {
-    const size_t index = index_of(name);
+    const size_t index = domain::request_index(name);
     if (index == handlers_.size()) throw std::logic_error(std::string("no request \"") + name + "\" is declared");
     handlers_[index] = std::move(handler);
 }
@@ -55,23 +47,6 @@ void RequestDispatcher::check_complete() const {
     for (size_t i = 0; i < handlers_.size(); ++i)
         if (!handlers_[i])
             throw std::logic_error(std::string("request \"") + request_types()[i].name + "\" has no handler");
-}
-
-std::variant<const RequestType *, domain::ValidationError> RequestDispatcher::validate(const json_t *body, bool admin) {
-    using domain::ErrorCode;
-    if (!json_is_object(body)) return domain::ValidationError{ErrorCode::InvalidBody, "body must be a JSON object"};
-    const json_t *name = json_object_get(body, "request");
-    if (name == nullptr) return domain::ValidationError{ErrorCode::MissingElement, "request is required"};
-    if (!json_is_string(name)) return domain::ValidationError{ErrorCode::InvalidElement, "request must be a string"};
-    const size_t index = index_of(json_string_value(name));
-    const auto types = request_types();
-    if (index == types.size() || (admin && !types[index].admin_api))
-        return domain::ValidationError{ErrorCode::UnknownRequest, std::string("unknown request \"") +
-                                                                      json_string_value(name) + "\"" +
-                                                                      (admin ? " for the Admin API" : "")};
-    const RequestType *type = &types[index];
-    if (auto invalid = domain::validate_params(body, type->params)) return *invalid;
-    return type;
 }
 
 Reply RequestDispatcher::run(const RequestType &type, Request &request) const {
@@ -95,7 +70,7 @@ janus_plugin_result *RequestDispatcher::handle_message(janus_plugin_session *han
 
     if (!sessions_.find(handle))
         return janus_plugin_result_new(JANUS_PLUGIN_ERROR, "no session for this handle", nullptr);
-    const auto checked = validate(body.get(), false);
+    const auto checked = domain::validate_request(body.get(), false);
     if (const auto *invalid = std::get_if<domain::ValidationError>(&checked))
         return sync_result(std::move(reply_error(*invalid).data));
     const RequestType *type = std::get<const RequestType *>(checked);
@@ -142,7 +117,7 @@ janus_plugin_result *RequestDispatcher::handle_message(janus_plugin_session *han
 }
 
 json_t *RequestDispatcher::handle_admin_message(json_t *message) {
-    const auto checked = validate(message, true);
+    const auto checked = domain::validate_request(message, true);
     if (const auto *invalid = std::get_if<domain::ValidationError>(&checked))
         return reply_error(*invalid).data.release();
     const RequestType *type = std::get<const RequestType *>(checked);

@@ -4,14 +4,12 @@
 // requests that carry JSEP, with push_event. Every failure is logged with its request context.
 #pragma once
 
-#include "domain/request_schema.hpp"
+#include "domain/request_table.hpp"
 #include "plugin/janus_api.hpp"
 #include "plugin/replies.hpp"
 #include "plugin/request.hpp"
 
 #include <functional>
-#include <span>
-#include <variant>
 #include <vector>
 
 namespace roomrec::plugin {
@@ -20,16 +18,9 @@ class RoomMessenger;
 class SessionTable;
 class SignallingWorker;
 
-struct RequestType {
-    const char *name;
-    std::span<const domain::ParamSpec> params;
-    bool carries_jsep; // reply has JSEP: answered asynchronously with push_event
-    bool admin_api;    // also reachable through the Janus Admin API
-    bool on_caller;    // runs on Janus's calling thread (it may wait; it touches no room state)
-};
-
-// Every request the plugin accepts (request_table.cpp; docs/API.md mirrors it).
-std::span<const RequestType> request_types();
+// Every request the plugin accepts: domain/request_table.cpp (docs/API.md mirrors it).
+using domain::request_types;
+using domain::RequestType;
 
 class RequestDispatcher {
 public:
@@ -46,8 +37,6 @@ public:
     janus_plugin_result *handle_message(janus_plugin_session *handle, char *transaction, json_t *message, json_t *jsep);
     // Janus's admin thread: borrows message; returns a new reference.
     json_t *handle_admin_message(json_t *message);
-
-    static std::variant<const RequestType *, domain::ValidationError> validate(const json_t *body, bool admin);
 
 private:
     Reply run(const RequestType &type, Request &request) const;

@@ -25,7 +25,7 @@ std::variant<Wanted, domain::ValidationError> parse_wanted(const json_t *streams
     size_t i;
     const json_t *entry;
     json_array_foreach(streams, i, entry) {
-        if (auto invalid = domain::validate_params(entry, kStreamParams, "streams[].")) {
+        if (auto invalid = domain::validate_params(entry, domain::kStreamParams, "streams[].")) {
             if (invalid->code == domain::ErrorCode::InvalidBody) invalid->code = domain::ErrorCode::InvalidElement;
             return *invalid;
         }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "domain/request_schema.hpp"
+#include "domain/request_table.hpp"
 #include "plugin/replies.hpp"
 #include "plugin/request.hpp"
 
@@ -12,11 +13,6 @@
 #include <vector>
 
 namespace roomrec::plugin {
-
-// One element of "streams" (subscriber join, subscribe, unsubscribe): the request table
-// validates each before the handler runs.
-inline constexpr std::array kStreamParams{domain::ParamSpec{"feed", domain::JsonKind::Identifier, true, 64},
-                                          domain::ParamSpec{"mid", domain::JsonKind::String, false, 32}};
 
 class RoomLifecycle;
 class RoomRegistry;

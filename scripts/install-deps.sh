@@ -21,6 +21,8 @@ packages=(
   ceph-mon ceph-osd radosgw ceph-common
   # test: the demo page in Debian's headless Chromium, driven by playwright-core (npm)
   chromium
+  # test: libFuzzer targets over the pure parsers (fuzz/, scripts/fuzz.sh)
+  clang-14 libfuzzer-14-dev
 )
 command -v npm > /dev/null || packages+=(nodejs npm)
 missing=()

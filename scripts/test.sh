@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The README's test command: installs dependencies, builds the normal and the sanitizer
-# build, and runs every test (unit + integration) in both. Must run as root (network
-# namespaces for WebRTC media).
+# build, and runs every test (unit + integration) in both, then the fuzz build: each fuzz
+# target on its seed corpus (CTest label fuzz) and for a short run (ROOMREC_FUZZ_SECONDS, 20 s
+# each by default: under 3 minutes for all). Must run as root (network namespaces for WebRTC
+# media).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
@@ -11,3 +13,7 @@ echo "== tests (release build)"
 (cd "$root/build" && ctest --output-on-failure)
 echo "== tests (ASan/UBSan build)"
 (cd "$root/build-asan" && ctest --output-on-failure)
+echo "== fuzzing (build-fuzz: seed corpora, then ${ROOMREC_FUZZ_SECONDS:-20} s per target)"
+"$root/scripts/fuzz.sh" build
+(cd "$root/build-fuzz" && ctest -L fuzz --output-on-failure)
+"$root/scripts/fuzz.sh" all "${ROOMREC_FUZZ_SECONDS:-20}"

@@ -17,7 +17,7 @@ std::variant<std::vector<PlannedStream>, domain::ValidationError> plan_streams(c
         size_t i;
         const json_t *entry;
         json_array_foreach(descriptions, i, entry) {
-            if (auto invalid = domain::validate_params(entry, kDescriptionParams, "descriptions[].")) {
+            if (auto invalid = domain::validate_params(entry, domain::kDescriptionParams, "descriptions[].")) {
                 if (invalid->code == domain::ErrorCode::InvalidBody) invalid->code = domain::ErrorCode::InvalidElement;
                 return *invalid;
             }

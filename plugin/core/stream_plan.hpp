@@ -3,6 +3,7 @@
 #pragma once
 
 #include "domain/request_schema.hpp"
+#include "domain/request_table.hpp"
 
 #include <jansson.h>
 
@@ -15,12 +16,6 @@ namespace roomrec::plugin {
 
 enum class MediaKind { Audio, Video };
 enum class StreamSource { Webcam, Stage };
-
-// One element of publish's "descriptions": the request table validates each before the handler runs.
-inline constexpr std::array kDescriptionParams{
-    domain::ParamSpec{"mid", domain::JsonKind::String, true, 32, 0, nullptr, 0, nullptr, true},
-    domain::ParamSpec{"description", domain::JsonKind::String, true, 16, 0, nullptr, 0, "webcam|stage"},
-};
 
 const char *media_kind_name(MediaKind kind);
 const char *stream_source_name(StreamSource source);

@@ -1,5 +1,7 @@
 #include "recorder/contract/field_reader.hpp"
 
+#include "common/utf8.hpp"
+
 #include <jansson.h>
 
 #include <algorithm>
@@ -9,7 +11,7 @@ namespace roomrec::recorder {
 FieldReader::FieldReader(std::string_view json, std::string what) : what_(std::move(what)) {
     json_error_t parse_error{};
     root_.reset(json_loadb(json.data(), json.size(), JSON_REJECT_DUPLICATES, &parse_error));
-    if (!root_) error_ = ContractError{"", what_ + " is not JSON: " + parse_error.text};
+    if (!root_) error_ = ContractError{"", what_ + " is not JSON: " + common::to_valid_utf8(parse_error.text)};
     else if (!json_is_object(root_.get())) error_ = ContractError{"", what_ + " is not a JSON object"};
 }
 

@@ -1,6 +1,7 @@
 #include "storage/core/delivery_event.hpp"
 
 #include "common/json.hpp"
+#include "common/utf8.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -121,7 +122,7 @@ std::optional<DeliveryEvent> delivery_event_from_json(std::string_view text, std
     json_error_t parse_error;
     Json object(json_loadb(text.data(), text.size(), JSON_REJECT_DUPLICATES, &parse_error));
     if (!json_is_object(object.get())) {
-        error = object ? "not a JSON object" : std::string("not JSON: ") + parse_error.text;
+        error = object ? "not a JSON object" : "not JSON: " + common::to_valid_utf8(parse_error.text);
         return std::nullopt;
     }
     DeliveryEvent event;

@@ -36,7 +36,7 @@ std::string json_object_error(std::string_view what, std::string_view text, size
     if (text.size() > max_bytes) return named(what, "too long") + " (at most " + std::to_string(max_bytes) + " bytes)";
     json_error_t parse_error;
     const common::JsonPtr value(json_loadb(text.data(), text.size(), JSON_REJECT_DUPLICATES, &parse_error));
-    if (!value) return named(what, "not valid JSON: ") + parse_error.text;
+    if (!value) return named(what, "not valid JSON: ") + common::to_valid_utf8(parse_error.text);
     return json_is_object(value.get()) ? "" : named(what, "not a JSON object");
 }
 

@@ -1,6 +1,7 @@
 #include "storage/core/upload_progress.hpp"
 
 #include "common/json.hpp"
+#include "common/utf8.hpp"
 #include "storage/core/upload_plan.hpp"
 
 #include <openssl/evp.h>
@@ -125,7 +126,7 @@ std::optional<UploadProgress> upload_progress_from_json(std::string_view text, s
     json_error_t parse_error;
     Json root(json_loadb(text.data(), text.size(), JSON_REJECT_DUPLICATES, &parse_error));
     if (!root) {
-        error = std::string("upload progress: not JSON (") + parse_error.text + ")";
+        error = std::string("upload progress: not JSON (") + common::to_valid_utf8(parse_error.text) + ")";
         return std::nullopt;
     }
     const std::string where = "upload progress";

@@ -6,6 +6,7 @@
 #include "tests/unit/unit.hpp" // last: cmocka macros clash with C++ headers
 
 using roomrec::common::utf8_sequence_length;
+using roomrec::common::to_valid_utf8;
 using roomrec::common::valid_utf8;
 
 static bool valid(const std::string &text) { return valid_utf8(text); }
@@ -105,10 +106,20 @@ static void invisible_characters_are_named(void **) {
     assert_string_equal(without_invisible("\xe2\x81\xa6\xe2\x80\x8b\xe2\x81\xa9").c_str(), "");
 }
 
+static void replaces_what_is_not_utf8(void **) {
+    assert_string_equal(to_valid_utf8("caf\xc3\xa9").c_str(), "caf\xc3\xa9");
+    assert_string_equal(to_valid_utf8("a\xc3").c_str(), "a\xef\xbf\xbd");              // cut short
+    assert_string_equal(to_valid_utf8("\xf4\x90\x80\x80").c_str(),                      // above U+10FFFF
+                        "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+    assert_string_equal(to_valid_utf8("").c_str(), "");
+    assert_true(valid_utf8(to_valid_utf8("\x80\xed\xa0\x80z\xff")));
+}
+
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(accepts_one_to_four_byte_forms_at_their_limits),
         cmocka_unit_test(refuses_overlong_forms),
+        cmocka_unit_test(replaces_what_is_not_utf8),
         cmocka_unit_test(refuses_surrogates),
         cmocka_unit_test(refuses_code_points_above_u10ffff),
         cmocka_unit_test(refuses_truncated_and_broken_sequences),

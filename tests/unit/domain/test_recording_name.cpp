@@ -82,6 +82,15 @@ static void invisible_and_bidi_characters_are_removed(void **) {
     assert_string_equal(sanitize_title("\u05E9\u05DC\u05D5\u05DD\u200F").c_str(), "\u05E9\u05DC\u05D5\u05DD");
 }
 
+// Found by fuzz/fuzz_recording_name.cpp: a four-byte lead F4 with a second byte above 0x8F
+// encodes a code point above U+10FFFF, which is not UTF-8 and must not reach a file name.
+static void code_points_above_unicode_dropped(void **) {
+    assert_string_equal(sanitize_title("a\xF4\x90\x80\x80" "b").c_str(), "ab");
+    assert_string_equal(sanitize_title("\x93\x93\xF8\xF4\xB1\xB1\x9F").c_str(), "Untitled");
+    assert_string_equal(sanitize_title("\xF4\x8F\xBF\xBF").c_str(), "\xF4\x8F\xBF\xBF"); // U+10FFFF stays
+    assert_string_equal(sanitize_title("x\xED\xA0\x80y").c_str(), "xy");                     // a surrogate
+}
+
 static void collisions_get_numbers(void **) {
     std::set<std::string> existing = {"Rec - a.mp4", "Rec - a (2).mp4"};
     auto taken = [&](const std::string &name) { return existing.count(name) > 0; };
@@ -101,6 +110,7 @@ int main(void) {
         cmocka_unit_test(standard_name_in_utc),   cmocka_unit_test(path_separators_and_dots),
         cmocka_unit_test(control_characters),     cmocka_unit_test(unicode_kept_and_cut_at_boundaries),
         cmocka_unit_test(collisions_get_numbers), cmocka_unit_test(invisible_and_bidi_characters_are_removed),
+        cmocka_unit_test(code_points_above_unicode_dropped),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -1,6 +1,8 @@
 // The typed control payloads between the plugin and the recorder worker.
 #include "recorder/contract/control_messages.hpp"
 
+#include "common/utf8.hpp"
+
 #include "tests/unit/unit.hpp" // last: cmocka macros clash with C++ headers
 
 using namespace roomrec::recorder;
@@ -106,6 +108,15 @@ static void unusable_payloads_are_refused(void **) {
         std::holds_alternative<ContractError>(decode_worker_config(std::string_view("{\"output\":\"a\0b\"}", 17))));
 }
 
+// A worker's broken bytes: jansson's error quotes them cut anywhere; the plugin logs the
+// message, so it must be UTF-8 (fuzz_delivery_spool found the same in delivery events).
+static void the_error_for_broken_bytes_is_utf8(void **) {
+    const auto decoded = decode_worker_event("{\"event\\\xcf\x9b\xc6\x9a\xc8\xd3:\x92\xcf\x9b\xc6\x9a\xc8\xd3:\"");
+    const auto *error = std::get_if<ContractError>(&decoded);
+    assert_non_null(error);
+    assert_true(roomrec::common::valid_utf8(error->message));
+}
+
 static void stream_spec_round_trip(void **) {
     for (const Codec codec : {Codec::Vp8, Codec::Vp9, Codec::H264, Codec::Opus}) {
         for (const StreamSource source : {StreamSource::Webcam, StreamSource::Stage}) {
@@ -200,6 +211,7 @@ int main(void) {
         cmocka_unit_test(config_refuses_bad_fields),
         cmocka_unit_test(the_first_problem_is_reported),
         cmocka_unit_test(unusable_payloads_are_refused),
+        cmocka_unit_test(the_error_for_broken_bytes_is_utf8),
         cmocka_unit_test(stream_spec_round_trip),
         cmocka_unit_test(stream_spec_wire_names),
         cmocka_unit_test(stream_spec_refuses_bad_fields),

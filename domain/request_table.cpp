@@ -1,0 +1,132 @@
+#include "domain/request_table.hpp"
+
+#include <array>
+#include <cstring>
+#include <string>
+
+namespace roomrec::domain {
+
+namespace {
+
+constexpr std::array kNoParams = std::array<ParamSpec, 0>{};
+constexpr std::array kListParams{ParamSpec{"admin_secret", JsonKind::String, false, 256}};
+constexpr std::array kRoomOnly{ParamSpec{"room", JsonKind::Identifier, true, 64}};
+constexpr std::array kCreateParams{ParamSpec{"admin_secret", JsonKind::String, false, 256}};
+constexpr std::array kDestroyParams{ParamSpec{"room", JsonKind::Identifier, true, 64},
+                                    ParamSpec{"admin_secret", JsonKind::String, false, 256}};
+constexpr std::array kListParticipantsParams{ParamSpec{"room", JsonKind::Identifier, true, 64},
+                                             ParamSpec{"admin_secret", JsonKind::String, false, 256}};
+constexpr std::array kJoinParams{
+    ParamSpec{"room", JsonKind::Identifier, true, 64},
+    ParamSpec{"ptype", JsonKind::String, false, 16},
+    ParamSpec{"token", JsonKind::String, false, 4096},
+    ParamSpec{"role", JsonKind::String, false, 16},
+    ParamSpec{"secret", JsonKind::String, false, 256},
+    ParamSpec{"user", JsonKind::Object, false, 0},
+    ParamSpec{"private_id", JsonKind::Identifier, false, 64},
+    ParamSpec{"streams", JsonKind::Array, false, 64, 1, kStreamParams.data(), kStreamParams.size()},
+};
+constexpr std::array kPublishParams{
+    ParamSpec{"descriptions", JsonKind::Array, false, 8, 0, kDescriptionParams.data(), kDescriptionParams.size()}};
+constexpr std::array kKickParams{ParamSpec{"participant", JsonKind::Identifier, true, 64},
+                                 ParamSpec{"room", JsonKind::Identifier, false, 64},
+                                 ParamSpec{"ban_seconds", JsonKind::Integer, false, 72 * 3600, 0}};
+constexpr std::array kUnbanParams{ParamSpec{"user", JsonKind::Identifier, true, 128},
+                                  ParamSpec{"room", JsonKind::Identifier, false, 64}};
+constexpr std::array kCloseParams{ParamSpec{"room", JsonKind::Identifier, false, 64}};
+constexpr std::array kStageParams{ParamSpec{"participant", JsonKind::Identifier, true, 64},
+                                  ParamSpec{"on_stage", JsonKind::Boolean, true, 0}};
+constexpr std::array kSubscribeParams{
+    ParamSpec{"streams", JsonKind::Array, true, 64, 1, kStreamParams.data(), kStreamParams.size()}};
+// Room signals.
+constexpr std::array kReactParams{ParamSpec{"reaction", JsonKind::String, true, 16}};
+constexpr std::array kHandParams{ParamSpec{"raised", JsonKind::Boolean, true, 0}};
+constexpr std::array kChatParams{ParamSpec{"action", JsonKind::String, true, 16},
+                                 ParamSpec{"text", JsonKind::String, false, 4000},
+                                 ParamSpec{"message", JsonKind::Identifier, false, 32},
+                                 ParamSpec{"reply_to", JsonKind::Identifier, false, 32},
+                                 ParamSpec{"context", JsonKind::String, false, 16}};
+constexpr std::array kModerateParams{ParamSpec{"action", JsonKind::String, true, 16},
+                                     ParamSpec{"message", JsonKind::Identifier, true, 32}};
+constexpr std::array kPollParams{ParamSpec{"action", JsonKind::String, true, 16},
+                                 ParamSpec{"question", JsonKind::String, false, 500},
+                                 ParamSpec{"options", JsonKind::Array, false, 10},
+                                 ParamSpec{"poll", JsonKind::Identifier, false, 32},
+                                 ParamSpec{"choice", JsonKind::Integer, false, 9, 0}};
+constexpr std::array kQaParams{ParamSpec{"action", JsonKind::String, true, 16},
+                               ParamSpec{"text", JsonKind::String, true, 2000},
+                               ParamSpec{"question", JsonKind::Identifier, false, 32}};
+constexpr std::array kHeartbeatParams{ParamSpec{"focused", JsonKind::Boolean, false, 0},
+                                      ParamSpec{"fullscreen", JsonKind::Boolean, false, 0},
+                                      ParamSpec{"sound", JsonKind::Boolean, false, 0},
+                                      ParamSpec{"camera", JsonKind::Boolean, false, 0}};
+constexpr std::array kDownloadParams{ParamSpec{"attachment", JsonKind::Identifier, true, 128},
+                                     ParamSpec{"name", JsonKind::String, false, 255}};
+constexpr std::array kEraseUserParams{ParamSpec{"user", JsonKind::String, true, 256}};
+constexpr std::array kPlaybackParams{
+    ParamSpec{"recording", JsonKind::Identifier, true, 64},
+    ParamSpec{"event", JsonKind::String, true, 16},
+    ParamSpec{"play", JsonKind::Identifier, false, 64},
+    ParamSpec{"position_ms", JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0},
+    ParamSpec{"duration_ms", JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0}};
+
+constexpr std::array<RequestType, 29> kTypes{{
+    {"create", kCreateParams, false, true, false},
+    {"destroy", kDestroyParams, false, true, false},
+    {"list", kListParams, false, true, false},
+    {"exists", kRoomOnly, false, true, false},
+    {"listparticipants", kListParticipantsParams, false, true, false},
+    {"join", kJoinParams, true, false, false},
+    {"publish", kPublishParams, true, false, false},
+    {"unpublish", kNoParams, false, false, false},
+    {"leave", kNoParams, false, false, false},
+    {"kick", kKickParams, false, true, false},
+    {"unban", kUnbanParams, false, true, false},
+    {"close", kCloseParams, false, true, false},
+    {"stage", kStageParams, false, false, false},
+    {"start", kNoParams, true, false, false},
+    {"subscribe", kSubscribeParams, true, false, false},
+    {"unsubscribe", kSubscribeParams, true, false, false},
+    {"start_recording", kNoParams, false, false, false},
+    {"stop_recording", kNoParams, false, false, false},
+    {"react", kReactParams, false, false, false},
+    {"hand", kHandParams, false, false, false},
+    {"chat", kChatParams, false, false, false},
+    {"moderate", kModerateParams, false, false, false},
+    {"poll", kPollParams, false, false, false},
+    {"qa", kQaParams, false, false, false},
+    {"heartbeat", kHeartbeatParams, false, false, false},
+    {"download", kDownloadParams, false, false, false},
+    {"playback", kPlaybackParams, false, false, false},
+    {"erase_user", kEraseUserParams, false, true, true},
+    {"status", kNoParams, false, true, false},
+}};
+
+} // namespace
+
+std::span<const RequestType> request_types() { return kTypes; }
+
+size_t request_index(std::string_view name) {
+    for (size_t i = 0; i < kTypes.size(); ++i)
+        if (name == kTypes[i].name) return i;
+    return kTypes.size();
+}
+
+std::variant<const RequestType *, ValidationError> validate_request(const json_t *body, bool admin) {
+    if (!json_is_object(body)) return ValidationError{ErrorCode::InvalidBody, "body must be a JSON object"};
+    const json_t *name = json_object_get(body, "request");
+    if (name == nullptr) return ValidationError{ErrorCode::MissingElement, "request is required"};
+    if (!json_is_string(name)) return ValidationError{ErrorCode::InvalidElement, "request must be a string"};
+    // A NUL inside the name would otherwise match the declared name before it.
+    const std::string_view text(json_string_value(name), json_string_length(name));
+    const size_t index = request_index(text);
+    if (index == kTypes.size() || (admin && !kTypes[index].admin_api))
+        return ValidationError{ErrorCode::UnknownRequest, std::string("unknown request \"") +
+                                                              json_string_value(name) + "\"" +
+                                                              (admin ? " for the Admin API" : "")};
+    const RequestType *type = &kTypes[index];
+    if (auto invalid = validate_params(body, type->params)) return *invalid;
+    return type;
+}
+
+} // namespace roomrec::domain
