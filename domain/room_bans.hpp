@@ -20,10 +20,11 @@ public:
     explicit RoomBans(size_t max_users = 10'000);
 
     // Bans user_id until now_us + duration_us (a later end replaces an earlier one, never the
-    // reverse). A duration <= 0 bans nobody.
-    void ban(const std::string &user_id, int64_t now_us, int64_t duration_us);
-    // When the user's ban ends, if they are banned at now_us.
-    std::optional<int64_t> banned_until(const std::string &user_id, int64_t now_us) const;
+    // reverse). A duration <= 0 bans nobody. A moderator's kick never keeps out a host (they may
+    // not kick one): covers_hosts false lets the same user still join as host.
+    void ban(const std::string &user_id, int64_t now_us, int64_t duration_us, bool covers_hosts = true);
+    // When the user's ban ends, if they are banned at now_us from joining (as host or not).
+    std::optional<int64_t> banned_until(const std::string &user_id, int64_t now_us, bool as_host = false) const;
     // True if the user was banned (and is no longer).
     bool lift(const std::string &user_id);
     // The room session ended: every ban goes with it.
@@ -31,10 +32,14 @@ public:
     size_t size() const { return until_us_.size(); }
 
 private:
+    struct Ban {
+        int64_t until_us;
+        bool covers_hosts;
+    };
     void make_room(int64_t now_us);
 
     size_t max_users_;
-    std::map<std::string, int64_t> until_us_;
+    std::map<std::string, Ban> until_us_;
 };
 
 // Seconds left until a ban ends, rounded up (for the refusal's text).

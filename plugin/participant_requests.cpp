@@ -99,7 +99,7 @@ Reply ParticipantRequests::on_join_participant(Request &request, LiveRoom &room)
         return reply_error(domain::ErrorCode::Unauthorized, "a token or a room secret is required to join");
     }
     const int64_t now_us = g_get_monotonic_time();
-    if (const auto until = room.bans.banned_until(proof.user_id, now_us))
+    if (const auto until = room.bans.banned_until(proof.user_id, now_us, proof.role == domain::Role::Host))
         return reply_error(domain::ErrorCode::Banned,
                            common::format_text("you were removed from this room; you may rejoin in %lld s",
                                                static_cast<long long>(domain::seconds_left(*until, now_us))));
@@ -277,10 +277,11 @@ Reply ParticipantRequests::on_kick(Request &request) {
         return reply_error(domain::ErrorCode::Forbidden, "a moderator cannot kick a host");
     // R7: the kicked user stays out of this room session for a while; a guest's id was made for
     // that one join, so banning it only keeps that seat from coming back under the same id.
+    // A moderator may not kick a host, so their ban does not keep the user out as a host either.
     const json_t *ban = json_object_get(request.body.get(), "ban_seconds");
-    const int64_t ban_s = ban != nullptr ? json_integer_value(ban) : config_.kick_ban_s;
+    const int64_t ban_s = json_is_integer(ban) ? json_integer_value(ban) : config_.kick_ban_s;
     const std::string banned_user = target->client.user_id;
-    room.bans.ban(banned_user, g_get_monotonic_time(), ban_s * G_USEC_PER_SEC);
+    room.bans.ban(banned_user, g_get_monotonic_time(), ban_s * G_USEC_PER_SEC, actor != domain::Role::Moderator);
     std::shared_ptr<Session> kicked = target_session->second;
     common::JsonPtr notice = make_event("kicked");
     json_object_set_new(notice.get(), "room", json_string(room.settings.id.c_str()));

@@ -101,7 +101,7 @@ Reply QuestionRequests::on_qa(Request &request) {
         return std::move(*limited);
     const domain::ActivityVerdict verdict = action == "ask" ? room->activity->ask(actor, question)
                                                             : room->activity->answer_question(actor, question);
-    if (verdict == domain::ActivityVerdict::UserLimit) // one user may not take every Q&A slot
+    if (verdict == domain::ActivityVerdict::UserLimit) // one user (by trusted id) may not take every Q&A slot
         return reply_error(domain::ErrorCode::ActivityState,
                            "question limit reached: you have too many unanswered questions; wait for answers");
     if (verdict != domain::ActivityVerdict::Ok) return refused(verdict, action + " that question");

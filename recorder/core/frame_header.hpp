@@ -4,7 +4,7 @@
 // H.264 access units in Annex B or avc form and avc decoder configurations (every sequence
 // parameter set, high profiles included).
 // Pure and total: any byte string gives an answer, never a crash or a read out of bounds
-// (fuzzed by fuzz/frame_header_fuzzer.cpp).
+// (fuzzed by fuzz/fuzz_frame_header.cpp).
 #pragma once
 
 #include "recorder/contract/control_messages.hpp"

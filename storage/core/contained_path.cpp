@@ -35,6 +35,15 @@ std::string containment_error(std::string_view root, std::string_view path) {
     const std::string_view base = root == "/" ? std::string_view() : root;
     if (path.size() <= base.size() + 1 || path.substr(0, base.size()) != base || path[base.size()] != '/')
         return "the file path is outside the recordings root";
+    // Inside the root lie the spools and unfinished recordings too: only a stored recording,
+    // <root>/<room>/Recordings/<file>, may be uploaded or deleted.
+    const std::string_view below = path.substr(base.size() + 1);
+    const size_t first = below.find('/');
+    const size_t second = first == std::string_view::npos ? first : below.find('/', first + 1);
+    if (second == std::string_view::npos || below.find('/', second + 1) != std::string_view::npos ||
+        below.substr(first + 1, second - first - 1) != "Recordings" || first == 0 || below.front() == '.' ||
+        second + 1 >= below.size() || below[second + 1] == '.')
+        return "the file path is not a stored recording (<root>/<room>/Recordings/<file>)";
     return "";
 }
 
@@ -55,7 +64,7 @@ ContainedPath resolve_contained_path(const std::string &root, const std::string 
     const std::string real_path = resolved(path, why);
     if (real_path.empty()) return refuse("it cannot be resolved (" + why + ")");
     if (const std::string problem = containment_error(real_root, real_path); !problem.empty())
-        return refuse("it resolves to " + real_path + ", outside the recordings root " + real_root);
+        return refuse("it resolves to " + real_path + ": " + problem + " (recordings root " + real_root + ")");
     answer.path = real_path;
     return answer;
 }

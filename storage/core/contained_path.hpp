@@ -1,5 +1,5 @@
-// Whether a file path that delivery read from Postgres or its spool lies inside the recordings
-// root. Anyone who can write the shared database can write a job's file path; delivery must
+// Whether a file path that delivery read from Postgres or its spool names a stored recording
+// inside the recordings root. Anyone who can write the shared database can write a job's file path; delivery must
 // only ever upload or delete recordings, so a path is used only after it was resolved
 // (symbolic links and ".." followed, as realpath does) and found under the resolved root.
 // The check is textual on resolved paths: "/a/recordings-evil/x" is not under "/a/recordings".
@@ -11,8 +11,9 @@
 
 namespace roomrec::storage {
 
-// "" when `path` (already resolved) names an entry strictly below `root` (already resolved),
-// else why not. Both must be absolute; no NUL bytes; the root itself is not inside.
+// "" when `path` (already resolved) names a stored recording below `root` (already resolved):
+// exactly <root>/<room>/Recordings/<file>, no part starting with '.'; else why not. Both must be
+// absolute; no NUL bytes. The spools and the unfinished recordings under the root are refused.
 std::string containment_error(std::string_view root, std::string_view path);
 
 struct ContainedPath {

@@ -27,6 +27,16 @@ static void a_ban_is_never_shortened(void **) {
     assert_int_equal(*bans.banned_until("alice", kT0 + 700 * kSecond), kT0 + 3601 * kSecond);
 }
 
+static void a_moderators_ban_does_not_keep_out_a_host(void **) {
+    RoomBans bans;
+    bans.ban("alice", kT0, 600 * kSecond, false);
+    assert_true(bans.banned_until("alice", kT0).has_value());
+    assert_false(bans.banned_until("alice", kT0, true).has_value());
+    // A host's kick of the same user covers every role from then on.
+    bans.ban("alice", kT0, 60 * kSecond, true);
+    assert_true(bans.banned_until("alice", kT0, true).has_value());
+}
+
 static void zero_duration_and_empty_users_ban_nobody(void **) {
     RoomBans bans;
     bans.ban("alice", kT0, 0);
@@ -82,6 +92,7 @@ int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_ban_lasts_its_duration),
         cmocka_unit_test(a_ban_is_never_shortened),
+        cmocka_unit_test(a_moderators_ban_does_not_keep_out_a_host),
         cmocka_unit_test(zero_duration_and_empty_users_ban_nobody),
         cmocka_unit_test(a_huge_duration_does_not_overflow),
         cmocka_unit_test(lift_and_clear_end_bans),

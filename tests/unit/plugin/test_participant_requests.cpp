@@ -204,6 +204,19 @@ void a_kicked_user_stays_out_of_the_session(void **) {
     assert_int_equal(code(h.request(host, R"({"request":"unban","user":"erin"})")), 451);
     assert_true(has(h.request(host, R"({"request":"unban","user":"bob"})"), "\"unbanned\":\"bob\""));
     h.join("weekly", "viewer", "bob", &bob_id);
+    // A null ban_seconds is the default ban, not none.
+    std::string erin_id;
+    h.join("weekly", "viewer", "erin", &erin_id);
+    assert_true(has(h.request(host, R"({"request":"kick","participant":")" + erin_id + R"(","ban_seconds":null})"),
+                    "\"ban_seconds\":3600"));
+    assert_int_equal(code(refused_join(h, token_join("weekly", "viewer", "erin"))), 460);
+    // A moderator's kick keeps a user out as viewer, not as the host a moderator may not kick.
+    std::string mod_id, gus_id;
+    auto *moderator = h.join("weekly", "moderator", "mona", &mod_id);
+    h.join("weekly", "viewer", "gus", &gus_id);
+    h.request(moderator, R"({"request":"kick","participant":")" + gus_id + "\"}");
+    assert_int_equal(code(refused_join(h, token_join("weekly", "viewer", "gus"))), 460);
+    h.join("weekly", "host", "gus", &gus_id);
     // The ban belongs to this meeting: once the room closes, a kicked user may join its next one.
     h.request(host, R"({"request":"kick","participant":")" + bob_id + "\"}");
     assert_int_equal(code(refused_join(h, token_join("weekly", "viewer", "bob"))), 460);

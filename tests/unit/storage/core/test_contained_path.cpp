@@ -55,7 +55,21 @@ static void textual_containment(void **) {
                         "the file path contains a NUL byte");
     assert_true(contains(containment_error("", "/r/a"), "recordings root"));
     assert_true(contains(containment_error("relative", "/r/a"), "recordings root"));
-    assert_string_equal(containment_error("/", "/etc/passwd").c_str(), "");
+    assert_string_equal(containment_error("/", "/r/Recordings/a.mp4").c_str(), "");
+    // Inside the root but not a stored recording: spools, work folders, hidden files, other depths.
+    for (const char *path : {"/var/lib/roomrec/recordings/.delivery/1-a.json",
+                             "/var/lib/roomrec/recordings/r/.recordings/x/segment-0.mp4",
+                             "/var/lib/roomrec/recordings/r/Recordings/.hidden.mp4",
+                             "/var/lib/roomrec/recordings/r/Recordings/sub/a.mp4",
+                             "/var/lib/roomrec/recordings/r/Recordings/", "/var/lib/roomrec/recordings/r/a.mp4",
+                             "/var/lib/roomrec/recordings/.r/Recordings/a.mp4",
+                             "/var/lib/roomrec/recordings/r/recordings/a.mp4", "/etc/passwd"})
+        if (!contains(containment_error("/var/lib/roomrec/recordings", path), "not a stored recording") &&
+            !contains(containment_error("/var/lib/roomrec/recordings", path), "outside"))
+            fail_msg("accepted %s", path);
+    assert_true(contains(containment_error("/var/lib/roomrec/recordings",
+                                           "/var/lib/roomrec/recordings/r/.recordings/x/segment-0.mp4"),
+                         "not a stored recording"));
 }
 
 static void a_file_under_the_root_is_resolved(void **) {
