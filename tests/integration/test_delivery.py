@@ -338,7 +338,7 @@ class RefusedPathTest(DeliveryBase):
         """With the row and checksum a real job has: what the old code uploaded, then deleted."""
         return self.plant_upload(path, sha256=hashlib.sha256(content).hexdigest(), size=len(content))
 
-    def assert_refused(self, job_id, location, victim, content, given_path):
+    def assert_refused(self, job_id, location, victim, content, given_path, why="outside the recordings root"):
         state, attempts, error = self.wait_failed(job_id)
         self.assertTrue(os.path.exists(victim), "the file outside the root was deleted")
         with open(victim, "rb") as f:
@@ -346,7 +346,7 @@ class RefusedPathTest(DeliveryBase):
         with self.assertRaisesRegex(Exception, "HTTP 404", msg="the file outside the root was uploaded"):
             self.s3.get_object(BUCKET, location)
         self.assertEqual((state, attempts), ("failed", "1"), "refused once and for good, not retried")
-        self.assertIn("outside the recordings root", error)
+        self.assertIn(why, error)
         self.assertIn(given_path, error, "the row names the refused path")
         self.assertIn(f"job {job_id} refused (not uploaded, not deleted): refused the file path '{given_path}'",
                       self.janus.log_text())
@@ -381,6 +381,20 @@ class RefusedPathTest(DeliveryBase):
         job_id, location = self.plant_victim_upload(link, content)
         self.assert_refused(job_id, location, victim, content, link)
         self.assertTrue(os.path.islink(link), "the link itself is not deleted either")
+
+    def test_files_under_the_root_that_are_not_stored_recordings_are_refused(self):
+        # An unfinished recording's segment and a spool entry live under the root too: uploading
+        # and then deleting them would lose the recording or the events.
+        for relative in (os.path.join("evil", ".recordings", "r1", "segment-0.mp4"),
+                         os.path.join(".delivery", "notes.txt"), os.path.join("evil", "Recordings", ".hidden.mp4")):
+            with self.subTest(path=relative):
+                path = os.path.join(self.root, relative)
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                content = os.urandom(1024)
+                with open(path, "wb") as f:
+                    f.write(content)
+                job_id, location = self.plant_victim_upload(path, content)
+                self.assert_refused(job_id, location, path, content, path, why="not a stored recording")
 
     def test_a_file_inside_the_root_is_still_uploaded(self):
         folder = os.path.join(self.root, "fine", "Recordings")
