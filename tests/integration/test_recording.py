@@ -383,11 +383,7 @@ class OversizedInputTest(RecordingBase):
     settings = {"recorder_memory_limit_mib": 512, "recording_max_webcam_size": "1280x720"}
 
     def test_oversized_keyframes_stay_out_of_the_recorder(self):
-        self.create_room("big1")
-        host, _ = self.join("big1", "hal", "host")
-        self.publish(host)
-        host.send({"request": "start_recording"})
-        recording_event(host, "started", timeout=10)
+        host, _ = self.recording_room("big1", "hal")
         mallory, joined = self.join("big1", "mallory", "moderator")
         liar = OversizedVp8Encoder(16383, 16383)
         self.publish(mallory, audio=False, stage=False, webcam_encoder=liar)
@@ -426,11 +422,7 @@ class RecorderMemoryLimitTest(RecordingBase):
                 "recorder_max_restarts": 1}
 
     def test_a_worker_past_its_memory_limit_fails_its_recording_not_janus(self):
-        self.create_room("mem1")
-        host, _ = self.join("mem1", "hel", "host")
-        self.publish(host)
-        host.send({"request": "start_recording"})
-        recording_event(host, "started", timeout=10)
+        host, _ = self.recording_room("mem1", "hel")
         mallory, _ = self.join("mem1", "mallory", "moderator")
         self.publish(mallory, audio=False, stage=False, webcam_encoder=OversizedVp8Encoder(8000, 8000))
         restarted = self.sink.wait_plugin_event("recorder_restarted", "mem1", timeout=20)
