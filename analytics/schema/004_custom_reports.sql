@@ -221,7 +221,7 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Group chat transcripts: one row per message (deleted ones too, marked), in the order sent.
--- Author name and role: the author's latest join in that session before the message.
+-- Author name and role: from the latest join of the author's participant in that session.
 CREATE FUNCTION custom_chat_transcripts(p_from timestamptz, p_to timestamptz, p_entry_ids text[], p_user_ids text[],
                                         p_cue_point_ids text[], p_virtual_event_ids text[], p_parent_entry_ids text[])
 RETURNS TABLE (entry_id text, cue_point_id text, message_id text, sent_at text, user_id text, user_name text,
@@ -242,10 +242,10 @@ LANGUAGE sql STABLE AS $$
            coalesce(f.likes, 0)::text, CASE WHEN coalesce(f.deleted, false) THEN 'true' ELSE 'false' END
     FROM m
     LEFT JOIN fate f ON f.room_id = m.room_id AND f.session_id = m.session_id AND f.subject_id = m.subject_id
-    LEFT JOIN LATERAL (
-        SELECT body FROM r WHERE r.kind = 'join' AND r.room_id = m.room_id AND r.session_id = m.session_id
-                             AND r.participant_id = m.participant_id AND r.at <= m.at
-        ORDER BY r.at DESC LIMIT 1) j ON true
+    LEFT JOIN (
+        SELECT DISTINCT ON (room_id, session_id, participant_id) room_id, session_id, participant_id, body
+        FROM r WHERE kind = 'join' ORDER BY room_id, session_id, participant_id, at DESC
+    ) j ON j.room_id = m.room_id AND j.session_id = m.session_id AND j.participant_id = m.participant_id
     ORDER BY m.at, m.subject_id
 $$;
 
