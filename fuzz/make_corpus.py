@@ -208,6 +208,32 @@ def frames():
     return seeds + [bytes([0]) + bytes(hostile)]
 
 
+def csv_cells():
+    """Option byte (bits 0-3 user-text columns, 4 BOM, 5 descriptive headers, 6 one-byte
+    buffer), then cells split by NUL and rows by 0x01: the hostile text of the custom reports."""
+    rows = [["main-1", "=cmd|' /C calc'!A0", "+1", "-42"], ["@x", "Doe, \"Jane\"", "Line\nbreak\r\nname", ""],
+            ["\tTabbed", "\u200f\u0645\u0631\u062d\u0628\u0627\u200e", "Emoji \U0001f389", "0.5000"]]
+    text = "\x01".join("\x00".join(row) for row in rows).encode()
+    return [bytes([0x0e]) + text, bytes([0x3f]) + text, bytes([0x4f]) + text + b"\xc3(\xff\xed\xa0\x80",
+            bytes([0x00]) + b"a"]
+
+
+def report_requests():
+    """JSON requests and NUL-separated command lines of roomrec-report custom."""
+    bodies = [
+        {"report": "room_data", "range": "last_7_days"},
+        {"report": "attendees_data", "fromDate": "2024-02-28", "toDate": "2024-03-01", "bom": True,
+         "descriptive_headers": True, "filters": {"entry_ids": ["main-1", "bo-1"], "user_ids": ["u1"],
+                                                  "cue_point_ids": ["sessA"], "virtual_event_ids": [],
+                                                  "parentEntryIds": ["main-1"]}},
+        {"report": "chat_moderation", "filters": {"fromDate": "2024-01-01", "toDate": "2024-12-31"}},
+        {"report": "rooms", "range": "last_8_days", "filters": {"room_ids": ["x'; DROP TABLE t;--"]}},
+    ]
+    lines = [["breakout_sessions", "--range", "30d", "--entry-ids", "a,b", "--bom", "--descriptive-headers"],
+             ["chat_transcripts", "--from", "2024-03-10", "--to", "2024-03-01", "--user-ids", "a,,b"]]
+    return [json.dumps(body) for body in bodies] + ["\x00".join(line) for line in lines]
+
+
 def main():
     write("request_schema", requests())
     write("signed_token", tokens())
@@ -218,6 +244,8 @@ def main():
     write("recording_name", titles())
     write("utf8", utf8_texts())
     write("frame_header", frames())
+    write("csv_writer", csv_cells())
+    write("report_filters", report_requests())
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 -- Custom CSV reports (SPEC A7, A8): the five report queries as SQL functions, and the
--- definitions they share (engaged heartbeat, presence, a session's rows), each written once
+-- definitions they share (engaged heartbeat, presence, a session's members, attendance), each written once
 -- here so other reports can call the same ones. Applied by storage/db/migrations.cpp inside
 -- one transaction: no BEGIN/COMMIT here.
 --
@@ -43,71 +43,107 @@ $$;
 CREATE FUNCTION rr_session_reach() RETURNS interval
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT interval '73 hours' $$;
 
--- Room sessions (cue points) that started in [p_from, p_to), one row each: its room, start
--- (first row), last row, title (the latest join's, else the breakout.open's), parent room (a
--- breakout's), first host (user key of the first join with role host) and for a breakout who
--- opened it.
-CREATE FUNCTION rr_sessions(p_from timestamptz, p_to timestamptz, p_entry_ids text[], p_cue_point_ids text[],
-                            p_virtual_event_ids text[], p_parent_entry_ids text[])
-RETURNS TABLE (room_id text, session_id text, started_at timestamptz, last_at timestamptz, title text,
-               parent_room_id text, host_user_id text, opened_by text)
+-- The participants of the room sessions (cue points) that started in [p_from, p_to), one row
+-- per participant (the plugin draws a new participant id for every join), with what the
+-- reports count and their session's attributes, from ONE pass over the raw rows:
+--   presence    from the join to rr_presence_end(join, leave, last heartbeat)
+--   heartbeats  all and engaged (rr_heartbeat_engaged)
+--   reactions, chat_messages (chat.send + chat.reply, deleted ones included: they were sent),
+--   raised_hands (hand raised, not lowered), polls answered, qa_threads (questions asked),
+--   downloads
+--   profile     the join's body (display, email, role, company, industry, country, device...)
+-- Session: start = its first row; last_at = its last row; present_until = its last presence
+-- end; title = the latest join's (else the breakout.open's); parent = the breakout.open's
+-- subject (else a join's parent); host = user key of its first join with role host; opened_by
+-- = the breakout.open's. Sessions are filtered by room, session and parent; users are not (the
+-- session's figures do not depend on who is asked for).
+CREATE FUNCTION rr_session_members(p_from timestamptz, p_to timestamptz, p_entry_ids text[], p_cue_point_ids text[],
+                                   p_virtual_event_ids text[], p_parent_entry_ids text[])
+RETURNS TABLE (room_id text, session_id text, participant_id text, user_key text, joined_at timestamptz,
+               present_until timestamptz, heartbeats bigint, engaged_heartbeats bigint, reactions bigint,
+               chat_messages bigint, raised_hands bigint, polls_answered bigint, qa_threads bigint, downloads bigint,
+               profile jsonb, session_started_at timestamptz, session_last_at timestamptz,
+               session_present_until timestamptz, session_title text, parent_room_id text, session_host text,
+               opened_by text)
 LANGUAGE sql STABLE AS $$
-    SELECT * FROM (
-        SELECT e.room_id, e.session_id, min(e.at), max(e.at),
-               coalesce((array_agg(e.body->>'title' ORDER BY e.at DESC)
-                             FILTER (WHERE e.kind = 'join' AND e.body ? 'title'))[1],
-                        (array_agg(e.body->>'title' ORDER BY e.at) FILTER (WHERE e.kind = 'breakout.open'))[1], ''),
-               coalesce((array_agg(e.subject_id ORDER BY e.at) FILTER (WHERE e.kind = 'breakout.open'))[1],
-                        (array_agg(e.body->>'parent' ORDER BY e.at) FILTER (WHERE e.kind = 'join' AND e.body ? 'parent'))[1]),
-               (array_agg(coalesce(e.user_id, e.participant_id) ORDER BY e.at)
-                    FILTER (WHERE e.kind = 'join' AND e.body->>'role' = 'host'))[1],
-               (array_agg(e.body->>'opened_by' ORDER BY e.at) FILTER (WHERE e.kind = 'breakout.open'))[1]
+    WITH g AS (
+        -- Only plain aggregates (no array_agg, ordered or DISTINCT ones): the grouping stays
+        -- one hash aggregate instead of sorting a month of rows.
+        SELECT e.room_id, e.session_id, e.participant_id,
+               min(coalesce(e.user_id, e.participant_id)) AS user_key,
+               min(e.at) AS first_at, max(e.at) AS last_at,
+               min(e.at) FILTER (WHERE e.kind = 'join') AS joined_at,
+               min(e.at) FILTER (WHERE e.kind = 'leave') AS left_at,
+               max(e.at) FILTER (WHERE e.kind = 'heartbeat') AS last_heartbeat_at,
+               count(*) FILTER (WHERE e.kind = 'heartbeat') AS heartbeats,
+               count(*) FILTER (WHERE e.kind = 'heartbeat' AND rr_heartbeat_engaged(e.value)) AS engaged,
+               count(*) FILTER (WHERE e.kind = 'reaction') AS reactions,
+               count(*) FILTER (WHERE e.kind IN ('chat.send', 'chat.reply')) AS chats,
+               count(*) FILTER (WHERE e.kind = 'hand' AND e.value = 1) AS hands,
+               -- a user answers a poll once (domain/room_activity refuses more); a question
+               -- id is asked once
+               count(*) FILTER (WHERE e.kind = 'poll.answer') AS polls,
+               count(*) FILTER (WHERE e.kind = 'qa.ask') AS questions,
+               count(*) FILTER (WHERE e.kind = 'download') AS downloads,
+               -- one join per participant, one breakout.open per session
+               max(e.body::text) FILTER (WHERE e.kind = 'join')::jsonb AS profile,
+               max(e.subject_id) FILTER (WHERE e.kind = 'breakout.open') AS opened_parent,
+               max(e.body::text) FILTER (WHERE e.kind = 'breakout.open')::jsonb AS opened
         FROM telemetry_events e
         WHERE e.at >= p_from - rr_session_reach() AND e.at < p_to + rr_session_reach() AND e.session_id <> ''
           AND (cardinality(p_entry_ids) = 0 OR e.room_id = ANY (p_entry_ids))
           AND (cardinality(p_cue_point_ids) = 0 OR e.session_id = ANY (p_cue_point_ids))
           AND cardinality(p_virtual_event_ids) = 0
-        GROUP BY e.room_id, e.session_id
-    ) s (room_id, session_id, started_at, last_at, title, parent_room_id, host_user_id, opened_by)
-    WHERE s.started_at >= p_from AND s.started_at < p_to
-      AND (cardinality(p_parent_entry_ids) = 0 OR s.parent_room_id = ANY (p_parent_entry_ids))
+        GROUP BY e.room_id, e.session_id, e.participant_id
+    ), m AS (
+        SELECT g.*, rr_presence_end(g.joined_at, g.left_at, g.last_heartbeat_at) AS present_until,
+               min(g.first_at) OVER s AS session_started_at,
+               max(g.last_at) OVER s AS session_last_at,
+               max(rr_presence_end(g.joined_at, g.left_at, g.last_heartbeat_at)) OVER s AS session_present_until,
+               coalesce(first_value(g.profile->>'title') OVER latest_join, max(g.opened->>'title') OVER s, '') AS title,
+               coalesce(max(g.opened_parent) OVER s, max(g.profile->>'parent') OVER s) AS parent_room_id,
+               first_value(CASE WHEN g.profile->>'role' = 'host' THEN g.user_key END) OVER first_host AS host,
+               max(g.opened->>'opened_by') OVER s AS opened_by
+        FROM g
+        WINDOW s AS (PARTITION BY g.room_id, g.session_id),
+               latest_join AS (PARTITION BY g.room_id, g.session_id
+                               ORDER BY g.profile ? 'title' DESC NULLS LAST, g.joined_at DESC NULLS LAST
+                               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
+               first_host AS (PARTITION BY g.room_id, g.session_id
+                              ORDER BY g.profile->>'role' = 'host' DESC NULLS LAST, g.joined_at
+                              ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+    )
+    SELECT m.room_id, m.session_id, m.participant_id, m.user_key, m.joined_at, m.present_until, m.heartbeats,
+           m.engaged, m.reactions, m.chats, m.hands,
+           m.polls, m.questions,
+           m.downloads, m.profile, m.session_started_at, m.session_last_at, m.session_present_until, m.title,
+           m.parent_room_id, m.host, m.opened_by
+    FROM m
+    WHERE m.participant_id IS NOT NULL AND m.joined_at IS NOT NULL
+      AND m.session_started_at >= p_from AND m.session_started_at < p_to
+      AND (cardinality(p_parent_entry_ids) = 0 OR m.parent_room_id = ANY (p_parent_entry_ids))
 $$;
 
--- Attendance per user of those sessions: presence (each participant's stints from a join to
--- the next leave, else rr_presence_end; all stints of one user merged, several devices or
--- rejoins count once) and heartbeats (all and engaged). Users are coalesce(user_id,
--- participant_id).
+-- Attendance per user and session: the user's participants (devices, rejoins) merged, so
+-- overlapping presence counts once; counts summed; the profile of the user's latest join. Users are coalesce(user_id,
+-- participant_id). Carries the session's attributes (rr_session_members).
 CREATE FUNCTION rr_attendance(p_from timestamptz, p_to timestamptz, p_entry_ids text[], p_user_ids text[],
                               p_cue_point_ids text[], p_virtual_event_ids text[], p_parent_entry_ids text[])
 RETURNS TABLE (room_id text, session_id text, user_key text, presence tstzmultirange, heartbeats bigint,
-               engaged_heartbeats bigint)
+               engaged_heartbeats bigint, reactions bigint, chat_messages bigint, raised_hands bigint,
+               polls_answered bigint, qa_threads bigint, downloads bigint, profile jsonb,
+               session_started_at timestamptz, session_ended_at timestamptz, session_title text,
+               parent_room_id text, session_host text, opened_by text)
 LANGUAGE sql STABLE AS $$
-    WITH s AS (
-        SELECT room_id, session_id FROM rr_sessions(p_from, p_to, p_entry_ids, p_cue_point_ids, p_virtual_event_ids,
-                                                    p_parent_entry_ids)
-    ), rows AS (
-        SELECT e.room_id, e.session_id, e.participant_id, coalesce(e.user_id, e.participant_id) AS user_key, e.kind,
-               e.at, e.value,
-               -- the rows from one join of a participant up to its next join form one stint
-               count(*) FILTER (WHERE e.kind = 'join') OVER (PARTITION BY e.room_id, e.session_id, e.participant_id
-                                                             ORDER BY e.at, e.kind <> 'join') AS stint
-        FROM telemetry_events e JOIN s ON s.room_id = e.room_id AND s.session_id = e.session_id
-        WHERE e.at >= p_from - rr_session_reach() AND e.at < p_to + rr_session_reach()
-          AND e.kind IN ('join', 'leave', 'heartbeat') AND e.participant_id IS NOT NULL
-          AND (cardinality(p_user_ids) = 0 OR coalesce(e.user_id, e.participant_id) = ANY (p_user_ids))
-    ), stints AS (
-        SELECT room_id, session_id, user_key,
-               min(at) FILTER (WHERE kind = 'join') AS joined_at,
-               rr_presence_end(min(at) FILTER (WHERE kind = 'join'), min(at) FILTER (WHERE kind = 'leave'),
-                               max(at) FILTER (WHERE kind = 'heartbeat')) AS left_at,
-               count(*) FILTER (WHERE kind = 'heartbeat') AS heartbeats,
-               count(*) FILTER (WHERE kind = 'heartbeat' AND rr_heartbeat_engaged(value)) AS engaged
-        FROM rows WHERE stint > 0
-        GROUP BY room_id, session_id, participant_id, user_key, stint
-    )
-    SELECT room_id, session_id, user_key, range_agg(tstzrange(joined_at, left_at)), sum(heartbeats)::bigint,
-           sum(engaged)::bigint
-    FROM stints GROUP BY room_id, session_id, user_key
+    SELECT room_id, session_id, user_key, range_agg(tstzrange(joined_at, present_until)), sum(heartbeats)::bigint,
+           sum(engaged_heartbeats)::bigint, sum(reactions)::bigint, sum(chat_messages)::bigint,
+           sum(raised_hands)::bigint, sum(polls_answered)::bigint, sum(qa_threads)::bigint, sum(downloads)::bigint,
+           (array_agg(profile ORDER BY joined_at DESC))[1], session_started_at,
+           greatest(session_last_at, session_present_until), session_title, parent_room_id, session_host, opened_by
+    FROM rr_session_members(p_from, p_to, p_entry_ids, p_cue_point_ids, p_virtual_event_ids, p_parent_entry_ids)
+    WHERE cardinality(p_user_ids) = 0 OR user_key = ANY (p_user_ids)
+    GROUP BY room_id, session_id, user_key, session_started_at, session_last_at, session_present_until, session_title,
+             parent_room_id, session_host, opened_by
 $$;
 
 -- Times in the reports: unix seconds for session/presence times, ISO 8601 UTC for chat.
@@ -124,27 +160,19 @@ $$;
 CREATE FUNCTION rr_minutes(seconds double precision) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT round((seconds / 60)::numeric, 2)::text $$;
 
--- Room data: one row per room session (main rooms and breakouts).
+-- Room data: one row per room session (main rooms and breakouts). With user ids: the sessions
+-- where one of them was present, and the figures over them.
 CREATE FUNCTION custom_room_data(p_from timestamptz, p_to timestamptz, p_entry_ids text[], p_user_ids text[],
                                  p_cue_point_ids text[], p_virtual_event_ids text[], p_parent_entry_ids text[])
 RETURNS TABLE (entry_id text, entry_name text, parent_entry_id text, cue_point_id text, session_start_time text,
                session_end_time text, session_host_user_id text, meeting_view_period_unique_users text,
                meeting_engaged_play_time_ratio text, virtual_event_id text)
 LANGUAGE sql STABLE AS $$
-    WITH s AS (
-        SELECT * FROM rr_sessions(p_from, p_to, p_entry_ids, p_cue_point_ids, p_virtual_event_ids, p_parent_entry_ids)
-    ), a AS (
-        SELECT room_id, session_id, count(*) AS users, max(upper(presence)) AS present_until,
-               sum(heartbeats)::bigint AS heartbeats, sum(engaged_heartbeats)::bigint AS engaged
-        FROM rr_attendance(p_from, p_to, p_entry_ids, p_user_ids, p_cue_point_ids, p_virtual_event_ids, p_parent_entry_ids)
-        GROUP BY room_id, session_id
-    )
-    SELECT s.room_id, s.title, s.parent_room_id, s.session_id, rr_unix(s.started_at),
-           rr_unix(greatest(s.last_at, a.present_until)), s.host_user_id, coalesce(a.users, 0)::text,
-           rr_rate(a.engaged, a.heartbeats), ''
-    FROM s LEFT JOIN a ON a.room_id = s.room_id AND a.session_id = s.session_id
-    WHERE cardinality(p_user_ids) = 0 OR a.users > 0
-    ORDER BY s.started_at, s.room_id, s.session_id
+    SELECT room_id, session_title, parent_room_id, session_id, rr_unix(session_started_at), rr_unix(session_ended_at),
+           session_host, count(*)::text, rr_rate(sum(engaged_heartbeats)::bigint, sum(heartbeats)::bigint), ''
+    FROM rr_attendance(p_from, p_to, p_entry_ids, p_user_ids, p_cue_point_ids, p_virtual_event_ids, p_parent_entry_ids)
+    GROUP BY room_id, session_id, session_started_at, session_ended_at, session_title, parent_room_id, session_host
+    ORDER BY session_started_at, room_id, session_id
 $$;
 
 -- Attendees data: one row per user per room session.
@@ -155,35 +183,13 @@ RETURNS TABLE (entry_id text, cue_point_id text, user_id text, user_name text, u
                minutes_viewed text, engagement_rate text, reactions text, chat_messages text, raised_hands text,
                polls_answered text, qa_threads text, downloads text)
 LANGUAGE sql STABLE AS $$
-    WITH a AS (
-        SELECT * FROM rr_attendance(p_from, p_to, p_entry_ids, p_user_ids, p_cue_point_ids, p_virtual_event_ids,
-                                    p_parent_entry_ids)
-    ), bounds AS (
-        SELECT min(lower(presence)) AS low, max(upper(presence)) AS high FROM a
-    ), c AS (
-        SELECT e.room_id, e.session_id, coalesce(e.user_id, e.participant_id) AS user_key,
-               (array_agg(e.body ORDER BY e.at DESC) FILTER (WHERE e.kind = 'join'))[1] AS profile,
-               count(*) FILTER (WHERE e.kind = 'reaction') AS reactions,
-               count(*) FILTER (WHERE e.kind IN ('chat.send', 'chat.reply')) AS chats,
-               count(*) FILTER (WHERE e.kind = 'hand' AND e.value = 1) AS hands,
-               count(DISTINCT e.subject_id) FILTER (WHERE e.kind = 'poll.answer') AS polls,
-               count(DISTINCT e.subject_id) FILTER (WHERE e.kind = 'qa.ask') AS threads,
-               count(*) FILTER (WHERE e.kind = 'download') AS downloads
-        FROM telemetry_events e, bounds
-        WHERE e.at >= bounds.low - rr_session_reach() AND e.at <= bounds.high
-          AND e.kind IN ('join', 'reaction', 'chat.send', 'chat.reply', 'hand', 'poll.answer', 'qa.ask', 'download')
-          AND (cardinality(p_entry_ids) = 0 OR e.room_id = ANY (p_entry_ids))
-          AND (cardinality(p_user_ids) = 0 OR coalesce(e.user_id, e.participant_id) = ANY (p_user_ids))
-        GROUP BY 1, 2, 3
-    )
-    SELECT a.room_id, a.session_id, a.user_key, c.profile->>'display', c.profile->>'email', c.profile->>'role',
-           c.profile->>'company', c.profile->>'industry', c.profile->>'country', c.profile->>'device',
-           rr_unix(lower(a.presence)), rr_unix(upper(a.presence)), rr_minutes(rr_multirange_seconds(a.presence)),
-           rr_rate(a.engaged_heartbeats, a.heartbeats), coalesce(c.reactions, 0)::text, coalesce(c.chats, 0)::text,
-           coalesce(c.hands, 0)::text, coalesce(c.polls, 0)::text, coalesce(c.threads, 0)::text,
-           coalesce(c.downloads, 0)::text
-    FROM a LEFT JOIN c ON c.room_id = a.room_id AND c.session_id = a.session_id AND c.user_key = a.user_key
-    ORDER BY lower(a.presence), a.room_id, a.session_id, a.user_key
+    SELECT room_id, session_id, user_key, profile->>'display', profile->>'email', profile->>'role',
+           profile->>'company', profile->>'industry', profile->>'country', profile->>'device',
+           rr_unix(lower(presence)), rr_unix(upper(presence)), rr_minutes(rr_multirange_seconds(presence)),
+           rr_rate(engaged_heartbeats, heartbeats), reactions::text, chat_messages::text, raised_hands::text,
+           polls_answered::text, qa_threads::text, downloads::text
+    FROM rr_attendance(p_from, p_to, p_entry_ids, p_user_ids, p_cue_point_ids, p_virtual_event_ids, p_parent_entry_ids)
+    ORDER BY session_started_at, room_id, session_id, lower(presence), user_key
 $$;
 
 -- Breakout room sessions: one row per breakout session, with its parent room.
@@ -192,20 +198,12 @@ CREATE FUNCTION custom_breakout_sessions(p_from timestamptz, p_to timestamptz, p
 RETURNS TABLE (parent_entry_id text, entry_id text, entry_name text, cue_point_id text, opened_by text,
                session_start_time text, session_end_time text, unique_users text, minutes_viewed text)
 LANGUAGE sql STABLE AS $$
-    WITH s AS (
-        SELECT * FROM rr_sessions(p_from, p_to, p_entry_ids, p_cue_point_ids, p_virtual_event_ids, p_parent_entry_ids)
-        WHERE parent_room_id IS NOT NULL
-    ), a AS (
-        SELECT room_id, session_id, count(*) AS users, max(upper(presence)) AS present_until,
-               sum(rr_multirange_seconds(presence)) AS seconds
-        FROM rr_attendance(p_from, p_to, p_entry_ids, p_user_ids, p_cue_point_ids, p_virtual_event_ids, p_parent_entry_ids)
-        GROUP BY room_id, session_id
-    )
-    SELECT s.parent_room_id, s.room_id, s.title, s.session_id, s.opened_by, rr_unix(s.started_at),
-           rr_unix(greatest(s.last_at, a.present_until)), coalesce(a.users, 0)::text, rr_minutes(coalesce(a.seconds, 0))
-    FROM s LEFT JOIN a ON a.room_id = s.room_id AND a.session_id = s.session_id
-    WHERE cardinality(p_user_ids) = 0 OR a.users > 0
-    ORDER BY s.started_at, s.room_id, s.session_id
+    SELECT parent_room_id, room_id, session_title, session_id, opened_by, rr_unix(session_started_at),
+           rr_unix(session_ended_at), count(*)::text, rr_minutes(sum(rr_multirange_seconds(presence)))
+    FROM rr_attendance(p_from, p_to, p_entry_ids, p_user_ids, p_cue_point_ids, p_virtual_event_ids, p_parent_entry_ids)
+    WHERE parent_room_id IS NOT NULL
+    GROUP BY room_id, session_id, session_started_at, session_ended_at, session_title, parent_room_id, opened_by
+    ORDER BY session_started_at, room_id, session_id
 $$;
 
 -- The rows of those sessions a chat report reads: messages and what happened to them.
@@ -214,7 +212,8 @@ CREATE FUNCTION rr_chat_rows(p_from timestamptz, p_to timestamptz, p_entry_ids t
 RETURNS SETOF telemetry_events
 LANGUAGE sql STABLE AS $$
     SELECT e.* FROM telemetry_events e
-    JOIN rr_sessions(p_from, p_to, p_entry_ids, p_cue_point_ids, p_virtual_event_ids, p_parent_entry_ids) s
+    JOIN (SELECT DISTINCT room_id, session_id
+          FROM rr_session_members(p_from, p_to, p_entry_ids, p_cue_point_ids, p_virtual_event_ids, p_parent_entry_ids)) s
       ON s.room_id = e.room_id AND s.session_id = e.session_id
     WHERE e.at >= p_from - rr_session_reach() AND e.at < p_to + rr_session_reach()
       AND e.kind IN ('join', 'chat.send', 'chat.reply', 'chat.like', 'chat.delete', 'moderation')
