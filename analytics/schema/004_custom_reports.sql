@@ -25,11 +25,12 @@ CREATE FUNCTION rr_heartbeat_seconds() RETURNS int
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 10 $$;
 
 -- Where one stint of presence ends: at its leave row; without one (a node crash) at its last
--- heartbeat + 25 s, or its join + 25 s when it sent none.
+-- heartbeat + 25 s, or its join + 25 s when it sent none. Never before the join (a range must
+-- not run backwards, whatever clocks wrote).
 CREATE FUNCTION rr_presence_end(joined_at timestamptz, left_at timestamptz, last_heartbeat_at timestamptz)
 RETURNS timestamptz
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT coalesce(left_at, greatest(joined_at, last_heartbeat_at) + interval '25 seconds')
+    SELECT greatest(joined_at, coalesce(left_at, greatest(joined_at, last_heartbeat_at) + interval '25 seconds'))
 $$;
 
 -- Seconds covered by a set of merged presence intervals.

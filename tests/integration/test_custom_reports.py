@@ -360,6 +360,27 @@ class CustomReports(unittest.TestCase):
             sessions = sorted(line.split(",")[3] for line in result.stdout.decode().split("\r\n")[1:] if line)
             self.assertEqual(sessions, expected, flag)
 
+    def test_odd_rows_do_not_break_a_report(self):
+        """Rows no plugin writes but a database may hold: a leave stamped before its join, a
+        participant without a join row, a session-level row only. Every report still runs."""
+        database = "odd"
+        self.pg.create_database(database)
+        migrate(self.pg, database)
+        r = Rows()
+        r.join("odd-1", "sessX", 100, "px1", "u1", "Odd")
+        r.leave("odd-1", "sessX", 50, "px1", "u1")                 # before the join
+        r.heartbeats("odd-1", "sessX", "px2", "u2", 110, 130, [1])   # no join row
+        r.add("odd-1", "sessX", 140, "breakout.close", subject="nowhere", body={"reason": "x"})
+        load_rows(self.pg, database, r.rows)
+        conninfo = self.pg.conninfo_for(database)
+        for name in REPORTS:
+            result = self.run_cli(name, *MARCH, conninfo=conninfo)
+            self.assertEqual(result.returncode, 0, result.stderr)
+        rows = self.run_cli("attendees_data", *MARCH, conninfo=conninfo).stdout.decode().split("\r\n")
+        self.assertEqual(rows[1].split(",")[2], "u1")
+        self.assertEqual(rows[1].split(",")[12], "0.00")  # present from its join to its join
+        self.assertEqual(rows[2:], [""])                   # u2 never joined: not an attendee
+
     def test_bad_inputs(self):
         many = ",".join(f"u{i}" for i in range(1001))
         cases = [
