@@ -129,9 +129,13 @@ std::string format_duration(int64_t seconds) {
     if (seconds < 30) return "< 1 min";
     const int64_t minutes = (seconds + 30) / 60;
     if (minutes < 60) return std::to_string(minutes) + " min";
-    char text[48];
-    std::snprintf(text, sizeof text, "%lld h %02lld min", static_cast<long long>(minutes / 60),
-                  static_cast<long long>(minutes % 60));
+    char text[64];
+    if (minutes < 2 * 1440)
+        std::snprintf(text, sizeof text, "%lld h %02lld min", static_cast<long long>(minutes / 60),
+                      static_cast<long long>(minutes % 60));
+    else
+        std::snprintf(text, sizeof text, "%lld d %02lld h %02lld min", static_cast<long long>(minutes / 1440),
+                      static_cast<long long>(minutes % 1440 / 60), static_cast<long long>(minutes % 60));
     return text;
 }
 

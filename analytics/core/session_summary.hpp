@@ -89,8 +89,8 @@ std::string format_utc_clock(int64_t unix_seconds);
 // (a space may stand for the "T"); false on anything else, including other offsets.
 bool parse_utc(const std::string &text, int64_t &unix_seconds);
 
-// "40 min", "1 h 05 min", "24 h 00 min"; seconds are rounded to the nearest minute, and a
-// positive duration under 30 s reads "< 1 min".
+// "40 min", "1 h 05 min", "24 h 00 min", from two days on "68 d 18 h 40 min"; seconds are
+// rounded to the nearest minute, and a positive duration under 30 s reads "< 1 min".
 std::string format_duration(int64_t seconds);
 // "1,234,567": thousands separated by commas.
 std::string format_count(int64_t value);

@@ -64,8 +64,11 @@ void draw_timeline_chart(PdfPageWriter &page, const SessionSummary &summary, con
         double x0 = x_of(static_cast<double>(point.minute));
         double x1 = x_of(static_cast<double>(point.minute + point.minutes));
         if (x1 - x0 > 3) {
-            x0 += (x1 - x0) * 0.12;
-            x1 -= (x1 - x0) * 0.12;
+            const double gap = (x1 - x0) * 0.12;
+            x0 += gap;
+            x1 -= gap;
+        } else {
+            x1 += 0.25; // narrow bars touch: overlap a little so no hairline seam shows between them
         }
         const double top = y_of(point.viewers, viewers);
         page.fill_rect(x0, top, std::max(x1 - x0, 0.3), plot.y + plot.height - top, kBars);

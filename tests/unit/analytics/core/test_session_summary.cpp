@@ -66,6 +66,9 @@ static void durations_and_numbers(void **) {
     assert_string_equal(format_duration(40 * 60).c_str(), "40 min");
     assert_string_equal(format_duration(65 * 60).c_str(), "1 h 05 min");
     assert_string_equal(format_duration(86400).c_str(), "24 h 00 min");
+    assert_string_equal(format_duration(2 * 86400 - 31).c_str(), "47 h 59 min");
+    assert_string_equal(format_duration(2 * 86400).c_str(), "2 d 00 h 00 min");
+    assert_string_equal(format_duration(68 * 86400 + 18 * 3600 + 40 * 60).c_str(), "68 d 18 h 40 min");
     assert_string_equal(format_count(0).c_str(), "0");
     assert_string_equal(format_count(999).c_str(), "999");
     assert_string_equal(format_count(1000).c_str(), "1,000");
