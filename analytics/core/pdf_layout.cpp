@@ -236,7 +236,8 @@ std::vector<Rect> tile_grid(size_t count, const Rect &area, size_t columns, doub
     std::vector<Rect> tiles;
     tiles.reserve(count);
     for (size_t i = 0; i < count; ++i) {
-        const auto column = static_cast<double>(i % columns), row = static_cast<double>(i / columns);
+        const size_t row_index = i / columns; // whole rows: integer division meant
+        const auto column = static_cast<double>(i % columns), row = static_cast<double>(row_index);
         tiles.push_back({area.x + column * (width + gap), area.y + row * (tile_height + gap), width, tile_height});
     }
     return tiles;
