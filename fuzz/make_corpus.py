@@ -232,6 +232,39 @@ def report_requests():
     lines = [["breakout_sessions", "--range", "30d", "--entry-ids", "a,b", "--bom", "--descriptive-headers"],
              ["chat_transcripts", "--from", "2024-03-10", "--to", "2024-03-01", "--user-ids", "a,,b"]]
     return [json.dumps(body) for body in bodies] + ["\x00".join(line) for line in lines]
+def summaries():
+    """PDF summaries as roomrec-summary-pdf reads them (docs/ANALYTICS-pdf.md): a full one, one
+    whose timeline names UTC times, an empty session, names in many scripts, and near misses."""
+    full = {
+        "room": "weekly", "title": "Weekly sync", "session": "s-1",
+        "started_at": "2026-11-24T09:00:00Z", "ended_at": "2026-11-24T09:40:00Z",
+        "overview": {"live_unique_viewers": 12, "recording_unique_viewers": 3, "average_minutes_viewed": 26.3,
+                     "average_engagement_rate": 71.4, "reactions": {"users_percent": 58.3, "count": 41},
+                     "chat_messages": 23, "polls": 2, "qa_threads": 3, "downloads": 5, "recording_plays": 4},
+        "timeline": [{"minute": m, "live_viewers": min(12, 3 + m), "engagement_rate": 60 + m} for m in range(40)],
+        "top_attendees": [{"name": name, "role": role, "minutes_viewed": 40 - i, "engagement_rate": 90 - i,
+                           "reactions": i, "chat_messages": 2 * i}
+                          for i, (name, role) in enumerate([("Alice", "host"), ("Zoë 🎧", "viewer"),
+                                                            ("محمد علي", "speaker"), ("王小明", "moderator"),
+                                                            ("\u202eevil\ttab", "viewer")])],
+        "recordings": [{"id": "r-1", "title": "Weekly sync", "impressions": 6, "plays": 4, "minutes_viewed": 52.5,
+                        "average_completion": 61.3}, {"id": "r-2", "impressions": 0, "plays": 0,
+                                                      "minutes_viewed": 0, "average_completion": 0}],
+    }
+    at_times = json.loads(json.dumps(full))
+    at_times["timeline"] = [{"at": "2026-11-24T09:%02d:30Z" % m, "live_viewers": 1, "engagement_rate": 100}
+                            for m in range(0, 40, 7)]
+    empty = json.loads(json.dumps(full))
+    empty.update(timeline=[], top_attendees=[], recordings=[], ended_at=empty["started_at"])
+    day = json.loads(json.dumps(full))
+    day.update(ended_at="2026-11-25T09:00:00Z",
+               timeline=[{"minute": m, "live_viewers": m % 13, "engagement_rate": m % 101} for m in range(0, 1440, 9)])
+    negative = json.loads(json.dumps(full))
+    negative["overview"]["polls"] = -1
+    seeds = [json.dumps(doc, ensure_ascii=False) for doc in (full, at_times, empty, day, negative)]
+    text = seeds[0]
+    return seeds + [text[:len(text) // 2], text.replace('"minute": 1,', '"minute": 0,'),
+                    text.replace("Alice", "Al\\udc00ce"), text.encode().replace(b"Alice", b"Al\xffce")]
 
 
 def main():
@@ -246,6 +279,7 @@ def main():
     write("frame_header", frames())
     write("csv_writer", csv_cells())
     write("report_filters", report_requests())
+    write("summary_json", summaries())
 
 
 if __name__ == "__main__":

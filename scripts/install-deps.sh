@@ -21,6 +21,9 @@ packages=(
   ceph-mon ceph-osd radosgw ceph-common
   # test: the demo page in Debian's headless Chromium, driven by playwright-core (npm)
   chromium
+  # the PDF session summary (analytics/pdf): cairo's PDF surface with DejaVu Sans; poppler-utils
+  # (pdftotext, pdftoppm, pdfimages, pdffonts) checks the PDFs in the tests
+  libcairo2-dev fonts-dejavu-core poppler-utils
   # test: libFuzzer targets over the pure parsers (fuzz/, scripts/fuzz.sh)
   clang-14 libfuzzer-14-dev
 )
