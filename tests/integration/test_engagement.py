@@ -32,7 +32,10 @@ class EngagementTest(unittest.TestCase):
         # once, then 30 a minute): this suite is about telemetry, so chat gets a scripted client's limit.
         cls.janus = harness.Janus(http_port=18588, admin_port=17588, settings={"recordings_root": cls.root},
                                   categories={"telemetry": {"postgres": cls.pg.conninfo},
-                                              "limits": {"chat_burst": 1000, "chat_per_minute": 6000}})
+                                              "limits": {"chat_burst": 1000, "chat_per_minute": 6000},
+                                              # A static room with its own reaction limit.
+                                              "room-eng-static": {"title": "Static", "reaction_burst": 2,
+                                                                  "reactions_per_minute": 1}})
 
     @classmethod
     def tearDownClass(cls):
@@ -268,6 +271,21 @@ class EngagementTest(unittest.TestCase):
         self.assertEqual((erased["roomrec"], erased["events"]), ("erased", int(vic_rows)), erased)
         self.assertEqual(self.pg.psql("SELECT count(*) FROM telemetry_events WHERE user_id = 'vic'"), "0")
         self.assertEqual(collections.Counter(row["user"] for row in self.rows("eng1"))["hana"], counts_by_user["hana"])
+
+    def test_a_room_sets_its_own_reaction_limit(self):
+        # The jcfg room allows 2 at once, then 1 a minute; an API room 3 (the jcfg default is 5).
+        harness.create_room(self.handle(), "eng-api", title="Api", reaction_burst=3, reactions_per_minute=1)
+        self.error(self.handle(), {"request": "create", "room": "eng-bad", "title": "Bad", "reaction_burst": 1001,
+                                   "admin_secret": harness.ADMIN_SECRET}, 444)
+        for room, burst in (("eng-static", 2), ("eng-api", 3)):
+            handle, _ = self.join(room, "rita", "viewer")
+            replies = [handle.send({"request": "react", "reaction": "wow"}) for _ in range(burst + 3)]
+            self.assertEqual(sum(r.get("roomrec") == "reacted" for r in replies), burst, room)
+            self.assertIn("at most %d at once, then 1 per minute" % burst, replies[-1]["error"])
+            handle.send({"request": "leave"})
+            refused = self.wait_rows(room, "reaction.refused", 2)
+            self.assertEqual([int(row["value"]) for row in refused], [1, 2], room)  # at once, then on leave
+            self.assertEqual(len(self.rows(room, "reaction")), burst)
 
     def test_postgres_away_for_30_seconds_loses_and_doubles_nothing(self):
         harness.create_room(self.handle(), "eng2", title="Outage")
