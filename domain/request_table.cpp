@@ -42,34 +42,39 @@ constexpr std::array kSubscribeParams{
 constexpr std::array kReactParams{ParamSpec{"reaction", JsonKind::String, true, 16}};
 constexpr std::array kHandParams{ParamSpec{"raised", JsonKind::Boolean, true, 0},
                                  ParamSpec{"participant", JsonKind::Identifier, false, 64}};
-constexpr std::array kChatParams{
-    ParamSpec{"action", JsonKind::String, true, 16}, ParamSpec{"text", JsonKind::String, false, 4000},
-    ParamSpec{"message", JsonKind::Identifier, false, 64}, ParamSpec{"reply_to", JsonKind::Identifier, false, 64},
-    ParamSpec{"context", JsonKind::String, false, 16}};
+constexpr std::array kChatParams{ParamSpec{"action", JsonKind::String, true, 16},
+                                 ParamSpec{"text", JsonKind::String, false, 4000},
+                                 ParamSpec{"message", JsonKind::Identifier, false, 64},
+                                 ParamSpec{"reply_to", JsonKind::Identifier, false, 64},
+                                 ParamSpec{"context", JsonKind::String, false, 16}};
 constexpr std::array kModerateParams{ParamSpec{"action", JsonKind::String, true, 16},
                                      ParamSpec{"message", JsonKind::Identifier, true, 64}};
-constexpr std::array kPollParams{
-    ParamSpec{"action", JsonKind::String, true, 16}, ParamSpec{"question", JsonKind::String, false, 500},
-    ParamSpec{"options", JsonKind::Array, false, 10}, ParamSpec{"poll", JsonKind::Identifier, false, 64},
-    ParamSpec{"choice", JsonKind::Integer, false, 9, 0}};
+constexpr std::array kPollParams{ParamSpec{"action", JsonKind::String, true, 16},
+                                 ParamSpec{"question", JsonKind::String, false, 500},
+                                 ParamSpec{"options", JsonKind::Array, false, 10},
+                                 ParamSpec{"poll", JsonKind::Identifier, false, 64},
+                                 ParamSpec{"choice", JsonKind::Integer, false, 9, 0}};
 constexpr std::array kQaParams{ParamSpec{"action", JsonKind::String, true, 16},
                                ParamSpec{"text", JsonKind::String, true, 2000},
                                ParamSpec{"question", JsonKind::Identifier, false, 64}};
-constexpr std::array kHeartbeatParams{
-    ParamSpec{"focused", JsonKind::Boolean, false, 0}, ParamSpec{"fullscreen", JsonKind::Boolean, false, 0},
-    ParamSpec{"sound", JsonKind::Boolean, false, 0}, ParamSpec{"camera", JsonKind::Boolean, false, 0}};
+constexpr std::array kHeartbeatParams{ParamSpec{"focused", JsonKind::Boolean, false, 0},
+                                      ParamSpec{"fullscreen", JsonKind::Boolean, false, 0},
+                                      ParamSpec{"sound", JsonKind::Boolean, false, 0},
+                                      ParamSpec{"camera", JsonKind::Boolean, false, 0}};
 constexpr std::array kDownloadParams{ParamSpec{"attachment", JsonKind::Identifier, true, 128},
                                      ParamSpec{"name", JsonKind::String, false, 255}};
 constexpr std::array kEraseUserParams{ParamSpec{"user", JsonKind::String, true, 256}};
-constexpr std::array kPlaybackParams{ParamSpec{"recording", JsonKind::Identifier, true, 64},
-                                     ParamSpec{"event", JsonKind::String, true, 16},
-                                     ParamSpec{"play", JsonKind::Identifier, false, 64},
-                                     ParamSpec{"position_ms", JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0},
-                                     ParamSpec{"duration_ms", JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0},
-                                     ParamSpec{"from_ms", JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0}};
-constexpr std::array kAttachmentParams{ParamSpec{"action", JsonKind::String, true, 16, 0, nullptr, 0, "share"},
-                                       ParamSpec{"attachment", JsonKind::Identifier, true, 128},
-                                       ParamSpec{"title", JsonKind::String, true, 200}};
+constexpr std::array kPlaybackParams{
+    ParamSpec{"recording", JsonKind::Identifier, true, 64},
+    ParamSpec{"event", JsonKind::String, true, 16},
+    ParamSpec{"play", JsonKind::Identifier, false, 64},
+    ParamSpec{"position_ms", JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0},
+    ParamSpec{"duration_ms", JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0},
+    ParamSpec{"from_ms", JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0}};
+constexpr std::array kAttachmentParams{
+    ParamSpec{"action", JsonKind::String, true, 16, 0, nullptr, 0, "share"},
+    ParamSpec{"attachment", JsonKind::Identifier, true, 128},
+    ParamSpec{"title", JsonKind::String, true, 200}};
 
 constexpr std::array<RequestType, 30> kTypes{{
     {"create", kCreateParams, false, true, false},
@@ -123,8 +128,9 @@ std::variant<const RequestType *, ValidationError> validate_request(const json_t
     const std::string_view text(json_string_value(name), json_string_length(name));
     const size_t index = request_index(text);
     if (index == kTypes.size() || (admin && !kTypes[index].admin_api))
-        return ValidationError{ErrorCode::UnknownRequest, std::string("unknown request \"") + json_string_value(name) +
-                                                              "\"" + (admin ? " for the Admin API" : "")};
+        return ValidationError{ErrorCode::UnknownRequest, std::string("unknown request \"") +
+                                                              json_string_value(name) + "\"" +
+                                                              (admin ? " for the Admin API" : "")};
     const RequestType *type = &kTypes[index];
     if (auto invalid = validate_params(body, type->params)) return *invalid;
     return type;

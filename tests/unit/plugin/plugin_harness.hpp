@@ -152,8 +152,8 @@ public:
     janus_plugin_session *join_guest(const std::string &room, const char *role, const std::string &display,
                                      std::string *id) {
         const char *secret = role[0] == 'h' ? "h" : role[0] == 'm' ? "m" : "v";
-        return join_with(R"({"request":"join","room":")" + room + R"(","role":")" + role + R"(","secret":")" + secret +
-                             R"(","user":{"display":")" + display + R"("}})",
+        return join_with(R"({"request":"join","room":")" + room + R"(","role":")" + role + R"(","secret":")" +
+                             secret + R"(","user":{"display":")" + display + R"("}})",
                          display, id);
     }
     janus_plugin_session *join_with(const std::string &body, const std::string &who, std::string *id) {
