@@ -15,12 +15,7 @@ const char *progress_verdict_name(ProgressVerdict verdict) {
     return "bad_number";
 }
 
-int PlayProgress::bucket_of(double position_s) const {
-    const double bucket = std::floor(position_s * kBuckets / duration_s_);
-    return std::clamp(int(bucket), 0, kBuckets - 1);
-}
-
-ProgressVerdict PlayProgress::report(double position_s, double duration_s) {
+ProgressVerdict PlayProgress::check(double position_s, double duration_s) const {
     if (!std::isfinite(position_s) || !std::isfinite(duration_s) || position_s < 0 || duration_s < 0)
         return ProgressVerdict::BadNumber;
     if (duration_s == 0 || duration_s > kMaxDurationS) return ProgressVerdict::BadDuration;
@@ -29,20 +24,54 @@ ProgressVerdict PlayProgress::report(double position_s, double duration_s) {
     if (duration_s_ != 0 && std::fabs(duration_s - duration_s_) > 0.001 * duration_s_ + 0.05)
         return ProgressVerdict::BadDuration;
     if (position_s > duration_s + kEndToleranceS) return ProgressVerdict::PastEnd;
-    const bool first = duration_s_ == 0;
-    if (first) duration_s_ = duration_s;
-    position_s = std::min(position_s, duration_s_);
+    return ProgressVerdict::Accepted;
+}
 
-    const int landed = bucket_of(position_s);
+// Bucket edges are compared in whole microseconds, so a position exactly on an edge (whatever
+// its binary rounding as seconds) is on it, not a hair past it.
+int64_t PlayProgress::to_us(double position_s) const { return std::llround(position_s * 1e6); }
+
+void PlayProgress::move_to(double position_s, bool may_watch) {
+    position_s = std::min(position_s, duration_s_);
     const double step = position_s - last_position_s_;
-    if (!first && step >= 0 && step <= kMaxContinuousStepS) {
-        for (int bucket = bucket_of(last_position_s_); bucket <= landed; ++bucket) buckets_.set(size_t(bucket));
+    if (may_watch && started_ && step > 0 && step <= kMaxContinuousStepS) {
+        const int64_t duration_us = std::max<int64_t>(to_us(duration_s_), 1);
+        const int64_t from_us = to_us(last_position_s_), to = to_us(position_s);
+        // [from, to) overlaps bucket b with positive length iff from < (b + 1) d / 100 and to > b d / 100.
+        const int64_t first = from_us * kBuckets / duration_us;
+        const int64_t last = std::min<int64_t>((to * kBuckets + duration_us - 1) / duration_us - 1, kBuckets - 1);
+        for (int64_t bucket = first; bucket <= last; ++bucket) buckets_.set(size_t(bucket));
         watched_s_ += step;
-    } else {
-        buckets_.set(size_t(landed)); // a seek (or the first report): only where it landed
     }
     last_position_s_ = position_s;
+    started_ = true;
+}
+
+ProgressVerdict PlayProgress::report(double position_s, double duration_s) {
+    if (const auto verdict = check(position_s, duration_s); verdict != ProgressVerdict::Accepted) return verdict;
+    if (duration_s_ == 0) duration_s_ = duration_s;
+    move_to(position_s, true);
     return ProgressVerdict::Accepted;
+}
+
+ProgressVerdict PlayProgress::seek(double from_s, double to_s, double duration_s) {
+    if (const auto verdict = check(from_s, duration_s); verdict != ProgressVerdict::Accepted) return verdict;
+    if (const auto verdict = check(to_s, duration_s); verdict != ProgressVerdict::Accepted) return verdict;
+    if (duration_s_ == 0) duration_s_ = duration_s;
+    move_to(from_s, true);
+    move_to(to_s, false);
+    return ProgressVerdict::Accepted;
+}
+
+std::string PlayProgress::watched_hex() const {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string hex(kBuckets / 4, '0');
+    for (int digit = 0; digit < kBuckets / 4; ++digit) {
+        int nibble = 0;
+        for (int bit = 0; bit < 4; ++bit) nibble = (nibble << 1) | int(buckets_.test(size_t(digit * 4 + bit)));
+        hex[size_t(digit)] = kDigits[nibble];
+    }
+    return hex;
 }
 
 double average_completion_percent(std::span<const int> distinct_buckets_per_play) {

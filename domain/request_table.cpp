@@ -40,22 +40,23 @@ constexpr std::array kSubscribeParams{
     ParamSpec{"streams", JsonKind::Array, true, 64, 1, kStreamParams.data(), kStreamParams.size()}};
 // Room signals.
 constexpr std::array kReactParams{ParamSpec{"reaction", JsonKind::String, true, 16}};
-constexpr std::array kHandParams{ParamSpec{"raised", JsonKind::Boolean, true, 0}};
+constexpr std::array kHandParams{ParamSpec{"raised", JsonKind::Boolean, true, 0},
+                                 ParamSpec{"participant", JsonKind::Identifier, false, 64}};
 constexpr std::array kChatParams{ParamSpec{"action", JsonKind::String, true, 16},
                                  ParamSpec{"text", JsonKind::String, false, 4000},
-                                 ParamSpec{"message", JsonKind::Identifier, false, 32},
-                                 ParamSpec{"reply_to", JsonKind::Identifier, false, 32},
+                                 ParamSpec{"message", JsonKind::Identifier, false, 64},
+                                 ParamSpec{"reply_to", JsonKind::Identifier, false, 64},
                                  ParamSpec{"context", JsonKind::String, false, 16}};
 constexpr std::array kModerateParams{ParamSpec{"action", JsonKind::String, true, 16},
-                                     ParamSpec{"message", JsonKind::Identifier, true, 32}};
+                                     ParamSpec{"message", JsonKind::Identifier, true, 64}};
 constexpr std::array kPollParams{ParamSpec{"action", JsonKind::String, true, 16},
                                  ParamSpec{"question", JsonKind::String, false, 500},
                                  ParamSpec{"options", JsonKind::Array, false, 10},
-                                 ParamSpec{"poll", JsonKind::Identifier, false, 32},
+                                 ParamSpec{"poll", JsonKind::Identifier, false, 64},
                                  ParamSpec{"choice", JsonKind::Integer, false, 9, 0}};
 constexpr std::array kQaParams{ParamSpec{"action", JsonKind::String, true, 16},
                                ParamSpec{"text", JsonKind::String, true, 2000},
-                               ParamSpec{"question", JsonKind::Identifier, false, 32}};
+                               ParamSpec{"question", JsonKind::Identifier, false, 64}};
 constexpr std::array kHeartbeatParams{ParamSpec{"focused", JsonKind::Boolean, false, 0},
                                       ParamSpec{"fullscreen", JsonKind::Boolean, false, 0},
                                       ParamSpec{"sound", JsonKind::Boolean, false, 0},
@@ -68,9 +69,14 @@ constexpr std::array kPlaybackParams{
     ParamSpec{"event", JsonKind::String, true, 16},
     ParamSpec{"play", JsonKind::Identifier, false, 64},
     ParamSpec{"position_ms", JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0},
-    ParamSpec{"duration_ms", JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0}};
+    ParamSpec{"duration_ms", JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0},
+    ParamSpec{"from_ms", JsonKind::Integer, false, 7LL * 24 * 3600 * 1000, 0}};
+constexpr std::array kAttachmentParams{
+    ParamSpec{"action", JsonKind::String, true, 16, 0, nullptr, 0, "share"},
+    ParamSpec{"attachment", JsonKind::Identifier, true, 128},
+    ParamSpec{"title", JsonKind::String, true, 200}};
 
-constexpr std::array<RequestType, 29> kTypes{{
+constexpr std::array<RequestType, 30> kTypes{{
     {"create", kCreateParams, false, true, false},
     {"destroy", kDestroyParams, false, true, false},
     {"list", kListParams, false, true, false},
@@ -98,6 +104,7 @@ constexpr std::array<RequestType, 29> kTypes{{
     {"heartbeat", kHeartbeatParams, false, false, false},
     {"download", kDownloadParams, false, false, false},
     {"playback", kPlaybackParams, false, false, false},
+    {"attachment", kAttachmentParams, false, false, false},
     {"erase_user", kEraseUserParams, false, true, true},
     {"status", kNoParams, false, true, false},
 }};

@@ -24,6 +24,8 @@ constexpr std::array kRoomParams{
     ParamSpec{"speaker_secret", JsonKind::String, false, 256},
     ParamSpec{"viewer_secret", JsonKind::String, false, 256},
     ParamSpec{"public", JsonKind::Boolean, false, 0},
+    ParamSpec{"reaction_burst", JsonKind::Integer, false, kMaxReactionBurst, 1},
+    ParamSpec{"reactions_per_minute", JsonKind::Integer, false, kMaxReactionsPerMinute, 1},
 };
 
 } // namespace
@@ -62,6 +64,10 @@ std::variant<RoomSettings, ValidationError> parse_room_settings(const json_t *de
     room.is_public = json_is_true(json_object_get(description, "public"));
     if (const json_t *limit = json_object_get(description, "max_participants"))
         room.max_participants = json_integer_value(limit);
+    if (const json_t *burst = json_object_get(description, "reaction_burst"))
+        room.reaction_burst = static_cast<int>(json_integer_value(burst));
+    if (const json_t *rate = json_object_get(description, "reactions_per_minute"))
+        room.reactions_per_minute = static_cast<int>(json_integer_value(rate));
     const std::pair<const char *, Role> secret_keys[] = {{"host_secret", Role::Host},
                                                          {"moderator_secret", Role::Moderator},
                                                          {"speaker_secret", Role::Speaker},

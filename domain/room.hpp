@@ -22,6 +22,8 @@ const char *room_type_name(RoomType type);
 
 constexpr int64_t kDefaultMaxSessionSeconds = 24 * 3600;
 constexpr int64_t kLimitMaxSessionSeconds = 72 * 3600;
+constexpr int kMaxReactionBurst = 1000; // as the jcfg limits (room_rate_limits)
+constexpr int kMaxReactionsPerMinute = 60000;
 
 struct RoomSettings {
     std::string id;
@@ -36,6 +38,9 @@ struct RoomSettings {
     std::map<Role, std::string> secrets; // role → secret that proves it; absent: token only
     bool is_static = false;              // declared in the jcfg, not destroyable by API
     bool is_public = false;              // listed (id and title) to callers without the admin_secret
+    // The room's own reaction limit; 0 = the jcfg "limits" (reactions_burst, reactions_per_minute).
+    int reaction_burst = 0;
+    int reactions_per_minute = 0;
 };
 
 // Validates a room description (API "create" body or a jcfg category turned into JSON).

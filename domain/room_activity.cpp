@@ -1,6 +1,7 @@
 #include "domain/room_activity.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace roomrec::domain {
 namespace {
@@ -31,6 +32,7 @@ const char *activity_verdict_name(ActivityVerdict verdict) {
     case ActivityVerdict::RateLimited: return "rate_limited";
     case ActivityVerdict::Full: return "full";
     case ActivityVerdict::UserLimit: return "user_limit";
+    case ActivityVerdict::Closed: return "closed";
     }
     return "unknown";
 }
@@ -41,9 +43,21 @@ std::vector<int> PollState::counts() const {
     return counts;
 }
 
-RoomActivity::RoomActivity(ActivityLimits limits) : limits_(limits), rates_(limits.signals) {
+RoomActivity::RoomActivity(ActivityLimits limits, std::string id_tag)
+    : limits_(limits), rates_(limits.signals), refused_reactions_(limits.signals.max_users) {
+    // Only identifier characters, and short: an id is at most 1 + 20 digits + 1 + 12 = 34
+    // characters, a valid request-table identifier (≤ 64).
+    for (const char c : id_tag)
+        if (id_tag_.size() < kIdTagLength && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'))
+            id_tag_ += c;
     limits_.max_messages = std::max<size_t>(limits_.max_messages, 1);
     limits_.chat_history_per_user = std::max<size_t>(limits_.chat_history_per_user, 1);
+}
+
+std::string RoomActivity::make_id(char kind, uint64_t number) const {
+    std::string id = kind + std::to_string(number);
+    if (!id_tag_.empty()) id += "-" + id_tag_;
+    return id;
 }
 
 ActivityVerdict RoomActivity::admit(SignalKind kind, const std::string &user_id, int64_t now_us) {
@@ -76,7 +90,7 @@ ActivityVerdict RoomActivity::post(const ChatActor &author, const std::string &r
         forget_message(mine->second.front());
     if (messages_.size() >= limits_.max_messages) forget_message(message_order_.begin()->first);
     const uint64_t number = next_message_++;
-    id = "m" + std::to_string(number);
+    id = make_id('m', number);
     messages_[id] = ChatMessage{id, author.user_id, false, {}};
     message_order_.emplace(number, id);
     by_author_[author.user_id].push_back(number);
@@ -141,7 +155,7 @@ ActivityVerdict RoomActivity::create_poll(const ChatActor &actor, std::string qu
     if (!leads(actor.role)) return ActivityVerdict::NotAllowed;
     if (options.size() < 2 || options.size() > limits_.max_poll_options) return ActivityVerdict::InvalidValue;
     if (polls_.size() >= limits_.max_polls) return ActivityVerdict::Full;
-    id = "p" + std::to_string(next_poll_++);
+    id = make_id('p', next_poll_++);
     polls_[id] = PollState{std::move(question), std::move(options), {}};
     return ActivityVerdict::Ok;
 }
@@ -149,8 +163,18 @@ ActivityVerdict RoomActivity::create_poll(const ChatActor &actor, std::string qu
 ActivityVerdict RoomActivity::answer_poll(const ChatActor &actor, const std::string &poll_id, size_t choice) {
     auto it = polls_.find(poll_id);
     if (it == polls_.end()) return ActivityVerdict::NotFound;
+    if (it->second.closed) return ActivityVerdict::Closed;
     if (choice >= it->second.options.size()) return ActivityVerdict::InvalidValue;
     if (!it->second.answers.emplace(actor.user_id, choice).second) return ActivityVerdict::Duplicate;
+    return ActivityVerdict::Ok;
+}
+
+ActivityVerdict RoomActivity::close_poll(const ChatActor &actor, const std::string &poll_id) {
+    if (!leads(actor.role)) return ActivityVerdict::NotAllowed;
+    auto it = polls_.find(poll_id);
+    if (it == polls_.end()) return ActivityVerdict::NotFound;
+    if (it->second.closed) return ActivityVerdict::Duplicate;
+    it->second.closed = true;
     return ActivityVerdict::Ok;
 }
 
@@ -166,7 +190,7 @@ ActivityVerdict RoomActivity::ask(const ChatActor &actor, std::string &id) {
         if (open == 0) open_questions_.erase(actor.user_id);
         return ActivityVerdict::Full;
     }
-    id = "q" + std::to_string(next_question_++);
+    id = make_id('q', next_question_++);
     questions_[id] = Question{actor.user_id, false};
     ++open;
     return ActivityVerdict::Ok;

@@ -1,17 +1,19 @@
 // The interactive state of one room session (E3-E5): per-user signal rate limits, raised hands,
 // chat messages with likes, deletions and moderation threads, polls and Q&A threads. Pure: the
 // plugin's signalling thread owns one per live session, asks it whether a signal is allowed,
-// then relays it and records it. Ids are short and unique within the session ("m12", "p3",
-// "q7"); telemetry rows carry them with the session id. Bounded: each kind has a cap, and no single
+// then relays it and records it. Ids are unique across sessions and nodes by construction:
+// "<kind><N>-<tag>", the tag being taken from the session's random id ("m12-3f9a0c1d2e4b"). Bounded: each kind has a cap, and no single
 // user can fill one: a user's chat history share and open questions have their own caps.
 #pragma once
 
 #include "domain/chat_thread.hpp"
+#include "domain/refusal_tally.hpp"
 #include "domain/room_rate_limits.hpp"
 
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -41,6 +43,7 @@ enum class ActivityVerdict {
     RateLimited,  // over the user's rate for this kind of signal
     Full,         // the session's cap for this kind is reached
     UserLimit,    // the user's own cap for this kind is reached (open questions)
+    Closed,       // the poll is closed
 };
 const char *activity_verdict_name(ActivityVerdict verdict);
 
@@ -48,12 +51,16 @@ struct PollState {
     std::string question;
     std::vector<std::string> options;
     std::map<std::string, size_t> answers; // user → choice
+    bool closed = false;
     std::vector<int> counts() const;
 };
 
 class RoomActivity {
 public:
-    explicit RoomActivity(ActivityLimits limits = {});
+    static constexpr size_t kIdTagLength = 12;
+    // id_tag makes the session's message, poll and question ids unique beyond the session: the
+    // first 12 characters of [A-Za-z0-9_-] of it are used (taken from the session's random id).
+    explicit RoomActivity(ActivityLimits limits = {}, std::string id_tag = {});
 
     // Takes one of the user's tokens for a signal of this kind: RateLimited when they have none
     // (retry_after_us says when they will), Full when the room tracks too many senders.
@@ -63,6 +70,14 @@ public:
     ActivityVerdict react(const std::string &user_id, int64_t now_us) {
         return admit(SignalKind::Reaction, user_id, now_us);
     }
+
+    // Refused reactions (over the limit): the value of a reaction.refused row to write now, if
+    // any; leave_refusals when the user leaves, and every user's rest when the session ends.
+    std::optional<int64_t> count_refusal(const std::string &user_id, int64_t now_us) {
+        return refused_reactions_.refuse(user_id, now_us);
+    }
+    std::optional<int64_t> leave_refusals(const std::string &user_id) { return refused_reactions_.flush(user_id); }
+    std::vector<std::pair<std::string, int64_t>> flush_refusals() { return refused_reactions_.flush_all(); }
 
     // Raised hands, by participant (a user may join twice). True when the state changed.
     bool set_hand(const std::string &participant_id, bool raised);
@@ -86,7 +101,10 @@ public:
     // hosts, moderators and speakers answer questions.
     ActivityVerdict create_poll(const ChatActor &actor, std::string question, std::vector<std::string> options,
                                 std::string &id);
-    ActivityVerdict answer_poll(const ChatActor &actor, const std::string &poll_id, size_t choice);
+    ActivityVerdict answer_poll(const ChatActor &actor, const std::string &poll_id,
+                                size_t choice); // Closed once closed
+    // Hosts and moderators close a poll once (Duplicate after); later answers are Closed.
+    ActivityVerdict close_poll(const ChatActor &actor, const std::string &poll_id);
     const PollState *poll(const std::string &id) const;
     // UserLimit when the asker has open_questions_per_user unanswered questions.
     ActivityVerdict ask(const ChatActor &actor, std::string &id);
@@ -98,9 +116,12 @@ private:
         bool answered = false;
     };
     void forget_message(uint64_t number); // the oldest of its author's messages
+    std::string make_id(char kind, uint64_t number) const;
 
     ActivityLimits limits_;
     RoomRateLimits rates_;
+    RefusalTally refused_reactions_;
+    std::string id_tag_;
     std::set<std::string> hands_;
     std::map<std::string, ChatMessage> messages_;
     std::map<uint64_t, std::string> message_order_;         // number → id, oldest first

@@ -74,6 +74,11 @@ def requests():
         {"request": "download", "attachment": "rec-2026-11-24", "name": "Weekly sync.mp4"},
         {"request": "playback", "recording": "r-1", "event": "progress", "play": "pl-1",
          "position_ms": 120000, "duration_ms": 3600000},
+        {"request": "playback", "recording": "r-1", "event": "seek", "play": "pl-1",
+         "from_ms": 130000, "position_ms": 3240000, "duration_ms": 3600000},
+        {"request": "attachment", "action": "share", "attachment": "slides-1", "title": "Slides"},
+        {"request": "poll", "action": "close", "poll": "p1-3f9a0c1d2e4b"},
+        {"request": "hand", "raised": False, "participant": "3f9c0a71"},
         {"request": "erase_user", "user": "alice"},
         {"request": "status"},
     ]

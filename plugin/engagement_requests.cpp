@@ -70,38 +70,54 @@ Reply EngagementRequests::on_playback(Request &request) {
     static const std::pair<const char *, analytics::TelemetryKind> kEvents[] = {
         {"impression", analytics::TelemetryKind::PlaybackImpression},
         {"play", analytics::TelemetryKind::PlaybackPlay},
-        {"progress", analytics::TelemetryKind::PlaybackProgress}};
+        {"progress", analytics::TelemetryKind::PlaybackProgress},
+        {"seek", analytics::TelemetryKind::PlaybackSeek}};
     const auto *kind = std::find_if(std::begin(kEvents), std::end(kEvents),
                                     [&](const auto &known) { return event == known.first; });
     if (kind == std::end(kEvents))
-        return reply_error(domain::ErrorCode::InvalidElement, "event must be impression, play or progress");
+        return reply_error(domain::ErrorCode::InvalidElement, "event must be impression, play, progress or seek");
     const std::string recording = body_text(request, "recording");
     if (kind->second == analytics::TelemetryKind::PlaybackImpression) {
         telemetry_.record(*room, kind->second, member, recording);
         return reply_with(make_event("playback_recorded"));
     }
+    const bool seek = kind->second == analytics::TelemetryKind::PlaybackSeek;
     const std::string play = body_text(request, "play");
     const json_t *position = json_object_get(request.body.get(), "position_ms");
     const json_t *duration = json_object_get(request.body.get(), "duration_ms");
+    const json_t *from = json_object_get(request.body.get(), "from_ms");
     if (play.empty() || duration == nullptr)
         return reply_error(domain::ErrorCode::MissingElement, "play and duration_ms are required");
+    if (seek && (position == nullptr || from == nullptr))
+        return reply_error(domain::ErrorCode::MissingElement, "a seek needs from_ms and position_ms (where it landed)");
     const std::string key = member->participant_id + "/" + play;
     if (!room->plays.count(key) && room->plays.size() >= kMaxPlays)
         return reply_error(domain::ErrorCode::ActivityState, "too many plays in this session");
     // E6: the distinct 1 % buckets this play has watched so far (A5 takes each play's last value).
     domain::PlayProgress &progress = room->plays[key];
-    const auto verdict = progress.report(json_integer_value(position) / 1000.0, json_integer_value(duration) / 1000.0);
+    const double duration_s = json_integer_value(duration) / 1000.0;
+    const double position_s = json_integer_value(position) / 1000.0;
+    const auto verdict = seek ? progress.seek(json_integer_value(from) / 1000.0, position_s, duration_s)
+                              : progress.report(position_s, duration_s);
     if (verdict != domain::ProgressVerdict::Accepted)
         return reply_error(domain::ErrorCode::InvalidElement,
                            std::string("progress refused: ") + domain::progress_verdict_name(verdict) +
                                " (duration_ms 1 ms..7 days, the same for the whole play; "
-                               "position_ms within it)");
-    common::JsonPtr body(json_pack("{s:s, s:I, s:I, s:I}", "play", play.c_str(), "position_ms",
-                                   json_integer_value(position), "duration_ms", json_integer_value(duration),
-                                   "watched_ms", json_int_t(progress.watched_seconds() * 1000)));
+                               "position_ms and from_ms within it)");
+    const std::string watched = progress.watched_hex();
+    common::JsonPtr body = seek ? common::JsonPtr(json_pack("{s:s, s:I, s:I, s:I, s:s}", "play", play.c_str(),
+                                                            "from_ms", json_integer_value(from), "to_ms",
+                                                            json_integer_value(position), "duration_ms",
+                                                            json_integer_value(duration), "watched", watched.c_str()))
+                                : common::JsonPtr(json_pack("{s:s, s:I, s:I, s:I, s:s}", "play", play.c_str(),
+                                                            "position_ms", json_integer_value(position), "duration_ms",
+                                                            json_integer_value(duration), "watched_ms",
+                                                            json_int_t(progress.watched_seconds() * 1000), "watched",
+                                                            watched.c_str()));
     telemetry_.record(*room, kind->second, member, recording, progress.distinct_buckets(), std::move(body));
     common::JsonPtr data = make_event("playback_recorded");
     json_object_set_new(data.get(), "buckets", json_integer(progress.distinct_buckets()));
+    json_object_set_new(data.get(), "watched", json_string(watched.c_str()));
     return reply_with(std::move(data));
 }
 

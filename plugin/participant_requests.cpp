@@ -200,6 +200,7 @@ Reply ParticipantRequests::negotiate_publication(Request &request) {
     }
     session.publication.store(std::move(next));
     recording_.sync_recorded_streams(*room);
+    telemetry_.sync_presentation(*room, session);
 
     common::JsonPtr streams = describe_publication(session);
     common::JsonPtr event = make_event("published");
@@ -334,12 +335,15 @@ Reply ParticipantRequests::on_stage(Request &request) {
         return reply_error(domain::ErrorCode::InvalidElement,
                            "only viewers are brought on or off stage; others may always publish");
     const bool on_stage = json_is_true(json_object_get(request.body.get(), "on_stage"));
+    const bool changed = target->on_stage != on_stage;
     target->on_stage = on_stage;
     if (const auto target_session = room.participants.find(target_id); target_session != room.participants.end()) {
         Session &target_handle = *target_session->second;
         if (!on_stage && lifecycle_.unpublish(target_handle)) lifecycle_.hang_up(target_handle);
         lifecycle_.publish_binding(target_handle);
     }
+    if (changed) // after the unpublish, so a presentation stops before its presenter leaves the stage
+        telemetry_.record_stage(room, *target, on_stage, room.roster.find(request.session->participant_id));
     common::JsonPtr event = make_event("stage");
     json_object_set_new(event.get(), "participant", json_string(target_id.c_str()));
     json_object_set_new(event.get(), "on_stage", json_boolean(on_stage));

@@ -90,6 +90,7 @@ void Plugin::bind_requests() {
     dispatcher_.bind("hand", to(signal_requests_, &SignalRequests::on_hand));
     dispatcher_.bind("chat", to(signal_requests_, &SignalRequests::on_chat));
     dispatcher_.bind("moderate", to(signal_requests_, &SignalRequests::on_moderate));
+    dispatcher_.bind("attachment", to(signal_requests_, &SignalRequests::on_attachment));
     dispatcher_.bind("poll", to(question_requests_, &QuestionRequests::on_poll));
     dispatcher_.bind("qa", to(question_requests_, &QuestionRequests::on_qa));
     dispatcher_.bind("heartbeat", to(engagement_requests_, &EngagementRequests::on_heartbeat));

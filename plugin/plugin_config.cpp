@@ -21,7 +21,8 @@ struct ConfigDestroy {
 
 // jcfg values are text: integers and booleans are converted by key so one validator serves both
 // the API and the configuration.
-const std::set<std::string> kIntegerRoomKeys = {"max_session_duration", "max_participants"};
+const std::set<std::string> kIntegerRoomKeys = {"max_session_duration", "max_participants", "reaction_burst",
+                                                "reactions_per_minute"};
 const std::set<std::string> kBooleanRoomKeys = {"public"};
 
 common::JsonPtr category_as_json(janus_config *config, janus_config_category *category, const std::string &room_id) {

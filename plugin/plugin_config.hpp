@@ -1,6 +1,7 @@
 // Settings read from janus.plugin.roomrec.jcfg (O1; conf/ documents every key).
 #pragma once
 
+#include "analytics/core/telemetry_event.hpp"
 #include "common/file_mode.hpp"
 #include "domain/room.hpp"
 #include "domain/room_activity.hpp"
@@ -8,6 +9,7 @@
 #include "recorder/core/frame_size.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -58,6 +60,8 @@ struct PluginConfig {
     // The "limits" category: per-user signal rates and history shares of a room session (E3-E5).
     domain::ActivityLimits activity;
     std::vector<domain::RoomSettings> static_rooms;
+    // Sees every telemetry event the plugin records, with or without a database (handler tests).
+    std::function<void(const analytics::TelemetryEvent &)> telemetry_observer;
 };
 
 // Reads <folder>/janus.plugin.roomrec.jcfg; a missing file gives the defaults, a bad one an error.

@@ -17,8 +17,9 @@ Reply QuestionRequests::on_poll(Request &request) {
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
     auto &[room, member, actor] = std::get<Signaller>(who);
     const std::string action = body_text(request, "action");
-    if (action != "create" && action != "answer")
-        return reply_error(domain::ErrorCode::InvalidElement, "action must be create or answer");
+    if (action != "create" && action != "answer" && action != "close")
+        return reply_error(domain::ErrorCode::InvalidElement, "action must be create, answer or close");
+    if (action == "close") return close_poll(*room, *member, actor, body_text(request, "poll"));
     if (action == "create") {
         const std::string question = body_text(request, "question");
         if (is_blank(question)) return reply_error(domain::ErrorCode::MissingElement, "question is required");
@@ -61,7 +62,9 @@ Reply QuestionRequests::on_poll(Request &request) {
     if (const auto verdict = room->activity->answer_poll(actor, poll_id,
                                                          static_cast<size_t>(json_integer_value(choice)));
         verdict != domain::ActivityVerdict::Ok)
-        return refused(verdict, "answer that poll");
+        return verdict == domain::ActivityVerdict::Closed
+                   ? reply_error(domain::ErrorCode::ActivityState, "poll closed: it takes no more answers")
+                   : refused(verdict, "answer that poll");
     telemetry_.record(*room, analytics::TelemetryKind::PollAnswer, member, poll_id, json_integer_value(choice));
     // The leads follow the results as they come.
     const auto counts = room->activity->poll(poll_id)->counts();
@@ -79,6 +82,31 @@ Reply QuestionRequests::on_poll(Request &request) {
     common::JsonPtr data = make_event("poll");
     json_object_set_new(data.get(), "action", json_string("answered"));
     json_object_set_new(data.get(), "poll", json_string(poll_id.c_str()));
+    return reply_with(std::move(data));
+}
+
+// Hosts and moderators close a poll: everyone learns the final counts; later answers get 459.
+Reply QuestionRequests::close_poll(LiveRoom &room, const domain::Member &member, const domain::ChatActor &actor,
+                                   const std::string &poll_id) {
+    if (poll_id.empty()) return reply_error(domain::ErrorCode::MissingElement, "poll is required to close it");
+    if (const auto verdict = room.activity->close_poll(actor, poll_id); verdict != domain::ActivityVerdict::Ok)
+        return verdict == domain::ActivityVerdict::NotAllowed
+                   ? reply_error(domain::ErrorCode::Forbidden, "only hosts and moderators close polls")
+                   : refused(verdict, "close that poll");
+    const domain::PollState *poll = room.activity->poll(poll_id);
+    common::JsonPtr counts(json_array());
+    for (int count : poll->counts()) json_array_append_new(counts.get(), json_integer(count));
+    common::JsonPtr event = make_event("poll");
+    json_object_set_new(event.get(), "action", json_string("closed"));
+    json_object_set_new(event.get(), "poll", json_string(poll_id.c_str()));
+    json_object_set(event.get(), "counts", counts.get());
+    messenger_.broadcast(room, event, member.participant_id);
+    telemetry_.record(room, analytics::TelemetryKind::PollClose, &member, poll_id,
+                      static_cast<int64_t>(poll->answers.size()));
+    common::JsonPtr data = make_event("poll");
+    json_object_set_new(data.get(), "action", json_string("closed"));
+    json_object_set_new(data.get(), "poll", json_string(poll_id.c_str()));
+    json_object_set_new(data.get(), "counts", counts.release());
     return reply_with(std::move(data));
 }
 
@@ -104,6 +132,11 @@ Reply QuestionRequests::on_qa(Request &request) {
     if (verdict == domain::ActivityVerdict::UserLimit) // one user (by trusted id) may not take every Q&A slot
         return reply_error(domain::ErrorCode::ActivityState,
                            "question limit reached: you have too many unanswered questions; wait for answers");
+    // Q&A threads are answered by hosts, moderators and speakers; an attendee does not post in
+    // their own thread: a follow-up is a new question.
+    if (verdict == domain::ActivityVerdict::NotAllowed && action == "answer")
+        return reply_error(domain::ErrorCode::Forbidden, "only hosts, moderators and speakers answer questions; "
+                                                         "to follow up, ask a new question");
     if (verdict != domain::ActivityVerdict::Ok) return refused(verdict, action + " that question");
     const char *done = action == "ask" ? "asked" : "answered";
     common::JsonPtr event = make_event("qa");

@@ -1,10 +1,12 @@
-// Polls and Q&A threads: hosts and moderators open polls, everyone answers once and the leads
-// see the counts; everyone asks, presenters answer (docs/API.md "Room signals"). Votes, poll
+// Polls and Q&A threads: hosts and moderators open and close polls, everyone answers once and
+// the leads see the counts; everyone asks, presenters answer (a follow-up is a new question) (docs/API.md "Room signals"). Votes, poll
 // creation, questions and answers are rate-limited per user.
 #pragma once
 
 #include "plugin/replies.hpp"
 #include "plugin/request.hpp"
+
+#include <string>
 
 namespace roomrec::plugin {
 
@@ -23,6 +25,9 @@ public:
     Reply on_qa(Request &request);
 
 private:
+    Reply close_poll(LiveRoom &room, const domain::Member &member, const domain::ChatActor &actor,
+                     const std::string &poll_id);
+
     RoomRegistry &rooms_;
     RoomMessenger &messenger_;
     TelemetryBridge &telemetry_;

@@ -19,7 +19,10 @@ void RoomLifecycle::drop_publication(Session &session) {
     ROOMREC_ON_SIGNALLING_THREAD();
     if (session.publication.load()->by_mindex.empty()) return;
     session.publication.store(std::make_shared<const Publication>());
-    if (LiveRoom *room = rooms_.room_of(session)) recording_.sync_recorded_streams(*room);
+    if (LiveRoom *room = rooms_.room_of(session)) {
+        recording_.sync_recorded_streams(*room);
+        telemetry_.sync_presentation(*room, session);
+    }
 }
 
 bool RoomLifecycle::unpublish(Session &session) {

@@ -93,6 +93,11 @@ Reply RoomRequests::on_list(Request &request) {
         json_object_set_new(entry, "type", json_string(domain::room_type_name(room.settings.type)));
         json_object_set_new(entry, "participants", json_integer(static_cast<json_int_t>(room.roster.size())));
         json_object_set_new(entry, "max_participants", json_integer(room.settings.max_participants));
+        // Set only when the room overrides the jcfg "limits".
+        if (room.settings.reaction_burst > 0)
+            json_object_set_new(entry, "reaction_burst", json_integer(room.settings.reaction_burst));
+        if (room.settings.reactions_per_minute > 0)
+            json_object_set_new(entry, "reactions_per_minute", json_integer(room.settings.reactions_per_minute));
         json_object_set_new(entry, "static", json_boolean(room.settings.is_static));
         if (!room.settings.parent_id.empty())
             json_object_set_new(entry, "parent", json_string(room.settings.parent_id.c_str()));

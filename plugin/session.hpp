@@ -97,6 +97,8 @@ struct LiveRoom {
     std::map<std::string, int64_t> last_heartbeat_us;  // participant → monotonic µs
     std::map<std::string, domain::PlayProgress> plays; // "<participant>/<play>" → buckets watched (E6)
     domain::RoomBans bans;                             // users kicked from this session (R7)
+    // Participants whose stage stream (screen share) is published: participant → (mid, codec).
+    std::map<std::string, std::pair<std::string, std::string>> presenting;
 };
 
 } // namespace roomrec::plugin

@@ -7,6 +7,8 @@
 #include "plugin/signalling_worker.hpp"
 #include "plugin/telemetry_bridge.hpp"
 
+#include "common/utf8.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -30,8 +32,10 @@ Reply SignalRequests::on_react(Request &request) {
         kReactions.end())
         return reply_error(domain::ErrorCode::InvalidElement, "reaction must be one of clap, heart, think, wow, smile");
     // E3: over the limit, a reaction is neither relayed nor counted.
-    if (auto limited = over_rate(std::get<Signaller>(who), domain::SignalKind::Reaction, rate_limited_))
+    if (auto limited = over_rate(std::get<Signaller>(who), domain::SignalKind::Reaction, rate_limited_)) {
+        telemetry_.record_refused_reaction(*room, *member); // attempts count for reports
         return std::move(*limited);
+    }
     common::JsonPtr event = make_event("reaction");
     json_object_set_new(event.get(), "participant", signal_sender(*member));
     json_object_set_new(event.get(), "reaction", json_string(reaction.c_str()));
@@ -46,6 +50,8 @@ Reply SignalRequests::on_hand(Request &request) {
     if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
     auto &[room, member, actor] = std::get<Signaller>(who);
     const bool raised = json_is_true(json_object_get(request.body.get(), "raised"));
+    const std::string owner_id = body_text(request, "participant");
+    if (!owner_id.empty() && owner_id != member->participant_id) return lower_hand_of(*room, *member, owner_id, raised);
     // Only raising is limited: a lowered hand must never wait, and it can only follow a raise.
     if (raised)
         if (auto limited = over_rate(std::get<Signaller>(who), domain::SignalKind::Hand, rate_limited_))
@@ -59,6 +65,58 @@ Reply SignalRequests::on_hand(Request &request) {
     }
     common::JsonPtr data = make_event("hand");
     json_object_set_new(data.get(), "raised", json_boolean(raised));
+    return reply_with(std::move(data));
+}
+
+// A host or moderator lowers someone else's hand (the answer was given, the hand forgotten);
+// nobody raises a hand for someone else.
+Reply SignalRequests::lower_hand_of(LiveRoom &room, const domain::Member &by, const std::string &owner_id,
+                                    bool raised) {
+    if (raised) return reply_error(domain::ErrorCode::Forbidden, "only its owner raises a hand");
+    if (!domain::leads(by.role))
+        return reply_error(domain::ErrorCode::Forbidden, "only hosts and moderators lower someone else's hand");
+    const domain::Member *owner = room.roster.find(owner_id);
+    if (owner == nullptr)
+        return reply_error(domain::ErrorCode::NoSuchParticipant, "no participant " + owner_id + " in this room");
+    if (room.activity->set_hand(owner_id, false)) {
+        common::JsonPtr event = make_event("hand");
+        json_object_set_new(event.get(), "participant", signal_sender(*owner));
+        json_object_set_new(event.get(), "raised", json_false());
+        json_object_set_new(event.get(), "by", signal_sender(by));
+        messenger_.broadcast(room, event, by.participant_id);
+        telemetry_.record(room, analytics::TelemetryKind::Hand, owner, "", 0,
+                          common::JsonPtr(json_pack("{s:s}", "lowered_by", by.client.user_id.c_str())));
+    }
+    common::JsonPtr data = make_event("hand");
+    json_object_set_new(data.get(), "raised", json_false());
+    json_object_set_new(data.get(), "participant", json_string(owner_id.c_str()));
+    return reply_with(std::move(data));
+}
+
+// Hosts, moderators and speakers share an attachment (its id and title); viewers download it.
+Reply SignalRequests::on_attachment(Request &request) {
+    ROOMREC_ON_SIGNALLING_THREAD();
+    auto who = find_signaller(rooms_, request);
+    if (auto *refusal = std::get_if<Reply>(&who)) return std::move(*refusal);
+    auto &[room, member, actor] = std::get<Signaller>(who);
+    if (!domain::leads(member->role) && member->role != domain::Role::Speaker)
+        return reply_error(domain::ErrorCode::Forbidden, "only hosts, moderators and speakers share attachments");
+    const std::string attachment = body_text(request, "attachment");
+    const std::string title = body_text(request, "title");
+    if (is_blank(title)) return reply_error(domain::ErrorCode::MissingElement, "title must not be blank");
+    if (const std::string invisible = common::invisible_text_error(title); !invisible.empty())
+        return reply_error(domain::ErrorCode::InvalidElement, "title must not contain " + invisible);
+    common::JsonPtr event = make_event("attachment");
+    json_object_set_new(event.get(), "action", json_string("shared"));
+    json_object_set_new(event.get(), "attachment", json_string(attachment.c_str()));
+    json_object_set_new(event.get(), "title", json_string(title.c_str()));
+    json_object_set_new(event.get(), "participant", signal_sender(*member));
+    messenger_.broadcast(*room, event, member->participant_id);
+    telemetry_.record(*room, analytics::TelemetryKind::AttachmentShare, member, attachment, 0,
+                      common::JsonPtr(json_pack("{s:s}", "title", title.c_str())));
+    common::JsonPtr data = make_event("attachment");
+    json_object_set_new(data.get(), "action", json_string("shared"));
+    json_object_set_new(data.get(), "attachment", json_string(attachment.c_str()));
     return reply_with(std::move(data));
 }
 
@@ -122,7 +180,9 @@ Reply SignalRequests::on_chat(Request &request) {
         if (const auto verdict = room->activity->remove(actor, message); verdict != domain::ActivityVerdict::Ok)
             return refused(verdict, "delete that message");
         messenger_.broadcast(*room, event);
-        telemetry_.record(*room, analytics::TelemetryKind::ChatDelete, member, message);
+        const domain::ChatMessage *deleted = room->activity->message(message);
+        telemetry_.record(*room, analytics::TelemetryKind::ChatDelete, member, message, 0,
+                          common::JsonPtr(json_pack("{s:s}", "author", deleted ? deleted->author.c_str() : "")));
         return reply_with(make_event("chat_done"));
     }
     // "flag": raise the message to the moderators (E4 moderation threads).

@@ -49,7 +49,7 @@ void TelemetryBridge::stop() {
 
 void TelemetryBridge::record(const LiveRoom &room, analytics::TelemetryKind kind, const domain::Member *member,
                              const std::string &subject, int64_t value, common::JsonPtr body) {
-    if (!writer_) return;
+    if (!writer_ && !config_.telemetry_observer) return;
     analytics::TelemetryEvent event;
     event.room_id = room.settings.id;
     event.session_id = room.session_id;
@@ -62,12 +62,14 @@ void TelemetryBridge::record(const LiveRoom &room, analytics::TelemetryKind kind
     event.at_us = g_get_real_time();
     event.value = value;
     event.body_json = common::json_compact(body);
-    writer_->enqueue(std::move(event)); // a refusal (full queue) is counted by the writer
+    if (config_.telemetry_observer) config_.telemetry_observer(event);
+    if (writer_) writer_->enqueue(std::move(event)); // a refusal (full queue) is counted by the writer
 }
 
-void TelemetryBridge::record_attendance(const LiveRoom &room, analytics::TelemetryKind kind,
-                                        const domain::Member &member, const char *reason) {
+void TelemetryBridge::record_attendance(LiveRoom &room, analytics::TelemetryKind kind, const domain::Member &member,
+                                        const char *reason) {
     const domain::ClientInfo &client = member.client;
+    if (kind == analytics::TelemetryKind::Leave) close_member(room, member, reason);
     common::JsonPtr body(
         json_pack("{s:s, s:s}", "role", domain::role_name(member.role), "display", client.display.c_str()));
     if (kind == analytics::TelemetryKind::Join) {
@@ -76,27 +78,100 @@ void TelemetryBridge::record_attendance(const LiveRoom &room, analytics::Telemet
         json_object_set_new(body.get(), "os", json_string(domain::os_family_name(device.os)));
         json_object_set_new(body.get(), "browser", json_string(domain::browser_family_name(device.browser)));
         json_object_set_new(body.get(), "client", json_string(domain::client_kind_name(client.kind)));
-        for (const auto &[key, value] :
-             {std::pair{"country", &client.country}, {"company", &client.company}, {"industry", &client.industry}})
+        json_object_set_new(body.get(), "title", json_string(room.settings.title.c_str()));
+        for (const auto &[key, value] : {std::pair{"country", &client.country},
+                                         {"company", &client.company},
+                                         {"industry", &client.industry},
+                                         {"email", &client.email},
+                                         {"parent", &room.settings.parent_id}})
             if (!value->empty()) json_object_set_new(body.get(), key, json_string(value->c_str()));
     }
     if (reason != nullptr) json_object_set_new(body.get(), "reason", json_string(reason));
     record(room, kind, &member, "", 0, std::move(body));
 }
 
+void TelemetryBridge::close_member(LiveRoom &room, const domain::Member &member, const char *reason) {
+    if (room.activity)
+        if (const auto refused = room.activity->leave_refusals(member.client.user_id))
+            record(room, analytics::TelemetryKind::ReactionRefused, &member, "", *refused);
+    if (const auto presenting = room.presenting.find(member.participant_id); presenting != room.presenting.end()) {
+        record(room, analytics::TelemetryKind::PresentStop, &member, "stage", 0,
+               common::JsonPtr(json_pack("{s:s, s:s, s:s}", "mid", presenting->second.first.c_str(), "codec",
+                                         presenting->second.second.c_str(), "reason", reason ? reason : "left")));
+        room.presenting.erase(presenting);
+    }
+    if (member.on_stage)
+        record(room, analytics::TelemetryKind::StageOff, &member, "", 0,
+               common::JsonPtr(json_pack("{s:s}", "reason", reason ? reason : "left")));
+}
+
+void TelemetryBridge::record_refused_reaction(LiveRoom &room, const domain::Member &member) {
+    if (!room.activity) return;
+    if (const auto refused = room.activity->count_refusal(member.client.user_id, g_get_monotonic_time()))
+        record(room, analytics::TelemetryKind::ReactionRefused, &member, "", *refused);
+}
+
+void TelemetryBridge::sync_presentation(LiveRoom &room, const Session &session) {
+    const domain::Member *member = room.roster.find(session.participant_id);
+    if (member == nullptr || room.session_id.empty()) return;
+    const PublishedStream *stage = nullptr;
+    for (const auto &stream : session.publication.load()->by_mindex)
+        if (stream && stream->plan.source == StreamSource::Stage) stage = stream.get();
+    const auto was = room.presenting.find(member->participant_id);
+    if (was != room.presenting.end() && (stage == nullptr || stage->plan.mid != was->second.first)) {
+        record(room, analytics::TelemetryKind::PresentStop, member, "stage", 0,
+               common::JsonPtr(
+                   json_pack("{s:s, s:s}", "mid", was->second.first.c_str(), "codec", was->second.second.c_str())));
+        room.presenting.erase(was);
+    }
+    if (stage != nullptr && !room.presenting.count(member->participant_id)) {
+        room.presenting[member->participant_id] = {stage->plan.mid, stage->codec.name};
+        record(room, analytics::TelemetryKind::PresentStart, member, "stage", 0,
+               common::JsonPtr(
+                   json_pack("{s:s, s:s}", "mid", stage->plan.mid.c_str(), "codec", stage->codec.name.c_str())));
+    }
+}
+
+void TelemetryBridge::record_stage(LiveRoom &room, const domain::Member &member, bool on_stage,
+                                   const domain::Member *by) {
+    common::JsonPtr body = common::json_object_ptr();
+    if (by) json_object_set_new(body.get(), "by", json_string(by->client.user_id.c_str()));
+    record(room, on_stage ? analytics::TelemetryKind::StageOn : analytics::TelemetryKind::StageOff, &member, "", 0,
+           std::move(body));
+}
+
 void TelemetryBridge::start_room_session(LiveRoom &room) {
     room.session_id = common::random_id();
-    room.activity.emplace(config_.activity);
+    // The room's own reaction limit overrides the jcfg's for this room.
+    domain::ActivityLimits limits = config_.activity;
+    domain::SignalLimit &reactions = limits.signals[domain::SignalKind::Reaction];
+    if (room.settings.reaction_burst > 0) reactions.burst = room.settings.reaction_burst;
+    if (room.settings.reactions_per_minute > 0) reactions.per_minute = room.settings.reactions_per_minute;
+    // Chat, poll and question ids carry a piece of the random session id: unique beyond it.
+    room.activity.emplace(limits, room.session_id);
     room.last_heartbeat_us.clear();
-    if (!room.settings.parent_id.empty())
-        record(room, analytics::TelemetryKind::BreakoutOpen, nullptr, room.settings.parent_id, 0,
-               common::JsonPtr(json_pack("{s:s}", "title", room.settings.title.c_str())));
+    room.presenting.clear();
+    if (!room.settings.parent_id.empty()) {
+        // The session starts with its first join: that participant opened the breakout.
+        const auto members = room.roster.members();
+        common::JsonPtr body(json_pack("{s:s}", "title", room.settings.title.c_str()));
+        if (!members.empty())
+            json_object_set_new(body.get(), "opened_by", json_string(members.front()->client.user_id.c_str()));
+        record(room, analytics::TelemetryKind::BreakoutOpen, nullptr, room.settings.parent_id, 0, std::move(body));
+    }
 }
 
 void TelemetryBridge::end_room_session(LiveRoom &room, const char *reason) {
     if (room.session_id.empty()) return;
     for (const domain::Member *member : room.roster.members())
         record_attendance(room, analytics::TelemetryKind::Leave, *member, reason);
+    // Refusals of users who are no longer in the roster (none in practice: a leave flushes them).
+    if (room.activity)
+        for (const auto &[user, count] : room.activity->flush_refusals()) {
+            domain::Member gone;
+            gone.client.user_id = user;
+            record(room, analytics::TelemetryKind::ReactionRefused, &gone, "", count);
+        }
     if (!room.settings.parent_id.empty())
         record(room, analytics::TelemetryKind::BreakoutClose, nullptr, room.settings.parent_id, 0,
                common::JsonPtr(json_pack("{s:s}", "reason", reason)));
@@ -104,6 +179,7 @@ void TelemetryBridge::end_room_session(LiveRoom &room, const char *reason) {
     room.activity.reset();
     room.last_heartbeat_us.clear();
     room.plays.clear();
+    room.presenting.clear();
 }
 
 // The right to erasure (privacy): every telemetry row of one user, in one statement. Rows of

@@ -33,9 +33,17 @@ public:
     // Never blocks: a full queue refuses the event and the writer counts it.
     void record(const LiveRoom &room, analytics::TelemetryKind kind, const domain::Member *member,
                 const std::string &subject = "", int64_t value = 0, common::JsonPtr body = nullptr);
-    // Who joined or left, as what, from which device and country.
-    void record_attendance(const LiveRoom &room, analytics::TelemetryKind kind, const domain::Member &member,
+    // Who joined or left, as what, from which device and country. A leave first closes what the
+    // member had open: their unwritten refused reactions, their presentation, their stage seat.
+    void record_attendance(LiveRoom &room, analytics::TelemetryKind kind, const domain::Member &member,
                            const char *reason);
+    // A reaction over the limit: counted, and a reaction.refused row when one is due.
+    void record_refused_reaction(LiveRoom &room, const domain::Member &member);
+    // The participant's publication changed: present.start / present.stop when its stage stream
+    // (the screen share) appeared or went away.
+    void sync_presentation(LiveRoom &room, const Session &session);
+    // A host or moderator (by) brought a viewer on or off stage.
+    void record_stage(LiveRoom &room, const domain::Member &member, bool on_stage, const domain::Member *by);
     // A room session begins with its first participant; a child room's session is a breakout.
     void start_room_session(LiveRoom &room);
     // Everyone still in the room leaves with it; then the session's signal state goes.
@@ -47,6 +55,8 @@ public:
     common::JsonPtr describe_counters() const;
 
 private:
+    void close_member(LiveRoom &room, const domain::Member &member, const char *reason);
+
     const PluginConfig &config_;
     std::unique_ptr<analytics::TelemetryWriter> writer_; // null without a telemetry database
     std::unique_ptr<TelemetryRetention> retention_;      // null without one, or with retention_days = 0

@@ -73,7 +73,11 @@ const Signals = (() => {
         logLine(`${message.participant.display} reacted ${REACTIONS[message.reaction] || message.reaction}`);
         return true;
       case 'hand':
-        logLine(`${message.participant.display} ${message.raised ? 'raised' : 'lowered'} a hand`);
+        if (message.by) logLine(`${message.by.display} lowered ${message.participant.display}'s hand`);
+        else logLine(`${message.participant.display} ${message.raised ? 'raised' : 'lowered'} a hand`);
+        return true;
+      case 'attachment':
+        logLine(`${message.participant.display} shared ${message.title}`);
         return true;
       case 'chat':
         if (message.action === 'send') showMessage(message.message);

@@ -34,7 +34,15 @@ namespace roomrec::analytics {
     X(PlaybackPlay, "playback.play")                                                                                   \
     X(PlaybackProgress, "playback.progress")                                                                           \
     X(BreakoutOpen, "breakout.open")                                                                                   \
-    X(BreakoutClose, "breakout.close")
+    X(BreakoutClose, "breakout.close")                                                                                 \
+    X(PlaybackSeek, "playback.seek")                                                                                   \
+    X(ReactionRefused, "reaction.refused")                                                                             \
+    X(PollClose, "poll.close")                                                                                         \
+    X(AttachmentShare, "attachment.share")                                                                             \
+    X(StageOn, "stage.on")                                                                                             \
+    X(StageOff, "stage.off")                                                                                           \
+    X(PresentStart, "present.start")                                                                                   \
+    X(PresentStop, "present.stop")
 
 enum class TelemetryKind : uint8_t {
 #define ROOMREC_KIND_ENUM(id, name) id,

@@ -30,6 +30,8 @@ static void defaults(void **) {
     assert_int_equal(room.type, RoomType::Single);
     assert_int_equal(room.max_session_seconds, 24 * 3600);
     assert_int_equal(room.max_participants, 100);
+    assert_int_equal(room.reaction_burst, 0); // 0: the jcfg limits
+    assert_int_equal(room.reactions_per_minute, 0);
     assert_true(room.secrets.empty());
     assert_false(room.is_static);
 }
@@ -42,6 +44,10 @@ static void full_settings(void **) {
     assert_int_equal(room.max_session_seconds, 72 * 3600);
     assert_string_equal(room.parent_id.c_str(), "r1");
     assert_int_equal(room.secrets.size(), 2);
+    const RoomSettings limited = parse_ok(R"({"room":"r2","title":"Town hall","reaction_burst":1000,
+        "reactions_per_minute":60000})");
+    assert_int_equal(limited.reaction_burst, 1000);
+    assert_int_equal(limited.reactions_per_minute, 60000);
 }
 
 static void invalid_settings(void **) {
@@ -54,6 +60,10 @@ static void invalid_settings(void **) {
     expect_error(R"({"room":"r1","title":"x","max_session_duration":10})", ErrorCode::ElementTooLong, "between 60");
     expect_error(R"({"room":"r1","title":"x","parent":"r1"})", ErrorCode::InvalidElement, "another room");
     expect_error(R"({"room":"r1","title":"x","max_participants":0})", ErrorCode::ElementTooLong, "between 1");
+    expect_error(R"({"room":"r1","title":"x","reaction_burst":0})", ErrorCode::ElementTooLong, "between 1");
+    expect_error(R"({"room":"r1","title":"x","reaction_burst":1001})", ErrorCode::ElementTooLong, "1000");
+    expect_error(R"({"room":"r1","title":"x","reactions_per_minute":60001})", ErrorCode::ElementTooLong, "60000");
+    expect_error(R"({"room":"r1","title":"x","reactions_per_minute":"5"})", ErrorCode::InvalidElement, "integer");
 }
 
 static void invisible_titles_are_refused(void **) {

@@ -92,6 +92,41 @@ static void polls_are_answered_once(void **) {
     assert_int_equal(counts[2], 2);
 }
 
+static void closed_polls_take_no_answers(void **) {
+    RoomActivity activity;
+    std::string poll;
+    assert_int_equal(activity.create_poll(kHost, "Lunch?", {"yes", "no"}, poll), ActivityVerdict::Ok);
+    assert_int_equal(activity.answer_poll(kViewer, poll, 1), ActivityVerdict::Ok);
+    assert_int_equal(activity.close_poll(kViewer, poll), ActivityVerdict::NotAllowed);
+    assert_int_equal(activity.close_poll(kSpeaker, poll), ActivityVerdict::NotAllowed);
+    assert_int_equal(activity.close_poll(kModerator, "p9"), ActivityVerdict::NotFound);
+    assert_int_equal(activity.close_poll(kModerator, poll), ActivityVerdict::Ok);
+    assert_true(activity.poll(poll)->closed);
+    assert_int_equal(activity.close_poll(kHost, poll), ActivityVerdict::Duplicate);
+    assert_int_equal(activity.answer_poll(kOther, poll, 0), ActivityVerdict::Closed);
+    assert_int_equal(activity.answer_poll(kOther, poll, 7), ActivityVerdict::Closed); // closed first
+    assert_int_equal(activity.poll(poll)->counts()[1], 1);
+    assert_string_equal(activity_verdict_name(ActivityVerdict::Closed), "closed");
+}
+
+// Ids carry the session's tag: unique beyond the session, still request identifiers.
+static void ids_carry_the_session_tag(void **) {
+    RoomActivity tagged({}, "0123456789abcdef0123456789abcdef");
+    std::string message, poll, question;
+    assert_int_equal(tagged.post(kViewer, "", message), ActivityVerdict::Ok);
+    assert_string_equal(message.c_str(), "m1-0123456789ab");
+    assert_int_equal(tagged.create_poll(kHost, "Q?", {"a", "b"}, poll), ActivityVerdict::Ok);
+    assert_string_equal(poll.c_str(), "p1-0123456789ab");
+    assert_int_equal(tagged.ask(kViewer, question), ActivityVerdict::Ok);
+    assert_string_equal(question.c_str(), "q1-0123456789ab");
+    assert_int_equal(tagged.post(kViewer, message, message), ActivityVerdict::Ok);
+    assert_string_equal(message.c_str(), "m2-0123456789ab");
+    // Only identifier characters of the tag are used.
+    RoomActivity odd({}, "a b/c\"d");
+    assert_int_equal(odd.post(kViewer, "", message), ActivityVerdict::Ok);
+    assert_string_equal(message.c_str(), "m1-abcd");
+}
+
 static void questions_are_answered_by_presenters(void **) {
     RoomActivity activity;
     std::string question;
@@ -195,6 +230,8 @@ int main(void) {
         cmocka_unit_test(one_author_cannot_fill_the_chat_history),
         cmocka_unit_test(open_questions_are_capped_per_user),
         cmocka_unit_test(signals_are_limited_per_kind_and_user),
+        cmocka_unit_test(closed_polls_take_no_answers),
+        cmocka_unit_test(ids_carry_the_session_tag),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

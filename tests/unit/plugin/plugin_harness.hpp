@@ -43,6 +43,10 @@ public:
         config.recordings_root = root_ + "/recordings";
         config.recorder_path = root_ + "/no-such-recorder"; // a recording cannot start here
         config.telemetry.retention_days = 0;
+        config.telemetry_observer = [this](const analytics::TelemetryEvent &event) {
+            std::lock_guard lock(rows_mutex_);
+            rows_.push_back(event);
+        };
         if (adjust) adjust(config);
         plugin_ = std::make_unique<plugin::Plugin>(gateway, std::move(config));
     }
@@ -64,6 +68,14 @@ public:
             if (all) return line;
         }
         return "";
+    }
+    // The telemetry events recorded so far (no database needed), optionally of one kind.
+    std::vector<analytics::TelemetryEvent> rows(const char *kind = nullptr) {
+        std::lock_guard lock(rows_mutex_);
+        std::vector<analytics::TelemetryEvent> out;
+        for (const auto &row : rows_)
+            if (kind == nullptr || analytics::kind_name(row.kind) == kind) out.push_back(row);
+        return out;
     }
     PluginHarness(const PluginHarness &) = delete;
     PluginHarness &operator=(const PluginHarness &) = delete;
@@ -203,6 +215,8 @@ private:
         return out;
     }
 
+    std::mutex rows_mutex_;
+    std::vector<analytics::TelemetryEvent> rows_;
     std::mutex log_mutex_;
     std::vector<std::string> log_lines_;
     std::string root_;

@@ -199,11 +199,81 @@ void every_signal_kind_has_a_configured_limit(void **) {
     assert_true(has(status, "\"questions\":1"));
 }
 
+// A host or moderator lowers someone else's hand (everyone hears who did it, the row is the
+// owner's with lowered_by); nobody raises another's hand, and viewers lower only their own.
+void leads_lower_someone_elses_hand(void **) {
+    PluginHarness h;
+    h.create_room("weekly");
+    std::string viewer_id, other_id, id;
+    auto *host = h.join("weekly", "host", "alice", &id);
+    auto *viewer = h.join("weekly", "viewer", "bob", &viewer_id);
+    auto *other = h.join("weekly", "viewer", "erin", &other_id);
+    assert_int_equal(code(h.request(viewer, R"({"request":"hand","raised":true})")), 0);
+    const std::string lower = R"({"request":"hand","raised":false,"participant":")" + viewer_id + "\"}";
+    const std::string by_viewer = h.request(other, lower);
+    assert_int_equal(code(by_viewer), 448);
+    assert_true(has(by_viewer, "only hosts and moderators lower someone else's hand"));
+    assert_int_equal(code(h.request(host, R"({"request":"hand","raised":true,"participant":")" + other_id + "\"}")),
+                     448);
+    assert_int_equal(code(h.request(host, R"({"request":"hand","raised":false,"participant":"nobody"})")), 451);
+    const std::string done = h.request(host, lower);
+    assert_int_equal(code(done), 0);
+    const std::string told = h.gateway.wait_push(viewer, {"\"roomrec\":\"hand\"", "\"raised\":false", "\"by\""});
+    assert_true(has(told, viewer_id.c_str()));
+    assert_true(has(told, "alice"));
+    const auto hands = h.rows("hand");
+    assert_int_equal(hands.size(), 2);
+    assert_string_equal(hands[1].user_id.c_str(), "bob");
+    assert_int_equal(hands[1].value, 0);
+    assert_true(has(hands[1].body_json, "\"lowered_by\":\"alice\""));
+    // Lowering a hand that is down changes nothing and records nothing.
+    assert_int_equal(code(h.request(host, lower)), 0);
+    assert_int_equal(h.rows("hand").size(), 2);
+    // Naming oneself is the ordinary path.
+    assert_int_equal(code(h.request(viewer, R"({"request":"hand","raised":true,"participant":")" + viewer_id + "\"}")),
+                     0);
+    assert_int_equal(h.rows("hand").size(), 3);
+}
+
+// Hosts, moderators and speakers share attachments; everyone hears of it; viewers may not.
+void presenters_share_attachments(void **) {
+    PluginHarness h;
+    h.create_room("weekly");
+    std::string id;
+    auto *host = h.join("weekly", "host", "alice", &id);
+    auto *speaker = h.join("weekly", "speaker", "sam", &id);
+    auto *viewer = h.join("weekly", "viewer", "bob", &id);
+    const std::string share = R"({"request":"attachment","action":"share","attachment":"slides-1","title":"Slides"})";
+    assert_int_equal(code(h.request(viewer, share)), 448);
+    assert_int_equal(code(h.request(speaker, share)), 0);
+    const std::string told = h.gateway.wait_push(viewer, {"\"roomrec\":\"attachment\"", "\"action\":\"shared\""});
+    assert_true(has(told, "slides-1"));
+    assert_true(has(told, "\"title\":\"Slides\""));
+    assert_true(has(told, "sam"));
+    assert_false(h.gateway.wait_push(host, {"\"roomrec\":\"attachment\""}).empty());
+    assert_int_equal(
+        code(h.request(host, R"({"request":"attachment","action":"unshare","attachment":"a","title":"T"})")), 443);
+    assert_int_equal(
+        code(h.request(host, R"({"request":"attachment","action":"share","attachment":"a b","title":"T"})")), 443);
+    assert_int_equal(code(h.request(host, R"({"request":"attachment","action":"share","attachment":"a","title":" "})")),
+                     442);
+    assert_int_equal(
+        code(h.request(host, R"({"request":"attachment","action":"share","attachment":"a","title":"x\u202ey"})")), 443);
+    assert_int_equal(code(h.request(host, R"({"request":"attachment","action":"share","attachment":"a"})")), 442);
+    const auto rows = h.rows("attachment.share");
+    assert_int_equal(rows.size(), 1);
+    assert_string_equal(rows[0].subject_id.c_str(), "slides-1");
+    assert_string_equal(rows[0].user_id.c_str(), "sam");
+    assert_true(has(rows[0].body_json, "\"title\":\"Slides\""));
+}
+
 } // namespace
 
 int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reactions_are_relayed_until_the_rate_limit),
+        cmocka_unit_test(leads_lower_someone_elses_hand),
+        cmocka_unit_test(presenters_share_attachments),
         cmocka_unit_test(chat_is_relayed_liked_once_and_deleted_by_author_or_lead),
         cmocka_unit_test(heartbeats_faster_than_allowed_are_refused),
         cmocka_unit_test(only_leads_open_polls_and_everyone_answers_once),

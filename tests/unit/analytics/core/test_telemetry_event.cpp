@@ -19,7 +19,7 @@ static TelemetryEvent good() {
 }
 
 static void kinds_have_unique_names_both_ways(void **) {
-    assert_int_equal(kTelemetryKindCount, 20);
+    assert_int_equal(kTelemetryKindCount, 28);
     for (size_t i = 0; i < kTelemetryKindCount; ++i) {
         const auto kind = static_cast<TelemetryKind>(i);
         const auto back = kind_from_name(kind_name(kind));
@@ -28,6 +28,7 @@ static void kinds_have_unique_names_both_ways(void **) {
         for (size_t j = 0; j < i; ++j) assert_false(kTelemetryKindNames[i] == kTelemetryKindNames[j]);
     }
     assert_string_equal(std::string(kind_name(TelemetryKind::PlaybackProgress)).c_str(), "playback.progress");
+    assert_string_equal(std::string(kind_name(TelemetryKind::PresentStop)).c_str(), "present.stop");
     assert_false(kind_from_name("Join").has_value());
     assert_false(kind_from_name("").has_value());
     assert_true(kind_name(static_cast<TelemetryKind>(200)).empty());
