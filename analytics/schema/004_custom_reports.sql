@@ -50,8 +50,8 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT interval '73 hours' $$;
 --   presence    from the join to rr_presence_end(join, leave, last heartbeat)
 --   heartbeats  all and engaged (rr_heartbeat_engaged)
 --   reactions, chat_messages (chat.send + chat.reply, deleted ones included: they were sent),
---   raised_hands (hand raised, not lowered), polls answered, qa_threads (questions asked),
---   downloads
+--   raised_hands (hand raised, not lowered), polls answered, qa_threads (questions asked;
+--   rr_attendance adds the threads a user answered), qa_answers (answers given), downloads
 --   profile     the join's body (display, email, role, company, industry, country, device...)
 -- Session: start = its first row; last_at = its last row; present_until = its last presence
 -- end; title = the latest join's (else the breakout.open's); parent = the breakout.open's
@@ -62,8 +62,8 @@ CREATE FUNCTION rr_session_members(p_from timestamptz, p_to timestamptz, p_entry
                                    p_virtual_event_ids text[], p_parent_entry_ids text[])
 RETURNS TABLE (room_id text, session_id text, participant_id text, user_key text, joined_at timestamptz,
                present_until timestamptz, heartbeats bigint, engaged_heartbeats bigint, reactions bigint,
-               chat_messages bigint, raised_hands bigint, polls_answered bigint, qa_threads bigint, downloads bigint,
-               profile jsonb, session_started_at timestamptz, session_last_at timestamptz,
+               chat_messages bigint, raised_hands bigint, polls_answered bigint, qa_threads bigint, qa_answers bigint,
+               downloads bigint, profile jsonb, session_started_at timestamptz, session_last_at timestamptz,
                session_present_until timestamptz, session_title text, parent_room_id text, session_host text,
                opened_by text)
 LANGUAGE sql STABLE AS $$
@@ -85,6 +85,7 @@ LANGUAGE sql STABLE AS $$
                -- id is asked once
                count(*) FILTER (WHERE e.kind = 'poll.answer') AS polls,
                count(*) FILTER (WHERE e.kind = 'qa.ask') AS questions,
+               count(*) FILTER (WHERE e.kind = 'qa.answer') AS answers,
                count(*) FILTER (WHERE e.kind = 'download') AS downloads,
                -- one join per participant, one breakout.open per session
                max(e.body::text) FILTER (WHERE e.kind = 'join')::jsonb AS profile,
@@ -116,13 +117,25 @@ LANGUAGE sql STABLE AS $$
     )
     SELECT m.room_id, m.session_id, m.participant_id, m.user_key, m.joined_at, m.present_until, m.heartbeats,
            m.engaged, m.reactions, m.chats, m.hands,
-           m.polls, m.questions,
+           m.polls, m.questions, m.answers,
            m.downloads, m.profile, m.session_started_at, m.session_last_at, m.session_present_until, m.title,
            m.parent_room_id, m.host, m.opened_by
     FROM m
     WHERE m.participant_id IS NOT NULL AND m.joined_at IS NOT NULL
       AND m.session_started_at >= p_from AND m.session_started_at < p_to
       AND (cardinality(p_parent_entry_ids) = 0 OR m.parent_room_id = ANY (p_parent_entry_ids))
+$$;
+
+-- A user's Q&A threads in a session: the distinct threads they asked or answered in
+-- (docs/ANALYTICS.md, as the dashboard counts them). Asked only for users who answered (hosts,
+-- moderators, speakers): anyone else's threads are their questions, each asked once, which the
+-- single pass of rr_session_members already counts.
+CREATE FUNCTION rr_user_qa_threads(p_room text, p_session text, p_user text, p_started timestamptz) RETURNS bigint
+LANGUAGE sql STABLE AS $$
+    SELECT count(DISTINCT e.subject_id) FROM telemetry_events e
+    WHERE e.at >= p_started AND e.at < p_started + rr_session_reach()
+      AND e.room_id = p_room AND e.session_id = p_session AND coalesce(e.user_id, e.participant_id) = p_user
+      AND e.kind IN ('qa.ask', 'qa.answer')
 $$;
 
 -- Attendance per user and session: the user's participants (devices, rejoins) merged, so
@@ -138,7 +151,10 @@ RETURNS TABLE (room_id text, session_id text, user_key text, presence tstzmultir
 LANGUAGE sql STABLE AS $$
     SELECT room_id, session_id, user_key, range_agg(tstzrange(joined_at, present_until)), sum(heartbeats)::bigint,
            sum(engaged_heartbeats)::bigint, sum(reactions)::bigint, sum(chat_messages)::bigint,
-           sum(raised_hands)::bigint, sum(polls_answered)::bigint, sum(qa_threads)::bigint, sum(downloads)::bigint,
+           sum(raised_hands)::bigint, sum(polls_answered)::bigint,
+           CASE WHEN sum(qa_answers) = 0 THEN sum(qa_threads)::bigint
+                ELSE rr_user_qa_threads(room_id, session_id, user_key, session_started_at) END,
+           sum(downloads)::bigint,
            (array_agg(profile ORDER BY joined_at DESC))[1], session_started_at,
            greatest(session_last_at, session_present_until), session_title, parent_room_id, session_host, opened_by
     FROM rr_session_members(p_from, p_to, p_entry_ids, p_cue_point_ids, p_virtual_event_ids, p_parent_entry_ids)
@@ -266,7 +282,9 @@ LANGUAGE sql STABLE AS $$
                min(at) FILTER (WHERE body->>'state' = 'owned') AS claimed_at,
                min(at) FILTER (WHERE body->>'state' = 'resolved') AS resolved_at,
                min(at) FILTER (WHERE body->>'state' = 'done') AS done_at,
-               string_agg(body->>'action', ' ' ORDER BY at) AS actions
+               -- The plugin writes a flag as {"state": "pending"} with no action (the action
+               -- names the moderator's move): a row without one is the flag.
+               string_agg(coalesce(body->>'action', 'flag'), ' ' ORDER BY at) AS actions
         FROM r WHERE kind = 'moderation' GROUP BY 1, 2, 3
     ), m AS (
         SELECT DISTINCT ON (room_id, session_id, subject_id) room_id, session_id, subject_id, body->>'text' AS text,

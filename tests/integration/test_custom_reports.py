@@ -269,9 +269,10 @@ class CustomReports(unittest.TestCase):
             self.assertEqual((rows[key][12], rows[key][13]), (minutes, rate), key)
         # u3's two devices: first join at 60 s, last leave at 360 s.
         self.assertEqual((rows[("main-1", "u3")][10], rows[("main-1", "u3")][11]), ("1709632860", "1709633160"))
-        # Counts: u1 2 reactions, 1 chat; u4 1 raised hand (the lowering does not count), 1 chat
-        # (deleted, still sent); u5 1 poll; u7 1 Q&A thread, 2 downloads.
-        self.assertEqual(rows[("main-1", "u1")][14:20], ["2", "1", "0", "0", "0", "0"])
+        # Counts: u1 2 reactions, 1 chat, 1 Q&A thread (answered q-1); u4 1 raised hand (the
+        # lowering does not count), 1 chat (deleted, still sent); u5 1 poll; u7 1 Q&A thread
+        # (asked q-1), 2 downloads.
+        self.assertEqual(rows[("main-1", "u1")][14:20], ["2", "1", "0", "0", "1", "0"])
         self.assertEqual(rows[("main-1", "u4")][14:20], ["0", "1", "1", "0", "0", "0"])
         self.assertEqual(rows[("main-1", "u5")][14:20], ["1", "1", "0", "1", "0", "0"])
         self.assertEqual(rows[("main-1", "u7")][14:20], ["0", "0", "0", "0", "1", "2"])
