@@ -57,6 +57,7 @@ std::optional<LinkKind> link_kind_from_name(std::string_view name) {
 const char *link_check_name(LinkCheck check) {
     switch (check) {
     case LinkCheck::Valid: return "valid";
+    case LinkCheck::BadPath: return "bad path";
     case LinkCheck::Malformed: return "malformed";
     case LinkCheck::BadSignature: return "bad signature";
     case LinkCheck::Expired: return "expired";
@@ -106,10 +107,10 @@ LinkVerdict verify_link_fields(std::string_view secret, std::string_view room, s
                                std::string_view file, std::string_view expires, std::string_view sig,
                                int64_t now_unix) {
     if (secret.empty()) return refuse(LinkCheck::Malformed, "no link secret is configured");
-    if (std::string why = link_room_error(room); !why.empty()) return refuse(LinkCheck::Malformed, why);
+    if (std::string why = link_room_error(room); !why.empty()) return refuse(LinkCheck::BadPath, why);
     const auto link_kind = link_kind_from_name(kind);
-    if (!link_kind) return refuse(LinkCheck::Malformed, "the kind must be exports or recordings");
-    if (std::string why = link_file_error(file); !why.empty()) return refuse(LinkCheck::Malformed, why);
+    if (!link_kind) return refuse(LinkCheck::BadPath, "the kind must be exports or recordings");
+    if (std::string why = link_file_error(file); !why.empty()) return refuse(LinkCheck::BadPath, why);
     const auto expiry = parse_expiry(expires);
     if (!expiry) return refuse(LinkCheck::Malformed, "expires must be a positive unix time");
     if (sig.size() != kSignatureHexDigits || !lower_hex(sig))
@@ -134,12 +135,12 @@ LinkVerdict verify_link_fields(std::string_view secret, std::string_view room, s
 
 LinkVerdict verify_link(std::string_view secret, std::string_view path, std::string_view expires, std::string_view sig,
                         int64_t now_unix) {
-    if (path.substr(0, kPrefix.size()) != kPrefix) return refuse(LinkCheck::Malformed, "not a /v1/files/ path");
+    if (path.substr(0, kPrefix.size()) != kPrefix) return refuse(LinkCheck::BadPath, "not a /v1/files/ path");
     const std::string_view rest = path.substr(kPrefix.size());
     const size_t first = rest.find('/');
     const size_t second = first == std::string_view::npos ? first : rest.find('/', first + 1);
     if (second == std::string_view::npos || rest.find('/', second + 1) != std::string_view::npos)
-        return refuse(LinkCheck::Malformed, "the path must be /v1/files/<room>/<kind>/<file>");
+        return refuse(LinkCheck::BadPath, "the path must be /v1/files/<room>/<kind>/<file>");
     return verify_link_fields(secret, rest.substr(0, first), rest.substr(first + 1, second - first - 1),
                               rest.substr(second + 1), expires, sig, now_unix);
 }

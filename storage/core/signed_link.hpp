@@ -44,7 +44,8 @@ std::string link_path(const FileLink &link);
 // the expiry or the secret is unacceptable.
 std::optional<std::string> sign_link(std::string_view secret, const FileLink &link, std::string &error);
 
-enum class LinkCheck { Valid, Malformed, BadSignature, Expired };
+// BadPath: the path (room, kind, file) can name no file; Malformed: a bad expires or sig.
+enum class LinkCheck { Valid, BadPath, Malformed, BadSignature, Expired };
 const char *link_check_name(LinkCheck check);
 
 struct LinkVerdict {

@@ -67,10 +67,10 @@ static void refuses_malformed_links(void **) {
           "/v1/files/room-1/other/report.csv", "/v1/files/room-1/exports/.hidden", "/v1/files/room-1/exports/..",
           "/v1/files/room 1/exports/report.csv", "/v1/files/room-1/exports/r%2e.csv", "/v2/files/room-1/exports/r.csv",
           "/v1/files//exports/report.csv", "/v1/files/room-1//report.csv", "v1/files/room-1/exports/report.csv"})
-        assert_int_equal(verify_link(kSecret, path, "1767225600", kSig, kExpires).check, LinkCheck::Malformed);
+        assert_int_equal(verify_link(kSecret, path, "1767225600", kSig, kExpires).check, LinkCheck::BadPath);
     assert_int_equal(
         verify_link(kSecret, std::string("/v1/files/room-1/exports/a\0b", 28), "1767225600", kSig, 0).check,
-        LinkCheck::Malformed);
+        LinkCheck::BadPath);
     for (const char *expires : {"", "0", "-1", "+1767225600", "1767225600x", " 1767225600", "99999999999999999999"})
         assert_int_equal(verify_link(kSecret, good, expires, kSig, kExpires).check, LinkCheck::Malformed);
     std::string upper = kSig;
@@ -112,7 +112,7 @@ static void verifies_fields_sent_apart(void **) {
         verify_link_fields(kSecret, "room-1", "exports", "report.csv", "1767225600", kSig, kExpires + 1).check,
         LinkCheck::Expired);
     assert_int_equal(verify_link_fields(kSecret, "room-1", "Exports", "report.csv", "1767225600", kSig, kExpires).check,
-                     LinkCheck::Malformed);
+                     LinkCheck::BadPath);
 }
 
 int main(void) {
