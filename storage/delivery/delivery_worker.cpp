@@ -106,6 +106,7 @@ struct DeliveryWorker::Requests {
         : database(settings.postgres_conninfo), outbox(database, settings.node_id, settings.retry, settings.lease_ms) {}
     Database database;
     OutboxStore outbox;
+    bool migrated = false; // a request may come before the worker's thread applied the schema
 };
 
 bool DeliveryWorker::start(std::string &error) {
@@ -145,6 +146,8 @@ std::optional<std::string> DeliveryWorker::request_export(ExportRequest request,
     {
         std::lock_guard lock(requests_mutex_);
         if (!requests_) requests_ = std::make_unique<Requests>(settings_);
+        if (!requests_->migrated && !apply_migrations(requests_->database, error)) return std::nullopt;
+        requests_->migrated = true;
         const bool stored = requests_->database.run("storing the export request", error,
                                                     [&](pqxx::connection &connection, std::string &refused) {
             pqxx::work transaction(connection);
