@@ -65,6 +65,12 @@ void TelemetryBridge::record(const LiveRoom &room, analytics::TelemetryKind kind
     writer_->enqueue(std::move(event)); // a refusal (full queue) is counted by the writer
 }
 
+void TelemetryBridge::record_event(analytics::TelemetryEvent event) {
+    if (!writer_) return;
+    event.at_us = g_get_real_time();
+    writer_->enqueue(std::move(event)); // a refusal (full queue) is counted by the writer
+}
+
 void TelemetryBridge::record_attendance(const LiveRoom &room, analytics::TelemetryKind kind,
                                         const domain::Member &member, const char *reason) {
     const domain::ClientInfo &client = member.client;
