@@ -357,5 +357,65 @@ class ExportsTest(DatabasePerTest):
         self.assertEqual(self.playback(**link, viewer="v4", event="impression")[0], 200)  # others unaffected
 
 
+class PluginLinksTest(DatabasePerTest):
+    """The plugin's side: the jcfg's links category starts the endpoint in Janus's process, a
+    signed recording link downloads, the library's playback lands in telemetry_events with
+    session_id '', and bad link settings stop the plugin at start-up with a clear error."""
+    driver_path = DRIVER
+    database_prefix = "plugin_links"
+
+    def start_janus(self, links, smtp=None):
+        import harness
+        categories = {"delivery": {"postgres": self.conninfo}, "links": links}
+        if smtp:
+            categories["smtp"] = smtp
+        return harness.Janus(http_port=free_port(), admin_port=free_port(), categories=categories)
+
+    def test_links_in_the_plugin(self):
+        port = free_port()
+        janus = self.start_janus({"port": port, "secret": SECRET, "public_url": "https://files.example.com/"},
+                                 {"url": "smtp://127.0.0.1:1/roomrec.test", "from": "exports@roomrec.test"})
+        try:
+            folder = os.path.join(janus.recordings_root, "room-9", "Recordings")
+            os.makedirs(folder)
+            with open(os.path.join(folder, "talk.mp4"), "wb") as out:
+                out.write(b"mp4-bytes")
+            expires = int(time.time()) + 600
+            sig = sign("room-9", "recordings", "talk.mp4", expires)
+            base = f"http://127.0.0.1:{port}"
+            status, headers, body = http("GET", f"{base}/v1/files/room-9/recordings/talk.mp4?expires={expires}&sig={sig}")
+            self.assertEqual((status, body, headers["Content-Type"]), (200, b"mp4-bytes", "video/mp4"))
+            self.assertEqual(http("GET", f"{base}/v1/files/room-9/recordings/talk.mp4?expires={expires}&sig="
+                                  + "1" * 64)[0], 403)
+            link = dict(room="room-9", recording="rec9", file="talk.mp4", expires=expires, sig=sig)
+            for fields in [dict(event="impression"),
+                           dict(event="play", play="p1", position_ms=0, duration_ms=60000),
+                           dict(event="progress", play="p1", position_ms=12300, duration_ms=60000)]:
+                status, _, body = http("POST", f"{base}/v1/playback", json.dumps(dict(link, viewer="viewer-1",
+                                                                                     **fields)).encode())
+                self.assertEqual(status, 200, body)
+            query = ("SELECT kind, session_id = '', participant_id, subject_id, value, coalesce(body->>'position_ms', '')"
+                     " FROM telemetry_events WHERE room_id = 'room-9' ORDER BY at")
+            deadline = time.time() + 20
+            while time.time() < deadline and self.pg.psql(query, database=self.database, check=False).count("\n") < 2:
+                time.sleep(0.3)
+            # 0 → 12.3 s of 60 s = 20.5 %: buckets 0-20 (21 distinct), none on an edge.
+            self.assertEqual(self.pg.psql(query, database=self.database),
+                             "playback.impression|t|viewer-1|rec9|0|\n"
+                             "playback.play|t|viewer-1|rec9|1|0\n"
+                             "playback.progress|t|viewer-1|rec9|21|12300")
+        finally:
+            janus.stop()
+
+    def test_bad_link_settings_stop_the_plugin(self):
+        for links, message in [({"port": free_port(), "secret": "short"}, "links.secret is required"),
+                               ({"port": free_port(), "secret": SECRET, "address": "localhost"},
+                                "links.address must be a numeric"),
+                               ({"port": 70000, "secret": SECRET}, "links.port must be an integer")]:
+            with self.assertRaises(RuntimeError) as raised:
+                self.start_janus(links).stop()
+            self.assertIn(message, str(raised.exception))
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
