@@ -3,6 +3,7 @@
 //   roomrec-export-driver serve --postgres CONNINFO --root DIR --node ID --secret S
 //       --public-url URL --link-port P [--ttl S] [--smtp-url URL --from ADDR]
 //       [--starttls none|try|required] --csv FILE [--max-delay-ms N]
+//       [--s3-endpoint URL --s3-bucket B --s3-access-key K --s3-secret-key S [--s3-prefix P]]
 // then reads commands on stdin, one per line, answering on stdout:
 //   export ROOM EMAIL [REPORT-JSON]   → "export <id>" or "error <why>"
 //   quit
@@ -109,6 +110,16 @@ int main(int argc, char **argv) {
                                                : StartTls::None;
         smtp.timeout_s = options->number("smtp-timeout", 10);
         settings.exports.smtp = smtp;
+    }
+    if (!options->get("s3-endpoint").empty()) {
+        S3Settings s3;
+        s3.endpoint = options->get("s3-endpoint");
+        s3.bucket = options->get("s3-bucket");
+        s3.region = options->get("s3-region", "us-east-1");
+        s3.access_key = options->get("s3-access-key");
+        s3.secret_key = options->get("s3-secret-key");
+        s3.key_prefix = options->get("s3-prefix");
+        settings.s3 = s3;
     }
     CopyProducer producer(options->get("csv"));
     DeliveryWorker worker(
