@@ -279,6 +279,17 @@ class ExportsTest(DatabasePerTest):
         self.wait_for_sql(f"SELECT state, error LIKE '%550%' FROM exports WHERE export_id = '{export_id}'", "failed|t")
         self.assertEqual(self.messages(), [])
 
+    def test_required_starttls_without_tls_waits(self):
+        # The sink offers no STARTTLS: with starttls = required the mail is not sent in clear
+        # text; the job is retried (a configuration to fix), not failed.
+        self.start_sink()
+        self.start_driver(extra=("--starttls", "required"))
+        export_id = self.export()
+        self.wait_for_sql("SELECT state, attempts > 1 FROM outbox_jobs WHERE kind = 'email'", "pending|t")
+        self.assertIn("STARTTLS not supported", self.sql("SELECT last_error FROM outbox_jobs WHERE kind = 'email'"))
+        self.assertEqual(self.messages(), [])
+        self.assertEqual(self.sql(f"SELECT state FROM exports WHERE export_id = '{export_id}'"), "stored")
+
     def test_refused_requests(self):
         self.start_sink()
         self.start_driver()
@@ -404,6 +415,7 @@ class ExportsS3Test(ExportsTest):
     test_a_refused_recipient_fails_the_job = None
     test_refused_requests = None
     test_playback_reports = None
+    test_required_starttls_without_tls_waits = None
 
 
 class PluginLinksTest(DatabasePerTest):
