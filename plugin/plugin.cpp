@@ -16,7 +16,7 @@ constexpr auto kCallTimeout = std::chrono::seconds(15);
 
 Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
     : gateway_(gateway), config_(std::move(config)), messenger_(gateway_, config_.node_id, config_.notify_events),
-      delivery_(config_, *this), telemetry_(config_),
+      library_playback_(telemetry_), delivery_(config_, *this), telemetry_(config_),
       recording_(config_, rooms_, messenger_, gateway_, delivery_, worker_, *this),
       lifecycle_(rooms_, messenger_, gateway_, recording_, telemetry_, delivery_),
       room_requests_(config_, rooms_, messenger_, lifecycle_), subscriber_requests_(config_, rooms_, lifecycle_),
@@ -42,6 +42,8 @@ Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
                                        config_.recordings_root.c_str(), failure.message().c_str()));
     delivery_.start(); // before recovery: what it finalizes is delivered too
     telemetry_.start();
+    delivery_.set_playback_listener(&library_playback_);
+    delivery_.start_links(); // after telemetry: it records the library's playback
     recording_.start_recovery();
     kLog.info(common::format_text("node %s ready with %zu static room(s)", config_.node_id.c_str(),
                                   config_.static_rooms.size()));

@@ -7,6 +7,7 @@
 #include "plugin/delivery_bridge.hpp"
 #include "plugin/engagement_requests.hpp"
 #include "plugin/janus_gateway.hpp"
+#include "plugin/library_playback.hpp"
 #include "plugin/participant_requests.hpp"
 #include "plugin/plugin_config.hpp"
 #include "plugin/question_requests.hpp"
@@ -58,6 +59,9 @@ private:
     RoomRegistry rooms_;
     RoomMessenger messenger_;
     RateLimitCounters rate_limited_;
+    // Before delivery_ (whose link server calls it) and bound to telemetry_, which it uses
+    // only once started.
+    LibraryPlaybackRecorder library_playback_;
     DeliveryBridge delivery_;
     TelemetryBridge telemetry_;
     RecordingController recording_;
