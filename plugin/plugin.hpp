@@ -12,6 +12,8 @@
 #include "plugin/question_requests.hpp"
 #include "plugin/rate_limit_counters.hpp"
 #include "plugin/recording_controller.hpp"
+#include "plugin/report_bridge.hpp"
+#include "plugin/report_requests.hpp"
 #include "plugin/request_dispatcher.hpp"
 #include "plugin/room_lifecycle.hpp"
 #include "plugin/room_messenger.hpp"
@@ -60,6 +62,7 @@ private:
     RateLimitCounters rate_limited_;
     DeliveryBridge delivery_;
     TelemetryBridge telemetry_;
+    ReportBridge reports_;
     RecordingController recording_;
     RoomLifecycle lifecycle_;
     RoomRequests room_requests_;
@@ -69,6 +72,7 @@ private:
     QuestionRequests question_requests_;
     EngagementRequests engagement_requests_;
     AdminRequests admin_requests_;
+    ReportRequests report_requests_;
     RequestDispatcher dispatcher_;
     // Declared last: its thread starts once every part it calls exists, and it is destroyed
     // (after an explicit stop) before any of them.

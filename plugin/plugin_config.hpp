@@ -55,6 +55,13 @@ struct PluginConfig {
     const std::string &telemetry_postgres() const {
         return telemetry.postgres.empty() ? delivery.postgres : telemetry.postgres;
     }
+    struct Reports {
+        std::string postgres; // libpq conninfo; empty: the telemetry database
+        int64_t queue = 64;   // report requests waiting for the report worker (1-10000)
+    } reports;                // A1-A10
+    const std::string &reports_postgres() const {
+        return reports.postgres.empty() ? telemetry_postgres() : reports.postgres;
+    }
     // The "limits" category: per-user signal rates and history shares of a room session (E3-E5).
     domain::ActivityLimits activity;
     std::vector<domain::RoomSettings> static_rooms;
