@@ -32,7 +32,8 @@ double ms_since(Clock::time_point start) {
 
 double percentile(std::vector<double> values, double p) {
     std::sort(values.begin(), values.end());
-    const size_t index = std::min(values.size() - 1, static_cast<size_t>(p * static_cast<double>(values.size() - 1) + 0.5));
+    const size_t index = std::min(values.size() - 1,
+                                  static_cast<size_t>(p * static_cast<double>(values.size() - 1) + 0.5));
     return values[index];
 }
 
@@ -54,74 +55,101 @@ void exec(storage::Database &database, const std::string &what, const std::strin
 
 // The 30 days end today (UTC); the big session starts 2 days ago at 10:00.
 const char *kBase = "(date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '30 days')";
-const char *kStart = "(date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '2 days' + interval '10 hours')";
+const char *kStart =
+    "(date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '2 days' + interval '10 hours')";
 
 void generate(storage::Database &database) {
     const std::string base = kBase, start = kStart;
-    exec(database, "partitions", "SELECT telemetry_ensure_partition(d::date) FROM generate_series(" + base +
-                                     ", " + base + " + interval '31 days', interval '1 day') d");
+    exec(database, "partitions",
+         "SELECT telemetry_ensure_partition(d::date) FROM generate_series(" + base + ", " + base +
+             " + interval '31 days', interval '1 day') d");
     // 8.5 M background events: 500 rooms, 40 people each, one session per room per day;
     // 70 % heartbeats, the rest joins, leaves, reactions, chat, polls, downloads, playback.
-    exec(database, "8.5 M background events over 30 days",
-         "INSERT INTO telemetry_events (room_id, node_id, at, session_id, kind, participant_id, user_id, subject_id, "
-         "value, body) "
-         "SELECT 'room-' || (g % 500), 'bench', " + base + " + (g / 8500000.0) * interval '30 days', "
-         "'day' || (g * 30 / 8500000) || '-room-' || (g % 500), k.kind, "
-         "'p' || (g % 500) || '-' || ((g / 500) % 40), "
-         "CASE WHEN (g / 500) % 10 = 0 THEN NULL ELSE 'u' || ((g / 500) % 40) END, "
-         "CASE k.kind WHEN 'reaction' THEN (ARRAY['clap','heart','think','wow','smile'])[1 + g % 5] "
-         "            WHEN 'heartbeat' THEN NULL ELSE 'x' || (g % 50) END, "
-         "CASE k.kind WHEN 'heartbeat' THEN g % 32 ELSE 0 END, "
-         "CASE k.kind WHEN 'join' THEN jsonb_build_object('display', 'User ' || ((g / 500) % 40), 'role', 'viewer', "
-         "  'country', (ARRAY['FR','DE','US','BR','IN'])[1 + g % 5], 'device', (ARRAY['desktop','mobile'])[1 + g % 2]) "
-         "  WHEN 'chat.send' THEN jsonb_build_object('text', 'hello', 'context', 'main') END "
-         "FROM generate_series(1, 8500000) g, LATERAL (SELECT (ARRAY['heartbeat','heartbeat','heartbeat','heartbeat',"
-         "'heartbeat','heartbeat','heartbeat','heartbeat','heartbeat','heartbeat','heartbeat','heartbeat','heartbeat',"
-         "'heartbeat','join','leave','reaction','chat.send','poll.answer','download'])[1 + g % 20] AS kind) k");
+    exec(
+        database, "8.5 M background events over 30 days",
+        "INSERT INTO telemetry_events (room_id, node_id, at, session_id, kind, participant_id, user_id, subject_id, "
+        "value, body) "
+        "SELECT 'room-' || (g % 500), 'bench', " +
+            base +
+            " + (g / 8500000.0) * interval '30 days', "
+            "'day' || (g * 30 / 8500000) || '-room-' || (g % 500), k.kind, "
+            "'p' || (g % 500) || '-' || ((g / 500) % 40), "
+            "CASE WHEN (g / 500) % 10 = 0 THEN NULL ELSE 'u' || ((g / 500) % 40) END, "
+            "CASE k.kind WHEN 'reaction' THEN (ARRAY['clap','heart','think','wow','smile'])[1 + g % 5] "
+            "            WHEN 'heartbeat' THEN NULL ELSE 'x' || (g % 50) END, "
+            "CASE k.kind WHEN 'heartbeat' THEN g % 32 ELSE 0 END, "
+            "CASE k.kind WHEN 'join' THEN jsonb_build_object('display', 'User ' || ((g / 500) % 40), 'role', 'viewer', "
+            "  'country', (ARRAY['FR','DE','US','BR','IN'])[1 + g % 5], 'device', (ARRAY['desktop','mobile'])[1 + g % 2]) "
+            "  WHEN 'chat.send' THEN jsonb_build_object('text', 'hello', 'context', 'main') END "
+            "FROM generate_series(1, 8500000) g, LATERAL (SELECT (ARRAY['heartbeat','heartbeat','heartbeat','heartbeat',"
+            "'heartbeat','heartbeat','heartbeat','heartbeat','heartbeat','heartbeat','heartbeat','heartbeat','heartbeat',"
+            "'heartbeat','join','leave','reaction','chat.send','poll.answer','download'])[1 + g % 20] AS kind) k");
     // The big session: 1,000 attendees for 4 h.
-    exec(database, "the big session: 1,000 joins and leaves",
-         "INSERT INTO telemetry_events (room_id, node_id, at, session_id, kind, participant_id, user_id, value, body) "
-         "SELECT 'big-room', 'bench', " + start + " + (i % 60) * interval '1 second', 'big', 'join', 'bp' || i, "
-         "'bu' || i, 0, jsonb_build_object('display', 'Attendee ' || i, 'role', CASE WHEN i < 5 THEN 'host' ELSE "
-         "'viewer' END, 'company', 'Company ' || (i % 37), 'country', (ARRAY['FR','DE','US','BR','IN','JP'])[1 + i % 6], "
-         "'device', (ARRAY['desktop','mobile','tablet'])[1 + i % 3]) FROM generate_series(0, 999) i "
-         "UNION ALL "
-         "SELECT 'big-room', 'bench', " + start + " + interval '4 hours' - (i % 60) * interval '1 second', 'big', "
-         "'leave', 'bp' || i, 'bu' || i, 0, '{\"reason\":\"left\"}'::jsonb FROM generate_series(0, 999) i "
-         "WHERE i % 50 <> 0");
+    exec(
+        database, "the big session: 1,000 joins and leaves",
+        "INSERT INTO telemetry_events (room_id, node_id, at, session_id, kind, participant_id, user_id, value, body) "
+        "SELECT 'big-room', 'bench', " +
+            start +
+            " + (i % 60) * interval '1 second', 'big', 'join', 'bp' || i, "
+            "'bu' || i, 0, jsonb_build_object('display', 'Attendee ' || i, 'role', CASE WHEN i < 5 THEN 'host' ELSE "
+            "'viewer' END, 'company', 'Company ' || (i % 37), 'country', (ARRAY['FR','DE','US','BR','IN','JP'])[1 + i % 6], "
+            "'device', (ARRAY['desktop','mobile','tablet'])[1 + i % 3]) FROM generate_series(0, 999) i "
+            "UNION ALL "
+            "SELECT 'big-room', 'bench', " +
+            start +
+            " + interval '4 hours' - (i % 60) * interval '1 second', 'big', "
+            "'leave', 'bp' || i, 'bu' || i, 0, '{\"reason\":\"left\"}'::jsonb FROM generate_series(0, 999) i "
+            "WHERE i % 50 <> 0");
     exec(database, "the big session: 1.43 M heartbeats",
          "INSERT INTO telemetry_events (room_id, node_id, at, session_id, kind, participant_id, user_id, value) "
-         "SELECT 'big-room', 'bench', " + start + " + (k * 10 + i % 10) * interval '1 second', 'big', 'heartbeat', "
-         "'bp' || i, 'bu' || i, CASE WHEN (i * 7 + k / 30) % 5 = 0 THEN 4 ELSE 1 END "
-         "FROM generate_series(0, 999) i, generate_series(6, 1434) k");
+         "SELECT 'big-room', 'bench', " +
+             start +
+             " + (k * 10 + i % 10) * interval '1 second', 'big', 'heartbeat', "
+             "'bp' || i, 'bu' || i, CASE WHEN (i * 7 + k / 30) % 5 = 0 THEN 4 ELSE 1 END "
+             "FROM generate_series(0, 999) i, generate_series(6, 1434) k");
     exec(database, "the big session: reactions, chat, polls, Q&A, stage, playback",
          "INSERT INTO telemetry_events (room_id, node_id, at, session_id, kind, participant_id, user_id, subject_id, "
          "value, body) "
-         "SELECT 'big-room', 'bench', " + start + " + (g * 0.7) * interval '1 second', 'big', k.kind, "
-         "'bp' || (g % 1000), 'bu' || (g % 1000), "
-         "CASE k.kind WHEN 'reaction' THEN (ARRAY['clap','heart','think','wow','smile'])[1 + g % 5] "
-         "            ELSE 'y' || (g % 40) END, 0, "
-         "CASE WHEN k.kind LIKE 'chat.%' THEN jsonb_build_object('text', 'message ' || g, 'context', 'main') END "
-         "FROM generate_series(1, 20000) g, LATERAL (SELECT (ARRAY['reaction','reaction','reaction','reaction',"
-         "'chat.send','chat.reply','poll.answer','qa.ask','download','hand'])[1 + g % 10] AS kind) k "
-         "UNION ALL SELECT 'big-room', 'bench', " + start + " + (i * 1200 + 60) * interval '1 second', 'big', "
-         "'stage.on', 'bp' || i, 'bu' || i, NULL, 0, NULL FROM generate_series(0, 9) i "
-         "UNION ALL SELECT 'big-room', 'bench', " + start + " + (i * 1200 + 900) * interval '1 second', 'big', "
-         "'stage.off', 'bp' || i, 'bu' || i, NULL, 0, NULL FROM generate_series(0, 9) i "
-         "UNION ALL SELECT 'big-room', 'bench', " + start + " + (i * 1200 + 100) * interval '1 second', 'big', "
-         "'present.start', 'bp' || i, 'bu' || i, 'stage', 0, '{\"mid\":\"1\"}' FROM generate_series(0, 9) i "
-         "UNION ALL SELECT 'big-room', 'bench', " + start + " + (i * 1200 + 800) * interval '1 second', 'big', "
-         "'present.stop', 'bp' || i, 'bu' || i, 'stage', 0, '{\"mid\":\"1\"}' FROM generate_series(0, 9) i");
-    exec(database, "the big session: a recording, 300 plays",
-         "INSERT INTO recordings (room_id, recording_id, node_id, title, started_at, duration_ms, storage, state) "
-         "VALUES ('big-room', 'big-rec', 'bench', 'Big', " + start + " + interval '1 minute', 14000000, 'local', "
-         "'available'); "
-         "INSERT INTO telemetry_events (room_id, node_id, at, session_id, kind, participant_id, user_id, subject_id, "
-         "value, body) "
-         "SELECT 'big-room', 'bench', " + start + " + interval '5 hours' + (p * 60 + s * 10) * interval '1 second', '', "
-         "CASE WHEN s = 0 THEN 'playback.play' ELSE 'playback.progress' END, 'v' || p, 'bu' || p, 'big-rec', s, "
-         "jsonb_build_object('play', 'play' || p, 'watched_ms', s * 10000, 'position_ms', s * 10000, "
-         "'duration_ms', 14000000) FROM generate_series(0, 299) p, generate_series(0, 30) s");
+         "SELECT 'big-room', 'bench', " +
+             start +
+             " + (g * 0.7) * interval '1 second', 'big', k.kind, "
+             "'bp' || (g % 1000), 'bu' || (g % 1000), "
+             "CASE k.kind WHEN 'reaction' THEN (ARRAY['clap','heart','think','wow','smile'])[1 + g % 5] "
+             "            ELSE 'y' || (g % 40) END, 0, "
+             "CASE WHEN k.kind LIKE 'chat.%' THEN jsonb_build_object('text', 'message ' || g, 'context', 'main') END "
+             "FROM generate_series(1, 20000) g, LATERAL (SELECT (ARRAY['reaction','reaction','reaction','reaction',"
+             "'chat.send','chat.reply','poll.answer','qa.ask','download','hand'])[1 + g % 10] AS kind) k "
+             "UNION ALL SELECT 'big-room', 'bench', " +
+             start +
+             " + (i * 1200 + 60) * interval '1 second', 'big', "
+             "'stage.on', 'bp' || i, 'bu' || i, NULL, 0, NULL FROM generate_series(0, 9) i "
+             "UNION ALL SELECT 'big-room', 'bench', " +
+             start +
+             " + (i * 1200 + 900) * interval '1 second', 'big', "
+             "'stage.off', 'bp' || i, 'bu' || i, NULL, 0, NULL FROM generate_series(0, 9) i "
+             "UNION ALL SELECT 'big-room', 'bench', " +
+             start +
+             " + (i * 1200 + 100) * interval '1 second', 'big', "
+             "'present.start', 'bp' || i, 'bu' || i, 'stage', 0, '{\"mid\":\"1\"}' FROM generate_series(0, 9) i "
+             "UNION ALL SELECT 'big-room', 'bench', " +
+             start +
+             " + (i * 1200 + 800) * interval '1 second', 'big', "
+             "'present.stop', 'bp' || i, 'bu' || i, 'stage', 0, '{\"mid\":\"1\"}' FROM generate_series(0, 9) i");
+    exec(
+        database, "the big session: a recording, 300 plays",
+        "INSERT INTO recordings (room_id, recording_id, node_id, title, started_at, duration_ms, storage, state) "
+        "VALUES ('big-room', 'big-rec', 'bench', 'Big', " +
+            start +
+            " + interval '1 minute', 14000000, 'local', "
+            "'available'); "
+            "INSERT INTO telemetry_events (room_id, node_id, at, session_id, kind, participant_id, user_id, subject_id, "
+            "value, body) "
+            "SELECT 'big-room', 'bench', " +
+            start +
+            " + interval '5 hours' + (p * 60 + s * 10) * interval '1 second', '', "
+            "CASE WHEN s = 0 THEN 'playback.play' ELSE 'playback.progress' END, 'v' || p, 'bu' || p, 'big-rec', s, "
+            "jsonb_build_object('play', 'play' || p, 'watched_ms', s * 10000, 'position_ms', s * 10000, "
+            "'duration_ms', 14000000) FROM generate_series(0, 299) p, generate_series(0, 30) s");
     exec(database, "ANALYZE", "ANALYZE");
     exec(database, "rollups: telemetry_refresh_minutes over 31 days",
          "SELECT telemetry_refresh_minutes(" + base + ", " + base + " + interval '31 days')");
@@ -215,8 +243,8 @@ int main(int argc, char **argv) {
     cases.back().request.name = "sessions";
     cases.back().request.room = "room-7";
 
-    std::printf("\n%-24s %10s %10s %14s %14s %8s\n", "report (warm)", "p50 ms", "p95 ms", "baseline p50", "baseline p95",
-                "ratio");
+    std::printf("\n%-24s %10s %10s %14s %14s %8s\n", "report (warm)", "p50 ms", "p95 ms", "baseline p50",
+                "baseline p95", "ratio");
     for (const auto &c : cases) {
         for (int i = 0; i < 3; ++i) queries.run(c.request); // warm
         std::vector<double> samples;

@@ -44,7 +44,7 @@ struct PluginConfig {
     // Seats and kicks (R2, R7).
     int64_t kick_ban_s = 3600;          // a kicked user's rejoin is refused this long (or until the session ends)
     int64_t max_subscriber_handles = 8; // per participant
-    DeliveryConfig delivery; // S2-S5
+    DeliveryConfig delivery;            // S2-S5
     struct Telemetry {
         std::string postgres;         // libpq conninfo; empty: delivery.postgres
         std::string spool_folder;     // empty: <recordings_root>/.telemetry
