@@ -215,6 +215,8 @@ class ReportsTest(DatabasePerTest):
                 f" VALUES ('r1', 'rec1', 'node-a', 'Main rec', '{at(60)}', 480000, 'local', 'available'),"
                 f" ('r1', 'rec0', 'node-a', 'Old rec', '{at(-86390)}', 60000, 'local', 'available');\n")
         sql += f"SELECT telemetry_refresh_minutes('{at(-2 * 86400)}', '{at(86400)}');\n"
+        # Minutes refreshed again (late rows, a replayed spool) must not count twice.
+        sql += f"SELECT telemetry_refresh_minutes('{at(100)}', '{at(400)}');\n"
         self.pg.psql(sql, database=self.database)
 
     def test_overview(self):
