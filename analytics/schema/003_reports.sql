@@ -174,7 +174,9 @@ $$;
 -- The session a report is about: the given one, or the room's latest when s is ''. Raises
 -- RR445 (no such room) / RR463 (no such session), which ReportQueries maps to error codes.
 CREATE FUNCTION report_resolve_session(r text, s text) RETURNS text
-LANGUAGE plpgsql STABLE AS $$
+-- Custom plans always: a generic plan (plpgsql's choice after five calls) cannot see which
+-- session it reads and was measured 3-4x slower.
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
     found text;
 BEGIN
@@ -274,7 +276,9 @@ $$;
 
 -- The room's sessions (newest first) and the breakouts opened from it.
 CREATE FUNCTION report_sessions(r text) RETURNS jsonb
-LANGUAGE plpgsql STABLE AS $$
+-- Custom plans always: a generic plan (plpgsql's choice after five calls) cannot see which
+-- session it reads and was measured 3-4x slower.
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
     result jsonb;
 BEGIN
@@ -307,7 +311,9 @@ END $$;
 
 -- A1.
 CREATE FUNCTION report_overview(r text, s_in text) RETURNS jsonb
-LANGUAGE plpgsql STABLE AS $$
+-- Custom plans always: a generic plan (plpgsql's choice after five calls) cannot see which
+-- session it reads and was measured 3-4x slower.
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
     s text := report_resolve_session(r, s_in);
     result jsonb;
@@ -372,7 +378,9 @@ END $$;
 
 -- A2: one entry per minute of the span.
 CREATE FUNCTION report_timeline(r text, s_in text) RETURNS jsonb
-LANGUAGE plpgsql STABLE AS $$
+-- Custom plans always: a generic plan (plpgsql's choice after five calls) cannot see which
+-- session it reads and was measured 3-4x slower.
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
     s text := report_resolve_session(r, s_in);
     result jsonb;
@@ -453,7 +461,9 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 CREATE FUNCTION report_attendees(r text, s_in text, search text, first int, count int) RETURNS jsonb
-LANGUAGE plpgsql STABLE AS $$
+-- Custom plans always: a generic plan (plpgsql's choice after five calls) cannot see which
+-- session it reads and was measured 3-4x slower.
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
     s text := report_resolve_session(r, s_in);
     needle text := report_fold(search);
@@ -482,7 +492,9 @@ END $$;
 -- A4: heatmap rows (one character per timeline minute: E engaged, N not engaged, . offline),
 -- for a page of attendees in the attendee table's order. who = '' for all, else one user key.
 CREATE FUNCTION report_heatmap(r text, s_in text, who text, first int, count int) RETURNS jsonb
-LANGUAGE plpgsql STABLE AS $$
+-- Custom plans always: a generic plan (plpgsql's choice after five calls) cannot see which
+-- session it reads and was measured 3-4x slower.
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
     s text := report_resolve_session(r, s_in);
     result jsonb;
@@ -527,7 +539,9 @@ END $$;
 
 -- A3 details of one attendee: the table's figures, presence intervals, heatmap row.
 CREATE FUNCTION report_attendee(r text, s_in text, who text) RETURNS jsonb
-LANGUAGE plpgsql STABLE AS $$
+-- Custom plans always: a generic plan (plpgsql's choice after five calls) cannot see which
+-- session it reads and was measured 3-4x slower.
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
     s text := report_resolve_session(r, s_in);
     result jsonb;
@@ -551,7 +565,9 @@ END $$;
 
 -- A3b: time on stage per user and each presented stream.
 CREATE FUNCTION report_stage(r text, s_in text) RETURNS jsonb
-LANGUAGE plpgsql STABLE AS $$
+-- Custom plans always: a generic plan (plpgsql's choice after five calls) cannot see which
+-- session it reads and was measured 3-4x slower.
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
     s text := report_resolve_session(r, s_in);
     result jsonb;
@@ -602,7 +618,9 @@ $$;
 
 -- A5.
 CREATE FUNCTION report_recordings(r text, s_in text) RETURNS jsonb
-LANGUAGE plpgsql STABLE AS $$
+-- Custom plans always: a generic plan (plpgsql's choice after five calls) cannot see which
+-- session it reads and was measured 3-4x slower.
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
     s text := report_resolve_session(r, s_in);
     result jsonb;
@@ -636,7 +654,9 @@ END $$;
 
 -- A6.
 CREATE FUNCTION report_geography(r text, s_in text) RETURNS jsonb
-LANGUAGE plpgsql STABLE AS $$
+-- Custom plans always: a generic plan (plpgsql's choice after five calls) cannot see which
+-- session it reads and was measured 3-4x slower.
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
     s text := report_resolve_session(r, s_in);
     result jsonb;
