@@ -13,6 +13,8 @@
 #include "plugin/question_requests.hpp"
 #include "plugin/rate_limit_counters.hpp"
 #include "plugin/recording_controller.hpp"
+#include "plugin/report_bridge.hpp"
+#include "plugin/report_requests.hpp"
 #include "plugin/request_dispatcher.hpp"
 #include "plugin/room_lifecycle.hpp"
 #include "plugin/room_messenger.hpp"
@@ -64,6 +66,7 @@ private:
     LibraryPlaybackRecorder library_playback_;
     DeliveryBridge delivery_;
     TelemetryBridge telemetry_;
+    ReportBridge reports_;
     RecordingController recording_;
     RoomLifecycle lifecycle_;
     RoomRequests room_requests_;
@@ -73,6 +76,7 @@ private:
     QuestionRequests question_requests_;
     EngagementRequests engagement_requests_;
     AdminRequests admin_requests_;
+    ReportRequests report_requests_;
     RequestDispatcher dispatcher_;
     // Declared last: its thread starts once every part it calls exists, and it is destroyed
     // (after an explicit stop) before any of them.

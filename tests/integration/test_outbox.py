@@ -17,12 +17,12 @@ from postgres import DatabasePerTest  # noqa: E402
 
 DRIVER = os.environ.get("ROOMREC_OUTBOX_DRIVER") or os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "../../build/tests/integration/roomrec-outbox-driver")
-# The schema versions this build embeds (analytics/schema/NNN_name.sql), lowest first.
-SCHEMA = sorted((int(name[:3]), name[4:-4]) for name in os.listdir(
-    os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../analytics/schema")) if name.endswith(".sql"))
-VERSIONS = [version for version, _ in SCHEMA]
+
 HOSTILE = "x'); DROP TABLE outbox_jobs; --"
 NOT_HELD = 3  # the driver's exit status when the node does not hold the job's lease
+# (version, name) of every migration this build embeds: analytics/schema/NNN_name.sql.
+MIGRATIONS = sorted((int(name[:3]), name[4:-4]) for name in os.listdir(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../analytics/schema")) if name.endswith(".sql"))
 
 
 def job(id, kind="webhook", room="room-1", affinity=None, payload=None):
@@ -85,10 +85,11 @@ class OutboxTest(DatabasePerTest):
     # -- migrations ------------------------------------------------------------------------
 
     def test_migrations_apply_once(self):
-        self.assertEqual(self.driver("migrate").stdout.strip(), "applied " + " ".join(map(str, VERSIONS)))
+        self.assertEqual(self.driver("migrate").stdout.strip(),
+                         "applied " + " ".join(str(version) for version, _ in MIGRATIONS))
         self.assertEqual(self.driver("migrate").stdout.strip(), "applied")  # a no-op the second time
         self.assertEqual(self.sql("SELECT version, name FROM schema_migrations ORDER BY version"),
-                         "\n".join(f"{version}|{name}" for version, name in SCHEMA))
+                         "\n".join(f"{version}|{name}" for version, name in MIGRATIONS))
         self.assertEqual(self.sql("SELECT count(*) FROM recordings") + self.sql("SELECT count(*) FROM outbox_jobs"), "00")
 
     def test_nodes_starting_together_migrate_once(self):
@@ -99,16 +100,16 @@ class OutboxTest(DatabasePerTest):
         # Each version is applied by exactly one node (one transaction per version: two nodes
         # may share the work).
         applied = sorted(int(version) for out, _ in outputs for version in out.split()[1:])
-        self.assertEqual(applied, VERSIONS)
-        self.assertEqual(self.sql("SELECT count(*) FROM schema_migrations"), str(len(VERSIONS)))
+        self.assertEqual(applied, [version for version, _ in MIGRATIONS])
+        self.assertEqual(self.sql("SELECT count(*) FROM schema_migrations"), str(len(MIGRATIONS)))
         self.assertEqual(self.sql("SELECT count(*) FROM pg_tables WHERE tablename IN ('recordings', 'outbox_jobs')"), "2")
 
     def test_a_newer_schema_is_refused(self):
         self.migrate()
         self.sql("INSERT INTO schema_migrations VALUES (999, 'future', now())")
         result = self.driver("migrate", status=2)
-        self.assertIn(f"the database schema is at version 999, newer than this build knows ({VERSIONS[-1]})", result.stderr)
-        self.assertEqual(self.sql("SELECT count(*) FROM schema_migrations"), str(len(VERSIONS) + 1))  # left as it was
+        self.assertIn(f"the database schema is at version 999, newer than this build knows ({MIGRATIONS[-1][0]})", result.stderr)
+        self.assertEqual(self.sql("SELECT count(*) FROM schema_migrations"), str(len(MIGRATIONS) + 1))  # as it was
         self.sql("DELETE FROM schema_migrations WHERE version = 999")
         self.sql("UPDATE schema_migrations SET name = 'something_else' WHERE version = 1")
         renamed = self.driver("migrate", status=2)
