@@ -88,7 +88,7 @@ constexpr std::array kReportParams{ParamSpec{"room", JsonKind::Identifier, true,
                                    ParamSpec{"offset", JsonKind::Integer, false, 1000000, 0},
                                    ParamSpec{"limit", JsonKind::Integer, false, 1000, 1}};
 
-constexpr std::array<RequestType, 30> kTypes{{
+constexpr std::array<RequestType, 31> kTypes{{
     {"create", kCreateParams, false, true, false},
     {"destroy", kDestroyParams, false, true, false},
     {"list", kListParams, false, true, false},
