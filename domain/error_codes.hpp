@@ -26,6 +26,8 @@ enum class ErrorCode : int {
     ActivityState = 459,       // deleted, already liked/answered/flagged, thread cannot move so, session cap
     Banned = 460,              // kicked from this room session; the ban has not ended
     LimitReached = 461,        // a per-participant limit (subscriber handles) is reached
+    ReportUnavailable = 462,   // the report database is unreachable; retry
+    NoSuchSession = 463,       // the room has no such session (reports)
     Internal = 499,
 };
 

@@ -75,8 +75,20 @@ constexpr std::array kAttachmentParams{
     ParamSpec{"action", JsonKind::String, true, 16, 0, nullptr, 0, "share"},
     ParamSpec{"attachment", JsonKind::Identifier, true, 128},
     ParamSpec{"title", JsonKind::String, true, 200}};
+// Reports (A1-A10): the envelope and every report's parameters (analytics/reports/report_catalog
+// checks which report takes which).
+constexpr std::array kReportParams{ParamSpec{"room", JsonKind::Identifier, true, 64},
+                                   ParamSpec{"report", JsonKind::String, true, 32},
+                                   ParamSpec{"session", JsonKind::Identifier, false, 64},
+                                   ParamSpec{"admin_secret", JsonKind::String, false, 256},
+                                   ParamSpec{"token", JsonKind::String, false, 4096},
+                                   ParamSpec{"secret", JsonKind::String, false, 256},
+                                   ParamSpec{"search", JsonKind::String, false, 128},
+                                   ParamSpec{"user", JsonKind::String, false, 256},
+                                   ParamSpec{"offset", JsonKind::Integer, false, 1000000, 0},
+                                   ParamSpec{"limit", JsonKind::Integer, false, 1000, 1}};
 
-constexpr std::array<RequestType, 30> kTypes{{
+constexpr std::array<RequestType, 31> kTypes{{
     {"create", kCreateParams, false, true, false},
     {"destroy", kDestroyParams, false, true, false},
     {"list", kListParams, false, true, false},
@@ -107,6 +119,7 @@ constexpr std::array<RequestType, 30> kTypes{{
     {"attachment", kAttachmentParams, false, false, false},
     {"erase_user", kEraseUserParams, false, true, true},
     {"status", kNoParams, false, true, false},
+    {"report", kReportParams, false, true, true},
 }};
 
 } // namespace

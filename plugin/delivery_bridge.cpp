@@ -42,6 +42,25 @@ void DeliveryBridge::start() {
         settings.s3 = s3;
     }
     settings.presign_seconds = config.s3_url_expiry_s;
+    settings.exports.file_mode = config_.file_mode;
+    settings.exports.dir_mode = config_.dir_mode;
+    if (config.links.enabled) {
+        settings.exports.link_secret = config.links.secret;
+        settings.exports.public_url = config.links.public_url;
+    }
+    settings.exports.link_ttl_s = config.links.export_link_ttl_s;
+    if (config.smtp.enabled) {
+        storage::SmtpSettings smtp;
+        smtp.url = config.smtp.url;
+        smtp.from = config.smtp.from;
+        smtp.username = config.smtp.username;
+        smtp.password = config.smtp.password;
+        smtp.starttls = config.smtp.starttls == "none"       ? storage::StartTls::None
+                        : config.smtp.starttls == "required" ? storage::StartTls::Required
+                                                             : storage::StartTls::Try;
+        smtp.timeout_s = static_cast<long>(config.smtp.timeout_s);
+        settings.exports.smtp = smtp;
+    }
     settings.keep_local_copy = config.keep_local_copy;
     for (const auto &webhook : config.webhooks)
         settings.webhooks.push_back({webhook.name, webhook.url, webhook.secret, webhook.events});
@@ -49,6 +68,7 @@ void DeliveryBridge::start() {
                                                         [this](const std::string &what, const std::string &details) {
         listener_.on_delivery_notice(what, common::JsonPtr(json_loads(details.c_str(), 0, nullptr)));
     });
+    worker_->set_export_producer(export_producer_);
     std::string error;
     if (!worker_->start(error)) {
         kLog.error(common::format_text("delivery cannot start (%s): recordings stay local, events are not delivered",
@@ -61,8 +81,33 @@ void DeliveryBridge::start() {
                                   settings.spool_folder.c_str()));
 }
 
+void DeliveryBridge::start_links() {
+    const LinksConfig &config = config_.delivery.links;
+    if (!config.enabled) return;
+    storage::LinkServerSettings settings;
+    settings.address = config.address;
+    settings.port = static_cast<uint16_t>(config.port);
+    settings.secret = config.secret;
+    settings.recordings_root = config_.recordings_root;
+    links_ = std::make_unique<storage::LinkServer>(settings, playback_listener_);
+    std::string error;
+    if (!links_->start(error)) {
+        kLog.error(common::format_text("links: %s: signed links will not work", error.c_str()));
+        links_.reset();
+    }
+}
+
 void DeliveryBridge::stop() {
+    if (links_) links_->stop(); // first: its playback listener may go away after us
     if (worker_) worker_->stop();
+}
+
+std::optional<std::string> DeliveryBridge::request_export(storage::ExportRequest request, std::string &error) {
+    if (!worker_) {
+        error = "exports need delivery (delivery.postgres)";
+        return std::nullopt;
+    }
+    return worker_->request_export(std::move(request), error);
 }
 
 void DeliveryBridge::deliver(storage::DeliveryEvent event) {
@@ -98,10 +143,11 @@ void DeliveryBridge::deliver_recording(storage::DeliveryEventType type, const st
 common::JsonPtr DeliveryBridge::describe_counters() const {
     if (!worker_) return nullptr;
     const auto counters = worker_->counters();
-    return common::JsonPtr(json_pack("{s:b, s:I, s:I, s:I, s:I, s:I}", "database_up", counters.database_up, "imported",
-                                     json_int_t(counters.imported), "uploads", json_int_t(counters.uploads), "webhooks",
-                                     json_int_t(counters.webhooks), "retries", json_int_t(counters.retries), "failed",
-                                     json_int_t(counters.failed)));
+    return common::JsonPtr(json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "database_up", counters.database_up,
+                                     "imported", json_int_t(counters.imported), "uploads", json_int_t(counters.uploads),
+                                     "webhooks", json_int_t(counters.webhooks), "exports", json_int_t(counters.exports),
+                                     "emails", json_int_t(counters.emails), "retries", json_int_t(counters.retries),
+                                     "failed", json_int_t(counters.failed)));
 }
 
 } // namespace roomrec::plugin

@@ -8,13 +8,17 @@
 #include "plugin/plugin_config.hpp"
 #include "plugin/recording/recording_store.hpp"
 #include "storage/core/delivery_event.hpp"
+#include "storage/core/export_job.hpp"
+#include "storage/links/link_server.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace roomrec::storage {
 class DeliveryWorker;
-}
+class ExportProducer;
+} // namespace roomrec::storage
 
 namespace roomrec::plugin {
 
@@ -32,6 +36,10 @@ public:
     DeliveryBridge(const DeliveryBridge &) = delete;
     DeliveryBridge &operator=(const DeliveryBridge &) = delete;
 
+    // Before start(): who writes export CSVs (analytics), who records library playback.
+    void set_export_producer(storage::ExportProducer *producer) { export_producer_ = producer; }
+    void set_playback_listener(storage::LinkServer::Listener *listener) { playback_listener_ = listener; }
+
     void start(); // without delivery.postgres, or if the worker cannot start: events are dropped, logged
     void stop();  // what is not delivered waits in the spool and the outbox for the next start
     bool running() const { return worker_ != nullptr; }
@@ -40,13 +48,24 @@ public:
     void deliver(storage::DeliveryEvent event);
     void deliver_recording(storage::DeliveryEventType type, const std::string &room_id, storage::RecordingFacts facts);
     static storage::RecordingFacts recording_facts(const RecordingManifest &manifest);
+    // Any thread but the media threads (it waits for Postgres): an export via email, durable
+    // when it returns its id (the exports row and its job are committed); nothing and why
+    // without delivery or when refused.
+    std::optional<std::string> request_export(storage::ExportRequest request, std::string &error);
     // The delivery counters for the Admin API status, or null without delivery.
     common::JsonPtr describe_counters() const;
+
+    // The link endpoint (links.port): after telemetry started, as playback reports go there.
+    // It serves stored files whether or not delivery has a database.
+    void start_links();
 
 private:
     const PluginConfig &config_;
     Listener &listener_;
     std::unique_ptr<storage::DeliveryWorker> worker_; // null without delivery.postgres
+    std::unique_ptr<storage::LinkServer> links_;      // null without links
+    storage::ExportProducer *export_producer_ = nullptr;
+    storage::LinkServer::Listener *playback_listener_ = nullptr;
 };
 
 } // namespace roomrec::plugin

@@ -123,6 +123,10 @@ std::string read_delivery_config(janus_config *config, DeliveryConfig &delivery)
     if (!problem.empty()) return problem;
     if (delivery.postgres.empty() && (delivery.to_s3 || !delivery.webhooks.empty()))
         return "delivery.postgres is required for S3 storage and webhooks (the durable outbox lives there)";
+    problem = read_links_config(config, delivery.links, delivery.smtp);
+    if (!problem.empty()) return problem;
+    if (delivery.smtp.enabled && delivery.postgres.empty())
+        return "delivery.postgres is required for smtp (export emails are durable outbox jobs)";
     return {};
 }
 

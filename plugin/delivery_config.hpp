@@ -3,6 +3,8 @@
 // category per webhook endpoint.
 #pragma once
 
+#include "plugin/links_config.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -33,6 +35,8 @@ struct DeliveryConfig {
     int64_t s3_max_send_mib_per_s = 0; // upload bandwidth cap; 0: none
     bool keep_local_copy = false;
     std::vector<WebhookConfig> webhooks;
+    LinksConfig links; // the expiring-link endpoint (exports, recordings library)
+    SmtpConfig smtp;   // export emails
 };
 
 // Fills `delivery` from the parsed jcfg; an error message (naming the key, never a secret) if a

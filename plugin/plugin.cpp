@@ -16,7 +16,7 @@ constexpr auto kCallTimeout = std::chrono::seconds(15);
 
 Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
     : gateway_(gateway), config_(std::move(config)), messenger_(gateway_, config_.node_id, config_.notify_events),
-      delivery_(config_, *this), telemetry_(config_),
+      library_playback_(telemetry_), delivery_(config_, *this), telemetry_(config_), reports_(config_),
       recording_(config_, rooms_, messenger_, gateway_, delivery_, worker_, *this),
       lifecycle_(rooms_, messenger_, gateway_, recording_, telemetry_, delivery_),
       room_requests_(config_, rooms_, messenger_, lifecycle_), subscriber_requests_(config_, rooms_, lifecycle_),
@@ -24,6 +24,7 @@ Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
       signal_requests_(rooms_, messenger_, telemetry_, rate_limited_),
       question_requests_(rooms_, messenger_, telemetry_, rate_limited_), engagement_requests_(rooms_, telemetry_),
       admin_requests_(config_, rooms_, recording_, delivery_, telemetry_, rate_limited_),
+      report_requests_(config_, rooms_, messenger_, worker_, reports_),
       dispatcher_(worker_, sessions_, messenger_), worker_([this] { housekeeping(); }) {
     bind_requests();
     worker_.call<bool>(
@@ -42,6 +43,9 @@ Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
                                        config_.recordings_root.c_str(), failure.message().c_str()));
     delivery_.start(); // before recovery: what it finalizes is delivered too
     telemetry_.start();
+    delivery_.set_playback_listener(&library_playback_);
+    delivery_.start_links(); // after telemetry: it records the library's playback
+    reports_.start();
     recording_.start_recovery();
     kLog.info(common::format_text("node %s ready with %zu static room(s)", config_.node_id.c_str(),
                                   config_.static_rooms.size()));
@@ -54,6 +58,7 @@ Plugin::~Plugin() {
     });
     delivery_.stop();  // what it has not delivered waits in the spool and the outbox for the next start
     telemetry_.stop(); // after the rooms closed: the last leave events are queued
+    reports_.stop();   // queued report requests are answered (462) through the still running worker
     worker_.call<bool>(
         [this] {
         rooms_.clear();
@@ -98,6 +103,7 @@ void Plugin::bind_requests() {
     dispatcher_.bind("playback", to(engagement_requests_, &EngagementRequests::on_playback));
     dispatcher_.bind("erase_user", to(admin_requests_, &AdminRequests::on_erase_user));
     dispatcher_.bind("status", to(admin_requests_, &AdminRequests::on_status));
+    dispatcher_.bind("report", to(report_requests_, &ReportRequests::on_report));
     dispatcher_.check_complete();
 }
 

@@ -7,11 +7,14 @@
 #include "plugin/delivery_bridge.hpp"
 #include "plugin/engagement_requests.hpp"
 #include "plugin/janus_gateway.hpp"
+#include "plugin/library_playback.hpp"
 #include "plugin/participant_requests.hpp"
 #include "plugin/plugin_config.hpp"
 #include "plugin/question_requests.hpp"
 #include "plugin/rate_limit_counters.hpp"
 #include "plugin/recording_controller.hpp"
+#include "plugin/report_bridge.hpp"
+#include "plugin/report_requests.hpp"
 #include "plugin/request_dispatcher.hpp"
 #include "plugin/room_lifecycle.hpp"
 #include "plugin/room_messenger.hpp"
@@ -58,8 +61,12 @@ private:
     RoomRegistry rooms_;
     RoomMessenger messenger_;
     RateLimitCounters rate_limited_;
+    // Before delivery_ (whose link server calls it) and bound to telemetry_, which it uses
+    // only once started.
+    LibraryPlaybackRecorder library_playback_;
     DeliveryBridge delivery_;
     TelemetryBridge telemetry_;
+    ReportBridge reports_;
     RecordingController recording_;
     RoomLifecycle lifecycle_;
     RoomRequests room_requests_;
@@ -69,6 +76,7 @@ private:
     QuestionRequests question_requests_;
     EngagementRequests engagement_requests_;
     AdminRequests admin_requests_;
+    ReportRequests report_requests_;
     RequestDispatcher dispatcher_;
     // Declared last: its thread starts once every part it calls exists, and it is destroyed
     // (after an explicit stop) before any of them.

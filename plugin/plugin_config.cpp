@@ -177,6 +177,15 @@ std::variant<PluginConfig, std::string> load_plugin_config(const std::string &fo
             return problem;
     }
 
+    if (janus_config_category *reports = janus_config_get(config.get(), nullptr, janus_config_type_category,
+                                                          "reports")) {
+        if (const char *value = config_value(config.get(), reports, "postgres")) settings.reports.postgres = value;
+        if (const std::string problem =
+                read_config_integer(config.get(), reports, "reports", "queue", 1, 10000, settings.reports.queue);
+            !problem.empty())
+            return problem;
+    }
+
     GList *categories = janus_config_get_categories(config.get(), nullptr);
     std::string error;
     for (GList *it = categories; it != nullptr && error.empty(); it = it->next) {

@@ -46,7 +46,7 @@ struct PluginConfig {
     // Seats and kicks (R2, R7).
     int64_t kick_ban_s = 3600;          // a kicked user's rejoin is refused this long (or until the session ends)
     int64_t max_subscriber_handles = 8; // per participant
-    DeliveryConfig delivery; // S2-S5
+    DeliveryConfig delivery;            // S2-S5
     struct Telemetry {
         std::string postgres;         // libpq conninfo; empty: delivery.postgres
         std::string spool_folder;     // empty: <recordings_root>/.telemetry
@@ -56,6 +56,13 @@ struct PluginConfig {
     // The telemetry database: its own, else delivery's (empty: none).
     const std::string &telemetry_postgres() const {
         return telemetry.postgres.empty() ? delivery.postgres : telemetry.postgres;
+    }
+    struct Reports {
+        std::string postgres; // libpq conninfo; empty: the telemetry database
+        int64_t queue = 64;   // report requests waiting for the report worker (1-10000)
+    } reports;                // A1-A10
+    const std::string &reports_postgres() const {
+        return reports.postgres.empty() ? telemetry_postgres() : reports.postgres;
     }
     // The "limits" category: per-user signal rates and history shares of a room session (E3-E5).
     domain::ActivityLimits activity;

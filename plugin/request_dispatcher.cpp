@@ -84,7 +84,12 @@ janus_plugin_result *RequestDispatcher::handle_message(janus_plugin_session *han
         if (!request->session) return reply_error(domain::ErrorCode::NotJoined, "the handle is gone");
         return run(*type, *request);
     };
-    if (type->on_caller) return sync_result(std::move(run_here().data));
+    if (type->on_caller) {
+        Reply reply = run_here();
+        // No data: the handler queued the work and will push the answer with this transaction.
+        if (!reply.data) return janus_plugin_result_new(JANUS_PLUGIN_OK_WAIT, "queued", nullptr);
+        return sync_result(std::move(reply.data));
+    }
     if (type->carries_jsep) {
         worker_.post([this, run_here, request, type] {
             const Reply reply = run_here();

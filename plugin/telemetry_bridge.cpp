@@ -66,6 +66,12 @@ void TelemetryBridge::record(const LiveRoom &room, analytics::TelemetryKind kind
     if (writer_) writer_->enqueue(std::move(event)); // a refusal (full queue) is counted by the writer
 }
 
+void TelemetryBridge::record_event(analytics::TelemetryEvent event) {
+    event.at_us = g_get_real_time();
+    if (config_.telemetry_observer) config_.telemetry_observer(event);
+    if (writer_) writer_->enqueue(std::move(event)); // a refusal (full queue) is counted by the writer
+}
+
 void TelemetryBridge::record_attendance(LiveRoom &room, analytics::TelemetryKind kind, const domain::Member &member,
                                         const char *reason) {
     const domain::ClientInfo &client = member.client;

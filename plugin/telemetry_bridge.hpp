@@ -33,6 +33,9 @@ public:
     // Never blocks: a full queue refuses the event and the writer counts it.
     void record(const LiveRoom &room, analytics::TelemetryKind kind, const domain::Member *member,
                 const std::string &subject = "", int64_t value = 0, common::JsonPtr body = nullptr);
+    // An event outside any live room (the recordings library's playback): room, session and
+    // participant set by the caller; `at` set here. Never blocks.
+    void record_event(analytics::TelemetryEvent event);
     // Who joined or left, as what, from which device and country. A leave first closes what the
     // member had open: their unwritten refused reactions, their presentation, their stage seat.
     void record_attendance(LiveRoom &room, analytics::TelemetryKind kind, const domain::Member &member,

@@ -26,7 +26,7 @@ bool has_nul(std::string_view text) { return text.find('\0') != std::string_view
 
 } // namespace
 
-std::string containment_error(std::string_view root, std::string_view path) {
+std::string containment_error(std::string_view root, std::string_view path, std::string_view folder) {
     if (root.empty() || root.front() != '/' || has_nul(root)) return "the recordings root is not an absolute path";
     if (path.empty()) return "the file path is empty";
     if (has_nul(path)) return "the file path contains a NUL byte";
@@ -41,13 +41,14 @@ std::string containment_error(std::string_view root, std::string_view path) {
     const size_t first = below.find('/');
     const size_t second = first == std::string_view::npos ? first : below.find('/', first + 1);
     if (second == std::string_view::npos || below.find('/', second + 1) != std::string_view::npos ||
-        below.substr(first + 1, second - first - 1) != "Recordings" || first == 0 || below.front() == '.' ||
+        below.substr(first + 1, second - first - 1) != folder || first == 0 || below.front() == '.' ||
         second + 1 >= below.size() || below[second + 1] == '.')
-        return "the file path is not a stored recording (<root>/<room>/Recordings/<file>)";
+        return "the file path is not a stored " + std::string(folder == "Recordings" ? "recording" : "file") +
+               " (<root>/<room>/" + std::string(folder) + "/<file>)";
     return "";
 }
 
-ContainedPath resolve_contained_path(const std::string &root, const std::string &path) {
+ContainedPath resolve_contained_path(const std::string &root, const std::string &path, std::string_view folder) {
     ContainedPath answer;
     const auto refuse = [&](const std::string &why) {
         answer.error = "refused the file path '" + path + "': " + why;
@@ -63,7 +64,7 @@ ContainedPath resolve_contained_path(const std::string &root, const std::string 
     if (real_root.empty()) return refuse("the recordings root " + root + " cannot be resolved (" + why + ")");
     const std::string real_path = resolved(path, why);
     if (real_path.empty()) return refuse("it cannot be resolved (" + why + ")");
-    if (const std::string problem = containment_error(real_root, real_path); !problem.empty())
+    if (const std::string problem = containment_error(real_root, real_path, folder); !problem.empty())
         return refuse("it resolves to " + real_path + ": " + problem + " (recordings root " + real_root + ")");
     answer.path = real_path;
     return answer;

@@ -14,7 +14,8 @@ namespace roomrec::storage {
 // "" when `path` (already resolved) names a stored recording below `root` (already resolved):
 // exactly <root>/<room>/Recordings/<file>, no part starting with '.'; else why not. Both must be
 // absolute; no NUL bytes. The spools and the unfinished recordings under the root are refused.
-std::string containment_error(std::string_view root, std::string_view path);
+// `folder` is the stored kind's folder below the room: "Recordings", or "Exports" for CSV exports.
+std::string containment_error(std::string_view root, std::string_view path, std::string_view folder = "Recordings");
 
 struct ContainedPath {
     std::string path;  // resolved; empty when refused
@@ -25,6 +26,7 @@ struct ContainedPath {
 // a NUL byte, a path that does not exist (it cannot be resolved), and any path whose resolved
 // form leaves the resolved root (a ".." or a symbolic link pointing out). The error names the
 // path as given (paths are not secrets).
-ContainedPath resolve_contained_path(const std::string &root, const std::string &path);
+ContainedPath resolve_contained_path(const std::string &root, const std::string &path,
+                                     std::string_view folder = "Recordings");
 
 } // namespace roomrec::storage

@@ -238,7 +238,7 @@ bool OutboxStore::save_progress(const std::string &id, const std::string &progre
 }
 
 bool OutboxStore::complete(const std::string &id, const std::vector<NewJob> &followups, const RecordingUpdate *update,
-                           std::string &error) {
+                           std::string &error, const AlsoWrite &also) {
     if (!jobs_acceptable(followups, error)) return false;
     if (update) {
         error = recording_update_error(*update);
@@ -255,6 +255,7 @@ bool OutboxStore::complete(const std::string &id, const std::vector<NewJob> &fol
         write_back(transaction, id, *locked);
         insert_jobs(transaction, followups);
         if (update && !RecordingRows::update(transaction, *update, refused)) return false;
+        if (also && !also(transaction, refused)) return false;
         transaction.commit();
         return true;
     });

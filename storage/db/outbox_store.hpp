@@ -10,6 +10,7 @@
 #include "storage/db/database.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <random>
 #include <string>
@@ -50,8 +51,10 @@ public:
     bool save_progress(const std::string &id, const std::string &progress_json);
     // In one transaction: the job done, the follow-up jobs added, the recording updated. Only
     // while this node holds the lease; otherwise, or when any part fails, nothing changes.
+    // `also` (optional) writes more in the same transaction (an export's row); false refuses.
+    using AlsoWrite = std::function<bool(pqxx::transaction_base &transaction, std::string &refused)>;
     bool complete(const std::string &id, const std::vector<NewJob> &followups, const RecordingUpdate *update,
-                  std::string &error);
+                  std::string &error, const AlsoWrite &also = {});
     // A failed try: pending again after the backoff, or failed for good when permanent or too
     // old for the policy. error_text (a server's answer) is stored cut and cleaned.
     bool fail(const std::string &id, const std::string &error_text, bool permanent, std::string &error);

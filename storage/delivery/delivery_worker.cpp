@@ -2,9 +2,11 @@
 
 #include "common/json.hpp"
 #include "common/log.hpp"
+#include "common/random_id.hpp"
 #include "storage/core/contained_path.hpp"
 #include "storage/core/delivery_plan.hpp"
 #include "storage/db/database.hpp"
+#include "storage/db/export_rows.hpp"
 #include "storage/db/migrations.hpp"
 #include "storage/db/outbox_store.hpp"
 #include "storage/db/recording_rows.hpp"
@@ -82,13 +84,15 @@ RecordingRow row_of(const PlannedRecordingRow &planned) {
 
 struct DeliveryWorker::Backends {
     explicit Backends(const DeliverySettings &settings)
-        : database(settings.postgres_conninfo), outbox(database, settings.node_id, settings.retry, settings.lease_ms) {
-        if (settings.s3) s3.emplace(*settings.s3);
-    }
+        : database(settings.postgres_conninfo), outbox(database, settings.node_id, settings.retry, settings.lease_ms),
+          s3(settings.s3 ? std::optional<S3Client>(std::in_place, *settings.s3) : std::nullopt),
+          exports(settings.exports, settings.recordings_root, s3 ? &*s3 : nullptr,
+                  settings.s3 ? settings.s3->key_prefix : std::string()) {}
     Database database;
     OutboxStore outbox;
     std::optional<S3Client> s3;
     WebhookSender webhooks;
+    ExportJobs exports;
     bool migrated = false;
 };
 
@@ -97,9 +101,18 @@ DeliveryWorker::DeliveryWorker(DeliverySettings settings, Notice on_notice)
 
 DeliveryWorker::~DeliveryWorker() { stop(); }
 
+struct DeliveryWorker::Requests {
+    explicit Requests(const DeliverySettings &settings)
+        : database(settings.postgres_conninfo), outbox(database, settings.node_id, settings.retry, settings.lease_ms) {}
+    Database database;
+    OutboxStore outbox;
+    bool migrated = false; // a request may come before the worker's thread applied the schema
+};
+
 bool DeliveryWorker::start(std::string &error) {
     if (!spool_.open(error)) return false;
     backends_ = std::make_unique<Backends>(settings_);
+    backends_->exports.set_producer(producer_);
     thread_ = std::thread([this] { run(); });
     return true;
 }
@@ -121,6 +134,36 @@ void DeliveryWorker::stop() {
     }
     wake_.notify_one();
     if (thread_.joinable()) thread_.join();
+}
+
+std::optional<std::string> DeliveryWorker::request_export(ExportRequest request, std::string &error) {
+    request.export_id = common::random_id();
+    error = export_request_error(request);
+    if (!error.empty()) return std::nullopt;
+    // A local export is served by this node's link server: it must be produced here.
+    const NewJob job{export_job_id(request.export_id), request.room_id, "export",
+                     settings_.s3 ? std::string() : settings_.node_id, export_payload(request)};
+    {
+        std::lock_guard lock(requests_mutex_);
+        if (!requests_) requests_ = std::make_unique<Requests>(settings_);
+        if (!requests_->migrated && !apply_migrations(requests_->database, error)) return std::nullopt;
+        requests_->migrated = true;
+        const bool stored = requests_->database.run("storing the export request", error,
+                                                    [&](pqxx::connection &connection, std::string &refused) {
+            pqxx::work transaction(connection);
+            ExportRows::insert(transaction, request, settings_.node_id);
+            if (!requests_->outbox.enqueue(transaction, {job}, refused)) return false;
+            transaction.commit();
+            return true;
+        });
+        if (!stored) return std::nullopt;
+    }
+    {
+        std::lock_guard lock(mutex_);
+        woken_ = true;
+    }
+    wake_.notify_one();
+    return request.export_id;
 }
 
 DeliveryWorker::Counters DeliveryWorker::counters() const {
@@ -268,7 +311,17 @@ bool DeliveryWorker::run_one_job() {
         std::optional<RecordingUpdate> update;
         std::string delete_after; // a local copy to remove once the job is done
         std::string notice, notice_details;
+        OutboxStore::AlsoWrite also;
     } outcome;
+    const auto take = [&outcome](ExportJobResult result) {
+        outcome.done = result.done;
+        outcome.permanent = result.permanent;
+        outcome.error = std::move(result.error);
+        outcome.followups = std::move(result.followups);
+        outcome.also = std::move(result.also);
+        outcome.notice = std::move(result.notice);
+        outcome.notice_details = std::move(result.notice_details);
+    };
 
     if (job->kind == "webhook") {
         const auto delivery = webhook_of_payload(job->payload_json, error);
@@ -337,14 +390,19 @@ bool DeliveryWorker::run_one_job() {
                                                        {"key", object.key}});
             }
         }
+    } else if (job->kind == "export") {
+        take(backends_->exports.run_export(*job, &stopping_,
+                                           [this, &job] { return backends_->outbox.renew_lease(job->id); }));
+    } else if (job->kind == "email") {
+        take(backends_->exports.run_email(*job));
     } else {
         outcome.permanent = true;
         outcome.error = "unknown job kind '" + job->kind + "'";
     }
 
     if (outcome.done) {
-        if (!backends_->outbox.complete(job->id, outcome.followups, outcome.update ? &*outcome.update : nullptr,
-                                        error)) {
+        if (!backends_->outbox.complete(job->id, outcome.followups, outcome.update ? &*outcome.update : nullptr, error,
+                                        outcome.also)) {
             // Lost the lease (another node has it now) or Postgres went away: the job runs again.
             kLog.warning("job " + job->id + " done but not recorded as done: " + error);
             return true;
@@ -357,7 +415,10 @@ bool DeliveryWorker::run_one_job() {
         }
         {
             std::lock_guard lock(mutex_);
-            (job->kind == "upload" ? counters_.uploads : counters_.webhooks)++;
+            (job->kind == "upload"   ? counters_.uploads
+             : job->kind == "export" ? counters_.exports
+             : job->kind == "email"  ? counters_.emails
+                                     : counters_.webhooks)++;
         }
         if (!outcome.notice.empty() && on_notice_) on_notice_(outcome.notice, outcome.notice_details);
         return true;
@@ -372,6 +433,8 @@ bool DeliveryWorker::run_one_job() {
     }
     kLog.log(given_up ? common::LogLevel::Error : common::LogLevel::Warning,
              "job " + job->id + (given_up ? " failed for good: " : " will be retried: ") + outcome.error);
+    if (given_up && (job->kind == "export" || job->kind == "email"))
+        backends_->exports.failed_for_good(backends_->database, *job, outcome.error);
     if (given_up && on_notice_)
         on_notice_(
             "delivery_failed",

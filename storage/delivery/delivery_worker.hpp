@@ -9,6 +9,8 @@
 #include "storage/core/delivery_event.hpp"
 #include "storage/core/retry_schedule.hpp"
 #include "storage/delivery/delivery_spool.hpp"
+#include "storage/delivery/export_jobs.hpp"
+#include "storage/delivery/export_producer.hpp"
 #include "storage/delivery/webhook_sender.hpp"
 #include "storage/s3/s3_client.hpp"
 
@@ -39,6 +41,7 @@ struct DeliverySettings {
     std::vector<WebhookEndpoint> webhooks;
     RetryPolicy retry;
     int64_t lease_ms = 120000; // a node that stops renewing loses its job after this
+    ExportSettings exports;    // exports via email: links, SMTP, file modes
 };
 
 class DeliveryWorker {
@@ -59,8 +62,16 @@ public:
     // Ends the thread; an upload in progress stops between requests and resumes at the next start.
     void stop();
 
+    // Before start(): what writes export CSVs (the analytics layer's report engine). Without
+    // one, export jobs wait for a node that has one.
+    void set_export_producer(ExportProducer *producer) { producer_ = producer; }
+    // Any thread but the media threads (it waits for Postgres): the export's row and its job
+    // committed in one transaction, then the worker produces, stores and mails it. The new
+    // export id, or nothing and why (a refused request, Postgres away).
+    std::optional<std::string> request_export(ExportRequest request, std::string &error);
+
     struct Counters {
-        uint64_t imported = 0, uploads = 0, webhooks = 0, retries = 0, failed = 0;
+        uint64_t imported = 0, uploads = 0, webhooks = 0, exports = 0, emails = 0, retries = 0, failed = 0;
         bool database_up = false;
     };
     Counters counters() const;
@@ -85,6 +96,10 @@ private:
 
     struct Backends; // Postgres, S3 and HTTP handles: the thread's own
     std::unique_ptr<Backends> backends_;
+    ExportProducer *producer_ = nullptr;
+    struct Requests; // request_export's own connection, for the callers' threads
+    std::mutex requests_mutex_;
+    std::unique_ptr<Requests> requests_;
 };
 
 } // namespace roomrec::storage

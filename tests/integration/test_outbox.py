@@ -17,8 +17,12 @@ from postgres import DatabasePerTest  # noqa: E402
 
 DRIVER = os.environ.get("ROOMREC_OUTBOX_DRIVER") or os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "../../build/tests/integration/roomrec-outbox-driver")
+
 HOSTILE = "x'); DROP TABLE outbox_jobs; --"
 NOT_HELD = 3  # the driver's exit status when the node does not hold the job's lease
+# (version, name) of every migration this build embeds: analytics/schema/NNN_name.sql.
+MIGRATIONS = sorted((int(name[:3]), name[4:-4]) for name in os.listdir(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../analytics/schema")) if name.endswith(".sql"))
 
 
 def job(id, kind="webhook", room="room-1", affinity=None, payload=None):
@@ -81,10 +85,11 @@ class OutboxTest(DatabasePerTest):
     # -- migrations ------------------------------------------------------------------------
 
     def test_migrations_apply_once(self):
-        self.assertEqual(self.driver("migrate").stdout.strip(), "applied 1 2")
+        self.assertEqual(self.driver("migrate").stdout.strip(),
+                         "applied " + " ".join(str(version) for version, _ in MIGRATIONS))
         self.assertEqual(self.driver("migrate").stdout.strip(), "applied")  # a no-op the second time
         self.assertEqual(self.sql("SELECT version, name FROM schema_migrations ORDER BY version"),
-                         "1|delivery\n2|telemetry")
+                         "\n".join(f"{version}|{name}" for version, name in MIGRATIONS))
         self.assertEqual(self.sql("SELECT count(*) FROM recordings") + self.sql("SELECT count(*) FROM outbox_jobs"), "00")
 
     def test_nodes_starting_together_migrate_once(self):
@@ -95,16 +100,16 @@ class OutboxTest(DatabasePerTest):
         # Each version is applied by exactly one node (one transaction per version: two nodes
         # may share the work).
         applied = sorted(int(version) for out, _ in outputs for version in out.split()[1:])
-        self.assertEqual(applied, [1, 2])
-        self.assertEqual(self.sql("SELECT count(*) FROM schema_migrations"), "2")
+        self.assertEqual(applied, [version for version, _ in MIGRATIONS])
+        self.assertEqual(self.sql("SELECT count(*) FROM schema_migrations"), str(len(MIGRATIONS)))
         self.assertEqual(self.sql("SELECT count(*) FROM pg_tables WHERE tablename IN ('recordings', 'outbox_jobs')"), "2")
 
     def test_a_newer_schema_is_refused(self):
         self.migrate()
         self.sql("INSERT INTO schema_migrations VALUES (999, 'future', now())")
         result = self.driver("migrate", status=2)
-        self.assertIn("the database schema is at version 999, newer than this build knows (2)", result.stderr)
-        self.assertEqual(self.sql("SELECT count(*) FROM schema_migrations"), "3")  # left as it was
+        self.assertIn(f"the database schema is at version 999, newer than this build knows ({MIGRATIONS[-1][0]})", result.stderr)
+        self.assertEqual(self.sql("SELECT count(*) FROM schema_migrations"), str(len(MIGRATIONS) + 1))  # as it was
         self.sql("DELETE FROM schema_migrations WHERE version = 999")
         self.sql("UPDATE schema_migrations SET name = 'something_else' WHERE version = 1")
         renamed = self.driver("migrate", status=2)
@@ -326,7 +331,7 @@ class OutboxTest(DatabasePerTest):
             "job id: contains a control character": job("a\nb"),
             "job id: empty": job(""),
             "job id: too long (at most 256 bytes)": job("x" * 300),
-            "job kind: must be one of upload, webhook": job("k", kind="email"),
+            "job kind: must be one of upload, webhook, export, email": job("k", kind="sms"),
             "job payload: not valid JSON": job("p", payload="{\"a\": 1"),
             "job payload: not a JSON object": job("p", payload="[1, 2]"),
             "job room id: empty": job("r", room=""),

@@ -57,19 +57,30 @@ static void textual_containment(void **) {
     assert_true(contains(containment_error("relative", "/r/a"), "recordings root"));
     assert_string_equal(containment_error("/", "/r/Recordings/a.mp4").c_str(), "");
     // Inside the root but not a stored recording: spools, work folders, hidden files, other depths.
-    for (const char *path : {"/var/lib/roomrec/recordings/.delivery/1-a.json",
-                             "/var/lib/roomrec/recordings/r/.recordings/x/segment-0.mp4",
-                             "/var/lib/roomrec/recordings/r/Recordings/.hidden.mp4",
-                             "/var/lib/roomrec/recordings/r/Recordings/sub/a.mp4",
-                             "/var/lib/roomrec/recordings/r/Recordings/", "/var/lib/roomrec/recordings/r/a.mp4",
-                             "/var/lib/roomrec/recordings/.r/Recordings/a.mp4",
-                             "/var/lib/roomrec/recordings/r/recordings/a.mp4", "/etc/passwd"})
+    for (const char *path :
+         {"/var/lib/roomrec/recordings/.delivery/1-a.json", "/var/lib/roomrec/recordings/r/.recordings/x/segment-0.mp4",
+          "/var/lib/roomrec/recordings/r/Recordings/.hidden.mp4", "/var/lib/roomrec/recordings/r/Recordings/sub/a.mp4",
+          "/var/lib/roomrec/recordings/r/Recordings/", "/var/lib/roomrec/recordings/r/a.mp4",
+          "/var/lib/roomrec/recordings/.r/Recordings/a.mp4", "/var/lib/roomrec/recordings/r/recordings/a.mp4",
+          "/etc/passwd"})
         if (!contains(containment_error("/var/lib/roomrec/recordings", path), "not a stored recording") &&
             !contains(containment_error("/var/lib/roomrec/recordings", path), "outside"))
             fail_msg("accepted %s", path);
-    assert_true(contains(containment_error("/var/lib/roomrec/recordings",
-                                           "/var/lib/roomrec/recordings/r/.recordings/x/segment-0.mp4"),
-                         "not a stored recording"));
+    assert_true(contains(
+        containment_error("/var/lib/roomrec/recordings", "/var/lib/roomrec/recordings/r/.recordings/x/segment-0.mp4"),
+        "not a stored recording"));
+}
+
+// The link server's exports: the same rule with the Exports folder, which is not Recordings.
+static void the_exports_folder(void **) {
+    const char *root = "/var/lib/roomrec/recordings";
+    assert_string_equal(containment_error(root, "/var/lib/roomrec/recordings/r/Exports/a.csv", "Exports").c_str(), "");
+    assert_true(contains(containment_error(root, "/var/lib/roomrec/recordings/r/Recordings/a.mp4", "Exports"),
+                         "not a stored file (<root>/<room>/Exports/<file>)"));
+    assert_true(
+        contains(containment_error(root, "/var/lib/roomrec/recordings/r/Exports/a.csv"), "not a stored recording"));
+    assert_true(contains(containment_error(root, "/var/lib/roomrec/recordings/r/Exports/.a.csv.part", "Exports"),
+                         "not a stored file"));
 }
 
 static void a_file_under_the_root_is_resolved(void **) {
@@ -123,6 +134,7 @@ static void a_root_that_cannot_be_resolved_refuses_everything(void **) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(textual_containment),
+        cmocka_unit_test(the_exports_folder),
         cmocka_unit_test(a_file_under_the_root_is_resolved),
         cmocka_unit_test(escapes_are_refused),
         cmocka_unit_test(a_root_that_cannot_be_resolved_refuses_everything),

@@ -30,8 +30,8 @@ static void a_new_job_is_checked_field_by_field(void **) {
     job.id.clear();
     assert_string_equal(new_job_error(job).c_str(), "job id: empty");
     job = good_job();
-    job.kind = "email";
-    assert_string_equal(new_job_error(job).c_str(), "job kind: must be one of upload, webhook");
+    job.kind = "sms";
+    assert_string_equal(new_job_error(job).c_str(), "job kind: must be one of upload, webhook, export, email");
     job = good_job();
     job.affinity_node = "a\tb";
     assert_string_equal(new_job_error(job).c_str(), "job affinity node: contains a control character");

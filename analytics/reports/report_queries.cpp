@@ -1,0 +1,141 @@
+#include "analytics/reports/report_queries.hpp"
+
+#include "storage/db/migrations.hpp"
+
+#include <pqxx/pqxx>
+
+#include <functional>
+
+namespace roomrec::analytics {
+namespace {
+
+using Statement = std::function<pqxx::result(pqxx::transaction_base &, const ReportRequest &)>;
+
+struct Handler {
+    const char *name;
+    Statement statement;
+};
+
+// Every statement binds its values as parameters; the SQL text is fixed.
+const Handler kHandlers[] =
+    {
+        {"sessions",
+         [](pqxx::transaction_base &t, const ReportRequest &r) {
+    return t.exec_params("SELECT report_sessions($1)::text, ''", r.room);
+         }},
+        {"overview",
+         [](pqxx::transaction_base &t, const ReportRequest &r) {
+    return t.exec_params("SELECT x::text, x->>'session' FROM report_overview($1, $2) x", r.room, r.session);
+         }},
+              {"timeline",
+               [](pqxx::transaction_base &t, const ReportRequest &r) {
+    return t.exec_params("SELECT x::text, x->>'session' FROM report_timeline($1, $2) x", r.room, r.session);
+               }},
+    {"attendees",
+     [](pqxx::transaction_base &t, const ReportRequest &r) {
+    return t.exec_params("SELECT x::text, x->>'session' FROM report_attendees($1, $2, $3, $4, $5) x", r.room, r.session,
+                         r.search, static_cast<int>(r.offset), static_cast<int>(r.limit));
+     }},
+    {"attendee",
+     [](pqxx::transaction_base &t, const ReportRequest &r) {
+    return t.exec_params("SELECT x::text, x->>'session' FROM report_attendee($1, $2, $3) x", r.room, r.session, r.user);
+     }},
+    {"heatmap",
+     [](pqxx::transaction_base &t, const ReportRequest &r) {
+    return t.exec_params("SELECT x::text, x->>'session' FROM report_heatmap($1, $2, '', $3, $4) x", r.room, r.session,
+                         static_cast<int>(r.offset), static_cast<int>(r.limit));
+     }},
+    {"stage",
+     [](pqxx::transaction_base &t, const ReportRequest &r) {
+    return t.exec_params("SELECT x::text, x->>'session' FROM report_stage($1, $2) x", r.room, r.session);
+     }},
+    {"media",
+     [](pqxx::transaction_base &t, const ReportRequest &r) {
+    return t.exec_params("SELECT x::text, x->>'session' FROM report_media($1, $2) x", r.room, r.session);
+     }},
+    {"recordings",
+     [](pqxx::transaction_base &t, const ReportRequest &r) {
+    return t.exec_params("SELECT x::text, x->>'session' FROM report_recordings($1, $2) x", r.room, r.session);
+     }},
+    {"geography",
+     [](pqxx::transaction_base &t, const ReportRequest &r) {
+    return t.exec_params("SELECT x::text, x->>'session' FROM report_geography($1, $2) x", r.room, r.session);
+     }},
+    };
+
+const Handler *find_handler(const std::string &name) {
+    for (const auto &handler : kHandlers)
+        if (name == handler.name) return &handler;
+    return nullptr;
+}
+
+ReportResult failure(domain::ErrorCode code, std::string message) {
+    ReportResult result;
+    result.code = code;
+    result.message = std::move(message);
+    return result;
+}
+
+} // namespace
+
+domain::ErrorCode report_error_code(const std::string &sqlstate) {
+    if (sqlstate == "RR445") return domain::ErrorCode::NoSuchRoom;
+    if (sqlstate == "RR463") return domain::ErrorCode::NoSuchSession;
+    if (sqlstate == "RR451") return domain::ErrorCode::NoSuchParticipant;
+    return domain::ErrorCode::Internal;
+}
+
+ReportQueries::ReportQueries(storage::Database &database) : database_(database) {}
+
+bool ReportQueries::prepare(std::string &error) {
+    if (migrated_) return true;
+    if (!storage::apply_migrations(database_, error)) return false;
+    migrated_ = true;
+    return true;
+}
+
+ReportResult ReportQueries::run(const ReportRequest &request) {
+    const Handler *handler = find_handler(request.name);
+    if (!handler) return failure(domain::ErrorCode::InvalidElement, "unknown report \"" + request.name + "\"");
+    std::string error;
+    if (!prepare(error)) return failure(domain::ErrorCode::ReportUnavailable, error);
+    ReportResult result;
+    std::string refused_state, refused_message;
+    const bool ran = database_.run("running report " + request.name, error,
+                                   [&](pqxx::connection &connection, std::string &) {
+        pqxx::read_transaction transaction(connection);
+        try {
+            const pqxx::result rows = handler->statement(transaction, request);
+            if (rows.empty() || rows[0][0].is_null()) {
+                refused_state = "RR463";
+                refused_message = "no such session";
+                return false;
+            }
+            result.data.reset(json_loads(rows[0][0].c_str(), JSON_DECODE_ANY, nullptr));
+            result.session = rows[0][1].is_null() ? "" : rows[0][1].c_str();
+        } catch (const pqxx::sql_error &refused) {
+            refused_state = refused.sqlstate();
+            refused_message = refused.what();
+            if (report_error_code(refused_state) == domain::ErrorCode::Internal) throw;
+            return false;
+        }
+        return true;
+    });
+    if (ran && result.data) {
+        result.ok = true;
+        return result;
+    }
+    if (!refused_state.empty() && report_error_code(refused_state) != domain::ErrorCode::Internal) {
+        // The server's message, first line only: "room r1 has no session s9".
+        std::string message = refused_message.substr(0, refused_message.find('\n'));
+        if (message.rfind("ERROR:", 0) == 0) message = message.substr(6);
+        while (!message.empty() && message.front() == ' ') message.erase(0, 1);
+        return failure(report_error_code(refused_state), message);
+    }
+    if (!database_.connected())
+        return failure(domain::ErrorCode::ReportUnavailable,
+                       "the report database is unreachable, retry (" + error + ")");
+    return failure(domain::ErrorCode::Internal, error.empty() ? "the report gave no answer" : error);
+}
+
+} // namespace roomrec::analytics

@@ -1,0 +1,94 @@
+#include "plugin/links_config.hpp"
+
+#include "plugin/config_values.hpp"
+#include "plugin/janus_api.hpp"
+#include "storage/core/email_message.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <cstring>
+
+namespace roomrec::plugin {
+namespace {
+
+constexpr size_t kMinSecretBytes = 32;
+
+bool numeric_address(const std::string &address) {
+    in6_addr v6{};
+    in_addr v4{};
+    return inet_pton(AF_INET, address.c_str(), &v4) == 1 || inet_pton(AF_INET6, address.c_str(), &v6) == 1;
+}
+
+bool http_base(const std::string &url) {
+    const bool scheme = (url.rfind("http://", 0) == 0 && url.size() > 7) ||
+                        (url.rfind("https://", 0) == 0 && url.size() > 8);
+    if (!scheme || url.size() > 512) return false;
+    for (char c : url)
+        if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f || c == '?' || c == '#')
+            return false;
+    return true;
+}
+
+std::string read_links(janus_config *config, janus_config_category *category, LinksConfig &links) {
+    if (const char *address = config_value(config, category, "address")) links.address = address;
+    if (!numeric_address(links.address)) return "links.address must be a numeric IPv4 or IPv6 address";
+    if (const std::string problem = read_config_integer(config, category, "links", "port", 0, 65535, links.port);
+        !problem.empty())
+        return problem;
+    links.enabled = links.port != 0;
+    if (const std::string problem = read_config_integer(config, category, "links", "export_link_ttl_s", 60,
+                                                        365LL * 24 * 3600, links.export_link_ttl_s);
+        !problem.empty())
+        return problem;
+    if (const char *secret = config_value(config, category, "secret")) links.secret = secret;
+    if (links.enabled && links.secret.size() < kMinSecretBytes)
+        return "links.secret is required (at least 32 characters) when links are enabled";
+    if (const char *url = config_value(config, category, "public_url")) links.public_url = url;
+    while (!links.public_url.empty() && links.public_url.back() == '/') links.public_url.pop_back();
+    if (links.public_url.empty()) {
+        const bool v6 = links.address.find(':') != std::string::npos;
+        links.public_url = "http://" + (v6 ? "[" + links.address + "]" : links.address) + ":" +
+                           std::to_string(links.port);
+    }
+    if (!http_base(links.public_url))
+        return "links.public_url must be an http:// or https:// URL without spaces, query or fragment";
+    return {};
+}
+
+std::string read_smtp(janus_config *config, janus_config_category *category, SmtpConfig &smtp) {
+    if (const char *url = config_value(config, category, "url")) smtp.url = url;
+    if (!((smtp.url.rfind("smtp://", 0) == 0 && smtp.url.size() > 7) ||
+          (smtp.url.rfind("smtps://", 0) == 0 && smtp.url.size() > 8)) ||
+        smtp.url.size() > 512)
+        return "smtp.url must be an smtp:// or smtps:// URL";
+    smtp.enabled = true;
+    if (const char *from = config_value(config, category, "from")) smtp.from = from;
+    if (const std::string problem = storage::email_address_error(smtp.from); !problem.empty())
+        return "smtp.from: " + problem;
+    if (const char *username = config_value(config, category, "username")) smtp.username = username;
+    if (const char *password = config_value(config, category, "password")) smtp.password = password;
+    if (!smtp.password.empty() && smtp.username.empty()) return "smtp.password needs smtp.username";
+    if (const char *starttls = config_value(config, category, "starttls")) smtp.starttls = starttls;
+    if (smtp.starttls != "none" && smtp.starttls != "try" && smtp.starttls != "required")
+        return "smtp.starttls must be \"none\", \"try\" or \"required\"";
+    if (!smtp.password.empty() && smtp.starttls != "required" && smtp.url.rfind("smtps://", 0) != 0)
+        return "smtp.password is only sent over TLS: use smtps:// or starttls = \"required\"";
+    return read_config_integer(config, category, "smtp", "timeout_s", 1, 600, smtp.timeout_s);
+}
+
+} // namespace
+
+std::string read_links_config(janus_config *config, LinksConfig &links, SmtpConfig &smtp) {
+    if (janus_config_category *category = janus_config_get(config, nullptr, janus_config_type_category, "links")) {
+        const std::string problem = read_links(config, category, links);
+        if (!problem.empty()) return problem;
+    }
+    if (janus_config_category *category = janus_config_get(config, nullptr, janus_config_type_category, "smtp")) {
+        const std::string problem = read_smtp(config, category, smtp);
+        if (!problem.empty()) return problem;
+    }
+    return {};
+}
+
+} // namespace roomrec::plugin

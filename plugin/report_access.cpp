@@ -1,0 +1,57 @@
+#include "plugin/report_access.hpp"
+
+#include "domain/role.hpp"
+#include "domain/signed_token.hpp"
+
+#include <openssl/crypto.h>
+
+#include <cstring>
+
+namespace roomrec::plugin {
+namespace {
+
+using domain::ErrorCode;
+
+const char *text(const Request &request, const char *name) {
+    return json_string_value(json_object_get(request.body.get(), name));
+}
+
+bool same_secret(const char *given, const std::string &expected) {
+    if (given == nullptr || expected.empty() || std::strlen(given) != expected.size()) return false;
+    return CRYPTO_memcmp(given, expected.data(), expected.size()) == 0;
+}
+
+bool owns(const domain::RoomSettings &settings, const std::string &user) {
+    return !user.empty() &&
+           (user == settings.media_owner || user == settings.channel_owner || user == settings.gallery_owner);
+}
+
+} // namespace
+
+std::variant<ReportGrant, Reply> check_report_access(const PluginConfig &config, const std::string &room_id,
+                                                     const LiveRoom *room, const Request &request, int64_t now_s) {
+    if (request.admin) return ReportGrant{"operator"};
+    if (const char *secret = text(request, "admin_secret")) {
+        if (same_secret(secret, config.admin_secret)) return ReportGrant{"operator"};
+        return reply_error(ErrorCode::Unauthorized, "wrong admin_secret");
+    }
+    if (const char *token = text(request, "token")) {
+        const auto check = domain::verify_token(token, config.token_secret, kPackage, now_s);
+        if (!check.ok()) return reply_error(ErrorCode::Unauthorized, domain::token_error_text(check.error));
+        if (check.claims.room != room_id) return reply_error(ErrorCode::Unauthorized, "token is for another room");
+        if (check.claims.role == "host") return ReportGrant{"host " + check.claims.user};
+        if (room && owns(room->settings, check.claims.user)) return ReportGrant{"owner " + check.claims.user};
+        return reply_error(ErrorCode::Forbidden, "reports are for the room's hosts and owner");
+    }
+    if (const char *secret = text(request, "secret")) {
+        if (!room) return reply_error(ErrorCode::Unauthorized, "a room secret works only while the room is live here");
+        if (domain::secret_proves_role(room->settings, domain::Role::Host, secret)) return ReportGrant{"host secret"};
+        for (const auto role : {domain::Role::Moderator, domain::Role::Speaker, domain::Role::Viewer})
+            if (domain::secret_proves_role(room->settings, role, secret))
+                return reply_error(ErrorCode::Forbidden, "reports are for the room's hosts and owner");
+        return reply_error(ErrorCode::Unauthorized, "wrong secret");
+    }
+    return reply_error(ErrorCode::Unauthorized, "reports need the admin_secret, a host's token or the host secret");
+}
+
+} // namespace roomrec::plugin

@@ -1,0 +1,28 @@
+// Who may read a room's reports and exports (A10): operators (the Admin API, or the
+// admin_secret), and the room's hosts and owner, proved by a signed token for that room (role
+// host, or the user who owns the room) or by the room's host secret. Everyone else is refused:
+// 447 without a valid credential, 448 with one that grants no host rights. One rule for every
+// request that reads analytics (report, export). Runs on the signalling thread (reads the room).
+#pragma once
+
+#include "plugin/plugin_config.hpp"
+#include "plugin/replies.hpp"
+#include "plugin/request.hpp"
+#include "plugin/session.hpp"
+
+#include <string>
+#include <variant>
+
+namespace roomrec::plugin {
+
+struct ReportGrant {
+    std::string who; // "operator", "host <user>", "owner <user>", "host secret": for logs
+};
+
+// room: the live room, or null when it is not live on this node (then only operators and host
+// tokens for that room id are accepted: the owner and the secrets live with the room).
+// now_s: wall-clock seconds (token expiry).
+std::variant<ReportGrant, Reply> check_report_access(const PluginConfig &config, const std::string &room_id,
+                                                     const LiveRoom *room, const Request &request, int64_t now_s);
+
+} // namespace roomrec::plugin

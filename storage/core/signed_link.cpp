@@ -1,0 +1,148 @@
+#include "storage/core/signed_link.hpp"
+
+#include "storage/core/sigv4.hpp"
+
+#include <openssl/crypto.h>
+
+#include <charconv>
+
+namespace roomrec::storage {
+namespace {
+
+constexpr std::string_view kPrefix = "/v1/files/";
+constexpr size_t kSignatureHexDigits = 64;
+constexpr size_t kMaxExpiryDigits = 12; // unix seconds far beyond any sane expiry, no overflow
+
+bool room_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+bool file_char(char c) { return room_char(c) || c == '.'; }
+
+bool lower_hex(std::string_view text) {
+    for (char c : text)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return true;
+}
+
+std::optional<int64_t> parse_expiry(std::string_view text) {
+    if (text.empty() || text.size() > kMaxExpiryDigits) return std::nullopt;
+    for (char c : text)
+        if (c < '0' || c > '9') return std::nullopt;
+    int64_t value = 0;
+    const auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (parsed.ec != std::errc() || parsed.ptr != text.data() + text.size() || value <= 0) return std::nullopt;
+    return value;
+}
+
+LinkVerdict refuse(LinkCheck check, std::string reason) {
+    LinkVerdict verdict;
+    verdict.check = check;
+    verdict.reason = std::move(reason);
+    return verdict;
+}
+
+} // namespace
+
+const char *link_kind_name(LinkKind kind) { return kind == LinkKind::Exports ? "exports" : "recordings"; }
+
+const char *link_kind_folder(LinkKind kind) { return kind == LinkKind::Exports ? "Exports" : "Recordings"; }
+
+std::optional<LinkKind> link_kind_from_name(std::string_view name) {
+    if (name == "exports") return LinkKind::Exports;
+    if (name == "recordings") return LinkKind::Recordings;
+    return std::nullopt;
+}
+
+const char *link_check_name(LinkCheck check) {
+    switch (check) {
+    case LinkCheck::Valid: return "valid";
+    case LinkCheck::BadPath: return "bad path";
+    case LinkCheck::Malformed: return "malformed";
+    case LinkCheck::BadSignature: return "bad signature";
+    case LinkCheck::Expired: return "expired";
+    }
+    return "?";
+}
+
+std::string link_room_error(std::string_view room) {
+    if (room.empty() || room.size() > kMaxLinkRoomBytes) return "the room id must be 1-64 characters";
+    for (char c : room)
+        if (!room_char(c)) return "the room id may hold only [A-Za-z0-9_-]";
+    return "";
+}
+
+std::string link_file_error(std::string_view file) {
+    if (file.empty() || file.size() > kMaxLinkFileBytes) return "the file name must be 1-200 characters";
+    if (file.front() == '.') return "the file name must not start with a dot";
+    for (char c : file)
+        if (!file_char(c)) return "the file name may hold only [A-Za-z0-9._-]";
+    return "";
+}
+
+std::string link_signature(std::string_view secret, const FileLink &link) {
+    std::string text = "v1\n";
+    text.append(link.room).append("\n").append(link_kind_name(link.kind)).append("\n");
+    text.append(link.file).append("\n").append(std::to_string(link.expires));
+    return hmac_sha256_hex(secret, text);
+}
+
+std::string link_path(const FileLink &link) {
+    std::string path(kPrefix);
+    path.append(link.room).append("/").append(link_kind_name(link.kind)).append("/").append(link.file);
+    return path;
+}
+
+std::optional<std::string> sign_link(std::string_view secret, const FileLink &link, std::string &error) {
+    error = link_room_error(link.room);
+    if (error.empty()) error = link_file_error(link.file);
+    if (error.empty() && (link.expires <= 0 || std::to_string(link.expires).size() > kMaxExpiryDigits))
+        error = "the expiry must be a positive unix time";
+    if (error.empty() && secret.empty()) error = "no link secret";
+    if (!error.empty()) return std::nullopt;
+    return link_path(link) + "?expires=" + std::to_string(link.expires) + "&sig=" + link_signature(secret, link);
+}
+
+LinkVerdict verify_link_fields(std::string_view secret, std::string_view room, std::string_view kind,
+                               std::string_view file, std::string_view expires, std::string_view sig,
+                               int64_t now_unix) {
+    if (secret.empty()) return refuse(LinkCheck::Malformed, "no link secret is configured");
+    if (std::string why = link_room_error(room); !why.empty()) return refuse(LinkCheck::BadPath, why);
+    const auto link_kind = link_kind_from_name(kind);
+    if (!link_kind) return refuse(LinkCheck::BadPath, "the kind must be exports or recordings");
+    if (std::string why = link_file_error(file); !why.empty()) return refuse(LinkCheck::BadPath, why);
+    const auto expiry = parse_expiry(expires);
+    if (!expiry) return refuse(LinkCheck::Malformed, "expires must be a positive unix time");
+    if (sig.size() != kSignatureHexDigits || !lower_hex(sig))
+        return refuse(LinkCheck::Malformed, "sig must be 64 lowercase hex digits");
+    LinkVerdict verdict;
+    verdict.link = {std::string(room), *link_kind, std::string(file), *expiry};
+    const std::string expected = link_signature(secret, verdict.link);
+    if (CRYPTO_memcmp(expected.data(), sig.data(), kSignatureHexDigits) != 0) {
+        verdict.check = LinkCheck::BadSignature;
+        verdict.reason = "the signature does not match";
+        verdict.link = {};
+        return verdict;
+    }
+    if (now_unix > *expiry) {
+        verdict.check = LinkCheck::Expired;
+        verdict.reason = "expired " + std::to_string(now_unix - *expiry) + " s ago";
+        return verdict;
+    }
+    verdict.check = LinkCheck::Valid;
+    return verdict;
+}
+
+LinkVerdict verify_link(std::string_view secret, std::string_view path, std::string_view expires, std::string_view sig,
+                        int64_t now_unix) {
+    if (path.substr(0, kPrefix.size()) != kPrefix) return refuse(LinkCheck::BadPath, "not a /v1/files/ path");
+    const std::string_view rest = path.substr(kPrefix.size());
+    const size_t first = rest.find('/');
+    const size_t second = first == std::string_view::npos ? first : rest.find('/', first + 1);
+    if (second == std::string_view::npos || rest.find('/', second + 1) != std::string_view::npos)
+        return refuse(LinkCheck::BadPath, "the path must be /v1/files/<room>/<kind>/<file>");
+    return verify_link_fields(secret, rest.substr(0, first), rest.substr(first + 1, second - first - 1),
+                              rest.substr(second + 1), expires, sig, now_unix);
+}
+
+} // namespace roomrec::storage

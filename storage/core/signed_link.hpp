@@ -1,0 +1,67 @@
+// Expiring download links for stored files (A9): a link names one file of one room and an
+// expiry, and carries an HMAC-SHA256 over exactly those, so the holder can fetch that file
+// until then and nothing else.
+//   /v1/files/<room>/<kind>/<file>?expires=<unix seconds>&sig=<64 lowercase hex>
+//   sig = HMAC-SHA256(secret, "v1\n<room>\n<kind>\n<file>\n<expires>")
+// Room ids ([A-Za-z0-9_-], 1-64, as the plugin's) and file names ([A-Za-z0-9._-], 1-200, no
+// leading dot) are checked against strict patterns before anything is signed or served, so a
+// file path built from them can never leave <root>/<room>/<Exports|Recordings>/. Pure.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace roomrec::storage {
+
+enum class LinkKind { Exports, Recordings };
+// "exports" / "recordings", as in the URL.
+const char *link_kind_name(LinkKind kind);
+// The folder under <root>/<room>/: "Exports" / "Recordings".
+const char *link_kind_folder(LinkKind kind);
+std::optional<LinkKind> link_kind_from_name(std::string_view name);
+
+constexpr size_t kMaxLinkRoomBytes = 64;
+constexpr size_t kMaxLinkFileBytes = 200;
+
+// "" when valid, else why (the value is not quoted).
+std::string link_room_error(std::string_view room);
+std::string link_file_error(std::string_view file);
+
+struct FileLink {
+    std::string room;
+    LinkKind kind = LinkKind::Exports;
+    std::string file;
+    int64_t expires = 0; // unix seconds; the link works up to and including this second
+};
+
+// The hex HMAC of a link's fields (no checks).
+std::string link_signature(std::string_view secret, const FileLink &link);
+// "/v1/files/<room>/<kind>/<file>" (no checks).
+std::string link_path(const FileLink &link);
+// The path with its query "?expires=...&sig=...", or nothing (and why) when the room, the file,
+// the expiry or the secret is unacceptable.
+std::optional<std::string> sign_link(std::string_view secret, const FileLink &link, std::string &error);
+
+// BadPath: the path (room, kind, file) can name no file; Malformed: a bad expires or sig.
+enum class LinkCheck { Valid, BadPath, Malformed, BadSignature, Expired };
+const char *link_check_name(LinkCheck check);
+
+struct LinkVerdict {
+    LinkCheck check = LinkCheck::Malformed;
+    std::string reason; // for the log: never contains the signature
+    FileLink link;      // filled when Valid (and when Expired)
+};
+
+// Checks a request: its URL path ("/v1/files/<room>/<kind>/<file>", already percent-decoded
+// by the HTTP server) and its expires and sig query values. The signature is compared in
+// constant time; only an authentic link is then checked for expiry (now > expires → Expired).
+LinkVerdict verify_link(std::string_view secret, std::string_view path, std::string_view expires, std::string_view sig,
+                        int64_t now_unix);
+
+// The same for the three fields sent apart (the playback endpoint's body).
+LinkVerdict verify_link_fields(std::string_view secret, std::string_view room, std::string_view kind,
+                               std::string_view file, std::string_view expires, std::string_view sig, int64_t now_unix);
+
+} // namespace roomrec::storage

@@ -1,0 +1,202 @@
+#include "storage/delivery/export_jobs.hpp"
+
+#include "common/file_mode.hpp"
+#include "common/json.hpp"
+#include "common/log.hpp"
+#include "common/random_id.hpp"
+#include "storage/core/signed_link.hpp"
+#include "storage/db/export_rows.hpp"
+#include "storage/s3/resumable_upload.hpp"
+
+#include <jansson.h>
+#include <pqxx/pqxx>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+namespace roomrec::storage {
+namespace {
+
+constexpr common::Logger kLog("delivery");
+
+int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string details(std::initializer_list<std::pair<const char *, std::string>> fields) {
+    const common::JsonPtr object = common::json_object_ptr();
+    for (const auto &[key, value] : fields) json_object_set_new(object.get(), key, json_string(value.c_str()));
+    const std::string text = common::json_compact(object);
+    return text.empty() ? "{}" : text;
+}
+
+} // namespace
+
+ExportJobs::ExportJobs(const ExportSettings &settings, const std::string &recordings_root, S3Client *s3,
+                       const std::string &s3_prefix)
+    : settings_(settings), recordings_root_(recordings_root), s3_(s3), s3_prefix_(s3_prefix) {
+    if (settings_.smtp) smtp_.emplace(*settings_.smtp);
+}
+
+ExportJobResult ExportJobs::run_export(const ClaimedJob &job, const std::atomic<bool> *cancel,
+                                       const std::function<bool()> &keep_lease) {
+    ExportJobResult result;
+    std::string error;
+    const auto request = export_request_from_payload(job.payload_json, error);
+    if (!request) {
+        result.permanent = true;
+        result.error = error;
+        return result;
+    }
+    if (producer_ == nullptr) { // another node may have one; this one may get one after a restart
+        result.error = "export " + request->export_id + ": no export producer on this node";
+        return result;
+    }
+    if (!s3_ && (settings_.link_secret.empty() || settings_.public_url.empty())) {
+        result.permanent = true;
+        result.error = "export " + request->export_id + ": local storage needs links (links.secret, links.public_url)";
+        return result;
+    }
+    if (recordings_root_.empty()) {
+        result.permanent = true;
+        result.error = "export " + request->export_id + ": no recordings root";
+        return result;
+    }
+    // Names checked by export_request_error: the path is built from a room id and hex.
+    const std::string relative = request->room_id + "/Exports";
+    const std::string folder = recordings_root_ + "/" + relative;
+    const std::string file = request->export_id + ".csv";
+    const std::string temp = folder + "/." + request->export_id + ".csv.part";
+    const std::string final_path = folder + "/" + file;
+    if (!common::make_folders_below(recordings_root_, relative, settings_.dir_mode, error)) {
+        result.error = "export " + request->export_id + ": " + error;
+        return result;
+    }
+    const ExportProducer::Outcome produced = producer_->produce(*request, temp, error);
+    if (produced.status != ExportProducer::Status::Done) {
+        unlink(temp.c_str());
+        result.permanent = produced.status == ExportProducer::Status::Refused;
+        result.error = "export " + request->export_id + ": " + error;
+        return result;
+    }
+    if (!common::set_file_mode(temp, settings_.file_mode, error)) {
+        unlink(temp.c_str());
+        result.error = "export " + request->export_id + ": " + error;
+        return result;
+    }
+    const int64_t now = unix_now();
+    ExportEmail email;
+    email.export_id = request->export_id;
+    email.room_id = request->room_id;
+    email.to = request->email;
+    email.rows = produced.rows;
+    std::string storage, location;
+    if (s3_) {
+        const std::string key = relative + "/" + file;
+        Metadata metadata;
+        metadata.content_type = "text/csv; charset=utf-8";
+        metadata.user = {{"export-id", request->export_id}, {"room", request->room_id}};
+        UploadProgress progress; // a CSV is produced again on a retry: its upload starts over
+        const S3Outcome sent = upload_file(
+            *s3_, key, temp, metadata, progress, [&](const UploadProgress &) { return keep_lease(); }, cancel);
+        unlink(temp.c_str());
+        if (!sent.ok) {
+            result.permanent = !sent.retryable;
+            result.error = "export " + request->export_id + ": upload: " + sent.error;
+            return result;
+        }
+        const int64_t ttl = std::min<int64_t>(settings_.link_ttl_s, kMaxPresignSeconds);
+        email.link = s3_->presign_get(key, ttl).value_or("");
+        email.expires_unix = now + ttl;
+        storage = "s3";
+        location = s3_prefix_ + key;
+    } else {
+        if (std::rename(temp.c_str(), final_path.c_str()) != 0) {
+            unlink(temp.c_str());
+            result.error = "export " + request->export_id + ": cannot move the CSV into " + folder;
+            return result;
+        }
+        FileLink link{request->room_id, LinkKind::Exports, file, now + settings_.link_ttl_s};
+        const auto signed_path = sign_link(settings_.link_secret, link, error);
+        email.link = signed_path ? settings_.public_url + *signed_path : "";
+        email.expires_unix = link.expires;
+        storage = "local";
+        location = final_path;
+    }
+    error = export_email_error(email);
+    if (!error.empty()) {
+        result.permanent = true;
+        result.error = "export " + request->export_id + ": " + error;
+        return result;
+    }
+    result.done = true;
+    result.followups.push_back(
+        {email_job_id(request->export_id), request->room_id, "email", "", export_email_payload(email)});
+    const std::string export_id = request->export_id;
+    const int64_t rows = produced.rows, expires = email.expires_unix;
+    result.also = [export_id, storage, location, rows, expires](pqxx::transaction_base &transaction, std::string &) {
+        ExportRows::stored(transaction, export_id, storage, location, rows, expires);
+        return true;
+    };
+    result.notice = "export_stored";
+    result.notice_details = details(
+        {{"room", request->room_id}, {"export", export_id}, {"storage", storage}, {"rows", std::to_string(rows)}});
+    return result;
+}
+
+ExportJobResult ExportJobs::run_email(const ClaimedJob &job) {
+    ExportJobResult result;
+    std::string error;
+    const auto email = export_email_from_payload(job.payload_json, error);
+    if (!email) {
+        result.permanent = true;
+        result.error = error;
+        return result;
+    }
+    if (!smtp_) {
+        result.permanent = true;
+        result.error = "export " + email->export_id + ": SMTP is not configured on this node (smtp.url)";
+        return result;
+    }
+    const auto message = build_email(export_email_content(*email, settings_.smtp->from), unix_now(),
+                                     common::random_id(), error);
+    if (!message) {
+        result.permanent = true;
+        result.error = "export " + email->export_id + ": " + error;
+        return result;
+    }
+    const MailOutcome sent = smtp_->send(email->to, *message);
+    if (sent.result != MailResult::Sent) {
+        result.permanent = sent.result == MailResult::Permanent;
+        result.error = "export " + email->export_id + ": " + sent.error;
+        return result;
+    }
+    result.done = true;
+    const std::string export_id = email->export_id;
+    result.also = [export_id](pqxx::transaction_base &transaction, std::string &) {
+        ExportRows::sent(transaction, export_id);
+        return true;
+    };
+    result.notice = "export_sent";
+    result.notice_details = details({{"room", email->room_id}, {"export", export_id}});
+    return result;
+}
+
+void ExportJobs::failed_for_good(Database &database, const ClaimedJob &job, const std::string &error) {
+    const common::JsonPtr payload(json_loads(job.payload_json.c_str(), 0, nullptr));
+    const json_t *id = payload ? json_object_get(payload.get(), "export_id") : nullptr;
+    if (!json_is_string(id)) return;
+    const std::string export_id = json_string_value(id);
+    std::string why;
+    if (!database.run("marking export " + export_id + " failed", why, [&](pqxx::connection &connection, std::string &) {
+            pqxx::work transaction(connection);
+            ExportRows::failed(transaction, export_id, error);
+            transaction.commit();
+            return true;
+        }))
+        kLog.warning(why);
+}
+
+} // namespace roomrec::storage

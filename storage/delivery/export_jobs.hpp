@@ -1,0 +1,61 @@
+// The delivery worker's `export` and `email` jobs (A9). An export job has its CSV written by
+// the ExportProducer into a hidden temp file beside its destination, stores it
+// (<root>/<room>/Exports/<export id>.csv, or S3 key <room>/Exports/<export id>.csv uploaded
+// like recordings) and, in the transaction that completes it, marks the exports row stored
+// and enqueues the email job with the link (a signed link under links.public_url, or an S3
+// presigned GET). The email job sends the link over SMTP; an outage or a 4xx answer retries
+// it on the outbox's schedule, a 5xx answer fails it for good.
+#pragma once
+
+#include "storage/db/database.hpp"
+#include "storage/db/outbox_store.hpp"
+#include "storage/delivery/export_producer.hpp"
+#include "storage/mail/smtp_sender.hpp"
+#include "storage/s3/s3_client.hpp"
+
+#include <atomic>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace roomrec::storage {
+
+struct ExportSettings {
+    std::string link_secret;            // signs local links; empty: local exports cannot be mailed
+    std::string public_url;             // "https://files.example.com" (links are <public_url>/v1/files/...)
+    int64_t link_ttl_s = 7 * 24 * 3600; // local links; S3 presigned URLs are capped at 7 days
+    std::optional<SmtpSettings> smtp;   // none: email jobs fail (for good, with a clear error)
+    unsigned file_mode = 0640, dir_mode = 0750;
+};
+
+struct ExportJobResult {
+    bool done = false;
+    bool permanent = false;
+    std::string error;
+    std::vector<NewJob> followups;
+    OutboxStore::AlsoWrite also; // written with the job's completion
+    std::string notice, notice_details;
+};
+
+class ExportJobs {
+public:
+    ExportJobs(const ExportSettings &settings, const std::string &recordings_root, S3Client *s3,
+               const std::string &s3_prefix);
+
+    void set_producer(ExportProducer *producer) { producer_ = producer; }
+    ExportJobResult run_export(const ClaimedJob &job, const std::atomic<bool> *cancel,
+                               const std::function<bool()> &keep_lease);
+    ExportJobResult run_email(const ClaimedJob &job);
+    // A job of either kind failed for good: the exports row says so.
+    void failed_for_good(Database &database, const ClaimedJob &job, const std::string &error);
+
+private:
+    const ExportSettings &settings_;
+    const std::string &recordings_root_;
+    S3Client *s3_;
+    std::string s3_prefix_;
+    ExportProducer *producer_ = nullptr;
+    std::optional<SmtpSender> smtp_;
+};
+
+} // namespace roomrec::storage

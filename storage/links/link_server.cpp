@@ -1,0 +1,297 @@
+#include "storage/links/link_server.hpp"
+
+#include "common/json.hpp"
+#include "common/log.hpp"
+#include "storage/core/contained_path.hpp"
+#include "storage/core/signed_link.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+namespace roomrec::storage {
+namespace {
+
+constexpr common::Logger kLog("links");
+constexpr size_t kMaxPlaybackBody = 4096;
+constexpr size_t kMaxIdBytes = 64;
+constexpr int64_t kRefusalLogIntervalUs = 1000000;
+const char *const kForbidden = "{\"error\":\"forbidden\"}";
+
+int64_t now_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+const char *content_type(const std::string &file) {
+    const auto ends = [&](const char *suffix) {
+        const size_t n = std::strlen(suffix);
+        return file.size() > n && file.compare(file.size() - n, n, suffix) == 0;
+    };
+    if (ends(".csv")) return "text/csv; charset=utf-8";
+    if (ends(".mp4")) return "video/mp4";
+    if (ends(".pdf")) return "application/pdf";
+    return "application/octet-stream";
+}
+
+bool identifier(const char *text, size_t max_bytes) {
+    const size_t length = text ? std::strlen(text) : 0;
+    if (length == 0 || length > max_bytes) return false;
+    for (size_t i = 0; i < length; ++i) {
+        const char c = text[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+// An integer JSON field in [0, 2^53): milliseconds.
+bool millis(const json_t *body, const char *name, int64_t &value) {
+    const json_t *field = json_object_get(body, name);
+    if (!json_is_integer(field)) return false;
+    value = json_integer_value(field);
+    return value >= 0 && value < (int64_t(1) << 53);
+}
+
+} // namespace
+
+struct LinkServer::Request {
+    std::string body;
+    bool too_large = false;
+};
+
+struct LinkServerCallbacks {
+    static MHD_Result access(void *self, MHD_Connection *connection, const char *url, const char *method,
+                             const char * /*version*/, const char *upload_data, size_t *upload_data_size,
+                             void **state) {
+        const int result = static_cast<LinkServer *>(self)->handle(connection, url, method, upload_data,
+                                                                   upload_data_size, state);
+        return result == MHD_YES ? MHD_YES : MHD_NO;
+    }
+    static void completed(void * /*self*/, MHD_Connection *, void **state, MHD_RequestTerminationCode) {
+        delete static_cast<LinkServer::Request *>(*state);
+        *state = nullptr;
+    }
+};
+
+LinkServer::LinkServer(LinkServerSettings settings, Listener *listener)
+    : settings_(std::move(settings)), listener_(listener),
+      tracker_(settings_.max_plays, settings_.viewer_burst, settings_.viewer_refill_us) {}
+
+LinkServer::~LinkServer() { stop(); }
+
+bool LinkServer::start(std::string &error) {
+    if (settings_.secret.empty()) {
+        error = "no link secret";
+        return false;
+    }
+    sockaddr_in v4{};
+    sockaddr_in6 v6{};
+    const sockaddr *address = nullptr;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO;
+    if (inet_pton(AF_INET, settings_.address.c_str(), &v4.sin_addr) == 1) {
+        v4.sin_family = AF_INET;
+        v4.sin_port = htons(settings_.port);
+        address = reinterpret_cast<const sockaddr *>(&v4);
+    } else if (inet_pton(AF_INET6, settings_.address.c_str(), &v6.sin6_addr) == 1) {
+        v6.sin6_family = AF_INET6;
+        v6.sin6_port = htons(settings_.port);
+        address = reinterpret_cast<const sockaddr *>(&v6);
+        flags |= MHD_USE_IPv6;
+    } else {
+        error = "links.address must be a numeric IPv4 or IPv6 address";
+        return false;
+    }
+    daemon_.reset(MHD_start_daemon(flags, settings_.port, nullptr, nullptr, &LinkServerCallbacks::access, this,
+                                   MHD_OPTION_SOCK_ADDR, address, MHD_OPTION_CONNECTION_LIMIT,
+                                   settings_.connection_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+                                   settings_.connection_timeout_s, MHD_OPTION_NOTIFY_COMPLETED,
+                                   &LinkServerCallbacks::completed, this, MHD_OPTION_END));
+    if (!daemon_) {
+        error = "cannot listen on " + settings_.address + ":" + std::to_string(settings_.port);
+        return false;
+    }
+    kLog.info("link server listening on " + settings_.address + ":" + std::to_string(settings_.port));
+    return true;
+}
+
+void LinkServer::stop() { daemon_.reset(); }
+
+int LinkServer::answer(MHD_Connection *connection, unsigned status, const std::string &body) {
+    common::MhdResponse response(
+        MHD_create_response_from_buffer(body.size(), const_cast<char *>(body.data()), MHD_RESPMEM_MUST_COPY));
+    if (!response) return MHD_NO;
+    MHD_add_response_header(response.get(), "Content-Type", "application/json");
+    MHD_add_response_header(response.get(), "Cache-Control", "no-store");
+    if (status == MHD_HTTP_METHOD_NOT_ALLOWED) MHD_add_response_header(response.get(), "Allow", "GET, HEAD, POST");
+    return MHD_queue_response(connection, status, response.get());
+}
+
+// At most one line a second: a flood of bad links must not flood the log.
+void LinkServer::log_refusal(const std::string &what) {
+    std::lock_guard lock(mutex_);
+    const int64_t now = now_us();
+    if (now - last_refusal_log_us_ < kRefusalLogIntervalUs) {
+        refusals_not_logged_++;
+        return;
+    }
+    std::string line = "refused " + what;
+    if (refusals_not_logged_ > 0) line += " (and " + std::to_string(refusals_not_logged_) + " more not logged)";
+    kLog.warning(line);
+    last_refusal_log_us_ = now;
+    refusals_not_logged_ = 0;
+}
+
+int LinkServer::handle(MHD_Connection *connection, const char *url, const char *method, const char *upload_data,
+                       size_t *upload_data_size, void **state) {
+    const bool get = std::strcmp(method, MHD_HTTP_METHOD_GET) == 0;
+    const bool head = std::strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+    const bool post = std::strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+    if (std::strcmp(url, "/v1/playback") == 0 && post) {
+        if (*state == nullptr) { // headers only: wait for the body
+            *state = new Request;
+            return MHD_YES;
+        }
+        auto *request = static_cast<Request *>(*state);
+        if (*upload_data_size > 0) {
+            if (request->body.size() + *upload_data_size > kMaxPlaybackBody) request->too_large = true;
+            else request->body.append(upload_data, *upload_data_size);
+            *upload_data_size = 0;
+            return MHD_YES;
+        }
+        if (request->too_large)
+            return answer(connection, MHD_HTTP_CONTENT_TOO_LARGE, "{\"error\":\"body over 4 KiB\"}");
+        return playback(connection, request->body);
+    }
+    if (std::strncmp(url, "/v1/files/", 10) == 0 || std::strcmp(url, "/v1/playback") == 0) {
+        if (!get && !head) return answer(connection, MHD_HTTP_METHOD_NOT_ALLOWED, "{\"error\":\"method not allowed\"}");
+        if (std::strcmp(url, "/v1/playback") == 0)
+            return answer(connection, MHD_HTTP_METHOD_NOT_ALLOWED, "{\"error\":\"method not allowed\"}");
+        return serve_file(connection, url, head);
+    }
+    return answer(connection, MHD_HTTP_NOT_FOUND, "{\"error\":\"not found\"}");
+}
+
+int LinkServer::serve_file(MHD_Connection *connection, const char *url, bool /*head*/) {
+    const char *expires = MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, "expires");
+    const char *sig = MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, "sig");
+    const LinkVerdict verdict = verify_link(settings_.secret, url, expires ? expires : "", sig ? sig : "",
+                                            now_us() / 1000000);
+    if (verdict.check == LinkCheck::BadPath) return answer(connection, MHD_HTTP_NOT_FOUND, "{\"error\":\"not found\"}");
+    if (verdict.check != LinkCheck::Valid) {
+        // The path is safe to log (checked names only when authentic); never the signature.
+        log_refusal(std::string("a file link (") + link_check_name(verdict.check) + "): " + verdict.reason);
+        return answer(connection, MHD_HTTP_FORBIDDEN, kForbidden);
+    }
+    const FileLink &link = verdict.link;
+    const std::string path = settings_.recordings_root + "/" + link.room + "/" + link_kind_folder(link.kind) + "/" +
+                             link.file;
+    const ContainedPath contained = resolve_contained_path(settings_.recordings_root, path,
+                                                           link_kind_folder(link.kind));
+    if (!contained.error.empty()) return answer(connection, MHD_HTTP_NOT_FOUND, "{\"error\":\"not found\"}");
+    const int fd = open(contained.path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat facts {};
+    if (fd < 0 || fstat(fd, &facts) != 0 || !S_ISREG(facts.st_mode)) {
+        if (fd >= 0) close(fd);
+        return answer(connection, MHD_HTTP_NOT_FOUND, "{\"error\":\"not found\"}");
+    }
+    common::MhdResponse response(MHD_create_response_from_fd(static_cast<uint64_t>(facts.st_size), fd));
+    if (!response) {
+        close(fd);
+        return MHD_NO;
+    }
+    const std::string disposition = "attachment; filename=\"" + link.file + "\""; // [A-Za-z0-9._-] only
+    MHD_add_response_header(response.get(), "Content-Type", content_type(link.file));
+    MHD_add_response_header(response.get(), "Content-Disposition", disposition.c_str());
+    MHD_add_response_header(response.get(), "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(response.get(), "Cache-Control", "private, no-store");
+    return MHD_queue_response(connection, MHD_HTTP_OK, response.get());
+}
+
+int LinkServer::playback(MHD_Connection *connection, const std::string &text) {
+    const auto bad = [&](const char *why) {
+        return answer(connection, MHD_HTTP_BAD_REQUEST, std::string("{\"error\":\"") + why + "\"}");
+    };
+    json_error_t parse_error;
+    const common::JsonPtr body(json_loadb(text.data(), text.size(), JSON_REJECT_DUPLICATES, &parse_error));
+    if (!body || !json_is_object(body.get())) return bad("the body must be a JSON object");
+    const auto field = [&](const char *name) -> const char * {
+        const json_t *value = json_object_get(body.get(), name);
+        return json_is_string(value) ? json_string_value(value) : nullptr;
+    };
+    const char *room = field("room");
+    const char *recording = field("recording");
+    const char *file = field("file");
+    const char *sig = field("sig");
+    const char *viewer = field("viewer");
+    const char *event = field("event");
+    const json_t *expires_field = json_object_get(body.get(), "expires");
+    if (!room || !file || !sig || !json_is_integer(expires_field))
+        return bad("room, file, expires and sig (the recording's signed link) are required");
+    if (!identifier(recording, kMaxIdBytes)) return bad("recording must be 1-64 characters of [A-Za-z0-9_-]");
+    if (!identifier(viewer, kMaxIdBytes)) return bad("viewer must be 1-64 characters of [A-Za-z0-9_-]");
+    static const char *const kEvents[] = {"impression", "play", "progress", "seek"};
+    const char *kind = nullptr;
+    for (const char *name : kEvents)
+        if (event && std::strcmp(event, name) == 0) kind = name;
+    if (kind == nullptr) return bad("event must be impression, play, progress or seek");
+    const std::string expires = std::to_string(json_integer_value(expires_field));
+    const LinkVerdict verdict = verify_link_fields(settings_.secret, room, "recordings", file, expires, sig,
+                                                   now_us() / 1000000);
+    if (verdict.check != LinkCheck::Valid) {
+        log_refusal(std::string("a playback report (") + link_check_name(verdict.check) + "): " + verdict.reason);
+        return answer(connection, MHD_HTTP_FORBIDDEN, kForbidden);
+    }
+    const std::string path = settings_.recordings_root + "/" + room + "/Recordings/" + file;
+    const ContainedPath contained = resolve_contained_path(settings_.recordings_root, path);
+    struct stat facts {};
+    if (!contained.error.empty() || lstat(contained.path.c_str(), &facts) != 0 || !S_ISREG(facts.st_mode))
+        return answer(connection, MHD_HTTP_NOT_FOUND, "{\"error\":\"no such recording file\"}");
+
+    LibraryPlayback playback;
+    playback.room = room;
+    playback.recording = recording;
+    playback.viewer = viewer;
+    playback.kind = std::string("playback.") + kind;
+    const bool impression = std::strcmp(kind, "impression") == 0;
+    if (!impression) {
+        const char *play = field("play");
+        if (!identifier(play, kMaxIdBytes)) return bad("play must be 1-64 characters of [A-Za-z0-9_-]");
+        playback.play = play;
+        if (!millis(body.get(), "position_ms", playback.position_ms) ||
+            !millis(body.get(), "duration_ms", playback.duration_ms))
+            return bad("position_ms and duration_ms must be non-negative integers");
+        if (std::strcmp(kind, "seek") == 0 && !millis(body.get(), "from_ms", playback.from_ms))
+            return bad("a seek needs from_ms, a non-negative integer");
+    }
+    std::lock_guard lock(mutex_);
+    if (!tracker_.allow(playback.viewer, now_us()))
+        return answer(connection, MHD_HTTP_TOO_MANY_REQUESTS, "{\"error\":\"too many reports\"}");
+    if (!impression) {
+        // The play is this viewer's, of this file: another viewer cannot add to it.
+        const std::string key = playback.room + "/" + file + "/" + playback.viewer + "/" + playback.play;
+        const PlayState state = tracker_.report(key, double(playback.position_ms) / 1000.0,
+                                                double(playback.duration_ms) / 1000.0,
+                                                playback.from_ms >= 0 ? double(playback.from_ms) / 1000.0 : -1.0);
+        if (state.verdict != domain::ProgressVerdict::Accepted)
+            return answer(connection, MHD_HTTP_BAD_REQUEST,
+                          std::string("{\"error\":\"report refused: ") + domain::progress_verdict_name(state.verdict) +
+                              "\"}");
+        playback.buckets = state.buckets;
+        playback.watched_ms = static_cast<int64_t>(std::llround(state.watched_s * 1000.0));
+        playback.watched = state.watched;
+    }
+    if (listener_) listener_->on_library_playback(playback);
+    return answer(connection, MHD_HTTP_OK,
+                  "{\"ok\":true,\"buckets\":" + std::to_string(playback.buckets) +
+                      ",\"watched_ms\":" + std::to_string(playback.watched_ms) + "}");
+}
+
+} // namespace roomrec::storage

@@ -1,0 +1,482 @@
+"""Exports via email end to end (A9), on a real Postgres, a real SMTP sink (aiosmtpd) and the
+link server, through roomrec-export-driver (the delivery worker with a test producer that
+writes a known CSV): the mail and its headers, the link downloading the CSV byte for byte,
+tampered and other-file links refused, expiry, an SMTP outage that delays but does not lose
+the mail, a refused recipient, a refused report, and the recordings library's playback
+endpoint (valid, expired, tampered, unknown file, rate limit).
+"""
+import email
+import email.policy
+import hashlib
+import hmac
+import json
+import mailbox
+import os
+import queue
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from postgres import DatabasePerTest, free_port  # noqa: E402
+
+DRIVER = os.environ.get("ROOMREC_EXPORT_DRIVER") or os.path.join(
+    HERE, "../../build/tests/integration/roomrec-export-driver")
+PYTHON = "/usr/bin/python3"
+SECRET = "links-secret-links-secret-links-secret-0123"
+CSV = ("\ufeffUser Id,Name,Minutes\r\nu1,\"Ann, B\",12\r\nu2,Zoë,7\r\nu3,'=cmd',0\r\n").encode()
+
+
+def http(method, url, body=None):
+    """(status, headers, body) without raising on 4xx/5xx."""
+    request = urllib.request.Request(url, data=body, method=method)
+    if body is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, answer.headers, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def sign(room, kind, name, expires, secret=SECRET):
+    text = f"v1\n{room}\n{kind}\n{name}\n{expires}".encode()
+    return hmac.new(secret.encode(), text, hashlib.sha256).hexdigest()
+
+
+class ExportsTest(DatabasePerTest):
+    driver_path = DRIVER
+    database_prefix = "exports"
+
+    def setUp(self):
+        super().setUp()
+        self.folder = tempfile.mkdtemp(prefix="rrt-exports-")
+        self.root = os.path.join(self.folder, "recordings")
+        self.maildir = os.path.join(self.folder, "mail")
+        os.makedirs(self.root)
+        self.smtp_port = free_port()
+        self.link_port = free_port()
+        self.base = f"http://127.0.0.1:{self.link_port}"
+        self.csv_path = os.path.join(self.folder, "known.csv")
+        with open(self.csv_path, "wb") as out:
+            out.write(CSV)
+        self.sink = None
+        self.driver = None
+        self.lines = queue.Queue()
+
+    def tearDown(self):
+        if self.driver:
+            try:
+                self.driver.stdin.write("quit\n")
+                self.driver.stdin.flush()
+                self.driver.wait(timeout=20)
+            except (BrokenPipeError, subprocess.TimeoutExpired):
+                self.driver.kill()
+                self.driver.wait()
+        self.stop_sink()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    # -- fixtures ------------------------------------------------------------------------
+    def start_sink(self):
+        env = dict(os.environ, PYTHONPATH=HERE)
+        self.sink = subprocess.Popen(
+            [PYTHON, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.smtp_port}", "-c", "smtp_sink.RefusingMailbox",
+             self.maildir], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 15
+        import socket
+        while time.time() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.smtp_port)) == 0:
+                    return
+            time.sleep(0.1)
+        raise AssertionError("the SMTP sink did not start")
+
+    def stop_sink(self):
+        if self.sink:
+            self.sink.terminate()
+            self.sink.wait(timeout=10)
+            self.sink = None
+
+    def start_driver(self, ttl=7 * 24 * 3600, extra=()):
+        self.driver = subprocess.Popen(
+            [DRIVER, "serve", "--postgres", self.conninfo, "--root", self.root, "--node", "node-a", "--secret", SECRET,
+             "--public-url", self.base, "--link-port", str(self.link_port), "--ttl", str(ttl),
+             "--smtp-url", f"smtp://127.0.0.1:{self.smtp_port}/roomrec.test", "--from", "exports@roomrec.test",
+             "--csv", self.csv_path, "--first-delay-ms", "500", "--max-delay-ms", "2000", *extra],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        threading.Thread(target=self._read, daemon=True).start()
+        self.assertEqual(self.expect(r"^(ready|error.*)$", 30), "ready")
+
+    def _read(self):
+        for line in self.driver.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def expect(self, pattern, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                line = self.lines.get(timeout=max(0.05, deadline - time.time()))
+            except queue.Empty:
+                break
+            if re.search(pattern, line):
+                return line
+        raise AssertionError(f"no driver line matching {pattern!r} within {timeout} s")
+
+    def request_export(self, room, to, report=None):
+        self.driver.stdin.write(f"export {room} {to}" + (f" {json.dumps(report)}" if report else "") + "\n")
+        self.driver.stdin.flush()
+        line = self.expect(r"^(export|error) ")
+        return line
+
+    def export(self, room="room-1", to="alice@example.com"):
+        line = self.request_export(room, to)
+        self.assertTrue(line.startswith("export "), line)
+        return line.split()[1]
+
+    def messages(self):
+        if not os.path.isdir(self.maildir):
+            return []
+        return [email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+                for message in mailbox.Maildir(self.maildir, create=False)]
+
+    def wait_for_mail(self, count=1, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            found = self.messages()
+            if len(found) >= count:
+                return found
+            time.sleep(0.1)
+        raise AssertionError(f"{count} mail(s) did not arrive within {timeout} s")
+
+    def sql(self, query):
+        return self.pg.psql(query, database=self.database)
+
+    def wait_for_sql(self, query, expected, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.sql(query) == expected:
+                return
+            time.sleep(0.2)
+        self.assertEqual(self.sql(query), expected)
+
+    @staticmethod
+    def link_of(message):
+        text = message.get_body(preferencelist=("plain",)).get_content()
+        found = re.search(r"(http://\S+)", text)
+        assert found, text
+        return found.group(1), text
+
+    # -- exports -------------------------------------------------------------------------
+    def test_mail_arrives_and_its_link_downloads_the_csv(self):
+        self.start_sink()
+        self.start_driver()
+        export_id = self.export()
+        self.assertRegex(export_id, r"^[0-9a-f]{32}$")
+        [message] = self.wait_for_mail()
+        # The header set: one sender, one recipient, nothing injected.
+        self.assertEqual(message["From"], "exports@roomrec.test")
+        self.assertEqual(message["To"], "alice@example.com")
+        self.assertEqual(message["Subject"], "Your export of room room-1 is ready")
+        self.assertRegex(message["Message-ID"], r"^<[0-9a-f]{32}@roomrec\.test>$")
+        self.assertIsNotNone(email.utils.parsedate_to_datetime(message["Date"]))
+        self.assertEqual(message["MIME-Version"], "1.0")
+        self.assertEqual(message.get_content_type(), "text/plain")
+        self.assertEqual(message.get_content_charset(), "utf-8")
+        self.assertEqual(message["X-RcptTo"], "alice@example.com")
+        self.assertIsNone(message["Bcc"])
+        link, text = self.link_of(message)
+        self.assertIn("(3 rows)", text)
+        # The link is the documented format, signed as documented (HMAC computed here).
+        found = re.fullmatch(re.escape(self.base) + r"/v1/files/room-1/exports/([0-9a-f]{32})\.csv\?expires=(\d+)&sig=([0-9a-f]{64})", link)
+        self.assertIsNotNone(found, link)
+        self.assertEqual(found.group(1), export_id)
+        expires = int(found.group(2))
+        self.assertAlmostEqual(expires, time.time() + 7 * 24 * 3600, delta=60)
+        self.assertEqual(found.group(3), sign("room-1", "exports", export_id + ".csv", expires))
+        status, headers, body = http("GET", link)
+        self.assertEqual(status, 200)
+        self.assertEqual(body, CSV)
+        self.assertEqual(headers["Content-Type"], "text/csv; charset=utf-8")
+        self.assertEqual(headers["Content-Disposition"], f'attachment; filename="{export_id}.csv"')
+        # The rows: the export sent, both jobs done; the file where the README says, mode 0640.
+        self.wait_for_sql(f"SELECT state, storage, row_count, email FROM exports WHERE export_id = '{export_id}'",
+                          "sent|local|3|alice@example.com")
+        self.assertEqual(self.sql("SELECT kind || ':' || state FROM outbox_jobs ORDER BY kind"), "email:done\nexport:done")
+        path = os.path.join(self.root, "room-1", "Exports", export_id + ".csv")
+        self.assertEqual(oct(os.stat(path).st_mode & 0o777), "0o640")
+        self.assertEqual(os.listdir(os.path.dirname(path)), [export_id + ".csv"])  # no temp file left
+
+        # Refusals: one 403 body for every bad link; bad paths 404; other methods 405.
+        forbidden = http("GET", link[:-1] + ("0" if link[-1] != "0" else "1"))
+        self.assertEqual(forbidden[0], 403)
+        other = os.path.join(self.root, "room-1", "Exports", "other.csv")
+        shutil.copy(path, other)
+        for bad in [link.replace(export_id + ".csv", "other.csv"),       # another file, same signature
+                    link.replace("room-1", "room-2"),                      # another room
+                    link.replace(f"expires={expires}", f"expires={expires + 3600}"),  # a later expiry
+                    link.replace(f"sig={found.group(3)}", "sig=" + sign("room-1", "exports", export_id + ".csv",
+                                                                           expires, "wrong-secret" * 3)),
+                    link.split("&sig=")[0], link.split("?")[0]]:
+            status, _, body = http("GET", bad)
+            self.assertEqual((status, body), (403, forbidden[2]), bad)
+        for bad in ["/v1/files/room-1/exports/..%2F..%2Fetc%2Fpasswd", "/v1/files/room-1/exports/.%2E",
+                    "/v1/files/room-1/secret/a.csv", "/v1/files/room-1/exports/.hidden", "/v2/x", "/"]:
+            self.assertEqual(http("GET", self.base + bad + f"?expires={expires}&sig=" + "0" * 64)[0], 404, bad)
+        # A valid signature for a file that is not there, and for a symbolic link inside the root.
+        self.assertEqual(http("GET", f"{self.base}/v1/files/room-1/exports/gone.csv?expires={expires}&sig="
+                              + sign("room-1", "exports", "gone.csv", expires))[0], 404)
+        os.symlink("/etc/passwd", os.path.join(self.root, "room-1", "Exports", "link.csv"))
+        self.assertEqual(http("GET", f"{self.base}/v1/files/room-1/exports/link.csv?expires={expires}&sig="
+                              + sign("room-1", "exports", "link.csv", expires))[0], 404)
+        self.assertEqual(http("POST", link, b"{}")[0], 405)
+        self.assertEqual(http("DELETE", link)[0], 405)
+
+    def test_the_link_fails_after_its_expiry(self):
+        self.start_sink()
+        self.start_driver(ttl=3)
+        self.export()
+        [message] = self.wait_for_mail()
+        link, _ = self.link_of(message)
+        self.assertEqual(http("GET", link)[0], 200)
+        expires = int(re.search(r"expires=(\d+)", link).group(1))
+        time.sleep(max(0, expires + 1.2 - time.time()))
+        self.assertEqual(http("GET", link)[0], 403)
+
+    def test_an_smtp_outage_delays_the_mail_but_does_not_lose_it(self):
+        self.start_driver()  # no SMTP server yet
+        export_id = self.export()
+        time.sleep(30)
+        self.assertEqual(self.messages(), [])
+        state = self.sql("SELECT state, attempts > 3, last_error LIKE '%SMTP%' FROM outbox_jobs WHERE kind = 'email'")
+        self.assertEqual(state, "pending|t|t")
+        self.assertEqual(self.sql(f"SELECT state FROM exports WHERE export_id = '{export_id}'"), "stored")
+        started = time.time()
+        self.start_sink()
+        [message] = self.wait_for_mail(timeout=30)
+        delay = time.time() - started
+        self.assertLess(delay, 10)  # the backoff is capped at 2 s in this test
+        self.assertEqual(message["To"], "alice@example.com")
+        self.wait_for_sql(f"SELECT state FROM exports WHERE export_id = '{export_id}'", "sent")
+        print(f"\nmail delivered {delay:.1f} s after the SMTP server came back", file=sys.stderr)
+
+    def test_a_refused_recipient_fails_the_job(self):
+        self.start_sink()
+        self.start_driver()
+        export_id = self.export(to="refused-user@example.com")
+        notice = self.expect(r"^notice delivery_failed ", 30)
+        details = json.loads(notice.split(" ", 2)[2])
+        self.assertEqual(details["kind"], "email")
+        self.assertIn("550", details["error"])
+        self.assertEqual(self.sql("SELECT state FROM outbox_jobs WHERE kind = 'email'"), "failed")
+        self.wait_for_sql(f"SELECT state, error LIKE '%550%' FROM exports WHERE export_id = '{export_id}'", "failed|t")
+        self.assertEqual(self.messages(), [])
+
+    def test_required_starttls_without_tls_waits(self):
+        # The sink offers no STARTTLS: with starttls = required the mail is not sent in clear
+        # text; the job is retried (a configuration to fix), not failed.
+        self.start_sink()
+        self.start_driver(extra=("--starttls", "required"))
+        export_id = self.export()
+        self.wait_for_sql("SELECT state, attempts > 1 FROM outbox_jobs WHERE kind = 'email'", "pending|t")
+        self.assertIn("STARTTLS not supported", self.sql("SELECT last_error FROM outbox_jobs WHERE kind = 'email'"))
+        self.assertEqual(self.messages(), [])
+        self.assertEqual(self.sql(f"SELECT state FROM exports WHERE export_id = '{export_id}'"), "stored")
+
+    def test_refused_requests(self):
+        self.start_sink()
+        self.start_driver()
+        for to, why in [("a@b.example,c@d.example", "only one email address"),
+                        ("Eve<eve@example.com>", "bare address"),
+                        ("eve@example.com%0ABcc:x@y.z", "bare address"),
+                        ("eve@exa_mple.com", "host name")]:
+            line = self.request_export("room-1", to)
+            self.assertTrue(line.startswith("error export email:") and why in line, line)
+        self.assertTrue(self.request_export("room/1", "alice@example.com").startswith("error export room:"))
+        self.assertEqual(self.sql("SELECT count(*) FROM exports"), "0")
+        # A report the producer refuses: the export fails for good, no mail.
+        export_id = self.export_with({"refuse": True})
+        self.expect(r"^notice delivery_failed .*\"kind\":\"export\"", 30)
+        self.wait_for_sql(f"SELECT state FROM exports WHERE export_id = '{export_id}'", "failed")
+        self.assertEqual(self.sql("SELECT count(*) FROM outbox_jobs WHERE kind = 'email'"), "0")
+
+    def export_with(self, report):
+        line = self.request_export("room-1", "alice@example.com", report)
+        self.assertTrue(line.startswith("export "), line)
+        return line.split()[1]
+
+    # -- recordings-library playback -----------------------------------------------------
+    def playback(self, **fields):
+        return http("POST", self.base + "/v1/playback", json.dumps(fields).encode())
+
+    def test_playback_reports(self):
+        self.start_driver()
+        folder = os.path.join(self.root, "room-1", "Recordings")
+        os.makedirs(folder)
+        with open(os.path.join(folder, "rec-1.mp4"), "wb") as out:
+            out.write(b"\0" * 1000)
+        expires = int(time.time()) + 3600
+        link = dict(room="room-1", recording="rec1", file="rec-1.mp4", expires=expires,
+                    sig=sign("room-1", "recordings", "rec-1.mp4", expires))
+        status, _, body = self.playback(**link, viewer="v1", event="impression")
+        self.assertEqual(status, 200, body)
+        self.assertIn('"kind":"playback.impression"', self.expect(r"^playback "))
+        self.assertEqual(self.playback(**link, viewer="v1", event="play", play="p1", position_ms=0,
+                                       duration_ms=100000)[0], 200)
+        self.expect(r"^playback .*\"kind\":\"playback.play\"")
+        status, _, body = self.playback(**link, viewer="v1", event="progress", play="p1", position_ms=10000,
+                                        duration_ms=100000)
+        self.assertEqual(status, 200)
+        # 0 → 10 s of 100 s: buckets 0-9 watched (the edge bucket 10 only once reached past it).
+        reported = json.loads(self.expect(r"^playback .*progress").split(" ", 1)[1])
+        self.assertEqual((reported["buckets"], reported["watched_ms"], reported["viewer"], reported["room"]),
+                         (json.loads(body)["buckets"], 10000, "v1", "room-1"))
+        status, _, _ = self.playback(**link, viewer="v1", event="seek", play="p1", from_ms=10000, position_ms=90000,
+                                     duration_ms=100000)
+        self.assertEqual(status, 200)
+        seek = json.loads(self.expect(r"^playback .*seek").split(" ", 1)[1])
+        self.assertEqual((seek["from_ms"], seek["position_ms"]), (10000, 90000))
+        # Refusals: the same 403 for expired and tampered links; 404 for a file that is gone.
+        old = int(time.time()) - 10
+        expired = dict(link, expires=old, sig=sign("room-1", "recordings", "rec-1.mp4", old))
+        self.assertEqual(self.playback(**expired, viewer="v2", event="impression")[0], 403)
+        self.assertEqual(self.playback(**dict(link, sig="0" * 64), viewer="v2", event="impression")[0], 403)
+        self.assertEqual(self.playback(**dict(link, file="rec-2.mp4"), viewer="v2", event="impression")[0], 403)
+        gone = dict(link, file="rec-2.mp4", sig=sign("room-1", "recordings", "rec-2.mp4", expires))
+        self.assertEqual(self.playback(**gone, viewer="v2", event="impression")[0], 404)
+        # Bad bodies: 400; oversized: 413.
+        self.assertEqual(self.playback(**link, viewer="v 2", event="impression")[0], 400)
+        self.assertEqual(self.playback(**link, viewer="v2", event="like")[0], 400)
+        self.assertEqual(self.playback(**link, viewer="v2", event="progress", play="p", position_ms=-1,
+                                       duration_ms=1)[0], 400)
+        self.assertEqual(self.playback(**link, viewer="v2", event="progress", play="p", position_ms=5000,
+                                       duration_ms=1000)[0], 400)  # past the end
+        self.assertEqual(http("POST", self.base + "/v1/playback", b"not json")[0], 400)
+        self.assertEqual(http("POST", self.base + "/v1/playback", b"{" + b" " * 5000 + b"}")[0], 413)
+        self.assertEqual(http("GET", self.base + "/v1/playback")[0], 405)
+        # The rate limit: a burst of 10 per viewer, then 1 per second.
+        statuses = [self.playback(**link, viewer="v3", event="impression")[0] for _ in range(14)]
+        self.assertEqual(statuses[:10], [200] * 10)
+        self.assertIn(429, statuses[10:])
+        self.assertEqual(self.playback(**link, viewer="v4", event="impression")[0], 200)  # others unaffected
+
+
+class ExportsS3Test(ExportsTest):
+    """The S3 variant against a real radosgw: the CSV is uploaded as <room>/Exports/<id>.csv
+    and the mail carries a presigned GET that downloads it (and nothing is left locally)."""
+    database_prefix = "exports_s3"
+    rgw = None
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        from radosgw import RadosGW
+        cls.rgw = RadosGW()
+        cls.rgw.start()
+        cls.rgw.create_bucket("exports")
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.rgw:
+            cls.rgw.stop()
+        super().tearDownClass()
+
+    def s3_options(self):
+        return ("--s3-endpoint", self.rgw.endpoint, "--s3-bucket", "exports", "--s3-access-key", self.rgw.access_key,
+                "--s3-secret-key", self.rgw.secret_key, "--s3-region", self.rgw.region, "--s3-prefix", "roomrec/")
+
+    def test_mail_arrives_and_its_link_downloads_the_csv(self):
+        self.start_sink()
+        self.start_driver(extra=self.s3_options())
+        export_id = self.export()
+        [message] = self.wait_for_mail()
+        link, text = self.link_of(message)
+        self.assertIn("(3 rows)", text)
+        self.assertTrue(link.startswith(self.rgw.endpoint + f"/exports/roomrec/room-1/Exports/{export_id}.csv?"), link)
+        self.assertIn("X-Amz-Expires=604800", link)
+        status, _, body = http("GET", link)
+        self.assertEqual((status, body), (200, CSV))
+        self.assertEqual(http("GET", link.replace("X-Amz-Signature=", "X-Amz-Signature=0"))[0], 403)
+        self.assertEqual(self.rgw.get_object("exports", f"roomrec/room-1/Exports/{export_id}.csv"), CSV)
+        self.wait_for_sql(f"SELECT state, storage, location FROM exports WHERE export_id = '{export_id}'",
+                          f"sent|s3|roomrec/room-1/Exports/{export_id}.csv")
+        self.assertEqual(os.listdir(os.path.join(self.root, "room-1", "Exports")), [])  # temp file gone
+
+    # The other cases do not depend on the storage.
+    test_the_link_fails_after_its_expiry = None
+    test_an_smtp_outage_delays_the_mail_but_does_not_lose_it = None
+    test_a_refused_recipient_fails_the_job = None
+    test_refused_requests = None
+    test_playback_reports = None
+    test_required_starttls_without_tls_waits = None
+
+
+class PluginLinksTest(DatabasePerTest):
+    """The plugin's side: the jcfg's links category starts the endpoint in Janus's process, a
+    signed recording link downloads, the library's playback lands in telemetry_events with
+    session_id '', and bad link settings stop the plugin at start-up with a clear error."""
+    driver_path = DRIVER
+    database_prefix = "plugin_links"
+
+    def start_janus(self, links, smtp=None):
+        import harness
+        categories = {"delivery": {"postgres": self.conninfo}, "links": links}
+        if smtp:
+            categories["smtp"] = smtp
+        return harness.Janus(http_port=free_port(), admin_port=free_port(), categories=categories)
+
+    def test_links_in_the_plugin(self):
+        port = free_port()
+        janus = self.start_janus({"port": port, "secret": SECRET, "public_url": "https://files.example.com/"},
+                                 {"url": "smtp://127.0.0.1:1/roomrec.test", "from": "exports@roomrec.test"})
+        try:
+            folder = os.path.join(janus.recordings_root, "room-9", "Recordings")
+            os.makedirs(folder)
+            with open(os.path.join(folder, "talk.mp4"), "wb") as out:
+                out.write(b"mp4-bytes")
+            expires = int(time.time()) + 600
+            sig = sign("room-9", "recordings", "talk.mp4", expires)
+            base = f"http://127.0.0.1:{port}"
+            status, headers, body = http("GET", f"{base}/v1/files/room-9/recordings/talk.mp4?expires={expires}&sig={sig}")
+            self.assertEqual((status, body, headers["Content-Type"]), (200, b"mp4-bytes", "video/mp4"))
+            self.assertEqual(http("GET", f"{base}/v1/files/room-9/recordings/talk.mp4?expires={expires}&sig="
+                                  + "1" * 64)[0], 403)
+            link = dict(room="room-9", recording="rec9", file="talk.mp4", expires=expires, sig=sig)
+            for fields in [dict(event="impression"),
+                           dict(event="play", play="p1", position_ms=0, duration_ms=60000),
+                           dict(event="progress", play="p1", position_ms=12300, duration_ms=60000)]:
+                status, _, body = http("POST", f"{base}/v1/playback", json.dumps(dict(link, viewer="viewer-1",
+                                                                                     **fields)).encode())
+                self.assertEqual(status, 200, body)
+            query = ("SELECT kind, session_id = '', participant_id, subject_id, value, coalesce(body->>'position_ms', '')"
+                     " FROM telemetry_events WHERE room_id = 'room-9' ORDER BY at")
+            deadline = time.time() + 20
+            while time.time() < deadline and self.pg.psql(query, database=self.database, check=False).count("\n") < 2:
+                time.sleep(0.3)
+            # The play alone marks nothing; 0 → 12.3 s of 60 s = 20.5 %: buckets 0-20 (21 distinct).
+            self.assertEqual(self.pg.psql(query, database=self.database),
+                             "playback.impression|t|viewer-1|rec9|0|\n"
+                             "playback.play|t|viewer-1|rec9|0|0\n"
+                             "playback.progress|t|viewer-1|rec9|21|12300")
+        finally:
+            janus.stop()
+
+    def test_bad_link_settings_stop_the_plugin(self):
+        for links, message in [({"port": free_port(), "secret": "short"}, "links.secret is required"),
+                               ({"port": free_port(), "secret": SECRET, "address": "localhost"},
+                                "links.address must be a numeric"),
+                               ({"port": 70000, "secret": SECRET}, "links.port must be an integer")]:
+            with self.assertRaises(RuntimeError) as raised:
+                self.start_janus(links).stop()
+            self.assertIn(message, str(raised.exception))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
