@@ -105,15 +105,17 @@ Reply EngagementRequests::on_playback(Request &request) {
                                " (duration_ms 1 ms..7 days, the same for the whole play; "
                                "position_ms and from_ms within it)");
     const std::string watched = progress.watched_hex();
-    common::JsonPtr body = seek ? common::JsonPtr(json_pack("{s:s, s:I, s:I, s:I, s:s}", "play", play.c_str(),
-                                                            "from_ms", json_integer_value(from), "to_ms",
-                                                            json_integer_value(position), "duration_ms",
-                                                            json_integer_value(duration), "watched", watched.c_str()))
-                                : common::JsonPtr(json_pack("{s:s, s:I, s:I, s:I, s:s}", "play", play.c_str(),
-                                                            "position_ms", json_integer_value(position), "duration_ms",
-                                                            json_integer_value(duration), "watched_ms",
-                                                            json_int_t(progress.watched_seconds() * 1000), "watched",
-                                                            watched.c_str()));
+    // A seek carries watched_ms too: a play's last row gives its minutes viewed (A5), and the
+    // step to from_ms was watched.
+    common::JsonPtr body =
+        seek ? common::JsonPtr(json_pack("{s:s, s:I, s:I, s:I, s:I, s:s}", "play", play.c_str(), "from_ms",
+                                         json_integer_value(from), "to_ms", json_integer_value(position), "duration_ms",
+                                         json_integer_value(duration), "watched_ms",
+                                         json_int_t(progress.watched_seconds() * 1000), "watched", watched.c_str()))
+             : common::JsonPtr(json_pack("{s:s, s:I, s:I, s:I, s:s}", "play", play.c_str(), "position_ms",
+                                         json_integer_value(position), "duration_ms", json_integer_value(duration),
+                                         "watched_ms", json_int_t(progress.watched_seconds() * 1000), "watched",
+                                         watched.c_str()));
     telemetry_.record(*room, kind->second, member, recording, progress.distinct_buckets(), std::move(body));
     common::JsonPtr data = make_event("playback_recorded");
     json_object_set_new(data.get(), "buckets", json_integer(progress.distinct_buckets()));

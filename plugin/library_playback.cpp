@@ -28,8 +28,9 @@ void LibraryPlaybackRecorder::on_library_playback(const storage::LibraryPlayback
             json_object_set_new(body.get(), "to_ms", json_integer(playback.position_ms));
         } else {
             json_object_set_new(body.get(), "position_ms", json_integer(playback.position_ms));
-            json_object_set_new(body.get(), "watched_ms", json_integer(playback.watched_ms));
         }
+        // Seeks too: a play's last row gives its minutes viewed (A5).
+        json_object_set_new(body.get(), "watched_ms", json_integer(playback.watched_ms));
         event.body_json = common::json_compact(body);
     }
     telemetry_.record_event(std::move(event));

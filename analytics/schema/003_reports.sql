@@ -259,14 +259,17 @@ CREATE FUNCTION report_plays(r text, s text)
 RETURNS TABLE (recording_id text, play text, user_key text, watched_ms bigint, buckets bigint)
 LANGUAGE sql STABLE AS $$
     WITH recs AS (SELECT c.recording_id FROM report_session_recordings(r, s) c),
+    -- watched_ms only grows within a play; seek rows written before they carried it fall back
+    -- to the play's latest value (its maximum).
     played AS MATERIALIZED (
-        SELECT e.subject_id, e.body->>'play' AS play, e.kind, e.at, e.user_key, e.value, e.body
+        SELECT e.subject_id, e.body->>'play' AS play, e.kind, e.at, e.user_key, e.value, e.body,
+               max((e.body->>'watched_ms')::bigint) OVER (PARTITION BY e.subject_id, e.body->>'play') AS play_watched_ms
         FROM report_events e
         WHERE e.room_id = r AND e.kind IN ('playback.play', 'playback.progress', 'playback.seek')
           AND e.subject_id IN (SELECT recording_id FROM recs)),
     started AS (SELECT DISTINCT x.subject_id, x.play FROM played x WHERE x.kind = 'playback.play' AND x.play IS NOT NULL)
     SELECT DISTINCT ON (x.subject_id, x.play) x.subject_id, x.play, x.user_key,
-           coalesce((x.body->>'watched_ms')::bigint, 0), least(greatest(x.value, 0), 100)
+           coalesce((x.body->>'watched_ms')::bigint, x.play_watched_ms, 0), least(greatest(x.value, 0), 100)
     FROM played x JOIN started USING (subject_id, play)
     ORDER BY x.subject_id, x.play, x.at DESC, x.value DESC
 $$;

@@ -233,8 +233,9 @@ class EngagementTest(unittest.TestCase):
         deleted = [json.loads(row["body"])["author"] for row in rows if row["kind"] == "chat.delete"]
         self.assertEqual(deleted, ["olga"])
         seeks = [(int(row["value"]), json.loads(row["body"])) for row in rows if row["kind"] == "playback.seek"]
+        # watched_ms: 0 → 30 s played (30 s), back to 10 (nothing), on to 12 before the jump (2 s).
         self.assertEqual(seeks, [(30, {"play": "play-1", "from_ms": 12_000, "to_ms": 90_000, "duration_ms": 100_000,
-                                       "watched": "fffffff" + "c" + "0" * 17})])
+                                       "watched_ms": 32_000, "watched": "fffffff" + "c" + "0" * 17})])
         beats = {row["user"]: int(row["value"]) for row in rows if row["kind"] == "heartbeat"}
         self.assertEqual(beats, {"hana": 1 | 16, "vic": 4})  # focused and on stage (presenting); sound only
         leaves = {row["user"]: json.loads(row["body"])["reason"] for row in rows if row["kind"] == "leave"}

@@ -50,6 +50,7 @@ void playback_rows_carry_watched_buckets_and_seeks(void **) {
     assert_string_equal(body_field(seeks[0], "duration_ms").c_str(), "100000");
     assert_string_equal(body_field(seeks[0], "play").c_str(), "play-1");
     assert_string_equal(body_field(seeks[0], "watched").c_str(), "f000000000000000000000000");
+    assert_string_equal(body_field(seeks[0], "watched_ms").c_str(), "4000"); // [0, 3) then [3, 4)
     const auto plays = h.rows("playback.play");
     assert_int_equal(plays.size(), 1);
     assert_int_equal(plays[0].value, 0); // a report alone marks nothing
