@@ -20,6 +20,9 @@ checked against the schedule within 3 s (the scheduler's measured lateness stays
 
     ROOMREC_PLUGIN=... ROOMREC_RECORDER=... ROOMREC_REPORT_CLI=... ROOMREC_REPORT_CUSTOM=... \\
         tests/integration/netns_run.sh /usr/bin/python3 -W ignore tests/integration/test_report_replay.py
+
+ROOMREC_REPLAY_DUMP=FILE also writes the stored rows (telemetry_events, recordings) there with
+pg_dump, to try report SQL on a real session without replaying it.
 """
 import calendar
 import csv
@@ -216,7 +219,9 @@ class ReportReplayTest(PeerCleanup, unittest.TestCase):
         result = subprocess.run([REPORT_CLI, name, "--room", ROOM, *args, "--postgres", self.pg.conninfo],
                                 capture_output=True, text=True, timeout=60)
         self.assertEqual(result.returncode, 0, result.stderr)
-        return json.loads(result.stdout)
+        answer = json.loads(result.stdout)  # the plugin's envelope
+        self.assertEqual((answer["roomrec"], answer["report"], answer["room"]), ("report", name, ROOM), answer)
+        return answer["data"]
 
     def custom(self, name):
         today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
@@ -360,13 +365,13 @@ class ReportReplayTest(PeerCleanup, unittest.TestCase):
             step("pete", "pp1", "seek", 80_000, 30, from_ms=25_000)
             step("pete", "pp1", "progress", 90_000, 40)
             step("pete", "pp1", "progress", 100_000, 50)
-            # mo, play 1: [0, 20) = 20 buckets, 20 s. Play 2: [0, 5), then a seek from 6 (5->6
-            # watched) to 50, and nothing after: 6 buckets, 6 s, and its last row is the seek.
+            # mo, play 1: [0, 20) = 20 buckets, 20 s. Play 2: [0, 5), then a seek from 9 (5->9
+            # watched) to 50, and nothing after: 9 buckets, 9 s, and its last row is the seek.
             for play, event, position, expect in (("mp1", "play", 0, 0), ("mp1", "progress", 10_000, 10),
                                                   ("mp1", "progress", 20_000, 20), ("mp2", "play", 0, 0),
                                                   ("mp2", "progress", 5_000, 5)):
                 step("mo", play, event, position, expect)
-            step("mo", "mp2", "seek", 50_000, 6, from_ms=6_000)
+            step("mo", "mp2", "seek", 50_000, 9, from_ms=9_000)
         s.at(110.0, playback)
 
         s.at(120.5, lambda: self.ok(h["guest"], {"request": "react", "reaction": "wow"}))
@@ -445,6 +450,12 @@ class ReportReplayTest(PeerCleanup, unittest.TestCase):
             self.assertEqual([row["value"] for row in mine], [stored_bits(name, r) for r in rounds], name)
             for row, r in zip(mine, rounds):
                 self.assertEqual(int((row["at"] - M) // 60), int(beat_time(r, i) // 60), (name, r, row["at"] - M))
+
+        # The seeks carry the play's watched time (the recordings report reads a play's last row):
+        # pp1 30 s, back, +10 s, +5 s to 25 = 45 s with buckets 0-29; mp2 5 s + 4 s to 9 = 9 s.
+        seeks = self.sql_rows(f"SELECT body->>'play', value, body->>'watched_ms' FROM telemetry_events "
+                              f"WHERE room_id = '{ROOM}' AND kind = 'playback.seek' ORDER BY at")
+        self.assertEqual(seeks, [["pp1", "30", "45000"], ["mp2", "9", "9000"]])
 
         # Presence from the stored joins and leaves (every participant has a leave row).
         joins = {row["participant"]: row for row in rows if row["kind"] == "join"}
@@ -530,7 +541,8 @@ class ReportReplayTest(PeerCleanup, unittest.TestCase):
                 "recording_plays": 3,                                              # pp1, mp1, mp2
             }
             self.assertAlmostEqual(expected_overview["duration_minutes"], 3.6, delta=0.05)
-            # schedule: (8 × ~213.6 + 152.9 + 98.2 + 158.3 - ...) / 9 / 60, compared within 3 s a user
+            # schedule: hana..pete 214.0, 213.9, ... 213.5 s (joins 0.1 s apart), rita 152.9, guest
+            # 158.3, lena 98.2 → Σ ≈ 1690 s / 9 / 60 ≈ 3.13 min, within 3 s a user of the rows
             self.assertAlmostEqual(expected_overview["average_minutes_viewed"],
                                    sum(schedule.values()) / 60 / 9, delta=0.06)
             for overview in (self.report("overview"), self.cli("overview")):
@@ -647,12 +659,12 @@ class ReportReplayTest(PeerCleanup, unittest.TestCase):
             self.assertEqual(entry, {
                 "recording": got["recording"], "title": recording[0], "duration_ms": int(recording[2]),
                 "impressions": 3, "plays": 3, "unique_viewers": 2,
-                # watched: pp1 65 s, mp1 20 s, mp2 6 s (its last row is the seek) = 91 s = 1.517 min
-                "minutes_viewed": 1.5,
-                # buckets 50 + 20 + 6 = 76 / 3 plays = 25.33 %
-                "average_completion": 25.3,
-                "users": [{"user": "mo", "plays": 2, "minutes_viewed": 0.4,        # 26 s = 0.433 min
-                           "average_completion": 13.0},                              # (20 + 6) / 2
+                # watched: pp1 65 s, mp1 20 s, mp2 9 s (its last row is the seek) = 94 s = 1.567 min
+                "minutes_viewed": 1.6,
+                # buckets 50 + 20 + 9 = 79 / 3 plays = 26.33 %
+                "average_completion": 26.3,
+                "users": [{"user": "mo", "plays": 2, "minutes_viewed": 0.5,        # 29 s = 0.483 min
+                           "average_completion": 14.5},                              # (20 + 9) / 2
                           {"user": "pete", "plays": 1, "minutes_viewed": 1.1,      # 65 s = 1.083 min
                            "average_completion": 50.0}]})
 
