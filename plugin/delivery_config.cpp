@@ -127,6 +127,12 @@ std::string read_delivery_config(janus_config *config, DeliveryConfig &delivery)
     if (!problem.empty()) return problem;
     if (delivery.smtp.enabled && delivery.postgres.empty())
         return "delivery.postgres is required for smtp (export emails are durable outbox jobs)";
+    // Mailed links to local exports must reach this node from the recipient's browser: the
+    // default http://<address>:<port> (often 127.0.0.1) never does.
+    if (delivery.smtp.enabled && !delivery.to_s3 && delivery.links.enabled && !delivery.links.public_url_set)
+        return "links.public_url is required when smtp mails links to local exports (the default "
+               "http://<address>:<port> is not reachable by mail recipients): set this node's own public URL, or "
+               "store exports in S3";
     return {};
 }
 

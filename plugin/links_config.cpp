@@ -46,6 +46,7 @@ std::string read_links(janus_config *config, janus_config_category *category, Li
         return "links.secret is required (at least 32 characters) when links are enabled";
     if (const char *url = config_value(config, category, "public_url")) links.public_url = url;
     while (!links.public_url.empty() && links.public_url.back() == '/') links.public_url.pop_back();
+    links.public_url_set = !links.public_url.empty();
     if (links.public_url.empty()) {
         const bool v6 = links.address.find(':') != std::string::npos;
         links.public_url = "http://" + (v6 ? "[" + links.address + "]" : links.address) + ":" +

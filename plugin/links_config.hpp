@@ -14,8 +14,9 @@ struct LinksConfig {
     bool enabled = false;
     std::string address = "127.0.0.1";
     int64_t port = 8090;
-    std::string public_url; // base of mailed links; default http://<address>:<port>
-    std::string secret;     // HMAC key, at least 32 characters (never logged)
+    std::string public_url;      // base of mailed links; default http://<address>:<port>
+    bool public_url_set = false; // configured (not the default): required to mail local exports
+    std::string secret;          // HMAC key, at least 32 characters (never logged)
     int64_t export_link_ttl_s = 7 * 24 * 3600;
 };
 

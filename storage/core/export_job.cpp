@@ -73,6 +73,12 @@ std::string export_email_error(const ExportEmail &email) {
     if (std::string why = export_id_error(email.export_id); !why.empty()) return why;
     if (std::string why = link_room_error(email.room_id); !why.empty()) return "export room: " + why;
     if (std::string why = email_address_error(email.to); !why.empty()) return "export email: " + why;
+    if (email.rows < 0) return "export rows: negative";
+    if (email.link.empty()) {
+        if (email.storage != "local" && email.storage != "s3") return "export storage: must be local or s3";
+        if (std::string why = link_file_error(email.file); !why.empty()) return "export file: " + why;
+        return "";
+    }
     if (email.link.rfind("http://", 0) != 0 && email.link.rfind("https://", 0) != 0)
         return "export link: must be an http(s) URL";
     if (std::string why = text_error("export link", email.link, 4096); !why.empty()) return why;
@@ -80,7 +86,6 @@ std::string export_email_error(const ExportEmail &email) {
         if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7f)
             return "export link: must be printable ASCII without spaces";
     if (email.expires_unix <= 0) return "export link expiry: missing";
-    if (email.rows < 0) return "export rows: negative";
     return "";
 }
 
@@ -89,8 +94,13 @@ std::string export_email_payload(const ExportEmail &email) {
     json_object_set_new(object.get(), "export_id", json_string(email.export_id.c_str()));
     json_object_set_new(object.get(), "room", json_string(email.room_id.c_str()));
     json_object_set_new(object.get(), "to", json_string(email.to.c_str()));
-    json_object_set_new(object.get(), "link", json_string(email.link.c_str()));
-    json_object_set_new(object.get(), "expires", json_integer(email.expires_unix));
+    if (email.link.empty()) {
+        json_object_set_new(object.get(), "storage", json_string(email.storage.c_str()));
+        json_object_set_new(object.get(), "file", json_string(email.file.c_str()));
+    } else {
+        json_object_set_new(object.get(), "link", json_string(email.link.c_str()));
+        json_object_set_new(object.get(), "expires", json_integer(email.expires_unix));
+    }
     json_object_set_new(object.get(), "rows", json_integer(email.rows));
     return common::json_compact(object, JSON_SORT_KEYS);
 }
@@ -102,6 +112,8 @@ std::optional<ExportEmail> export_email_from_payload(const std::string &payload,
     email.export_id = string_of(object.get(), "export_id");
     email.room_id = string_of(object.get(), "room");
     email.to = string_of(object.get(), "to");
+    email.storage = string_of(object.get(), "storage");
+    email.file = string_of(object.get(), "file");
     email.link = string_of(object.get(), "link");
     email.expires_unix = json_integer_value(json_object_get(object.get(), "expires"));
     email.rows = json_integer_value(json_object_get(object.get(), "rows"));

@@ -26,17 +26,23 @@ std::string export_request_error(const ExportRequest &request);
 std::string export_payload(const ExportRequest &request);
 std::optional<ExportRequest> export_request_from_payload(const std::string &payload, std::string &error);
 
+// The email job's payload names where the CSV lies (storage and file); the link is signed
+// (local) or presigned (S3) when the mail is sent, so a delayed mail never carries a link
+// that already expired. A payload with a ready link (an older build's) is still sent as is.
 struct ExportEmail {
     std::string export_id, room_id, to;
-    std::string link;         // absolute URL
-    int64_t expires_unix = 0; // when the link stops working
+    std::string storage;      // "local" | "s3" (empty with a ready link)
+    std::string file;         // "<export id>.csv" under <room>/Exports/ (folder or S3 key)
+    std::string link;         // absolute URL: set when the mail is sent
+    int64_t expires_unix = 0; // when the link stops working: set with the link
     int64_t rows = 0;
 };
 
+// "" when the payload form is acceptable (storage and file, or a ready link), else why.
 std::string export_email_error(const ExportEmail &email);
 std::string export_email_payload(const ExportEmail &email);
 std::optional<ExportEmail> export_email_from_payload(const std::string &payload, std::string &error);
-// The mail's subject and text (From filled with `from`).
+// The mail's subject and text (From filled with `from`); needs the link and its expiry.
 EmailContent export_email_content(const ExportEmail &email, const std::string &from);
 
 // Outbox job ids: one export job and one email job per export (idempotency keys).

@@ -80,10 +80,19 @@ std::string link_file_error(std::string_view file) {
     return "";
 }
 
+std::string link_recording_error(std::string_view recording) {
+    if (recording.empty() || recording.size() > kMaxLinkRoomBytes) return "the recording id must be 1-64 characters";
+    for (char c : recording)
+        if (!room_char(c)) return "the recording id may hold only [A-Za-z0-9_-]";
+    return "";
+}
+
 std::string link_signature(std::string_view secret, const FileLink &link) {
     std::string text = "v1\n";
     text.append(link.room).append("\n").append(link_kind_name(link.kind)).append("\n");
     text.append(link.file).append("\n").append(std::to_string(link.expires));
+    // No field holds a newline and expires is digits only: the two forms cannot collide.
+    if (!link.recording.empty()) text.append("\n").append(link.recording);
     return hmac_sha256_hex(secret, text);
 }
 
@@ -98,25 +107,36 @@ std::optional<std::string> sign_link(std::string_view secret, const FileLink &li
     if (error.empty()) error = link_file_error(link.file);
     if (error.empty() && (link.expires <= 0 || std::to_string(link.expires).size() > kMaxExpiryDigits))
         error = "the expiry must be a positive unix time";
+    if (error.empty() && !link.recording.empty()) {
+        error = link.kind == LinkKind::Recordings ? link_recording_error(link.recording)
+                                                  : "only a recordings link names a recording";
+    }
     if (error.empty() && secret.empty()) error = "no link secret";
     if (!error.empty()) return std::nullopt;
-    return link_path(link) + "?expires=" + std::to_string(link.expires) + "&sig=" + link_signature(secret, link);
+    std::string url = link_path(link) + "?expires=" + std::to_string(link.expires);
+    if (!link.recording.empty()) url += "&recording=" + link.recording;
+    return url + "&sig=" + link_signature(secret, link);
 }
 
 LinkVerdict verify_link_fields(std::string_view secret, std::string_view room, std::string_view kind,
-                               std::string_view file, std::string_view expires, std::string_view sig,
-                               int64_t now_unix) {
+                               std::string_view file, std::string_view expires, std::string_view sig, int64_t now_unix,
+                               std::string_view recording) {
     if (secret.empty()) return refuse(LinkCheck::Malformed, "no link secret is configured");
     if (std::string why = link_room_error(room); !why.empty()) return refuse(LinkCheck::BadPath, why);
     const auto link_kind = link_kind_from_name(kind);
     if (!link_kind) return refuse(LinkCheck::BadPath, "the kind must be exports or recordings");
     if (std::string why = link_file_error(file); !why.empty()) return refuse(LinkCheck::BadPath, why);
+    if (!recording.empty()) {
+        if (*link_kind != LinkKind::Recordings)
+            return refuse(LinkCheck::Malformed, "only a recordings link names a recording");
+        if (std::string why = link_recording_error(recording); !why.empty()) return refuse(LinkCheck::Malformed, why);
+    }
     const auto expiry = parse_expiry(expires);
     if (!expiry) return refuse(LinkCheck::Malformed, "expires must be a positive unix time");
     if (sig.size() != kSignatureHexDigits || !lower_hex(sig))
         return refuse(LinkCheck::Malformed, "sig must be 64 lowercase hex digits");
     LinkVerdict verdict;
-    verdict.link = {std::string(room), *link_kind, std::string(file), *expiry};
+    verdict.link = {std::string(room), *link_kind, std::string(file), *expiry, std::string(recording)};
     const std::string expected = link_signature(secret, verdict.link);
     if (CRYPTO_memcmp(expected.data(), sig.data(), kSignatureHexDigits) != 0) {
         verdict.check = LinkCheck::BadSignature;
@@ -134,7 +154,7 @@ LinkVerdict verify_link_fields(std::string_view secret, std::string_view room, s
 }
 
 LinkVerdict verify_link(std::string_view secret, std::string_view path, std::string_view expires, std::string_view sig,
-                        int64_t now_unix) {
+                        int64_t now_unix, std::string_view recording) {
     if (path.substr(0, kPrefix.size()) != kPrefix) return refuse(LinkCheck::BadPath, "not a /v1/files/ path");
     const std::string_view rest = path.substr(kPrefix.size());
     const size_t first = rest.find('/');
@@ -142,7 +162,7 @@ LinkVerdict verify_link(std::string_view secret, std::string_view path, std::str
     if (second == std::string_view::npos || rest.find('/', second + 1) != std::string_view::npos)
         return refuse(LinkCheck::BadPath, "the path must be /v1/files/<room>/<kind>/<file>");
     return verify_link_fields(secret, rest.substr(0, first), rest.substr(first + 1, second - first - 1),
-                              rest.substr(second + 1), expires, sig, now_unix);
+                              rest.substr(second + 1), expires, sig, now_unix, recording);
 }
 
 } // namespace roomrec::storage

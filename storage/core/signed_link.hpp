@@ -3,6 +3,10 @@
 // until then and nothing else.
 //   /v1/files/<room>/<kind>/<file>?expires=<unix seconds>&sig=<64 lowercase hex>
 //   sig = HMAC-SHA256(secret, "v1\n<room>\n<kind>\n<file>\n<expires>")
+// A recordings link may also sign the recording id (the id its playback reports carry, so a
+// link to one recording cannot report for another):
+//   /v1/files/<room>/recordings/<file>?expires=<t>&recording=<id>&sig=<hex>
+//   sig = HMAC-SHA256(secret, "v1\n<room>\nrecordings\n<file>\n<expires>\n<recording>")
 // Room ids ([A-Za-z0-9_-], 1-64, as the plugin's) and file names ([A-Za-z0-9._-], 1-200, no
 // leading dot) are checked against strict patterns before anything is signed or served, so a
 // file path built from them can never leave <root>/<room>/<Exports|Recordings>/. Pure.
@@ -33,14 +37,18 @@ struct FileLink {
     std::string room;
     LinkKind kind = LinkKind::Exports;
     std::string file;
-    int64_t expires = 0; // unix seconds; the link works up to and including this second
+    int64_t expires = 0;   // unix seconds; the link works up to and including this second
+    std::string recording; // recordings links only, optional: the signed recording id
 };
+
+// "" when valid ([A-Za-z0-9_-], 1-64), else why.
+std::string link_recording_error(std::string_view recording);
 
 // The hex HMAC of a link's fields (no checks).
 std::string link_signature(std::string_view secret, const FileLink &link);
 // "/v1/files/<room>/<kind>/<file>" (no checks).
 std::string link_path(const FileLink &link);
-// The path with its query "?expires=...&sig=...", or nothing (and why) when the room, the file,
+// The path with its query "?expires=...[&recording=...]&sig=...", or nothing (and why) when the room, the file,
 // the expiry or the secret is unacceptable.
 std::optional<std::string> sign_link(std::string_view secret, const FileLink &link, std::string &error);
 
@@ -57,11 +65,13 @@ struct LinkVerdict {
 // Checks a request: its URL path ("/v1/files/<room>/<kind>/<file>", already percent-decoded
 // by the HTTP server) and its expires and sig query values. The signature is compared in
 // constant time; only an authentic link is then checked for expiry (now > expires → Expired).
+// `recording` is the recording query value ("" when absent).
 LinkVerdict verify_link(std::string_view secret, std::string_view path, std::string_view expires, std::string_view sig,
-                        int64_t now_unix);
+                        int64_t now_unix, std::string_view recording = {});
 
-// The same for the three fields sent apart (the playback endpoint's body).
+// The same for the fields sent apart (the playback endpoint's body).
 LinkVerdict verify_link_fields(std::string_view secret, std::string_view room, std::string_view kind,
-                               std::string_view file, std::string_view expires, std::string_view sig, int64_t now_unix);
+                               std::string_view file, std::string_view expires, std::string_view sig, int64_t now_unix,
+                               std::string_view recording = {});
 
 } // namespace roomrec::storage

@@ -14,14 +14,33 @@ void ExportRows::insert(pqxx::transaction_base &transaction, const ExportRequest
 }
 
 void ExportRows::stored(pqxx::transaction_base &transaction, const std::string &export_id, const std::string &storage,
-                        const std::string &location, int64_t rows, int64_t link_expires_unix) {
+                        const std::string &location, int64_t rows) {
     transaction.exec_params("UPDATE exports SET state = 'stored', storage = $2, location = $3, row_count = $4, "
-                            "link_expires_at = to_timestamp($5::bigint), error = NULL WHERE export_id = $1",
-                            export_id, storage, location, rows, link_expires_unix);
+                            "error = NULL WHERE export_id = $1",
+                            export_id, storage, location, rows);
 }
 
-void ExportRows::sent(pqxx::transaction_base &transaction, const std::string &export_id) {
-    transaction.exec_params("UPDATE exports SET state = 'sent', finished_at = now() WHERE export_id = $1", export_id);
+void ExportRows::sent(pqxx::transaction_base &transaction, const std::string &export_id, int64_t link_expires_unix) {
+    transaction.exec_params("UPDATE exports SET state = 'sent', finished_at = now(), "
+                            "link_expires_at = to_timestamp($2::bigint) WHERE export_id = $1",
+                            export_id, link_expires_unix);
+}
+
+std::vector<ExportRows::Expiring> ExportRows::expiring(pqxx::transaction_base &transaction, const std::string &node_id,
+                                                       int64_t keep_s, int limit) {
+    const pqxx::result rows = transaction.exec_params(
+        "SELECT export_id, storage, location FROM exports WHERE state = 'sent' "
+        "AND link_expires_at < now() - make_interval(secs => $2::bigint) AND location IS NOT NULL "
+        "AND (storage = 's3' OR (storage = 'local' AND node_id = $1)) ORDER BY link_expires_at LIMIT $3",
+        node_id, keep_s, limit);
+    std::vector<Expiring> found;
+    for (const auto &row : rows)
+        found.push_back({row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()});
+    return found;
+}
+
+void ExportRows::expired(pqxx::transaction_base &transaction, const std::string &export_id) {
+    transaction.exec_params("UPDATE exports SET state = 'expired' WHERE export_id = $1 AND state = 'sent'", export_id);
 }
 
 void ExportRows::failed(pqxx::transaction_base &transaction, const std::string &export_id, const std::string &error) {

@@ -27,6 +27,11 @@ constexpr common::Logger kLog("delivery");
 constexpr int64_t kIdleWaitMs = 5000;         // re-check the outbox at least this often (other nodes add jobs)
 constexpr int64_t kReconnectMaxWaitMs = 5000; // Postgres away: retry at least this often
 
+int64_t steady_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
 int64_t unix_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
@@ -179,6 +184,7 @@ void DeliveryWorker::wait_for_work(int64_t max_ms) {
 
 void DeliveryWorker::run() {
     int64_t reconnect_wait_ms = 250;
+    int64_t next_sweep_ms = 0;
     bool reported_down = false;
     while (!stopping_.load()) {
         std::string error;
@@ -202,9 +208,16 @@ void DeliveryWorker::run() {
         }
         const bool imported_all = import_spool();
         if (stopping_.load()) break;
+        if (steady_ms() >= next_sweep_ms) { // stored exports whose links expired long ago
+            backends_->exports.sweep(backends_->database, settings_.node_id);
+            next_sweep_ms = steady_ms() + std::max<int64_t>(settings_.exports.sweep_interval_s, 1) * 1000;
+        }
         if (run_one_job()) continue; // there may be more due now
         const int64_t due = backends_->outbox.ms_until_next_due();
-        wait_for_work(imported_all ? (due < 0 ? kIdleWaitMs : std::clamp<int64_t>(due, 10, kIdleWaitMs)) : 1000);
+        const int64_t until_sweep = std::max<int64_t>(next_sweep_ms - steady_ms(), 10);
+        wait_for_work(imported_all
+                          ? std::min(until_sweep, due < 0 ? kIdleWaitMs : std::clamp<int64_t>(due, 10, kIdleWaitMs))
+                          : 1000);
     }
 }
 

@@ -4,6 +4,7 @@
 #include "common/json.hpp"
 #include "common/log.hpp"
 #include "common/random_id.hpp"
+#include "storage/core/contained_path.hpp"
 #include "storage/core/signed_link.hpp"
 #include "storage/db/export_rows.hpp"
 #include "storage/s3/resumable_upload.hpp"
@@ -12,6 +13,7 @@
 #include <pqxx/pqxx>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 
@@ -86,13 +88,13 @@ ExportJobResult ExportJobs::run_export(const ClaimedJob &job, const std::atomic<
         result.error = "export " + request->export_id + ": " + error;
         return result;
     }
-    const int64_t now = unix_now();
     ExportEmail email;
     email.export_id = request->export_id;
     email.room_id = request->room_id;
     email.to = request->email;
     email.rows = produced.rows;
-    std::string storage, location;
+    email.file = file;
+    std::string location;
     if (s3_) {
         const std::string key = relative + "/" + file;
         Metadata metadata;
@@ -107,10 +109,7 @@ ExportJobResult ExportJobs::run_export(const ClaimedJob &job, const std::atomic<
             result.error = "export " + request->export_id + ": upload: " + sent.error;
             return result;
         }
-        const int64_t ttl = std::min<int64_t>(settings_.link_ttl_s, kMaxPresignSeconds);
-        email.link = s3_->presign_get(key, ttl).value_or("");
-        email.expires_unix = now + ttl;
-        storage = "s3";
+        email.storage = "s3";
         location = s3_prefix_ + key;
     } else {
         if (std::rename(temp.c_str(), final_path.c_str()) != 0) {
@@ -118,11 +117,7 @@ ExportJobResult ExportJobs::run_export(const ClaimedJob &job, const std::atomic<
             result.error = "export " + request->export_id + ": cannot move the CSV into " + folder;
             return result;
         }
-        FileLink link{request->room_id, LinkKind::Exports, file, now + settings_.link_ttl_s};
-        const auto signed_path = sign_link(settings_.link_secret, link, error);
-        email.link = signed_path ? settings_.public_url + *signed_path : "";
-        email.expires_unix = link.expires;
-        storage = "local";
+        email.storage = "local";
         location = final_path;
     }
     error = export_email_error(email);
@@ -135,9 +130,10 @@ ExportJobResult ExportJobs::run_export(const ClaimedJob &job, const std::atomic<
     result.followups.push_back(
         {email_job_id(request->export_id), request->room_id, "email", "", export_email_payload(email)});
     const std::string export_id = request->export_id;
-    const int64_t rows = produced.rows, expires = email.expires_unix;
-    result.also = [export_id, storage, location, rows, expires](pqxx::transaction_base &transaction, std::string &) {
-        ExportRows::stored(transaction, export_id, storage, location, rows, expires);
+    const std::string storage = email.storage;
+    const int64_t rows = produced.rows;
+    result.also = [export_id, storage, location, rows](pqxx::transaction_base &transaction, std::string &) {
+        ExportRows::stored(transaction, export_id, storage, location, rows);
         return true;
     };
     result.notice = "export_stored";
@@ -146,18 +142,49 @@ ExportJobResult ExportJobs::run_export(const ClaimedJob &job, const std::atomic<
     return result;
 }
 
+bool ExportJobs::make_link(ExportEmail &email, int64_t now, std::string &error) const {
+    if (email.storage == "s3") {
+        if (!s3_) {
+            error = "the CSV is in S3 and this node has no S3 client";
+            return false;
+        }
+        const int64_t ttl = std::min<int64_t>(settings_.link_ttl_s, kMaxPresignSeconds);
+        const auto url = s3_->presign_get(email.room_id + "/Exports/" + email.file, ttl);
+        if (!url) {
+            error = "cannot presign the CSV's link";
+            return false;
+        }
+        email.link = *url;
+        email.expires_unix = now + ttl;
+        return true;
+    }
+    if (settings_.link_secret.empty() || settings_.public_url.empty()) {
+        error = "this node has no links (links.secret, links.public_url) to sign the CSV's link";
+        return false;
+    }
+    const FileLink link{email.room_id, LinkKind::Exports, email.file, now + settings_.link_ttl_s, ""};
+    const auto signed_path = sign_link(settings_.link_secret, link, error);
+    if (!signed_path) return false;
+    email.link = settings_.public_url + *signed_path;
+    email.expires_unix = link.expires;
+    return true;
+}
+
 ExportJobResult ExportJobs::run_email(const ClaimedJob &job) {
     ExportJobResult result;
     std::string error;
-    const auto email = export_email_from_payload(job.payload_json, error);
+    auto email = export_email_from_payload(job.payload_json, error);
     if (!email) {
         result.permanent = true;
         result.error = error;
         return result;
     }
-    if (!smtp_) {
-        result.permanent = true;
+    if (!smtp_) { // another node may send it, or this one once configured: the mail is kept
         result.error = "export " + email->export_id + ": SMTP is not configured on this node (smtp.url)";
+        return result;
+    }
+    if (email->link.empty() && !make_link(*email, unix_now(), error)) {
+        result.error = "export " + email->export_id + ": " + error;
         return result;
     }
     const auto message = build_email(export_email_content(*email, settings_.smtp->from), unix_now(),
@@ -175,13 +202,68 @@ ExportJobResult ExportJobs::run_email(const ClaimedJob &job) {
     }
     result.done = true;
     const std::string export_id = email->export_id;
-    result.also = [export_id](pqxx::transaction_base &transaction, std::string &) {
-        ExportRows::sent(transaction, export_id);
+    const int64_t expires = email->expires_unix;
+    result.also = [export_id, expires](pqxx::transaction_base &transaction, std::string &) {
+        ExportRows::sent(transaction, export_id, expires);
         return true;
     };
     result.notice = "export_sent";
     result.notice_details = details({{"room", email->room_id}, {"export", export_id}});
     return result;
+}
+
+int ExportJobs::sweep(Database &database, const std::string &node_id) {
+    constexpr int kBatch = 100;
+    std::vector<ExportRows::Expiring> found;
+    std::string error;
+    if (!database.run("finding expired exports", error, [&](pqxx::connection &connection, std::string &) {
+            pqxx::read_transaction transaction(connection);
+            found = ExportRows::expiring(transaction, node_id, settings_.keep_after_expiry_s, kBatch);
+            return true;
+        })) {
+        kLog.warning(error);
+        return -1;
+    }
+    int swept = 0;
+    for (const auto &row : found) {
+        if (row.storage == "local") {
+            // The location comes from a shared database: only a file under <root>/*/Exports/ goes.
+            const ContainedPath file = resolve_contained_path(recordings_root_, row.location, "Exports");
+            if (!file.error.empty()) {
+                kLog.warning("export " + row.export_id + " not swept: " + file.error);
+                continue;
+            }
+            if (unlink(file.path.c_str()) != 0 && errno != ENOENT) {
+                kLog.warning("export " + row.export_id + " not swept: cannot delete its CSV");
+                continue;
+            }
+        } else {
+            // The location is <prefix><room>/Exports/<file>; this node's client adds its prefix.
+            if (!s3_ || row.location.compare(0, s3_prefix_.size(), s3_prefix_) != 0) {
+                kLog.warning("export " + row.export_id +
+                             " not swept: its S3 object is not under this node's bucket prefix");
+                continue;
+            }
+            const S3Outcome deleted = s3_->delete_object(row.location.substr(s3_prefix_.size()));
+            if (!deleted.ok) {
+                kLog.warning("export " + row.export_id + " not swept: " + deleted.error);
+                continue;
+            }
+        }
+        if (!database.run("marking export " + row.export_id + " expired", error,
+                          [&](pqxx::connection &connection, std::string &) {
+            pqxx::work transaction(connection);
+            ExportRows::expired(transaction, row.export_id);
+            transaction.commit();
+            return true;
+            })) {
+            kLog.warning(error);
+            return swept;
+        }
+        swept++;
+    }
+    if (swept > 0) kLog.info(std::to_string(swept) + " expired export(s) swept");
+    return swept;
 }
 
 void ExportJobs::failed_for_good(Database &database, const ClaimedJob &job, const std::string &error) {

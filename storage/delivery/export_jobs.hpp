@@ -2,9 +2,10 @@
 // the ExportProducer into a hidden temp file beside its destination, stores it
 // (<root>/<room>/Exports/<export id>.csv, or S3 key <room>/Exports/<export id>.csv uploaded
 // like recordings) and, in the transaction that completes it, marks the exports row stored
-// and enqueues the email job with the link (a signed link under links.public_url, or an S3
-// presigned GET). The email job sends the link over SMTP; an outage or a 4xx answer retries
-// it on the outbox's schedule, a 5xx answer fails it for good.
+// and enqueues the email job naming the file. The email job makes the link when it runs (a
+// signed link under links.public_url, or an S3 presigned GET; expiry = send time + ttl, written
+// to the exports row) and sends it over SMTP; a node without SMTP or links, an outage or a 4xx
+// answer retries it on the outbox's schedule, only a 5xx answer fails it for good.
 #pragma once
 
 #include "storage/db/database.hpp"
@@ -24,8 +25,10 @@ struct ExportSettings {
     std::string link_secret;            // signs local links; empty: local exports cannot be mailed
     std::string public_url;             // "https://files.example.com" (links are <public_url>/v1/files/...)
     int64_t link_ttl_s = 7 * 24 * 3600; // local links; S3 presigned URLs are capped at 7 days
-    std::optional<SmtpSettings> smtp;   // none: email jobs fail (for good, with a clear error)
+    std::optional<SmtpSettings> smtp;   // none: email jobs wait for a node that has it (retried)
     unsigned file_mode = 0640, dir_mode = 0750;
+    int64_t sweep_interval_s = 3600;     // how often stored exports are swept
+    int64_t keep_after_expiry_s = 86400; // a CSV is deleted this long after its link expired
 };
 
 struct ExportJobResult {
@@ -46,10 +49,16 @@ public:
     ExportJobResult run_export(const ClaimedJob &job, const std::atomic<bool> *cancel,
                                const std::function<bool()> &keep_lease);
     ExportJobResult run_email(const ClaimedJob &job);
+    // Deletes the stored CSVs whose link expired more than keep_after_expiry_s ago (local files
+    // of this node, S3 objects) and marks their rows expired. The number swept, or -1 (Postgres away).
+    int sweep(Database &database, const std::string &node_id);
     // A job of either kind failed for good: the exports row says so.
     void failed_for_good(Database &database, const ClaimedJob &job, const std::string &error);
 
 private:
+    // Signs (local) or presigns (S3) the email's link, valid from `now` for the ttl.
+    bool make_link(ExportEmail &email, int64_t now, std::string &error) const;
+
     const ExportSettings &settings_;
     const std::string &recordings_root_;
     S3Client *s3_;

@@ -24,6 +24,7 @@ constexpr size_t kMaxPlaybackBody = 4096;
 constexpr size_t kMaxIdBytes = 64;
 constexpr int64_t kRefusalLogIntervalUs = 1000000;
 const char *const kForbidden = "{\"error\":\"forbidden\"}";
+const char *const kTooLarge = "{\"error\":\"body over 4 KiB\"}";
 
 int64_t now_us() {
     return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -64,7 +65,6 @@ bool millis(const json_t *body, const char *name, int64_t &value) {
 
 struct LinkServer::Request {
     std::string body;
-    bool too_large = false;
 };
 
 struct LinkServerCallbacks {
@@ -83,7 +83,8 @@ struct LinkServerCallbacks {
 
 LinkServer::LinkServer(LinkServerSettings settings, Listener *listener)
     : settings_(std::move(settings)), listener_(listener),
-      tracker_(settings_.max_plays, settings_.viewer_burst, settings_.viewer_refill_us) {}
+      tracker_(settings_.max_plays, settings_.viewer_burst, settings_.viewer_refill_us, settings_.link_burst,
+               settings_.link_refill_us) {}
 
 LinkServer::~LinkServer() { stop(); }
 
@@ -109,11 +110,11 @@ bool LinkServer::start(std::string &error) {
         error = "links.address must be a numeric IPv4 or IPv6 address";
         return false;
     }
-    daemon_.reset(MHD_start_daemon(flags, settings_.port, nullptr, nullptr, &LinkServerCallbacks::access, this,
-                                   MHD_OPTION_SOCK_ADDR, address, MHD_OPTION_CONNECTION_LIMIT,
-                                   settings_.connection_limit, MHD_OPTION_CONNECTION_TIMEOUT,
-                                   settings_.connection_timeout_s, MHD_OPTION_NOTIFY_COMPLETED,
-                                   &LinkServerCallbacks::completed, this, MHD_OPTION_END));
+    daemon_.reset(MHD_start_daemon(
+        flags, settings_.port, nullptr, nullptr, &LinkServerCallbacks::access, this, MHD_OPTION_SOCK_ADDR, address,
+        MHD_OPTION_CONNECTION_LIMIT, settings_.connection_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        settings_.per_ip_connection_limit, MHD_OPTION_CONNECTION_TIMEOUT, settings_.connection_timeout_s,
+        MHD_OPTION_NOTIFY_COMPLETED, &LinkServerCallbacks::completed, this, MHD_OPTION_END));
     if (!daemon_) {
         error = "cannot listen on " + settings_.address + ":" + std::to_string(settings_.port);
         return false;
@@ -155,19 +156,23 @@ int LinkServer::handle(MHD_Connection *connection, const char *url, const char *
     const bool head = std::strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
     const bool post = std::strcmp(method, MHD_HTTP_METHOD_POST) == 0;
     if (std::strcmp(url, "/v1/playback") == 0 && post) {
-        if (*state == nullptr) { // headers only: wait for the body
+        if (*state == nullptr) { // headers only: refuse an announced oversized body before reading it
+            const char *length = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
+                                                             MHD_HTTP_HEADER_CONTENT_LENGTH);
+            if (length != nullptr && (std::strlen(length) > 9 || std::strtoull(length, nullptr, 10) > kMaxPlaybackBody))
+                return answer(connection, MHD_HTTP_CONTENT_TOO_LARGE, kTooLarge);
             *state = new Request;
             return MHD_YES;
         }
         auto *request = static_cast<Request *>(*state);
         if (*upload_data_size > 0) {
-            if (request->body.size() + *upload_data_size > kMaxPlaybackBody) request->too_large = true;
-            else request->body.append(upload_data, *upload_data_size);
+            // A body without a length (chunked) past the limit: libmicrohttpd cannot answer in
+            // the middle of a body, so the connection is closed without reading the rest.
+            if (request->body.size() + *upload_data_size > kMaxPlaybackBody) return MHD_NO;
+            request->body.append(upload_data, *upload_data_size);
             *upload_data_size = 0;
             return MHD_YES;
         }
-        if (request->too_large)
-            return answer(connection, MHD_HTTP_CONTENT_TOO_LARGE, "{\"error\":\"body over 4 KiB\"}");
         return playback(connection, request->body);
     }
     if (std::strncmp(url, "/v1/files/", 10) == 0 || std::strcmp(url, "/v1/playback") == 0) {
@@ -182,8 +187,9 @@ int LinkServer::handle(MHD_Connection *connection, const char *url, const char *
 int LinkServer::serve_file(MHD_Connection *connection, const char *url, bool /*head*/) {
     const char *expires = MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, "expires");
     const char *sig = MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, "sig");
+    const char *recording = MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, "recording");
     const LinkVerdict verdict = verify_link(settings_.secret, url, expires ? expires : "", sig ? sig : "",
-                                            now_us() / 1000000);
+                                            now_us() / 1000000, recording ? recording : "");
     if (verdict.check == LinkCheck::BadPath) return answer(connection, MHD_HTTP_NOT_FOUND, "{\"error\":\"not found\"}");
     if (verdict.check != LinkCheck::Valid) {
         // The path is safe to log (checked names only when authentic); never the signature.
@@ -243,8 +249,9 @@ int LinkServer::playback(MHD_Connection *connection, const std::string &text) {
         if (event && std::strcmp(event, name) == 0) kind = name;
     if (kind == nullptr) return bad("event must be impression, play, progress or seek");
     const std::string expires = std::to_string(json_integer_value(expires_field));
+    // The recording id is part of the signature: a link to one recording cannot report for another.
     const LinkVerdict verdict = verify_link_fields(settings_.secret, room, "recordings", file, expires, sig,
-                                                   now_us() / 1000000);
+                                                   now_us() / 1000000, recording);
     if (verdict.check != LinkCheck::Valid) {
         log_refusal(std::string("a playback report (") + link_check_name(verdict.check) + "): " + verdict.reason);
         return answer(connection, MHD_HTTP_FORBIDDEN, kForbidden);
@@ -272,7 +279,10 @@ int LinkServer::playback(MHD_Connection *connection, const std::string &text) {
             return bad("a seek needs from_ms, a non-negative integer");
     }
     std::lock_guard lock(mutex_);
-    if (!tracker_.allow(playback.viewer, now_us()))
+    // Per viewer (an anonymous, client-chosen id) and per link: a client inventing viewer ids
+    // is still held to its link's budget.
+    const int64_t now = now_us();
+    if (!tracker_.allow_link(sig, now) || !tracker_.allow(playback.viewer, now))
         return answer(connection, MHD_HTTP_TOO_MANY_REQUESTS, "{\"error\":\"too many reports\"}");
     if (!impression) {
         // The play is this viewer's, of this file: another viewer cannot add to it.

@@ -5,7 +5,9 @@
 //        200 the file (streamed from its descriptor), 403 wrong/expired/tampered link (one body
 //        for all), 404 bad path or no such file, 405 another method.
 //   POST /v1/playback  (JSON, at most 4 KiB): a player's report, checked against the
-//        recording's signed link; 200, 400, 403, 404, 413, 429 (docs/API.md).
+//        recording's signed link (which signs the recording id); 200, 400, 403, 404, 413
+//        (announced before the body is read; a chunked body past 4 KiB closes the
+//        connection), 429 (per viewer and per link) (docs/API.md).
 // Files are looked up as <recordings_root>/<room>/<Exports|Recordings>/<file>, a path built
 // from checked names, resolved and checked to lie under the root (core/contained_path),
 // opened with O_NOFOLLOW and served only when a regular file.
@@ -27,10 +29,13 @@ struct LinkServerSettings {
     std::string secret; // the HMAC key of the links (never logged)
     std::string recordings_root;
     unsigned connection_limit = 256;
-    unsigned connection_timeout_s = 30;
-    size_t max_plays = 100000;          // playback progress kept in memory
-    int viewer_burst = 10;              // playback reports a viewer may send at once,
-    int64_t viewer_refill_us = 1000000; // then one per second
+    unsigned per_ip_connection_limit = 16; // connections open at once from one address
+    unsigned connection_timeout_s = 30;    // an idle connection is closed after this
+    size_t max_plays = 100000;             // playback progress kept in memory
+    int viewer_burst = 10;                 // playback reports a viewer may send at once,
+    int64_t viewer_refill_us = 1000000;    // then one per second
+    int link_burst = 30;                   // playback reports one signed link may carry at once,
+    int64_t link_refill_us = 200000;       // then five per second
 };
 
 // One accepted playback report of the recordings library.

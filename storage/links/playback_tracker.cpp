@@ -2,9 +2,14 @@
 
 namespace roomrec::storage {
 
-PlaybackTracker::PlaybackTracker(size_t max_plays, int burst, int64_t refill_us)
+PlaybackTracker::PlaybackTracker(size_t max_plays, int burst, int64_t refill_us, int link_burst, int64_t link_refill_us)
     : max_plays_(max_plays == 0 ? 1 : max_plays),
-      limiter_(domain::RateLimitSettings{burst, refill_us, max_plays == 0 ? 1 : max_plays}) {}
+      limiter_(domain::RateLimitSettings{burst, refill_us, max_plays == 0 ? 1 : max_plays}),
+      link_limiter_(domain::RateLimitSettings{link_burst, link_refill_us, max_plays == 0 ? 1 : max_plays}) {}
+
+bool PlaybackTracker::allow_link(const std::string &sig, int64_t now_us) {
+    return link_limiter_.try_acquire(sig, now_us) == domain::RateVerdict::Allowed;
+}
 
 bool PlaybackTracker::allow(const std::string &viewer, int64_t now_us) {
     return limiter_.try_acquire(viewer, now_us) == domain::RateVerdict::Allowed;
@@ -24,7 +29,8 @@ PlayState PlaybackTracker::report(const std::string &key, double position_s, dou
     }
     PlayState state;
     domain::PlayProgress &progress = found->second.progress;
-    state.verdict = from_s >= 0 ? progress.seek(from_s, position_s, duration_s) : progress.report(position_s, duration_s);
+    state.verdict = from_s >= 0 ? progress.seek(from_s, position_s, duration_s)
+                                : progress.report(position_s, duration_s);
     state.buckets = progress.distinct_buckets();
     state.watched_s = progress.watched_seconds();
     state.watched = progress.watched_hex();

@@ -427,6 +427,15 @@ S3Outcome S3Client::abort_multipart(const std::string &key, const std::string &u
     return perform(request, answer);
 }
 
+S3Outcome S3Client::delete_object(const std::string &key) {
+    Request request;
+    if (S3Outcome checked = check_key(key, request.key); !checked.ok) return checked;
+    request.action = "DELETE \"" + key + "\"";
+    request.method = "DELETE";
+    Answer answer;
+    return perform(request, answer);
+}
+
 S3Outcome S3Client::head(const std::string &key, uint64_t &size, Metadata &meta, std::string *etag) {
     Request request;
     if (S3Outcome checked = check_key(key, request.key); !checked.ok) return checked;

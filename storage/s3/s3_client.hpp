@@ -74,6 +74,7 @@ public:
     S3Outcome complete_multipart(const std::string &key, const std::string &upload_id,
                                  const std::vector<UploadedPart> &parts);
     S3Outcome abort_multipart(const std::string &key, const std::string &upload_id);
+    S3Outcome delete_object(const std::string &key); // ok also when the object is not there
     // The stored object's size, ETag and metadata (x-amz-meta-* and Content-Type).
     S3Outcome head(const std::string &key, uint64_t &size, Metadata &meta, std::string *etag = nullptr);
     // A GET link valid for expires_seconds (1 s .. 7 days); nothing for a bad key or expiry.

@@ -2,6 +2,7 @@
 // as the plugin runs them, for tests/integration/test_exports.py.
 //   roomrec-export-driver serve --postgres CONNINFO --root DIR --node ID --secret S
 //       --public-url URL --link-port P [--ttl S] [--smtp-url URL --from ADDR]
+//       [--sweep-interval S] [--keep-after-expiry S]
 //       [--starttls none|try|required] --csv FILE [--max-delay-ms N]
 //       [--s3-endpoint URL --s3-bucket B --s3-access-key K --s3-secret-key S [--s3-prefix P]]
 // then reads commands on stdin, one per line, answering on stdout:
@@ -100,6 +101,8 @@ int main(int argc, char **argv) {
     settings.exports.link_secret = options->get("secret");
     settings.exports.public_url = options->get("public-url");
     settings.exports.link_ttl_s = options->number("ttl", 7 * 24 * 3600);
+    settings.exports.sweep_interval_s = options->number("sweep-interval", 3600);
+    settings.exports.keep_after_expiry_s = options->number("keep-after-expiry", 86400);
     if (!options->get("smtp-url").empty()) {
         SmtpSettings smtp;
         smtp.url = options->get("smtp-url");

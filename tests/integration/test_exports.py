@@ -22,6 +22,7 @@ import threading
 import time
 import unittest
 import urllib.error
+import http.client as http_client
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -47,8 +48,9 @@ def http(method, url, body=None):
         return error.code, error.headers, error.read()
 
 
-def sign(room, kind, name, expires, secret=SECRET):
-    text = f"v1\n{room}\n{kind}\n{name}\n{expires}".encode()
+def sign(room, kind, name, expires, secret=SECRET, recording=None):
+    text = f"v1\n{room}\n{kind}\n{name}\n{expires}" + (f"\n{recording}" if recording else "")
+    text = text.encode()
     return hmac.new(secret.encode(), text, hashlib.sha256).hexdigest()
 
 
@@ -105,11 +107,12 @@ class ExportsTest(DatabasePerTest):
             self.sink.wait(timeout=10)
             self.sink = None
 
-    def start_driver(self, ttl=7 * 24 * 3600, extra=()):
+    def start_driver(self, ttl=7 * 24 * 3600, extra=(), smtp=True):
+        mail = ["--smtp-url", f"smtp://127.0.0.1:{self.smtp_port}/roomrec.test", "--from", "exports@roomrec.test"]
         self.driver = subprocess.Popen(
             [DRIVER, "serve", "--postgres", self.conninfo, "--root", self.root, "--node", "node-a", "--secret", SECRET,
              "--public-url", self.base, "--link-port", str(self.link_port), "--ttl", str(ttl),
-             "--smtp-url", f"smtp://127.0.0.1:{self.smtp_port}/roomrec.test", "--from", "exports@roomrec.test",
+             *(mail if smtp else []),
              "--csv", self.csv_path, "--first-delay-ms", "500", "--max-delay-ms", "2000", *extra],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         threading.Thread(target=self._read, daemon=True).start()
@@ -251,7 +254,8 @@ class ExportsTest(DatabasePerTest):
         self.assertEqual(http("GET", link)[0], 403)
 
     def test_an_smtp_outage_delays_the_mail_but_does_not_lose_it(self):
-        self.start_driver()  # no SMTP server yet
+        # A 20 s link and a 30 s outage: the link is signed when the mail goes, so it still works.
+        self.start_driver(ttl=20)  # no SMTP server yet
         export_id = self.export()
         time.sleep(30)
         self.assertEqual(self.messages(), [])
@@ -265,7 +269,43 @@ class ExportsTest(DatabasePerTest):
         self.assertLess(delay, 10)  # the backoff is capped at 2 s in this test
         self.assertEqual(message["To"], "alice@example.com")
         self.wait_for_sql(f"SELECT state FROM exports WHERE export_id = '{export_id}'", "sent")
+        link, _ = self.link_of(message)
+        expires = int(re.search(r"expires=(\d+)", link).group(1))
+        self.assertAlmostEqual(expires, time.time() + 20, delta=8)
+        self.assertEqual(http("GET", link)[0], 200)
+        self.assertEqual(self.sql(f"SELECT extract(epoch FROM link_expires_at)::bigint FROM exports "
+                                  f"WHERE export_id = '{export_id}'"), str(expires))
         print(f"\nmail delivered {delay:.1f} s after the SMTP server came back", file=sys.stderr)
+
+    def test_a_node_without_smtp_keeps_the_mail_for_one_that_has_it(self):
+        self.start_sink()
+        self.start_driver(smtp=False)
+        export_id = self.export()
+        self.wait_for_sql("SELECT state, attempts > 1 FROM outbox_jobs WHERE kind = 'email'", "pending|t")
+        self.assertIn("SMTP is not configured", self.sql("SELECT last_error FROM outbox_jobs WHERE kind = 'email'"))
+        self.assertEqual(self.sql(f"SELECT state FROM exports WHERE export_id = '{export_id}'"), "stored")
+        self.driver.stdin.write("quit\n")
+        self.driver.stdin.flush()
+        self.driver.wait(timeout=20)
+        self.start_driver()  # the same node, now with SMTP: the mail goes
+        [message] = self.wait_for_mail(timeout=30)
+        link, _ = self.link_of(message)
+        self.assertEqual(http("GET", link)[0], 200)
+        self.wait_for_sql(f"SELECT state FROM exports WHERE export_id = '{export_id}'", "sent")
+
+    def test_expired_exports_are_swept(self):
+        self.start_sink()
+        self.start_driver(ttl=2, extra=("--sweep-interval", "1", "--keep-after-expiry", "1"))
+        export_id = self.export()
+        [message] = self.wait_for_mail()
+        path = os.path.join(self.root, "room-1", "Exports", export_id + ".csv")
+        self.assertTrue(os.path.exists(path))
+        self.wait_for_sql(f"SELECT state FROM exports WHERE export_id = '{export_id}'", "sent")
+        # Link expiry (2 s) + 1 s kept + a 1 s sweep: the CSV goes, the row says expired.
+        self.wait_for_sql(f"SELECT state FROM exports WHERE export_id = '{export_id}'", "expired", timeout=20)
+        self.assertFalse(os.path.exists(path))
+        self.assertEqual(self.sql(f"SELECT now() > link_expires_at + interval '1 second' FROM exports "
+                                  f"WHERE export_id = '{export_id}'"), "t")
 
     def test_a_refused_recipient_fails_the_job(self):
         self.start_sink()
@@ -324,7 +364,7 @@ class ExportsTest(DatabasePerTest):
             out.write(b"\0" * 1000)
         expires = int(time.time()) + 3600
         link = dict(room="room-1", recording="rec1", file="rec-1.mp4", expires=expires,
-                    sig=sign("room-1", "recordings", "rec-1.mp4", expires))
+                    sig=sign("room-1", "recordings", "rec-1.mp4", expires, recording="rec1"))
         status, _, body = self.playback(**link, viewer="v1", event="impression")
         self.assertEqual(status, 200, body)
         self.assertIn('"kind":"playback.impression"', self.expect(r"^playback "))
@@ -345,12 +385,22 @@ class ExportsTest(DatabasePerTest):
         self.assertEqual((seek["from_ms"], seek["position_ms"]), (10000, 90000))
         # Refusals: the same 403 for expired and tampered links; 404 for a file that is gone.
         old = int(time.time()) - 10
-        expired = dict(link, expires=old, sig=sign("room-1", "recordings", "rec-1.mp4", old))
+        expired = dict(link, expires=old, sig=sign("room-1", "recordings", "rec-1.mp4", old, recording="rec1"))
         self.assertEqual(self.playback(**expired, viewer="v2", event="impression")[0], 403)
         self.assertEqual(self.playback(**dict(link, sig="0" * 64), viewer="v2", event="impression")[0], 403)
         self.assertEqual(self.playback(**dict(link, file="rec-2.mp4"), viewer="v2", event="impression")[0], 403)
-        gone = dict(link, file="rec-2.mp4", sig=sign("room-1", "recordings", "rec-2.mp4", expires))
+        gone = dict(link, file="rec-2.mp4", sig=sign("room-1", "recordings", "rec-2.mp4", expires, recording="rec1"))
         self.assertEqual(self.playback(**gone, viewer="v2", event="impression")[0], 404)
+        # The recording id is signed: a link to rec1 cannot report for rec2, nor a link naming none.
+        self.assertEqual(self.playback(**dict(link, recording="rec2"), viewer="v2", event="impression")[0], 403)
+        unnamed = dict(link, sig=sign("room-1", "recordings", "rec-1.mp4", expires))
+        self.assertEqual(self.playback(**unnamed, viewer="v2", event="impression")[0], 403)
+        # The download URL carries the signed recording too.
+        status, _, body = http("GET", f"{self.base}/v1/files/room-1/recordings/rec-1.mp4?expires={expires}"
+                                      f"&recording=rec1&sig={link['sig']}")
+        self.assertEqual((status, len(body)), (200, 1000))
+        self.assertEqual(http("GET", f"{self.base}/v1/files/room-1/recordings/rec-1.mp4?expires={expires}"
+                                     f"&recording=rec2&sig={link['sig']}")[0], 403)
         # Bad bodies: 400; oversized: 413.
         self.assertEqual(self.playback(**link, viewer="v 2", event="impression")[0], 400)
         self.assertEqual(self.playback(**link, viewer="v2", event="like")[0], 400)
@@ -360,12 +410,47 @@ class ExportsTest(DatabasePerTest):
                                        duration_ms=1000)[0], 400)  # past the end
         self.assertEqual(http("POST", self.base + "/v1/playback", b"not json")[0], 400)
         self.assertEqual(http("POST", self.base + "/v1/playback", b"{" + b" " * 5000 + b"}")[0], 413)
+        # A chunked body past 4 KiB: the connection is closed without reading on (no 200, no hang).
+        import socket
+        with socket.create_connection(("127.0.0.1", self.link_port), timeout=10) as raw:
+            raw.sendall(b"POST /v1/playback HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+            closed = False
+            try:
+                for _ in range(64):  # up to 64 KiB, far past the limit
+                    raw.sendall(b"400\r\n" + b" " * 1024 + b"\r\n")
+                    time.sleep(0.005)
+            except (BrokenPipeError, ConnectionResetError):
+                closed = True
+            if not closed:
+                try:
+                    closed = raw.recv(4096) == b""
+                except ConnectionResetError:
+                    closed = True
+            self.assertTrue(closed)
+        self.assertEqual(http("GET", self.base + "/v1/playback")[0], 405)
+        # At most 16 connections from one address: the 17th is closed at once.
+        import socket
+        held = [socket.create_connection(("127.0.0.1", self.link_port), timeout=10) for _ in range(16)]
+        try:
+            time.sleep(0.3)
+            with self.assertRaises((ConnectionError, urllib.error.URLError, http_client.HTTPException)):
+                http("GET", self.base + "/v1/playback")
+        finally:
+            for connection in held:
+                connection.close()
+        time.sleep(0.3)
         self.assertEqual(http("GET", self.base + "/v1/playback")[0], 405)
         # The rate limit: a burst of 10 per viewer, then 1 per second.
         statuses = [self.playback(**link, viewer="v3", event="impression")[0] for _ in range(14)]
         self.assertEqual(statuses[:10], [200] * 10)
         self.assertIn(429, statuses[10:])
         self.assertEqual(self.playback(**link, viewer="v4", event="impression")[0], 200)  # others unaffected
+        # Per link too: fresh viewer ids do not escape the link's budget (a burst of 30, 5 a second).
+        other = dict(room="room-1", recording="rec9", file="rec-1.mp4", expires=expires,
+                     sig=sign("room-1", "recordings", "rec-1.mp4", expires, recording="rec9"))
+        statuses = [self.playback(**other, viewer=f"w{i}", event="impression")[0] for i in range(40)]
+        self.assertEqual(statuses[:30], [200] * 30)
+        self.assertIn(429, statuses[30:])
 
 
 class ExportsS3Test(ExportsTest):
@@ -409,7 +494,20 @@ class ExportsS3Test(ExportsTest):
                           f"sent|s3|roomrec/room-1/Exports/{export_id}.csv")
         self.assertEqual(os.listdir(os.path.join(self.root, "room-1", "Exports")), [])  # temp file gone
 
+    def test_expired_exports_are_swept(self):
+        from radosgw import CephError
+        self.start_sink()
+        self.start_driver(ttl=2, extra=(*self.s3_options(), "--sweep-interval", "1", "--keep-after-expiry", "1"))
+        export_id = self.export()
+        self.wait_for_mail()
+        key = f"roomrec/room-1/Exports/{export_id}.csv"
+        self.assertEqual(self.rgw.get_object("exports", key), CSV)
+        self.wait_for_sql(f"SELECT state FROM exports WHERE export_id = '{export_id}'", "expired", timeout=20)
+        with self.assertRaises(CephError):
+            self.rgw.get_object("exports", key)
+
     # The other cases do not depend on the storage.
+    test_a_node_without_smtp_keeps_the_mail_for_one_that_has_it = None
     test_the_link_fails_after_its_expiry = None
     test_an_smtp_outage_delays_the_mail_but_does_not_lose_it = None
     test_a_refused_recipient_fails_the_job = None
@@ -448,7 +546,8 @@ class PluginLinksTest(DatabasePerTest):
             self.assertEqual((status, body, headers["Content-Type"]), (200, b"mp4-bytes", "video/mp4"))
             self.assertEqual(http("GET", f"{base}/v1/files/room-9/recordings/talk.mp4?expires={expires}&sig="
                                   + "1" * 64)[0], 403)
-            link = dict(room="room-9", recording="rec9", file="talk.mp4", expires=expires, sig=sig)
+            link = dict(room="room-9", recording="rec9", file="talk.mp4", expires=expires,
+                        sig=sign("room-9", "recordings", "talk.mp4", expires, recording="rec9"))
             for fields in [dict(event="impression"),
                            dict(event="play", play="p1", position_ms=0, duration_ms=60000),
                            dict(event="progress", play="p1", position_ms=12300, duration_ms=60000)]:
@@ -476,6 +575,11 @@ class PluginLinksTest(DatabasePerTest):
             with self.assertRaises(RuntimeError) as raised:
                 self.start_janus(links).stop()
             self.assertIn(message, str(raised.exception))
+        # Mail with local storage and no public_url: the mailed links would say 127.0.0.1.
+        with self.assertRaises(RuntimeError) as raised:
+            self.start_janus({"port": free_port(), "secret": SECRET},
+                             {"url": "smtp://127.0.0.1:1/roomrec.test", "from": "exports@roomrec.test"}).stop()
+        self.assertIn("links.public_url is required when smtp mails links to local exports", str(raised.exception))
 
 
 if __name__ == "__main__":

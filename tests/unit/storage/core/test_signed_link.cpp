@@ -10,7 +10,7 @@ static const char *kSecret = "0123456789abcdef0123456789abcdef";
 static const int64_t kExpires = 1767225600;
 static const char *kSig = "a72e9983844143dfe2ee79f7cebc81ab54006844f7d6f152fbd3ae38e9588966";
 
-static FileLink sample() { return {"room-1", LinkKind::Exports, "report.csv", kExpires}; }
+static FileLink sample() { return {"room-1", LinkKind::Exports, "report.csv", kExpires, ""}; }
 
 static void builds_the_documented_url(void **) {
     // python3 -c "import hmac,hashlib; print(hmac.new(secret, b'v1\nroom-1\nexports\nreport.csv\n1767225600',
@@ -115,11 +115,51 @@ static void verifies_fields_sent_apart(void **) {
                      LinkCheck::BadPath);
 }
 
+static void signs_the_recording_id_of_a_recordings_link(void **) {
+    // python3 -c "import hmac,hashlib; print(hmac.new(secret,
+    //             b'v1\nroom-1\nrecordings\ntalk.mp4\n1767225600\nrec-7', hashlib.sha256).hexdigest())"
+    const char *sig = "1d52d3eaceeb58a5ad9bb50418c7a4d88b18ce86b15275af64f81597a7a3077a";
+    FileLink link{"room-1", LinkKind::Recordings, "talk.mp4", kExpires, "rec-7"};
+    std::string error;
+    const auto url = sign_link(kSecret, link, error);
+    assert_true(url.has_value());
+    assert_string_equal(url->c_str(), (std::string("/v1/files/room-1/recordings/talk.mp4?expires=1767225600"
+                                                   "&recording=rec-7&sig=") +
+                                       sig)
+                                          .c_str());
+    LinkVerdict verdict = verify_link_fields(kSecret, "room-1", "recordings", "talk.mp4", "1767225600", sig, kExpires,
+                                             "rec-7");
+    assert_int_equal(verdict.check, LinkCheck::Valid);
+    assert_string_equal(verdict.link.recording.c_str(), "rec-7");
+    assert_int_equal(
+        verify_link(kSecret, "/v1/files/room-1/recordings/talk.mp4", "1767225600", sig, kExpires, "rec-7").check,
+        LinkCheck::Valid);
+    // A link to rec-7 cannot speak for rec-8, nor for no recording at all.
+    assert_int_equal(
+        verify_link_fields(kSecret, "room-1", "recordings", "talk.mp4", "1767225600", sig, kExpires, "rec-8").check,
+        LinkCheck::BadSignature);
+    assert_int_equal(verify_link_fields(kSecret, "room-1", "recordings", "talk.mp4", "1767225600", sig, kExpires).check,
+                     LinkCheck::BadSignature);
+    // Only recordings links name a recording, and only a well-formed one.
+    assert_int_equal(
+        verify_link_fields(kSecret, "room-1", "exports", "talk.mp4", "1767225600", sig, kExpires, "rec-7").check,
+        LinkCheck::Malformed);
+    assert_int_equal(
+        verify_link_fields(kSecret, "room-1", "recordings", "talk.mp4", "1767225600", sig, kExpires, "rec/7").check,
+        LinkCheck::Malformed);
+    link.kind = LinkKind::Exports;
+    assert_false(sign_link(kSecret, link, error).has_value());
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(builds_the_documented_url),          cmocka_unit_test(verifies_up_to_and_including_the_expiry),
-        cmocka_unit_test(refuses_tampering_and_wrong_secret), cmocka_unit_test(refuses_malformed_links),
-        cmocka_unit_test(checks_names_before_signing),        cmocka_unit_test(verifies_fields_sent_apart),
+        cmocka_unit_test(builds_the_documented_url),
+        cmocka_unit_test(verifies_up_to_and_including_the_expiry),
+        cmocka_unit_test(refuses_tampering_and_wrong_secret),
+        cmocka_unit_test(refuses_malformed_links),
+        cmocka_unit_test(checks_names_before_signing),
+        cmocka_unit_test(verifies_fields_sent_apart),
+        cmocka_unit_test(signs_the_recording_id_of_a_recordings_link),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

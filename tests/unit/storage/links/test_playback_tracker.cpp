@@ -66,6 +66,16 @@ static void limits_each_viewer(void **) {
     assert_false(tracker.allow("v1", t + 1000000));
 }
 
+static void limits_each_link_whatever_the_viewer(void **) {
+    PlaybackTracker tracker(10, 3, 1000000, 5, 200000);
+    const int64_t t = 1000000000;
+    // Fresh viewer ids every time: the link's budget still runs out.
+    for (int i = 0; i < 5; ++i) assert_true(tracker.allow_link("sig-a", t));
+    assert_false(tracker.allow_link("sig-a", t));
+    assert_true(tracker.allow_link("sig-b", t));          // other links unaffected
+    assert_true(tracker.allow_link("sig-a", t + 200000)); // five a second
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(keeps_progress_per_play),
@@ -73,6 +83,7 @@ int main(void) {
         cmocka_unit_test(forgets_the_least_recent_play_when_full),
         cmocka_unit_test(a_seek_marks_only_the_step_before_it),
         cmocka_unit_test(limits_each_viewer),
+        cmocka_unit_test(limits_each_link_whatever_the_viewer),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
