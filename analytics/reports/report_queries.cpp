@@ -116,7 +116,10 @@ ReportResult ReportQueries::run(const ReportRequest &request) {
     const Handler *handler = find_handler(request.name);
     if (!handler) return failure(domain::ErrorCode::InvalidElement, "unknown report \"" + request.name + "\"");
     std::string error;
-    if (!prepare(error)) return unavailable("the report database is not ready, retry", error);
+    if (!prepare(error))
+        return unavailable(database_.connected() ? "the report database is not ready, retry"
+                                                 : "the report database is unreachable, retry",
+                           error);
     ReportResult result;
     std::string refused_state, refused_message;
     bool cancelled = false;

@@ -105,8 +105,11 @@ void ReportService::log_failure(const ReportRequest &request, ReportResult &resu
         return;
     }
     ++logged_in_window_;
+    std::string detail = result.detail; // one log line: libpq's messages span several
+    for (char &c : detail)
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
     kLog.warning("report " + request.name + " of room " + request.room + " failed (ref " + reference + ", " +
-                 std::to_string(domain::code_value(result.code)) + "): " + result.detail);
+                 std::to_string(domain::code_value(result.code)) + "): " + detail);
 }
 
 } // namespace roomrec::analytics
