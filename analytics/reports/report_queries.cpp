@@ -158,7 +158,7 @@ ReportResult ReportQueries::run(const ReportRequest &request) {
         return result;
     }
     if (cancelled || (refused_state == kQueryCanceled && canceller_ && canceller_->cancelled()))
-        return unavailable("the report worker is stopping, retry", "cancelled: the report worker is stopping");
+        return unavailable("the report worker is stopping, retry", ""); // not a failure: nothing to log
     if (refused_state == kQueryCanceled)
         return unavailable("the report took too long (over " + std::to_string(statement_timeout_ms_) +
                                " ms); retry later",
