@@ -180,8 +180,20 @@ std::variant<PluginConfig, std::string> load_plugin_config(const std::string &fo
     if (janus_config_category *reports = janus_config_get(config.get(), nullptr, janus_config_type_category,
                                                           "reports")) {
         if (const char *value = config_value(config.get(), reports, "postgres")) settings.reports.postgres = value;
-        if (const std::string problem =
-                read_config_integer(config.get(), reports, "reports", "queue", 1, 10000, settings.reports.queue);
+        if (const std::string problem = read_config_integer(config.get(), reports, "reports", "queue", 1, 10000,
+                                                            settings.reports.queue);
+            !problem.empty())
+            return problem;
+        if (const std::string problem = read_config_integer(config.get(), reports, "reports", "statement_timeout_ms",
+                                                            100, 600000, settings.reports.statement_timeout_ms);
+            !problem.empty())
+            return problem;
+        if (const std::string problem = read_config_integer(config.get(), reports, "reports", "burst", 1, 1000,
+                                                            settings.reports.burst);
+            !problem.empty())
+            return problem;
+        if (const std::string problem = read_config_integer(config.get(), reports, "reports", "per_minute", 1, 60000,
+                                                            settings.reports.per_minute);
             !problem.empty())
             return problem;
     }

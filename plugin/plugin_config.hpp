@@ -58,9 +58,12 @@ struct PluginConfig {
         return telemetry.postgres.empty() ? delivery.postgres : telemetry.postgres;
     }
     struct Reports {
-        std::string postgres; // libpq conninfo; empty: the telemetry database
-        int64_t queue = 64;   // report requests waiting for the report worker (1-10000)
-    } reports;                // A1-A10
+        std::string postgres;                 // libpq conninfo; empty: the telemetry database
+        int64_t queue = 64;                   // report requests waiting for the report worker (1-10000)
+        int64_t statement_timeout_ms = 10000; // the longest one report may run (100-600000)
+        int64_t burst = 20;                   // report requests one credential may send at once (1-1000)
+        int64_t per_minute = 120;             // then this many a minute (1-60000)
+    } reports;                                // A1-A10
     const std::string &reports_postgres() const {
         return reports.postgres.empty() ? telemetry_postgres() : reports.postgres;
     }

@@ -6,7 +6,8 @@ ReportBridge::ReportBridge(const PluginConfig &config) {
     const std::string &conninfo = config.reports_postgres();
     if (!conninfo.empty())
         service_ = std::make_unique<analytics::ReportService>(conninfo, static_cast<size_t>(config.reports.queue),
-                                                              static_cast<analytics::ReportService::Listener &>(*this));
+                                                              static_cast<analytics::ReportService::Listener &>(*this),
+                                                              config.reports.statement_timeout_ms);
 }
 
 ReportBridge::~ReportBridge() { stop(); }

@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <string_view>
@@ -23,7 +24,25 @@ constexpr auto kAdminTimeout = std::chrono::seconds(60);
 // Members of the request that are not report parameters.
 constexpr std::string_view kEnvelope[] = {"request", "room", "report", "session", "admin_secret", "token", "secret"};
 
+// "too many report requests: at most 20 at once, then 120 per minute; retry in 3 s", with
+// retry_after_ms like every other 457.
+Reply over_limit(const PluginConfig &config, int64_t wait_us) {
+    Reply reply = reply_error(domain::ErrorCode::RateLimited,
+                              "too many report requests: at most " + std::to_string(config.reports.burst) +
+                                  " at once, then " + std::to_string(config.reports.per_minute) +
+                                  " per minute; retry in " + std::to_string((wait_us + 999'999) / 1'000'000) + " s");
+    json_object_set_new(reply.data.get(), "retry_after_ms", json_integer((wait_us + 999) / 1000));
+    return reply;
+}
+
 } // namespace
+
+domain::RateLimitSettings ReportRequests::report_rate_settings(const PluginConfig &config) {
+    domain::RateLimitSettings settings;
+    settings.burst = static_cast<int>(config.reports.burst);
+    settings.refill_interval_us = 60'000'000 / std::max<int64_t>(config.reports.per_minute, 1);
+    return settings;
+}
 
 Reply report_answer(const analytics::ReportRequest &request, analytics::ReportResult result) {
     if (!result.ok) return reply_error(result.code, result.message);
@@ -57,7 +76,15 @@ Reply ReportRequests::on_report(Request &request) {
             [this, probe, room_id, name, now_s]() -> std::optional<Reply> {
                 auto verdict = check_report_access(config_, room_id, rooms_.find(room_id), *probe, now_s);
                 if (auto *refused = std::get_if<Reply>(&verdict)) return std::move(*refused);
-                kLog.info("report " + name + " for " + std::get<ReportGrant>(verdict).who);
+                const ReportGrant &grant = std::get<ReportGrant>(verdict);
+                const int64_t now_us = g_get_monotonic_time();
+                const auto limited = limits_.try_acquire(grant.credential, now_us);
+                if (limited == domain::RateVerdict::Limited)
+                    return over_limit(config_, limits_.retry_after_us(grant.credential, now_us));
+                if (limited == domain::RateVerdict::TooManyUsers) // fail closed
+                    return reply_error(domain::ErrorCode::RateLimited,
+                                       "too many report requests from too many users; retry in a few seconds");
+                kLog.info("report " + name + " for " + grant.who);
                 return std::nullopt;
             },
             kAccessTimeout);

@@ -76,6 +76,23 @@ ReportResult failure(domain::ErrorCode code, std::string message) {
     return result;
 }
 
+// Postgres cancelled the statement: its statement_timeout, or a cancel request.
+constexpr const char *kQueryCanceled = "57014";
+
+ReportResult unavailable(std::string message, std::string detail) {
+    ReportResult result = failure(domain::ErrorCode::ReportUnavailable, std::move(message));
+    result.detail = std::move(detail);
+    return result;
+}
+
+// The server's message, first line only: "room r1 has no session s9".
+std::string first_line(const std::string &text) {
+    std::string message = text.substr(0, text.find('\n'));
+    if (message.rfind("ERROR:", 0) == 0) message = message.substr(6);
+    while (!message.empty() && message.front() == ' ') message.erase(0, 1);
+    return message;
+}
+
 } // namespace
 
 domain::ErrorCode report_error_code(const std::string &sqlstate) {
@@ -85,7 +102,8 @@ domain::ErrorCode report_error_code(const std::string &sqlstate) {
     return domain::ErrorCode::Internal;
 }
 
-ReportQueries::ReportQueries(storage::Database &database) : database_(database) {}
+ReportQueries::ReportQueries(storage::Database &database, int64_t statement_timeout_ms, QueryCanceller *canceller)
+    : database_(database), statement_timeout_ms_(statement_timeout_ms), canceller_(canceller) {}
 
 bool ReportQueries::prepare(std::string &error) {
     if (migrated_) return true;
@@ -98,12 +116,25 @@ ReportResult ReportQueries::run(const ReportRequest &request) {
     const Handler *handler = find_handler(request.name);
     if (!handler) return failure(domain::ErrorCode::InvalidElement, "unknown report \"" + request.name + "\"");
     std::string error;
-    if (!prepare(error)) return failure(domain::ErrorCode::ReportUnavailable, error);
+    if (!prepare(error))
+        return unavailable(database_.connected() ? "the report database is not ready, retry"
+                                                 : "the report database is unreachable, retry",
+                           error);
     ReportResult result;
     std::string refused_state, refused_message;
+    bool cancelled = false;
     const bool ran = database_.run("running report " + request.name, error,
                                    [&](pqxx::connection &connection, std::string &) {
         pqxx::read_transaction transaction(connection);
+        // LOCAL: the limit ends with this transaction, whatever else shares the connection.
+        if (statement_timeout_ms_ > 0)
+            transaction.exec_params("SELECT set_config('statement_timeout', $1, true)",
+                                    std::to_string(statement_timeout_ms_));
+        QueryCanceller::Scope running(canceller_, connection);
+        if (!running.attached()) {
+            cancelled = true;
+            return false;
+        }
         try {
             const pqxx::result rows = handler->statement(transaction, request);
             if (rows.empty() || rows[0][0].is_null()) {
@@ -116,6 +147,7 @@ ReportResult ReportQueries::run(const ReportRequest &request) {
         } catch (const pqxx::sql_error &refused) {
             refused_state = refused.sqlstate();
             refused_message = refused.what();
+            if (refused_state == kQueryCanceled) return false;
             if (report_error_code(refused_state) == domain::ErrorCode::Internal) throw;
             return false;
         }
@@ -125,17 +157,18 @@ ReportResult ReportQueries::run(const ReportRequest &request) {
         result.ok = true;
         return result;
     }
-    if (!refused_state.empty() && report_error_code(refused_state) != domain::ErrorCode::Internal) {
-        // The server's message, first line only: "room r1 has no session s9".
-        std::string message = refused_message.substr(0, refused_message.find('\n'));
-        if (message.rfind("ERROR:", 0) == 0) message = message.substr(6);
-        while (!message.empty() && message.front() == ' ') message.erase(0, 1);
-        return failure(report_error_code(refused_state), message);
-    }
-    if (!database_.connected())
-        return failure(domain::ErrorCode::ReportUnavailable,
-                       "the report database is unreachable, retry (" + error + ")");
-    return failure(domain::ErrorCode::Internal, error.empty() ? "the report gave no answer" : error);
+    if (cancelled || (refused_state == kQueryCanceled && canceller_ && canceller_->cancelled()))
+        return unavailable("the report worker is stopping, retry", ""); // not a failure: nothing to log
+    if (refused_state == kQueryCanceled)
+        return unavailable("the report took too long (over " + std::to_string(statement_timeout_ms_) +
+                               " ms); retry later",
+                           "running report " + request.name + ": " + first_line(refused_message));
+    if (!refused_state.empty() && report_error_code(refused_state) != domain::ErrorCode::Internal)
+        return failure(report_error_code(refused_state), first_line(refused_message));
+    if (!database_.connected()) return unavailable("the report database is unreachable, retry", error);
+    ReportResult failed = failure(domain::ErrorCode::Internal, "report failed");
+    failed.detail = error.empty() ? "the report gave no answer" : error;
+    return failed;
 }
 
 } // namespace roomrec::analytics

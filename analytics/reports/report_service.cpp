@@ -3,10 +3,22 @@
 #include "common/log.hpp"
 #include "storage/db/database.hpp"
 
+#include <cstdio>
+#include <random>
+
 namespace roomrec::analytics {
 namespace {
 
 constexpr common::Logger kLog("reports");
+constexpr int kLoggedFailures = 10; // a minute: a broken database must not flood Janus's log
+
+// Eight hex digits a client quotes and an operator greps for.
+std::string new_reference() {
+    static thread_local std::mt19937 random{std::random_device{}()};
+    char text[9];
+    std::snprintf(text, sizeof text, "%08x", static_cast<unsigned>(random()));
+    return text;
+}
 
 ReportResult stopped() {
     ReportResult result;
@@ -17,8 +29,9 @@ ReportResult stopped() {
 
 } // namespace
 
-ReportService::ReportService(std::string conninfo, size_t capacity, Listener &listener)
-    : conninfo_(std::move(conninfo)), capacity_(capacity == 0 ? 1 : capacity), listener_(listener) {}
+ReportService::ReportService(std::string conninfo, size_t capacity, Listener &listener, int64_t statement_timeout_ms)
+    : conninfo_(std::move(conninfo)), capacity_(capacity == 0 ? 1 : capacity), listener_(listener),
+      statement_timeout_ms_(statement_timeout_ms) {}
 
 ReportService::~ReportService() { stop(); }
 
@@ -35,6 +48,7 @@ void ReportService::stop() {
         if (stopping_) return;
         stopping_ = true;
     }
+    canceller_.cancel(); // Janus's shutdown must not wait for a long report
     wake_.notify_all();
     if (thread_.joinable()) thread_.join();
     std::deque<Job> left;
@@ -59,8 +73,7 @@ uint64_t ReportService::submit(ReportRequest request) {
 
 void ReportService::run() {
     storage::Database database(conninfo_);
-    ReportQueries queries(database);
-    std::string last_error;
+    ReportQueries queries(database, statement_timeout_ms_, &canceller_);
     for (;;) {
         Job job;
         {
@@ -71,14 +84,32 @@ void ReportService::run() {
             queue_.pop_front();
         }
         ReportResult result = queries.run(job.request);
-        if (!result.ok && result.code == domain::ErrorCode::ReportUnavailable) {
-            if (result.message != last_error) kLog.warning(result.message);
-            last_error = result.message;
-        } else {
-            last_error.clear();
-        }
+        if (!result.ok && !result.detail.empty()) log_failure(job.request, result);
         listener_.on_report_done(job.id, job.request, std::move(result));
     }
+}
+
+void ReportService::log_failure(const ReportRequest &request, ReportResult &result) {
+    const std::string reference = new_reference();
+    result.message += " (see the server log, ref " + reference + ")";
+    const auto now = std::chrono::steady_clock::now();
+    if (now - log_window_ >= std::chrono::minutes(1)) {
+        if (not_logged_ > 0)
+            kLog.warning(std::to_string(not_logged_) + " more report failures in the last minute were not logged");
+        log_window_ = now;
+        logged_in_window_ = 0;
+        not_logged_ = 0;
+    }
+    if (logged_in_window_ >= kLoggedFailures) {
+        ++not_logged_;
+        return;
+    }
+    ++logged_in_window_;
+    std::string detail = result.detail; // one log line: libpq's messages span several
+    for (char &c : detail)
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    kLog.warning("report " + request.name + " of room " + request.room + " failed (ref " + reference + ", " +
+                 std::to_string(domain::code_value(result.code)) + "): " + detail);
 }
 
 } // namespace roomrec::analytics

@@ -55,6 +55,25 @@ static void operators_hosts_and_the_owner_are_granted(void **) {
     assert_int_equal(f.check(field("secret", "h")), 0);
 }
 
+// The request limit is per credential: one bucket per token user, per room secret, for operators.
+static void each_grant_names_the_credential_it_spends(void **) {
+    Fixture f;
+    const auto credential = [&](const std::string &json, bool admin = false) {
+        Request request;
+        request.admin = admin;
+        request.body = parse_json(("{\"request\":\"report\",\"room\":\"r1\"" + json + "}").c_str());
+        const auto verdict = check_report_access(f.config, "r1", &f.room, request, kNow);
+        assert_true(std::holds_alternative<ReportGrant>(verdict));
+        return std::get<ReportGrant>(verdict).credential;
+    };
+    assert_string_equal(credential("", true).c_str(), "admin");
+    assert_string_equal(credential(field("admin_secret", "admin-secret")).c_str(), "admin");
+    assert_string_equal(credential(field("token", token("r1", "host", "hana"))).c_str(), "user:hana");
+    assert_string_equal(credential(field("token", token("r1", "viewer", "olga"))).c_str(), "user:olga");
+    assert_string_equal(credential(field("token", token("r1", "host", "admin"))).c_str(), "user:admin");
+    assert_string_equal(credential(field("secret", "h")).c_str(), "secret:r1");
+}
+
 static void others_are_refused(void **) {
     Fixture f;
     assert_int_equal(f.check(""), 447);
@@ -77,6 +96,7 @@ int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(operators_hosts_and_the_owner_are_granted),
         cmocka_unit_test(others_are_refused),
+        cmocka_unit_test(each_grant_names_the_credential_it_spends),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -69,6 +69,14 @@ static void postgres_away_is_a_retryable_error_on_the_worker_thread(void **) {
     assert_false(collector.answers[0].second.ok);
     assert_int_equal(collector.answers[0].second.code, ErrorCode::ReportUnavailable);
     assert_true(collector.thread != std::this_thread::get_id());
+    // libpq's own text (host, port, "Connection refused") is for the log, not the client
+    const std::string &message = collector.answers[0].second.message;
+    assert_true(message.rfind("the report database is unreachable, retry (see the server log, ref ", 0) == 0);
+    assert_int_equal(message.size(), std::string("the report database is unreachable, retry (see the server log, ref "
+                                                 "01234567)")
+                                         .size());
+    assert_true(message.find("127.0.0.1") == std::string::npos);
+    assert_true(collector.answers[0].second.detail.find("connect") != std::string::npos);
 }
 
 static void stop_answers_what_is_still_queued(void **) {
