@@ -30,22 +30,24 @@ bool owns(const domain::RoomSettings &settings, const std::string &user) {
 
 std::variant<ReportGrant, Reply> check_report_access(const PluginConfig &config, const std::string &room_id,
                                                      const LiveRoom *room, const Request &request, int64_t now_s) {
-    if (request.admin) return ReportGrant{"operator"};
+    if (request.admin) return ReportGrant{"operator", ""};
     if (const char *secret = text(request, "admin_secret")) {
-        if (same_secret(secret, config.admin_secret)) return ReportGrant{"operator"};
+        if (same_secret(secret, config.admin_secret)) return ReportGrant{"operator", ""};
         return reply_error(ErrorCode::Unauthorized, "wrong admin_secret");
     }
     if (const char *token = text(request, "token")) {
         const auto check = domain::verify_token(token, config.token_secret, kPackage, now_s);
         if (!check.ok()) return reply_error(ErrorCode::Unauthorized, domain::token_error_text(check.error));
         if (check.claims.room != room_id) return reply_error(ErrorCode::Unauthorized, "token is for another room");
-        if (check.claims.role == "host") return ReportGrant{"host " + check.claims.user};
-        if (room && owns(room->settings, check.claims.user)) return ReportGrant{"owner " + check.claims.user};
+        if (check.claims.role == "host") return ReportGrant{"host " + check.claims.user, check.claims.user};
+        if (room && owns(room->settings, check.claims.user))
+            return ReportGrant{"owner " + check.claims.user, check.claims.user};
         return reply_error(ErrorCode::Forbidden, "reports are for the room's hosts and owner");
     }
     if (const char *secret = text(request, "secret")) {
         if (!room) return reply_error(ErrorCode::Unauthorized, "a room secret works only while the room is live here");
-        if (domain::secret_proves_role(room->settings, domain::Role::Host, secret)) return ReportGrant{"host secret"};
+        if (domain::secret_proves_role(room->settings, domain::Role::Host, secret))
+            return ReportGrant{"host secret", ""};
         for (const auto role : {domain::Role::Moderator, domain::Role::Speaker, domain::Role::Viewer})
             if (domain::secret_proves_role(room->settings, role, secret))
                 return reply_error(ErrorCode::Forbidden, "reports are for the room's hosts and owner");
