@@ -3,7 +3,6 @@
 #include "analytics/core/report_filters.hpp"
 #include "analytics/reports/custom_report.hpp"
 #include "analytics/reports/file_sink.hpp"
-#include "analytics/reports/report_queries.hpp"
 #include "analytics/reports/summary_report.hpp"
 #include "common/json.hpp"
 
@@ -59,8 +58,7 @@ storage::ExportProducer::Outcome ReportExportProducer::produce_pdf(const storage
         error = "the export's session is not a string";
         return outcome(Status::Refused);
     }
-    ReportQueries queries(database_);
-    const SummaryPdf summary = summary_pdf_report(queries, request.room_id, session ? json_string_value(session) : "",
+    const SummaryPdf summary = summary_pdf_report(queries_, request.room_id, session ? json_string_value(session) : "",
                                                   static_cast<int64_t>(std::time(nullptr)));
     if (!summary.ok) {
         error = summary.message;

@@ -6,6 +6,7 @@
 // filter, no such room or session) is Refused; Postgres away is Retryable.
 #pragma once
 
+#include "analytics/reports/report_queries.hpp"
 #include "storage/db/database.hpp"
 #include "storage/delivery/export_producer.hpp"
 
@@ -16,7 +17,7 @@ namespace roomrec::analytics {
 class ReportExportProducer final : public storage::ExportProducer {
 public:
     // conninfo: the reports database (the connection opens on first use, on the caller's thread).
-    explicit ReportExportProducer(std::string conninfo) : database_(std::move(conninfo)) {}
+    explicit ReportExportProducer(std::string conninfo) : database_(std::move(conninfo)), queries_(database_) {}
 
     Outcome produce(const storage::ExportRequest &request, const std::string &temp_path, std::string &error) override;
 
@@ -25,6 +26,7 @@ private:
     Outcome produce_pdf(const storage::ExportRequest &request, const std::string &temp_path, std::string &error);
 
     storage::Database database_;
+    ReportQueries queries_; // on database_; applies the migrations once
 };
 
 } // namespace roomrec::analytics
