@@ -28,6 +28,7 @@ enum class ErrorCode : int {
     LimitReached = 461,        // a per-participant limit (subscriber handles) is reached
     ReportUnavailable = 462,   // the report database is unreachable; retry
     NoSuchSession = 463,       // the room has no such session (reports)
+    ExportUnavailable = 464,   // this node cannot mail exports (no delivery, links/S3 or SMTP) or could not queue one
     Internal = 499,
 };
 

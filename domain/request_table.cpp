@@ -88,7 +88,24 @@ constexpr std::array kReportParams{ParamSpec{"room", JsonKind::Identifier, true,
                                    ParamSpec{"offset", JsonKind::Integer, false, 1000000, 0},
                                    ParamSpec{"limit", JsonKind::Integer, false, 1000, 1}};
 
-constexpr std::array<RequestType, 31> kTypes{{
+// Exports (A7-A10): a custom CSV report (report_filters checks its fields) or a PDF summary,
+// mailed to `email`; the credential as for reports.
+constexpr std::array kExportParams{ParamSpec{"room", JsonKind::Identifier, true, 64},
+                                   ParamSpec{"format", JsonKind::String, true, 8, 0, nullptr, 0, "csv|pdf"},
+                                   ParamSpec{"email", JsonKind::String, true, 254},
+                                   ParamSpec{"report", JsonKind::String, false, 64},
+                                   ParamSpec{"range", JsonKind::String, false, 32},
+                                   ParamSpec{"fromDate", JsonKind::String, false, 10},
+                                   ParamSpec{"toDate", JsonKind::String, false, 10},
+                                   ParamSpec{"filters", JsonKind::Object, false, 0},
+                                   ParamSpec{"bom", JsonKind::Boolean, false, 0},
+                                   ParamSpec{"descriptive_headers", JsonKind::Boolean, false, 0},
+                                   ParamSpec{"session", JsonKind::Identifier, false, 64},
+                                   ParamSpec{"admin_secret", JsonKind::String, false, 256},
+                                   ParamSpec{"token", JsonKind::String, false, 4096},
+                                   ParamSpec{"secret", JsonKind::String, false, 256}};
+
+constexpr std::array<RequestType, 32> kTypes{{
     {"create", kCreateParams, false, true, false},
     {"destroy", kDestroyParams, false, true, false},
     {"list", kListParams, false, true, false},
@@ -120,6 +137,7 @@ constexpr std::array<RequestType, 31> kTypes{{
     {"erase_user", kEraseUserParams, false, true, true},
     {"status", kNoParams, false, true, false},
     {"report", kReportParams, false, true, true},
+    {"export", kExportParams, false, true, true},
 }};
 
 } // namespace

@@ -25,7 +25,8 @@ Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
       question_requests_(rooms_, messenger_, telemetry_, rate_limited_), engagement_requests_(rooms_, telemetry_),
       admin_requests_(config_, rooms_, recording_, delivery_, telemetry_, rate_limited_),
       report_requests_(config_, rooms_, messenger_, worker_, reports_),
-      dispatcher_(worker_, sessions_, messenger_), worker_([this] { housekeeping(); }) {
+      export_requests_(config_, rooms_, worker_, delivery_), dispatcher_(worker_, sessions_, messenger_),
+      worker_([this] { housekeeping(); }) {
     bind_requests();
     worker_.call<bool>(
         [this] {
@@ -41,6 +42,10 @@ Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
     if (failure)
         kLog.error(common::format_text("recordings_root %s is not usable (%s): recordings will fail",
                                        config_.recordings_root.c_str(), failure.message().c_str()));
+    if (!config_.reports_postgres().empty()) {
+        export_producer_ = std::make_unique<analytics::ReportExportProducer>(config_.reports_postgres());
+        delivery_.set_export_producer(export_producer_.get());
+    }
     delivery_.start(); // before recovery: what it finalizes is delivered too
     telemetry_.start();
     delivery_.set_playback_listener(&library_playback_);
@@ -104,6 +109,7 @@ void Plugin::bind_requests() {
     dispatcher_.bind("erase_user", to(admin_requests_, &AdminRequests::on_erase_user));
     dispatcher_.bind("status", to(admin_requests_, &AdminRequests::on_status));
     dispatcher_.bind("report", to(report_requests_, &ReportRequests::on_report));
+    dispatcher_.bind("export", to(export_requests_, &ExportRequests::on_export));
     dispatcher_.check_complete();
 }
 

@@ -3,9 +3,11 @@
 // Listener interfaces, and to Janus only through JanusGateway.
 #pragma once
 
+#include "analytics/reports/report_export_producer.hpp"
 #include "plugin/admin_requests.hpp"
 #include "plugin/delivery_bridge.hpp"
 #include "plugin/engagement_requests.hpp"
+#include "plugin/export_requests.hpp"
 #include "plugin/janus_gateway.hpp"
 #include "plugin/library_playback.hpp"
 #include "plugin/participant_requests.hpp"
@@ -64,6 +66,8 @@ private:
     // Before delivery_ (whose link server calls it) and bound to telemetry_, which it uses
     // only once started.
     LibraryPlaybackRecorder library_playback_;
+    // Before delivery_, whose worker calls it (null without a reports database).
+    std::unique_ptr<analytics::ReportExportProducer> export_producer_;
     DeliveryBridge delivery_;
     TelemetryBridge telemetry_;
     ReportBridge reports_;
@@ -77,6 +81,7 @@ private:
     EngagementRequests engagement_requests_;
     AdminRequests admin_requests_;
     ReportRequests report_requests_;
+    ExportRequests export_requests_;
     RequestDispatcher dispatcher_;
     // Declared last: its thread starts once every part it calls exists, and it is destroyed
     // (after an explicit stop) before any of them.

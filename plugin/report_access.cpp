@@ -30,9 +30,9 @@ bool owns(const domain::RoomSettings &settings, const std::string &user) {
 
 std::variant<ReportGrant, Reply> check_report_access(const PluginConfig &config, const std::string &room_id,
                                                      const LiveRoom *room, const Request &request, int64_t now_s) {
-    if (request.admin) return ReportGrant{"operator", "admin"};
+    if (request.admin) return ReportGrant{"operator", "admin", ""};
     if (const char *secret = text(request, "admin_secret")) {
-        if (same_secret(secret, config.admin_secret)) return ReportGrant{"operator", "admin"};
+        if (same_secret(secret, config.admin_secret)) return ReportGrant{"operator", "admin", ""};
         return reply_error(ErrorCode::Unauthorized, "wrong admin_secret");
     }
     if (const char *token = text(request, "token")) {
@@ -40,15 +40,15 @@ std::variant<ReportGrant, Reply> check_report_access(const PluginConfig &config,
         if (!check.ok()) return reply_error(ErrorCode::Unauthorized, domain::token_error_text(check.error));
         if (check.claims.room != room_id) return reply_error(ErrorCode::Unauthorized, "token is for another room");
         const std::string credential = "user:" + check.claims.user;
-        if (check.claims.role == "host") return ReportGrant{"host " + check.claims.user, credential};
+        if (check.claims.role == "host") return ReportGrant{"host " + check.claims.user, credential, check.claims.user};
         if (room && owns(room->settings, check.claims.user))
-            return ReportGrant{"owner " + check.claims.user, credential};
+            return ReportGrant{"owner " + check.claims.user, credential, check.claims.user};
         return reply_error(ErrorCode::Forbidden, "reports are for the room's hosts and owner");
     }
     if (const char *secret = text(request, "secret")) {
         if (!room) return reply_error(ErrorCode::Unauthorized, "a room secret works only while the room is live here");
         if (domain::secret_proves_role(room->settings, domain::Role::Host, secret))
-            return ReportGrant{"host secret", "secret:" + room_id};
+            return ReportGrant{"host secret", "secret:" + room_id, ""};
         for (const auto role : {domain::Role::Moderator, domain::Role::Speaker, domain::Role::Viewer})
             if (domain::secret_proves_role(room->settings, role, secret))
                 return reply_error(ErrorCode::Forbidden, "reports are for the room's hosts and owner");

@@ -18,6 +18,7 @@ namespace roomrec::plugin {
 struct ReportGrant {
     std::string who;        // "operator", "host <user>", "owner <user>", "host secret": for logs
     std::string credential; // whose request limit it spends: "admin", "user:<user>", "secret:<room>"
+    std::string user;       // the token's user; "" for operators and the host secret
 };
 
 // room: the live room, or null when it is not live on this node (then only operators and host

@@ -33,11 +33,24 @@ common::JsonPtr parse_object(const std::string &payload, const char *what, std::
 
 } // namespace
 
+std::string export_format(const ExportRequest &request) {
+    const common::JsonPtr report(json_loads(request.report_json.c_str(), 0, nullptr));
+    const json_t *format = json_object_get(report.get(), "format");
+    if (format == nullptr) return "csv";
+    return json_is_string(format) ? json_string_value(format) : "";
+}
+
+const char *export_content_type(const std::string &format) {
+    return format == "pdf" ? "application/pdf" : "text/csv; charset=utf-8";
+}
+
 std::string export_request_error(const ExportRequest &request) {
     if (std::string why = export_id_error(request.export_id); !why.empty()) return why;
     if (std::string why = link_room_error(request.room_id); !why.empty()) return "export room: " + why;
     if (std::string why = json_object_error("export report", request.report_json, kMaxExportReportBytes); !why.empty())
         return why;
+    if (const std::string format = export_format(request); format != "csv" && format != "pdf")
+        return "export format: must be csv or pdf";
     if (!request.requested_by.empty())
         if (std::string why = identifier_error("export requested_by", request.requested_by); !why.empty()) return why;
     if (std::string why = email_address_error(request.email); !why.empty()) return "export email: " + why;
@@ -74,6 +87,7 @@ std::string export_email_error(const ExportEmail &email) {
     if (std::string why = link_room_error(email.room_id); !why.empty()) return "export room: " + why;
     if (std::string why = email_address_error(email.to); !why.empty()) return "export email: " + why;
     if (email.rows < 0) return "export rows: negative";
+    if (email.format != "csv" && email.format != "pdf") return "export format: must be csv or pdf";
     if (email.link.empty()) {
         if (email.storage != "local" && email.storage != "s3") return "export storage: must be local or s3";
         if (std::string why = link_file_error(email.file); !why.empty()) return "export file: " + why;
@@ -102,6 +116,7 @@ std::string export_email_payload(const ExportEmail &email) {
         json_object_set_new(object.get(), "expires", json_integer(email.expires_unix));
     }
     json_object_set_new(object.get(), "rows", json_integer(email.rows));
+    json_object_set_new(object.get(), "format", json_string(email.format.c_str()));
     return common::json_compact(object, JSON_SORT_KEYS);
 }
 
@@ -117,6 +132,9 @@ std::optional<ExportEmail> export_email_from_payload(const std::string &payload,
     email.link = string_of(object.get(), "link");
     email.expires_unix = json_integer_value(json_object_get(object.get(), "expires"));
     email.rows = json_integer_value(json_object_get(object.get(), "rows"));
+    // Mail jobs queued before PDFs existed carry no format: theirs was a CSV.
+    if (const json_t *format = json_object_get(object.get(), "format"))
+        email.format = json_is_string(format) ? json_string_value(format) : "";
     error = export_email_error(email);
     if (!error.empty()) return std::nullopt;
     return email;
@@ -127,9 +145,14 @@ EmailContent export_email_content(const ExportEmail &email, const std::string &f
     content.from = from;
     content.to = email.to;
     content.subject = "Your export of room " + email.room_id + " is ready";
-    content.body = "Your export of room " + email.room_id + " is ready (" + std::to_string(email.rows) +
-                   " rows).\n\nDownload the CSV file here; the link works until " + email_date(email.expires_unix) +
-                   ":\n\n" + email.link + "\n";
+    if (email.format == "pdf")
+        content.body = "Your session summary of room " + email.room_id +
+                       " is ready.\n\nDownload the PDF file here; the link works until " +
+                       email_date(email.expires_unix) + ":\n\n" + email.link + "\n";
+    else
+        content.body = "Your export of room " + email.room_id + " is ready (" + std::to_string(email.rows) +
+                       " rows).\n\nDownload the CSV file here; the link works until " + email_date(email.expires_unix) +
+                       ":\n\n" + email.link + "\n";
     return content;
 }
 

@@ -16,10 +16,16 @@ constexpr size_t kMaxExportReportBytes = 16 * 1024;
 struct ExportRequest {
     std::string export_id; // random hex, set by DeliveryWorker::request_export
     std::string room_id;
-    std::string report_json;  // the report request as a JSON object (name, range, filters)
+    std::string report_json;  // the report request as a JSON object (name, range, filters; "format")
     std::string requested_by; // user id of who asked ("" for an operator)
     std::string email;        // where the link goes
 };
+
+// The file an export makes, from its report's "format": "csv" (also when absent) or "pdf".
+// export_request_error refuses any other.
+std::string export_format(const ExportRequest &request);
+// Its MIME type: "text/csv; charset=utf-8" or "application/pdf".
+const char *export_content_type(const std::string &format);
 
 // "" when acceptable, else why (values never quoted).
 std::string export_request_error(const ExportRequest &request);
@@ -36,6 +42,7 @@ struct ExportEmail {
     std::string link;         // absolute URL: set when the mail is sent
     int64_t expires_unix = 0; // when the link stops working: set with the link
     int64_t rows = 0;
+    std::string format = "csv"; // the file's: csv or pdf (the mail says which)
 };
 
 // "" when the payload form is acceptable (storage and file, or a ready link), else why.

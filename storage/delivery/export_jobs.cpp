@@ -69,8 +69,9 @@ ExportJobResult ExportJobs::run_export(const ClaimedJob &job, const std::atomic<
     // Names checked by export_request_error: the path is built from a room id and hex.
     const std::string relative = request->room_id + "/Exports";
     const std::string folder = recordings_root_ + "/" + relative;
-    const std::string file = request->export_id + ".csv";
-    const std::string temp = folder + "/." + request->export_id + ".csv.part";
+    const std::string format = export_format(*request); // csv or pdf (export_request_error)
+    const std::string file = request->export_id + "." + format;
+    const std::string temp = folder + "/." + file + ".part";
     const std::string final_path = folder + "/" + file;
     if (!common::make_folders_below(recordings_root_, relative, settings_.dir_mode, error)) {
         result.error = "export " + request->export_id + ": " + error;
@@ -94,13 +95,14 @@ ExportJobResult ExportJobs::run_export(const ClaimedJob &job, const std::atomic<
     email.to = request->email;
     email.rows = produced.rows;
     email.file = file;
+    email.format = format;
     std::string location;
     if (s3_) {
         const std::string key = relative + "/" + file;
         Metadata metadata;
-        metadata.content_type = "text/csv; charset=utf-8";
+        metadata.content_type = export_content_type(format);
         metadata.user = {{"export-id", request->export_id}, {"room", request->room_id}};
-        UploadProgress progress; // a CSV is produced again on a retry: its upload starts over
+        UploadProgress progress; // a file is produced again on a retry: its upload starts over
         const S3Outcome sent = upload_file(
             *s3_, key, temp, metadata, progress, [&](const UploadProgress &) { return keep_lease(); }, cancel);
         unlink(temp.c_str());
@@ -114,7 +116,7 @@ ExportJobResult ExportJobs::run_export(const ClaimedJob &job, const std::atomic<
     } else {
         if (std::rename(temp.c_str(), final_path.c_str()) != 0) {
             unlink(temp.c_str());
-            result.error = "export " + request->export_id + ": cannot move the CSV into " + folder;
+            result.error = "export " + request->export_id + ": cannot move the file into " + folder;
             return result;
         }
         email.storage = "local";

@@ -1,11 +1,12 @@
-// The delivery worker's `export` and `email` jobs (A9). An export job has its CSV written by
-// the ExportProducer into a hidden temp file beside its destination, stores it
-// (<root>/<room>/Exports/<export id>.csv, or S3 key <room>/Exports/<export id>.csv uploaded
-// like recordings) and, in the transaction that completes it, marks the exports row stored
-// and enqueues the email job naming the file. The email job makes the link when it runs (a
-// signed link under links.public_url, or an S3 presigned GET; expiry = send time + ttl, written
-// to the exports row) and sends it over SMTP; a node without SMTP or links, an outage or a 4xx
-// answer retries it on the outbox's schedule, only a 5xx answer fails it for good.
+// The delivery worker's `export` and `email` jobs (A9). An export job has its file (a CSV, or
+// a PDF summary: the report's "format") written by the ExportProducer into a hidden temp file
+// beside its destination, stores it (<root>/<room>/Exports/<export id>.<csv|pdf>, or S3 key
+// <room>/Exports/<export id>.<csv|pdf> uploaded like recordings) and, in the transaction that
+// completes it, marks the exports row stored and enqueues the email job naming the file. The
+// email job makes the link when it runs (a signed link under links.public_url, or an S3
+// presigned GET; expiry = send time + ttl, written to the exports row) and sends it over SMTP;
+// a node without SMTP or links, an outage or a 4xx answer retries it on the outbox's schedule,
+// only a 5xx answer fails it for good.
 #pragma once
 
 #include "storage/db/database.hpp"

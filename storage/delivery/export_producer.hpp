@@ -1,4 +1,4 @@
-// What writes an export's CSV (A7-A9). The delivery worker calls it on its thread for each
+// What writes an export's file, a CSV or a PDF (A7-A9). The delivery worker calls it on its thread for each
 // `export` job; the analytics layer implements it (the custom report engine), so storage does
 // not depend on analytics. The file it writes is then stored and mailed by the worker.
 #pragma once
@@ -13,7 +13,7 @@ namespace roomrec::storage {
 class ExportProducer {
 public:
     enum class Status {
-        Done,      // temp_path holds the whole CSV
+        Done,      // temp_path holds the whole file
         Retryable, // try again later (Postgres away, ...)
         Refused,   // the request can never be produced (unknown report, bad filter): fail for good
     };
@@ -23,7 +23,7 @@ public:
     };
 
     virtual ~ExportProducer() = default;
-    // Writes the CSV of `request` to temp_path (created or truncated); on failure `error`
+    // Writes the file of `request` (export_format: csv or pdf) to temp_path (created or truncated); on failure `error`
     // says why (no secret in it).
     virtual Outcome produce(const ExportRequest &request, const std::string &temp_path, std::string &error) = 0;
 };

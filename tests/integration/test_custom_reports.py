@@ -1,10 +1,10 @@
 """The five custom CSV reports (A7, A8) on a real Postgres (postgres.py), through the CLI
-roomrec-report-custom: a hand-built session with hostile user text compared byte for byte
+`roomrec-report custom`: a hand-built session with hostile user text compared byte for byte
 against golden files (tests/integration/golden/custom/<report>[.descriptive].csv, reviewed by
 eye: they are the spec), filters, options, bad inputs with their exit codes, and a 1 M row
 export in bounded memory.
 
-    ROOMREC_REPORT_CUSTOM=build/analytics/reports/roomrec-report-custom \\
+    ROOMREC_REPORT_CLI=build/analytics/roomrec-report \\
         /usr/bin/python3 -W ignore tests/integration/test_custom_reports.py
     ROOMREC_UPDATE_GOLDEN=1 ... rewrites the golden files (then read every changed line).
 """
@@ -23,7 +23,7 @@ from postgres import BIN, Postgres  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "../..")
-CLI = os.environ.get("ROOMREC_REPORT_CUSTOM") or os.path.join(ROOT, "build/analytics/reports/roomrec-report-custom")
+CLI = os.environ.get("ROOMREC_REPORT_CLI") or os.path.join(ROOT, "build/analytics/roomrec-report")
 GOLDEN = os.path.join(HERE, "golden/custom")
 UPDATE = bool(os.environ.get("ROOMREC_UPDATE_GOLDEN"))
 ASAN = "asan" in CLI
@@ -198,7 +198,7 @@ class CustomReports(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         if not os.access(CLI, os.X_OK):
-            raise AssertionError(f"roomrec-report-custom is not built: {CLI}")
+            raise AssertionError(f"roomrec-report is not built: {CLI}")
         cls.pg = Postgres().start()
         cls.conninfo = cls.pg.create_database("reports")
         migrate(cls.pg, "reports")
@@ -210,7 +210,8 @@ class CustomReports(unittest.TestCase):
             cls.pg.close()
 
     def run_cli(self, *args, conninfo=None):
-        return subprocess.run([CLI, *args, "--postgres", conninfo or self.conninfo], capture_output=True, timeout=300)
+        return subprocess.run([CLI, "custom", *args, "--postgres", conninfo or self.conninfo], capture_output=True,
+                              timeout=300)
 
     def report(self, *args):
         result = self.run_cli(*args)
@@ -418,7 +419,7 @@ class CustomReports(unittest.TestCase):
         with tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, "big.csv")
             started = time.monotonic()
-            process = subprocess.Popen([CLI, "chat_transcripts", *MARCH, "--output", path, "--postgres",
+            process = subprocess.Popen([CLI, "custom", "chat_transcripts", *MARCH, "--output", path, "--postgres",
                                         self.pg.conninfo_for(database)], stderr=subprocess.PIPE)
             _, status, usage = os.wait4(process.pid, 0)
             seconds = time.monotonic() - started

@@ -18,7 +18,7 @@ computed in the test from the join/leave/stage/present timestamps read back from
 telemetry_events (exact arithmetic on the stored microseconds, then the report's rounding), and
 checked against the schedule within 3 s (the scheduler's measured lateness stays far below).
 
-    ROOMREC_PLUGIN=... ROOMREC_RECORDER=... ROOMREC_REPORT_CLI=... ROOMREC_REPORT_CUSTOM=... \\
+    ROOMREC_PLUGIN=... ROOMREC_RECORDER=... ROOMREC_REPORT_CLI=... \\
         tests/integration/netns_run.sh /usr/bin/python3 -W ignore tests/integration/test_report_replay.py
 
 ROOMREC_REPLAY_DUMP=FILE also writes the stored rows (telemetry_events, recordings) there with
@@ -44,7 +44,6 @@ from postgres import Postgres
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 REPORT_CLI = os.environ.get("ROOMREC_REPORT_CLI") or os.path.join(ROOT, "build/analytics/reports/roomrec-report")
-CUSTOM_CLI = os.environ.get("ROOMREC_REPORT_CUSTOM") or os.path.join(ROOT, "build/analytics/reports/roomrec-report-custom")
 
 ROOM, BREAKOUT = "rp1", "rp1-b"
 CHROME = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -225,7 +224,7 @@ class ReportReplayTest(PeerCleanup, unittest.TestCase):
 
     def custom(self, name):
         today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
-        result = subprocess.run([CUSTOM_CLI, name, "--from", self.day, "--to", today, "--postgres", self.pg.conninfo],
+        result = subprocess.run([REPORT_CLI, "custom", name, "--from", self.day, "--to", today, "--postgres", self.pg.conninfo],
                                 capture_output=True, text=True, timeout=60)
         self.assertEqual(result.returncode, 0, result.stderr)
         return list(csv.DictReader(io.StringIO(result.stdout)))
