@@ -53,6 +53,7 @@ CREATE TABLE report_heartbeat_total (
     user_key       text   NOT NULL,
     heartbeats     bigint NOT NULL,
     engaged        bigint NOT NULL,
+    last_at        timestamptz,            -- the participant's last heartbeat (NULL: none left)
     PRIMARY KEY (room_id, session_id, participant_id)
 );
 
@@ -91,7 +92,16 @@ BEGIN
                body, node_id
         FROM telemetry_events WHERE at >= low AND at < high AND kind <> 'heartbeat'
         ORDER BY room_id, session_id, at;
-    UPDATE report_heartbeat_total t SET heartbeats = t.heartbeats - o.heartbeats, engaged = t.engaged - o.engaged
+    -- The last heartbeat outside the window: the latest minute row before or after it (a minute
+    -- row's last_at lies in its minute), two primary-key probes.
+    UPDATE report_heartbeat_total t SET heartbeats = t.heartbeats - o.heartbeats, engaged = t.engaged - o.engaged,
+        last_at = coalesce(
+            (SELECT m.last_at FROM report_heartbeat_minute m
+             WHERE m.room_id = t.room_id AND m.session_id = t.session_id AND m.participant_id = t.participant_id
+               AND m.minute >= high ORDER BY m.minute DESC LIMIT 1),
+            (SELECT m.last_at FROM report_heartbeat_minute m
+             WHERE m.room_id = t.room_id AND m.session_id = t.session_id AND m.participant_id = t.participant_id
+               AND m.minute < low ORDER BY m.minute DESC LIMIT 1))
     FROM (SELECT room_id, session_id, participant_id, sum(heartbeats) AS heartbeats, sum(engaged) AS engaged
           FROM report_heartbeat_minute WHERE minute >= low AND minute < high GROUP BY 1, 2, 3) o
     WHERE t.room_id = o.room_id AND t.session_id = o.session_id AND t.participant_id = o.participant_id;
@@ -103,11 +113,12 @@ BEGIN
         WHERE at >= low AND at < high AND kind = 'heartbeat' AND participant_id IS NOT NULL
         GROUP BY room_id, session_id, participant_id, date_trunc('minute', at, 'UTC')
         ORDER BY room_id, session_id, participant_id, 4;
-    INSERT INTO report_heartbeat_total AS t (room_id, session_id, participant_id, user_key, heartbeats, engaged)
-        SELECT room_id, session_id, participant_id, min(user_key), sum(heartbeats), sum(engaged)
+    INSERT INTO report_heartbeat_total AS t (room_id, session_id, participant_id, user_key, heartbeats, engaged, last_at)
+        SELECT room_id, session_id, participant_id, min(user_key), sum(heartbeats), sum(engaged), max(last_at)
         FROM report_heartbeat_minute WHERE minute >= low AND minute < high GROUP BY 1, 2, 3
     ON CONFLICT (room_id, session_id, participant_id) DO UPDATE
-        SET heartbeats = t.heartbeats + EXCLUDED.heartbeats, engaged = t.engaged + EXCLUDED.engaged;
+        SET heartbeats = t.heartbeats + EXCLUDED.heartbeats, engaged = t.engaged + EXCLUDED.engaged,
+            last_at = greatest(t.last_at, EXCLUDED.last_at);
     DELETE FROM report_minute_total WHERE minute >= low AND minute < high;
     INSERT INTO report_minute_total (room_id, session_id, minute, heartbeats, engaged)
         SELECT room_id, session_id, minute, sum(heartbeats), sum(engaged)
@@ -197,58 +208,178 @@ BEGIN
     RETURN found;
 END $$;
 
--- Presence of each participant (join -> leave, else last heartbeat + 25 s, else join + 25 s).
-CREATE FUNCTION report_participant_presence(r text, s text)
-RETURNS TABLE (participant_id text, user_key text, start_at timestamptz, end_at timestamptz)
+-- The figures below are defined once, over a SELECTION of sessions: the rows of report_events
+-- with room_id in rooms, session_id in sessions (an empty array: any) and at in [low, high).
+-- The dashboard selects one session ({r}, {s}, -infinity, infinity: report_presence and the
+-- other one-session wrappers); the custom CSV reports (004) select a date range's sessions.
+-- Called with constants (plpgsql custom plans, or the CSV report's bound parameters), the
+-- empty-array tests fold away and the selection is an index range.
+
+-- Presence of each participant (join -> leave, else last heartbeat + 25 s, else join + 25 s; a
+-- leave stamped before the join is ignored like a missing one). One stint per participant id:
+-- the plugin draws a new one for every join. With the participant's heartbeat totals.
+CREATE FUNCTION report_stints(rooms text[], sessions text[], low timestamptz, high timestamptz)
+RETURNS TABLE (room_id text, session_id text, participant_id text, user_key text, start_at timestamptz,
+               end_at timestamptz, heartbeats bigint, engaged bigint)
 LANGUAGE sql STABLE AS $$
-    WITH joins AS (
-        SELECT e.participant_id, min(e.user_key) AS user_key, min(e.at) AS joined
-        FROM report_events e WHERE e.room_id = r AND e.session_id = s AND e.kind = 'join'
-        GROUP BY e.participant_id),
-    leaves AS (
-        SELECT e.participant_id, max(e.at) AS left_at
-        FROM report_events e WHERE e.room_id = r AND e.session_id = s AND e.kind = 'leave'
-        GROUP BY e.participant_id)
-    SELECT j.participant_id, j.user_key, j.joined,
-           coalesce(l.left_at,
-                    greatest(j.joined, (SELECT h.last_at FROM report_heartbeat_minute h
-                                        WHERE h.room_id = r AND h.session_id = s
-                                          AND h.participant_id = j.participant_id
-                                        ORDER BY h.minute DESC LIMIT 1)) + interval '25 seconds')
-    FROM joins j LEFT JOIN leaves l ON l.participant_id = j.participant_id AND l.left_at >= j.joined
+    WITH marks AS (
+        SELECT e.room_id, e.session_id, e.participant_id,
+               min(e.user_key) FILTER (WHERE e.kind = 'join') AS user_key,
+               min(e.at) FILTER (WHERE e.kind = 'join') AS joined,
+               max(e.at) FILTER (WHERE e.kind = 'leave') AS left_at
+        FROM report_events e
+        WHERE e.kind IN ('join', 'leave') AND e.session_id <> '' AND e.participant_id IS NOT NULL
+          AND (cardinality(rooms) = 0 OR e.room_id = ANY (rooms))
+          AND (cardinality(sessions) = 0 OR e.session_id = ANY (sessions))
+          AND e.at >= low AND e.at < high
+        GROUP BY e.room_id, e.session_id, e.participant_id)
+    SELECT m.room_id, m.session_id, m.participant_id, m.user_key, m.joined,
+           CASE WHEN m.left_at >= m.joined THEN m.left_at
+                ELSE greatest(m.joined, h.last_at) + interval '25 seconds' END,
+           coalesce(h.heartbeats, 0), coalesce(h.engaged, 0)
+    FROM marks m LEFT JOIN report_heartbeat_total h
+      ON h.room_id = m.room_id AND h.session_id = m.session_id AND h.participant_id = m.participant_id
+    WHERE m.joined IS NOT NULL
 $$;
 
 -- Each user key's presence, merged (union; touching intervals join).
-CREATE FUNCTION report_presence(r text, s text)
-RETURNS TABLE (user_key text, start_at timestamptz, end_at timestamptz)
+CREATE FUNCTION report_user_presence(rooms text[], sessions text[], low timestamptz, high timestamptz)
+RETURNS TABLE (room_id text, session_id text, user_key text, start_at timestamptz, end_at timestamptz)
 LANGUAGE sql STABLE AS $$
     WITH ordered AS (
-        SELECT p.user_key, p.start_at, p.end_at,
-               max(p.end_at) OVER (PARTITION BY p.user_key ORDER BY p.start_at, p.end_at
+        SELECT p.room_id, p.session_id, p.user_key, p.start_at, p.end_at,
+               max(p.end_at) OVER (PARTITION BY p.room_id, p.session_id, p.user_key ORDER BY p.start_at, p.end_at
                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_end
-        FROM report_participant_presence(r, s) p),
+        FROM report_stints(rooms, sessions, low, high) p),
     islands AS (
-        SELECT o.user_key, o.start_at, o.end_at,
+        SELECT o.room_id, o.session_id, o.user_key, o.start_at, o.end_at,
                sum(CASE WHEN o.previous_end IS NULL OR o.start_at > o.previous_end THEN 1 ELSE 0 END)
-                   OVER (PARTITION BY o.user_key ORDER BY o.start_at, o.end_at) AS island
+                   OVER (PARTITION BY o.room_id, o.session_id, o.user_key ORDER BY o.start_at, o.end_at) AS island
         FROM ordered o)
-    SELECT i.user_key, min(i.start_at), max(i.end_at) FROM islands i GROUP BY i.user_key, i.island
+    SELECT i.room_id, i.session_id, i.user_key, min(i.start_at), max(i.end_at) FROM islands i
+    GROUP BY i.room_id, i.session_id, i.user_key, i.island
 $$;
 
 -- Who each user key is: their latest join row of the session.
+CREATE FUNCTION report_user_profiles(rooms text[], sessions text[], low timestamptz, high timestamptz)
+RETURNS TABLE (room_id text, session_id text, user_key text, body jsonb)
+LANGUAGE sql STABLE AS $$
+    SELECT DISTINCT ON (e.room_id, e.session_id, e.user_key) e.room_id, e.session_id, e.user_key,
+           coalesce(e.body, '{}'::jsonb)
+    FROM report_events e
+    WHERE e.kind = 'join' AND e.session_id <> ''
+      AND (cardinality(rooms) = 0 OR e.room_id = ANY (rooms))
+      AND (cardinality(sessions) = 0 OR e.session_id = ANY (sessions))
+      AND e.at >= low AND e.at < high
+    ORDER BY e.room_id, e.session_id, e.user_key, e.at DESC
+$$;
+
+-- Per attendee (user key with a presence) of each session: merged presence (first instant, last
+-- instant, seconds), the activity counts, heartbeats (all, engaged), profile.
+--   reactions       reaction rows (refused attempts are not reactions)
+--   chat_messages   chat.send + chat.reply rows; a message deleted later still counts (it was sent)
+--   raised_hands    hand rows with value 1 (lowering is not counted)
+--   polls_answered  distinct polls the user answered
+--   qa_threads      distinct Q&A threads (question ids) the user asked or answered in
+--   downloads       download rows
+CREATE FUNCTION report_attendance(rooms text[], sessions text[], low timestamptz, high timestamptz)
+RETURNS TABLE (room_id text, session_id text, user_key text, body jsonb, first_at timestamptz, last_at timestamptz,
+               seconds double precision, reactions bigint, chat_messages bigint, raised_hands bigint,
+               polls_answered bigint, qa_threads bigint, downloads bigint, heartbeats bigint, engaged bigint)
+LANGUAGE sql STABLE AS $$
+    WITH viewers AS (
+        SELECT p.room_id, p.session_id, p.user_key, min(p.start_at) AS first_at, max(p.end_at) AS last_at,
+               sum(extract(epoch FROM p.end_at - p.start_at))::double precision AS seconds
+        FROM report_user_presence(rooms, sessions, low, high) p GROUP BY 1, 2, 3),
+    beats AS (
+        SELECT t.room_id, t.session_id, t.user_key, sum(t.heartbeats)::bigint AS heartbeats,
+               sum(t.engaged)::bigint AS engaged
+        FROM report_stints(rooms, sessions, low, high) t GROUP BY 1, 2, 3),
+    counts AS (
+        SELECT e.room_id, e.session_id, e.user_key,
+               count(*) FILTER (WHERE e.kind = 'reaction') AS reactions,
+               count(*) FILTER (WHERE e.kind IN ('chat.send', 'chat.reply')) AS chat_messages,
+               count(*) FILTER (WHERE e.kind = 'hand' AND e.value = 1) AS raised_hands,
+               count(DISTINCT e.subject_id) FILTER (WHERE e.kind = 'poll.answer') AS polls_answered,
+               count(DISTINCT e.subject_id) FILTER (WHERE e.kind IN ('qa.ask', 'qa.answer')) AS qa_threads,
+               count(*) FILTER (WHERE e.kind = 'download') AS downloads
+        FROM report_events e
+        WHERE e.kind IN ('reaction', 'chat.send', 'chat.reply', 'hand', 'poll.answer', 'qa.ask', 'qa.answer', 'download')
+          AND e.session_id <> ''
+          AND (cardinality(rooms) = 0 OR e.room_id = ANY (rooms))
+          AND (cardinality(sessions) = 0 OR e.session_id = ANY (sessions))
+          AND e.at >= low AND e.at < high
+        GROUP BY 1, 2, 3)
+    SELECT v.room_id, v.session_id, v.user_key, coalesce(p.body, '{}'::jsonb), v.first_at, v.last_at, v.seconds,
+           coalesce(c.reactions, 0), coalesce(c.chat_messages, 0), coalesce(c.raised_hands, 0),
+           coalesce(c.polls_answered, 0), coalesce(c.qa_threads, 0), coalesce(c.downloads, 0),
+           coalesce(b.heartbeats, 0), coalesce(b.engaged, 0)
+    FROM viewers v
+    LEFT JOIN report_user_profiles(rooms, sessions, low, high) p USING (room_id, session_id, user_key)
+    LEFT JOIN counts c USING (room_id, session_id, user_key)
+    LEFT JOIN beats b USING (room_id, session_id, user_key)
+$$;
+
+-- Each session's facts: span (earliest presence start to latest presence end: every presence
+-- lies inside it), title (the latest join's, else the breakout.open's), parent room (the
+-- breakout.open's subject, else a join's `parent`), host (the user key of the first join with
+-- role host), opened_by (the breakout.open's).
+CREATE FUNCTION report_session_facts(rooms text[], sessions text[], low timestamptz, high timestamptz)
+RETURNS TABLE (room_id text, session_id text, started_at timestamptz, ended_at timestamptz, title text,
+               parent text, host text, opened_by text)
+LANGUAGE sql STABLE AS $$
+    WITH span AS (
+        SELECT p.room_id, p.session_id, min(p.start_at) AS started_at, max(p.end_at) AS ended_at
+        FROM report_stints(rooms, sessions, low, high) p GROUP BY 1, 2),
+    marks AS (
+        SELECT e.room_id, e.session_id,
+               (array_agg(e.body->>'title' ORDER BY e.at DESC) FILTER (WHERE e.kind = 'join'))[1] AS join_title,
+               min(e.body->>'title') FILTER (WHERE e.kind = 'breakout.open') AS open_title,
+               min(e.subject_id) FILTER (WHERE e.kind = 'breakout.open') AS open_parent,
+               min(e.body->>'parent') FILTER (WHERE e.kind = 'join') AS join_parent,
+               (array_agg(e.user_key ORDER BY e.at) FILTER (WHERE e.kind = 'join' AND e.body->>'role' = 'host'))[1] AS host,
+               min(e.body->>'opened_by') FILTER (WHERE e.kind = 'breakout.open') AS opened_by
+        FROM report_events e
+        WHERE e.kind IN ('join', 'breakout.open') AND e.session_id <> ''
+          AND (cardinality(rooms) = 0 OR e.room_id = ANY (rooms))
+          AND (cardinality(sessions) = 0 OR e.session_id = ANY (sessions))
+          AND e.at >= low AND e.at < high
+        GROUP BY 1, 2)
+    SELECT s.room_id, s.session_id, s.started_at, s.ended_at, coalesce(m.join_title, m.open_title),
+           coalesce(m.open_parent, m.join_parent), m.host, m.opened_by
+    FROM span s JOIN marks m USING (room_id, session_id)
+$$;
+
+-- One session (the dashboard's reports).
+CREATE FUNCTION report_presence(r text, s text)
+RETURNS TABLE (user_key text, start_at timestamptz, end_at timestamptz)
+LANGUAGE sql STABLE AS $$
+    SELECT p.user_key, p.start_at, p.end_at
+    FROM report_user_presence(ARRAY[r], ARRAY[s], '-infinity', 'infinity') p
+$$;
+
 CREATE FUNCTION report_people(r text, s text)
 RETURNS TABLE (user_key text, body jsonb)
 LANGUAGE sql STABLE AS $$
-    SELECT DISTINCT ON (e.user_key) e.user_key, coalesce(e.body, '{}'::jsonb)
-    FROM report_events e WHERE e.room_id = r AND e.session_id = s AND e.kind = 'join'
-    ORDER BY e.user_key, e.at DESC
+    SELECT p.user_key, p.body FROM report_user_profiles(ARRAY[r], ARRAY[s], '-infinity', 'infinity') p
+$$;
+
+CREATE FUNCTION report_attendee_rows(r text, s text)
+RETURNS TABLE (user_key text, body jsonb, seconds double precision, reactions bigint, chat_messages bigint,
+               raised_hands bigint, polls_answered bigint, qa_threads bigint, downloads bigint,
+               heartbeats bigint, engaged bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT a.user_key, a.body, a.seconds, a.reactions, a.chat_messages, a.raised_hands, a.polls_answered,
+           a.qa_threads, a.downloads, a.heartbeats, a.engaged
+    FROM report_attendance(ARRAY[r], ARRAY[s], '-infinity', 'infinity') a
 $$;
 
 -- The session's recordings: the room's recordings started inside the session span.
 CREATE FUNCTION report_session_recordings(r text, s text)
 RETURNS TABLE (recording_id text, title text, started_at timestamptz, duration_ms bigint)
 LANGUAGE sql STABLE AS $$
-    WITH span AS (SELECT min(p.start_at) AS low, max(p.end_at) AS high FROM report_participant_presence(r, s) p)
+    WITH span AS (SELECT f.started_at AS low, f.ended_at AS high
+                  FROM report_session_facts(ARRAY[r], ARRAY[s], '-infinity', 'infinity') f)
     SELECT c.recording_id, c.title, c.started_at, c.duration_ms
     FROM recordings c, span
     WHERE c.room_id = r AND c.started_at >= span.low AND c.started_at <= span.high
@@ -429,37 +560,7 @@ BEGIN
     RETURN result;
 END $$;
 
--- A3: per attendee figures, filtered by a name search, sorted by minutes viewed, paged.
-CREATE FUNCTION report_attendee_rows(r text, s text)
-RETURNS TABLE (user_key text, body jsonb, seconds double precision, reactions bigint, chat_messages bigint,
-               raised_hands bigint, polls_answered bigint, qa_threads bigint, downloads bigint,
-               heartbeats bigint, engaged bigint)
-LANGUAGE sql STABLE AS $$
-    WITH viewers AS (SELECT p.user_key, sum(extract(epoch FROM p.end_at - p.start_at))::double precision AS seconds
-                     FROM report_presence(r, s) p GROUP BY p.user_key),
-    counts AS (
-        SELECT e.user_key,
-               count(*) FILTER (WHERE e.kind = 'reaction') AS reactions,
-               count(*) FILTER (WHERE e.kind IN ('chat.send', 'chat.reply')) AS chat_messages,
-               count(*) FILTER (WHERE e.kind = 'hand' AND e.value = 1) AS raised_hands,
-               count(DISTINCT e.subject_id) FILTER (WHERE e.kind = 'poll.answer') AS polls_answered,
-               count(DISTINCT e.subject_id) FILTER (WHERE e.kind IN ('qa.ask', 'qa.answer')) AS qa_threads,
-               count(*) FILTER (WHERE e.kind = 'download') AS downloads
-        FROM report_events e
-        WHERE e.room_id = r AND e.session_id = s
-          AND e.kind IN ('reaction', 'chat.send', 'chat.reply', 'hand', 'poll.answer', 'qa.ask', 'qa.answer', 'download')
-        GROUP BY e.user_key),
-    beats AS (
-        SELECT h.user_key, sum(h.heartbeats) AS heartbeats, sum(h.engaged) AS engaged
-        FROM report_heartbeat_total h WHERE h.room_id = r AND h.session_id = s GROUP BY h.user_key)
-    SELECT v.user_key, coalesce(p.body, '{}'::jsonb), v.seconds,
-           coalesce(c.reactions, 0), coalesce(c.chat_messages, 0), coalesce(c.raised_hands, 0),
-           coalesce(c.polls_answered, 0), coalesce(c.qa_threads, 0), coalesce(c.downloads, 0),
-           coalesce(b.heartbeats, 0), coalesce(b.engaged, 0)
-    FROM viewers v LEFT JOIN report_people(r, s) p ON p.user_key = v.user_key
-    LEFT JOIN counts c ON c.user_key = v.user_key LEFT JOIN beats b ON b.user_key = v.user_key
-$$;
-
+-- A3: per attendee figures (report_attendee_rows), filtered by a name search, sorted by minutes viewed, paged.
 CREATE FUNCTION report_attendees(r text, s_in text, search text, first int, count int) RETURNS jsonb
 -- Custom plans always: a generic plan (plpgsql's choice after five calls) cannot see which
 -- session it reads and was measured 3-4x slower.
