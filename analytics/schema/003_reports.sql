@@ -57,6 +57,25 @@ CREATE TABLE report_heartbeat_total (
     PRIMARY KEY (room_id, session_id, participant_id)
 );
 
+-- Per participant of a session, its stint's marks: first join, last leave, the join's body (who
+-- it is). Every report that needs presence reads these rows (one per seat) instead of the join
+-- and leave rows; a month of sessions for the custom CSV reports is a range of joined_at.
+-- Recomputed by the refresh for every participant with a join or leave row in its window.
+CREATE TABLE report_participants (
+    room_id        text        NOT NULL,
+    session_id     text        NOT NULL,
+    participant_id text        NOT NULL,
+    user_key       text        NOT NULL,
+    joined_at      timestamptz NOT NULL,
+    left_at        timestamptz,
+    body           jsonb       NOT NULL,
+    PRIMARY KEY (room_id, session_id, participant_id)
+);
+CREATE INDEX report_participants_joined ON report_participants (joined_at);
+-- A participant's join and leave rows, for that recomputation.
+CREATE INDEX report_events_seat ON report_events (room_id, session_id, participant_id, at)
+    WHERE kind IN ('join', 'leave');
+
 -- Per session and minute, all participants summed (the timeline).
 CREATE TABLE report_minute_total (
     room_id    text        NOT NULL,
@@ -73,6 +92,9 @@ CREATE OR REPLACE FUNCTION telemetry_refresh_minutes(low timestamptz, high times
 LANGUAGE plpgsql AS $$
 DECLARE
     written bigint;
+    seat_rooms text[];
+    seat_sessions text[];
+    seat_ids text[];
 BEGIN
     PERFORM pg_advisory_xact_lock(7237955749785134402);
     low := date_trunc('minute', low, 'UTC');
@@ -86,12 +108,43 @@ BEGIN
         FROM telemetry_events WHERE at >= low AND at < high
         GROUP BY 1, 2, 3, 4;
     GET DIAGNOSTICS written = ROW_COUNT;
+    -- The seats whose marks the window held, before and after: their report_participants rows
+    -- are made again from all their join and leave rows.
+    SELECT array_agg(room_id), array_agg(session_id), array_agg(participant_id)
+    INTO seat_rooms, seat_sessions, seat_ids
+    FROM (SELECT DISTINCT room_id, session_id, participant_id FROM report_events
+          WHERE at >= low AND at < high AND kind IN ('join', 'leave') AND participant_id IS NOT NULL) x;
     DELETE FROM report_events WHERE at >= low AND at < high;
     INSERT INTO report_events (room_id, session_id, at, kind, participant_id, user_key, subject_id, value, body, node_id)
         SELECT room_id, session_id, at, kind, participant_id, coalesce(user_id, participant_id), subject_id, value,
                body, node_id
         FROM telemetry_events WHERE at >= low AND at < high AND kind <> 'heartbeat'
         ORDER BY room_id, session_id, at;
+    WITH seats AS (
+        SELECT * FROM unnest(seat_rooms, seat_sessions, seat_ids) AS g(room_id, session_id, participant_id)
+        UNION
+        SELECT room_id, session_id, participant_id FROM report_events
+        WHERE at >= low AND at < high AND kind IN ('join', 'leave') AND participant_id IS NOT NULL),
+    marks AS (
+        SELECT s.room_id, s.session_id, s.participant_id,
+               min(e.user_key) FILTER (WHERE e.kind = 'join') AS user_key,
+               min(e.at) FILTER (WHERE e.kind = 'join') AS joined_at,
+               max(e.at) FILTER (WHERE e.kind = 'leave') AS left_at,
+               (array_agg(coalesce(e.body, '{}'::jsonb) ORDER BY e.at DESC) FILTER (WHERE e.kind = 'join'))[1] AS body
+        FROM seats s LEFT JOIN report_events e
+          ON e.room_id = s.room_id AND e.session_id = s.session_id AND e.participant_id = s.participant_id
+         AND e.kind IN ('join', 'leave')
+        GROUP BY 1, 2, 3),
+    gone AS (
+        DELETE FROM report_participants p USING marks m
+        WHERE m.joined_at IS NULL AND p.room_id = m.room_id AND p.session_id = m.session_id
+          AND p.participant_id = m.participant_id)
+    INSERT INTO report_participants AS p (room_id, session_id, participant_id, user_key, joined_at, left_at, body)
+        SELECT room_id, session_id, participant_id, user_key, joined_at, left_at, body FROM marks
+        WHERE joined_at IS NOT NULL
+    ON CONFLICT (room_id, session_id, participant_id) DO UPDATE
+        SET user_key = EXCLUDED.user_key, joined_at = EXCLUDED.joined_at, left_at = EXCLUDED.left_at,
+            body = EXCLUDED.body;
     -- The last heartbeat outside the window: the latest minute row before or after it (a minute
     -- row's last_at lies in its minute), two primary-key probes.
     UPDATE report_heartbeat_total t SET heartbeats = t.heartbeats - o.heartbeats, engaged = t.engaged - o.engaged,
@@ -151,6 +204,7 @@ BEGIN
     DELETE FROM telemetry_batches WHERE written_at < edge;
     GET DIAGNOSTICS ledger_rows = ROW_COUNT;
     DELETE FROM report_events WHERE at < edge;
+    DELETE FROM report_participants WHERE joined_at < edge;
     DELETE FROM report_heartbeat_minute WHERE minute < edge;
     DELETE FROM report_minute_total WHERE minute < edge;
     DELETE FROM report_heartbeat_total t WHERE NOT EXISTS (
@@ -220,62 +274,52 @@ END $$;
 -- the plugin draws a new one for every join. With the participant's heartbeat totals.
 CREATE FUNCTION report_stints(rooms text[], sessions text[], low timestamptz, high timestamptz)
 RETURNS TABLE (room_id text, session_id text, participant_id text, user_key text, start_at timestamptz,
-               end_at timestamptz, heartbeats bigint, engaged bigint)
+               end_at timestamptz, heartbeats bigint, engaged bigint, body jsonb)
 LANGUAGE sql STABLE AS $$
-    WITH marks AS (
-        SELECT e.room_id, e.session_id, e.participant_id,
-               min(e.user_key) FILTER (WHERE e.kind = 'join') AS user_key,
-               min(e.at) FILTER (WHERE e.kind = 'join') AS joined,
-               max(e.at) FILTER (WHERE e.kind = 'leave') AS left_at
-        FROM report_events e
-        WHERE e.kind IN ('join', 'leave') AND e.session_id <> '' AND e.participant_id IS NOT NULL
-          AND (cardinality(rooms) = 0 OR e.room_id = ANY (rooms))
-          AND (cardinality(sessions) = 0 OR e.session_id = ANY (sessions))
-          AND e.at >= low AND e.at < high
-        GROUP BY e.room_id, e.session_id, e.participant_id)
-    SELECT m.room_id, m.session_id, m.participant_id, m.user_key, m.joined,
-           CASE WHEN m.left_at >= m.joined THEN m.left_at
-                ELSE greatest(m.joined, h.last_at) + interval '25 seconds' END,
-           coalesce(h.heartbeats, 0), coalesce(h.engaged, 0)
-    FROM marks m LEFT JOIN report_heartbeat_total h
-      ON h.room_id = m.room_id AND h.session_id = m.session_id AND h.participant_id = m.participant_id
-    WHERE m.joined IS NOT NULL
+    SELECT p.room_id, p.session_id, p.participant_id, p.user_key, p.joined_at,
+           CASE WHEN p.left_at >= p.joined_at THEN p.left_at
+                ELSE greatest(p.joined_at, h.last_at) + interval '25 seconds' END,
+           coalesce(h.heartbeats, 0), coalesce(h.engaged, 0), p.body
+    FROM report_participants p LEFT JOIN report_heartbeat_total h
+      ON h.room_id = p.room_id AND h.session_id = p.session_id AND h.participant_id = p.participant_id
+    WHERE p.session_id <> ''
+      AND (cardinality(rooms) = 0 OR p.room_id = ANY (rooms))
+      AND (cardinality(sessions) = 0 OR p.session_id = ANY (sessions))
+      AND p.joined_at >= low AND p.joined_at < high
 $$;
 
--- Each user key's presence, merged (union; touching intervals join).
+-- Each user key's presence: its participants' stints merged (union; touching intervals join,
+-- closed ranges), with their heartbeat totals.
+CREATE FUNCTION report_user_spans(rooms text[], sessions text[], low timestamptz, high timestamptz)
+RETURNS TABLE (room_id text, session_id text, user_key text, spans tstzmultirange, heartbeats bigint, engaged bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT p.room_id, p.session_id, p.user_key, range_agg(tstzrange(p.start_at, p.end_at, '[]')),
+           sum(p.heartbeats)::bigint, sum(p.engaged)::bigint
+    FROM report_stints(rooms, sessions, low, high) p
+    GROUP BY p.room_id, p.session_id, p.user_key
+$$;
+
+-- The same presence as intervals, one row each.
 CREATE FUNCTION report_user_presence(rooms text[], sessions text[], low timestamptz, high timestamptz)
 RETURNS TABLE (room_id text, session_id text, user_key text, start_at timestamptz, end_at timestamptz)
 LANGUAGE sql STABLE AS $$
-    WITH ordered AS (
-        SELECT p.room_id, p.session_id, p.user_key, p.start_at, p.end_at,
-               max(p.end_at) OVER (PARTITION BY p.room_id, p.session_id, p.user_key ORDER BY p.start_at, p.end_at
-                                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_end
-        FROM report_stints(rooms, sessions, low, high) p),
-    islands AS (
-        SELECT o.room_id, o.session_id, o.user_key, o.start_at, o.end_at,
-               sum(CASE WHEN o.previous_end IS NULL OR o.start_at > o.previous_end THEN 1 ELSE 0 END)
-                   OVER (PARTITION BY o.room_id, o.session_id, o.user_key ORDER BY o.start_at, o.end_at) AS island
-        FROM ordered o)
-    SELECT i.room_id, i.session_id, i.user_key, min(i.start_at), max(i.end_at) FROM islands i
-    GROUP BY i.room_id, i.session_id, i.user_key, i.island
+    SELECT u.room_id, u.session_id, u.user_key, lower(i), upper(i)
+    FROM report_user_spans(rooms, sessions, low, high) u, unnest(u.spans) i
 $$;
 
 -- Who each user key is: their latest join row of the session.
 CREATE FUNCTION report_user_profiles(rooms text[], sessions text[], low timestamptz, high timestamptz)
 RETURNS TABLE (room_id text, session_id text, user_key text, body jsonb)
 LANGUAGE sql STABLE AS $$
-    SELECT DISTINCT ON (e.room_id, e.session_id, e.user_key) e.room_id, e.session_id, e.user_key,
-           coalesce(e.body, '{}'::jsonb)
-    FROM report_events e
-    WHERE e.kind = 'join' AND e.session_id <> ''
-      AND (cardinality(rooms) = 0 OR e.room_id = ANY (rooms))
-      AND (cardinality(sessions) = 0 OR e.session_id = ANY (sessions))
-      AND e.at >= low AND e.at < high
-    ORDER BY e.room_id, e.session_id, e.user_key, e.at DESC
+    SELECT DISTINCT ON (p.room_id, p.session_id, p.user_key) p.room_id, p.session_id, p.user_key, p.body
+    FROM report_stints(rooms, sessions, low, high) p
+    ORDER BY p.room_id, p.session_id, p.user_key, p.start_at DESC
 $$;
 
 -- Per attendee (user key with a presence) of each session: merged presence (first instant, last
--- instant, seconds), the activity counts, heartbeats (all, engaged), profile.
+-- instant, seconds), the activity counts, heartbeats (all, engaged), profile, and the SESSION
+-- SPAN: from its earliest presence start to its latest presence end (every presence lies
+-- inside it).
 --   reactions       reaction rows (refused attempts are not reactions)
 --   chat_messages   chat.send + chat.reply rows; a message deleted later still counts (it was sent)
 --   raised_hands    hand rows with value 1 (lowering is not counted)
@@ -285,69 +329,68 @@ $$;
 CREATE FUNCTION report_attendance(rooms text[], sessions text[], low timestamptz, high timestamptz)
 RETURNS TABLE (room_id text, session_id text, user_key text, body jsonb, first_at timestamptz, last_at timestamptz,
                seconds double precision, reactions bigint, chat_messages bigint, raised_hands bigint,
-               polls_answered bigint, qa_threads bigint, downloads bigint, heartbeats bigint, engaged bigint)
+               polls_answered bigint, qa_threads bigint, downloads bigint, heartbeats bigint, engaged bigint,
+               session_started_at timestamptz, session_ended_at timestamptz)
 LANGUAGE sql STABLE AS $$
     WITH viewers AS (
-        SELECT p.room_id, p.session_id, p.user_key, min(p.start_at) AS first_at, max(p.end_at) AS last_at,
-               sum(extract(epoch FROM p.end_at - p.start_at))::double precision AS seconds
-        FROM report_user_presence(rooms, sessions, low, high) p GROUP BY 1, 2, 3),
-    beats AS (
-        SELECT t.room_id, t.session_id, t.user_key, sum(t.heartbeats)::bigint AS heartbeats,
-               sum(t.engaged)::bigint AS engaged
-        FROM report_stints(rooms, sessions, low, high) t GROUP BY 1, 2, 3),
-    counts AS (
+        SELECT u.room_id, u.session_id, u.user_key, lower(u.spans) AS first_at, upper(u.spans) AS last_at,
+               (SELECT sum(extract(epoch FROM upper(i) - lower(i))) FROM unnest(u.spans) i)::double precision AS seconds,
+               u.heartbeats, u.engaged
+        FROM report_user_spans(rooms, sessions, low, high) u),
+    -- Rows per user, kind and subject first, so that both steps are plain (hashable) aggregates:
+    -- the distinct polls and threads are then counted as groups.
+    subjects AS (
         SELECT e.room_id, e.session_id, e.user_key,
-               count(*) FILTER (WHERE e.kind = 'reaction') AS reactions,
-               count(*) FILTER (WHERE e.kind IN ('chat.send', 'chat.reply')) AS chat_messages,
-               count(*) FILTER (WHERE e.kind = 'hand' AND e.value = 1) AS raised_hands,
-               count(DISTINCT e.subject_id) FILTER (WHERE e.kind = 'poll.answer') AS polls_answered,
-               count(DISTINCT e.subject_id) FILTER (WHERE e.kind IN ('qa.ask', 'qa.answer')) AS qa_threads,
-               count(*) FILTER (WHERE e.kind = 'download') AS downloads
+               CASE WHEN e.kind IN ('qa.ask', 'qa.answer') THEN 'qa' WHEN e.kind = 'chat.reply' THEN 'chat.send'
+                    WHEN e.kind = 'hand' AND e.value <> 1 THEN 'hand.lowered' ELSE e.kind END AS kind,
+               CASE WHEN e.kind IN ('poll.answer', 'qa.ask', 'qa.answer') THEN e.subject_id END AS subject_id,
+               count(*) AS n
         FROM report_events e
         WHERE e.kind IN ('reaction', 'chat.send', 'chat.reply', 'hand', 'poll.answer', 'qa.ask', 'qa.answer', 'download')
           AND e.session_id <> ''
           AND (cardinality(rooms) = 0 OR e.room_id = ANY (rooms))
           AND (cardinality(sessions) = 0 OR e.session_id = ANY (sessions))
           AND e.at >= low AND e.at < high
-        GROUP BY 1, 2, 3)
+        GROUP BY 1, 2, 3, 4, 5),
+    counts AS (
+        SELECT x.room_id, x.session_id, x.user_key,
+               coalesce(sum(x.n) FILTER (WHERE x.kind = 'reaction'), 0) AS reactions,
+               coalesce(sum(x.n) FILTER (WHERE x.kind = 'chat.send'), 0) AS chat_messages,
+               coalesce(sum(x.n) FILTER (WHERE x.kind = 'hand'), 0) AS raised_hands,
+               count(x.subject_id) FILTER (WHERE x.kind = 'poll.answer') AS polls_answered,
+               count(x.subject_id) FILTER (WHERE x.kind = 'qa') AS qa_threads,
+               coalesce(sum(x.n) FILTER (WHERE x.kind = 'download'), 0) AS downloads
+        FROM subjects x GROUP BY 1, 2, 3)
     SELECT v.room_id, v.session_id, v.user_key, coalesce(p.body, '{}'::jsonb), v.first_at, v.last_at, v.seconds,
-           coalesce(c.reactions, 0), coalesce(c.chat_messages, 0), coalesce(c.raised_hands, 0),
-           coalesce(c.polls_answered, 0), coalesce(c.qa_threads, 0), coalesce(c.downloads, 0),
-           coalesce(b.heartbeats, 0), coalesce(b.engaged, 0)
+           coalesce(c.reactions, 0)::bigint, coalesce(c.chat_messages, 0)::bigint, coalesce(c.raised_hands, 0)::bigint,
+           coalesce(c.polls_answered, 0), coalesce(c.qa_threads, 0), coalesce(c.downloads, 0)::bigint,
+           v.heartbeats, v.engaged,
+           min(v.first_at) OVER (PARTITION BY v.room_id, v.session_id),
+           max(v.last_at) OVER (PARTITION BY v.room_id, v.session_id)
     FROM viewers v
     LEFT JOIN report_user_profiles(rooms, sessions, low, high) p USING (room_id, session_id, user_key)
     LEFT JOIN counts c USING (room_id, session_id, user_key)
-    LEFT JOIN beats b USING (room_id, session_id, user_key)
 $$;
 
--- Each session's facts: span (earliest presence start to latest presence end: every presence
--- lies inside it), title (the latest join's, else the breakout.open's), parent room (the
+-- Each session's facts: title (the latest join's, else the breakout.open's), parent room (the
 -- breakout.open's subject, else a join's `parent`), host (the user key of the first join with
--- role host), opened_by (the breakout.open's).
+-- role host), opened_by (the breakout.open's). Its span is report_attendance's.
 CREATE FUNCTION report_session_facts(rooms text[], sessions text[], low timestamptz, high timestamptz)
-RETURNS TABLE (room_id text, session_id text, started_at timestamptz, ended_at timestamptz, title text,
-               parent text, host text, opened_by text)
+RETURNS TABLE (room_id text, session_id text, title text, parent text, host text, opened_by text)
 LANGUAGE sql STABLE AS $$
-    WITH span AS (
-        SELECT p.room_id, p.session_id, min(p.start_at) AS started_at, max(p.end_at) AS ended_at
-        FROM report_stints(rooms, sessions, low, high) p GROUP BY 1, 2),
-    marks AS (
-        SELECT e.room_id, e.session_id,
-               (array_agg(e.body->>'title' ORDER BY e.at DESC) FILTER (WHERE e.kind = 'join'))[1] AS join_title,
-               min(e.body->>'title') FILTER (WHERE e.kind = 'breakout.open') AS open_title,
-               min(e.subject_id) FILTER (WHERE e.kind = 'breakout.open') AS open_parent,
-               min(e.body->>'parent') FILTER (WHERE e.kind = 'join') AS join_parent,
-               (array_agg(e.user_key ORDER BY e.at) FILTER (WHERE e.kind = 'join' AND e.body->>'role' = 'host'))[1] AS host,
-               min(e.body->>'opened_by') FILTER (WHERE e.kind = 'breakout.open') AS opened_by
-        FROM report_events e
-        WHERE e.kind IN ('join', 'breakout.open') AND e.session_id <> ''
-          AND (cardinality(rooms) = 0 OR e.room_id = ANY (rooms))
-          AND (cardinality(sessions) = 0 OR e.session_id = ANY (sessions))
-          AND e.at >= low AND e.at < high
-        GROUP BY 1, 2)
-    SELECT s.room_id, s.session_id, s.started_at, s.ended_at, coalesce(m.join_title, m.open_title),
-           coalesce(m.open_parent, m.join_parent), m.host, m.opened_by
-    FROM span s JOIN marks m USING (room_id, session_id)
+    SELECT e.room_id, e.session_id,
+           coalesce((array_agg(e.body->>'title' ORDER BY e.at DESC) FILTER (WHERE e.kind = 'join'))[1],
+                    min(e.body->>'title') FILTER (WHERE e.kind = 'breakout.open')),
+           coalesce(min(e.subject_id) FILTER (WHERE e.kind = 'breakout.open'),
+                    min(e.body->>'parent') FILTER (WHERE e.kind = 'join')),
+           (array_agg(e.user_key ORDER BY e.at) FILTER (WHERE e.kind = 'join' AND e.body->>'role' = 'host'))[1],
+           min(e.body->>'opened_by') FILTER (WHERE e.kind = 'breakout.open')
+    FROM report_events e
+    WHERE e.kind IN ('join', 'breakout.open') AND e.session_id <> ''
+      AND (cardinality(rooms) = 0 OR e.room_id = ANY (rooms))
+      AND (cardinality(sessions) = 0 OR e.session_id = ANY (sessions))
+      AND e.at >= low AND e.at < high
+    GROUP BY e.room_id, e.session_id
 $$;
 
 -- One session (the dashboard's reports).
@@ -378,8 +421,8 @@ $$;
 CREATE FUNCTION report_session_recordings(r text, s text)
 RETURNS TABLE (recording_id text, title text, started_at timestamptz, duration_ms bigint)
 LANGUAGE sql STABLE AS $$
-    WITH span AS (SELECT f.started_at AS low, f.ended_at AS high
-                  FROM report_session_facts(ARRAY[r], ARRAY[s], '-infinity', 'infinity') f)
+    WITH span AS (SELECT min(a.session_started_at) AS low, max(a.session_ended_at) AS high
+                  FROM report_attendance(ARRAY[r], ARRAY[s], '-infinity', 'infinity') a)
     SELECT c.recording_id, c.title, c.started_at, c.duration_ms
     FROM recordings c, span
     WHERE c.room_id = r AND c.started_at >= span.low AND c.started_at <= span.high

@@ -23,22 +23,11 @@
 CREATE FUNCTION rr_session_reach() RETURNS interval
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT interval '73 hours' $$;
 
--- The room sessions (cue points) that started in [p_from, p_to), filtered by room, session and
--- parent, with their facts (report_session_facts). A session's rows all lie within
--- rr_session_reach() of its start, so reading that much around the range finds every start.
-CREATE FUNCTION rr_sessions(p_from timestamptz, p_to timestamptz, p_entry_ids text[], p_cue_point_ids text[],
-                            p_virtual_event_ids text[], p_parent_entry_ids text[])
-RETURNS TABLE (room_id text, session_id text, started_at timestamptz, ended_at timestamptz, title text,
-               parent_room_id text, host text, opened_by text)
-LANGUAGE sql STABLE AS $$
-    SELECT f.room_id, f.session_id, f.started_at, f.ended_at, coalesce(f.title, ''), f.parent, f.host, f.opened_by
-    FROM report_session_facts(p_entry_ids, p_cue_point_ids, p_from - rr_session_reach(), p_to + rr_session_reach()) f
-    WHERE cardinality(p_virtual_event_ids) = 0 AND f.started_at >= p_from AND f.started_at < p_to
-      AND (cardinality(p_parent_entry_ids) = 0 OR f.parent = ANY (p_parent_entry_ids))
-$$;
-
--- Attendance per user and session (report_attendance) of those sessions, with the session's
--- facts. Users filter the rows, never a session's facts.
+-- Attendance per user and room session (report_attendance) of the sessions (cue points) that
+-- started in [p_from, p_to), filtered by room, session and parent, with the session's facts
+-- (report_session_facts). A session's rows all lie within rr_session_reach() of its start, so
+-- reading that much around the range finds every session whole. Users filter the rows, never
+-- a session's facts or span.
 CREATE FUNCTION rr_attendance(p_from timestamptz, p_to timestamptz, p_entry_ids text[], p_user_ids text[],
                               p_cue_point_ids text[], p_virtual_event_ids text[], p_parent_entry_ids text[])
 RETURNS TABLE (room_id text, session_id text, user_key text, first_at timestamptz, last_at timestamptz,
@@ -49,11 +38,14 @@ RETURNS TABLE (room_id text, session_id text, user_key text, first_at timestampt
 LANGUAGE sql STABLE AS $$
     SELECT a.room_id, a.session_id, a.user_key, a.first_at, a.last_at, a.seconds, a.heartbeats, a.engaged,
            a.reactions, a.chat_messages, a.raised_hands, a.polls_answered, a.qa_threads, a.downloads, a.body,
-           s.started_at, s.ended_at, s.title, s.parent_room_id, s.host, s.opened_by
-    FROM rr_sessions(p_from, p_to, p_entry_ids, p_cue_point_ids, p_virtual_event_ids, p_parent_entry_ids) s
-    JOIN report_attendance(p_entry_ids, p_cue_point_ids, p_from - rr_session_reach(), p_to + rr_session_reach()) a
+           a.session_started_at, a.session_ended_at, coalesce(f.title, ''), f.parent, f.host, f.opened_by
+    FROM report_attendance(p_entry_ids, p_cue_point_ids, p_from - rr_session_reach(), p_to + rr_session_reach()) a
+    JOIN report_session_facts(p_entry_ids, p_cue_point_ids, p_from - rr_session_reach(), p_to + rr_session_reach()) f
       USING (room_id, session_id)
-    WHERE cardinality(p_user_ids) = 0 OR a.user_key = ANY (p_user_ids)
+    WHERE cardinality(p_virtual_event_ids) = 0
+      AND a.session_started_at >= p_from AND a.session_started_at < p_to
+      AND (cardinality(p_parent_entry_ids) = 0 OR f.parent = ANY (p_parent_entry_ids))
+      AND (cardinality(p_user_ids) = 0 OR a.user_key = ANY (p_user_ids))
 $$;
 
 -- Times in the reports: unix seconds for session/presence times, ISO 8601 UTC for chat (report_ts).
@@ -120,7 +112,9 @@ CREATE FUNCTION rr_chat_rows(p_from timestamptz, p_to timestamptz, p_entry_ids t
 RETURNS SETOF report_events
 LANGUAGE sql STABLE AS $$
     SELECT e.* FROM report_events e
-    JOIN rr_sessions(p_from, p_to, p_entry_ids, p_cue_point_ids, p_virtual_event_ids, p_parent_entry_ids) s
+    JOIN (SELECT DISTINCT a.room_id, a.session_id
+          FROM rr_attendance(p_from, p_to, p_entry_ids, '{}', p_cue_point_ids, p_virtual_event_ids,
+                             p_parent_entry_ids) a) s
       ON s.room_id = e.room_id AND s.session_id = e.session_id
     WHERE e.kind IN ('join', 'chat.send', 'chat.reply', 'chat.like', 'chat.delete', 'moderation')
 $$;
