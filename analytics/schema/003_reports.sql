@@ -76,6 +76,36 @@ CREATE INDEX report_participants_joined ON report_participants (joined_at);
 CREATE INDEX report_events_seat ON report_events (room_id, session_id, participant_id, at)
     WHERE kind IN ('join', 'leave');
 
+-- Per attendee of each session: report_attendance's figures and the session's facts
+-- (report_session_facts), made again by the refresh for every session with a row in its window.
+-- The custom CSV reports read a month of these rows (one per user and session) instead of
+-- computing them; the dashboard computes its one session live, with the same functions.
+CREATE TABLE report_attendees (
+    room_id            text             NOT NULL,
+    session_id         text             NOT NULL,
+    user_key           text             NOT NULL,
+    body               jsonb            NOT NULL,
+    first_at           timestamptz      NOT NULL,
+    last_at            timestamptz      NOT NULL,
+    seconds            double precision NOT NULL,
+    reactions          bigint           NOT NULL,
+    chat_messages      bigint           NOT NULL,
+    raised_hands       bigint           NOT NULL,
+    polls_answered     bigint           NOT NULL,
+    qa_threads         bigint           NOT NULL,
+    downloads          bigint           NOT NULL,
+    heartbeats         bigint           NOT NULL,
+    engaged            bigint           NOT NULL,
+    session_started_at timestamptz      NOT NULL,
+    session_ended_at   timestamptz      NOT NULL,
+    title              text,
+    parent             text,
+    host               text,
+    opened_by          text,
+    PRIMARY KEY (room_id, session_id, user_key)
+);
+CREATE INDEX report_attendees_started ON report_attendees (session_started_at);
+
 -- Per session and minute, all participants summed (the timeline).
 CREATE TABLE report_minute_total (
     room_id    text        NOT NULL,
@@ -95,6 +125,12 @@ DECLARE
     seat_rooms text[];
     seat_sessions text[];
     seat_ids text[];
+    touched_rooms text[];
+    touched_sessions text[];
+    pick_rooms text[];
+    pick_sessions text[];
+    pick_low timestamptz;
+    pick_high timestamptz;
 BEGIN
     PERFORM pg_advisory_xact_lock(7237955749785134402);
     low := date_trunc('minute', low, 'UTC');
@@ -108,6 +144,13 @@ BEGIN
         FROM telemetry_events WHERE at >= low AND at < high
         GROUP BY 1, 2, 3, 4;
     GET DIAGNOSTICS written = ROW_COUNT;
+    -- The sessions the window held rows of, before (here) and after (below): their attendees
+    -- are made again.
+    SELECT array_agg(room_id), array_agg(session_id) INTO touched_rooms, touched_sessions
+    FROM (SELECT room_id, session_id FROM report_events WHERE at >= low AND at < high AND session_id <> ''
+          UNION
+          SELECT room_id, session_id FROM report_heartbeat_minute
+          WHERE minute >= low AND minute < high AND session_id <> '') x;
     -- The seats whose marks the window held, before and after: their report_participants rows
     -- are made again from all their join and leave rows.
     SELECT array_agg(room_id), array_agg(session_id), array_agg(participant_id)
@@ -176,6 +219,40 @@ BEGIN
     INSERT INTO report_minute_total (room_id, session_id, minute, heartbeats, engaged)
         SELECT room_id, session_id, minute, sum(heartbeats), sum(engaged)
         FROM report_heartbeat_minute WHERE minute >= low AND minute < high GROUP BY 1, 2, 3;
+    WITH touched AS (
+        SELECT * FROM unnest(touched_rooms, touched_sessions) AS g(room_id, session_id)
+        UNION
+        SELECT room_id, session_id FROM report_events WHERE at >= low AND at < high AND session_id <> ''
+        UNION
+        SELECT room_id, session_id FROM report_heartbeat_minute WHERE minute >= low AND minute < high AND session_id <> '')
+    SELECT array_agg(room_id), array_agg(session_id) INTO touched_rooms, touched_sessions FROM touched;
+    IF touched_rooms IS NOT NULL THEN
+        DELETE FROM report_attendees a USING unnest(touched_rooms, touched_sessions) AS t(room_id, session_id)
+        WHERE a.room_id = t.room_id AND a.session_id = t.session_id;
+        -- A few sessions (the minute thread): selected by id, whole. Many (a backfill): every
+        -- session with rows within 73 h of the window (a session lasts at most 72 h, so each
+        -- touched one is whole in that range) in one pass, since two id lists would be probed
+        -- as their cross product; the join keeps the touched ones.
+        IF cardinality(touched_rooms) > 20 THEN
+            pick_rooms := '{}';
+            pick_sessions := '{}';
+            pick_low := low - interval '73 hours';
+            pick_high := high + interval '73 hours';
+        ELSE
+            pick_rooms := touched_rooms;
+            pick_sessions := touched_sessions;
+            pick_low := '-infinity';
+            pick_high := 'infinity';
+        END IF;
+        INSERT INTO report_attendees
+            SELECT a.room_id, a.session_id, a.user_key, a.body, a.first_at, a.last_at, a.seconds, a.reactions,
+                   a.chat_messages, a.raised_hands, a.polls_answered, a.qa_threads, a.downloads, a.heartbeats,
+                   a.engaged, a.session_started_at, a.session_ended_at, f.title, f.parent, f.host, f.opened_by
+            FROM report_attendance(pick_rooms, pick_sessions, pick_low, pick_high) a
+            JOIN report_session_facts(pick_rooms, pick_sessions, pick_low, pick_high) f USING (room_id, session_id)
+            JOIN unnest(touched_rooms, touched_sessions) AS t(room_id, session_id) USING (room_id, session_id)
+        ON CONFLICT (room_id, session_id, user_key) DO NOTHING;
+    END IF;
     RETURN written;
 END $$;
 
@@ -205,6 +282,7 @@ BEGIN
     GET DIAGNOSTICS ledger_rows = ROW_COUNT;
     DELETE FROM report_events WHERE at < edge;
     DELETE FROM report_participants WHERE joined_at < edge;
+    DELETE FROM report_attendees WHERE session_started_at < edge;
     DELETE FROM report_heartbeat_minute WHERE minute < edge;
     DELETE FROM report_minute_total WHERE minute < edge;
     DELETE FROM report_heartbeat_total t WHERE NOT EXISTS (
@@ -461,11 +539,11 @@ BEGIN
     END IF;
     WITH own AS (
         SELECT e.session_id, min(e.at) AS first_at, max(e.at) AS last_at,
-               count(DISTINCT e.user_key) FILTER (WHERE e.kind = 'join') AS viewers,
-               (array_agg(e.body->>'title' ORDER BY e.at DESC) FILTER (WHERE e.kind = 'join'))[1] AS title,
-               (array_agg(e.subject_id) FILTER (WHERE e.kind = 'breakout.open'))[1] AS parent
-        FROM report_events e WHERE e.room_id = r AND e.session_id <> ''
-        GROUP BY e.session_id),
+               count(DISTINCT e.user_key) FILTER (WHERE e.kind = 'join') AS viewers, f.title, f.parent
+        FROM report_events e
+        LEFT JOIN report_session_facts(ARRAY[r], '{}', '-infinity', 'infinity') f USING (room_id, session_id)
+        WHERE e.room_id = r AND e.session_id <> ''
+        GROUP BY e.session_id, f.title, f.parent),
     breakouts AS (
         SELECT e.room_id, e.session_id, min(e.at) AS opened_at, (array_agg(e.body->>'title'))[1] AS title,
                (array_agg(e.body->>'opened_by'))[1] AS opened_by

@@ -14,20 +14,13 @@
 
 -- The definitions (presence, minutes viewed, engagement, counts, session span, title, parent,
 -- host) are 003's, written once there and in docs/ANALYTICS.md: these reports select sessions
--- and format. They read 003's rollups (report_events, report_heartbeat_total), which the
--- minute-rollup thread keeps: a month of sessions is a few rows per attendee, not every
--- heartbeat.
+-- and format. They read report_attendees, which 003's rollup refresh fills with those
+-- functions' figures (one row per user and session): a month of sessions is a range of that
+-- table, not every heartbeat.
 
--- How far before and after a range a session's rows can lie: a room session lasts at most
--- 72 h (max_session_duration's cap), plus an hour of margin.
-CREATE FUNCTION rr_session_reach() RETURNS interval
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT interval '73 hours' $$;
-
--- Attendance per user and room session (report_attendance) of the sessions (cue points) that
--- started in [p_from, p_to), filtered by room, session and parent, with the session's facts
--- (report_session_facts). A session's rows all lie within rr_session_reach() of its start, so
--- reading that much around the range finds every session whole. Users filter the rows, never
--- a session's facts or span.
+-- Attendance per user and room session of the sessions (cue points) that started in
+-- [p_from, p_to), filtered by room, session and parent, with the session's facts. Users filter
+-- the rows, never a session's facts or span.
 CREATE FUNCTION rr_attendance(p_from timestamptz, p_to timestamptz, p_entry_ids text[], p_user_ids text[],
                               p_cue_point_ids text[], p_virtual_event_ids text[], p_parent_entry_ids text[])
 RETURNS TABLE (room_id text, session_id text, user_key text, first_at timestamptz, last_at timestamptz,
@@ -38,13 +31,13 @@ RETURNS TABLE (room_id text, session_id text, user_key text, first_at timestampt
 LANGUAGE sql STABLE AS $$
     SELECT a.room_id, a.session_id, a.user_key, a.first_at, a.last_at, a.seconds, a.heartbeats, a.engaged,
            a.reactions, a.chat_messages, a.raised_hands, a.polls_answered, a.qa_threads, a.downloads, a.body,
-           a.session_started_at, a.session_ended_at, coalesce(f.title, ''), f.parent, f.host, f.opened_by
-    FROM report_attendance(p_entry_ids, p_cue_point_ids, p_from - rr_session_reach(), p_to + rr_session_reach()) a
-    JOIN report_session_facts(p_entry_ids, p_cue_point_ids, p_from - rr_session_reach(), p_to + rr_session_reach()) f
-      USING (room_id, session_id)
-    WHERE cardinality(p_virtual_event_ids) = 0
-      AND a.session_started_at >= p_from AND a.session_started_at < p_to
-      AND (cardinality(p_parent_entry_ids) = 0 OR f.parent = ANY (p_parent_entry_ids))
+           a.session_started_at, a.session_ended_at, coalesce(a.title, ''), a.parent, a.host, a.opened_by
+    FROM report_attendees a
+    WHERE a.session_started_at >= p_from AND a.session_started_at < p_to
+      AND cardinality(p_virtual_event_ids) = 0
+      AND (cardinality(p_entry_ids) = 0 OR a.room_id = ANY (p_entry_ids))
+      AND (cardinality(p_cue_point_ids) = 0 OR a.session_id = ANY (p_cue_point_ids))
+      AND (cardinality(p_parent_entry_ids) = 0 OR a.parent = ANY (p_parent_entry_ids))
       AND (cardinality(p_user_ids) = 0 OR a.user_key = ANY (p_user_ids))
 $$;
 

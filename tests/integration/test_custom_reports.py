@@ -420,7 +420,12 @@ class CustomReports(unittest.TestCase):
                      "+ i * interval '1 ms', 'sessM', 'chat.send', 'p1', 'u1', 'm' || i, 0, "
                      "jsonb_build_object('text', '=msg, \"' || i || '\"', 'context', 'main') "
                      f"FROM generate_series(1, {count}) i", database)
-        self.pg.psql(REFRESH, database)
+        # The rollups of a million rows at once (the minute-rollup thread would have spread it).
+        timeout, self.pg.timeout = self.pg.timeout, 600
+        try:
+            self.pg.psql(REFRESH, database)
+        finally:
+            self.pg.timeout = timeout
         with tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, "big.csv")
             started = time.monotonic()
