@@ -1,5 +1,5 @@
--- Custom CSV reports (SPEC A7, A8): the five report queries as SQL functions. Applied by storage/db/migrations.cpp inside
--- one transaction: no BEGIN/COMMIT here.
+-- Custom CSV reports (SPEC A7, A8): the five report queries as SQL functions. Applied by
+-- storage/db/migrations.cpp inside one transaction: no BEGIN/COMMIT here.
 --
 -- Every report takes the same parameters, all bound by the caller (never built into SQL):
 --   p_from, p_to            the range [p_from, p_to): sessions that STARTED in it
