@@ -238,7 +238,7 @@ def report_requests():
              ["chat_transcripts", "--from", "2024-03-10", "--to", "2024-03-01", "--user-ids", "a,,b"]]
     return [json.dumps(body) for body in bodies] + ["\x00".join(line) for line in lines]
 def summaries():
-    """PDF summaries as roomrec-summary-pdf reads them (docs/ANALYTICS-pdf.md): a full one, one
+    """PDF summaries as roomrec-summary-pdf reads them (docs/ANALYTICS.md, "PDF session summary"): a full one, one
     whose timeline names UTC times, an empty session, names in many scripts, and near misses."""
     full = {
         "room": "weekly", "title": "Weekly sync", "session": "s-1",

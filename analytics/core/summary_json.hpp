@@ -1,4 +1,4 @@
-// The JSON a PDF summary is rendered from (docs/ANALYTICS-pdf.md, "Input"): one object with
+// The JSON a PDF summary is rendered from (docs/ANALYTICS.md, "PDF session summary", "Input"): one object with
 // "room", "title", "session", "started_at", "ended_at", "overview", "timeline",
 // "top_attendees" and "recordings". Everything is checked before anything is drawn: well-formed
 // UTF-8 and JSON, every field present with its type, no negative number, percentages within

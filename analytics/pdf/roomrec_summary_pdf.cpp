@@ -1,4 +1,4 @@
-// roomrec-summary-pdf: renders the PDF session summary from its JSON (docs/ANALYTICS-pdf.md).
+// roomrec-summary-pdf: renders the PDF session summary from its JSON (docs/ANALYTICS.md, "PDF session summary").
 //
 //   roomrec-summary-pdf INPUT.json OUTPUT.pdf [--generated-at 2026-11-24T10:00:00Z]
 //

@@ -38,11 +38,14 @@ std::optional<uint64_t> CustomReportRunner::run(const CustomReportRequest &reque
     const std::string doing = std::string("running the ") + custom_report_name(request.report) + " report";
     const bool ok = database_.run(doing, error, [&](pqxx::connection &connection, std::string &why) {
         pqxx::read_transaction transaction(connection);
-        // The report groups a month of raw rows in one hash aggregate: room for it in memory
+        // The report groups a month of rollup rows in hash aggregates: room for them in memory
         // rather than spilling to disk (this transaction only).
         transaction.exec("SET LOCAL work_mem = '64MB'");
         // JIT compiling the plan costs ~0.5 s and gains nothing on these scans.
         transaction.exec("SET LOCAL jit = off");
+        // Every row is fetched: plan for all of them, not for a fast first tenth (the cursor
+        // default chose nested loops over the month's rollups, 5x slower).
+        transaction.exec("SET LOCAL cursor_tuple_fraction = 1.0");
         // The function name comes from the fixed list of reports, never from the request.
         transaction.exec_params(
             "DECLARE custom_report NO SCROLL CURSOR FOR SELECT * FROM " + custom_report_function(request.report) +

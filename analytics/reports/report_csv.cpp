@@ -1,5 +1,6 @@
 #include "analytics/reports/report_csv.hpp"
 
+#include "analytics/core/csv_writer.hpp"
 #include "common/json.hpp"
 
 #include <cmath>
@@ -53,22 +54,16 @@ const json_t *at_path(const json_t *data, const std::string &path) {
 } // namespace
 
 std::string csv_cell(const std::string &text) {
-    std::string cell = text;
-    if (!cell.empty() &&
-        (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@' || cell[0] == '\t' || cell[0] == '\r')) {
-        // A number is data, not a formula: -3.5 stays as it is.
+    // A number is data, not a formula: -3.5 stays as it is; any other cell is guarded.
+    bool numeric = false;
+    if (!text.empty() && text[0] == '-') {
         char *end = nullptr;
-        const double number = std::strtod(cell.c_str(), &end);
-        const bool numeric = end && *end == '\0' && std::isfinite(number) && cell[0] == '-';
-        if (!numeric) cell = "'" + cell;
+        const double number = std::strtod(text.c_str(), &end);
+        numeric = end && *end == '\0' && std::isfinite(number);
     }
-    if (cell.find_first_of(",\"\r\n") == std::string::npos) return cell;
-    std::string quoted = "\"";
-    for (const char c : cell) {
-        if (c == '"') quoted += '"';
-        quoted += c;
-    }
-    return quoted + "\"";
+    std::string cell;
+    append_csv_field(cell, text, !numeric);
+    return cell;
 }
 
 std::string report_to_csv(const ReportName &report, const json_t *data) {

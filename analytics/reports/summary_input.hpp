@@ -1,4 +1,4 @@
-// The PDF summary's input (docs/ANALYTICS-pdf.md, "Input") from the report engine's answers:
+// The PDF summary's input (docs/ANALYTICS.md, "PDF session summary") from the report engine's answers:
 // the one place where the dashboard reports' field names (overview, timeline, attendees,
 // recordings; docs/API.md "Reports") become the names analytics/core/summary_json reads.
 // A missing or null figure (a rate without heartbeats) becomes 0; counts become integers. Pure.

@@ -11,7 +11,7 @@
 
 namespace roomrec::analytics {
 
-// data = the PDF input object (docs/ANALYTICS-pdf.md); session "" = the room's latest.
+// data = the PDF input object (docs/ANALYTICS.md, "PDF session summary"); session "" = the room's latest.
 ReportResult summary_input_report(ReportQueries &queries, const std::string &room, const std::string &session);
 
 struct SummaryPdf {

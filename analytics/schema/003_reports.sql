@@ -53,8 +53,58 @@ CREATE TABLE report_heartbeat_total (
     user_key       text   NOT NULL,
     heartbeats     bigint NOT NULL,
     engaged        bigint NOT NULL,
+    last_at        timestamptz,            -- the participant's last heartbeat (NULL: none left)
     PRIMARY KEY (room_id, session_id, participant_id)
 );
+
+-- Per participant of a session, its stint's marks: first join, last leave, the join's body (who
+-- it is). Every report that needs presence reads these rows (one per seat) instead of the join
+-- and leave rows; a month of sessions for the custom CSV reports is a range of joined_at.
+-- Recomputed by the refresh for every participant with a join or leave row in its window.
+CREATE TABLE report_participants (
+    room_id        text        NOT NULL,
+    session_id     text        NOT NULL,
+    participant_id text        NOT NULL,
+    user_key       text        NOT NULL,
+    joined_at      timestamptz NOT NULL,
+    left_at        timestamptz,
+    body           jsonb       NOT NULL,
+    PRIMARY KEY (room_id, session_id, participant_id)
+);
+CREATE INDEX report_participants_joined ON report_participants (joined_at);
+-- A participant's join and leave rows, for that recomputation.
+CREATE INDEX report_events_seat ON report_events (room_id, session_id, participant_id, at)
+    WHERE kind IN ('join', 'leave');
+
+-- Per attendee of each session: report_attendance's figures and the session's facts
+-- (report_session_facts), made again by the refresh for every session with a row in its window.
+-- The custom CSV reports read a month of these rows (one per user and session) instead of
+-- computing them; the dashboard computes its one session live, with the same functions.
+CREATE TABLE report_attendees (
+    room_id            text             NOT NULL,
+    session_id         text             NOT NULL,
+    user_key           text             NOT NULL,
+    body               jsonb            NOT NULL,
+    first_at           timestamptz      NOT NULL,
+    last_at            timestamptz      NOT NULL,
+    seconds            double precision NOT NULL,
+    reactions          bigint           NOT NULL,
+    chat_messages      bigint           NOT NULL,
+    raised_hands       bigint           NOT NULL,
+    polls_answered     bigint           NOT NULL,
+    qa_threads         bigint           NOT NULL,
+    downloads          bigint           NOT NULL,
+    heartbeats         bigint           NOT NULL,
+    engaged            bigint           NOT NULL,
+    session_started_at timestamptz      NOT NULL,
+    session_ended_at   timestamptz      NOT NULL,
+    title              text,
+    parent             text,
+    host               text,
+    opened_by          text,
+    PRIMARY KEY (room_id, session_id, user_key)
+);
+CREATE INDEX report_attendees_started ON report_attendees (session_started_at);
 
 -- Per session and minute, all participants summed (the timeline).
 CREATE TABLE report_minute_total (
@@ -72,6 +122,15 @@ CREATE OR REPLACE FUNCTION telemetry_refresh_minutes(low timestamptz, high times
 LANGUAGE plpgsql AS $$
 DECLARE
     written bigint;
+    seat_rooms text[];
+    seat_sessions text[];
+    seat_ids text[];
+    touched_rooms text[];
+    touched_sessions text[];
+    pick_rooms text[];
+    pick_sessions text[];
+    pick_low timestamptz;
+    pick_high timestamptz;
 BEGIN
     PERFORM pg_advisory_xact_lock(7237955749785134402);
     low := date_trunc('minute', low, 'UTC');
@@ -85,13 +144,60 @@ BEGIN
         FROM telemetry_events WHERE at >= low AND at < high
         GROUP BY 1, 2, 3, 4;
     GET DIAGNOSTICS written = ROW_COUNT;
+    -- The sessions the window held rows of, before (here) and after (below): their attendees
+    -- are made again.
+    SELECT array_agg(room_id), array_agg(session_id) INTO touched_rooms, touched_sessions
+    FROM (SELECT room_id, session_id FROM report_events WHERE at >= low AND at < high AND session_id <> ''
+          UNION
+          SELECT room_id, session_id FROM report_heartbeat_minute
+          WHERE minute >= low AND minute < high AND session_id <> '') x;
+    -- The seats whose marks the window held, before and after: their report_participants rows
+    -- are made again from all their join and leave rows.
+    SELECT array_agg(room_id), array_agg(session_id), array_agg(participant_id)
+    INTO seat_rooms, seat_sessions, seat_ids
+    FROM (SELECT DISTINCT room_id, session_id, participant_id FROM report_events
+          WHERE at >= low AND at < high AND kind IN ('join', 'leave') AND participant_id IS NOT NULL) x;
     DELETE FROM report_events WHERE at >= low AND at < high;
     INSERT INTO report_events (room_id, session_id, at, kind, participant_id, user_key, subject_id, value, body, node_id)
         SELECT room_id, session_id, at, kind, participant_id, coalesce(user_id, participant_id), subject_id, value,
                body, node_id
         FROM telemetry_events WHERE at >= low AND at < high AND kind <> 'heartbeat'
         ORDER BY room_id, session_id, at;
-    UPDATE report_heartbeat_total t SET heartbeats = t.heartbeats - o.heartbeats, engaged = t.engaged - o.engaged
+    WITH seats AS (
+        SELECT * FROM unnest(seat_rooms, seat_sessions, seat_ids) AS g(room_id, session_id, participant_id)
+        UNION
+        SELECT room_id, session_id, participant_id FROM report_events
+        WHERE at >= low AND at < high AND kind IN ('join', 'leave') AND participant_id IS NOT NULL),
+    marks AS (
+        SELECT s.room_id, s.session_id, s.participant_id,
+               min(e.user_key) FILTER (WHERE e.kind = 'join') AS user_key,
+               min(e.at) FILTER (WHERE e.kind = 'join') AS joined_at,
+               max(e.at) FILTER (WHERE e.kind = 'leave') AS left_at,
+               (array_agg(coalesce(e.body, '{}'::jsonb) ORDER BY e.at DESC) FILTER (WHERE e.kind = 'join'))[1] AS body
+        FROM seats s LEFT JOIN report_events e
+          ON e.room_id = s.room_id AND e.session_id = s.session_id AND e.participant_id = s.participant_id
+         AND e.kind IN ('join', 'leave')
+        GROUP BY 1, 2, 3),
+    gone AS (
+        DELETE FROM report_participants p USING marks m
+        WHERE m.joined_at IS NULL AND p.room_id = m.room_id AND p.session_id = m.session_id
+          AND p.participant_id = m.participant_id)
+    INSERT INTO report_participants AS p (room_id, session_id, participant_id, user_key, joined_at, left_at, body)
+        SELECT room_id, session_id, participant_id, user_key, joined_at, left_at, body FROM marks
+        WHERE joined_at IS NOT NULL
+    ON CONFLICT (room_id, session_id, participant_id) DO UPDATE
+        SET user_key = EXCLUDED.user_key, joined_at = EXCLUDED.joined_at, left_at = EXCLUDED.left_at,
+            body = EXCLUDED.body;
+    -- The last heartbeat outside the window: the latest minute row before or after it (a minute
+    -- row's last_at lies in its minute), two primary-key probes.
+    UPDATE report_heartbeat_total t SET heartbeats = t.heartbeats - o.heartbeats, engaged = t.engaged - o.engaged,
+        last_at = coalesce(
+            (SELECT m.last_at FROM report_heartbeat_minute m
+             WHERE m.room_id = t.room_id AND m.session_id = t.session_id AND m.participant_id = t.participant_id
+               AND m.minute >= high ORDER BY m.minute DESC LIMIT 1),
+            (SELECT m.last_at FROM report_heartbeat_minute m
+             WHERE m.room_id = t.room_id AND m.session_id = t.session_id AND m.participant_id = t.participant_id
+               AND m.minute < low ORDER BY m.minute DESC LIMIT 1))
     FROM (SELECT room_id, session_id, participant_id, sum(heartbeats) AS heartbeats, sum(engaged) AS engaged
           FROM report_heartbeat_minute WHERE minute >= low AND minute < high GROUP BY 1, 2, 3) o
     WHERE t.room_id = o.room_id AND t.session_id = o.session_id AND t.participant_id = o.participant_id;
@@ -103,15 +209,50 @@ BEGIN
         WHERE at >= low AND at < high AND kind = 'heartbeat' AND participant_id IS NOT NULL
         GROUP BY room_id, session_id, participant_id, date_trunc('minute', at, 'UTC')
         ORDER BY room_id, session_id, participant_id, 4;
-    INSERT INTO report_heartbeat_total AS t (room_id, session_id, participant_id, user_key, heartbeats, engaged)
-        SELECT room_id, session_id, participant_id, min(user_key), sum(heartbeats), sum(engaged)
+    INSERT INTO report_heartbeat_total AS t (room_id, session_id, participant_id, user_key, heartbeats, engaged, last_at)
+        SELECT room_id, session_id, participant_id, min(user_key), sum(heartbeats), sum(engaged), max(last_at)
         FROM report_heartbeat_minute WHERE minute >= low AND minute < high GROUP BY 1, 2, 3
     ON CONFLICT (room_id, session_id, participant_id) DO UPDATE
-        SET heartbeats = t.heartbeats + EXCLUDED.heartbeats, engaged = t.engaged + EXCLUDED.engaged;
+        SET heartbeats = t.heartbeats + EXCLUDED.heartbeats, engaged = t.engaged + EXCLUDED.engaged,
+            last_at = greatest(t.last_at, EXCLUDED.last_at);
     DELETE FROM report_minute_total WHERE minute >= low AND minute < high;
     INSERT INTO report_minute_total (room_id, session_id, minute, heartbeats, engaged)
         SELECT room_id, session_id, minute, sum(heartbeats), sum(engaged)
         FROM report_heartbeat_minute WHERE minute >= low AND minute < high GROUP BY 1, 2, 3;
+    WITH touched AS (
+        SELECT * FROM unnest(touched_rooms, touched_sessions) AS g(room_id, session_id)
+        UNION
+        SELECT room_id, session_id FROM report_events WHERE at >= low AND at < high AND session_id <> ''
+        UNION
+        SELECT room_id, session_id FROM report_heartbeat_minute WHERE minute >= low AND minute < high AND session_id <> '')
+    SELECT array_agg(room_id), array_agg(session_id) INTO touched_rooms, touched_sessions FROM touched;
+    IF touched_rooms IS NOT NULL THEN
+        DELETE FROM report_attendees a USING unnest(touched_rooms, touched_sessions) AS t(room_id, session_id)
+        WHERE a.room_id = t.room_id AND a.session_id = t.session_id;
+        -- A few sessions (the minute thread): selected by id, whole. Many (a backfill): every
+        -- session with rows within 73 h of the window (a session lasts at most 72 h, so each
+        -- touched one is whole in that range) in one pass, since two id lists would be probed
+        -- as their cross product; the join keeps the touched ones.
+        IF cardinality(touched_rooms) > 20 THEN
+            pick_rooms := '{}';
+            pick_sessions := '{}';
+            pick_low := low - interval '73 hours';
+            pick_high := high + interval '73 hours';
+        ELSE
+            pick_rooms := touched_rooms;
+            pick_sessions := touched_sessions;
+            pick_low := '-infinity';
+            pick_high := 'infinity';
+        END IF;
+        INSERT INTO report_attendees
+            SELECT a.room_id, a.session_id, a.user_key, a.body, a.first_at, a.last_at, a.seconds, a.reactions,
+                   a.chat_messages, a.raised_hands, a.polls_answered, a.qa_threads, a.downloads, a.heartbeats,
+                   a.engaged, a.session_started_at, a.session_ended_at, f.title, f.parent, f.host, f.opened_by
+            FROM report_attendance(pick_rooms, pick_sessions, pick_low, pick_high) a
+            JOIN report_session_facts(pick_rooms, pick_sessions, pick_low, pick_high) f USING (room_id, session_id)
+            JOIN unnest(touched_rooms, touched_sessions) AS t(room_id, session_id) USING (room_id, session_id)
+        ON CONFLICT (room_id, session_id, user_key) DO NOTHING;
+    END IF;
     RETURN written;
 END $$;
 
@@ -140,6 +281,8 @@ BEGIN
     DELETE FROM telemetry_batches WHERE written_at < edge;
     GET DIAGNOSTICS ledger_rows = ROW_COUNT;
     DELETE FROM report_events WHERE at < edge;
+    DELETE FROM report_participants WHERE joined_at < edge;
+    DELETE FROM report_attendees WHERE session_started_at < edge;
     DELETE FROM report_heartbeat_minute WHERE minute < edge;
     DELETE FROM report_minute_total WHERE minute < edge;
     DELETE FROM report_heartbeat_total t WHERE NOT EXISTS (
@@ -197,58 +340,167 @@ BEGIN
     RETURN found;
 END $$;
 
--- Presence of each participant (join -> leave, else last heartbeat + 25 s, else join + 25 s).
-CREATE FUNCTION report_participant_presence(r text, s text)
-RETURNS TABLE (participant_id text, user_key text, start_at timestamptz, end_at timestamptz)
+-- The figures below are defined once, over a SELECTION of sessions: the rows of report_events
+-- with room_id in rooms, session_id in sessions (an empty array: any) and at in [low, high).
+-- The dashboard selects one session ({r}, {s}, -infinity, infinity: report_presence and the
+-- other one-session wrappers); the custom CSV reports (004) select a date range's sessions.
+-- Called with constants (plpgsql custom plans, or the CSV report's bound parameters), the
+-- empty-array tests fold away and the selection is an index range.
+
+-- Presence of each participant (join -> leave, else last heartbeat + 25 s, else join + 25 s; a
+-- leave stamped before the join is ignored like a missing one). One stint per participant id:
+-- the plugin draws a new one for every join. With the participant's heartbeat totals.
+CREATE FUNCTION report_stints(rooms text[], sessions text[], low timestamptz, high timestamptz)
+RETURNS TABLE (room_id text, session_id text, participant_id text, user_key text, start_at timestamptz,
+               end_at timestamptz, heartbeats bigint, engaged bigint, body jsonb)
 LANGUAGE sql STABLE AS $$
-    WITH joins AS (
-        SELECT e.participant_id, min(e.user_key) AS user_key, min(e.at) AS joined
-        FROM report_events e WHERE e.room_id = r AND e.session_id = s AND e.kind = 'join'
-        GROUP BY e.participant_id),
-    leaves AS (
-        SELECT e.participant_id, max(e.at) AS left_at
-        FROM report_events e WHERE e.room_id = r AND e.session_id = s AND e.kind = 'leave'
-        GROUP BY e.participant_id)
-    SELECT j.participant_id, j.user_key, j.joined,
-           coalesce(l.left_at,
-                    greatest(j.joined, (SELECT h.last_at FROM report_heartbeat_minute h
-                                        WHERE h.room_id = r AND h.session_id = s
-                                          AND h.participant_id = j.participant_id
-                                        ORDER BY h.minute DESC LIMIT 1)) + interval '25 seconds')
-    FROM joins j LEFT JOIN leaves l ON l.participant_id = j.participant_id AND l.left_at >= j.joined
+    SELECT p.room_id, p.session_id, p.participant_id, p.user_key, p.joined_at,
+           CASE WHEN p.left_at >= p.joined_at THEN p.left_at
+                ELSE greatest(p.joined_at, h.last_at) + interval '25 seconds' END,
+           coalesce(h.heartbeats, 0), coalesce(h.engaged, 0), p.body
+    FROM report_participants p LEFT JOIN report_heartbeat_total h
+      ON h.room_id = p.room_id AND h.session_id = p.session_id AND h.participant_id = p.participant_id
+    WHERE p.session_id <> ''
+      AND (cardinality(rooms) = 0 OR p.room_id = ANY (rooms))
+      AND (cardinality(sessions) = 0 OR p.session_id = ANY (sessions))
+      AND p.joined_at >= low AND p.joined_at < high
 $$;
 
--- Each user key's presence, merged (union; touching intervals join).
-CREATE FUNCTION report_presence(r text, s text)
-RETURNS TABLE (user_key text, start_at timestamptz, end_at timestamptz)
+-- Each user key's presence: its participants' stints merged (union; touching intervals join,
+-- closed ranges), with their heartbeat totals.
+CREATE FUNCTION report_user_spans(rooms text[], sessions text[], low timestamptz, high timestamptz)
+RETURNS TABLE (room_id text, session_id text, user_key text, spans tstzmultirange, heartbeats bigint, engaged bigint)
 LANGUAGE sql STABLE AS $$
-    WITH ordered AS (
-        SELECT p.user_key, p.start_at, p.end_at,
-               max(p.end_at) OVER (PARTITION BY p.user_key ORDER BY p.start_at, p.end_at
-                                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_end
-        FROM report_participant_presence(r, s) p),
-    islands AS (
-        SELECT o.user_key, o.start_at, o.end_at,
-               sum(CASE WHEN o.previous_end IS NULL OR o.start_at > o.previous_end THEN 1 ELSE 0 END)
-                   OVER (PARTITION BY o.user_key ORDER BY o.start_at, o.end_at) AS island
-        FROM ordered o)
-    SELECT i.user_key, min(i.start_at), max(i.end_at) FROM islands i GROUP BY i.user_key, i.island
+    SELECT p.room_id, p.session_id, p.user_key, range_agg(tstzrange(p.start_at, p.end_at, '[]')),
+           sum(p.heartbeats)::bigint, sum(p.engaged)::bigint
+    FROM report_stints(rooms, sessions, low, high) p
+    GROUP BY p.room_id, p.session_id, p.user_key
+$$;
+
+-- The same presence as intervals, one row each.
+CREATE FUNCTION report_user_presence(rooms text[], sessions text[], low timestamptz, high timestamptz)
+RETURNS TABLE (room_id text, session_id text, user_key text, start_at timestamptz, end_at timestamptz)
+LANGUAGE sql STABLE AS $$
+    SELECT u.room_id, u.session_id, u.user_key, lower(i), upper(i)
+    FROM report_user_spans(rooms, sessions, low, high) u, unnest(u.spans) i
 $$;
 
 -- Who each user key is: their latest join row of the session.
+CREATE FUNCTION report_user_profiles(rooms text[], sessions text[], low timestamptz, high timestamptz)
+RETURNS TABLE (room_id text, session_id text, user_key text, body jsonb)
+LANGUAGE sql STABLE AS $$
+    SELECT DISTINCT ON (p.room_id, p.session_id, p.user_key) p.room_id, p.session_id, p.user_key, p.body
+    FROM report_stints(rooms, sessions, low, high) p
+    ORDER BY p.room_id, p.session_id, p.user_key, p.start_at DESC
+$$;
+
+-- Per attendee (user key with a presence) of each session: merged presence (first instant, last
+-- instant, seconds), the activity counts, heartbeats (all, engaged), profile, and the SESSION
+-- SPAN: from its earliest presence start to its latest presence end (every presence lies
+-- inside it).
+--   reactions       reaction rows (refused attempts are not reactions)
+--   chat_messages   chat.send + chat.reply rows; a message deleted later still counts (it was sent)
+--   raised_hands    hand rows with value 1 (lowering is not counted)
+--   polls_answered  distinct polls the user answered
+--   qa_threads      distinct Q&A threads (question ids) the user asked or answered in
+--   downloads       download rows
+CREATE FUNCTION report_attendance(rooms text[], sessions text[], low timestamptz, high timestamptz)
+RETURNS TABLE (room_id text, session_id text, user_key text, body jsonb, first_at timestamptz, last_at timestamptz,
+               seconds double precision, reactions bigint, chat_messages bigint, raised_hands bigint,
+               polls_answered bigint, qa_threads bigint, downloads bigint, heartbeats bigint, engaged bigint,
+               session_started_at timestamptz, session_ended_at timestamptz)
+LANGUAGE sql STABLE AS $$
+    WITH viewers AS (
+        SELECT u.room_id, u.session_id, u.user_key, lower(u.spans) AS first_at, upper(u.spans) AS last_at,
+               (SELECT sum(extract(epoch FROM upper(i) - lower(i))) FROM unnest(u.spans) i)::double precision AS seconds,
+               u.heartbeats, u.engaged
+        FROM report_user_spans(rooms, sessions, low, high) u),
+    -- Rows per user, kind and subject first, so that both steps are plain (hashable) aggregates:
+    -- the distinct polls and threads are then counted as groups.
+    subjects AS (
+        SELECT e.room_id, e.session_id, e.user_key,
+               CASE WHEN e.kind IN ('qa.ask', 'qa.answer') THEN 'qa' WHEN e.kind = 'chat.reply' THEN 'chat.send'
+                    WHEN e.kind = 'hand' AND e.value <> 1 THEN 'hand.lowered' ELSE e.kind END AS kind,
+               CASE WHEN e.kind IN ('poll.answer', 'qa.ask', 'qa.answer') THEN e.subject_id END AS subject_id,
+               count(*) AS n
+        FROM report_events e
+        WHERE e.kind IN ('reaction', 'chat.send', 'chat.reply', 'hand', 'poll.answer', 'qa.ask', 'qa.answer', 'download')
+          AND e.session_id <> ''
+          AND (cardinality(rooms) = 0 OR e.room_id = ANY (rooms))
+          AND (cardinality(sessions) = 0 OR e.session_id = ANY (sessions))
+          AND e.at >= low AND e.at < high
+        GROUP BY 1, 2, 3, 4, 5),
+    counts AS (
+        SELECT x.room_id, x.session_id, x.user_key,
+               coalesce(sum(x.n) FILTER (WHERE x.kind = 'reaction'), 0) AS reactions,
+               coalesce(sum(x.n) FILTER (WHERE x.kind = 'chat.send'), 0) AS chat_messages,
+               coalesce(sum(x.n) FILTER (WHERE x.kind = 'hand'), 0) AS raised_hands,
+               count(x.subject_id) FILTER (WHERE x.kind = 'poll.answer') AS polls_answered,
+               count(x.subject_id) FILTER (WHERE x.kind = 'qa') AS qa_threads,
+               coalesce(sum(x.n) FILTER (WHERE x.kind = 'download'), 0) AS downloads
+        FROM subjects x GROUP BY 1, 2, 3)
+    SELECT v.room_id, v.session_id, v.user_key, coalesce(p.body, '{}'::jsonb), v.first_at, v.last_at, v.seconds,
+           coalesce(c.reactions, 0)::bigint, coalesce(c.chat_messages, 0)::bigint, coalesce(c.raised_hands, 0)::bigint,
+           coalesce(c.polls_answered, 0), coalesce(c.qa_threads, 0), coalesce(c.downloads, 0)::bigint,
+           v.heartbeats, v.engaged,
+           min(v.first_at) OVER (PARTITION BY v.room_id, v.session_id),
+           max(v.last_at) OVER (PARTITION BY v.room_id, v.session_id)
+    FROM viewers v
+    LEFT JOIN report_user_profiles(rooms, sessions, low, high) p USING (room_id, session_id, user_key)
+    LEFT JOIN counts c USING (room_id, session_id, user_key)
+$$;
+
+-- Each session's facts: title (the latest join's, else the breakout.open's), parent room (the
+-- breakout.open's subject, else a join's `parent`), host (the user key of the first join with
+-- role host), opened_by (the breakout.open's). Its span is report_attendance's.
+CREATE FUNCTION report_session_facts(rooms text[], sessions text[], low timestamptz, high timestamptz)
+RETURNS TABLE (room_id text, session_id text, title text, parent text, host text, opened_by text)
+LANGUAGE sql STABLE AS $$
+    SELECT e.room_id, e.session_id,
+           coalesce((array_agg(e.body->>'title' ORDER BY e.at DESC) FILTER (WHERE e.kind = 'join'))[1],
+                    min(e.body->>'title') FILTER (WHERE e.kind = 'breakout.open')),
+           coalesce(min(e.subject_id) FILTER (WHERE e.kind = 'breakout.open'),
+                    min(e.body->>'parent') FILTER (WHERE e.kind = 'join')),
+           (array_agg(e.user_key ORDER BY e.at) FILTER (WHERE e.kind = 'join' AND e.body->>'role' = 'host'))[1],
+           min(e.body->>'opened_by') FILTER (WHERE e.kind = 'breakout.open')
+    FROM report_events e
+    WHERE e.kind IN ('join', 'breakout.open') AND e.session_id <> ''
+      AND (cardinality(rooms) = 0 OR e.room_id = ANY (rooms))
+      AND (cardinality(sessions) = 0 OR e.session_id = ANY (sessions))
+      AND e.at >= low AND e.at < high
+    GROUP BY e.room_id, e.session_id
+$$;
+
+-- One session (the dashboard's reports).
+CREATE FUNCTION report_presence(r text, s text)
+RETURNS TABLE (user_key text, start_at timestamptz, end_at timestamptz)
+LANGUAGE sql STABLE AS $$
+    SELECT p.user_key, p.start_at, p.end_at
+    FROM report_user_presence(ARRAY[r], ARRAY[s], '-infinity', 'infinity') p
+$$;
+
 CREATE FUNCTION report_people(r text, s text)
 RETURNS TABLE (user_key text, body jsonb)
 LANGUAGE sql STABLE AS $$
-    SELECT DISTINCT ON (e.user_key) e.user_key, coalesce(e.body, '{}'::jsonb)
-    FROM report_events e WHERE e.room_id = r AND e.session_id = s AND e.kind = 'join'
-    ORDER BY e.user_key, e.at DESC
+    SELECT p.user_key, p.body FROM report_user_profiles(ARRAY[r], ARRAY[s], '-infinity', 'infinity') p
+$$;
+
+CREATE FUNCTION report_attendee_rows(r text, s text)
+RETURNS TABLE (user_key text, body jsonb, seconds double precision, reactions bigint, chat_messages bigint,
+               raised_hands bigint, polls_answered bigint, qa_threads bigint, downloads bigint,
+               heartbeats bigint, engaged bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT a.user_key, a.body, a.seconds, a.reactions, a.chat_messages, a.raised_hands, a.polls_answered,
+           a.qa_threads, a.downloads, a.heartbeats, a.engaged
+    FROM report_attendance(ARRAY[r], ARRAY[s], '-infinity', 'infinity') a
 $$;
 
 -- The session's recordings: the room's recordings started inside the session span.
 CREATE FUNCTION report_session_recordings(r text, s text)
 RETURNS TABLE (recording_id text, title text, started_at timestamptz, duration_ms bigint)
 LANGUAGE sql STABLE AS $$
-    WITH span AS (SELECT min(p.start_at) AS low, max(p.end_at) AS high FROM report_participant_presence(r, s) p)
+    WITH span AS (SELECT min(a.session_started_at) AS low, max(a.session_ended_at) AS high
+                  FROM report_attendance(ARRAY[r], ARRAY[s], '-infinity', 'infinity') a)
     SELECT c.recording_id, c.title, c.started_at, c.duration_ms
     FROM recordings c, span
     WHERE c.room_id = r AND c.started_at >= span.low AND c.started_at <= span.high
@@ -290,11 +542,11 @@ BEGIN
     END IF;
     WITH own AS (
         SELECT e.session_id, min(e.at) AS first_at, max(e.at) AS last_at,
-               count(DISTINCT e.user_key) FILTER (WHERE e.kind = 'join') AS viewers,
-               (array_agg(e.body->>'title' ORDER BY e.at DESC) FILTER (WHERE e.kind = 'join'))[1] AS title,
-               (array_agg(e.subject_id) FILTER (WHERE e.kind = 'breakout.open'))[1] AS parent
-        FROM report_events e WHERE e.room_id = r AND e.session_id <> ''
-        GROUP BY e.session_id),
+               count(DISTINCT e.user_key) FILTER (WHERE e.kind = 'join') AS viewers, f.title, f.parent
+        FROM report_events e
+        LEFT JOIN report_session_facts(ARRAY[r], '{}', '-infinity', 'infinity') f USING (room_id, session_id)
+        WHERE e.room_id = r AND e.session_id <> ''
+        GROUP BY e.session_id, f.title, f.parent),
     breakouts AS (
         SELECT e.room_id, e.session_id, min(e.at) AS opened_at, (array_agg(e.body->>'title'))[1] AS title,
                (array_agg(e.body->>'opened_by'))[1] AS opened_by
@@ -432,37 +684,7 @@ BEGIN
     RETURN result;
 END $$;
 
--- A3: per attendee figures, filtered by a name search, sorted by minutes viewed, paged.
-CREATE FUNCTION report_attendee_rows(r text, s text)
-RETURNS TABLE (user_key text, body jsonb, seconds double precision, reactions bigint, chat_messages bigint,
-               raised_hands bigint, polls_answered bigint, qa_threads bigint, downloads bigint,
-               heartbeats bigint, engaged bigint)
-LANGUAGE sql STABLE AS $$
-    WITH viewers AS (SELECT p.user_key, sum(extract(epoch FROM p.end_at - p.start_at))::double precision AS seconds
-                     FROM report_presence(r, s) p GROUP BY p.user_key),
-    counts AS (
-        SELECT e.user_key,
-               count(*) FILTER (WHERE e.kind = 'reaction') AS reactions,
-               count(*) FILTER (WHERE e.kind IN ('chat.send', 'chat.reply')) AS chat_messages,
-               count(*) FILTER (WHERE e.kind = 'hand' AND e.value = 1) AS raised_hands,
-               count(DISTINCT e.subject_id) FILTER (WHERE e.kind = 'poll.answer') AS polls_answered,
-               count(DISTINCT e.subject_id) FILTER (WHERE e.kind IN ('qa.ask', 'qa.answer')) AS qa_threads,
-               count(*) FILTER (WHERE e.kind = 'download') AS downloads
-        FROM report_events e
-        WHERE e.room_id = r AND e.session_id = s
-          AND e.kind IN ('reaction', 'chat.send', 'chat.reply', 'hand', 'poll.answer', 'qa.ask', 'qa.answer', 'download')
-        GROUP BY e.user_key),
-    beats AS (
-        SELECT h.user_key, sum(h.heartbeats) AS heartbeats, sum(h.engaged) AS engaged
-        FROM report_heartbeat_total h WHERE h.room_id = r AND h.session_id = s GROUP BY h.user_key)
-    SELECT v.user_key, coalesce(p.body, '{}'::jsonb), v.seconds,
-           coalesce(c.reactions, 0), coalesce(c.chat_messages, 0), coalesce(c.raised_hands, 0),
-           coalesce(c.polls_answered, 0), coalesce(c.qa_threads, 0), coalesce(c.downloads, 0),
-           coalesce(b.heartbeats, 0), coalesce(b.engaged, 0)
-    FROM viewers v LEFT JOIN report_people(r, s) p ON p.user_key = v.user_key
-    LEFT JOIN counts c ON c.user_key = v.user_key LEFT JOIN beats b ON b.user_key = v.user_key
-$$;
-
+-- A3: per attendee figures (report_attendee_rows), filtered by a name search, sorted by minutes viewed, paged.
 CREATE FUNCTION report_attendees(r text, s_in text, search text, first int, count int) RETURNS jsonb
 -- Custom plans always: a generic plan (plpgsql's choice after five calls) cannot see which
 -- session it reads and was measured 3-4x slower.

@@ -51,6 +51,8 @@ static void quotes_and_guards_cells(void **) {
     assert_string_equal(csv_cell("\rx").c_str(), "\"'\rx\"");
     assert_string_equal(csv_cell("-3.5").c_str(), "-3.5"); // a negative number is data
     assert_string_equal(csv_cell("").c_str(), "");
+    // Invalid UTF-8 never reaches the file: each bad byte becomes U+FFFD.
+    assert_string_equal(csv_cell("a\xff,b").c_str(), "\"a\xEF\xBF\xBD,b\"");
 }
 
 int main() {
