@@ -165,7 +165,8 @@ Reply ExportRequests::on_export(Request &request) {
             quota_.give_back(quota_key);
         }
         kLog.warning("export for room " + room_id + " not queued: " + error);
-        return reply_error(ErrorCode::ExportUnavailable, "the export could not be queued, retry (" + error + ")");
+        // What the database said stays in the server log.
+        return reply_error(ErrorCode::ExportUnavailable, "the export could not be queued; retry later");
     }
     kLog.info("export " + *id + " of room " + room_id + " queued for " + grant.who);
     common::JsonPtr answer = make_event("export");
