@@ -227,4 +227,16 @@ private:
 // The error_code of a reply (0 for a success).
 inline long long code(const std::string &answer) { return PluginHarness::integer(answer, "error_code"); }
 
+// One field of a recorded telemetry row's body, as text ("" when absent or neither a string
+// nor an integer).
+inline std::string body_field(const analytics::TelemetryEvent &row, const char *key) {
+    json_t *body = json_loads(row.body_json.c_str(), 0, nullptr);
+    const json_t *value = json_object_get(body, key);
+    std::string out = json_is_string(value)    ? json_string_value(value)
+                      : json_is_integer(value) ? std::to_string(json_integer_value(value))
+                                               : "";
+    json_decref(body);
+    return out;
+}
+
 } // namespace roomrec::test

@@ -5,21 +5,12 @@
 #include "tests/unit/unit.hpp" // last: cmocka macros clash with C++ headers
 
 using roomrec::analytics::TelemetryEvent;
+using roomrec::test::body_field;
 using roomrec::test::code;
 using roomrec::test::has;
 using roomrec::test::PluginHarness;
 
 namespace {
-
-std::string body_field(const TelemetryEvent &row, const char *key) {
-    json_t *body = json_loads(row.body_json.c_str(), 0, nullptr);
-    const json_t *value = json_object_get(body, key);
-    std::string out = json_is_string(value)    ? json_string_value(value)
-                      : json_is_integer(value) ? std::to_string(json_integer_value(value))
-                                               : "";
-    json_decref(body);
-    return out;
-}
 
 std::string playback(const char *event, long long position_ms, const char *extra = "") {
     return std::string(R"({"request":"playback","recording":"rec1","play":"play-1","duration_ms":100000,"event":")") +

@@ -7,21 +7,12 @@
 #include "tests/unit/unit.hpp" // last: cmocka macros clash with C++ headers
 
 using roomrec::analytics::TelemetryEvent;
+using roomrec::test::body_field;
 using roomrec::test::code;
 using roomrec::test::has;
 using roomrec::test::PluginHarness;
 
 namespace {
-
-std::string body_text(const TelemetryEvent &row, const char *key) {
-    json_t *body = json_loads(row.body_json.c_str(), 0, nullptr);
-    const json_t *value = json_object_get(body, key);
-    std::string out = json_is_string(value)    ? json_string_value(value)
-                      : json_is_integer(value) ? std::to_string(json_integer_value(value))
-                                               : "";
-    json_decref(body);
-    return out;
-}
 
 bool body_has(const TelemetryEvent &row, const char *key) {
     json_t *body = json_loads(row.body_json.c_str(), 0, nullptr);
@@ -42,9 +33,9 @@ void join_rows_carry_email_title_and_parent(void **) {
     auto joins = h.rows("join");
     assert_int_equal(joins.size(), 2);
     assert_string_equal(joins[0].user_id.c_str(), "alice");
-    assert_string_equal(body_text(joins[0], "email").c_str(), "alice@example.com");
-    assert_string_equal(body_text(joins[0], "title").c_str(), "Weekly sync");
-    assert_string_equal(body_text(joins[0], "company").c_str(), "Acme");
+    assert_string_equal(body_field(joins[0], "email").c_str(), "alice@example.com");
+    assert_string_equal(body_field(joins[0], "title").c_str(), "Weekly sync");
+    assert_string_equal(body_field(joins[0], "company").c_str(), "Acme");
     assert_false(body_has(joins[0], "parent"));
     assert_false(body_has(joins[1], "email")); // bob gave none
 
@@ -54,11 +45,11 @@ void join_rows_carry_email_title_and_parent(void **) {
     const auto opened = h.rows("breakout.open");
     assert_int_equal(opened.size(), 1);
     assert_string_equal(opened[0].subject_id.c_str(), "weekly");
-    assert_string_equal(body_text(opened[0], "opened_by").c_str(), "carol");
-    assert_string_equal(body_text(opened[0], "title").c_str(), "Weekly sync");
+    assert_string_equal(body_field(opened[0], "opened_by").c_str(), "carol");
+    assert_string_equal(body_field(opened[0], "title").c_str(), "Weekly sync");
     joins = h.rows("join");
     assert_int_equal(joins.size(), 4);
-    assert_string_equal(body_text(joins[2], "parent").c_str(), "weekly");
+    assert_string_equal(body_field(joins[2], "parent").c_str(), "weekly");
     assert_string_equal(joins[2].room_id.c_str(), "weekly-b");
 }
 
@@ -74,17 +65,17 @@ void stage_rows_name_who_moved_the_viewer(void **) {
     assert_int_equal(rows.size(), 1);
     assert_string_equal(rows[0].participant_id.c_str(), viewer_id.c_str());
     assert_string_equal(rows[0].user_id.c_str(), "bob");
-    assert_string_equal(body_text(rows[0], "by").c_str(), "alice");
+    assert_string_equal(body_field(rows[0], "by").c_str(), "alice");
     rows = h.rows("stage.off");
     assert_int_equal(rows.size(), 1);
-    assert_string_equal(body_text(rows[0], "by").c_str(), "alice");
+    assert_string_equal(body_field(rows[0], "by").c_str(), "alice");
 
     // On stage when leaving: the leave closes the stage first.
     assert_int_equal(code(h.request(host, on)), 0);
     assert_int_equal(code(h.request(viewer, R"({"request":"leave"})")), 0);
     rows = h.rows("stage.off");
     assert_int_equal(rows.size(), 2);
-    assert_string_equal(body_text(rows[1], "reason").c_str(), "left");
+    assert_string_equal(body_field(rows[1], "reason").c_str(), "left");
     assert_int_equal(h.rows("leave").size(), 1);
 }
 
