@@ -55,16 +55,10 @@ class ExportRequestsTest(unittest.TestCase):
                                   "public_url": f"http://127.0.0.1:{cls.link_port}"},
                         "smtp": {"url": f"smtp://127.0.0.1:{cls.smtp_port}/roomrec.test",
                                  "from": "exports@roomrec.test", "starttls": "none"}})
-        deadline = time.time() + 30
-        while cls.pg.psql("SELECT to_regclass('report_events') IS NOT NULL AND "
-                          "to_regprocedure('custom_attendees_data(timestamptz,timestamptz,text[],text[],text[],"
-                          "text[],text[])') IS NOT NULL AND to_regclass('exports') IS NOT NULL") != "t":
-            if time.time() > deadline:
-                raise AssertionError("the plugin did not migrate the database")
-            time.sleep(0.2)
-        sql = test_reports.insert_sql(test_reports.build_rows())
-        sql += "SELECT telemetry_refresh_minutes('2026-10-01', '2026-12-01');\n"
-        cls.pg.psql(sql)
+        test_reports.load_when_migrated(
+            cls.pg, "to_regclass('report_events') IS NOT NULL AND "
+            "to_regprocedure('custom_attendees_data(timestamptz,timestamptz,text[],text[],text[],text[],text[])') "
+            "IS NOT NULL AND to_regclass('exports') IS NOT NULL")
 
     @classmethod
     def tearDownClass(cls):

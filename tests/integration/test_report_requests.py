@@ -25,14 +25,7 @@ class ReportRequestsTest(unittest.TestCase):
                                   categories={"telemetry": {"postgres": cls.pg.conninfo},
                                               "reports": {"queue": 16, "statement_timeout_ms": 2000}})
         # The telemetry writer migrates the database at start-up.
-        deadline = time.time() + 30
-        while cls.pg.psql("SELECT to_regclass('report_events') IS NOT NULL") != "t":
-            if time.time() > deadline:
-                raise AssertionError("the plugin did not migrate the database")
-            time.sleep(0.2)
-        sql = test_reports.insert_sql(test_reports.build_rows())
-        sql += "SELECT telemetry_refresh_minutes('2026-10-01', '2026-12-01');\n"
-        cls.pg.psql(sql)
+        test_reports.load_when_migrated(cls.pg)
 
     @classmethod
     def tearDownClass(cls):

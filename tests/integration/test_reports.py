@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -186,6 +187,18 @@ def insert_sql(rows):
                                        literal(kind), literal(participant), literal(user), literal(subject),
                                        str(value), literal(body) + ("::jsonb" if body is not None else "")]) + ")")
     return "\n".join(lines) + "\n" + ",\n".join(values) + ";\n"
+
+
+def load_when_migrated(pg, ready="to_regclass('report_events') IS NOT NULL", timeout=30):
+    """Waits until the plugin under test has migrated pg's database (`ready` true), then loads
+    this suite's hand-built rows and refreshes their rollups: the fixture of the suites that
+    ask the real plugin for reports."""
+    deadline = time.time() + timeout
+    while pg.psql(f"SELECT {ready}") != "t":
+        if time.time() > deadline:
+            raise AssertionError("the plugin did not migrate the database")
+        time.sleep(0.2)
+    pg.psql(insert_sql(build_rows()) + "SELECT telemetry_refresh_minutes('2026-10-01', '2026-12-01');\n")
 
 
 class ReportsTest(DatabasePerTest):
