@@ -140,8 +140,9 @@ class ExportRequestsTest(unittest.TestCase):
         self.assertRegex(text, r"\b8\b")  # live unique viewers
         # The CLI draws the same summary from the same numbers.
         cli_pdf = os.path.join(self.folder, "cli.pdf")
-        subprocess.run([CLI, "summary", "--room", "r1", "--session", "s1", "--postgres", self.pg.conninfo,
-                        "--output", cli_pdf], check=True, capture_output=True)
+        drawn = subprocess.run([CLI, "summary", "--room", "r1", "--session", "s1", "--postgres", self.pg.conninfo,
+                                "--output", cli_pdf], capture_output=True, text=True)
+        self.assertEqual(drawn.returncode, 0, drawn.stderr)
         cli_text = subprocess.run(["pdftotext", "-layout", cli_pdf, "-"], capture_output=True, check=True,
                                   text=True).stdout
         strip = lambda t: re.sub(r"Generated .*? by roomrec", "", t)  # noqa: E731
