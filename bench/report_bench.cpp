@@ -166,7 +166,9 @@ struct Case {
 
 void time_minute_refresh(storage::Database &database) {
     std::vector<double> samples;
-    for (int i = 0; i < 5; ++i) {
+    // 20 calls on one connection, as the minute-rollup thread makes them: PL/pgSQL would switch
+    // to generic plans after the fifth (telemetry_refresh_minutes forces custom ones).
+    for (int i = 0; i < 20; ++i) {
         const std::string minute = std::string(kStart) + " + interval '" + std::to_string(60 + i) + " minutes'";
         std::string error;
         const auto start = Clock::now();
@@ -177,8 +179,9 @@ void time_minute_refresh(storage::Database &database) {
         });
         samples.push_back(ms_since(start));
     }
-    std::printf("\nrollup refresh of one minute of the big session (6,000 heartbeats): p50 %.1f ms, max %.1f ms\n",
-                percentile(samples, 0.5), percentile(samples, 1.0));
+    std::printf("\nrollup refresh of one minute of the big session (6,000 heartbeats), 20 calls on one "
+                "connection: p50 %.1f ms, p95 %.1f ms, max %.1f ms\n",
+                percentile(samples, 0.5), percentile(samples, 0.95), percentile(samples, 1.0));
 }
 
 } // namespace

@@ -118,8 +118,12 @@ CREATE TABLE report_minute_total (
 CREATE INDEX report_minute_total_minute ON report_minute_total (minute);
 
 -- The rollups of 002 plus the report rollups, for the minutes in [low, high).
+-- Custom plans always: PL/pgSQL caches each statement's plan per connection and, from the sixth
+-- call on, may keep a generic plan made without knowing the window; the minute-rollup thread
+-- calls this every minute on one connection, and the generic plans for a day's window took
+-- 197 s instead of 10 s (docs/PERFORMANCE.md). Planning costs a few milliseconds per call.
 CREATE OR REPLACE FUNCTION telemetry_refresh_minutes(low timestamptz, high timestamptz) RETURNS bigint
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
     written bigint;
     seat_rooms text[];
@@ -259,7 +263,7 @@ END $$;
 -- Retention drops the report rollups with the raw rows (same signature as in 002).
 CREATE OR REPLACE FUNCTION telemetry_drop_before(cutoff date, OUT partitions int, OUT default_rows bigint,
                                                  OUT minute_rows bigint, OUT ledger_rows bigint)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
     part record;
     edge timestamptz := cutoff::timestamp AT TIME ZONE 'UTC';
