@@ -142,6 +142,7 @@ int main(int argc, char **argv) {
     const bool refreshed = database.run("rollups", error, [&](pqxx::connection &connection, std::string &) {
         pqxx::work work(connection);
         work.exec("SELECT telemetry_refresh_minutes(min(at), max(at) + interval '1 minute') FROM telemetry_events");
+        work.exec("SELECT report_attendees_settle()"); // the report would, on its first run
         work.exec("ANALYZE report_events");
         work.exec("ANALYZE report_heartbeat_total");
         work.commit();
@@ -151,7 +152,8 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "%s\n", error.c_str());
         return 1;
     }
-    std::printf("rollups (telemetry_refresh_minutes over the month): %.1f s\n", seconds_since(rolled));
+    std::printf("rollups (telemetry_refresh_minutes over the month, then report_attendees_settle): %.1f s\n",
+                seconds_since(rolled));
 
     analytics::CustomReportRequest request;
     if (!analytics::parse_report_request_args({"attendees_data", "--range", "30d"}, now, request, error)) {

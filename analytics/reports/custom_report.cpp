@@ -37,6 +37,13 @@ std::optional<uint64_t> CustomReportRunner::run(const CustomReportRequest &reque
     std::optional<uint64_t> rows;
     const std::string doing = std::string("running the ") + custom_report_name(request.report) + " report";
     const bool ok = database_.run(doing, error, [&](pqxx::connection &connection, std::string &why) {
+        {
+            // The minute refresh remakes a session's attendee rows once it is quiet: the live
+            // (or just refreshed) sessions' rows are made now, so the report is exact.
+            pqxx::work settle(connection);
+            settle.exec("SELECT report_attendees_settle()");
+            settle.commit();
+        }
         pqxx::read_transaction transaction(connection);
         // The report groups a month of rollup rows in hash aggregates: room for them in memory
         // rather than spilling to disk (this transaction only).

@@ -77,7 +77,8 @@ CREATE INDEX report_events_seat ON report_events (room_id, session_id, participa
     WHERE kind IN ('join', 'leave');
 
 -- Per attendee of each session: report_attendance's figures and the session's facts
--- (report_session_facts), made again by the refresh for every session with a row in its window.
+-- (report_session_facts), made again for every session the refresh touched once it is quiet,
+-- or by report_attendees_settle() (below) before a custom report reads them.
 -- The custom CSV reports read a month of these rows (one per user and session) instead of
 -- computing them; the dashboard computes its one session live, with the same functions.
 CREATE TABLE report_attendees (
@@ -117,6 +118,75 @@ CREATE TABLE report_minute_total (
 );
 CREATE INDEX report_minute_total_minute ON report_minute_total (minute);
 
+-- Sessions whose report_attendees rows lag their telemetry, with the span of the refresh
+-- windows that touched them (each session lies whole within 73 h of any of them).
+CREATE TABLE report_attendees_stale (
+    room_id    text        NOT NULL,
+    session_id text        NOT NULL,
+    touched_from timestamptz NOT NULL,
+    touched_to   timestamptz NOT NULL,
+    PRIMARY KEY (room_id, session_id)
+);
+
+-- Makes the report_attendees rows of these sessions again, whole, from 003's definitions. The
+-- caller holds the refresh lock. [low, high) spans the windows that touched them.
+CREATE FUNCTION report_attendees_rebuild(rooms text[], sessions text[], low timestamptz, high timestamptz)
+RETURNS void
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
+DECLARE
+    pick_rooms text[];
+    pick_sessions text[];
+    pick_low timestamptz;
+    pick_high timestamptz;
+BEGIN
+    IF rooms IS NULL THEN
+        RETURN;
+    END IF;
+    DELETE FROM report_attendees a USING unnest(rooms, sessions) AS t(room_id, session_id)
+    WHERE a.room_id = t.room_id AND a.session_id = t.session_id;
+    -- A few sessions (the minute thread): selected by id, whole. Many (a backfill): every
+    -- session with rows within 73 h of the windows (a session lasts at most 72 h, so each one
+    -- is whole in that range) in one pass, since two id lists would be probed as their cross
+    -- product; the join keeps the asked ones.
+    IF cardinality(rooms) > 20 THEN
+        pick_rooms := '{}';
+        pick_sessions := '{}';
+        pick_low := low - interval '73 hours';
+        pick_high := high + interval '73 hours';
+    ELSE
+        pick_rooms := rooms;
+        pick_sessions := sessions;
+        pick_low := '-infinity';
+        pick_high := 'infinity';
+    END IF;
+    INSERT INTO report_attendees
+        SELECT a.room_id, a.session_id, a.user_key, a.body, a.first_at, a.last_at, a.seconds, a.reactions,
+               a.chat_messages, a.raised_hands, a.polls_answered, a.qa_threads, a.downloads, a.heartbeats,
+               a.engaged, a.session_started_at, a.session_ended_at, f.title, f.parent, f.host, f.opened_by
+        FROM report_attendance(pick_rooms, pick_sessions, pick_low, pick_high) a
+        JOIN report_session_facts(pick_rooms, pick_sessions, pick_low, pick_high) f USING (room_id, session_id)
+        JOIN unnest(rooms, sessions) AS t(room_id, session_id) USING (room_id, session_id)
+    ON CONFLICT (room_id, session_id, user_key) DO NOTHING;
+END $$;
+
+-- Brings every stale session's report_attendees rows up to date (the custom CSV reports call
+-- it before they read; the live sessions are the usual ones). Returns how many sessions.
+CREATE FUNCTION report_attendees_settle() RETURNS bigint
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
+DECLARE
+    rooms text[];
+    sessions text[];
+    low timestamptz;
+    high timestamptz;
+BEGIN
+    PERFORM pg_advisory_xact_lock(7237955749785134402);
+    WITH settled AS (DELETE FROM report_attendees_stale RETURNING *)
+    SELECT array_agg(room_id), array_agg(session_id), min(touched_from), max(touched_to)
+    INTO rooms, sessions, low, high FROM settled;
+    PERFORM report_attendees_rebuild(rooms, sessions, low, high);
+    RETURN coalesce(cardinality(rooms), 0);
+END $$;
+
 -- The rollups of 002 plus the report rollups, for the minutes in [low, high).
 -- Custom plans always: PL/pgSQL caches each statement's plan per connection and, from the sixth
 -- call on, may keep a generic plan made without knowing the window; the minute-rollup thread
@@ -131,10 +201,10 @@ DECLARE
     seat_ids text[];
     touched_rooms text[];
     touched_sessions text[];
-    pick_rooms text[];
-    pick_sessions text[];
-    pick_low timestamptz;
-    pick_high timestamptz;
+    active_rooms text[];
+    active_sessions text[];
+    quiet_low timestamptz;
+    quiet_high timestamptz;
 BEGIN
     PERFORM pg_advisory_xact_lock(7237955749785134402);
     low := date_trunc('minute', low, 'UTC');
@@ -223,40 +293,31 @@ BEGIN
     INSERT INTO report_minute_total (room_id, session_id, minute, heartbeats, engaged)
         SELECT room_id, session_id, minute, sum(heartbeats), sum(engaged)
         FROM report_heartbeat_minute WHERE minute >= low AND minute < high GROUP BY 1, 2, 3;
-    WITH touched AS (
-        SELECT * FROM unnest(touched_rooms, touched_sessions) AS g(room_id, session_id)
+    -- The sessions with rows in the window now.
+    SELECT array_agg(room_id), array_agg(session_id) INTO active_rooms, active_sessions
+    FROM (SELECT room_id, session_id FROM report_events WHERE at >= low AND at < high AND session_id <> ''
+          UNION
+          SELECT room_id, session_id FROM report_heartbeat_minute
+          WHERE minute >= low AND minute < high AND session_id <> '') x;
+    -- Every session the window touched (before or after) has stale attendee rows; they are made
+    -- again once the session has been quiet for 5 minutes (no rows in the windows refreshed
+    -- since: it ended), or by report_attendees_settle() before a custom report reads them.
+    -- Remaking a live 1,000-person session's rows every minute cost the minute thread about a
+    -- second per session; a room with a few people between events would be remade every other
+    -- minute without the 5 minutes.
+    INSERT INTO report_attendees_stale AS st (room_id, session_id, touched_from, touched_to)
+        SELECT room_id, session_id, low, high FROM unnest(touched_rooms, touched_sessions) AS g(room_id, session_id)
         UNION
-        SELECT room_id, session_id FROM report_events WHERE at >= low AND at < high AND session_id <> ''
-        UNION
-        SELECT room_id, session_id FROM report_heartbeat_minute WHERE minute >= low AND minute < high AND session_id <> '')
-    SELECT array_agg(room_id), array_agg(session_id) INTO touched_rooms, touched_sessions FROM touched;
-    IF touched_rooms IS NOT NULL THEN
-        DELETE FROM report_attendees a USING unnest(touched_rooms, touched_sessions) AS t(room_id, session_id)
-        WHERE a.room_id = t.room_id AND a.session_id = t.session_id;
-        -- A few sessions (the minute thread): selected by id, whole. Many (a backfill): every
-        -- session with rows within 73 h of the window (a session lasts at most 72 h, so each
-        -- touched one is whole in that range) in one pass, since two id lists would be probed
-        -- as their cross product; the join keeps the touched ones.
-        IF cardinality(touched_rooms) > 20 THEN
-            pick_rooms := '{}';
-            pick_sessions := '{}';
-            pick_low := low - interval '73 hours';
-            pick_high := high + interval '73 hours';
-        ELSE
-            pick_rooms := touched_rooms;
-            pick_sessions := touched_sessions;
-            pick_low := '-infinity';
-            pick_high := 'infinity';
-        END IF;
-        INSERT INTO report_attendees
-            SELECT a.room_id, a.session_id, a.user_key, a.body, a.first_at, a.last_at, a.seconds, a.reactions,
-                   a.chat_messages, a.raised_hands, a.polls_answered, a.qa_threads, a.downloads, a.heartbeats,
-                   a.engaged, a.session_started_at, a.session_ended_at, f.title, f.parent, f.host, f.opened_by
-            FROM report_attendance(pick_rooms, pick_sessions, pick_low, pick_high) a
-            JOIN report_session_facts(pick_rooms, pick_sessions, pick_low, pick_high) f USING (room_id, session_id)
-            JOIN unnest(touched_rooms, touched_sessions) AS t(room_id, session_id) USING (room_id, session_id)
-        ON CONFLICT (room_id, session_id, user_key) DO NOTHING;
-    END IF;
+        SELECT room_id, session_id, low, high FROM unnest(active_rooms, active_sessions) AS g(room_id, session_id)
+    ON CONFLICT (room_id, session_id) DO UPDATE
+        SET touched_from = least(st.touched_from, EXCLUDED.touched_from),
+            touched_to = greatest(st.touched_to, EXCLUDED.touched_to);
+    WITH quiet AS (
+        DELETE FROM report_attendees_stale st WHERE st.touched_to <= low - interval '5 minutes'
+        RETURNING st.room_id, st.session_id, st.touched_from, st.touched_to)
+    SELECT array_agg(room_id), array_agg(session_id), min(touched_from), max(touched_to)
+    INTO touched_rooms, touched_sessions, quiet_low, quiet_high FROM quiet;
+    PERFORM report_attendees_rebuild(touched_rooms, touched_sessions, quiet_low, quiet_high);
     RETURN written;
 END $$;
 
@@ -287,6 +348,7 @@ BEGIN
     DELETE FROM report_events WHERE at < edge;
     DELETE FROM report_participants WHERE joined_at < edge;
     DELETE FROM report_attendees WHERE session_started_at < edge;
+    DELETE FROM report_attendees_stale WHERE touched_to <= edge;
     DELETE FROM report_heartbeat_minute WHERE minute < edge;
     DELETE FROM report_minute_total WHERE minute < edge;
     DELETE FROM report_heartbeat_total t WHERE NOT EXISTS (
@@ -919,3 +981,4 @@ END $$;
 
 -- A database with telemetry from before this migration gets its report rollups now.
 SELECT telemetry_refresh_minutes(min(at), max(at) + interval '1 minute') FROM telemetry_events;
+SELECT report_attendees_settle();

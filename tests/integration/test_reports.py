@@ -281,6 +281,51 @@ class ReportsTest(DatabasePerTest):
         self.assertEqual([m["reactions"] for m in minutes],
                          [{}, {"clap": 1, "heart": 2}, {"wow": 1}, {"smile": 1}, {}, {}, {}, {}, {}, {}])
 
+    def test_the_attendee_rollup_waits_for_a_quiet_session_or_a_reader(self):
+        # Custom CSV reports read report_attendees. The minute refresh only marks a session with
+        # rows in its window stale (remaking a live 1,000-person session's rows every minute was
+        # the minute thread's biggest cost); five minutes without its rows remake them, and so does
+        # report_attendees_settle(), which the custom reports call before they read.
+        def rollup():
+            return self.pg.psql("SELECT string_agg(user_key || ':' || reactions || ':' || heartbeats || ':' || engaged"
+                                " || ':' || round(seconds), ',' ORDER BY user_key) FROM report_attendees"
+                                " WHERE room_id = 'r1' AND session_id = 's1'", database=self.database)
+
+        def stale():
+            return self.pg.psql("SELECT count(*) FROM report_attendees_stale WHERE room_id = 'r1' AND session_id = 's1'",
+                                database=self.database)
+
+        # setUp's second refresh (100 s to 400 s) held s1's rows: s1 is stale, its old rows stay.
+        self.assertEqual(stale(), "1")
+        definition = self.pg.psql(
+            "SELECT string_agg(user_key || ':' || reactions || ':' || heartbeats || ':' || engaged || ':' || round(seconds),"
+            " ',' ORDER BY user_key) FROM report_attendance(ARRAY['r1'], ARRAY['s1'], '-infinity', 'infinity')",
+            database=self.database)
+        self.assertIn("u1:1:", definition)
+        # A window 5 minutes after the last one that touched s1 (setUp's first, ending a day after
+        # the session) remakes them: the same figures as 003's definition.
+        self.pg.psql(f"SELECT telemetry_refresh_minutes('{at(86700)}', '{at(86760)}')", database=self.database)
+        self.assertEqual(stale(), "0")
+        self.assertEqual(rollup(), definition)
+        # A late reaction by u1 in minute 5: the rows lag until a reader settles them.
+        self.pg.psql(insert_sql([("r1", "s1", 301, "reaction", "p1", "u1", "clap", 0, None)])
+                     + f"SELECT telemetry_refresh_minutes('{at(300)}', '{at(360)}')", database=self.database)
+        self.assertEqual(stale(), "1")
+        self.assertEqual(rollup(), definition)
+        self.assertEqual(self.pg.psql("SELECT report_attendees_settle()", database=self.database), "1")
+        self.assertEqual(stale(), "0")
+        self.assertEqual(rollup(), definition.replace("u1:1:", "u1:2:"))
+        # The custom report settles before it reads: Alice's two reactions are in the CSV.
+        self.pg.psql(insert_sql([("r1", "s1", 302, "reaction", "p1", "u1", "clap", 0, None)])
+                     + f"SELECT telemetry_refresh_minutes('{at(300)}', '{at(360)}')", database=self.database)
+        self.assertEqual(stale(), "1")
+        exported = self.cli("custom", "attendees_data", "--from", at(-86400)[:10], "--to", at(86400)[:10]).stdout
+        self.assertEqual(stale(), "0")
+        self.assertIn("u1:3:", rollup())
+        [alice] = [row for row in csv.DictReader(io.StringIO(exported))
+                   if (row["cue_point_id"], row["user_id"]) == ("s1", "u1")]
+        self.assertEqual(alice["reactions"], "3")
+
     def attendee_rows(self):
         # name, role, minutes, reactions, chat, hands, polls, qa, downloads, rate (by minutes, name)
         return [
