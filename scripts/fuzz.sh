@@ -33,10 +33,10 @@ else
   selected=("$target")
 fi
 
-if [ ! -f "$build/CMakeCache.txt" ]; then
-  cmake -S "$root" -B "$build" -DROOMREC_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_C_COMPILER=clang-14 > /dev/null
-fi
+# Configured every time (quick when nothing changed): a build-fuzz/ from before a target was
+# added has no rule for it until CMake runs again.
+cmake -S "$root" -B "$build" -DROOMREC_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_C_COMPILER=clang-14 > /dev/null
 cmake --build "$build" -j 2 --target "${selected[@]/#/fuzz_}" > "$build/fuzz-build.log" 2>&1 ||
   { tail -30 "$build/fuzz-build.log"; echo "build of the fuzz targets failed" >&2; exit 1; }
 [ "$target" = build ] && exit 0
