@@ -69,7 +69,11 @@ bool Database::ensure_connected(std::string &error) {
         // Reading what it sent finds that out before a statement fails on it: that failure
         // would be reported, and libpqxx 6.4 leaks the failed statement's PGresult (it asks
         // the broken connection for its encoding before it takes the result over).
+        // Twice: a server that shut down sent its last words (a FATAL notice) before closing,
+        // and the first read takes in only those; the second finds the closed socket. On a
+        // live connection it is one more non-blocking read that finds nothing.
         try {
+            connection_->get_notifs();
             connection_->get_notifs();
             return true;
         } catch (const std::exception &) {

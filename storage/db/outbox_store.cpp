@@ -334,7 +334,7 @@ int64_t OutboxStore::release_own_jobs(std::string &error) {
     int64_t released = -1;
     database_.run("releasing this node's jobs", error, [&](pqxx::connection &connection, std::string &) {
         pqxx::nontransaction statement(connection);
-        // Only right after this node (re)starts: no thread of it can still be running these.
+        // Only while no thread of this node can be running these (DeliveryWorker::prepare_database).
         released = static_cast<int64_t>(
             statement
                 .exec_params("UPDATE outbox_jobs SET state = 'pending', next_attempt_at = now(), lease_until = NULL, "

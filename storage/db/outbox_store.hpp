@@ -64,7 +64,8 @@ public:
     // A job's state ("pending", "running", "done", "failed"), "" if unknown or unreadable.
     std::string state_of(const std::string &id);
     // At start-up: jobs this node was running when it died go back to pending at once (its
-    // leases would otherwise hold them until they lapse). Node ids must be unique per node.
+    // leases would otherwise hold them until they lapse); also when Postgres is back after it
+    // missed a job's outcome, while this node runs no job. Node ids must be unique per node.
     // The number released, or -1 (and why).
     int64_t release_own_jobs(std::string &error);
     // All nodes' jobs by state (Admin API, tests).

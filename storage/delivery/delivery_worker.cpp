@@ -98,7 +98,7 @@ struct DeliveryWorker::Backends {
     std::optional<S3Client> s3;
     WebhookSender webhooks;
     ExportJobs exports;
-    bool migrated = false;
+    bool prepared = false; // prepare_database done since the last job whose outcome Postgres missed
 };
 
 DeliveryWorker::DeliveryWorker(DeliverySettings settings, Notice on_notice)
@@ -188,7 +188,7 @@ void DeliveryWorker::run() {
     bool reported_down = false;
     while (!stopping_.load()) {
         std::string error;
-        if (!backends_->database.ensure_connected(error) || (!backends_->migrated && !prepare_database(error))) {
+        if (!backends_->database.ensure_connected(error) || (!backends_->prepared && !prepare_database(error))) {
             if (!reported_down) kLog.warning("Postgres is not reachable; deliveries wait in the spool: " + error);
             reported_down = true;
             {
@@ -221,13 +221,16 @@ void DeliveryWorker::run() {
     }
 }
 
-// Once per start: the schema, and this node's jobs that a crash left running.
+// At start: the schema, and this node's jobs that a crash left running. Again once Postgres is
+// back after it missed a job's outcome: that job is still claimed by this node, and runs again
+// now rather than when its lease runs out. This thread runs one job at a time and none now, so
+// no job of this node is really running.
 bool DeliveryWorker::prepare_database(std::string &error) {
     if (!apply_migrations(backends_->database, error)) return false;
     const int64_t released = backends_->outbox.release_own_jobs(error);
     if (released < 0) return false;
     if (released > 0) kLog.info(std::to_string(released) + " unfinished job(s) of this node resume now");
-    backends_->migrated = true;
+    backends_->prepared = true;
     return true;
 }
 
@@ -418,6 +421,7 @@ bool DeliveryWorker::run_one_job() {
                                         outcome.also)) {
             // Lost the lease (another node has it now) or Postgres went away: the job runs again.
             kLog.warning("job " + job->id + " done but not recorded as done: " + error);
+            if (!backends_->database.connected()) backends_->prepared = false;
             return true;
         }
         // Checked again: the path was resolved before a possibly long upload.
@@ -436,8 +440,10 @@ bool DeliveryWorker::run_one_job() {
         if (!outcome.notice.empty() && on_notice_) on_notice_(outcome.notice, outcome.notice_details);
         return true;
     }
-    if (!backends_->outbox.fail(job->id, outcome.error, outcome.permanent, error))
+    if (!backends_->outbox.fail(job->id, outcome.error, outcome.permanent, error)) {
         kLog.warning("job " + job->id + " failed and its failure is not recorded: " + error);
+        if (!backends_->database.connected()) backends_->prepared = false;
+    }
     // The outbox decides whether a retryable failure has gone on too long; ask it what it did.
     const bool given_up = outcome.permanent || backends_->outbox.state_of(job->id) == "failed";
     {

@@ -225,10 +225,11 @@ class Handle:
         self.id = handle_id
         self.events = queue.Queue()
 
-    def request(self, body, jsep=None):
-        """Sends a plugin message; returns (plugin data, jsep) of the reply, synchronous or not.
-        A Janus-level error comes back as the raw Janus reply with no jsep."""
-        message = {"janus": "message", "transaction": secrets.token_hex(6), "body": body}
+    def request(self, body, jsep=None, transaction=None):
+        """Sends a plugin message (under `transaction`, default a random one, which the plugin's
+        log lines about it name as tx=); returns (plugin data, jsep) of the reply, synchronous or
+        not. A Janus-level error comes back as the raw Janus reply with no jsep."""
+        message = {"janus": "message", "transaction": transaction or secrets.token_hex(6), "body": body}
         if jsep is not None:
             message["jsep"] = jsep
         reply = http_post(f"{self.session.url}/{self.id}", message)
@@ -239,8 +240,8 @@ class Handle:
             return event["plugindata"]["data"], event.get("jsep")
         return reply, None
 
-    def send(self, body, jsep=None):
-        return self.request(body, jsep)[0]
+    def send(self, body, jsep=None, transaction=None):
+        return self.request(body, jsep, transaction)[0]
 
     def wait_event(self, match, timeout=15):
         deadline = time.time() + timeout
