@@ -153,7 +153,7 @@ bool ExportJobs::make_link(ExportEmail &email, int64_t now, std::string &error) 
         const int64_t ttl = std::min<int64_t>(settings_.link_ttl_s, kMaxPresignSeconds);
         const auto url = s3_->presign_get(email.room_id + "/Exports/" + email.file, ttl);
         if (!url) {
-            error = "cannot presign the CSV's link";
+            error = "cannot presign the export's link";
             return false;
         }
         email.link = *url;
@@ -161,7 +161,7 @@ bool ExportJobs::make_link(ExportEmail &email, int64_t now, std::string &error) 
         return true;
     }
     if (settings_.link_secret.empty() || settings_.public_url.empty()) {
-        error = "this node has no links (links.secret, links.public_url) to sign the CSV's link";
+        error = "this node has no links (links.secret, links.public_url) to sign the export's link";
         return false;
     }
     const FileLink link{email.room_id, LinkKind::Exports, email.file, now + settings_.link_ttl_s, ""};
