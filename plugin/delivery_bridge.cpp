@@ -58,6 +58,7 @@ void DeliveryBridge::start() {
         smtp.starttls = config.smtp.starttls == "none"       ? storage::StartTls::None
                         : config.smtp.starttls == "required" ? storage::StartTls::Required
                                                              : storage::StartTls::Try;
+        smtp.ca_file = config.smtp.ca_file;
         smtp.timeout_s = static_cast<long>(config.smtp.timeout_s);
         settings.exports.smtp = smtp;
     }

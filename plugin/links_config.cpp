@@ -6,8 +6,11 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/stat.h>
 
+#include <cerrno>
 #include <cstring>
+#include <fstream>
 
 namespace roomrec::plugin {
 namespace {
@@ -57,6 +60,25 @@ std::string read_links(janus_config *config, janus_config_category *category, Li
     return {};
 }
 
+// libcurl reads the CA file on every send: a path that cannot work stops the plugin at
+// start-up instead of failing each mail for 72 h. Only the key is named, like every error here.
+std::string ca_file_error(const std::string &path) {
+    constexpr long kMaxBytes = 16L << 20; // a full system bundle is about 200 KiB
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0)
+        return std::string("smtp.ca_file cannot be read (") + std::strerror(errno) + ")";
+    if (!S_ISREG(info.st_mode) || info.st_size > kMaxBytes)
+        return "smtp.ca_file must be a file of PEM certificates (at most 16 MiB)";
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::string("smtp.ca_file cannot be read (") + std::strerror(errno) + ")";
+    std::string text(static_cast<size_t>(info.st_size), '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<size_t>(in.gcount()));
+    if (text.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+        return "smtp.ca_file must be a file of PEM certificates (-----BEGIN CERTIFICATE-----)";
+    return {};
+}
+
 std::string read_smtp(janus_config *config, janus_config_category *category, SmtpConfig &smtp) {
     if (const char *url = config_value(config, category, "url")) smtp.url = url;
     if (!((smtp.url.rfind("smtp://", 0) == 0 && smtp.url.size() > 7) ||
@@ -75,6 +97,11 @@ std::string read_smtp(janus_config *config, janus_config_category *category, Smt
         return "smtp.starttls must be \"none\", \"try\" or \"required\"";
     if (!smtp.password.empty() && smtp.starttls != "required" && smtp.url.rfind("smtps://", 0) != 0)
         return "smtp.password is only sent over TLS: use smtps:// or starttls = \"required\"";
+    if (const std::string problem = read_config_path(config, category, "smtp", "ca_file", smtp.ca_file);
+        !problem.empty())
+        return problem;
+    if (!smtp.ca_file.empty())
+        if (const std::string problem = ca_file_error(smtp.ca_file); !problem.empty()) return problem;
     return read_config_integer(config, category, "smtp", "timeout_s", 1, 600, smtp.timeout_s);
 }
 

@@ -26,6 +26,7 @@ struct SmtpConfig {
     std::string from;
     std::string username, password; // never logged
     std::string starttls = "try";   // none | try | required
+    std::string ca_file;            // absolute path of PEM CA certificates; empty: the system's
     int64_t timeout_s = 30;
 };
 

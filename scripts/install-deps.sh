@@ -17,8 +17,9 @@ packages=(
   # delivery and telemetry: the durable outbox, recording rows and telemetry in Postgres
   # (libpqxx over libpq); tests start their own throwaway cluster with the server's binaries
   postgresql libpq-dev libpqxx-dev
-  # exports: the expiring-link HTTP endpoint (libmicrohttpd); test: an SMTP sink
-  libmicrohttpd-dev python3-aiosmtpd
+  # exports: the expiring-link HTTP endpoint (libmicrohttpd); test: an SMTP sink, and openssl
+  # for its throwaway CA and certificates
+  libmicrohttpd-dev python3-aiosmtpd openssl
   # test: a real S3 (single-node Ceph: mon, memstore OSD, radosgw) for upload tests
   ceph-mon ceph-osd radosgw ceph-common
   # test: the demo page in Debian's headless Chromium, driven by playwright-core (npm)

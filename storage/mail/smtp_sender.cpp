@@ -61,6 +61,12 @@ MailOutcome SmtpSender::send(const std::string &to, const std::string &message) 
     curl_easy_setopt(curl, CURLOPT_URL, settings_.url.c_str());
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps"); // a configured URL never reads files
     curl_easy_setopt(curl, CURLOPT_USE_SSL, use_ssl(settings_.starttls));
+    if (!settings_.ca_file.empty()) {
+        // A private relay's CA replaces the system's (bundle and folder); the peer and host
+        // checks stay on (libcurl's defaults, never turned off here).
+        curl_easy_setopt(curl, CURLOPT_CAINFO, settings_.ca_file.c_str());
+        curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
+    }
     if (!settings_.username.empty()) {
         curl_easy_setopt(curl, CURLOPT_USERNAME, settings_.username.c_str());
         curl_easy_setopt(curl, CURLOPT_PASSWORD, settings_.password.c_str());
@@ -85,8 +91,10 @@ MailOutcome SmtpSender::send(const std::string &to, const std::string &message) 
     outcome.error = std::string("SMTP: ") + (transport_error[0] ? transport_error : curl_easy_strerror(code));
     if (outcome.smtp_code > 0) outcome.error += " (reply " + std::to_string(outcome.smtp_code) + ")";
     // A 5xx reply refuses this message for good (an unknown recipient, a refused sender or
-    // content); a login refused is our configuration, fixed without losing the mail.
-    const bool refused = outcome.smtp_code >= 500 && outcome.smtp_code < 600 && code != CURLE_LOGIN_DENIED;
+    // content); a login refused (535) or one the server requires (530, when no username is
+    // set) is our configuration, fixed without losing the mail.
+    const bool ours = code == CURLE_LOGIN_DENIED || outcome.smtp_code == 530;
+    const bool refused = outcome.smtp_code >= 500 && outcome.smtp_code < 600 && !ours;
     outcome.result = refused ? MailResult::Permanent : MailResult::Retryable;
     return outcome;
 }

@@ -1,8 +1,10 @@
 // Sends one email over SMTP with libcurl (A9): smtp:// or smtps://, STARTTLS none / try /
-// required, optional login. The answer is classified for the outbox: ok, retryable (the
-// server is unreachable, a timeout, a TLS or login problem on our side, a 4xx answer) or
-// permanent (a 5xx answer to the sender, the recipient or the message). The password is
-// never logged nor put in an error. One sender per thread (it keeps a curl handle).
+// required, optional login. TLS always verifies the server's certificate and host name,
+// against the system's CAs or only those of `ca_file`. The answer is classified for the
+// outbox: ok, retryable (the server is unreachable, a timeout, a TLS or login problem on our
+// side: a certificate that does not verify, a login refused (535) or missing (530); a 4xx
+// answer) or permanent (another 5xx answer to the sender, the recipient or the message). The
+// password is never logged nor put in an error. One sender per thread (it keeps a curl handle).
 #pragma once
 
 #include "common/curl_handles.hpp"
@@ -18,6 +20,7 @@ struct SmtpSettings {
     std::string from;               // envelope sender (MAIL FROM) and the From header
     std::string username, password; // empty username: no login
     StartTls starttls = StartTls::Try;
+    std::string ca_file; // PEM CA certificates, the only ones trusted when set; empty: the system's
     long timeout_s = 30;
 };
 

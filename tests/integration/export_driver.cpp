@@ -3,7 +3,8 @@
 //   roomrec-export-driver serve --postgres CONNINFO --root DIR --node ID --secret S
 //       --public-url URL --link-port P [--ttl S] [--smtp-url URL --from ADDR]
 //       [--sweep-interval S] [--keep-after-expiry S]
-//       [--starttls none|try|required] --csv FILE [--max-delay-ms N]
+//       [--starttls none|try|required] [--smtp-user U --smtp-password P] [--smtp-ca PEM-FILE]
+//       --csv FILE [--max-delay-ms N]
 //       [--s3-endpoint URL --s3-bucket B --s3-access-key K --s3-secret-key S [--s3-prefix P]]
 // then reads commands on stdin, one per line, answering on stdout:
 //   export ROOM EMAIL [REPORT-JSON]   → "export <id>" or "error <why>"
@@ -111,6 +112,9 @@ int main(int argc, char **argv) {
         smtp.starttls = starttls == "required" ? StartTls::Required
                         : starttls == "try"    ? StartTls::Try
                                                : StartTls::None;
+        smtp.username = options->get("smtp-user");
+        smtp.password = options->get("smtp-password");
+        smtp.ca_file = options->get("smtp-ca");
         smtp.timeout_s = options->number("smtp-timeout", 10);
         settings.exports.smtp = smtp;
     }

@@ -1,7 +1,8 @@
 """The "export" request through the real Janus, end to end (A7-A10): a host asks for a CSV
 export and a PDF summary of the scenario of test_reports.py (a real Postgres); the delivery
 worker produces them (the plugin's ReportExportProducer), stores them and mails a link to a real
-SMTP sink (aiosmtpd); the link downloads a CSV equal to what `roomrec-report custom` prints for
+SMTP sink (aiosmtpd, over STARTTLS with a login, its certificate checked against smtp.ca_file);
+the link downloads a CSV equal to what `roomrec-report custom` prints for
 the same request, and a PDF whose text (pdftotext) shows the overview's numbers. Refusals: a
 viewer's token (448), no credential (447), a bad address, an unknown report, a filter naming
 another room (443), a session on a csv export (443), the per-user quota (457). The delivery
@@ -16,7 +17,6 @@ import mailbox
 import os
 import re
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -26,12 +26,14 @@ import urllib.request
 import harness
 from postgres import Postgres, free_port
 from radosgw import RadosGW
+import smtp_sink
 import test_reports
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 CLI = os.environ.get("ROOMREC_REPORT_CLI") or os.path.join(ROOT, "build/analytics/roomrec-report")
 LINK_SECRET = "export-links-secret-export-links-secret-0123"
+SMTP_USER, SMTP_PASSWORD = "roomrec", "export-mail-password"
 DAYS = {"fromDate": "2026-11-01", "toDate": "2026-11-03"}
 BUCKET, S3_PREFIX = "exports", "roomrec/"
 
@@ -58,12 +60,15 @@ class ExportRequestsBase(unittest.TestCase):
         cls.root = os.path.join(cls.folder, "recordings")
         cls.maildir = os.path.join(cls.folder, "mail")
         cls.smtp_port, cls.link_port = free_port(), free_port()
+        os.makedirs(os.path.join(cls.folder, "tls"))
+        cls.tls = tls = smtp_sink.make_certificates(os.path.join(cls.folder, "tls"))
         cls.start_sink()
         cls.janus = harness.Janus(
             http_port=cls.ports[0], admin_port=cls.ports[1], settings={"recordings_root": cls.root},
             categories={"delivery": cls.delivery_settings(), **cls.links(),
                         "smtp": {"url": f"smtp://127.0.0.1:{cls.smtp_port}/roomrec.test",
-                                 "from": "exports@roomrec.test", "starttls": "none"}})
+                                 "from": "exports@roomrec.test", "starttls": "required", "username": SMTP_USER,
+                                 "password": SMTP_PASSWORD, "ca_file": tls["ca"]}})
         test_reports.load_when_migrated(
             cls.pg, "to_regclass('report_events') IS NOT NULL AND "
             "to_regprocedure('custom_attendees_data(timestamptz,timestamptz,text[],text[],text[],text[],text[])') "
@@ -80,24 +85,17 @@ class ExportRequestsBase(unittest.TestCase):
 
     @classmethod
     def start_sink(cls):
-        cls.sink = subprocess.Popen(
-            ["/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{cls.smtp_port}", "-c",
-             "smtp_sink.RefusingMailbox", cls.maildir], env=dict(os.environ, PYTHONPATH=HERE),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 15
-        while True:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", cls.smtp_port)) == 0:
-                    break
-            if time.time() > deadline:
-                raise AssertionError("the SMTP sink did not start")
-            time.sleep(0.1)
+        cls.sink = smtp_sink.spawn(cls.smtp_port, cls.maildir, "--starttls", cls.tls["cert"], cls.tls["key"],
+                                   "--login", f"{SMTP_USER}:{SMTP_PASSWORD}")
 
     @classmethod
     def stop_sink(cls, kill=False):
-        if cls.sink.poll() is None:
-            cls.sink.kill() if kill else cls.sink.terminate()
+        if not kill:
+            smtp_sink.stop(cls.sink)
+            return
+        cls.sink.kill()  # a sink stopped by SIGSTOP ignores SIGTERM
         cls.sink.wait(timeout=10)
+        cls.sink.stdout.close()
 
     def setUp(self):
         self.session = harness.Session(self.janus)
@@ -167,6 +165,9 @@ class ExportRequestsTest(ExportRequestsBase):
         self.assertEqual(self.pg.psql(f"SELECT room_id, requested_by FROM exports WHERE export_id = '{export_id}'"),
                          "r1|hana")
         message = self.mail_to("hana@example.com")
+        # smtp's starttls = "required", login and ca_file, as the sink saw them.
+        self.assertRegex(message["X-Sink-TLS"], r"^TLSv1\.[23]$")
+        self.assertEqual(message["X-Sink-Login"], SMTP_USER)
         link, content_type, body = self.download(message)
         self.assertIn(f"/v1/files/r1/exports/{export_id}.csv?", link)
         self.assertEqual(content_type, "text/csv; charset=utf-8")

@@ -2,7 +2,9 @@
 link server, through roomrec-export-driver (the delivery worker with a test producer that
 writes a known CSV): the mail and its headers, the link downloading the CSV byte for byte,
 tampered and other-file links refused, expiry, an SMTP outage that delays but does not lose
-the mail, a refused recipient, a refused report, and the recordings library's playback
+the mail, a refused recipient, a refused report, SMTP over TLS (STARTTLS and smtps://, with a
+login and a named CA; a wrong or missing login and certificates that must not verify delay the
+mail without losing it or showing the password), and the recordings library's playback
 endpoint (valid, expired, tampered, unknown file, rate limit).
 """
 import email
@@ -28,11 +30,13 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from postgres import DatabasePerTest, free_port  # noqa: E402
+import smtp_sink  # noqa: E402
 
 DRIVER = os.environ.get("ROOMREC_EXPORT_DRIVER") or os.path.join(
     HERE, "../../build/tests/integration/roomrec-export-driver")
-PYTHON = "/usr/bin/python3"
 SECRET = "links-secret-links-secret-links-secret-0123"
+SMTP_USER = "roomrec-mailer"
+SMTP_PASSWORD = "pw-Zq7-correct horse"
 CSV = ("\ufeffUser Id,Name,Minutes\r\nu1,\"Ann, B\",12\r\nu2,Zoë,7\r\nu3,'=cmd',0\r\n").encode()
 
 
@@ -57,6 +61,18 @@ def sign(room, kind, name, expires, secret=SECRET, recording=None):
 class ExportsTest(DatabasePerTest):
     driver_path = DRIVER
     database_prefix = "exports"
+    tls_folder = None
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tls_folder = tempfile.mkdtemp(prefix="rrt-exports-tls-")
+        cls.tls = smtp_sink.make_certificates(cls.tls_folder)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tls_folder, ignore_errors=True)
+        super().tearDownClass()
 
     def setUp(self):
         super().setUp()
@@ -73,13 +89,12 @@ class ExportsTest(DatabasePerTest):
         self.sink = None
         self.driver = None
         self.lines = queue.Queue()
+        self.output = []  # every line the drivers wrote, stdout and stderr
 
     def tearDown(self):
         if self.driver:
             try:
-                self.driver.stdin.write("quit\n")
-                self.driver.stdin.flush()
-                self.driver.wait(timeout=20)
+                self.stop_driver()
             except (BrokenPipeError, subprocess.TimeoutExpired):
                 self.driver.kill()
                 self.driver.wait()
@@ -87,40 +102,40 @@ class ExportsTest(DatabasePerTest):
         shutil.rmtree(self.folder, ignore_errors=True)
 
     # -- fixtures ------------------------------------------------------------------------
-    def start_sink(self):
-        env = dict(os.environ, PYTHONPATH=HERE)
-        self.sink = subprocess.Popen(
-            [PYTHON, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.smtp_port}", "-c", "smtp_sink.RefusingMailbox",
-             self.maildir], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 15
-        import socket
-        while time.time() < deadline:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.smtp_port)) == 0:
-                    return
-            time.sleep(0.1)
-        raise AssertionError("the SMTP sink did not start")
+    def start_sink(self, *options):
+        self.sink = smtp_sink.spawn(self.smtp_port, self.maildir, *options)
 
     def stop_sink(self):
         if self.sink:
-            self.sink.terminate()
-            self.sink.wait(timeout=10)
+            smtp_sink.stop(self.sink)
             self.sink = None
 
-    def start_driver(self, ttl=7 * 24 * 3600, extra=(), smtp=True):
-        mail = ["--smtp-url", f"smtp://127.0.0.1:{self.smtp_port}/roomrec.test", "--from", "exports@roomrec.test"]
+    def start_driver(self, ttl=7 * 24 * 3600, extra=(), smtp=True, scheme="smtp"):
+        mail = ["--smtp-url", f"{scheme}://127.0.0.1:{self.smtp_port}/roomrec.test", "--from", "exports@roomrec.test"]
         self.driver = subprocess.Popen(
             [DRIVER, "serve", "--postgres", self.conninfo, "--root", self.root, "--node", "node-a", "--secret", SECRET,
              "--public-url", self.base, "--link-port", str(self.link_port), "--ttl", str(ttl),
              *(mail if smtp else []),
              "--csv", self.csv_path, "--first-delay-ms", "500", "--max-delay-ms", "2000", *extra],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._read_errors, args=(self.driver.stderr,), daemon=True).start()
         self.assertEqual(self.expect(r"^(ready|error.*)$", 30), "ready")
+
+    def stop_driver(self):
+        self.driver.stdin.write("quit\n")
+        self.driver.stdin.flush()
+        self.driver.wait(timeout=20)
 
     def _read(self):
         for line in self.driver.stdout:
+            self.output.append(line)
             self.lines.put(line.rstrip("\n"))
+
+    def _read_errors(self, stream):
+        for line in stream:
+            self.output.append(line)
+            sys.stderr.write(line)
 
     def expect(self, pattern, timeout=20):
         deadline = time.time() + timeout
@@ -157,7 +172,8 @@ class ExportsTest(DatabasePerTest):
             if len(found) >= count:
                 return found
             time.sleep(0.1)
-        raise AssertionError(f"{count} mail(s) did not arrive within {timeout} s")
+        last_error = self.sql("SELECT coalesce(string_agg(last_error, '; '), '') FROM outbox_jobs WHERE kind = 'email'")
+        raise AssertionError(f"{count} mail(s) did not arrive within {timeout} s (last error: {last_error})")
 
     def sql(self, query):
         return self.pg.psql(query, database=self.database)
@@ -284,9 +300,7 @@ class ExportsTest(DatabasePerTest):
         self.wait_for_sql("SELECT state, attempts > 1 FROM outbox_jobs WHERE kind = 'email'", "pending|t")
         self.assertIn("SMTP is not configured", self.sql("SELECT last_error FROM outbox_jobs WHERE kind = 'email'"))
         self.assertEqual(self.sql(f"SELECT state FROM exports WHERE export_id = '{export_id}'"), "stored")
-        self.driver.stdin.write("quit\n")
-        self.driver.stdin.flush()
-        self.driver.wait(timeout=20)
+        self.stop_driver()
         self.start_driver()  # the same node, now with SMTP: the mail goes
         [message] = self.wait_for_mail(timeout=30)
         link, _ = self.link_of(message)
@@ -329,6 +343,80 @@ class ExportsTest(DatabasePerTest):
         self.assertIn("STARTTLS not supported", self.sql("SELECT last_error FROM outbox_jobs WHERE kind = 'email'"))
         self.assertEqual(self.messages(), [])
         self.assertEqual(self.sql(f"SELECT state FROM exports WHERE export_id = '{export_id}'"), "stored")
+
+    # -- SMTP over TLS ---------------------------------------------------------------------
+    def tls_sink(self, mode="--starttls", cert="cert", key="key"):
+        self.start_sink(mode, self.tls[cert], self.tls[key], "--login", f"{SMTP_USER}:{SMTP_PASSWORD}")
+
+    def tls_driver(self, password=SMTP_PASSWORD, ca="ca", scheme="smtp"):
+        login = ("--smtp-user", SMTP_USER, "--smtp-password", password) if password else ()
+        self.start_driver(scheme=scheme, extra=("--starttls", "required", *login,
+                                                *(("--smtp-ca", self.tls[ca]) if ca else ())))
+
+    def assert_mailed_over_tls(self, export_id):
+        [message] = self.wait_for_mail()
+        self.assertRegex(message["X-Sink-TLS"], r"^TLSv1\.[23]$")
+        self.assertEqual(message["X-Sink-Login"], SMTP_USER)
+        self.assertEqual(message["To"], "alice@example.com")
+        self.wait_for_sql(f"SELECT state FROM exports WHERE export_id = '{export_id}'", "sent")
+
+    def wait_for_retry(self, export_id, error, after=0):
+        """The mail job is retried (attempt `after` + 2 at least) for `error`; nothing is sent."""
+        self.wait_for_sql(f"SELECT state, attempts > {after + 1}, strpos(last_error, '{error}') > 0 FROM outbox_jobs"
+                          " WHERE kind = 'email'", "pending|t|t")
+        self.assertEqual(self.messages(), [])
+        self.assertEqual(self.sql(f"SELECT state FROM exports WHERE export_id = '{export_id}'"), "stored")
+        return int(self.sql("SELECT attempts FROM outbox_jobs WHERE kind = 'email'"))
+
+    def test_starttls_with_a_login_and_a_named_ca(self):
+        self.tls_sink()
+        self.tls_driver()
+        self.assert_mailed_over_tls(self.export())
+
+    def test_smtps_with_a_login(self):
+        self.tls_sink("--smtps")
+        self.tls_driver(scheme="smtps")
+        self.assert_mailed_over_tls(self.export())
+
+    def test_a_wrong_or_missing_login_delays_the_mail_and_is_never_shown(self):
+        # A login the server requires (530) or refuses (535) is our configuration: retried, not failed.
+        wrong = "pw-Wr0ng-battery staple"
+        self.tls_sink()
+        self.tls_driver(password=None)
+        export_id = self.export()
+        attempts = self.wait_for_retry(export_id, "(reply 530)")
+        self.stop_driver()
+        self.tls_driver(password=wrong)
+        self.wait_for_retry(export_id, "Login denied (reply 535)", attempts)
+        self.stop_driver()
+        self.tls_driver()  # the configuration fixed: the same mail goes
+        self.assert_mailed_over_tls(export_id)
+        rows = self.sql("SELECT o::text FROM outbox_jobs o") + self.sql("SELECT e::text FROM exports e")
+        for password in (wrong, SMTP_PASSWORD):
+            self.assertNotIn(password, rows)
+            self.assertNotIn(password, "".join(self.output))
+        self.assertIn("ready\n", self.output)  # the output was read
+
+    def test_certificates_that_do_not_verify_delay_the_mail(self):
+        # Signed by our CA, but the system's CAs are asked (no --smtp-ca).
+        self.tls_sink()
+        self.tls_driver(ca=None)
+        export_id = self.export()
+        attempts = self.wait_for_retry(export_id, "unable to get local issuer certificate")
+        # --smtp-ca names our CA; the server shows a certificate another CA signed.
+        self.stop_driver()
+        self.stop_sink()
+        self.tls_sink(cert="rogue_cert", key="rogue_key")
+        self.tls_driver()
+        attempts = self.wait_for_retry(export_id, "unable to get local issuer certificate", attempts)
+        # Our CA signed it, for another host name than 127.0.0.1.
+        self.stop_sink()
+        self.tls_sink(cert="other_host_cert", key="other_host_key")
+        self.wait_for_retry(export_id, "no alternative certificate subject name matches", attempts)
+        # The right certificate: the mail that waited goes.
+        self.stop_sink()
+        self.tls_sink()
+        self.assert_mailed_over_tls(export_id)
 
     def test_refused_requests(self):
         self.start_sink()
@@ -514,6 +602,10 @@ class ExportsS3Test(ExportsTest):
     test_refused_requests = None
     test_playback_reports = None
     test_required_starttls_without_tls_waits = None
+    test_starttls_with_a_login_and_a_named_ca = None
+    test_smtps_with_a_login = None
+    test_a_wrong_or_missing_login_delays_the_mail_and_is_never_shown = None
+    test_certificates_that_do_not_verify_delay_the_mail = None
 
 
 class PluginLinksTest(DatabasePerTest):
@@ -580,6 +672,24 @@ class PluginLinksTest(DatabasePerTest):
             self.start_janus({"port": free_port(), "secret": SECRET},
                              {"url": "smtp://127.0.0.1:1/roomrec.test", "from": "exports@roomrec.test"}).stop()
         self.assertIn("links.public_url is required when smtp mails links to local exports", str(raised.exception))
+        # smtp.ca_file: an absolute path to a readable file of PEM certificates, checked at start-up.
+        folder = tempfile.mkdtemp(prefix="rrt-plugin-links-")
+        try:
+            not_pem = os.path.join(folder, "ca.der")
+            with open(not_pem, "wb") as out:
+                out.write(b"\x30\x82\x01\x0a")
+            for ca_file, message in [(os.path.join(folder, "missing.pem"),
+                                      "smtp.ca_file cannot be read (No such file or directory)"),
+                                     ("ca.pem", "smtp.ca_file must be an absolute path"),
+                                     (folder, "smtp.ca_file must be a file of PEM certificates"),
+                                     (not_pem, "smtp.ca_file must be a file of PEM certificates")]:
+                with self.assertRaises(RuntimeError) as raised:
+                    self.start_janus({"port": free_port(), "secret": SECRET, "public_url": "https://files.example.com"},
+                                     {"url": "smtp://127.0.0.1:1/roomrec.test", "from": "exports@roomrec.test",
+                                      "ca_file": ca_file}).stop()
+                self.assertIn(message, str(raised.exception))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
