@@ -1,9 +1,11 @@
 """What the server fixtures (postgres.py, radosgw.py) share: free-port probing on 127.0.0.1,
-sweeping the temp folders of fixtures whose test process died, and log tails for errors."""
+sweeping the temp folders of fixtures whose test process died, log tails for errors, and
+stopping a child process."""
 import fcntl
 import os
 import shutil
 import socket
+import subprocess
 import tempfile
 
 
@@ -51,3 +53,16 @@ def tail(path, lines=40):
             return "".join(f.readlines()[-lines:])
     except OSError as error:
         return f"({path}: {error})\n"
+
+
+def end_process(process, kill=False, timeout=15):
+    """Stops a child: SIGTERM (or SIGKILL), then SIGKILL if it has not exited within timeout."""
+    if kill:
+        process.kill()
+    else:
+        process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -32,7 +32,7 @@ import time
 import urllib.parse
 import uuid
 
-from fixture_common import claim_folder, port_free, sweep_stale_folders, tail
+from fixture_common import claim_folder, end_process, port_free, sweep_stale_folders, tail
 
 BINARIES = ("monmaptool", "ceph-mon", "ceph-osd", "radosgw", "radosgw-admin", "ceph")
 
@@ -345,12 +345,4 @@ class RadosGW:
         process = self.processes.pop(name, None)
         if process is None or process.poll() is not None:
             return
-        if kill:
-            process.kill()
-        else:
-            process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        end_process(process, kill)

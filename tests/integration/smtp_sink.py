@@ -24,6 +24,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Mailbox
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from fixture_common import end_process
+
 PYTHON = "/usr/bin/python3"
 
 
@@ -139,13 +141,8 @@ def spawn(port, maildir, *options, timeout=15):
     return process
 
 
-def stop(process):
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+def stop(process, kill=False):
+    end_process(process, kill, timeout=10)
     process.stdout.close()
 
 

@@ -90,12 +90,7 @@ class ExportRequestsBase(unittest.TestCase):
 
     @classmethod
     def stop_sink(cls, kill=False):
-        if not kill:
-            smtp_sink.stop(cls.sink)
-            return
-        cls.sink.kill()  # a sink stopped by SIGSTOP ignores SIGTERM
-        cls.sink.wait(timeout=10)
-        cls.sink.stdout.close()
+        smtp_sink.stop(cls.sink, kill)  # kill: a sink stopped by SIGSTOP ignores SIGTERM
 
     def setUp(self):
         self.session = harness.Session(self.janus)
