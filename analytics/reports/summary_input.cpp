@@ -1,6 +1,7 @@
 #include "analytics/reports/summary_input.hpp"
 
 #include <cmath>
+#include <initializer_list>
 
 namespace roomrec::analytics {
 namespace {
@@ -52,53 +53,48 @@ json_t *overview(const json_t *data) {
     return out;
 }
 
-json_t *timeline(const json_t *data) {
-    json_t *out = json_array();
-    const json_t *minutes = member(data, "minutes");
-    size_t i;
-    const json_t *minute;
-    json_array_foreach(minutes, i, minute) {
-        json_t *point = json_object();
-        json_object_set_new(point, "minute", count(member(minute, "index")));
-        json_object_set_new(point, "live_viewers", count(member(minute, "live_unique_viewers")));
-        json_object_set_new(point, "engagement_rate", percent(member(minute, "engagement_rate")));
-        json_array_append_new(out, point);
-    }
-    return out;
-}
+// One summary row per report row: each field converted from the report's field of that name.
+struct Field {
+    const char *to;
+    const char *from;
+    json_t *(*convert)(const json_t *);
+};
 
-json_t *attendees(const json_t *rows) {
+json_t *rows_of(const json_t *rows, std::initializer_list<Field> fields) {
     json_t *out = json_array();
     size_t i;
     const json_t *row;
     json_array_foreach(rows, i, row) {
-        json_t *attendee = json_object();
-        json_object_set_new(attendee, "name", text(member(row, "name")));
-        json_object_set_new(attendee, "role", text(member(row, "role")));
-        json_object_set_new(attendee, "minutes_viewed", number(member(row, "minutes_viewed")));
-        json_object_set_new(attendee, "engagement_rate", percent(member(row, "engagement_rate")));
-        json_object_set_new(attendee, "reactions", count(member(row, "reactions")));
-        json_object_set_new(attendee, "chat_messages", count(member(row, "chat_messages")));
-        json_array_append_new(out, attendee);
+        json_t *converted = json_object();
+        for (const Field &field : fields)
+            json_object_set_new(converted, field.to, field.convert(member(row, field.from)));
+        json_array_append_new(out, converted);
     }
     return out;
 }
 
+json_t *timeline(const json_t *data) {
+    return rows_of(member(data, "minutes"), {{"minute", "index", count},
+                                             {"live_viewers", "live_unique_viewers", count},
+                                             {"engagement_rate", "engagement_rate", percent}});
+}
+
+json_t *attendees(const json_t *rows) {
+    return rows_of(rows, {{"name", "name", text},
+                          {"role", "role", text},
+                          {"minutes_viewed", "minutes_viewed", number},
+                          {"engagement_rate", "engagement_rate", percent},
+                          {"reactions", "reactions", count},
+                          {"chat_messages", "chat_messages", count}});
+}
+
 json_t *recordings(const json_t *data) {
-    json_t *out = json_array();
-    size_t i;
-    const json_t *row;
-    json_array_foreach(member(data, "recordings"), i, row) {
-        json_t *recording = json_object();
-        json_object_set_new(recording, "id", text(member(row, "recording")));
-        json_object_set_new(recording, "title", text(member(row, "title")));
-        json_object_set_new(recording, "impressions", count(member(row, "impressions")));
-        json_object_set_new(recording, "plays", count(member(row, "plays")));
-        json_object_set_new(recording, "minutes_viewed", number(member(row, "minutes_viewed")));
-        json_object_set_new(recording, "average_completion", percent(member(row, "average_completion")));
-        json_array_append_new(out, recording);
-    }
-    return out;
+    return rows_of(member(data, "recordings"), {{"id", "recording", text},
+                                                {"title", "title", text},
+                                                {"impressions", "impressions", count},
+                                                {"plays", "plays", count},
+                                                {"minutes_viewed", "minutes_viewed", number},
+                                                {"average_completion", "average_completion", percent}});
 }
 
 } // namespace
