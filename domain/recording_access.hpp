@@ -32,6 +32,13 @@ enum class LibraryAction {
 
 bool library_allows(const LibraryCaller &caller, const RecordingParties &recording, LibraryAction action);
 
+// Why the caller sees the recording (the first that holds, in this order), None when they may
+// not: the page says "yours", "shared with you" or "as a host of the room".
+enum class LibraryAccess { None, Operator, Owner, Shared, Host };
+LibraryAccess library_access(const LibraryCaller &caller, const RecordingParties &recording);
+// "none", "operator", "owner", "shared", "host".
+const char *library_access_name(LibraryAccess access);
+
 // The room's whole Recordings folder (every recording of it) is listed for its hosts and for
 // operators; anybody else listing a room sees only what library_allows(View) lets them see.
 bool library_lists_whole_room(const LibraryCaller &caller, const std::string &room);

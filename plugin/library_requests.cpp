@@ -69,6 +69,7 @@ json_t *recording_json(const LibraryRecording &row, const domain::LibraryCaller 
     optional("ended_ms", row.ended_ms);
     optional("duration_ms", row.duration_ms);
     optional("size_bytes", row.size_bytes);
+    json_object_set_new(out, "access", json_string(domain::library_access_name(domain::library_access(caller, parties))));
     json_object_set_new(out, "can_share", json_boolean(sharer));
     json_object_set_new(out, "can_manage", json_boolean(domain::library_allows(caller, parties, LibraryAction::Manage)));
     json_object_set_new(out, "playable", json_boolean(row.state == "available" || row.state == "stored"));

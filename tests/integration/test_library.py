@@ -125,6 +125,7 @@ class LibraryRequestsTest(LibraryBase):
         cafe = mine["rec-cafe"]
         self.assertEqual((cafe["title"], cafe["owner"], cafe["file"], cafe["state"]), ("Caf\u00e9 weekly", "alice", CAFE, "available"))
         self.assertTrue(cafe["can_share"] and cafe["can_manage"] and cafe["playable"])
+        self.assertEqual(cafe["access"], "owner")
         self.assertEqual(cafe["duration_ms"], 12000)
         self.assertFalse(mine["rec-live"]["playable"])
         # An operator names no user: no My Media.
@@ -139,6 +140,7 @@ class LibraryRequestsTest(LibraryBase):
         self.assertEqual(self.ids(self.library("room", self.tok("alice"), room="r1")), ["rec-cafe"])
         host_view = {r["recording"]: r for r in self.library("room", self.tok("carol", role="host"), room="r1")["recordings"]}
         self.assertFalse(host_view["rec-cafe"]["can_manage"] or host_view["rec-cafe"]["can_share"])
+        self.assertEqual(host_view["rec-cafe"]["access"], "host")
         self.assertNotIn("shared_with", host_view["rec-cafe"])
         # The Admin API is an operator.
         answer = self.janus.admin({"janus": "message_plugin", "plugin": "janus.plugin.roomrec",
@@ -206,6 +208,7 @@ class LibraryRequestsTest(LibraryBase):
         self.assertEqual(self.library("details", self.tok("dave", room="any"), recording="rec-cafe")["recording"]["title"],
                          "Caf\u00e9 weekly")
         self.assertIn("rec-cafe", self.ids(self.library("mine", self.tok("dave"))))
+        self.assertEqual(self.library("details", self.tok("dave"), recording="rec-cafe")["recording"]["access"], "shared")
         self.assertEqual(self.ids(self.library("room", self.tok("dave"), room="r1")), ["rec-cafe"])
         self.assertIn("url", self.library("link", self.tok("dave"), recording="rec-cafe"))
         # A user it is shared with may not pass it on, rename or delete it, nor see with whom it is shared.
@@ -374,6 +377,8 @@ class LibraryPageTest(LibraryBase):
         self.assertIn("do not have access", result["refused_message"])
         self.assertIn("no recordings you may see", result["dave_room_list"])
         self.assertIn("Bob 1:1", result["host_room_list"])
+        self.assertIn("You host this room", result["host_room_list"])
+        self.assertNotIn("Shared with you", result["host_room_list"])
         self.assertEqual(result["renamed_title"], "Planning (final)")
         self.assertEqual(self.pg.psql("SELECT title FROM recordings WHERE recording_id = 'rec-old'"), "Planning (final)")
         self.assertTrue(result["delete_confirm_shown"])

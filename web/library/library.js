@@ -215,8 +215,9 @@ function render(recordings) {
       span.textContent = text;
       badges.append(span);
     };
-    if (me && recording.owner === me) badge('Yours', 'own');
-    else if (me && !recording.can_manage) badge('Shared with you', 'shared');
+    if (recording.access === 'owner') badge('Yours', 'own');
+    else if (recording.access === 'shared') badge('Shared with you', 'shared');
+    else if (recording.access === 'host') badge('You host this room', 'host');
     if (!recording.playable) badge(recording.state === 'failed' ? 'Failed' : 'Still processing', 'state');
     const open = document.createElement('button');
     open.type = 'button';

@@ -58,6 +58,16 @@ static void only_hosts_and_operators_list_a_whole_room(void **) {
     assert_string_equal(library_action_name(LibraryAction::Manage), "rename or delete");
 }
 
+static void the_reason_for_access_is_the_strongest_that_holds(void **) {
+    assert_true(library_access(LibraryCaller{true, "alice", "weekly"}, weekly()) == LibraryAccess::Operator);
+    assert_true(library_access(user("alice", "weekly"), weekly()) == LibraryAccess::Owner);
+    assert_true(library_access(user("bob", "weekly"), weekly()) == LibraryAccess::Shared);
+    assert_true(library_access(user("carol", "weekly"), weekly()) == LibraryAccess::Host);
+    assert_true(library_access(user("carol", "other"), weekly()) == LibraryAccess::None);
+    assert_string_equal(library_access_name(LibraryAccess::Shared), "shared");
+    assert_string_equal(library_access_name(LibraryAccess::None), "none");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_owner_may_do_everything),
@@ -66,6 +76,7 @@ int main(void) {
         cmocka_unit_test(operators_may_do_everything),
         cmocka_unit_test(anybody_else_may_do_nothing),
         cmocka_unit_test(only_hosts_and_operators_list_a_whole_room),
+        cmocka_unit_test(the_reason_for_access_is_the_strongest_that_holds),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
