@@ -43,8 +43,9 @@ const char *content_type(const std::string &file) {
     return "application/octet-stream";
 }
 
-// attachment; filename="<ASCII stand-in>"; filename*=UTF-8''<percent-encoded name>: a recording's
-// name may hold spaces and any Unicode (never a quote, slash or control character: signed_link).
+// attachment; filename="<file>" for a plain name ([A-Za-z0-9._-]); otherwise an ASCII stand-in
+// plus filename*=UTF-8''<percent-encoded name>: a recording's name may hold spaces and any
+// Unicode (never a quote, slash or control character: signed_link).
 std::string content_disposition(const std::string &file) {
     static const char kHex[] = "0123456789ABCDEF";
     std::string ascii, encoded;
@@ -60,6 +61,7 @@ std::string content_disposition(const std::string &file) {
             encoded += kHex[c & 15];
         }
     }
+    if (encoded == file) return "attachment; filename=\"" + file + "\"";
     return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
 }
 
