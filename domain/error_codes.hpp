@@ -29,6 +29,8 @@ enum class ErrorCode : int {
     ReportUnavailable = 462,   // the report database is unreachable; retry
     NoSuchSession = 463,       // the room has no such session (reports)
     ExportUnavailable = 464,   // this node cannot mail exports (no delivery, links/S3 or SMTP) or could not queue one
+    NoSuchRecording = 465,     // the recordings library has no such (undeleted) recording
+    LibraryUnavailable = 466,  // no delivery database (or it is away), or no links/S3 to play from; retry
     Internal = 499,
 };
 

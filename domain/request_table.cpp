@@ -105,7 +105,24 @@ constexpr std::array kExportParams{ParamSpec{"room", JsonKind::Identifier, true,
                                    ParamSpec{"token", JsonKind::String, false, 4096},
                                    ParamSpec{"secret", JsonKind::String, false, 256}};
 
-constexpr std::array<RequestType, 32> kTypes{{
+// The recordings library (S6): one request, its action naming what to do; the credential is a
+// signed token (for any room: it names the user; role host gives host rights in its room) or
+// the admin_secret; "open_link" needs only the share link's token.
+constexpr std::array kLibraryParams{
+    ParamSpec{"action", JsonKind::String, true, 16, 0, nullptr, 0,
+              "room|mine|details|link|share|unshare|share_link|revoke_link|open_link|rename|delete"},
+    ParamSpec{"room", JsonKind::Identifier, false, 64},
+    ParamSpec{"recording", JsonKind::Identifier, false, 64},
+    ParamSpec{"users", JsonKind::Array, false, 50, 1},
+    ParamSpec{"user", JsonKind::String, false, 128},
+    ParamSpec{"title", JsonKind::String, false, 200},
+    ParamSpec{"expires_in", JsonKind::Integer, false, 30 * 86400, 60},
+    ParamSpec{"link", JsonKind::Identifier, false, 64},
+    ParamSpec{"share_token", JsonKind::String, false, 128},
+    ParamSpec{"admin_secret", JsonKind::String, false, 256},
+    ParamSpec{"token", JsonKind::String, false, 4096}};
+
+constexpr std::array<RequestType, 33> kTypes{{
     {"create", kCreateParams, false, true, false},
     {"destroy", kDestroyParams, false, true, false},
     {"list", kListParams, false, true, false},
@@ -138,6 +155,7 @@ constexpr std::array<RequestType, 32> kTypes{{
     {"status", kNoParams, false, true, false},
     {"report", kReportParams, false, true, true},
     {"export", kExportParams, false, true, true},
+    {"library", kLibraryParams, false, true, true},
 }};
 
 } // namespace

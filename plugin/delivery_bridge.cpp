@@ -40,6 +40,7 @@ void DeliveryBridge::start() {
         s3.part_size = static_cast<uint64_t>(config.s3_part_size_mib) << 20;
         s3.max_send_bytes_per_second = static_cast<uint64_t>(config.s3_max_send_mib_per_s) << 20;
         settings.s3 = s3;
+        presigner_ = std::make_unique<storage::S3Client>(s3);
     }
     settings.presign_seconds = config.s3_url_expiry_s;
     settings.exports.file_mode = config_.file_mode;
@@ -109,6 +110,22 @@ std::optional<std::string> DeliveryBridge::request_export(storage::ExportRequest
         return std::nullopt;
     }
     return worker_->request_export(std::move(request), error);
+}
+
+bool DeliveryBridge::library(const std::string &doing, const LibraryWork &work, std::string &error) {
+    if (!worker_) {
+        error = "the recordings library needs delivery (delivery.postgres)";
+        return false;
+    }
+    return worker_->run_library(doing, work, error);
+}
+
+std::optional<std::string> DeliveryBridge::presign_recording(const std::string &location, int64_t seconds) const {
+    if (!presigner_) return std::nullopt;
+    std::string key = location; // the row holds the full key; the client adds its prefix
+    const std::string &prefix = config_.delivery.s3_prefix;
+    if (!prefix.empty() && key.rfind(prefix, 0) == 0) key = key.substr(prefix.size());
+    return presigner_->presign_get(key, seconds);
 }
 
 void DeliveryBridge::deliver(storage::DeliveryEvent event) {

@@ -11,12 +11,17 @@
 #include "storage/core/export_job.hpp"
 #include "storage/links/link_server.hpp"
 
+#include <pqxx/transaction_base>
+
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 namespace roomrec::storage {
 class DeliveryWorker;
+class OutboxStore;
+class S3Client;
 class ExportProducer;
 } // namespace roomrec::storage
 
@@ -52,6 +57,14 @@ public:
     // when it returns its id (the exports row and its job are committed); nothing and why
     // without delivery or when refused.
     std::optional<std::string> request_export(storage::ExportRequest request, std::string &error);
+    // Any thread but the media threads (it waits for Postgres): the recordings library's work
+    // in one transaction (storage::DeliveryWorker::run_library); false and why without delivery.
+    using LibraryWork =
+        std::function<bool(pqxx::transaction_base &transaction, storage::OutboxStore &outbox, std::string &refused)>;
+    bool library(const std::string &doing, const LibraryWork &work, std::string &error);
+    // A presigned GET of a stored S3 recording (its row's location: the full key), valid for
+    // `seconds`; nothing without S3.
+    std::optional<std::string> presign_recording(const std::string &location, int64_t seconds) const;
     // The delivery counters for the Admin API status, or null without delivery.
     common::JsonPtr describe_counters() const;
 
@@ -64,6 +77,7 @@ private:
     Listener &listener_;
     std::unique_ptr<storage::DeliveryWorker> worker_; // null without delivery.postgres
     std::unique_ptr<storage::LinkServer> links_;      // null without links
+    std::unique_ptr<storage::S3Client> presigner_;    // null without S3 (signs only: no I/O)
     storage::ExportProducer *export_producer_ = nullptr;
     storage::LinkServer::Listener *playback_listener_ = nullptr;
 };

@@ -25,7 +25,8 @@ Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
       question_requests_(rooms_, messenger_, telemetry_, rate_limited_), engagement_requests_(rooms_, telemetry_),
       admin_requests_(config_, rooms_, recording_, delivery_, telemetry_, rate_limited_),
       report_requests_(config_, rooms_, messenger_, worker_, reports_),
-      export_requests_(config_, rooms_, worker_, delivery_), dispatcher_(worker_, sessions_, messenger_),
+      export_requests_(config_, rooms_, worker_, delivery_), library_requests_(config_, delivery_),
+      dispatcher_(worker_, sessions_, messenger_),
       worker_([this] { housekeeping(); }) {
     bind_requests();
     worker_.call<bool>(
@@ -110,6 +111,7 @@ void Plugin::bind_requests() {
     dispatcher_.bind("status", to(admin_requests_, &AdminRequests::on_status));
     dispatcher_.bind("report", to(report_requests_, &ReportRequests::on_report));
     dispatcher_.bind("export", to(export_requests_, &ExportRequests::on_export));
+    dispatcher_.bind("library", to(library_requests_, &LibraryRequests::on_library));
     dispatcher_.check_complete();
 }
 

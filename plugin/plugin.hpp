@@ -8,6 +8,7 @@
 #include "plugin/delivery_bridge.hpp"
 #include "plugin/engagement_requests.hpp"
 #include "plugin/export_requests.hpp"
+#include "plugin/library_requests.hpp"
 #include "plugin/janus_gateway.hpp"
 #include "plugin/library_playback.hpp"
 #include "plugin/participant_requests.hpp"
@@ -82,6 +83,7 @@ private:
     AdminRequests admin_requests_;
     ReportRequests report_requests_;
     ExportRequests export_requests_;
+    LibraryRequests library_requests_;
     RequestDispatcher dispatcher_;
     // Declared last: its thread starts once every part it calls exists, and it is destroyed
     // (after an explicit stop) before any of them.

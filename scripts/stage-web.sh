@@ -6,5 +6,5 @@ out=${1:?output folder}
 root=$(cd "$(dirname "$0")/.." && pwd)
 rm -rf "$out"
 mkdir -p "$out/lib"
-cp "$root"/web/* "$out/"
+cp -r "$root"/web/. "$out/"
 cp /usr/share/javascript/janus-gateway/janus.js /usr/share/javascript/webrtc-adapter/adapter.js "$out/lib/"

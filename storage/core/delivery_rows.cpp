@@ -25,7 +25,7 @@ std::string storage_error(const std::string &storage) {
 
 std::string new_job_error(const NewJob &job) {
     return first_error({identifier_error("job id", job.id), identifier_error("job room id", job.room_id),
-                        one_of_error("job kind", job.kind, {"upload", "webhook", "export", "email"}),
+                        one_of_error("job kind", job.kind, {"upload", "webhook", "export", "email", "delete"}),
                         job.affinity_node.empty() ? "" : identifier_error("job affinity node", job.affinity_node),
                         json_object_error("job payload", job.payload_json, kMaxPayloadBytes)});
 }

@@ -12,7 +12,7 @@ namespace roomrec::storage {
 struct NewJob {
     std::string id; // idempotency key, e.g. "<recording>:upload"
     std::string room_id;
-    std::string kind;          // "upload" | "webhook" | "export" | "email"
+    std::string kind;          // "upload" | "webhook" | "export" | "email" | "delete"
     std::string affinity_node; // only this node may run it (an upload needs the file); empty = any
     std::string payload_json;  // a JSON object
 };

@@ -17,7 +17,29 @@ bool room_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
-bool file_char(char c) { return room_char(c) || c == '.'; }
+// Any byte but control characters, path separators and the quote: a stored recording keeps its
+// name ("Rec - 2026-11-02 10-00-00 - Weekly (2).mp4", Unicode included).
+bool file_char(char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte >= 0x20 && byte != 0x7f && c != '/' && c != '\\' && c != '"';
+}
+
+// The file name as it appears in the URL path: everything but [A-Za-z0-9._-] percent-encoded.
+std::string url_encoded(std::string_view text) {
+    static const char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (char c : text) {
+        if (room_char(c) || c == '.') {
+            out += c;
+        } else {
+            const auto byte = static_cast<unsigned char>(c);
+            out += '%';
+            out += kHex[byte >> 4];
+            out += kHex[byte & 15];
+        }
+    }
+    return out;
+}
 
 bool lower_hex(std::string_view text) {
     for (char c : text)
@@ -76,7 +98,7 @@ std::string link_file_error(std::string_view file) {
     if (file.empty() || file.size() > kMaxLinkFileBytes) return "the file name must be 1-200 characters";
     if (file.front() == '.') return "the file name must not start with a dot";
     for (char c : file)
-        if (!file_char(c)) return "the file name may hold only [A-Za-z0-9._-]";
+        if (!file_char(c)) return "the file name may not hold control characters, slashes or quotes";
     return "";
 }
 
@@ -113,7 +135,9 @@ std::optional<std::string> sign_link(std::string_view secret, const FileLink &li
     }
     if (error.empty() && secret.empty()) error = "no link secret";
     if (!error.empty()) return std::nullopt;
-    std::string url = link_path(link) + "?expires=" + std::to_string(link.expires);
+    std::string url(kPrefix);
+    url.append(link.room).append("/").append(link_kind_name(link.kind)).append("/").append(url_encoded(link.file));
+    url += "?expires=" + std::to_string(link.expires);
     if (!link.recording.empty()) url += "&recording=" + link.recording;
     return url + "&sig=" + link_signature(secret, link);
 }

@@ -7,9 +7,10 @@
 // link to one recording cannot report for another):
 //   /v1/files/<room>/recordings/<file>?expires=<t>&recording=<id>&sig=<hex>
 //   sig = HMAC-SHA256(secret, "v1\n<room>\nrecordings\n<file>\n<expires>\n<recording>")
-// Room ids ([A-Za-z0-9_-], 1-64, as the plugin's) and file names ([A-Za-z0-9._-], 1-200, no
-// leading dot) are checked against strict patterns before anything is signed or served, so a
-// file path built from them can never leave <root>/<room>/<Exports|Recordings>/. Pure.
+// Room ids ([A-Za-z0-9_-], 1-64, as the plugin's) and file names (1-200 bytes, no leading dot,
+// no control character, slash, backslash or quote; percent-encoded in the URL) are checked
+// before anything is signed or served, so a file path built from them can never leave
+// <root>/<room>/<Exports|Recordings>/. Pure.
 #pragma once
 
 #include <cstdint>
@@ -46,7 +47,7 @@ std::string link_recording_error(std::string_view recording);
 
 // The hex HMAC of a link's fields (no checks).
 std::string link_signature(std::string_view secret, const FileLink &link);
-// "/v1/files/<room>/<kind>/<file>" (no checks).
+// "/v1/files/<room>/<kind>/<file>" (no checks, not percent-encoded: as the server decodes it).
 std::string link_path(const FileLink &link);
 // The path with its query "?expires=...[&recording=...]&sig=...", or nothing (and why) when the room, the file,
 // the expiry or the secret is unacceptable.

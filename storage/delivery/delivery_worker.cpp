@@ -10,6 +10,7 @@
 #include "storage/db/migrations.hpp"
 #include "storage/db/outbox_store.hpp"
 #include "storage/db/recording_rows.hpp"
+#include "storage/delivery/delete_job.hpp"
 #include "storage/delivery/file_digest.hpp"
 #include "storage/s3/resumable_upload.hpp"
 
@@ -169,6 +170,30 @@ std::optional<std::string> DeliveryWorker::request_export(ExportRequest request,
     }
     wake_.notify_one();
     return request.export_id;
+}
+
+bool DeliveryWorker::run_library(const std::string &doing, const LibraryWork &work, std::string &error) {
+    bool stored = false;
+    {
+        std::lock_guard lock(requests_mutex_);
+        if (!requests_) requests_ = std::make_unique<Requests>(settings_);
+        if (!requests_->migrated && !apply_migrations(requests_->database, error)) return false;
+        requests_->migrated = true;
+        stored = requests_->database.run(doing, error, [&](pqxx::connection &connection, std::string &refused) {
+            pqxx::work transaction(connection);
+            if (!work(transaction, requests_->outbox, refused)) return false;
+            transaction.commit();
+            return true;
+        });
+    }
+    if (stored) { // a delete job may wait
+        {
+            std::lock_guard lock(mutex_);
+            woken_ = true;
+        }
+        wake_.notify_one();
+    }
+    return stored;
 }
 
 DeliveryWorker::Counters DeliveryWorker::counters() const {
@@ -411,6 +436,14 @@ bool DeliveryWorker::run_one_job() {
                                            [this, &job] { return backends_->outbox.renew_lease(job->id); }));
     } else if (job->kind == "email") {
         take(backends_->exports.run_email(*job));
+    } else if (job->kind == "delete") {
+        const auto request = delete_of_payload(job->payload_json, error);
+        const DeleteOutcome deleted = request ? run_delete(*request, settings_.recordings_root,
+                                                           backends_->s3 ? &*backends_->s3 : nullptr)
+                                              : DeleteOutcome{false, true, error};
+        outcome.done = deleted.done;
+        outcome.permanent = deleted.permanent;
+        outcome.error = deleted.error;
     } else {
         outcome.permanent = true;
         outcome.error = "unknown job kind '" + job->kind + "'";

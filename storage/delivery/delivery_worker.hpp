@@ -14,6 +14,8 @@
 #include "storage/delivery/webhook_sender.hpp"
 #include "storage/s3/s3_client.hpp"
 
+#include <pqxx/transaction_base>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -26,6 +28,8 @@
 #include <vector>
 
 namespace roomrec::storage {
+
+class OutboxStore;
 
 struct DeliverySettings {
     std::string node_id;
@@ -69,6 +73,14 @@ public:
     // committed in one transaction, then the worker produces, stores and mails it. The new
     // export id, or nothing and why (a refused request, Postgres away).
     std::optional<std::string> request_export(ExportRequest request, std::string &error);
+
+    // Any thread but the media threads (it waits for Postgres): the recordings library's reads
+    // and writes in one transaction on the requests' connection, committed when `work` returns
+    // true (false: `refused` says why, nothing is written). The OutboxStore enqueues in that
+    // transaction (a deletion's 'delete' job). False and why otherwise (Postgres away).
+    using LibraryWork =
+        std::function<bool(pqxx::transaction_base &transaction, OutboxStore &outbox, std::string &refused)>;
+    bool run_library(const std::string &doing, const LibraryWork &work, std::string &error);
 
     struct Counters {
         uint64_t imported = 0, uploads = 0, webhooks = 0, exports = 0, emails = 0, retries = 0, failed = 0;

@@ -2,6 +2,7 @@
 
 #include "common/json.hpp"
 #include "common/log.hpp"
+#include "storage/core/byte_range.hpp"
 #include "storage/core/contained_path.hpp"
 #include "storage/core/signed_link.hpp"
 
@@ -40,6 +41,28 @@ const char *content_type(const std::string &file) {
     if (ends(".mp4")) return "video/mp4";
     if (ends(".pdf")) return "application/pdf";
     return "application/octet-stream";
+}
+
+// attachment; filename="<file>" for a plain name ([A-Za-z0-9._-]); otherwise an ASCII stand-in
+// plus filename*=UTF-8''<percent-encoded name>: a recording's name may hold spaces and any
+// Unicode (never a quote, slash or control character: signed_link).
+std::string content_disposition(const std::string &file) {
+    static const char kHex[] = "0123456789ABCDEF";
+    std::string ascii, encoded;
+    for (unsigned char c : file) {
+        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                           c == '_' || c == '-';
+        ascii += plain || c == ' ' ? static_cast<char>(c) : '_';
+        if (plain) {
+            encoded += static_cast<char>(c);
+        } else {
+            encoded += '%';
+            encoded += kHex[c >> 4];
+            encoded += kHex[c & 15];
+        }
+    }
+    if (encoded == file) return "attachment; filename=\"" + file + "\"";
+    return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
 }
 
 bool identifier(const char *text, size_t max_bytes) {
@@ -208,17 +231,37 @@ int LinkServer::serve_file(MHD_Connection *connection, const char *url, bool /*h
         if (fd >= 0) close(fd);
         return answer(connection, MHD_HTTP_NOT_FOUND, "{\"error\":\"not found\"}");
     }
-    common::MhdResponse response(MHD_create_response_from_fd(static_cast<uint64_t>(facts.st_size), fd));
+    const uint64_t size = static_cast<uint64_t>(facts.st_size);
+    // Seeking in a player asks for byte ranges; a HEAD or a plain GET gets the whole file.
+    const char *range_header = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
+    const ByteRange range = parse_byte_range(range_header ? range_header : "", size);
+    if (range.kind == ByteRange::Kind::Unsatisfiable) {
+        close(fd);
+        common::MhdResponse refused(MHD_create_response_from_buffer(0, nullptr, MHD_RESPMEM_PERSISTENT));
+        if (!refused) return MHD_NO;
+        const std::string content_range = "bytes */" + std::to_string(size);
+        MHD_add_response_header(refused.get(), "Content-Range", content_range.c_str());
+        MHD_add_response_header(refused.get(), "Accept-Ranges", "bytes");
+        return MHD_queue_response(connection, MHD_HTTP_RANGE_NOT_SATISFIABLE, refused.get());
+    }
+    const bool partial = range.kind == ByteRange::Kind::Partial;
+    common::MhdResponse response(partial ? MHD_create_response_from_fd_at_offset64(range.length, fd, range.first)
+                                         : MHD_create_response_from_fd(size, fd));
     if (!response) {
         close(fd);
         return MHD_NO;
     }
-    const std::string disposition = "attachment; filename=\"" + link.file + "\""; // [A-Za-z0-9._-] only
     MHD_add_response_header(response.get(), "Content-Type", content_type(link.file));
-    MHD_add_response_header(response.get(), "Content-Disposition", disposition.c_str());
+    MHD_add_response_header(response.get(), "Content-Disposition", content_disposition(link.file).c_str());
     MHD_add_response_header(response.get(), "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(response.get(), "Cache-Control", "private, no-store");
-    return MHD_queue_response(connection, MHD_HTTP_OK, response.get());
+    MHD_add_response_header(response.get(), "Accept-Ranges", "bytes");
+    if (partial) {
+        const std::string content_range = "bytes " + std::to_string(range.first) + "-" +
+                                          std::to_string(range.first + range.length - 1) + "/" + std::to_string(size);
+        MHD_add_response_header(response.get(), "Content-Range", content_range.c_str());
+    }
+    return MHD_queue_response(connection, partial ? MHD_HTTP_PARTIAL_CONTENT : MHD_HTTP_OK, response.get());
 }
 
 int LinkServer::playback(MHD_Connection *connection, const std::string &text) {

@@ -1,0 +1,362 @@
+#include "plugin/library_requests.hpp"
+
+#include "common/log.hpp"
+#include "common/random_id.hpp"
+#include "common/utf8.hpp"
+#include "domain/request_schema.hpp"
+#include "domain/signed_token.hpp"
+#include "plugin/delivery_bridge.hpp"
+#include "plugin/janus_api.hpp"
+#include "storage/core/signed_link.hpp"
+#include "storage/core/sigv4.hpp"
+#include "storage/core/delivery_rows.hpp"
+#include "storage/db/library_rows.hpp"
+#include "storage/db/outbox_store.hpp"
+#include "storage/delivery/delete_job.hpp"
+
+#include <glib.h>
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+
+namespace roomrec::plugin {
+namespace {
+
+using domain::ErrorCode;
+using domain::LibraryAction;
+using storage::LibraryRecording;
+using storage::LibraryRows;
+
+constexpr common::Logger kLog("library");
+constexpr size_t kMaxUserBytes = 128;
+
+const char *text(const json_t *body, const char *name) { return json_string_value(json_object_get(body, name)); }
+
+bool same_secret(const char *given, const std::string &expected) {
+    if (given == nullptr || expected.empty() || std::strlen(given) != expected.size()) return false;
+    return CRYPTO_memcmp(given, expected.data(), expected.size()) == 0;
+}
+
+std::string user_error(const std::string &user) {
+    if (user.empty() || user.size() > kMaxUserBytes) return "a user id must be 1-128 characters";
+    for (char c : user)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            return "a user id may hold only [A-Za-z0-9_-]";
+    return "";
+}
+
+std::string file_of(const std::string &location) {
+    const size_t slash = location.rfind('/');
+    return slash == std::string::npos ? location : location.substr(slash + 1);
+}
+
+int64_t now_ms() { return g_get_real_time() / 1000; }
+
+// A recording as the library shows it; who it is shared with and its links only for those who
+// may share it.
+json_t *recording_json(const LibraryRecording &row, const domain::LibraryCaller &caller) {
+    const domain::RecordingParties parties{row.room, row.owner, row.shared_with};
+    const bool sharer = domain::library_allows(caller, parties, LibraryAction::Share);
+    json_t *out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "recording", row.recording.c_str(),
+                            "room", row.room.c_str(), "title", row.title.c_str(), "owner", row.owner.c_str(),
+                            "initiator", row.initiator.c_str(), "started_ms", json_int_t(row.started_ms), "storage",
+                            row.storage.c_str(), "state", row.state.c_str(), "file", file_of(row.location).c_str());
+    const auto optional = [&](const char *name, const std::optional<int64_t> &value) {
+        json_object_set_new(out, name, value ? json_integer(*value) : json_null());
+    };
+    optional("ended_ms", row.ended_ms);
+    optional("duration_ms", row.duration_ms);
+    optional("size_bytes", row.size_bytes);
+    json_object_set_new(out, "access", json_string(domain::library_access_name(domain::library_access(caller, parties))));
+    json_object_set_new(out, "can_share", json_boolean(sharer));
+    json_object_set_new(out, "can_manage", json_boolean(domain::library_allows(caller, parties, LibraryAction::Manage)));
+    json_object_set_new(out, "playable", json_boolean(row.state == "available" || row.state == "stored"));
+    if (sharer) {
+        json_t *users = json_array();
+        for (const auto &user : row.shared_with) json_array_append_new(users, json_string(user.c_str()));
+        json_object_set_new(out, "shared_with", users);
+    }
+    return out;
+}
+
+common::JsonPtr answer(const char *action) {
+    common::JsonPtr out = make_event("library");
+    json_object_set_new(out.get(), "action", json_string(action));
+    return out;
+}
+
+} // namespace
+
+LibraryRequests::LibraryRequests(const PluginConfig &config, DeliveryBridge &delivery)
+    : config_(config), delivery_(delivery), limits_(domain::RateLimitSettings{kBurst, kRefillUs}) {}
+
+std::variant<LibraryRequests::Caller, Reply> LibraryRequests::caller_of(const Request &request) const {
+    const json_t *body = request.body.get();
+    if (request.admin) return Caller{{true, "", ""}, "admin"};
+    if (const char *secret = text(body, "admin_secret")) {
+        if (same_secret(secret, config_.admin_secret)) return Caller{{true, "", ""}, "admin"};
+        return reply_error(ErrorCode::Unauthorized, "wrong admin_secret");
+    }
+    if (const char *token = text(body, "token")) {
+        const auto check = domain::verify_token(token, config_.token_secret, kPackage, g_get_real_time() / G_USEC_PER_SEC);
+        if (!check.ok()) return reply_error(ErrorCode::Unauthorized, domain::token_error_text(check.error));
+        Caller caller{{false, check.claims.user, check.claims.role == "host" ? check.claims.room : ""},
+                      "user:" + check.claims.user};
+        return caller;
+    }
+    return reply_error(ErrorCode::Unauthorized, "the library needs a signed token or the admin_secret");
+}
+
+Reply LibraryRequests::on_library(Request &request) {
+    const json_t *body = request.body.get();
+    const std::string action = domain::string_field(body, "action");
+    const std::string recording_id = domain::string_field(body, "recording");
+
+    Caller caller;
+    if (action != "open_link") {
+        auto who = caller_of(request);
+        if (auto *refused = std::get_if<Reply>(&who)) return std::move(*refused);
+        caller = std::get<Caller>(who);
+    } else {
+        caller.credential = "link";
+    }
+    {
+        std::lock_guard lock(limits_mutex_);
+        const int64_t now_us = g_get_monotonic_time();
+        if (limits_.try_acquire(caller.credential, now_us) != domain::RateVerdict::Allowed) {
+            const int64_t wait_us = limits_.retry_after_us(caller.credential, now_us);
+            Reply reply = reply_error(ErrorCode::RateLimited,
+                                      "too many library requests: at most 30 at once, then 4 a second; retry in " +
+                                          std::to_string((wait_us + 999'999) / 1'000'000) + " s");
+            json_object_set_new(reply.data.get(), "retry_after_ms", json_integer((wait_us + 999) / 1000));
+            return reply;
+        }
+    }
+    if (!delivery_.running())
+        return reply_error(ErrorCode::LibraryUnavailable, "the recordings library needs delivery (delivery.postgres)");
+
+    // What each action needs beyond the table's checks.
+    const bool needs_recording = action != "room" && action != "mine" && action != "open_link";
+    if (needs_recording && recording_id.empty()) return reply_error(ErrorCode::MissingElement, "recording is required");
+    if (action == "room" && domain::string_field(body, "room").empty())
+        return reply_error(ErrorCode::MissingElement, "room is required");
+    if (action == "mine" && caller.rule.user.empty())
+        return reply_error(ErrorCode::InvalidElement, "mine lists a user's recordings: give that user's token");
+    std::vector<std::string> users;
+    if (action == "share") {
+        const json_t *list = json_object_get(body, "users");
+        if (!list) return reply_error(ErrorCode::MissingElement, "users is required");
+        size_t index;
+        const json_t *item;
+        json_array_foreach(list, index, item) {
+            const char *user = json_string_value(item);
+            if (!user) return reply_error(ErrorCode::InvalidElement, "users[" + std::to_string(index) + "] must be a string");
+            if (const std::string why = user_error(user); !why.empty())
+                return reply_error(ErrorCode::InvalidElement, "users[" + std::to_string(index) + "]: " + why);
+            users.push_back(user);
+        }
+    }
+    if (action == "unshare") {
+        if (!json_object_get(body, "user")) return reply_error(ErrorCode::MissingElement, "user is required");
+        if (const std::string why = user_error(domain::string_field(body, "user")); !why.empty())
+            return reply_error(ErrorCode::InvalidElement, "user: " + why);
+    }
+    std::string title;
+    if (action == "rename") {
+        if (!json_object_get(body, "title")) return reply_error(ErrorCode::MissingElement, "title is required");
+        title = domain::string_field(body, "title");
+        if (title.empty() || !common::valid_utf8(title) ||
+            std::any_of(title.begin(), title.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }) ||
+            !common::invisible_text_error(title).empty())
+            return reply_error(ErrorCode::InvalidElement, "title must be 1-200 bytes of text without control characters");
+    }
+    if (action == "revoke_link" && !json_object_get(body, "link"))
+        return reply_error(ErrorCode::MissingElement, "link is required");
+    if (action == "open_link" && !json_object_get(body, "share_token"))
+        return reply_error(ErrorCode::MissingElement, "share_token is required");
+
+    const auto *expires_in = json_object_get(body, "expires_in");
+    const int64_t share_seconds = expires_in ? json_integer_value(expires_in) : 7 * 86400;
+
+    std::optional<Reply> refusal;
+    common::JsonPtr out = answer(action.c_str());
+    // Play/download link: valid kLinkSeconds, never past `until_ms` (a share link's expiry).
+    const auto add_link = [&](const LibraryRecording &row, int64_t until_ms) -> bool {
+        if (row.state != "available" && row.state != "stored") {
+            refusal = reply_error(ErrorCode::RecordingState, "the recording is not stored yet (" + row.state + ")");
+            return false;
+        }
+        int64_t expires_s = (now_ms() + kLinkSeconds * 1000) / 1000;
+        if (until_ms > 0) expires_s = std::min(expires_s, until_ms / 1000);
+        if (row.storage == "s3") {
+            const auto url = delivery_.presign_recording(row.location, std::max<int64_t>(expires_s - now_ms() / 1000, 1));
+            if (!url) {
+                refusal = reply_error(ErrorCode::LibraryUnavailable, "this node cannot sign S3 links (no S3 storage)");
+                return false;
+            }
+            json_object_set_new(out.get(), "url", json_string(url->c_str()));
+        } else {
+            const LinksConfig &links = config_.delivery.links;
+            if (!links.enabled) {
+                refusal = reply_error(ErrorCode::LibraryUnavailable, "this node serves no links (links.port)");
+                return false;
+            }
+            const storage::FileLink link{row.room, storage::LinkKind::Recordings, file_of(row.location), expires_s,
+                                         row.recording};
+            std::string error;
+            const auto path = storage::sign_link(links.secret, link, error);
+            if (!path) {
+                kLog.error("no link for recording " + row.recording + ": " + error);
+                refusal = reply_error(ErrorCode::LibraryUnavailable, "this recording cannot be linked: " + error);
+                return false;
+            }
+            json_object_set_new(out.get(), "url", json_string((links.public_url + *path).c_str()));
+            // What the player's playback reports carry (POST /v1/playback).
+            json_object_set_new(out.get(), "playback",
+                                json_pack("{s:s, s:s, s:s, s:I, s:s}", "room", row.room.c_str(), "recording",
+                                          row.recording.c_str(), "file", link.file.c_str(), "expires",
+                                          json_int_t(expires_s), "sig", path->substr(path->rfind("sig=") + 4).c_str()));
+        }
+        json_object_set_new(out.get(), "expires_ms", json_integer(expires_s * 1000));
+        return true;
+    };
+    // The recording, if the caller may do `what` with it (else refusal is set).
+    const auto checked = [&](pqxx::transaction_base &transaction, LibraryAction what,
+                             bool lock) -> std::optional<LibraryRecording> {
+        auto row = LibraryRows::find(transaction, recording_id, lock);
+        if (!row) {
+            refusal = reply_error(ErrorCode::NoSuchRecording, "no such recording");
+            return std::nullopt;
+        }
+        if (!domain::library_allows(caller.rule, {row->room, row->owner, row->shared_with}, what)) {
+            refusal = reply_error(ErrorCode::Forbidden, std::string("you may not ") + domain::library_action_name(what) +
+                                                            " this recording");
+            return std::nullopt;
+        }
+        return row;
+    };
+    const auto list = [&](const std::vector<LibraryRecording> &rows, bool whole) {
+        json_t *items = json_array();
+        for (const auto &row : rows)
+            if (whole || domain::library_allows(caller.rule, {row.room, row.owner, row.shared_with}, LibraryAction::View))
+                json_array_append_new(items, recording_json(row, caller.rule));
+        json_object_set_new(out.get(), "recordings", items);
+    };
+    const auto links_json = [&](pqxx::transaction_base &transaction) {
+        json_t *items = json_array();
+        for (const auto &link : LibraryRows::links_of(transaction, recording_id))
+            json_array_append_new(items, json_pack("{s:s, s:I, s:I}", "link", link.link_id.c_str(), "created_ms",
+                                                   json_int_t(link.created_ms), "expires_ms",
+                                                   json_int_t(link.expires_ms)));
+        json_object_set_new(out.get(), "links", items);
+    };
+
+    const std::string who = caller.rule.is_operator ? "an operator" : caller.rule.user;
+    std::string error;
+    const bool ok = delivery_.library("the recordings library", [&](pqxx::transaction_base &transaction,
+                                                                    storage::OutboxStore &outbox, std::string &) {
+        if (action == "room") {
+            const std::string room = domain::string_field(body, "room");
+            list(LibraryRows::in_room(transaction, room), domain::library_lists_whole_room(caller.rule, room));
+            json_object_set_new(out.get(), "room", json_string(room.c_str()));
+            return true;
+        }
+        if (action == "mine") {
+            list(LibraryRows::of_user(transaction, caller.rule.user), true);
+            return true;
+        }
+        if (action == "open_link") {
+            const auto link = LibraryRows::link_of_token(transaction,
+                                                         storage::sha256_hex(domain::string_field(body, "share_token")));
+            const char *why = !link ? "this share link is not valid"
+                              : link->revoked ? "this share link was revoked"
+                              : link->expires_ms <= now_ms() ? "this share link has expired"
+                                                             : nullptr;
+            if (why) {
+                refusal = reply_error(ErrorCode::Unauthorized, why);
+                return false;
+            }
+            const auto row = LibraryRows::find(transaction, link->recording);
+            if (!row) {
+                refusal = reply_error(ErrorCode::NoSuchRecording, "the shared recording was deleted");
+                return false;
+            }
+            json_object_set_new(out.get(), "recording", recording_json(*row, domain::LibraryCaller{}));
+            json_object_set_new(out.get(), "link_expires_ms", json_integer(link->expires_ms));
+            return add_link(*row, link->expires_ms);
+        }
+        const LibraryAction need = action == "details" || action == "link" ? LibraryAction::View
+                                   : action == "rename" || action == "delete" ? LibraryAction::Manage
+                                                                               : LibraryAction::Share;
+        const auto row = checked(transaction, need, need != LibraryAction::View);
+        if (!row) return false;
+        if (action == "details") {
+            json_object_set_new(out.get(), "recording", recording_json(*row, caller.rule));
+            if (domain::library_allows(caller.rule, {row->room, row->owner, row->shared_with}, LibraryAction::Share))
+                links_json(transaction);
+            return true;
+        }
+        if (action == "link") {
+            json_object_set_new(out.get(), "recording", recording_json(*row, caller.rule));
+            return add_link(*row, 0);
+        }
+        if (action == "share") {
+            const int added = LibraryRows::share(transaction, *row, users, caller.rule.user, config_.node_id);
+            json_object_set_new(out.get(), "added", json_integer(added));
+        } else if (action == "unshare") {
+            if (!LibraryRows::unshare(transaction, recording_id, domain::string_field(body, "user"))) {
+                refusal = reply_error(ErrorCode::NoSuchItem, "the recording is not shared with that user");
+                return false;
+            }
+        } else if (action == "share_link") {
+            storage::LibraryLink link;
+            link.link_id = common::random_id().substr(0, 16);
+            link.created_by = caller.rule.user;
+            link.expires_ms = now_ms() + share_seconds * 1000;
+            const std::string token = common::random_id() + common::random_id(); // 256 bits
+            LibraryRows::add_link(transaction, *row, link, storage::sha256_hex(token), config_.node_id);
+            json_object_set_new(out.get(), "link", json_string(link.link_id.c_str()));
+            json_object_set_new(out.get(), "share_token", json_string(token.c_str()));
+            json_object_set_new(out.get(), "expires_ms", json_integer(link.expires_ms));
+        } else if (action == "revoke_link") {
+            if (!LibraryRows::revoke_link(transaction, recording_id, domain::string_field(body, "link"))) {
+                refusal = reply_error(ErrorCode::NoSuchItem, "the recording has no such active link");
+                return false;
+            }
+        } else if (action == "rename") {
+            LibraryRows::rename(transaction, recording_id, title);
+        } else if (action == "delete") {
+            if (row->state == "recording" || row->state == "uploading") {
+                refusal = reply_error(ErrorCode::RecordingState, "the recording is still being " +
+                                                                     std::string(row->state == "recording" ? "recorded" : "uploaded"));
+                return false;
+            }
+            LibraryRows::mark_deleted(transaction, recording_id);
+            const storage::DeleteRequest removal{recording_id, row->storage, row->location};
+            // A local file can be removed only by the node that holds it.
+            const storage::NewJob job{storage::delete_job_id(recording_id), row->room, "delete",
+                                      row->storage == "local" ? row->node : "",
+                                      storage::delete_payload(removal)};
+            std::string refused;
+            if (!outbox.enqueue(transaction, {job}, refused)) {
+                refusal = reply_error(ErrorCode::Internal, "the deletion could not be queued: " + refused);
+                return false;
+            }
+        }
+        kLog.info("library " + action + " of " + recording_id + " by " + who);
+        const auto updated = LibraryRows::find(transaction, recording_id);
+        if (updated) json_object_set_new(out.get(), "recording", recording_json(*updated, caller.rule));
+        if (action == "share_link" || action == "revoke_link") links_json(transaction);
+        return true;
+    }, error);
+    if (refusal) return std::move(*refusal);
+    if (!ok) {
+        kLog.warning("library " + action + ": " + error);
+        return reply_error(ErrorCode::LibraryUnavailable, "the recordings database is unreachable; retry");
+    }
+    return reply_with(std::move(out));
+}
+
+} // namespace roomrec::plugin

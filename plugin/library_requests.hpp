@@ -1,0 +1,51 @@
+// The "library" request (SPEC S6): the recordings library. One request whose `action` says
+// what to do: list a room's Recordings folder ("room") or the caller's My Media ("mine"), a
+// recording's "details", a play/download "link" (local storage: a signed link of the link
+// server that also signs the recording id, so the player's playback reports are accepted; S3:
+// a presigned GET), "share"/"unshare" with named users, "share_link"/"revoke_link" (a token
+// that opens the recording for anyone holding it until it expires), "open_link" (what such a
+// token opens), "rename" and "delete" (the file goes through the durable outbox's 'delete'
+// job). The rule is domain/recording_access; the rows storage/db/library_rows, on the
+// delivery requests' connection. Runs on the caller's thread (Janus's request or admin
+// thread: it waits for Postgres), never on the signalling thread.
+#pragma once
+
+#include "domain/rate_limiter.hpp"
+#include "domain/recording_access.hpp"
+#include "plugin/plugin_config.hpp"
+#include "plugin/replies.hpp"
+#include "plugin/request.hpp"
+
+#include <mutex>
+#include <string>
+#include <variant>
+
+namespace roomrec::plugin {
+
+class DeliveryBridge;
+
+class LibraryRequests {
+public:
+    LibraryRequests(const PluginConfig &config, DeliveryBridge &delivery);
+
+    // {"roomrec": "library", "action": A, ...} or an error.
+    Reply on_library(Request &request);
+
+    static constexpr int kBurst = 30;               // library requests a credential may send at once,
+    static constexpr int64_t kRefillUs = 250'000;   // then four a second
+    static constexpr int64_t kLinkSeconds = 4 * 3600; // a play/download link's life
+
+private:
+    struct Caller {
+        domain::LibraryCaller rule;
+        std::string credential; // whose rate limit it spends
+    };
+    std::variant<Caller, Reply> caller_of(const Request &request) const;
+
+    const PluginConfig &config_;
+    DeliveryBridge &delivery_;
+    std::mutex limits_mutex_; // Janus calls from several threads
+    domain::RateLimiter limits_;
+};
+
+} // namespace roomrec::plugin

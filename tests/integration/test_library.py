@@ -1,0 +1,401 @@
+"""The recordings library (SPEC S6) through the real Janus, a real Postgres and local storage:
+the "library" request's access rule (owner, users it is shared with, hosts of the room,
+operators; everyone else refused), My Media and a room's Recordings folder, details, play and
+download links served by the link server (whole file, byte ranges for seeking, 416), the
+player's playback reports (telemetry rows), sharing with users and by expiring, revocable
+links, rename, delete through the outbox (the file goes), bad inputs and the rate limit. Then
+the library page in headless Chromium (tests/browser/library_page.mjs): a recording plays past
+5 s and seeks, a share link opens for someone else and is refused once expired, a user without
+access reads a clear message, rename and delete with confirmation, zero console errors."""
+import json
+import os
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import harness
+from postgres import Postgres, free_port
+
+BROWSER_DIR = os.path.join(harness.ROOT, "tests", "browser")
+LINK_SECRET = "library-links-secret-library-links-secret-01"
+CAFE = "Rec - 2026-11-02 10-00-00 - Caf\u00e9 weekly.mp4"
+
+
+def make_video(path, seconds):
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=size=640x360:rate=25:duration={seconds}",
+                    "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}", "-c:v", "libx264", "-preset",
+                    "ultrafast", "-pix_fmt", "yuv420p", "-g", "25", "-c:a", "aac", "-movflags", "+faststart", path],
+                   check=True)
+
+
+def fetch(url, headers=None, method="GET", data=None):
+    """(status, headers, body) of a plain HTTP request; errors are answers too."""
+    request = urllib.request.Request(url, headers=headers or {}, method=method, data=data)
+    try:
+        with urllib.request.urlopen(request, timeout=20) as answer:
+            return answer.status, answer.headers, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+class LibraryBase(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.pg = Postgres()
+        cls.pg.start()
+        cls.folder = tempfile.mkdtemp(prefix="roomrec-library-")
+        cls.root = os.path.join(cls.folder, "recordings")
+        cls.link_port = free_port()
+        cls.link_base = f"http://127.0.0.1:{cls.link_port}"
+        cls.janus = harness.Janus(
+            http_port=cls.HTTP_PORT, admin_port=cls.HTTP_PORT - 1000, settings={"recordings_root": cls.root},
+            categories={"delivery": {"postgres": cls.pg.conninfo},
+                        "links": {"port": cls.link_port, "secret": LINK_SECRET, "public_url": cls.link_base}})
+        deadline = time.time() + 30
+        while cls.pg.psql("SELECT to_regclass('recording_links') IS NOT NULL") != "t":
+            if time.time() > deadline:
+                raise AssertionError("the plugin did not migrate the database:\n" + cls.janus.log_text()[-3000:])
+            time.sleep(0.2)
+        cls.session = harness.Session(cls.janus)
+        cls.handle = cls.session.attach()
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            cls.session.destroy()
+            cls.janus.stop()  # fails the suite on any sanitizer report
+        finally:
+            cls.pg.close()
+
+    @classmethod
+    def add_recording(cls, recording, room, owner, file, state="available", seconds=12, title="Weekly"):
+        folder = os.path.join(cls.root, room, "Recordings")
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, file)
+        if state in ("available", "stored"):
+            make_video(path, seconds)
+        size = os.path.getsize(path) if os.path.exists(path) else 0
+        cls.pg.psql(
+            "INSERT INTO recordings (room_id, recording_id, node_id, title, owner, initiator, started_at, ended_at, "
+            "duration_ms, size_bytes, storage, location, state) VALUES "
+            f"('{room}', '{recording}', 'test-node', $t${title}$t$, '{owner}', '{owner}', "
+            f"now() - interval '1 hour', now() - interval '50 minutes', {seconds * 1000}, {size}, 'local', "
+            f"$loc${room}/Recordings/{file}$loc$, '{state}')")
+        return path
+
+    def library(self, action, credential=None, **fields):
+        body = {"request": "library", "action": action, **fields, **(credential or {})}
+        return self.handle.send(body)
+
+    @staticmethod
+    def tok(user, room="r1", role="viewer"):
+        return {"token": harness.token(room, user, role)}
+
+
+class LibraryRequestsTest(LibraryBase):
+    HTTP_PORT = 18611
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cafe = cls.add_recording("rec-cafe", "r1", "alice", CAFE, title="Caf\u00e9 weekly")
+        cls.add_recording("rec-bob", "r1", "bob", "Rec - 2026-11-03 10-00-00 - Bob.mp4", seconds=3, title="Bob's")
+        cls.add_recording("rec-live", "r2", "alice", "Rec - 2026-11-04 10-00-00 - Live.mp4", state="recording")
+        cls.doomed = cls.add_recording("rec-doomed", "r2", "olga", "Rec - 2026-11-05 10-00-00 - Old.mp4", seconds=2)
+
+    def ids(self, reply):
+        self.assertEqual(reply.get("roomrec"), "library", reply)
+        return sorted(r["recording"] for r in reply["recordings"])
+
+    def assert_error(self, reply, code, text=None):
+        self.assertEqual(reply.get("error_code"), code, reply)
+        if text:
+            self.assertIn(text, reply["error"])
+
+    def test_my_media_is_what_the_user_owns(self):
+        self.assertEqual(self.ids(self.library("mine", self.tok("alice"))), ["rec-cafe", "rec-live"])
+        self.assertEqual(self.ids(self.library("mine", self.tok("bob", room="elsewhere"))), ["rec-bob"])
+        self.assertEqual(self.ids(self.library("mine", self.tok("nobody"))), [])
+        mine = {r["recording"]: r for r in self.library("mine", self.tok("alice"))["recordings"]}
+        cafe = mine["rec-cafe"]
+        self.assertEqual((cafe["title"], cafe["owner"], cafe["file"], cafe["state"]), ("Caf\u00e9 weekly", "alice", CAFE, "available"))
+        self.assertTrue(cafe["can_share"] and cafe["can_manage"] and cafe["playable"])
+        self.assertEqual(cafe["access"], "owner")
+        self.assertEqual(cafe["duration_ms"], 12000)
+        self.assertFalse(mine["rec-live"]["playable"])
+        # An operator names no user: no My Media.
+        self.assert_error(self.library("mine", {"admin_secret": harness.ADMIN_SECRET}), 443)
+
+    def test_a_room_folder_is_whole_for_hosts_and_operators_only(self):
+        self.assertEqual(self.ids(self.library("room", self.tok("carol", role="host"), room="r1")), ["rec-bob", "rec-cafe"])
+        self.assertEqual(self.ids(self.library("room", {"admin_secret": harness.ADMIN_SECRET}, room="r1")),
+                         ["rec-bob", "rec-cafe"])
+        # A host of another room, or a viewer: only what they may see.
+        self.assertEqual(self.ids(self.library("room", self.tok("carol", room="r2", role="host"), room="r1")), [])
+        self.assertEqual(self.ids(self.library("room", self.tok("alice"), room="r1")), ["rec-cafe"])
+        host_view = {r["recording"]: r for r in self.library("room", self.tok("carol", role="host"), room="r1")["recordings"]}
+        self.assertFalse(host_view["rec-cafe"]["can_manage"] or host_view["rec-cafe"]["can_share"])
+        self.assertEqual(host_view["rec-cafe"]["access"], "host")
+        self.assertNotIn("shared_with", host_view["rec-cafe"])
+        # The Admin API is an operator.
+        answer = self.janus.admin({"janus": "message_plugin", "plugin": "janus.plugin.roomrec",
+                                   "request": {"request": "library", "action": "room", "room": "r1"}})
+        self.assertEqual(sorted(r["recording"] for r in answer["response"]["recordings"]), ["rec-bob", "rec-cafe"])
+
+    def test_who_may_see_a_recording(self):
+        for credential in (self.tok("alice"), self.tok("carol", role="host"), {"admin_secret": harness.ADMIN_SECRET}):
+            reply = self.library("details", credential, recording="rec-cafe")
+            self.assertEqual(reply["recording"]["recording"], "rec-cafe", (credential, reply))
+        self.assert_error(self.library("details", self.tok("dave"), recording="rec-cafe"), 448, "may not view")
+        self.assert_error(self.library("details", self.tok("carol", role="moderator"), recording="rec-cafe"), 448)
+        self.assert_error(self.library("link", self.tok("carol", room="r2", role="host"), recording="rec-cafe"), 448)
+        self.assert_error(self.library("details", None, recording="rec-cafe"), 447)
+        self.assert_error(self.library("details", {"token": harness.mint("wrong", "r1", "alice", "host")},
+                                       recording="rec-cafe"), 447)
+        self.assert_error(self.library("details", {"token": harness.token("r1", "alice", "host", valid_for=-10)},
+                                       recording="rec-cafe"), 447)
+        self.assert_error(self.library("details", {"admin_secret": "nope"}, recording="rec-cafe"), 447)
+        self.assert_error(self.library("details", self.tok("alice"), recording="rec-missing"), 465)
+
+    def test_the_link_plays_downloads_and_seeks(self):
+        reply = self.library("link", self.tok("carol", role="host"), recording="rec-cafe")
+        url = reply["url"]
+        self.assertTrue(url.startswith(self.link_base + "/v1/files/r1/recordings/Rec%20-%202026"), url)
+        self.assertIn("&recording=rec-cafe&", url)
+        self.assertGreater(reply["expires_ms"], time.time() * 1000 + 3.9 * 3600 * 1000)
+        with open(self.cafe, "rb") as f:
+            content = f.read()
+        status, headers, body = fetch(url)
+        self.assertEqual((status, headers["Content-Type"], headers["Accept-Ranges"]), (200, "video/mp4", "bytes"))
+        self.assertEqual(body, content)
+        self.assertIn("filename*=UTF-8''Rec%20-%202026-11-02%2010-00-00%20-%20Caf%C3%A9%20weekly.mp4",
+                      headers["Content-Disposition"])
+        status, headers, body = fetch(url, {"Range": "bytes=1000-1999"})
+        self.assertEqual((status, headers["Content-Range"], body), (206, f"bytes 1000-1999/{len(content)}", content[1000:2000]))
+        status, headers, body = fetch(url, {"Range": "bytes=-100"})
+        self.assertEqual((status, body), (206, content[-100:]))
+        status, headers, body = fetch(url, {"Range": f"bytes={len(content)}-"})
+        self.assertEqual((status, headers["Content-Range"]), (416, f"bytes */{len(content)}"))
+        # Tampering with any part is refused.
+        self.assertEqual(fetch(url.replace("rec-cafe", "rec-bob"))[0], 403)
+        # The player's reports under that link become telemetry rows of the recording.
+        playback = reply["playback"]
+        self.assertEqual((playback["room"], playback["recording"], playback["file"]), ("r1", "rec-cafe", CAFE))
+        for event in ({"event": "impression"},
+                      {"event": "play", "play": "p1", "position_ms": 0, "duration_ms": 12000},
+                      {"event": "progress", "play": "p1", "position_ms": 3000, "duration_ms": 12000}):
+            status, _, body = fetch(self.link_base + "/v1/playback", method="POST",
+                                    data=json.dumps({**playback, "viewer": "viewer-1", **event}).encode())
+            self.assertEqual(status, 200, body)
+        deadline = time.time() + 20
+        while self.pg.psql("SELECT count(*) FROM telemetry_events WHERE subject_id = 'rec-cafe' AND kind IN "
+                           "('playback.impression', 'playback.play', 'playback.progress')") != "3":
+            self.assertLess(time.time(), deadline, "the playback reports did not reach telemetry")
+            time.sleep(0.5)
+
+    def test_sharing_with_users(self):
+        self.assert_error(self.library("share", self.tok("bob"), recording="rec-cafe", users=["dave"]), 448, "may not share")
+        self.assert_error(self.library("share", self.tok("carol", role="host"), recording="rec-cafe", users=["dave"]), 448)
+        reply = self.library("share", self.tok("alice"), recording="rec-cafe", users=["dave", "erin"])
+        self.assertEqual(reply["added"], 2)
+        self.assertEqual(reply["recording"]["shared_with"], ["dave", "erin"])
+        self.assertEqual(self.library("share", self.tok("alice"), recording="rec-cafe", users=["dave"])["added"], 0)
+        self.assertEqual(self.library("details", self.tok("dave", room="any"), recording="rec-cafe")["recording"]["title"],
+                         "Caf\u00e9 weekly")
+        self.assertIn("rec-cafe", self.ids(self.library("mine", self.tok("dave"))))
+        self.assertEqual(self.library("details", self.tok("dave"), recording="rec-cafe")["recording"]["access"], "shared")
+        self.assertEqual(self.ids(self.library("room", self.tok("dave"), room="r1")), ["rec-cafe"])
+        self.assertIn("url", self.library("link", self.tok("dave"), recording="rec-cafe"))
+        # A user it is shared with may not pass it on, rename or delete it, nor see with whom it is shared.
+        self.assert_error(self.library("share", self.tok("dave"), recording="rec-cafe", users=["frank"]), 448)
+        self.assert_error(self.library("rename", self.tok("dave"), recording="rec-cafe", title="Mine now"), 448)
+        self.assert_error(self.library("delete", self.tok("dave"), recording="rec-cafe"), 448)
+        self.assertNotIn("shared_with", self.library("details", self.tok("dave"), recording="rec-cafe")["recording"])
+        self.assertEqual(self.library("unshare", self.tok("alice"), recording="rec-cafe", user="dave")["recording"]["shared_with"],
+                         ["erin"])
+        self.assert_error(self.library("unshare", self.tok("alice"), recording="rec-cafe", user="dave"), 458)
+        self.assert_error(self.library("details", self.tok("dave"), recording="rec-cafe"), 448)
+        self.library("unshare", self.tok("alice"), recording="rec-cafe", user="erin")
+
+    def test_share_links_open_until_they_expire_or_are_revoked(self):
+        self.assert_error(self.library("share_link", self.tok("carol", role="host"), recording="rec-cafe"), 448)
+        made = self.library("share_link", self.tok("alice"), recording="rec-cafe", expires_in=3600)
+        token, link = made["share_token"], made["link"]
+        self.assertRegex(token, r"^[0-9a-f]{64}$")
+        self.assertAlmostEqual(made["expires_ms"] / 1000, time.time() + 3600, delta=30)
+        self.assertIn(link, [entry["link"] for entry in made["links"]])
+        # Only its hash is stored.
+        self.assertEqual(self.pg.psql(f"SELECT count(*) FROM recording_links WHERE token_sha256 = '{token}'"), "0")
+        opened = self.library("open_link", None, share_token=token)
+        self.assertEqual(opened["recording"]["recording"], "rec-cafe")
+        self.assertNotIn("shared_with", opened["recording"])
+        self.assertFalse(opened["recording"]["can_manage"])
+        self.assertLessEqual(opened["expires_ms"], made["expires_ms"])
+        self.assertEqual(fetch(opened["url"], {"Range": "bytes=0-9"})[0], 206)
+        self.assert_error(self.library("open_link", None, share_token="0" * 64), 447, "not valid")
+        # Expired: refused (and a play link never outlives its share link).
+        self.pg.psql(f"UPDATE recording_links SET expires_at = now() + interval '90 seconds' WHERE link_id = '{link}'")
+        self.assertLessEqual(self.library("open_link", None, share_token=token)["expires_ms"] / 1000, time.time() + 91)
+        self.pg.psql(f"UPDATE recording_links SET expires_at = now() - interval '1 second' WHERE link_id = '{link}'")
+        self.assert_error(self.library("open_link", None, share_token=token), 447, "expired")
+        self.assertNotIn(link, [e["link"] for e in self.library("details", self.tok("alice"), recording="rec-cafe")["links"]])
+        # Revoked.
+        other = self.library("share_link", self.tok("alice"), recording="rec-cafe")
+        self.assertAlmostEqual(other["expires_ms"] / 1000, time.time() + 7 * 86400, delta=30)
+        self.assert_error(self.library("revoke_link", self.tok("bob"), recording="rec-cafe", link=other["link"]), 448)
+        self.assertEqual(self.library("revoke_link", self.tok("alice"), recording="rec-cafe", link=other["link"])["links"], [])
+        self.assert_error(self.library("open_link", None, share_token=other["share_token"]), 447, "revoked")
+        self.assert_error(self.library("revoke_link", self.tok("alice"), recording="rec-cafe", link=other["link"]), 458)
+
+    def test_rename_by_the_owner(self):
+        self.assert_error(self.library("rename", self.tok("carol", role="host"), recording="rec-bob", title="x"), 448)
+        reply = self.library("rename", self.tok("bob"), recording="rec-bob", title="Bob's \u2713 retro")
+        self.assertEqual(reply["recording"]["title"], "Bob's \u2713 retro")
+        self.assertEqual(self.pg.psql("SELECT title FROM recordings WHERE recording_id = 'rec-bob'"), "Bob's \u2713 retro")
+        self.assert_error(self.library("rename", self.tok("bob"), recording="rec-bob", title="a\nb"), 443)
+        self.assert_error(self.library("rename", self.tok("bob"), recording="rec-bob", title="a\u202eb"), 443)
+        self.assert_error(self.library("rename", self.tok("bob"), recording="rec-bob", title=""), 443)
+        self.assert_error(self.library("rename", self.tok("bob"), recording="rec-bob"), 442)
+        self.assert_error(self.library("rename", self.tok("bob"), recording="rec-bob", title="x" * 201), 444)
+
+    def test_delete_removes_the_file_through_the_outbox(self):
+        self.assert_error(self.library("delete", self.tok("carol", room="r2", role="host"), recording="rec-doomed"), 448)
+        self.assert_error(self.library("delete", self.tok("alice"), recording="rec-live"), 455, "recorded")
+        shared = self.library("share_link", self.tok("olga"), recording="rec-doomed")
+        self.library("delete", self.tok("olga"), recording="rec-doomed")
+        deadline = time.time() + 20
+        while os.path.exists(self.doomed):
+            self.assertLess(time.time(), deadline, "the file was not deleted")
+            time.sleep(0.2)
+        self.assertEqual(self.pg.psql("SELECT state FROM recordings WHERE recording_id = 'rec-doomed'"), "deleted")
+        deadline = time.time() + 10
+        while self.pg.psql("SELECT state FROM outbox_jobs WHERE id = 'rec-doomed:delete'") != "done":
+            self.assertLess(time.time(), deadline, "the delete job did not complete")
+            time.sleep(0.2)
+        self.assert_error(self.library("details", self.tok("olga"), recording="rec-doomed"), 465)
+        self.assert_error(self.library("delete", self.tok("olga"), recording="rec-doomed"), 465)
+        self.assertEqual(self.ids(self.library("mine", self.tok("olga"))), [])
+        self.assert_error(self.library("open_link", None, share_token=shared["share_token"]), 447, "revoked")
+
+    def test_bad_inputs(self):
+        alice = self.tok("alice")
+        self.assert_error(self.library("burn", alice), 443)
+        self.assert_error(self.handle.send({"request": "library", **alice}), 442)
+        self.assert_error(self.library("details", alice), 442, "recording")
+        self.assert_error(self.library("room", alice), 442, "room")
+        self.assert_error(self.library("details", alice, recording="../etc"), 443)
+        self.assert_error(self.library("share", alice, recording="rec-cafe"), 442, "users")
+        self.assert_error(self.library("share", alice, recording="rec-cafe", users=[]), 442)
+        self.assert_error(self.library("share", alice, recording="rec-cafe", users="dave"), 443)
+        self.assert_error(self.library("share", alice, recording="rec-cafe", users=["da ve"]), 443, "users[0]")
+        self.assert_error(self.library("share", alice, recording="rec-cafe", users=[7]), 443)
+        self.assert_error(self.library("share", alice, recording="rec-cafe", users=[f"u{i}" for i in range(51)]), 444)
+        self.assert_error(self.library("share_link", alice, recording="rec-cafe", expires_in=10), 444)
+        self.assert_error(self.library("share_link", alice, recording="rec-cafe", expires_in=31 * 86400), 444)
+        self.assert_error(self.library("revoke_link", alice, recording="rec-cafe"), 442)
+        self.assert_error(self.library("open_link", None), 442)
+        self.assert_error(self.library("unshare", alice, recording="rec-cafe", user="a/b"), 443)
+
+    def test_requests_per_credential_are_limited(self):
+        flood = self.tok("flood")
+        replies = [self.library("mine", flood) for _ in range(45)]
+        refused = [r for r in replies if r.get("error_code") == 457]
+        self.assertTrue(refused, replies[-1])
+        self.assertGreater(refused[0]["retry_after_ms"], 0)
+        self.assertIn("too many library requests", refused[0]["error"])
+        # Someone else is not held back.
+        self.assertEqual(self.library("mine", self.tok("alice")).get("roomrec"), "library")
+
+
+class LibraryPageTest(LibraryBase):
+    """The page in real headless Chromium (tests/browser/library_page.mjs drives it)."""
+    HTTP_PORT = 18612
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.add_recording("rec-page", "r1", "alice", CAFE, seconds=20, title="Caf\u00e9 weekly")
+        cls.add_recording("rec-old", "r1", "alice", "Rec - 2026-10-01 09-00-00 - Old.mp4", seconds=3, title="Old planning")
+        cls.add_recording("rec-private", "r1", "bob", "Rec - 2026-10-02 09-00-00 - Bob.mp4", seconds=3, title="Bob 1:1")
+        cls.www = tempfile.mkdtemp(prefix="roomrec-www-")
+        subprocess.run([os.path.join(harness.ROOT, "scripts", "stage-web.sh"), cls.www], check=True)
+        cls.web_port = free_port()
+        cls.web = subprocess.Popen(["python3", "-m", "http.server", str(cls.web_port), "--bind", "127.0.0.1",
+                                    "--directory", cls.www], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.web.terminate()
+        cls.web.wait()
+        super().tearDownClass()
+
+    def test_play_seek_share_expire_refuse_rename_delete(self):
+        shots = os.environ.get("ROOMREC_SCREENSHOTS") or tempfile.mkdtemp(prefix="roomrec-shots-")
+        janus = urllib.parse.quote(self.janus.url, safe="")
+        page = f"http://127.0.0.1:{self.web_port}/library/index.html?janus={janus}"
+        args = {"page": page, "shots": shots, "alice": harness.token("r1", "alice", "viewer"),
+                "dave": harness.token("r1", "dave", "viewer"), "host": harness.token("r1", "carol", "host")}
+        node = subprocess.Popen(["node", os.path.join(BROWSER_DIR, "library_page.mjs"), json.dumps(args)], cwd=BROWSER_DIR,
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        timer = threading.Timer(240, node.kill)
+        timer.start()
+        result = None
+        try:
+            for line in node.stdout:
+                message = json.loads(line)
+                if message.get("expire_links"):  # the page opened the share link: now let it expire
+                    self.pg.psql("UPDATE recording_links SET expires_at = now() - interval '1 second'")
+                    node.stdin.write("expired\n")
+                    node.stdin.flush()
+                else:
+                    result = message
+            node.wait()
+        finally:
+            timer.cancel()
+        self.assertEqual(node.returncode, 0, node.stderr.read())
+        self.assertIsNotNone(result)
+        self.assertNotIn("error", result, result)
+        self.assertEqual(result.get("console_errors", []), [], result)
+        self.assertIn("Caf\u00e9 weekly", result["list"])
+        self.assertIn("Old planning", result["list"])
+        self.assertNotIn("Bob 1:1", result["list"])
+        self.assertGreater(result["played_to"], 5)
+        self.assertLess(abs(result["seeked_to"] - 2.0), 1.0, result)
+        self.assertGreater(result["played_after_seek"], result["seeked_to"])
+        self.assertFalse(result["token_left_in_address"])
+        self.assertRegex(result["share_url"], r"[?&]share=[0-9a-f]{64}$")
+        self.assertEqual(result["copied"], result["share_url"])
+        self.assertFalse(result["guest_sees_manage"])
+        self.assertTrue(result["late_video_hidden"])
+        self.assertGreater(result["shared_played_to"], 1)
+        self.assertIn("expired", result["expired_message"])
+        self.assertIn("do not have access", result["refused_message"])
+        self.assertIn("no recordings you may see", result["dave_room_list"])
+        self.assertIn("Bob 1:1", result["host_room_list"])
+        self.assertIn("You host this room", result["host_room_list"])
+        self.assertNotIn("Shared with you", result["host_room_list"])
+        self.assertEqual(result["renamed_title"], "Planning (final)")
+        self.assertEqual(self.pg.psql("SELECT title FROM recordings WHERE recording_id = 'rec-old'"), "Planning (final)")
+        self.assertTrue(result["delete_confirm_shown"])
+        self.assertEqual(self.pg.psql("SELECT state FROM recordings WHERE recording_id = 'rec-old'"), "deleted")
+        self.assertNotIn("Planning (final)", result["list_after_delete"])
+        # The player's reports reached telemetry: a play, progress and the seek of rec-page.
+        deadline = time.time() + 20
+        kinds = ""
+        while time.time() < deadline:
+            kinds = self.pg.psql("SELECT string_agg(DISTINCT kind, ',' ORDER BY kind) FROM telemetry_events "
+                                 "WHERE subject_id = 'rec-page'")
+            if all(k in kinds for k in ("playback.impression", "playback.play", "playback.progress", "playback.seek")):
+                break
+            time.sleep(0.5)
+        self.assertIn("playback.seek", kinds)
+        self.assertIn("playback.progress", kinds)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
