@@ -9,6 +9,7 @@
 #include "plugin/recording/recording_store.hpp"
 #include "storage/core/delivery_event.hpp"
 #include "storage/core/export_job.hpp"
+#include "storage/delivery/delivery_worker.hpp"
 #include "storage/links/link_server.hpp"
 
 #include <memory>
@@ -52,6 +53,10 @@ public:
     // when it returns its id (the exports row and its job are committed); nothing and why
     // without delivery or when refused.
     std::optional<std::string> request_export(storage::ExportRequest request, std::string &error);
+    // Same threads: an export's row and a ready download export's link (storage::DeliveryWorker);
+    // nothing and why without delivery or with Postgres away.
+    std::optional<storage::DeliveryWorker::ExportStatus> export_status(const std::string &export_id, int64_t now_s,
+                                                                      std::string &error);
     // The delivery counters for the Admin API status, or null without delivery.
     common::JsonPtr describe_counters() const;
 

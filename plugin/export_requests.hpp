@@ -10,6 +10,7 @@
 
 #include "plugin/core/export_quota.hpp"
 #include "plugin/plugin_config.hpp"
+#include "plugin/report_access.hpp"
 #include "plugin/replies.hpp"
 #include "plugin/request.hpp"
 
@@ -30,8 +31,15 @@ public:
 
     // {"roomrec": "export", "export": <id>, "state": "queued"} or an error.
     Reply on_export(Request &request);
+    // {"roomrec": "export_status", "export", "state", "format", "delivery", ...}: where an
+    // export of this room is, and a ready download export's link; 458 when the room has none
+    // with that id.
+    Reply on_export_status(Request &request);
 
 private:
+    // The reports' access rule for the request's room, checked on the signalling thread.
+    std::variant<ReportGrant, Reply> access(Request &request, const std::string &room_id, int64_t now_s);
+
     const PluginConfig &config_;
     RoomRegistry &rooms_;
     SignallingWorker &worker_;
@@ -40,8 +48,9 @@ private:
     ExportQuota quota_;
 };
 
-// Why this node cannot mail exports ("" when it can): delivery.postgres, links (or S3) and smtp.
-std::string exports_unavailable(const PluginConfig &config);
+// Why this node cannot make exports ("" when it can): delivery.postgres, links (or S3), and for
+// an export via email (email_delivery) smtp.
+std::string exports_unavailable(const PluginConfig &config, bool email_delivery = true);
 
 // The stored report JSON of an export request body (validated: 443/444 otherwise), scoped to
 // `room`: csv: the custom report request with its range resolved to fromDate/toDate (so a retry

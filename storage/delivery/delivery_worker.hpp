@@ -8,6 +8,7 @@
 
 #include "storage/core/delivery_event.hpp"
 #include "storage/core/retry_schedule.hpp"
+#include "storage/db/export_rows.hpp"
 #include "storage/delivery/delivery_spool.hpp"
 #include "storage/delivery/export_jobs.hpp"
 #include "storage/delivery/export_producer.hpp"
@@ -69,6 +70,16 @@ public:
     // committed in one transaction, then the worker produces, stores and mails it. The new
     // export id, or nothing and why (a refused request, Postgres away).
     std::optional<std::string> request_export(ExportRequest request, std::string &error);
+
+    // Any thread but the media threads (it waits for Postgres): an export's row, and for a
+    // download export that is ready, its link (valid until its link_expires_at). Nothing and
+    // why when Postgres is away; `found` false when there is no such export.
+    struct ExportStatus {
+        bool found = false;
+        ExportRows::Status row;
+        std::string link; // a ready download export's link
+    };
+    std::optional<ExportStatus> export_status(const std::string &export_id, int64_t now_s, std::string &error);
 
     struct Counters {
         uint64_t imported = 0, uploads = 0, webhooks = 0, exports = 0, emails = 0, retries = 0, failed = 0;

@@ -56,9 +56,14 @@ public:
     // A job of either kind failed for good: the exports row says so.
     void failed_for_good(Database &database, const ClaimedJob &job, const std::string &error);
 
+    // A stored file's link (email.link, email.expires_unix): signed under links.public_url
+    // (local) or presigned (S3), valid until `expires` (a download export's link_expires_at).
+    bool link_until(ExportEmail &email, int64_t now, int64_t expires, std::string &error) const;
+
 private:
     // Signs (local) or presigns (S3) the email's link, valid from `now` for the ttl.
     bool make_link(ExportEmail &email, int64_t now, std::string &error) const;
+    int64_t link_ttl(const std::string &storage) const; // seconds a new link works
 
     const ExportSettings &settings_;
     const std::string &recordings_root_;
