@@ -50,7 +50,7 @@ try {
   seen.timeline_rows = (await rows(page, '#timeline-table')).map((r) => [r[1], r[2]]);
   seen.timeline_points = await page.$eval('#timeline polyline.viewers', (p) => p.getAttribute('points').split(' ').length);
   seen.attendees = (await rows(page, '#attendees')).map((r) => [r[0], r[1], r[2]]);
-  seen.heatmap = await page.$$eval('#heatmap .heat-row', (lines) => lines.map((line) => [line.dataset.user,
+  seen.heatmap = await page.$$eval('#heatmap .heat-row[data-user]', (lines) => lines.map((line) => [line.dataset.user,
     [...line.querySelectorAll('.cell')].map((c) => ({ E: 'E', N: 'N', O: '.' })[c.classList[1]]).join('')]));
   seen.stage_names = (await rows(page, '#stage')).map((r) => r[0]);
   seen.media_rows = await rows(page, '#media');

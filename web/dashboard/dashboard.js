@@ -188,10 +188,12 @@
       $('timeline-table').replaceChildren();
       return;
     }
+    state.timeline = data;
     const types = [...new Set(minutes.flatMap((m) => Object.keys(m.reactions || {})))].sort();
-    const W = 800, H = 280, L = 44, R = 44, T = 16, B = 34;
+    // Drawn at the box's own width, so the labels keep their size on a phone.
+    const W = Math.max(320, Math.min(1200, box.clientWidth || 800)), H = W < 500 ? 240 : 280, L = 36, R = 44, T = 16, B = 34;
     const plotW = W - L - R, plotH = H - T - B;
-    const maxViewers = Math.max(1, ...minutes.map((m) => m.live_unique_viewers));
+    const maxViewers = Math.max(4, Math.ceil(Math.max(...minutes.map((m) => m.live_unique_viewers)) / 4) * 4);
     const maxReactions = Math.max(1, ...minutes.map((m) => Object.values(m.reactions || {}).reduce((a, b) => a + b, 0)));
     const step = plotW / minutes.length;
     const x = (i) => L + step * (i + 0.5);
@@ -205,7 +207,7 @@
       chart.append(svg('text', { x: L - 6, y: y + 4, 'text-anchor': 'end', class: 'axis' }, String(Math.round(maxViewers * (1 - k / 4)))));
       chart.append(svg('text', { x: W - R + 6, y: y + 4, class: 'axis' }, `${100 - 25 * k}%`));
     }
-    const labelEvery = Math.max(1, Math.ceil(minutes.length / 8));
+    const labelEvery = Math.max(1, Math.ceil(minutes.length / Math.max(2, Math.floor(plotW / 90))));
     minutes.forEach((m, i) => {
       if (i % labelEvery === 0) chart.append(svg('text', { x: x(i), y: H - B + 18, 'text-anchor': 'middle', class: 'axis' }, clock(m.minute)));
       let base = T + plotH; // reactions: stacked bars, scaled to a third of the plot
@@ -310,6 +312,11 @@
       line.append(strip);
       grid.append(line);
     }
+    const last = new Date(first.getTime() + (data.minutes - 1) * 60000);
+    const scale = el('div', { class: 'heat-row heat-scale', 'aria-hidden': 'true' }, el('span', { class: 'heat-name' }),
+      el('span', { class: 'heat-ends' }, el('span', { text: clock(first.toISOString()) }), el('span', { text: clock(last.toISOString()) })));
+    grid.append(scale);
+    grid.style.setProperty('--minutes', String(data.minutes));
     $('heatmap').replaceChildren(grid);
     pager('heat', state.heatOffset, data.total);
   }
@@ -527,5 +534,10 @@
     notice(`Export queued: a link to the CSV (valid 7 days) will be emailed to ${email}.`);
   }));
 
+  let resizeTimer = null;
+  window.addEventListener('resize', () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => { if (state.timeline) renderTimeline(state.timeline); }, 200);
+  });
   if (params.get('room')) $('signin').room.value = params.get('room');
 })();
