@@ -27,13 +27,10 @@ import urllib.request
 import harness
 from postgres import Postgres, free_port
 import test_reports
+from test_export_requests import CLI, DAYS, ROOT
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
 BROWSER_DIR = os.path.join(ROOT, "tests", "browser")
-CLI = os.environ.get("ROOMREC_REPORT_CLI") or os.path.join(ROOT, "build/analytics/roomrec-report")
 LINK_SECRET = "dashboard-links-secret-dashboard-links-0123"
-DAYS = {"fromDate": "2026-11-01", "toDate": "2026-11-03"}
 
 
 class DashboardTest(unittest.TestCase):
