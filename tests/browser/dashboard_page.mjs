@@ -84,6 +84,18 @@ try {
   seen.csv = (await download(page, '#custom button[type=submit]')).toString('utf8');
   seen.csv_notice = await page.$eval('#notice', (n) => n.textContent);
   seen.pdf_magic = (await download(page, '#pdf')).subarray(0, 8).toString('latin1');
+
+  // Export via email on a node without SMTP: a clear message, not a silent failure.
+  await page.fill('#custom input[name=email]', 'hana@example.com');
+  await page.click('#email-export');
+  await page.waitForSelector('#problem:not([hidden])', { timeout: 15000 });
+  seen.email_problem = await page.$eval('#problem', (n) => n.textContent);
+
+  // The older session from the picker.
+  await page.selectOption('#session', 's0');
+  await page.waitForSelector('body[data-loaded=s0]', { timeout: 30000 });
+  seen.s0_live_viewers = await page.$eval('#tiles .tile[data-key=live_unique_viewers] .value', (n) => n.textContent);
+  seen.s0_heatmap_users = await page.$$eval('#heatmap .heat-row[data-user]', (lines) => lines.map((l) => l.dataset.user));
   await page.context().close();
 
   // A phone-width look at the same session.

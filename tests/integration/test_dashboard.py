@@ -251,6 +251,12 @@ class DashboardTest(unittest.TestCase):
         self.assertTrue(seen["csv"].startswith("\ufeff") or seen["csv"].startswith("Room"), seen["csv"][:80])
         self.assertGreaterEqual(seen["csv"].count("\r\n"), 2)
         self.assertTrue(seen["pdf_magic"].startswith("%PDF-"))
+        self.assertIn("cannot do that now", seen["email_problem"])
+        self.assertIn("SMTP", seen["email_problem"])
+        older = self.ask(request="report", report="overview", session="s0", admin_secret=harness.ADMIN_SECRET)["data"]
+        self.assertEqual(seen["s0_live_viewers"], str(older["live_unique_viewers"]))
+        rows = self.ask(request="report", report="heatmap", session="s0", limit=20, admin_secret=harness.ADMIN_SECRET)
+        self.assertEqual(seen["s0_heatmap_users"], [r["user"] for r in rows["data"]["rows"]])
         self.assertIn("only the room's owner, its hosts and operators", seen["viewer_problem"])
         self.assertIn("not valid", seen["bad_token_problem"])
         self.assertTrue(self.janus.alive())

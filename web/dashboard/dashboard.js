@@ -136,7 +136,7 @@
       case 463: return 'That session of the room is not known.';
       case 462: return 'The analytics database is not reachable right now. Try again in a minute.';
       case 457: return 'Too many requests in a short time. Wait a few seconds and try again.';
-      case 464: return `Exports are not available on this server: ${error.message}`;
+      case 464: return `This server cannot do that now (${error.message}).`;
       case 0: return error.message;
       default: return `The server refused the request (${error.code}): ${error.message}`;
     }
