@@ -4,7 +4,9 @@
 // (storage/core/email_message: 443); then the asker's quota (ExportQuota: 10 an hour, 457); then
 // DeliveryBridge::request_export makes it durable (the exports row and its outbox job) and the
 // reply carries its id. The delivery worker runs it later (analytics ReportExportProducer).
-// Without delivery, links (or S3) and SMTP on this node: 464. Runs on the caller's thread
+// Without delivery, links (or S3) and SMTP on this node: 464 (SMTP only for delivery "email";
+// delivery "link" mails nothing: the asker gets the link from "export_status", which reads the
+// exports row under the same access rule). Runs on the caller's thread
 // (Janus's request or admin thread: it waits for Postgres), never on the signalling thread.
 #pragma once
 

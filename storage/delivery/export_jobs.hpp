@@ -6,7 +6,9 @@
 // email job makes the link when it runs (a signed link under links.public_url, or an S3
 // presigned GET; expiry = send time + ttl, written to the exports row) and sends it over SMTP;
 // a node without SMTP or links, an outage or a 4xx answer retries it on the outbox's schedule,
-// only a 5xx answer fails it for good.
+// only a 5xx answer fails it for good. A download export (no email: `export` with delivery
+// "link") has no email job: stored, its row is marked sent with link_expires_at = now + ttl, and
+// its links are made on request (link_until, DeliveryWorker::export_status).
 #pragma once
 
 #include "storage/db/database.hpp"
