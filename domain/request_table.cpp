@@ -92,7 +92,8 @@ constexpr std::array kReportParams{ParamSpec{"room", JsonKind::Identifier, true,
 // mailed to `email`; the credential as for reports.
 constexpr std::array kExportParams{ParamSpec{"room", JsonKind::Identifier, true, 64},
                                    ParamSpec{"format", JsonKind::String, true, 8, 0, nullptr, 0, "csv|pdf"},
-                                   ParamSpec{"email", JsonKind::String, true, 254},
+                                   ParamSpec{"email", JsonKind::String, false, 254},
+                                   ParamSpec{"delivery", JsonKind::String, false, 8, 0, nullptr, 0, "email|link"},
                                    ParamSpec{"report", JsonKind::String, false, 64},
                                    ParamSpec{"range", JsonKind::String, false, 32},
                                    ParamSpec{"fromDate", JsonKind::String, false, 10},
@@ -104,6 +105,11 @@ constexpr std::array kExportParams{ParamSpec{"room", JsonKind::Identifier, true,
                                    ParamSpec{"admin_secret", JsonKind::String, false, 256},
                                    ParamSpec{"token", JsonKind::String, false, 4096},
                                    ParamSpec{"secret", JsonKind::String, false, 256}};
+constexpr std::array kExportStatusParams{ParamSpec{"room", JsonKind::Identifier, true, 64},
+                                         ParamSpec{"export", JsonKind::Identifier, true, 64},
+                                         ParamSpec{"admin_secret", JsonKind::String, false, 256},
+                                         ParamSpec{"token", JsonKind::String, false, 4096},
+                                         ParamSpec{"secret", JsonKind::String, false, 256}};
 
 // The recordings library (S6): one request, its action naming what to do; the credential is a
 // signed token (for any room: it names the user; role host gives host rights in its room) or
@@ -122,7 +128,7 @@ constexpr std::array kLibraryParams{
     ParamSpec{"admin_secret", JsonKind::String, false, 256},
     ParamSpec{"token", JsonKind::String, false, 4096}};
 
-constexpr std::array<RequestType, 33> kTypes{{
+constexpr std::array<RequestType, 34> kTypes{{
     {"create", kCreateParams, false, true, false},
     {"destroy", kDestroyParams, false, true, false},
     {"list", kListParams, false, true, false},
@@ -156,6 +162,7 @@ constexpr std::array<RequestType, 33> kTypes{{
     {"report", kReportParams, false, true, true},
     {"export", kExportParams, false, true, true},
     {"library", kLibraryParams, false, true, true},
+    {"export_status", kExportStatusParams, false, true, true},
 }};
 
 } // namespace

@@ -91,6 +91,7 @@ void DeliveryBridge::start_links() {
     settings.port = static_cast<uint16_t>(config.port);
     settings.secret = config.secret;
     settings.recordings_root = config_.recordings_root;
+    settings.web_root = config.web_root;
     links_ = std::make_unique<storage::LinkServer>(settings, playback_listener_);
     std::string error;
     if (!links_->start(error)) {
@@ -126,6 +127,15 @@ std::optional<std::string> DeliveryBridge::presign_recording(const std::string &
     const std::string &prefix = config_.delivery.s3_prefix;
     if (!prefix.empty() && key.rfind(prefix, 0) == 0) key = key.substr(prefix.size());
     return presigner_->presign_get(key, seconds);
+}
+
+std::optional<storage::DeliveryWorker::ExportStatus> DeliveryBridge::export_status(const std::string &export_id,
+                                                                                  int64_t now_s, std::string &error) {
+    if (!worker_) {
+        error = "exports need delivery (delivery.postgres)";
+        return std::nullopt;
+    }
+    return worker_->export_status(export_id, now_s, error);
 }
 
 void DeliveryBridge::deliver(storage::DeliveryEvent event) {

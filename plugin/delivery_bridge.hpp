@@ -9,6 +9,7 @@
 #include "plugin/recording/recording_store.hpp"
 #include "storage/core/delivery_event.hpp"
 #include "storage/core/export_job.hpp"
+#include "storage/delivery/delivery_worker.hpp"
 #include "storage/links/link_server.hpp"
 
 #include <pqxx/transaction_base>
@@ -65,6 +66,10 @@ public:
     // A presigned GET of a stored S3 recording (its row's location: the full key), valid for
     // `seconds`; nothing without S3.
     std::optional<std::string> presign_recording(const std::string &location, int64_t seconds) const;
+    // Same threads: an export's row and a ready download export's link (storage::DeliveryWorker);
+    // nothing and why without delivery or with Postgres away.
+    std::optional<storage::DeliveryWorker::ExportStatus> export_status(const std::string &export_id, int64_t now_s,
+                                                                      std::string &error);
     // The delivery counters for the Admin API status, or null without delivery.
     common::JsonPtr describe_counters() const;
 

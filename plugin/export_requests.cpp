@@ -48,12 +48,12 @@ ErrorCode filter_error_code(const std::string &message) {
 
 } // namespace
 
-std::string exports_unavailable(const PluginConfig &config) {
+std::string exports_unavailable(const PluginConfig &config, bool email_delivery) {
     const DeliveryConfig &delivery = config.delivery;
     if (delivery.postgres.empty()) return "exports are not available on this node: no delivery (delivery.postgres)";
     if (!delivery.to_s3 && !delivery.links.enabled)
         return "exports are not available on this node: no links (links.port) and no S3 storage";
-    if (!delivery.smtp.enabled) return "exports are not available on this node: no SMTP (smtp.url)";
+    if (email_delivery && !delivery.smtp.enabled) return "exports are not available on this node: no SMTP (smtp.url)";
     return "";
 }
 
@@ -110,6 +110,19 @@ std::variant<std::string, Reply> export_report_json(const json_t *body, const st
     return common::json_compact(stored, JSON_SORT_KEYS);
 }
 
+std::variant<ReportGrant, Reply> ExportRequests::access(Request &request, const std::string &room_id, int64_t now_s) {
+    if (request.admin) return ReportGrant{"operator", "admin", ""};
+    auto probe = std::make_shared<Request>(); // copies: a call that times out may still run later
+    probe->body = common::json_share(request.body.get());
+    auto verdict = worker_.call<std::optional<std::variant<ReportGrant, Reply>>>(
+        [this, probe, room_id, now_s]() -> std::optional<std::variant<ReportGrant, Reply>> {
+            return check_report_access(config_, room_id, rooms_.find(room_id), *probe, now_s);
+        },
+        kAccessTimeout);
+    if (!verdict || !*verdict) return reply_error(ErrorCode::Internal, "the plugin is busy or stopping");
+    return std::move(**verdict);
+}
+
 Reply ExportRequests::on_export(Request &request) {
     const json_t *body = request.body.get();
     const std::string room_id = domain::string_field(body, "room");
@@ -117,26 +130,22 @@ Reply ExportRequests::on_export(Request &request) {
     const int64_t now_s = now_us / G_USEC_PER_SEC;
 
     // Access first: who may not export learns nothing about the request's mistakes.
-    ReportGrant grant{"operator", "admin", ""};
-    if (!request.admin) {
-        auto probe = std::make_shared<Request>(); // copies: a call that times out may still run later
-        probe->body = common::json_share(request.body.get());
-        auto verdict = worker_.call<std::optional<std::variant<ReportGrant, Reply>>>(
-            [this, probe, room_id, now_s]() -> std::optional<std::variant<ReportGrant, Reply>> {
-                return check_report_access(config_, room_id, rooms_.find(room_id), *probe, now_s);
-            },
-            kAccessTimeout);
-        if (!verdict || !*verdict) return reply_error(ErrorCode::Internal, "the plugin is busy or stopping");
-        if (auto *refused = std::get_if<Reply>(&**verdict)) return std::move(*refused);
-        grant = std::get<ReportGrant>(**verdict);
-    }
+    auto verdict = access(request, room_id, now_s);
+    if (auto *refused = std::get_if<Reply>(&verdict)) return std::move(*refused);
+    const ReportGrant grant = std::get<ReportGrant>(verdict);
 
     auto report_json = export_report_json(body, room_id, now_s);
     if (auto *refused = std::get_if<Reply>(&report_json)) return std::move(*refused);
+    // "email" (default): the link is mailed; "link": the asker fetches it (export_status).
+    const bool download = domain::string_field(body, "delivery") == "link";
     const std::string email = domain::string_field(body, "email");
-    if (std::string why = storage::email_address_error(email); !why.empty())
-        return reply_error(ErrorCode::InvalidElement, "email: " + why);
-    if (std::string why = exports_unavailable(config_); !why.empty())
+    if (download && json_object_get(body, "email"))
+        return reply_error(ErrorCode::InvalidElement, "email is for delivery \"email\"; a \"link\" export has none");
+    if (!download && !json_object_get(body, "email")) return reply_error(ErrorCode::MissingElement, "email is required");
+    if (!download)
+        if (std::string why = storage::email_address_error(email); !why.empty())
+            return reply_error(ErrorCode::InvalidElement, "email: " + why);
+    if (std::string why = exports_unavailable(config_, !download); !why.empty())
         return reply_error(ErrorCode::ExportUnavailable, why);
 
     // Operators through the Admin API are not counted; everyone else is, per user (or per
@@ -172,6 +181,48 @@ Reply ExportRequests::on_export(Request &request) {
     common::JsonPtr answer = make_event("export");
     json_object_set_new(answer.get(), "export", json_string(id->c_str()));
     json_object_set_new(answer.get(), "state", json_string("queued"));
+    json_object_set_new(answer.get(), "delivery", json_string(download ? "link" : "email"));
+    return reply_with(std::move(answer));
+}
+
+Reply ExportRequests::on_export_status(Request &request) {
+    const json_t *body = request.body.get();
+    const std::string room_id = domain::string_field(body, "room");
+    const std::string export_id = domain::string_field(body, "export");
+    const int64_t now_s = g_get_real_time() / G_USEC_PER_SEC;
+    auto verdict = access(request, room_id, now_s);
+    if (auto *refused = std::get_if<Reply>(&verdict)) return std::move(*refused);
+    std::string error;
+    const auto status = delivery_.export_status(export_id, now_s, error);
+    if (!status) {
+        kLog.warning("export " + export_id + " of room " + room_id + " not read: " + error);
+        return reply_error(ErrorCode::ExportUnavailable, "the export could not be read; retry later");
+    }
+    // Another room's export is as unknown as a missing one.
+    if (!status->found || status->row.room_id != room_id)
+        return reply_error(ErrorCode::NoSuchItem, "no such export in this room");
+    const storage::ExportRows::Status &row = status->row;
+    // A download export is "ready" while its link works (the row says "sent": handed out).
+    std::string state = row.state;
+    if (row.download && row.state == "sent") state = row.link_expires_unix > now_s ? "ready" : "expired";
+    common::JsonPtr answer = make_event("export_status");
+    json_object_set_new(answer.get(), "export", json_string(export_id.c_str()));
+    json_object_set_new(answer.get(), "state", json_string(state.c_str()));
+    json_object_set_new(answer.get(), "format", json_string(row.format.c_str()));
+    json_object_set_new(answer.get(), "delivery", json_string(row.download ? "link" : "email"));
+    if (row.rows >= 0) json_object_set_new(answer.get(), "rows", json_integer(row.rows));
+    if (row.link_expires_unix > 0) {
+        GDateTime *expires = g_date_time_new_from_unix_utc(row.link_expires_unix);
+        gchar *text = g_date_time_format(expires, "%Y-%m-%dT%H:%M:%SZ");
+        json_object_set_new(answer.get(), "expires_at", json_string(text));
+        g_free(text);
+        g_date_time_unref(expires);
+    }
+    if (state == "failed") json_object_set_new(answer.get(), "error", json_string(row.error.c_str()));
+    if (state == "ready") {
+        if (status->link.empty()) return reply_error(ErrorCode::ExportUnavailable, "the export's link cannot be made");
+        json_object_set_new(answer.get(), "url", json_string(status->link.c_str()));
+    }
     return reply_with(std::move(answer));
 }
 

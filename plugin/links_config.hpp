@@ -18,6 +18,7 @@ struct LinksConfig {
     bool public_url_set = false; // configured (not the default): required to mail local exports
     std::string secret;          // HMAC key, at least 32 characters (never logged)
     int64_t export_link_ttl_s = 7 * 24 * 3600;
+    std::string web_root; // absolute folder of the static pages served at "/"; empty: none
 };
 
 struct SmtpConfig {

@@ -112,6 +112,7 @@ void Plugin::bind_requests() {
     dispatcher_.bind("report", to(report_requests_, &ReportRequests::on_report));
     dispatcher_.bind("export", to(export_requests_, &ExportRequests::on_export));
     dispatcher_.bind("library", to(library_requests_, &LibraryRequests::on_library));
+    dispatcher_.bind("export_status", to(export_requests_, &ExportRequests::on_export_status));
     dispatcher_.check_complete();
 }
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The README's run command: installs dependencies, builds, and runs Janus with roomrec on
-# 127.0.0.1 (HTTP API :8088, Admin API :7088) plus the demo page on http://127.0.0.1:8000.
+# 127.0.0.1 (HTTP API :8088, Admin API :7088); the plugin's own HTTP endpoint (jcfg `links`,
+# port 8000) serves the web pages (room page, recordings library, analytics dashboard) and the
+# signed download links from one origin, http://127.0.0.1:8000.
 # Uses conf/janus.plugin.roomrec.jcfg (static room "demo"); recordings land in
 # build/run/recordings/<room>/Recordings/, their metadata rows in a local Postgres
 # (build/run/pg, socket build/run/pg-socket, port 5433). Ctrl-C stops everything.
@@ -38,13 +40,22 @@ sed -e "s|^\trecordings_root = .*|\trecordings_root = \"$run/recordings\"|" \
     -e "s|^\trecorder_path = .*|\trecorder_path = \"$root/build/recorder/roomrec-recorder\"|" \
     -e "s|^delivery: {|delivery: {\n\tpostgres = \"host=$run/pg-socket port=5433 dbname=roomrec\"|" \
   "$root/conf/janus.plugin.roomrec.jcfg" > "$run/janus.plugin.roomrec.jcfg"
+# The links endpoint serves the pages (web_root) and the exports' download links; its key is
+# made once and kept in build/run (never printed).
+[ -s "$run/link-secret" ] || (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$run/link-secret")
+cat >> "$run/janus.plugin.roomrec.jcfg" <<JCFG
+links: {
+	port = 8000
+	public_url = "http://127.0.0.1:8000"
+	secret = "$(cat "$run/link-secret")"
+	web_root = "$run/www"
+}
+JCFG
 JANUS_ADMIN_SECRET=${JANUS_ADMIN_SECRET:-roomrec-admin} \
   "$root/scripts/make-janus-config.sh" "$run/etc" "$root/build/libjanus_roomrec.so" "$run/janus.plugin.roomrec.jcfg" > /dev/null
 
-python3 -m http.server 8000 --bind 127.0.0.1 --directory "$run/www" > "$run/www.log" 2>&1 &
-web_pid=$!
-trap 'kill $web_pid 2>/dev/null || true; stop_postgres' EXIT
-echo "demo page:     http://127.0.0.1:8000/"
+echo "room page:     http://127.0.0.1:8000/"
+echo "dashboard:     http://127.0.0.1:8000/dashboard/   (room owner, hosts and operators)"
 echo "Janus API:     http://127.0.0.1:8088/janus   (Admin API http://127.0.0.1:7088/admin)"
 echo "config folder: $run/etc"
 echo "recordings:    $run/recordings/<room>/Recordings/"

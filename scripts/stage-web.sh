@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Assembles the demo page with janus.js and adapter.js (from Debian) into a folder to serve.
+# Assembles the web pages (the room page, web/<page>/ folders such as dashboard/) with janus.js
+# and adapter.js (from Debian) into a folder to serve (the plugin's links.web_root).
 #   stage-web.sh OUT_DIR
 set -euo pipefail
 out=${1:?output folder}

@@ -24,6 +24,12 @@ std::string resolved(const std::string &path, std::string &why) {
 
 bool has_nul(std::string_view text) { return text.find('\0') != std::string_view::npos; }
 
+// "/" as root holds everything; otherwise the path must continue the root with a '/'.
+bool strictly_below(std::string_view root, std::string_view path) {
+    const std::string_view base = root == "/" ? std::string_view() : root;
+    return path.size() > base.size() + 1 && path.substr(0, base.size()) == base && path[base.size()] == '/';
+}
+
 } // namespace
 
 std::string containment_error(std::string_view root, std::string_view path, std::string_view folder) {
@@ -31,10 +37,8 @@ std::string containment_error(std::string_view root, std::string_view path, std:
     if (path.empty()) return "the file path is empty";
     if (has_nul(path)) return "the file path contains a NUL byte";
     if (path.front() != '/') return "the file path is not absolute";
-    // "/" as root holds everything; otherwise the path must continue the root with a '/'.
+    if (!strictly_below(root, path)) return "the file path is outside the recordings root";
     const std::string_view base = root == "/" ? std::string_view() : root;
-    if (path.size() <= base.size() + 1 || path.substr(0, base.size()) != base || path[base.size()] != '/')
-        return "the file path is outside the recordings root";
     // Inside the root lie the spools and unfinished recordings too: only a stored recording,
     // <root>/<room>/Recordings/<file>, may be uploaded or deleted.
     const std::string_view below = path.substr(base.size() + 1);
@@ -66,6 +70,27 @@ ContainedPath resolve_contained_path(const std::string &root, const std::string 
     if (real_path.empty()) return refuse("it cannot be resolved (" + why + ")");
     if (const std::string problem = containment_error(real_root, real_path, folder); !problem.empty())
         return refuse("it resolves to " + real_path + ": " + problem + " (recordings root " + real_root + ")");
+    answer.path = real_path;
+    return answer;
+}
+
+ContainedPath resolve_below_root(const std::string &root, const std::string &path) {
+    ContainedPath answer;
+    std::string why;
+    if (root.empty() || has_nul(root) || path.empty() || has_nul(path) || path.front() != '/') {
+        answer.error = "not an absolute path below a root";
+        return answer;
+    }
+    const std::string real_root = resolved(root, why);
+    const std::string real_path = real_root.empty() ? "" : resolved(path, why);
+    if (real_path.empty()) {
+        answer.error = "cannot be resolved (" + why + ")";
+        return answer;
+    }
+    if (!strictly_below(real_root, real_path)) {
+        answer.error = "outside the root";
+        return answer;
+    }
     answer.path = real_path;
     return answer;
 }

@@ -29,4 +29,8 @@ struct ContainedPath {
 ContainedPath resolve_contained_path(const std::string &root, const std::string &path,
                                      std::string_view folder = "Recordings");
 
+// Any file or folder below `root` (the static web pages' root): `path` resolved (symbolic
+// links and ".." followed) and found strictly below the resolved root; no other shape checked.
+ContainedPath resolve_below_root(const std::string &root, const std::string &path);
+
 } // namespace roomrec::storage

@@ -53,6 +53,7 @@ std::string export_request_error(const ExportRequest &request) {
         return "export format: must be csv or pdf";
     if (!request.requested_by.empty())
         if (std::string why = identifier_error("export requested_by", request.requested_by); !why.empty()) return why;
+    if (request.email.empty()) return ""; // a download export: its link is asked for (export_status)
     if (std::string why = email_address_error(request.email); !why.empty()) return "export email: " + why;
     return "";
 }

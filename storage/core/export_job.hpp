@@ -18,7 +18,7 @@ struct ExportRequest {
     std::string room_id;
     std::string report_json;  // the report request as a JSON object (name, range, filters; "format")
     std::string requested_by; // user id of who asked ("" for an operator)
-    std::string email;        // where the link goes
+    std::string email;        // where the link goes; "" for a download export (delivery "link")
 };
 
 // The file an export makes, from its report's "format": "csv" (also when absent) or "pdf".

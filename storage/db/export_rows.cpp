@@ -43,6 +43,28 @@ void ExportRows::expired(pqxx::transaction_base &transaction, const std::string 
     transaction.exec_params("UPDATE exports SET state = 'expired' WHERE export_id = $1 AND state = 'sent'", export_id);
 }
 
+std::optional<ExportRows::Status> ExportRows::status(pqxx::transaction_base &transaction,
+                                                    const std::string &export_id) {
+    const pqxx::result rows = transaction.exec_params(
+        "SELECT room_id, state, coalesce(report->>'format', 'csv'), coalesce(storage, ''), coalesce(location, ''), "
+        "coalesce(error, ''), email = '', coalesce(row_count, -1), "
+        "coalesce(extract(epoch FROM link_expires_at)::bigint, 0) FROM exports WHERE export_id = $1",
+        export_id);
+    if (rows.empty()) return std::nullopt;
+    const auto &row = rows[0];
+    Status status;
+    status.room_id = row[0].as<std::string>();
+    status.state = row[1].as<std::string>();
+    status.format = row[2].as<std::string>();
+    status.storage = row[3].as<std::string>();
+    status.location = row[4].as<std::string>();
+    status.error = row[5].as<std::string>();
+    status.download = row[6].as<bool>();
+    status.rows = row[7].as<int64_t>();
+    status.link_expires_unix = row[8].as<int64_t>();
+    return status;
+}
+
 void ExportRows::failed(pqxx::transaction_base &transaction, const std::string &export_id, const std::string &error) {
     transaction.exec_params("UPDATE exports SET state = 'failed', error = $2, finished_at = now() WHERE export_id = $1",
                             export_id, storable_text(error));

@@ -7,6 +7,7 @@
 #include <pqxx/transaction_base>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,14 @@ public:
                                           int64_t keep_s, int limit);
     // Its stored file is gone: state 'expired'.
     static void expired(pqxx::transaction_base &transaction, const std::string &export_id);
+    // One export as the `export_status` request shows it; nothing when there is no such row.
+    struct Status {
+        std::string room_id, state, format, storage, location, error;
+        bool download = false;         // delivery "link" (no email)
+        int64_t rows = -1;             // -1 until stored
+        int64_t link_expires_unix = 0; // 0 until its link is made
+    };
+    static std::optional<Status> status(pqxx::transaction_base &transaction, const std::string &export_id);
     static void failed(pqxx::transaction_base &transaction, const std::string &export_id, const std::string &error);
 };
 

@@ -109,9 +109,14 @@ DeliveryWorker::~DeliveryWorker() { stop(); }
 
 struct DeliveryWorker::Requests {
     explicit Requests(const DeliverySettings &settings)
-        : database(settings.postgres_conninfo), outbox(database, settings.node_id, settings.retry, settings.lease_ms) {}
+        : database(settings.postgres_conninfo), outbox(database, settings.node_id, settings.retry, settings.lease_ms),
+          s3(settings.s3 ? std::optional<S3Client>(std::in_place, *settings.s3) : std::nullopt),
+          exports(settings.exports, settings.recordings_root, s3 ? &*s3 : nullptr,
+                  settings.s3 ? settings.s3->key_prefix : std::string()) {}
     Database database;
     OutboxStore outbox;
+    std::optional<S3Client> s3; // presigns download exports' links
+    ExportJobs exports;         // their links only (it runs no job)
     bool migrated = false; // a request may come before the worker's thread applied the schema
 };
 
@@ -194,6 +199,37 @@ bool DeliveryWorker::run_library(const std::string &doing, const LibraryWork &wo
         wake_.notify_one();
     }
     return stored;
+}
+
+std::optional<DeliveryWorker::ExportStatus> DeliveryWorker::export_status(const std::string &export_id, int64_t now_s,
+                                                                          std::string &error) {
+    ExportStatus answer;
+    std::lock_guard lock(requests_mutex_);
+    if (!requests_) requests_ = std::make_unique<Requests>(settings_);
+    if (!requests_->migrated && !apply_migrations(requests_->database, error)) return std::nullopt;
+    requests_->migrated = true;
+    const bool read = requests_->database.run("reading an export", error, [&](pqxx::connection &connection,
+                                                                             std::string &) {
+        pqxx::read_transaction transaction(connection);
+        const auto row = ExportRows::status(transaction, export_id);
+        answer.found = row.has_value();
+        if (row) answer.row = *row;
+        return true;
+    });
+    if (!read) return std::nullopt;
+    const ExportRows::Status &row = answer.row;
+    if (answer.found && row.download && row.state == "sent" && row.link_expires_unix > now_s) {
+        ExportEmail file;
+        file.room_id = row.room_id;
+        file.storage = row.storage;
+        file.file = export_id + "." + row.format;
+        std::string why;
+        if (requests_->exports.link_until(file, now_s, row.link_expires_unix, why))
+            answer.link = file.link;
+        else
+            kLog.warning("export " + export_id + ": no download link: " + why);
+    }
+    return answer;
 }
 
 DeliveryWorker::Counters DeliveryWorker::counters() const {

@@ -8,6 +8,7 @@
 
 #include "storage/core/delivery_event.hpp"
 #include "storage/core/retry_schedule.hpp"
+#include "storage/db/export_rows.hpp"
 #include "storage/delivery/delivery_spool.hpp"
 #include "storage/delivery/export_jobs.hpp"
 #include "storage/delivery/export_producer.hpp"
@@ -81,6 +82,16 @@ public:
     using LibraryWork =
         std::function<bool(pqxx::transaction_base &transaction, OutboxStore &outbox, std::string &refused)>;
     bool run_library(const std::string &doing, const LibraryWork &work, std::string &error);
+
+    // Any thread but the media threads (it waits for Postgres): an export's row, and for a
+    // download export that is ready, its link (valid until its link_expires_at). Nothing and
+    // why when Postgres is away; `found` false when there is no such export.
+    struct ExportStatus {
+        bool found = false;
+        ExportRows::Status row;
+        std::string link; // a ready download export's link
+    };
+    std::optional<ExportStatus> export_status(const std::string &export_id, int64_t now_s, std::string &error);
 
     struct Counters {
         uint64_t imported = 0, uploads = 0, webhooks = 0, exports = 0, emails = 0, retries = 0, failed = 0;

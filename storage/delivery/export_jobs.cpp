@@ -122,6 +122,23 @@ ExportJobResult ExportJobs::run_export(const ClaimedJob &job, const std::atomic<
         email.storage = "local";
         location = final_path;
     }
+    const std::string export_id = request->export_id;
+    const std::string storage = email.storage;
+    const int64_t rows = produced.rows;
+    result.notice = "export_stored";
+    result.notice_details = details(
+        {{"room", request->room_id}, {"export", export_id}, {"storage", storage}, {"rows", std::to_string(rows)}});
+    if (request->email.empty()) { // a download export: ready now; its links expire with the file
+        const int64_t expires = unix_now() + link_ttl(storage);
+        result.done = true;
+        result.also = [export_id, storage, location, rows, expires](pqxx::transaction_base &transaction,
+                                                                    std::string &) {
+            ExportRows::stored(transaction, export_id, storage, location, rows);
+            ExportRows::sent(transaction, export_id, expires);
+            return true;
+        };
+        return result;
+    }
     error = export_email_error(email);
     if (!error.empty()) {
         result.permanent = true;
@@ -131,40 +148,45 @@ ExportJobResult ExportJobs::run_export(const ClaimedJob &job, const std::atomic<
     result.done = true;
     result.followups.push_back(
         {email_job_id(request->export_id), request->room_id, "email", "", export_email_payload(email)});
-    const std::string export_id = request->export_id;
-    const std::string storage = email.storage;
-    const int64_t rows = produced.rows;
     result.also = [export_id, storage, location, rows](pqxx::transaction_base &transaction, std::string &) {
         ExportRows::stored(transaction, export_id, storage, location, rows);
         return true;
     };
-    result.notice = "export_stored";
-    result.notice_details = details(
-        {{"room", request->room_id}, {"export", export_id}, {"storage", storage}, {"rows", std::to_string(rows)}});
     return result;
 }
 
+int64_t ExportJobs::link_ttl(const std::string &storage) const {
+    return storage == "s3" ? std::min<int64_t>(settings_.link_ttl_s, kMaxPresignSeconds) : settings_.link_ttl_s;
+}
+
 bool ExportJobs::make_link(ExportEmail &email, int64_t now, std::string &error) const {
+    return link_until(email, now, now + link_ttl(email.storage), error);
+}
+
+bool ExportJobs::link_until(ExportEmail &email, int64_t now, int64_t expires, std::string &error) const {
+    if (expires <= now) {
+        error = "the export's link has expired";
+        return false;
+    }
     if (email.storage == "s3") {
         if (!s3_) {
             error = "the CSV is in S3 and this node has no S3 client";
             return false;
         }
-        const int64_t ttl = std::min<int64_t>(settings_.link_ttl_s, kMaxPresignSeconds);
-        const auto url = s3_->presign_get(email.room_id + "/Exports/" + email.file, ttl);
+        const auto url = s3_->presign_get(email.room_id + "/Exports/" + email.file, expires - now);
         if (!url) {
             error = "cannot presign the export's link";
             return false;
         }
         email.link = *url;
-        email.expires_unix = now + ttl;
+        email.expires_unix = expires;
         return true;
     }
     if (settings_.link_secret.empty() || settings_.public_url.empty()) {
         error = "this node has no links (links.secret, links.public_url) to sign the export's link";
         return false;
     }
-    const FileLink link{email.room_id, LinkKind::Exports, email.file, now + settings_.link_ttl_s, ""};
+    const FileLink link{email.room_id, LinkKind::Exports, email.file, expires, ""};
     const auto signed_path = sign_link(settings_.link_secret, link, error);
     if (!signed_path) return false;
     email.link = settings_.public_url + *signed_path;

@@ -6,7 +6,9 @@
 // email job makes the link when it runs (a signed link under links.public_url, or an S3
 // presigned GET; expiry = send time + ttl, written to the exports row) and sends it over SMTP;
 // a node without SMTP or links, an outage or a 4xx answer retries it on the outbox's schedule,
-// only a 5xx answer fails it for good.
+// only a 5xx answer fails it for good. A download export (no email: `export` with delivery
+// "link") has no email job: stored, its row is marked sent with link_expires_at = now + ttl, and
+// its links are made on request (link_until, DeliveryWorker::export_status).
 #pragma once
 
 #include "storage/db/database.hpp"
@@ -56,9 +58,14 @@ public:
     // A job of either kind failed for good: the exports row says so.
     void failed_for_good(Database &database, const ClaimedJob &job, const std::string &error);
 
+    // A stored file's link (email.link, email.expires_unix): signed under links.public_url
+    // (local) or presigned (S3), valid until `expires` (a download export's link_expires_at).
+    bool link_until(ExportEmail &email, int64_t now, int64_t expires, std::string &error) const;
+
 private:
     // Signs (local) or presigns (S3) the email's link, valid from `now` for the ttl.
     bool make_link(ExportEmail &email, int64_t now, std::string &error) const;
+    int64_t link_ttl(const std::string &storage) const; // seconds a new link works
 
     const ExportSettings &settings_;
     const std::string &recordings_root_;

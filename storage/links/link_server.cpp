@@ -5,6 +5,7 @@
 #include "storage/core/byte_range.hpp"
 #include "storage/core/contained_path.hpp"
 #include "storage/core/signed_link.hpp"
+#include "storage/core/web_path.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -204,7 +205,51 @@ int LinkServer::handle(MHD_Connection *connection, const char *url, const char *
             return answer(connection, MHD_HTTP_METHOD_NOT_ALLOWED, "{\"error\":\"method not allowed\"}");
         return serve_file(connection, url, head);
     }
+    if (!settings_.web_root.empty() && std::strncmp(url, "/v1/", 4) != 0) {
+        if (!get && !head) return answer(connection, MHD_HTTP_METHOD_NOT_ALLOWED, "{\"error\":\"method not allowed\"}");
+        return serve_page(connection, url);
+    }
     return answer(connection, MHD_HTTP_NOT_FOUND, "{\"error\":\"not found\"}");
+}
+
+// A static page file (libmicrohttpd gives the path percent-decoded; HEAD drops the body).
+int LinkServer::serve_page(MHD_Connection *connection, const char *url) {
+    const auto not_found = [&] { return answer(connection, MHD_HTTP_NOT_FOUND, "{\"error\":\"not found\"}"); };
+    const WebPath page = web_path(url);
+    if (page.relative.empty()) return not_found();
+    const ContainedPath contained = resolve_below_root(settings_.web_root, settings_.web_root + "/" + page.relative);
+    if (!contained.error.empty()) return not_found();
+    const int fd = open(contained.path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat facts {};
+    if (fd < 0 || fstat(fd, &facts) != 0) {
+        if (fd >= 0) close(fd);
+        return not_found();
+    }
+    if (S_ISDIR(facts.st_mode) && !page.folder) { // "/dashboard" -> "/dashboard/" (relative links work)
+        close(fd);
+        common::MhdResponse response(MHD_create_response_from_buffer(0, nullptr, MHD_RESPMEM_PERSISTENT));
+        if (!response) return MHD_NO;
+        const std::string location = std::string(url) + "/"; // checked characters only
+        MHD_add_response_header(response.get(), "Location", location.c_str());
+        MHD_add_response_header(response.get(), "Cache-Control", "no-cache");
+        return MHD_queue_response(connection, MHD_HTTP_MOVED_PERMANENTLY, response.get());
+    }
+    if (!S_ISREG(facts.st_mode)) {
+        close(fd);
+        return not_found();
+    }
+    common::MhdResponse response(MHD_create_response_from_fd(static_cast<uint64_t>(facts.st_size), fd));
+    if (!response) {
+        close(fd);
+        return MHD_NO;
+    }
+    MHD_add_response_header(response.get(), "Content-Type", web_content_type(page.relative));
+    MHD_add_response_header(response.get(), "X-Content-Type-Options", "nosniff");
+    // The pages change with the product, unversioned: revalidate every time.
+    MHD_add_response_header(response.get(), "Cache-Control", "no-cache");
+    MHD_add_response_header(response.get(), "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(response.get(), "X-Frame-Options", "DENY");
+    return MHD_queue_response(connection, MHD_HTTP_OK, response.get());
 }
 
 int LinkServer::serve_file(MHD_Connection *connection, const char *url, bool /*head*/) {

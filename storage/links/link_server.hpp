@@ -8,6 +8,11 @@
 //        recording's signed link (which signs the recording id); 200, 400, 403, 404, 413
 //        (announced before the body is read; a chunked body past 4 KiB closes the
 //        connection), 429 (per viewer and per link) (docs/API.md).
+//   GET|HEAD /<path> (only with web_root set): the static web pages (room page, library,
+//        dashboard) from web_root, so they share the links' origin: "/" and ".../" serve
+//        index.html, a folder without its '/' is redirected (301) to it; no listing, no hidden
+//        file, no path outside the root (storage/core/web_path, core/contained_path); 404
+//        otherwise, 405 for another method.
 // Files are looked up as <recordings_root>/<room>/<Exports|Recordings>/<file>, a path built
 // from checked names, resolved and checked to lie under the root (core/contained_path),
 // opened with O_NOFOLLOW and served only when a regular file.
@@ -28,6 +33,7 @@ struct LinkServerSettings {
     uint16_t port = 8090;
     std::string secret; // the HMAC key of the links (never logged)
     std::string recordings_root;
+    std::string web_root; // the static pages' folder; empty: no pages served
     unsigned connection_limit = 256;
     unsigned per_ip_connection_limit = 16; // connections open at once from one address
     unsigned connection_timeout_s = 30;    // an idle connection is closed after this
@@ -73,6 +79,7 @@ private:
     int handle(MHD_Connection *connection, const char *url, const char *method, const char *upload_data,
                size_t *upload_data_size, void **state);
     int serve_file(MHD_Connection *connection, const char *url, bool head);
+    int serve_page(MHD_Connection *connection, const char *url);
     int playback(MHD_Connection *connection, const std::string &body);
     int answer(MHD_Connection *connection, unsigned status, const std::string &body);
     void log_refusal(const std::string &what);
