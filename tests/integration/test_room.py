@@ -15,7 +15,6 @@ BROWSER_DIR = os.path.join(harness.ROOT, "tests", "browser")
 class RoomPageTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.janus = harness.Janus(settings={"kick_ban_seconds": 600})
         cls.www = tempfile.mkdtemp(prefix="roomrec-www-")
         subprocess.run([os.path.join(harness.ROOT, "scripts", "stage-web.sh"), cls.www], check=True)
         cls.web = subprocess.Popen(["python3", "-m", "http.server", "18000", "--bind", "127.0.0.1", "--directory", cls.www],
@@ -26,7 +25,13 @@ class RoomPageTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.web.terminate()
         cls.web.wait()
-        cls.janus.stop()  # fails the suite on any sanitizer report
+
+    def setUp(self):
+        # A Janus per story: people a story leaves behind never show up in the next.
+        self.janus = harness.Janus(settings={"kick_ban_seconds": 600})
+
+    def tearDown(self):
+        self.janus.stop()  # fails the story on any sanitizer report
 
     def play(self, script, room, people):
         """Runs one story with a token per person ({name: role}) and returns what it saw."""

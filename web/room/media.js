@@ -112,6 +112,8 @@ async function republish() {
     }
     const tracks = [];
     const sources = [];
+    // Ours to stop: janus.js would stop them when the PeerConnection is cleaned up.
+    for (const track of [local.audio, local.video, local.stage]) if (track) track.dontStop = true;
     if (local.audio) tracks.push({ type: 'audio', capture: local.audio, recv: false });
     if (local.video) { tracks.push({ type: 'video', capture: local.video, recv: false }); sources.push('webcam'); }
     if (local.stage) { tracks.push({ type: 'video', capture: local.stage, recv: false }); sources.push('stage'); }
@@ -237,7 +239,29 @@ function onFeedMessage(message, jsep) {
       error: () => { if (settle) settle(); },
     });
   }
-  if (message.roomrec === 'started' || message.error_code) { if (settle) settle(); }
+  if (message.roomrec === 'started' || message.error_code) {
+    reconcile();
+    if (settle) settle();
+  }
+}
+
+// A reused m-line (someone republished) may bring no new track event: after every
+// negotiation, every active subscribed stream gets its tile (and its audio) from the receiver.
+function reconcile() {
+  const pc = feed && feed.webrtcStuff && feed.webrtcStuff.pc;
+  if (!pc) return;
+  for (const transceiver of pc.getTransceivers()) {
+    const info = transceiver.mid !== null && mids.get(transceiver.mid);
+    const track = transceiver.receiver.track;
+    if (!info || !track || !subscribedFeeds.has(info.feed)) continue;
+    if (track.kind === 'audio') {
+      const audio = document.getElementById(`audio-${transceiver.mid}`);
+      if (!audio || audio.srcObject.getAudioTracks()[0] !== track) onRemoteTrack(track, transceiver.mid, true);
+      continue;
+    }
+    const video = document.querySelector(`#${tileId(info.feed, info.source)} video`);
+    if (!video || !video.srcObject || video.srcObject.getVideoTracks()[0] !== track) showTile(info.feed, info.source, track);
+  }
 }
 
 function onRemoteTrack(track, mid, added) {
@@ -299,7 +323,13 @@ export function stopAll() {
 
 on('published', (message) => {
   const p = room.participants.get(message.id);
-  if (p) { p.streams = message.streams; subscribeTo(p); }
+  if (!p) return;
+  p.streams = message.streams;
+  // A renegotiation may drop a source: its tile goes now.
+  for (const source of ['webcam', 'stage']) {
+    if (!message.streams.some((s) => s.source === source && s.type === 'video')) removeTile(message.id, source);
+  }
+  subscribeTo(p);
 });
 on('unpublished', (message) => {
   const p = room.participants.get(message.id);
