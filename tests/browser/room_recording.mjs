@@ -3,7 +3,8 @@
 // sees the notifications in order and the indicator; only the desktop host and moderator see
 // the counter and the square stop icon; the phone host has no recording controls. The
 // moderator stops (confirm); the attendee hears it completed, the leads that the upload
-// started and then that the file is available, with a link. The attendee leaves cleanly.
+// started and then that the file is available, with a link. The moderator's network drops and
+// comes back: the page says so and rejoins by itself. The attendee leaves cleanly.
 import { config, join, story } from './lib/room_fixture.mjs';
 
 const t = config.tokens;
@@ -72,6 +73,16 @@ await story(async (browser, result, people) => {
   for (const [name, person] of Object.entries(everyone)) result.toasts[name] = await person.toasts();
   result.hana_heartbeats = hana.heartbeats;
   result.vera_heartbeats = vera.heartbeats;
+
+  // The moderator's network drops: the page says so, then gets back in by itself.
+  await moritz.setOffline(true);
+  await moritz.waitText('#net-state', 'Disconnected', 60000);
+  result.disconnected_text = await moritz.page.textContent('#net-state');
+  await moritz.setOffline(false);
+  await moritz.waitFor(() => document.getElementById('net-state').textContent === ''
+    && !document.getElementById('room-screen').hidden, null, 60000);
+  await hana.waitFor(() => [...document.querySelectorAll('#participants li')].filter((li) => li.dataset.name === 'Moritz').length === 1);
+  result.moritz_back = await hana.page.evaluate(() => document.querySelectorAll('#participants li').length);
 
   await vera.click('#btn-leave');
   await vera.waitFor(() => !document.getElementById('end-screen').hidden);

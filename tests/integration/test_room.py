@@ -82,6 +82,9 @@ class RoomPageTest(unittest.TestCase):
         self.assertTrue(any(b["camera"] for b in r["hana_heartbeats"]), r["hana_heartbeats"])
         self.assertFalse(any(b["camera"] for b in r["vera_heartbeats"]), r["vera_heartbeats"])
         self.assertTrue(all(set(b) >= {"focused", "fullscreen", "sound", "camera"} for b in r["vera_heartbeats"]))
+        # A lost connection is said, then the page rejoins by itself (the seat is taken over).
+        self.assertIn("Disconnected", r["disconnected_text"])
+        self.assertEqual(r["moritz_back"], 4)
         # Leaving ends the page cleanly (no 449, no buttons left).
         self.assertEqual(r["vera_left"], "You left the room")
 

@@ -315,10 +315,18 @@ export function onCleanup() {
   if (cleanupWaiter) { cleanupWaiter(); cleanupWaiter = null; }
 }
 
+// The page left the room (or lost it): nothing of this membership is kept.
 export function stopAll() {
   stopLocal();
   for (const id of [...subscribedFeeds]) forget(id);
+  document.querySelectorAll('.tile').forEach((tile) => tile.remove());
   document.getElementById('remote-audio')?.remove();
+  mids.clear();
+  feed = null;
+  feedJoined = false;
+  queue = Promise.resolve();
+  if (settle) settle();
+  layout();
 }
 
 on('published', (message) => {

@@ -203,6 +203,8 @@ function lostConnection() {
   signals.stop();
   media.stopAll();
   room.ended = true;
+  // Close the old PeerConnections without asking the unreachable server anything.
+  janus.destroy({ cleanupHandles: true, notifyDestroyed: false, unload: true });
   janus = null; handle = null;
   const retry = (attempt) => {
     if (attempt > 10) { room.ended = false; end('Connection lost', 'The server cannot be reached. Check your network and join again.'); return; }

@@ -102,6 +102,13 @@ export class Person {
     }, scope);
   }
 
+  // Cuts the network (janus.js then loses its long poll) and brings it back.
+  async setOffline(value) {
+    if (value) this.offline = true;
+    await this.page.context().setOffline(value);
+    if (!value) setTimeout(() => { this.offline = false; }, 5000);
+  }
+
   async shot(path) { await this.page.screenshot({ path, fullPage: false }); }
 }
 
@@ -112,11 +119,16 @@ export async function join(browser, name, { token, role, secret, phone = false, 
     : { viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   const errors = [];
-  page.on('console', (message) => { if (message.type() === 'error') errors.push(`${name} console: ${message.text()}`); });
+  const person = new Person(name, page, errors);
+  // While a story has cut a person's network on purpose, the browser's own failed-request
+  // lines are expected; anything else still counts.
+  const offline = (text) => person.offline && /net::ERR_INTERNET_DISCONNECTED/.test(text);
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !offline(message.text())) errors.push(`${name} console: ${message.text()}`);
+  });
   page.on('pageerror', (error) => errors.push(`${name} page: ${error.message}`));
   page.on('response', (response) => { if (response.status() >= 400) errors.push(`${name} HTTP ${response.status()}: ${response.request().method()} ${response.url()}`); });
   await page.addInitScript(pageInit);
-  const person = new Person(name, page, errors);
   page.on('request', (request) => {
     const body = request.method() === 'POST' && request.postData();
     if (body && body.includes('"heartbeat"')) person.heartbeats.push(JSON.parse(body).body);
