@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's run command: installs dependencies, builds, and runs Janus with roomrec on
-# 127.0.0.1 (HTTP API :8088, Admin API :7088) plus the demo page on http://127.0.0.1:8000.
+# 127.0.0.1 (HTTP API :8088, Admin API :7088) plus the web pages on http://127.0.0.1:8000.
 # Uses conf/janus.plugin.roomrec.jcfg (static room "demo"); recordings land in
 # build/run/recordings/<room>/Recordings/, their metadata rows in a local Postgres
 # (build/run/pg, socket build/run/pg-socket, port 5433). Ctrl-C stops everything.
@@ -44,7 +44,7 @@ JANUS_ADMIN_SECRET=${JANUS_ADMIN_SECRET:-roomrec-admin} \
 python3 -m http.server 8000 --bind 127.0.0.1 --directory "$run/www" > "$run/www.log" 2>&1 &
 web_pid=$!
 trap 'kill $web_pid 2>/dev/null || true; stop_postgres' EXIT
-echo "demo page:     http://127.0.0.1:8000/"
+echo "room page:     http://127.0.0.1:8000/room/?room=demo"
 echo "Janus API:     http://127.0.0.1:8088/janus   (Admin API http://127.0.0.1:7088/admin)"
 echo "config folder: $run/etc"
 echo "recordings:    $run/recordings/<room>/Recordings/"

@@ -38,8 +38,12 @@ function show(m) {
   messages.set(m.id, m);
   const existing = document.getElementById(`chat-${m.id}`);
   const item = messageItem(m);
-  if (existing) existing.replaceWith(item); else $('chat').append(item);
-  item.scrollIntoView({ block: 'nearest' });
+  if (existing) { existing.replaceWith(item); return; }
+  // A new message scrolls the chat panel (never the page) when you are at its end.
+  const panel = $('panel-chat');
+  const atEnd = panel.scrollHeight - panel.scrollTop - panel.clientHeight < 80;
+  $('chat').append(item);
+  if (atEnd) panel.scrollTop = panel.scrollHeight;
 }
 
 async function like(m) {

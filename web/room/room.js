@@ -63,7 +63,7 @@ function end(title, text, { canRejoin = true } = {}) {
   $('rejoin').hidden = !canRejoin;
   showScreen('end-screen');
   document.title = `${title} — roomrec`;
-  $('end-title').focus?.();
+  $('end-title').focus();
   // The handle has left (or was removed): destroying the session closes every PeerConnection
   // without another plugin request.
   if (janus) {
@@ -225,7 +225,8 @@ function lostConnection() {
 
 // ---- toolbar and menus ----------------------------------------------------------------------
 
-function wirePopover(buttonId, popoverId) {
+// closeOnPick: a menu closes when an item is picked; the reactions stay open for another.
+function wirePopover(buttonId, popoverId, closeOnPick) {
   const button = $(buttonId);
   const popover = $(popoverId);
   const set = (open) => { popover.hidden = !open; button.setAttribute('aria-expanded', String(open)); };
@@ -234,7 +235,7 @@ function wirePopover(buttonId, popoverId) {
     set(popover.hidden);
     if (!popover.hidden) popover.querySelector('button:not([hidden])')?.focus();
   });
-  popover.addEventListener('click', () => set(false));
+  popover.addEventListener('click', (event) => { if (closeOnPick) set(false); else event.stopPropagation(); });
   document.addEventListener('click', (event) => { if (!popover.contains(event.target)) set(false); });
   document.addEventListener('keydown', (event) => { if (event.key === 'Escape' && !popover.hidden) { set(false); button.focus(); } });
 }
@@ -303,8 +304,8 @@ $('menu-close').onclick = closeRoom;
 $('menu-sound').onclick = toggleRoomAudio;
 $('menu-fullscreen').onclick = toggleFullscreen;
 $('rejoin').onclick = () => location.reload();
-wirePopover('btn-more', 'more-menu');
-wirePopover('btn-react', 'reactions');
+wirePopover('btn-more', 'more-menu', true);
+wirePopover('btn-react', 'reactions', false);
 wireTabs();
 prefill();
 

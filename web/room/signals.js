@@ -30,7 +30,7 @@ function explainLimit(error) {
   const buttons = [...document.querySelectorAll('#reactions button')];
   let left = Math.ceil((error.retryAfterMs || 2000) / 1000);
   const tell = () => {
-    note.textContent = `Slow down: ${error.message}. Reactions are limited so they stay meaningful — you can react again in ${left} s.`;
+    note.textContent = `You are reacting too fast (${error.message}). Reactions are limited so everyone's stay visible; the buttons come back in ${left} s.`;
   };
   buttons.forEach((b) => { b.disabled = true; });
   note.hidden = false;
