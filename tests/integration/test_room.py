@@ -60,6 +60,7 @@ class RoomPageTest(unittest.TestCase):
             self.assertEqual(notes[:2], [starting, started], (name, r["toasts"][name]))
         self.assertIn("The recording has completed", r["toasts"]["Vera"])
         self.assertNotIn("Recording ended, starting upload", r["toasts"]["Vera"])
+        self.assertNotIn("Your recording file is available", r["toasts"]["Vera"])
         for name in ("Hana", "Moritz"):
             toasts = r["toasts"][name]
             self.assertLess(toasts.index("Recording ended, starting upload"), toasts.index("Your recording file is available"))

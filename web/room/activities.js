@@ -1,6 +1,6 @@
 // Polls (hosts and moderators create and close them and watch live results; everyone answers
 // once) and Q&A (everyone asks; hosts, moderators and speakers answer).
-import { $, el, notify } from './ui.js';
+import { $, el, notify, placeCard } from './ui.js';
 import { room, on, act, isLead } from './state.js';
 
 const polls = new Map();      // id → {id, question, options, counts?, closed, mine?: choice}
@@ -44,9 +44,7 @@ function pollCard(poll) {
 
 function showPoll(poll) {
   polls.set(poll.id, poll);
-  const card = pollCard(poll);
-  const existing = document.getElementById(`poll-${poll.id}`);
-  if (existing) existing.replaceWith(card); else $('polls').prepend(card);
+  placeCard($('polls'), pollCard(poll), { first: true });
   $('no-polls').hidden = true;
 }
 
@@ -94,9 +92,7 @@ function questionCard(q) {
 
 function showQuestion(q) {
   questions.set(q.id, q);
-  const card = questionCard(q);
-  const existing = document.getElementById(`question-${q.id}`);
-  if (existing) existing.replaceWith(card); else $('questions').append(card);
+  placeCard($('questions'), questionCard(q));
   $('no-questions').hidden = true;
 }
 

@@ -41,25 +41,24 @@ function render() {
   if (counting) ticker = setInterval(render, 1000);
 }
 
-async function startRecording() {
-  const ok = await confirmAction({
-    title: 'Start recording?',
-    text: 'Everyone in the room will be told that this session is being recorded. Webcams and shared content are recorded; names are not.',
-    ok: 'Start recording',
-  });
-  const reply = ok && await act({ request: 'start_recording' });
+// Start or stop after the user confirms; the answer is shown like the event it announces.
+async function confirmed(request, dialog) {
+  if (!(await confirmAction(dialog))) return;
+  const reply = await act({ request });
   if (reply && reply.state) onRecording(reply);
 }
 
-async function stopRecording() {
-  const ok = await confirmAction({
-    title: 'Stop recording?',
-    text: 'The recording ends now and is stored. You will be told when the file is available.',
-    ok: 'Stop recording',
-  });
-  const reply = ok && await act({ request: 'stop_recording' });
-  if (reply && reply.state) onRecording(reply);
-}
+const startRecording = () => confirmed('start_recording', {
+  title: 'Start recording?',
+  text: 'Everyone in the room will be told that this session is being recorded. Webcams and shared content are recorded; names are not.',
+  ok: 'Start recording',
+});
+
+const stopRecording = () => confirmed('stop_recording', {
+  title: 'Stop recording?',
+  text: 'The recording ends now and is stored. You will be told when the file is available.',
+  ok: 'Stop recording',
+});
 
 function onRecording(message) {
   const previous = rec.state;

@@ -16,6 +16,14 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+// Puts a freshly built card in place of the one with its id, or adds it (first or last).
+export function placeCard(container, card, { first = false } = {}) {
+  const existing = document.getElementById(card.id);
+  if (existing) existing.replaceWith(card);
+  else if (first) container.prepend(card);
+  else container.append(card);
+}
+
 const TOAST_MS = 7000;
 
 // A notification that stays long enough to be read (never a flash), in arrival order.
