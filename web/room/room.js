@@ -238,6 +238,14 @@ function wirePopover(buttonId, popoverId, closeOnPick) {
   popover.addEventListener('click', (event) => { if (closeOnPick) set(false); else event.stopPropagation(); });
   document.addEventListener('click', (event) => { if (!popover.contains(event.target)) set(false); });
   document.addEventListener('keydown', (event) => { if (event.key === 'Escape' && !popover.hidden) { set(false); button.focus(); } });
+  // Arrow keys move between the items, as in any menu.
+  popover.addEventListener('keydown', (event) => {
+    if (!['ArrowDown', 'ArrowUp', 'ArrowLeft', 'ArrowRight'].includes(event.key)) return;
+    const items = [...popover.querySelectorAll('button:not([hidden]):not(:disabled)')];
+    const step = event.key === 'ArrowDown' || event.key === 'ArrowRight' ? 1 : -1;
+    items[(items.indexOf(document.activeElement) + step + items.length) % items.length]?.focus();
+    event.preventDefault();
+  });
 }
 
 function wireTabs() {
