@@ -185,10 +185,10 @@ function connect(onReady) {
   janus = new Janus({
     server: JANUS_URL,
     success: onReady,
-    error: (error) => {
+    error: () => {
       if (room.me && !room.ended) lostConnection();
       else if (!room.me) {
-        $('connection').textContent = `Cannot reach the server (${error}). Retrying…`;
+        $('connection').textContent = 'Cannot reach the server. Check your connection; retrying every few seconds…';
         $('join-button').disabled = true;
         setTimeout(() => connect(onReady), 3000);
       }
