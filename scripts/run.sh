@@ -54,8 +54,9 @@ JCFG
 JANUS_ADMIN_SECRET=${JANUS_ADMIN_SECRET:-roomrec-admin} \
   "$root/scripts/make-janus-config.sh" "$run/etc" "$root/build/libjanus_roomrec.so" "$run/janus.plugin.roomrec.jcfg" > /dev/null
 
-echo "room page:     http://127.0.0.1:8000/"
-echo "dashboard:     http://127.0.0.1:8000/dashboard/   (room owner, hosts and operators)"
+echo "room page:     http://127.0.0.1:8000/room/?room=demo"
+echo "library:       http://127.0.0.1:8000/library/"
+echo "dashboard:     http://127.0.0.1:8000/dashboard/?room=demo   (room owner, hosts and operators)"
 echo "Janus API:     http://127.0.0.1:8088/janus   (Admin API http://127.0.0.1:7088/admin)"
 echo "config folder: $run/etc"
 echo "recordings:    $run/recordings/<room>/Recordings/"

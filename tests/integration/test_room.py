@@ -1,0 +1,120 @@
+"""The room page (SPEC W1; C1-C4 as people see them) in real headless Chromium against the real
+Janus and recorder: whole stories played by several people at once (tests/browser/room_*.mjs),
+each failing on any console error. Screenshots go to ROOMREC_SCREENSHOTS when set."""
+import json
+import os
+import subprocess
+import tempfile
+import unittest
+
+import harness
+
+BROWSER_DIR = os.path.join(harness.ROOT, "tests", "browser")
+
+
+class RoomPageTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.www = tempfile.mkdtemp(prefix="roomrec-www-")
+        subprocess.run([os.path.join(harness.ROOT, "scripts", "stage-web.sh"), cls.www], check=True)
+        cls.web = subprocess.Popen(["python3", "-m", "http.server", "18000", "--bind", "127.0.0.1", "--directory", cls.www],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cls.shots = os.environ.get("ROOMREC_SCREENSHOTS") or tempfile.mkdtemp(prefix="roomrec-shots-")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.web.terminate()
+        cls.web.wait()
+
+    def setUp(self):
+        # A Janus per story: people a story leaves behind never show up in the next.
+        self.janus = harness.Janus(settings={"kick_ban_seconds": 600})
+
+    def tearDown(self):
+        self.janus.stop()  # fails the story on any sanitizer report
+
+    def play(self, script, room, people):
+        """Runs one story with a token per person ({name: role}) and returns what it saw."""
+        config = {"url": f"http://127.0.0.1:18000/room/?janus=http://127.0.0.1:{self.janus.http_port}/janus",
+                  "room": room, "shots": self.shots,
+                  "tokens": {name: harness.token(room, name.lower(), role) for name, role in people.items()}}
+        run = subprocess.run(["node", os.path.join(BROWSER_DIR, script), json.dumps(config)],
+                             capture_output=True, text=True, timeout=400, cwd=BROWSER_DIR)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        result = json.loads(run.stdout.strip().splitlines()[-1])
+        self.assertNotIn("failure", result, result.get("failure"))
+        self.assertEqual(result["errors"], [], "console errors")
+        self.assertTrue(self.janus.alive())
+        return result
+
+    def test_recording_story(self):
+        r = self.play("room_recording.mjs", "static", {
+            "Hana": "host", "Moritz": "moderator", "Vera": "viewer", "Pia": "host"})
+        # Cancelling the confirmation starts nothing.
+        self.assertFalse(r["started_after_cancel"])
+        # Everyone is told, in this order; hosts and moderators hear about the upload and the
+        # file, attendees that it completed.
+        starting, started = "Recording will start momentarily, please wait", "This session is being recorded"
+        for name in ("Hana", "Moritz", "Vera", "Pia"):
+            notes = [t for t in r["toasts"][name] if t in (starting, started)]
+            self.assertEqual(notes[:2], [starting, started], (name, r["toasts"][name]))
+        self.assertIn("The recording has completed", r["toasts"]["Vera"])
+        self.assertNotIn("Recording ended, starting upload", r["toasts"]["Vera"])
+        self.assertNotIn("Your recording file is available", r["toasts"]["Vera"])
+        for name in ("Hana", "Moritz"):
+            toasts = r["toasts"][name]
+            self.assertLess(toasts.index("Recording ended, starting upload"), toasts.index("Your recording file is available"))
+        self.assertIn("/library/?room=static&recording=", r["available_link"])
+        # The indicator for all; counter and stop only for the desktop host and moderator.
+        self.assertEqual(r["indicator"], {"Hana": True, "Moritz": True, "Vera": True, "Pia": True})
+        self.assertEqual(r["counter"], {"Hana": True, "Moritz": True, "Vera": False, "Pia": False})
+        self.assertEqual(r["stop_icon"], {"Hana": True, "Moritz": True, "Vera": False, "Pia": False})
+        self.assertRegex(r["host_elapsed"], r"^0:0[2-9]$")
+        # A mobile host has no recording controls at all, and the page said why.
+        self.assertFalse(r["mobile_menu_record"])
+        self.assertIn("mobile", r["mobile_note"])
+        # The host's camera plays at the attendee's; the file is stored where "available" said.
+        self.assertIn("Hana", r["vera_playing"])
+        files = os.listdir(os.path.join(self.janus.recordings_root, "static", "Recordings"))
+        self.assertEqual(len(files), 1, files)
+        self.assertTrue(files[0].startswith("Rec - "))
+        self.assertIn(files[0], r["available_text"])
+        # The heartbeat carries what the page sees: the publishing host's camera is on.
+        self.assertTrue(any(b["camera"] for b in r["hana_heartbeats"]), r["hana_heartbeats"])
+        self.assertFalse(any(b["camera"] for b in r["vera_heartbeats"]), r["vera_heartbeats"])
+        self.assertTrue(all(set(b) >= {"focused", "fullscreen", "sound", "camera"} for b in r["vera_heartbeats"]))
+        # A lost connection is said, then the page rejoins by itself (the seat is taken over).
+        self.assertIn("Disconnected", r["disconnected_text"])
+        self.assertEqual(r["moritz_back"], 4)
+        # Leaving ends the page cleanly (no 449, no buttons left).
+        self.assertEqual(r["vera_left"], "You left the room")
+
+    def test_activities_story(self):
+        r = self.play("room_activities.mjs", "static", {
+            "Hana": "host", "Ada": "viewer", "Ben": "viewer"})
+        self.assertEqual(r["poll_host_results"], "2 votes")
+        self.assertIn("Blue", r["poll_final_at_ada"])
+        self.assertIn("Yes, on Thursday", r["qa_answer_at_ada"])
+        self.assertIn("Hello everyone", r["reply_quote_at_ben"])
+        self.assertIn("Like · 1", r["like_at_ada"])
+        self.assertTrue(r["deleted_for_ben"])
+        self.assertIn("Resolved", r["moderation_after"])
+        self.assertIn("Hand raised", r["hand_at_host"])
+        self.assertEqual(r["hand_after_lowered"], "✋ Raise hand")
+        self.assertTrue(r["reaction_seen_by_host"])
+        self.assertIn("retry in", r["rate_note"])
+        # Brought on stage: Ben's camera and presentation play for the others; taken off: gone.
+        self.assertTrue(any("Ben" in c for c in r["ben_on_stage_at_host"]), r)
+        self.assertTrue(any("presenting" in c for c in r["ben_on_stage_at_ada"]), r)
+        self.assertEqual(r["ben_tiles_after_off"], {"Hana": 0, "Ada": 0, "Ben": 0})
+        # Removed and closed pages end cleanly; a removed user is told why they cannot rejoin.
+        self.assertEqual(r["ada_end"], "You were removed from the room")
+        self.assertIn("you may rejoin", r["ada_rejoin_error"])
+        self.assertEqual(r["ben_end"], "The session has ended")
+        self.assertIn("A host ended the session", r["ben_end_text"])
+        self.assertIn("not valid", r["wrong_secret"])
+        self.assertIn("no room", r["no_room"])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
