@@ -63,7 +63,13 @@ export class Person {
     try {
       await this.page.waitForFunction(fn, arg, { timeout });
     } catch (error) {
-      throw new Error(`${this.name}: timed out waiting for ${fn.toString().slice(0, 160)} (${JSON.stringify(arg)})`);
+      // What the page showed when the wait ran out: its tiles and its last notifications.
+      const seen = await this.page.evaluate(() => ({
+        tiles: [...document.querySelectorAll('.tile')].map((tile) => tile.id),
+        toasts: (window.__toasts || []).slice(-5),
+      })).catch(() => ({}));
+      throw new Error(`${this.name}: timed out waiting for ${fn.toString().slice(0, 160)} (${JSON.stringify(arg)}); `
+        + `the page had ${JSON.stringify(seen)}`);
     }
   }
 
