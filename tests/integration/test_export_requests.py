@@ -403,6 +403,27 @@ class S3ExportRequestsTest(ExportRequestsBase):
                           f"FROM exports WHERE export_id = '{answer['export']}'", f"sent|s3|{key}|168")
         self.assertEqual(os.listdir(os.path.join(self.root, "r1", "Exports")), [])  # the temp file is gone
 
+    def test_a_download_export_is_a_presigned_s3_link(self):
+        owner = {"token": harness.token("r1", "olga", "viewer")}
+        mailed_before = len(self.mails_to("olga@example.com"))
+        queued = self.ask(format="pdf", session="s1", delivery="link", **owner)
+        self.assertEqual((queued.get("roomrec"), queued.get("delivery")), ("export", "link"), queued)
+        deadline = time.time() + 60
+        status = {}
+        while status.get("state") != "ready" and time.time() < deadline:
+            status = self.ask(request="export_status", export=queued["export"], **owner)
+            self.assertNotIn(status.get("state"), ("failed", "expired"), status)
+            time.sleep(0.3)
+        self.assertEqual(status.get("state"), "ready", status)
+        key = f"{S3_PREFIX}r1/Exports/{queued['export']}.pdf"
+        self.assertTrue(status["url"].startswith(f"{self.rgw.endpoint}/{BUCKET}/{key}?"), status)
+        self.assertIn("X-Amz-Expires=", status["url"])
+        with urllib.request.urlopen(status["url"], timeout=10) as answer:
+            pdf = answer.read()
+        self.assert_session_summary(pdf)
+        self.assertEqual(self.rgw.get_object(BUCKET, key), pdf)
+        self.assertEqual(len(self.mails_to("olga@example.com")), mailed_before)  # a download mails nobody
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,0 +1,144 @@
+"""The recordings library (SPEC S6) with S3 storage: a real radosgw behind the plugin's delivery
+settings, no link server. A stored recording plays and downloads over a presigned GET (whole
+file and byte ranges, so a player can seek), for its owner, a host of its room and a share
+link's holder, never for a stranger; the share link's play link never outlives it; deleting it
+removes the object through the outbox."""
+import os
+import tempfile
+import time
+import unittest
+import urllib.parse
+
+import harness
+from postgres import Postgres
+from radosgw import RadosGW
+from test_library import fetch, make_video
+
+BUCKET = "roomrec-library"
+PREFIX = "roomrec/"
+FILE = "Rec - 2026-11-02 10-00-00 - Weekly.mp4"
+DOOMED = "Rec - 2026-11-03 10-00-00 - Old.mp4"
+
+
+class S3LibraryTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.rgw = RadosGW()
+        cls.rgw.start()
+        cls.pg = Postgres()
+        try:
+            cls.rgw.create_bucket(BUCKET)
+            cls.pg.start()
+            cls.folder = tempfile.mkdtemp(prefix="roomrec-library-s3-")
+            cls.janus = harness.Janus(
+                http_port=18616, admin_port=17616, settings={"recordings_root": os.path.join(cls.folder, "recordings")},
+                categories={"delivery": {"postgres": cls.pg.conninfo, "storage": "s3", "s3_endpoint": cls.rgw.endpoint,
+                                         "s3_bucket": BUCKET, "s3_region": cls.rgw.region,
+                                         "s3_access_key": cls.rgw.access_key, "s3_secret_key": cls.rgw.secret_key,
+                                         "s3_prefix": PREFIX}})
+            deadline = time.time() + 30
+            while cls.pg.psql("SELECT to_regclass('recording_links') IS NOT NULL") != "t":
+                if time.time() > deadline:
+                    raise AssertionError("the plugin did not migrate the database:\n" + cls.janus.log_text()[-3000:])
+                time.sleep(0.2)
+            cls.video = cls.store("rec-weekly", "alice", FILE, seconds=8)
+            cls.store("rec-doomed", "alice", DOOMED, seconds=2)
+            cls.session = harness.Session(cls.janus)
+            cls.handle = cls.session.attach()
+        except BaseException:
+            cls.pg.close()
+            cls.rgw.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            cls.session.destroy()
+            cls.janus.stop()  # fails the suite on any sanitizer report
+        finally:
+            cls.pg.close()
+            cls.rgw.stop()
+
+    @classmethod
+    def store(cls, recording, owner, file, seconds):
+        """Puts a real MP4 where the uploader would and its row as the delivery worker leaves it
+        (storage s3, location = the whole key); returns the file's bytes."""
+        path = os.path.join(cls.folder, file)
+        make_video(path, seconds)
+        with open(path, "rb") as stream:
+            data = stream.read()
+        key = f"{PREFIX}r1/Recordings/{file}"
+        status, _, body = cls.rgw.request("PUT", f"/{BUCKET}/{key}", body=data, headers={"content-type": "video/mp4"})
+        if status != 200:
+            raise AssertionError(f"PUT {key}: HTTP {status} {body[:300]!r}")
+        cls.pg.psql(
+            "INSERT INTO recordings (room_id, recording_id, node_id, title, owner, initiator, started_at, ended_at, "
+            "duration_ms, size_bytes, storage, location, state) VALUES "
+            f"('r1', '{recording}', 'test-node', 'Weekly', '{owner}', '{owner}', now() - interval '1 hour', "
+            f"now() - interval '50 minutes', {seconds * 1000}, {len(data)}, 's3', $k${key}$k$, 'available')")
+        return data
+
+    def library(self, action, credential, **fields):
+        return self.handle.send({"request": "library", "action": action, **fields, **credential})
+
+    @staticmethod
+    def tok(user, role="viewer"):
+        return {"token": harness.token("r1", user, role)}
+
+    def assert_presigned(self, url, key, at_most_s):
+        self.assertTrue(url.startswith(f"{self.rgw.endpoint}/{BUCKET}/{urllib.parse.quote(key)}?"), url)
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+        self.assertLessEqual(int(query["X-Amz-Expires"][0]), at_most_s)
+        self.assertEqual(query["X-Amz-Algorithm"], ["AWS4-HMAC-SHA256"])
+
+    def test_the_owner_and_a_host_play_and_seek_over_a_presigned_link(self):
+        key = f"{PREFIX}r1/Recordings/{FILE}"
+        for credential in (self.tok("alice"), self.tok("hana", "host")):
+            answer = self.library("link", credential, recording="rec-weekly")
+            self.assertEqual(answer.get("roomrec"), "library", answer)
+            self.assertEqual(answer["recording"]["storage"], "s3")
+            self.assertNotIn("playback", answer)  # playback reports go through the link server only
+            self.assert_presigned(answer["url"], key, 4 * 3600)
+            status, headers, body = fetch(answer["url"])
+            self.assertEqual((status, body), (200, self.video))
+            status, headers, body = fetch(answer["url"], headers={"Range": "bytes=1000-1999"})
+            self.assertEqual(status, 206)
+            self.assertEqual(headers["Content-Range"], f"bytes 1000-1999/{len(self.video)}")
+            self.assertEqual(body, self.video[1000:2000])
+
+    def test_a_stranger_is_refused_and_a_tampered_link_is_refused_by_the_store(self):
+        refused = self.library("link", self.tok("mallory"), recording="rec-weekly")
+        self.assertEqual(refused.get("error_code"), 448, refused)
+        url = self.library("link", self.tok("alice"), recording="rec-weekly")["url"]
+        tampered = url.replace(urllib.parse.quote(FILE), urllib.parse.quote(DOOMED))
+        self.assertEqual(fetch(tampered)[0], 403)
+
+    def test_a_share_link_plays_from_s3_and_its_play_link_ends_with_it(self):
+        shared = self.library("share_link", self.tok("alice"), recording="rec-weekly", expires_in=600)
+        self.assertEqual(shared.get("roomrec"), "library", shared)
+        opened = self.handle.send({"request": "library", "action": "open_link", "share_token": shared["share_token"]})
+        self.assertEqual(opened.get("roomrec"), "library", opened)
+        self.assert_presigned(opened["url"], f"{PREFIX}r1/Recordings/{FILE}", 600)
+        self.assertEqual(fetch(opened["url"], headers={"Range": "bytes=0-99"})[2], self.video[:100])
+        revoked = self.library("revoke_link", self.tok("alice"), recording="rec-weekly", link=shared["link"])
+        self.assertEqual(revoked.get("links"), [], revoked)
+        again = self.handle.send({"request": "library", "action": "open_link", "share_token": shared["share_token"]})
+        self.assertEqual(again.get("error_code"), 447, again)
+
+    def test_deleting_removes_the_object(self):
+        key = f"{PREFIX}r1/Recordings/{DOOMED}"
+        self.assertEqual(self.rgw.request("HEAD", f"/{BUCKET}/{key}")[0], 200)
+        answer = self.library("delete", self.tok("alice"), recording="rec-doomed")
+        self.assertEqual(answer.get("roomrec"), "library", answer)
+        deadline = time.time() + 30
+        while self.pg.psql("SELECT state FROM outbox_jobs WHERE id = 'rec-doomed:delete'") != "done":
+            self.assertLess(time.time(), deadline, self.pg.psql("SELECT state, last_error FROM outbox_jobs"))
+            time.sleep(0.2)
+        self.assertEqual(self.rgw.request("HEAD", f"/{BUCKET}/{key}")[0], 404)
+        self.assertEqual(self.pg.psql("SELECT state FROM recordings WHERE recording_id = 'rec-doomed'"), "deleted")
+        gone = self.library("link", self.tok("alice"), recording="rec-doomed")
+        self.assertEqual(gone.get("error_code"), 465, gone)
+
+
+if __name__ == "__main__":
+    unittest.main()
