@@ -190,6 +190,15 @@ Reply LibraryRequests::on_library(Request &request) {
         }
         int64_t expires_s = (now_ms() + kLinkSeconds * 1000) / 1000;
         if (until_ms > 0) expires_s = std::min(expires_s, until_ms / 1000);
+        const LinksConfig &links = config_.delivery.links;
+        // What the player's playback reports carry (POST /v1/playback on the link endpoint).
+        const auto add_playback = [&](const storage::FileLink &proof, const std::string &sig, const char *stored) {
+            json_object_set_new(out.get(), "playback",
+                                json_pack("{s:s, s:s, s:s, s:I, s:s, s:s}", "room", row.room.c_str(), "recording",
+                                          row.recording.c_str(), "file", proof.file.c_str(), "expires",
+                                          json_int_t(proof.expires), "sig", sig.c_str(), "storage", stored));
+            json_object_set_new(out.get(), "playback_url", json_string((links.public_url + "/v1/playback").c_str()));
+        };
         if (row.storage == "s3") {
             const auto url = delivery_.presign_recording(row.location, std::max<int64_t>(expires_s - now_ms() / 1000, 1));
             if (!url) {
@@ -197,8 +206,13 @@ Reply LibraryRequests::on_library(Request &request) {
                 return false;
             }
             json_object_set_new(out.get(), "url", json_string(url->c_str()));
+            // Played from the store; reported here when this node has a link endpoint.
+            const storage::FileLink proof{row.room, storage::LinkKind::S3Recordings, file_of(row.location), expires_s,
+                                          row.recording};
+            std::string error;
+            const auto signed_proof = links.enabled ? storage::sign_link(links.secret, proof, error) : std::nullopt;
+            if (signed_proof) add_playback(proof, signed_proof->substr(signed_proof->rfind("sig=") + 4), "s3");
         } else {
-            const LinksConfig &links = config_.delivery.links;
             if (!links.enabled) {
                 refusal = reply_error(ErrorCode::LibraryUnavailable, "this node serves no links (links.port)");
                 return false;
@@ -213,11 +227,7 @@ Reply LibraryRequests::on_library(Request &request) {
                 return false;
             }
             json_object_set_new(out.get(), "url", json_string((links.public_url + *path).c_str()));
-            // What the player's playback reports carry (POST /v1/playback).
-            json_object_set_new(out.get(), "playback",
-                                json_pack("{s:s, s:s, s:s, s:I, s:s}", "room", row.room.c_str(), "recording",
-                                          row.recording.c_str(), "file", link.file.c_str(), "expires",
-                                          json_int_t(expires_s), "sig", path->substr(path->rfind("sig=") + 4).c_str()));
+            add_playback(link, path->substr(path->rfind("sig=") + 4), "local");
         }
         json_object_set_new(out.get(), "expires_ms", json_integer(expires_s * 1000));
         return true;

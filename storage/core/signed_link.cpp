@@ -66,15 +66,27 @@ LinkVerdict refuse(LinkCheck check, std::string reason) {
 
 } // namespace
 
-const char *link_kind_name(LinkKind kind) { return kind == LinkKind::Exports ? "exports" : "recordings"; }
+const char *link_kind_name(LinkKind kind) {
+    switch (kind) {
+    case LinkKind::Exports: return "exports";
+    case LinkKind::Recordings: return "recordings";
+    case LinkKind::S3Recordings: return "s3-recordings";
+    }
+    return "?";
+}
 
 const char *link_kind_folder(LinkKind kind) { return kind == LinkKind::Exports ? "Exports" : "Recordings"; }
 
 std::optional<LinkKind> link_kind_from_name(std::string_view name) {
     if (name == "exports") return LinkKind::Exports;
     if (name == "recordings") return LinkKind::Recordings;
+    if (name == "s3-recordings") return LinkKind::S3Recordings;
     return std::nullopt;
 }
+
+namespace {
+bool names_recordings(LinkKind kind) { return kind == LinkKind::Recordings || kind == LinkKind::S3Recordings; }
+} // namespace
 
 const char *link_check_name(LinkCheck check) {
     switch (check) {
@@ -130,9 +142,11 @@ std::optional<std::string> sign_link(std::string_view secret, const FileLink &li
     if (error.empty() && (link.expires <= 0 || std::to_string(link.expires).size() > kMaxExpiryDigits))
         error = "the expiry must be a positive unix time";
     if (error.empty() && !link.recording.empty()) {
-        error = link.kind == LinkKind::Recordings ? link_recording_error(link.recording)
-                                                  : "only a recordings link names a recording";
+        error = names_recordings(link.kind) ? link_recording_error(link.recording)
+                                            : "only a recordings link names a recording";
     }
+    if (error.empty() && link.kind == LinkKind::S3Recordings && link.recording.empty())
+        error = "an S3 recording's playback proof names its recording";
     if (error.empty() && secret.empty()) error = "no link secret";
     if (!error.empty()) return std::nullopt;
     std::string url(kPrefix);
@@ -148,10 +162,12 @@ LinkVerdict verify_link_fields(std::string_view secret, std::string_view room, s
     if (secret.empty()) return refuse(LinkCheck::Malformed, "no link secret is configured");
     if (std::string why = link_room_error(room); !why.empty()) return refuse(LinkCheck::BadPath, why);
     const auto link_kind = link_kind_from_name(kind);
-    if (!link_kind) return refuse(LinkCheck::BadPath, "the kind must be exports or recordings");
+    if (!link_kind) return refuse(LinkCheck::BadPath, "the kind must be exports, recordings or s3-recordings");
     if (std::string why = link_file_error(file); !why.empty()) return refuse(LinkCheck::BadPath, why);
+    if (*link_kind == LinkKind::S3Recordings && recording.empty())
+        return refuse(LinkCheck::Malformed, "an S3 recording's playback proof names its recording");
     if (!recording.empty()) {
-        if (*link_kind != LinkKind::Recordings)
+        if (!names_recordings(*link_kind))
             return refuse(LinkCheck::Malformed, "only a recordings link names a recording");
         if (std::string why = link_recording_error(recording); !why.empty()) return refuse(LinkCheck::Malformed, why);
     }
@@ -185,8 +201,11 @@ LinkVerdict verify_link(std::string_view secret, std::string_view path, std::str
     const size_t second = first == std::string_view::npos ? first : rest.find('/', first + 1);
     if (second == std::string_view::npos || rest.find('/', second + 1) != std::string_view::npos)
         return refuse(LinkCheck::BadPath, "the path must be /v1/files/<room>/<kind>/<file>");
-    return verify_link_fields(secret, rest.substr(0, first), rest.substr(first + 1, second - first - 1),
-                              rest.substr(second + 1), expires, sig, now_unix, recording);
+    const std::string_view kind = rest.substr(first + 1, second - first - 1);
+    // A playback proof names no file of this server.
+    if (kind == link_kind_name(LinkKind::S3Recordings)) return refuse(LinkCheck::BadPath, "no file has that kind");
+    return verify_link_fields(secret, rest.substr(0, first), kind, rest.substr(second + 1), expires, sig, now_unix,
+                              recording);
 }
 
 } // namespace roomrec::storage

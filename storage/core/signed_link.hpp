@@ -7,6 +7,9 @@
 // link to one recording cannot report for another):
 //   /v1/files/<room>/recordings/<file>?expires=<t>&recording=<id>&sig=<hex>
 //   sig = HMAC-SHA256(secret, "v1\n<room>\nrecordings\n<file>\n<expires>\n<recording>")
+// A recording stored in S3 has no file here to link, but its player still reports playback to
+// this server: its reports carry a proof of kind "s3-recordings" (same fields, the recording id
+// required), which no /v1/files/ URL accepts, so it can never fetch a local file.
 // Room ids ([A-Za-z0-9_-], 1-64, as the plugin's) and file names (1-200 bytes, no leading dot,
 // no control character, slash, backslash or quote; percent-encoded in the URL) are checked
 // before anything is signed or served, so a file path built from them can never leave
@@ -20,10 +23,10 @@
 
 namespace roomrec::storage {
 
-enum class LinkKind { Exports, Recordings };
-// "exports" / "recordings", as in the URL.
+enum class LinkKind { Exports, Recordings, S3Recordings };
+// "exports" / "recordings" (as in the URL) / "s3-recordings" (playback proofs only).
 const char *link_kind_name(LinkKind kind);
-// The folder under <root>/<room>/: "Exports" / "Recordings".
+// The folder under <root>/<room>/: "Exports" / "Recordings" (S3 recordings: "Recordings").
 const char *link_kind_folder(LinkKind kind);
 std::optional<LinkKind> link_kind_from_name(std::string_view name);
 

@@ -336,19 +336,29 @@ int LinkServer::playback(MHD_Connection *connection, const std::string &text) {
     for (const char *name : kEvents)
         if (event && std::strcmp(event, name) == 0) kind = name;
     if (kind == nullptr) return bad("event must be impression, play, progress or seek");
+    // A recording stored in S3 is played from the store: its proof has its own kind, and there
+    // is no local file to look for.
+    const char *stored = field("storage");
+    if (json_object_get(body.get(), "storage") && (!stored || (std::strcmp(stored, "local") != 0 &&
+                                                               std::strcmp(stored, "s3") != 0)))
+        return bad("storage must be local or s3");
+    const bool in_s3 = stored && std::strcmp(stored, "s3") == 0;
     const std::string expires = std::to_string(json_integer_value(expires_field));
     // The recording id is part of the signature: a link to one recording cannot report for another.
-    const LinkVerdict verdict = verify_link_fields(settings_.secret, room, "recordings", file, expires, sig,
-                                                   now_us() / 1000000, recording);
+    const LinkVerdict verdict =
+        verify_link_fields(settings_.secret, room, link_kind_name(in_s3 ? LinkKind::S3Recordings : LinkKind::Recordings),
+                           file, expires, sig, now_us() / 1000000, recording);
     if (verdict.check != LinkCheck::Valid) {
         log_refusal(std::string("a playback report (") + link_check_name(verdict.check) + "): " + verdict.reason);
         return answer(connection, MHD_HTTP_FORBIDDEN, kForbidden);
     }
-    const std::string path = settings_.recordings_root + "/" + room + "/Recordings/" + file;
-    const ContainedPath contained = resolve_contained_path(settings_.recordings_root, path);
-    struct stat facts {};
-    if (!contained.error.empty() || lstat(contained.path.c_str(), &facts) != 0 || !S_ISREG(facts.st_mode))
-        return answer(connection, MHD_HTTP_NOT_FOUND, "{\"error\":\"no such recording file\"}");
+    if (!in_s3) {
+        const std::string path = settings_.recordings_root + "/" + room + "/Recordings/" + file;
+        const ContainedPath contained = resolve_contained_path(settings_.recordings_root, path);
+        struct stat facts {};
+        if (!contained.error.empty() || lstat(contained.path.c_str(), &facts) != 0 || !S_ISREG(facts.st_mode))
+            return answer(connection, MHD_HTTP_NOT_FOUND, "{\"error\":\"no such recording file\"}");
+    }
 
     LibraryPlayback playback;
     playback.room = room;

@@ -185,7 +185,9 @@ class LibraryRequestsTest(LibraryBase):
         self.assertEqual(fetch(url.replace("rec-cafe", "rec-bob"))[0], 403)
         # The player's reports under that link become telemetry rows of the recording.
         playback = reply["playback"]
-        self.assertEqual((playback["room"], playback["recording"], playback["file"]), ("r1", "rec-cafe", CAFE))
+        self.assertEqual((playback["room"], playback["recording"], playback["file"], playback["storage"]),
+                         ("r1", "rec-cafe", CAFE, "local"))
+        self.assertEqual(reply["playback_url"], self.link_base + "/v1/playback")
         for event in ({"event": "impression"},
                       {"event": "play", "play": "p1", "position_ms": 0, "duration_ms": 12000},
                       {"event": "progress", "play": "p1", "position_ms": 3000, "duration_ms": 12000}):

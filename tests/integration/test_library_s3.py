@@ -1,8 +1,10 @@
 """The recordings library (SPEC S6) with S3 storage: a real radosgw behind the plugin's delivery
-settings, no link server. A stored recording plays and downloads over a presigned GET (whole
-file and byte ranges, so a player can seek), for its owner, a host of its room and a share
-link's holder, never for a stranger; the share link's play link never outlives it; deleting it
-removes the object through the outbox."""
+settings, the link endpoint only for playback reports. A stored recording plays and downloads over a
+presigned GET (whole file and byte ranges, so a player can seek), for its owner, a host of its
+room and a share link's holder, never for a stranger; the share link's play link never outlives
+it; its player's reports become telemetry rows; deleting it removes the object through the
+outbox."""
+import json
 import os
 import tempfile
 import time
@@ -10,7 +12,7 @@ import unittest
 import urllib.parse
 
 import harness
-from postgres import Postgres
+from postgres import Postgres, free_port
 from radosgw import RadosGW
 from test_library import fetch, make_video
 
@@ -30,12 +32,15 @@ class S3LibraryTest(unittest.TestCase):
             cls.rgw.create_bucket(BUCKET)
             cls.pg.start()
             cls.folder = tempfile.mkdtemp(prefix="roomrec-library-s3-")
+            cls.link_base = f"http://127.0.0.1:{free_port()}"
             cls.janus = harness.Janus(
                 http_port=18616, admin_port=17616, settings={"recordings_root": os.path.join(cls.folder, "recordings")},
                 categories={"delivery": {"postgres": cls.pg.conninfo, "storage": "s3", "s3_endpoint": cls.rgw.endpoint,
                                          "s3_bucket": BUCKET, "s3_region": cls.rgw.region,
                                          "s3_access_key": cls.rgw.access_key, "s3_secret_key": cls.rgw.secret_key,
-                                         "s3_prefix": PREFIX}})
+                                         "s3_prefix": PREFIX},
+                            "links": {"port": int(cls.link_base.rsplit(":", 1)[1]), "public_url": cls.link_base,
+                                      "secret": "library-s3-links-secret-library-s3-links-01"}})
             deadline = time.time() + 30
             while cls.pg.psql("SELECT to_regclass('recording_links') IS NOT NULL") != "t":
                 if time.time() > deadline:
@@ -97,7 +102,6 @@ class S3LibraryTest(unittest.TestCase):
             answer = self.library("link", credential, recording="rec-weekly")
             self.assertEqual(answer.get("roomrec"), "library", answer)
             self.assertEqual(answer["recording"]["storage"], "s3")
-            self.assertNotIn("playback", answer)  # playback reports go through the link server only
             self.assert_presigned(answer["url"], key, 4 * 3600)
             status, headers, body = fetch(answer["url"])
             self.assertEqual((status, body), (200, self.video))
@@ -105,6 +109,30 @@ class S3LibraryTest(unittest.TestCase):
             self.assertEqual(status, 206)
             self.assertEqual(headers["Content-Range"], f"bytes 1000-1999/{len(self.video)}")
             self.assertEqual(body, self.video[1000:2000])
+
+    def test_the_players_reports_reach_telemetry(self):
+        answer = self.library("link", self.tok("alice"), recording="rec-weekly")
+        playback = answer["playback"]
+        self.assertEqual((playback["recording"], playback["file"], playback["storage"]), ("rec-weekly", FILE, "s3"))
+        self.assertEqual(answer["playback_url"], self.link_base + "/v1/playback")
+
+        def report(fields):
+            return fetch(answer["playback_url"], method="POST", data=json.dumps(fields).encode())[0]
+
+        for event in ({"event": "impression"},
+                      {"event": "play", "play": "p1", "position_ms": 0, "duration_ms": 8000},
+                      {"event": "progress", "play": "p1", "position_ms": 4000, "duration_ms": 8000}):
+            self.assertEqual(report({**playback, "viewer": "viewer-s3", **event}), 200)
+        # The proof is for this S3 recording only: not as a local file, not with another storage.
+        self.assertEqual(report({**playback, "viewer": "viewer-s3", "event": "impression", "storage": "local"}), 403)
+        self.assertEqual(report({**playback, "viewer": "viewer-s3", "event": "impression", "storage": "ftp"}), 400)
+        self.assertEqual(fetch(f"{self.link_base}/v1/files/r1/s3-recordings/{urllib.parse.quote(FILE)}?expires="
+                               f"{playback['expires']}&recording=rec-weekly&sig={playback['sig']}")[0], 404)
+        deadline = time.time() + 20
+        while self.pg.psql("SELECT count(*) FROM telemetry_events WHERE subject_id = 'rec-weekly' AND kind IN "
+                           "('playback.impression', 'playback.play', 'playback.progress')") != "3":
+            self.assertLess(time.time(), deadline, "the playback reports did not reach telemetry")
+            time.sleep(0.5)
 
     def test_a_stranger_is_refused_and_a_tampered_link_is_refused_by_the_store(self):
         refused = self.library("link", self.tok("mallory"), recording="rec-weekly")

@@ -246,8 +246,8 @@ function viewerId() {
 }
 
 class PlaybackReporter {
-  constructor(linkUrl, playback) {
-    this.endpoint = `${new URL(linkUrl).origin}/v1/playback`;
+  constructor(endpoint, playback) {
+    this.endpoint = endpoint;
     this.base = { ...playback, viewer: viewerId() };
     this.play = null;
     this.lastTime = 0;
@@ -309,7 +309,8 @@ function showViewer(data, shared) {
   $('viewer-facts').textContent = facts(recording);
   stopPlayer();
   player.src = data.url;
-  reporter = data.playback ? new PlaybackReporter(data.url, data.playback) : null;
+  // The link endpoint takes the reports, also for a recording played from S3.
+  reporter = data.playback ? new PlaybackReporter(data.playback_url, data.playback) : null;
   $('download').href = data.url;
   $('download').setAttribute('download', recording.file || 'recording.mp4');
   const until = dateFormat.format(new Date(data.link_expires_ms || data.expires_ms));

@@ -164,6 +164,40 @@ static void signs_the_recording_id_of_a_recordings_link(void **) {
     assert_false(sign_link(kSecret, link, error).has_value());
 }
 
+static void proves_playback_of_an_s3_recording_without_a_file_link(void **) {
+    // python3 -c "import hmac,hashlib; print(hmac.new(secret,
+    //             b'v1\nroom-1\ns3-recordings\ntalk.mp4\n1767225600\nrec-7', hashlib.sha256).hexdigest())"
+    const char *sig = "776245c69392d88b379a8370e6b774b73361de856938f03a052335d9c37fe25f";
+    const FileLink proof{"room-1", LinkKind::S3Recordings, "talk.mp4", kExpires, "rec-7"};
+    assert_string_equal(link_signature(kSecret, proof).c_str(), sig);
+    assert_int_equal(
+        verify_link_fields(kSecret, "room-1", "s3-recordings", "talk.mp4", "1767225600", sig, kExpires, "rec-7").check,
+        LinkCheck::Valid);
+    // Not a proof for a local recording, nor for another recording; a local link is not one either.
+    assert_int_equal(
+        verify_link_fields(kSecret, "room-1", "recordings", "talk.mp4", "1767225600", sig, kExpires, "rec-7").check,
+        LinkCheck::BadSignature);
+    assert_int_equal(
+        verify_link_fields(kSecret, "room-1", "s3-recordings", "talk.mp4", "1767225600", sig, kExpires, "rec-8").check,
+        LinkCheck::BadSignature);
+    const char *local = "1d52d3eaceeb58a5ad9bb50418c7a4d88b18ce86b15275af64f81597a7a3077a";
+    assert_int_equal(
+        verify_link_fields(kSecret, "room-1", "s3-recordings", "talk.mp4", "1767225600", local, kExpires, "rec-7").check,
+        LinkCheck::BadSignature);
+    // It always names its recording, and no file URL accepts it.
+    assert_int_equal(
+        verify_link_fields(kSecret, "room-1", "s3-recordings", "talk.mp4", "1767225600", sig, kExpires).check,
+        LinkCheck::Malformed);
+    assert_int_equal(
+        verify_link(kSecret, "/v1/files/room-1/s3-recordings/talk.mp4", "1767225600", sig, kExpires, "rec-7").check,
+        LinkCheck::BadPath);
+    std::string error;
+    FileLink unnamed = proof;
+    unnamed.recording.clear();
+    assert_false(sign_link(kSecret, unnamed, error).has_value());
+    assert_true(sign_link(kSecret, proof, error).has_value());
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(builds_the_documented_url),
@@ -173,6 +207,7 @@ int main(void) {
         cmocka_unit_test(checks_names_before_signing),
         cmocka_unit_test(verifies_fields_sent_apart),
         cmocka_unit_test(signs_the_recording_id_of_a_recordings_link),
+        cmocka_unit_test(proves_playback_of_an_s3_recording_without_a_file_link),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
