@@ -171,11 +171,12 @@ void DeliveryBridge::deliver_recording(storage::DeliveryEventType type, const st
 common::JsonPtr DeliveryBridge::describe_counters() const {
     if (!worker_) return nullptr;
     const auto counters = worker_->counters();
-    return common::JsonPtr(json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "database_up", counters.database_up,
-                                     "imported", json_int_t(counters.imported), "uploads", json_int_t(counters.uploads),
-                                     "webhooks", json_int_t(counters.webhooks), "exports", json_int_t(counters.exports),
-                                     "emails", json_int_t(counters.emails), "retries", json_int_t(counters.retries),
-                                     "failed", json_int_t(counters.failed)));
+    return common::JsonPtr(json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "database_up",
+                                     counters.database_up, "imported", json_int_t(counters.imported), "uploads",
+                                     json_int_t(counters.uploads), "webhooks", json_int_t(counters.webhooks), "exports",
+                                     json_int_t(counters.exports), "emails", json_int_t(counters.emails), "deletes",
+                                     json_int_t(counters.deletes), "retries", json_int_t(counters.retries), "failed",
+                                     json_int_t(counters.failed)));
 }
 
 } // namespace roomrec::plugin

@@ -504,6 +504,7 @@ bool DeliveryWorker::run_one_job() {
             (job->kind == "upload"   ? counters_.uploads
              : job->kind == "export" ? counters_.exports
              : job->kind == "email"  ? counters_.emails
+             : job->kind == "delete" ? counters_.deletes
                                      : counters_.webhooks)++;
         }
         if (!outcome.notice.empty() && on_notice_) on_notice_(outcome.notice, outcome.notice_details);

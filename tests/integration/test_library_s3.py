@@ -163,6 +163,9 @@ class S3LibraryTest(unittest.TestCase):
             self.assertLess(time.time(), deadline, self.pg.psql("SELECT state, last_error FROM outbox_jobs"))
             time.sleep(0.2)
         self.assertEqual(self.rgw.request("HEAD", f"/{BUCKET}/{key}")[0], 404)
+        delivery = self.janus.admin({"janus": "message_plugin", "plugin": harness.PLUGIN,
+                                     "request": {"request": "status"}})["response"]["delivery"]
+        self.assertEqual((delivery["deletes"], delivery["webhooks"]), (1, 0), delivery)
         self.assertEqual(self.pg.psql("SELECT state FROM recordings WHERE recording_id = 'rec-doomed'"), "deleted")
         gone = self.library("link", self.tok("alice"), recording="rec-doomed")
         self.assertEqual(gone.get("error_code"), 465, gone)
