@@ -10,6 +10,7 @@
 #include "plugin/request.hpp"
 #include "plugin/session.hpp"
 
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -24,6 +25,14 @@ struct ReportGrant {
 // room: the live room, or null when it is not live on this node (then only operators and host
 // tokens for that room id are accepted: the owner and the secrets live with the room).
 // now_s: wall-clock seconds (token expiry).
+// Constant-time comparison of a given secret with a configured one ("" never matches).
+bool same_secret(const char *given, const std::string &expected);
+
+// The room's host secret as proof of host rights (reports, exports, the library): nothing when
+// `secret` is that room's host secret, else the refusal: 448 `other_role` for another role's
+// secret, 447 for a wrong one or a room that is not live here (the secrets live with the room).
+std::optional<Reply> host_secret_refusal(const LiveRoom *room, const char *secret, const char *other_role);
+
 std::variant<ReportGrant, Reply> check_report_access(const PluginConfig &config, const std::string &room_id,
                                                      const LiveRoom *room, const Request &request, int64_t now_s);
 
