@@ -26,6 +26,8 @@ export const canControl = () => isLead() && room.client !== 'mobile' && !room.en
 function libraryLink(message) {
   const file = (message.location || '').split('/').pop();
   const query = new URLSearchParams({ room: room.me.room, recording: message.recording || '' });
+  const janus = new URLSearchParams(location.search).get('janus'); // the same Janus as this page
+  if (janus) query.set('janus', janus);
   const proof = room.proof || {};
   const credential = proof.token ? new URLSearchParams({ token: proof.token })
     : proof.role === 'host' ? new URLSearchParams({ room: room.me.room, secret: proof.secret }) : null;

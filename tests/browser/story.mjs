@@ -1,0 +1,84 @@
+// The whole story (issue 13 "Must show"), as people live it: a desktop host, a moderator and two
+// attendees (one on a phone) join the room page; the host records from the More menu (confirm),
+// about 8 s later stops (confirm); the attendees read "The recording has completed", the host
+// "Your recording file is available" and follows its link: the library opens in a new tab
+// already signed in, on that recording, which plays past 5 s and seeks. The host makes a share
+// link; someone else (another browser context, no account) opens it and it plays; the host
+// revokes it and the same link is refused. The host ends the session; once the test has rolled
+// the telemetry up, the host opens the dashboard for that session and its figures, the CSV and
+// the PDF are read back (tests/integration/test_story.py compares them with the `report` API).
+// Every page of every person counts its console errors.
+//   node story.mjs '{"url", "dashboard", "shots", "downloads", "tokens": {name: token}}'
+import { config, join, story, askTest } from './lib/room_fixture.mjs';
+import { playAndSeek, createShareLink, watchShared, problemShown } from './lib/library_checks.mjs';
+import { signIn, readDashboard, download } from './lib/dashboard_checks.mjs';
+
+const t = config.tokens;
+
+await story(async (browser, result, people) => {
+  const hana = await join(browser, 'Hana', { token: t.Hana });
+  const moritz = await join(browser, 'Moritz', { token: t.Moritz });
+  const vera = await join(browser, 'Vera', { token: t.Vera });
+  const pia = await join(browser, 'Pia', { token: t.Pia, phone: true });
+  people.push(hana, moritz, vera, pia);
+
+  // The host's camera is what the recording holds.
+  await hana.click('#btn-camera');
+  await vera.waitFor(() => document.querySelectorAll('.tile[data-source=webcam]').length >= 1);
+
+  await hana.menu('#menu-record');
+  await hana.confirm('Start recording?');
+  for (const person of people) await person.waitFor(() => (window.__toasts || []).includes('This session is being recorded'));
+  await hana.page.waitForTimeout(8000);
+  await hana.menu('#menu-stop-record');
+  await hana.confirm('Stop recording?');
+  for (const person of [vera, pia]) await person.waitFor(() => window.__toasts.includes('The recording has completed'), null, 30000);
+  await hana.waitFor(() => window.__toasts.includes('Your recording file is available'), null, 60000);
+  result.toasts = {};
+  for (const person of people) result.toasts[person.name] = await person.toasts();
+
+  // The link opens the library in a new tab, signed in as the host, on the recording.
+  const link = hana.page.locator('.toast.recording a');
+  result.available_link = await link.getAttribute('href');
+  const [library] = await Promise.all([hana.page.context().waitForEvent('page'), link.click()]);
+  hana.watch(library, 'Hana library');
+  await library.waitForSelector('#viewer:not([hidden])', { timeout: 20000 });
+  result.library_address = library.url();
+  result.library_who = await library.locator('#who').innerText();
+  result.library_title = await library.locator('#viewer-title').innerText();
+  Object.assign(result, await playAndSeek(library));
+  result.duration = await library.evaluate(() => document.getElementById('player').duration);
+  await library.screenshot({ path: `${config.shots}/library-player-1440.png`, fullPage: true });
+  result.share_url = await createShareLink(library, '3600');
+  await library.screenshot({ path: `${config.shots}/library-share-1440.png`, fullPage: true });
+
+  // Someone else, in their own browser, opens the share link: it plays.
+  const guestContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const guest = await guestContext.newPage();
+  hana.watch(guest, 'Guest');
+  await guest.goto(result.share_url);
+  Object.assign(result, await watchShared(guest));
+
+  // The host revokes it; the same link is then refused.
+  await library.locator('#links button', { hasText: 'Revoke' }).first().click();
+  await library.waitForFunction(() => document.getElementById('notice').textContent.includes('revoked'));
+  await guest.goto(result.share_url);
+  result.revoked_message = await problemShown(guest);
+  await guestContext.close();
+  await library.close();
+
+  // The host ends the session; the test rolls the telemetry up; the dashboard shows it.
+  await hana.menu('#menu-close');
+  await hana.confirm('End the session for everyone?');
+  for (const person of people) await person.waitFor(() => !document.getElementById('end-screen').hidden, null, 20000);
+  await askTest({ rollup: true });
+  const dashboard = await hana.page.context().newPage();
+  hana.watch(dashboard, 'Hana dashboard');
+  await dashboard.setViewportSize({ width: 1440, height: 900 });
+  await dashboard.goto(config.dashboard);
+  await signIn(dashboard, t.Hana);
+  result.dashboard = await readDashboard(dashboard);
+  await dashboard.screenshot({ path: `${config.shots}/dashboard-1440.png`, fullPage: true });
+  result.csv = (await download(dashboard, '#custom button[type=submit]', config.downloads)).toString('utf8');
+  result.pdf_magic = (await download(dashboard, '#pdf', config.downloads)).subarray(0, 8).toString('latin1');
+});

@@ -1,0 +1,156 @@
+"""The whole story of issue 13 ("Must show") in one browser run against the real product: Janus
+with the plugin and the recorder, a real Postgres (delivery, telemetry, reports), local storage,
+and the plugin's link endpoint serving the staged web pages (links.web_root) beside the
+recordings' signed links. tests/browser/story.mjs plays it: host, moderator and two attendees
+(one on a phone) in the room page; the host records ~8 s from the menu; everyone is told; the
+host's "available" link opens the library signed in, where the recording plays past 5 s and
+seeks; a share link plays for someone else and is refused once revoked; the host ends the
+session, the test rolls the telemetry up, and the dashboard's figures for that session equal
+the `report` API's answers (test_dashboard.assert_page_shows_reports), with the CSV and the
+PDF downloaded. Zero console errors on every page.
+
+    ROOMREC_SCREENSHOTS=docs/screenshots /usr/bin/python3 tests/integration/test_story.py
+"""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+import urllib.parse
+
+import harness
+from postgres import Postgres, free_port
+from test_dashboard import assert_page_shows_reports
+
+BROWSER_DIR = os.path.join(harness.ROOT, "tests", "browser")
+LINK_SECRET = "story-links-secret-story-links-secret-012345"
+# The minute rollups of everything recorded (the rollup thread would get there within a minute).
+REFRESH = "SELECT telemetry_refresh_minutes(min(at), max(at) + interval '1 minute') FROM telemetry_events"
+
+
+class StoryTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.pg = Postgres()
+        cls.pg.start()
+        cls.folder = tempfile.mkdtemp(prefix="roomrec-story-")
+        cls.www = os.path.join(cls.folder, "www")
+        subprocess.run([os.path.join(harness.ROOT, "scripts", "stage-web.sh"), cls.www], check=True)
+        cls.link_port = free_port()
+        cls.base = f"http://127.0.0.1:{cls.link_port}"
+        cls.janus = harness.Janus(
+            http_port=18621, admin_port=17621, settings={"recordings_root": os.path.join(cls.folder, "recordings")},
+            categories={"delivery": {"postgres": cls.pg.conninfo},
+                        "links": {"port": cls.link_port, "secret": LINK_SECRET, "public_url": cls.base,
+                                  "web_root": cls.www}})
+        deadline = time.time() + 30
+        while cls.pg.psql("SELECT to_regclass('report_events') IS NOT NULL AND "
+                          "to_regclass('recording_links') IS NOT NULL") != "t":
+            if time.time() > deadline:
+                raise AssertionError("the plugin did not migrate the database:\n" + cls.janus.log_text()[-3000:])
+            time.sleep(0.2)
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            if cls.janus.alive():
+                cls.janus.stop()  # fails the suite on any sanitizer report
+        finally:
+            cls.pg.close()
+            shutil.rmtree(cls.folder, ignore_errors=True)
+
+    def play(self, config):
+        """Runs story.mjs, answering its requests; returns what it saw."""
+        node = subprocess.Popen(["node", os.path.join(BROWSER_DIR, "story.mjs"), json.dumps(config)], cwd=BROWSER_DIR,
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        timer = threading.Timer(420, node.kill)
+        timer.start()
+        result = None
+        try:
+            for line in node.stdout:
+                message = json.loads(line)
+                if message.get("rollup"):
+                    self.pg.psql(REFRESH)
+                    node.stdin.write("done\n")
+                    node.stdin.flush()
+                else:
+                    result = message
+            node.wait()
+        finally:
+            timer.cancel()
+        self.assertEqual(node.returncode, 0, node.stderr.read())
+        self.assertIsNotNone(result)
+        return result
+
+    def test_record_play_share_and_see_the_dashboard(self):
+        shots = os.environ.get("ROOMREC_SCREENSHOTS") or os.path.join(self.folder, "shots")
+        os.makedirs(shots, exist_ok=True)
+        janus = urllib.parse.quote(self.janus.url, safe="")
+        people = {"Hana": "host", "Moritz": "moderator", "Vera": "viewer", "Pia": "viewer"}
+        config = {"url": f"{self.base}/room/?janus={janus}", "shots": shots,
+                  "dashboard": f"{self.base}/dashboard/?janus={janus}&room=static",
+                  "downloads": os.path.join(self.folder, "downloads"),
+                  "tokens": {name: harness.token("static", name.lower(), role) for name, role in people.items()}}
+        r = self.play(config)
+        self.assertNotIn("failure", r, r.get("failure"))
+        self.assertEqual(r["errors"], [], "console errors")
+
+        # Everyone was told; the host got the file's link, which carried the credential in the
+        # fragment (never the query) and the library dropped it at once.
+        for name in people:
+            self.assertIn("This session is being recorded", r["toasts"][name], name)
+        for name in ("Vera", "Pia"):
+            self.assertIn("The recording has completed", r["toasts"][name])
+        self.assertIn("Your recording file is available", r["toasts"]["Hana"])
+        link = urllib.parse.urlsplit(r["available_link"])
+        self.assertEqual(urllib.parse.parse_qs(link.query)["room"], ["static"])
+        self.assertNotIn("token", link.query)
+        self.assertIn("token=", link.fragment)
+        self.assertNotIn("#", r["library_address"])
+        self.assertNotIn("token", r["library_address"])
+        self.assertEqual(r["library_who"], "Signed in as hana")
+
+        # The library played the stored recording (~8 s) past 5 s and seeked.
+        recording = urllib.parse.parse_qs(link.query)["recording"][0]
+        row = self.pg.psql(f"SELECT state, owner, duration_ms FROM recordings WHERE recording_id = '{recording}'")
+        state, owner, duration_ms = row.split("|")
+        self.assertEqual((state, owner), ("available", "hana"), row)
+        self.assertGreater(int(duration_ms), 6000)
+        self.assertGreater(r["duration"], 6)
+        self.assertGreater(r["played_to"], 5)
+        self.assertLess(abs(r["seeked_to"] - 2.0), 1.0, r)
+        self.assertGreater(r["played_after_seek"], r["seeked_to"])
+
+        # The share link played for someone else, then was refused once revoked.
+        self.assertRegex(r["share_url"], r"[?&]share=[0-9a-f]{64}$")
+        self.assertGreater(r["shared_played_to"], 1)
+        self.assertFalse(r["guest_sees_manage"])
+        self.assertIn("revoked", r["revoked_message"])
+
+        # The dashboard shows that session as the reports API answers it.
+        seen = r["dashboard"]
+        session = seen["session"]
+        self.assertTrue(session)
+
+        def report(name, **params):
+            answer = self.janus.admin({"janus": "message_plugin", "plugin": "janus.plugin.roomrec",
+                                       "request": {"request": "report", "room": "static", "report": name,
+                                                   "session": session, **params}})
+            data = answer["response"]
+            self.assertEqual(data.get("roomrec"), "report", data)
+            return data["data"]
+
+        assert_page_shows_reports(self, seen, report)
+        self.assertEqual(len(seen["heatmap"]), len(people), seen["heatmap"])  # one row per attendee
+        self.assertEqual(sorted(a[0] for a in seen["attendees"]), sorted(people))
+        self.assertEqual(seen["recording_plays"], ["2"], seen)  # the host's play and the guest's
+        self.assertIn("\r\n", r["csv"])
+        self.assertTrue(r["pdf_magic"].startswith("%PDF-"))
+        self.assertTrue(self.janus.alive())
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
