@@ -48,9 +48,9 @@ await story(async (browser, result, people) => {
   result.library_title = await library.locator('#viewer-title').innerText();
   Object.assign(result, await playAndSeek(library));
   result.duration = await library.evaluate(() => document.getElementById('player').duration);
-  await library.screenshot({ path: `${config.shots}/library-player-1440.png`, fullPage: true });
+  await library.screenshot({ path: `${config.shots}/story-library-player-1440.png`, fullPage: true });
   result.share_url = await createShareLink(library, '3600');
-  await library.screenshot({ path: `${config.shots}/library-share-1440.png`, fullPage: true });
+  await library.screenshot({ path: `${config.shots}/story-library-share-1440.png`, fullPage: true });
 
   // Someone else, in their own browser, opens the share link: it plays.
   const guestContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -78,7 +78,7 @@ await story(async (browser, result, people) => {
   await dashboard.goto(config.dashboard);
   await signIn(dashboard, t.Hana);
   result.dashboard = await readDashboard(dashboard);
-  await dashboard.screenshot({ path: `${config.shots}/dashboard-1440.png`, fullPage: true });
+  await dashboard.screenshot({ path: `${config.shots}/story-dashboard-1440.png`, fullPage: true });
   result.csv = (await download(dashboard, '#custom button[type=submit]', config.downloads)).toString('utf8');
   result.pdf_magic = (await download(dashboard, '#pdf', config.downloads)).subarray(0, 8).toString('latin1');
 });
