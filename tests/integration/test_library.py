@@ -11,17 +11,16 @@ import json
 import os
 import subprocess
 import tempfile
-import threading
 import time
 import unittest
 import urllib.error
 import urllib.parse
 import urllib.request
 
+import browser_script
 import harness
 from postgres import Postgres, free_port
 
-BROWSER_DIR = os.path.join(harness.ROOT, "tests", "browser")
 LINK_SECRET = "library-links-secret-library-links-secret-01"
 CAFE = "Rec - 2026-11-02 10-00-00 - Caf\u00e9 weekly.mp4"
 
@@ -368,25 +367,14 @@ class LibraryPageTest(LibraryBase):
         page = f"http://127.0.0.1:{self.web_port}/library/index.html?janus={janus}"
         args = {"page": page, "shots": shots, "alice": harness.token("r1", "alice", "viewer"),
                 "dave": harness.token("r1", "dave", "viewer"), "host": harness.token("r1", "carol", "host")}
-        node = subprocess.Popen(["node", os.path.join(BROWSER_DIR, "library_page.mjs"), json.dumps(args)], cwd=BROWSER_DIR,
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        timer = threading.Timer(240, node.kill)
-        timer.start()
-        result = None
-        try:
-            for line in node.stdout:
-                message = json.loads(line)
-                if message.get("expire_links"):  # the page opened the share link: now let it expire
-                    self.pg.psql("UPDATE recording_links SET expires_at = now() - interval '1 second'")
-                    node.stdin.write("expired\n")
-                    node.stdin.flush()
-                else:
-                    result = message
-            node.wait()
-        finally:
-            timer.cancel()
-        self.assertEqual(node.returncode, 0, node.stderr.read())
-        self.assertIsNotNone(result)
+        def expire(message):
+            if not message.get("expire_links"):
+                return None
+            # The page opened the share link: now let it expire.
+            self.pg.psql("UPDATE recording_links SET expires_at = now() - interval '1 second'")
+            return "expired"
+
+        result = browser_script.run(self, "library_page.mjs", args, expire, timeout=240)
         self.assertNotIn("error", result, result)
         self.assertEqual(result.get("console_errors", []), [], result)
         self.assertIn("Caf\u00e9 weekly", result["list"])

@@ -4,28 +4,27 @@ and the plugin's link endpoint serving the staged web pages (links.web_root) bes
 recordings' signed links. tests/browser/story.mjs plays it: host, moderator and two attendees
 (one on a phone) in the room page; the host records ~8 s from the menu; everyone is told; the
 host's "available" link opens the library signed in, where the recording plays past 5 s and
-seeks; a share link plays for someone else and is refused once revoked; the host ends the
+seeks; a share link plays for someone else and is refused once revoked; a second host who
+joined with the room's password is handed over the same way (as a host of that room); the host ends the
 session, the test rolls the telemetry up, and the dashboard's figures for that session equal
 the `report` API's answers (test_dashboard.assert_page_shows_reports), with the CSV and the
 PDF downloaded. Zero console errors on every page.
 
     ROOMREC_SCREENSHOTS=docs/screenshots /usr/bin/python3 tests/integration/test_story.py
 """
-import json
 import os
 import shutil
 import subprocess
 import tempfile
-import threading
 import time
 import unittest
 import urllib.parse
 
+import browser_script
 import harness
 from postgres import Postgres, free_port
 from test_dashboard import assert_page_shows_reports
 
-BROWSER_DIR = os.path.join(harness.ROOT, "tests", "browser")
 LINK_SECRET = "story-links-secret-story-links-secret-012345"
 # The minute rollups of everything recorded (the rollup thread would get there within a minute).
 REFRESH = "SELECT telemetry_refresh_minutes(min(at), max(at) + interval '1 minute') FROM telemetry_events"
@@ -62,28 +61,12 @@ class StoryTest(unittest.TestCase):
             cls.pg.close()
             shutil.rmtree(cls.folder, ignore_errors=True)
 
-    def play(self, config):
-        """Runs story.mjs, answering its requests; returns what it saw."""
-        node = subprocess.Popen(["node", os.path.join(BROWSER_DIR, "story.mjs"), json.dumps(config)], cwd=BROWSER_DIR,
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        timer = threading.Timer(420, node.kill)
-        timer.start()
-        result = None
-        try:
-            for line in node.stdout:
-                message = json.loads(line)
-                if message.get("rollup"):
-                    self.pg.psql(REFRESH)
-                    node.stdin.write("done\n")
-                    node.stdin.flush()
-                else:
-                    result = message
-            node.wait()
-        finally:
-            timer.cancel()
-        self.assertEqual(node.returncode, 0, node.stderr.read())
-        self.assertIsNotNone(result)
-        return result
+    def rollup(self, message):
+        """story.mjs asks for the minute rollups before it opens the dashboard."""
+        if not message.get("rollup"):
+            return None
+        self.pg.psql(REFRESH)
+        return "done"
 
     def test_record_play_share_and_see_the_dashboard(self):
         shots = os.environ.get("ROOMREC_SCREENSHOTS") or os.path.join(self.folder, "shots")
@@ -92,26 +75,35 @@ class StoryTest(unittest.TestCase):
         people = {"Hana": "host", "Moritz": "moderator", "Vera": "viewer", "Pia": "viewer"}
         config = {"url": f"{self.base}/room/?janus={janus}", "shots": shots,
                   "dashboard": f"{self.base}/dashboard/?janus={janus}&room=static",
-                  "downloads": os.path.join(self.folder, "downloads"),
+                  "downloads": os.path.join(self.folder, "downloads"), "host_secret": "host-pass",
                   "tokens": {name: harness.token("static", name.lower(), role) for name, role in people.items()}}
-        r = self.play(config)
+        r = browser_script.run(self, "story.mjs", config, self.rollup)
         self.assertNotIn("failure", r, r.get("failure"))
         self.assertEqual(r["errors"], [], "console errors")
 
         # Everyone was told; the host got the file's link, which carried the credential in the
         # fragment (never the query) and the library dropped it at once.
-        for name in people:
+        for name in [*people, "Hugo"]:
             self.assertIn("This session is being recorded", r["toasts"][name], name)
         for name in ("Vera", "Pia"):
             self.assertIn("The recording has completed", r["toasts"][name])
         self.assertIn("Your recording file is available", r["toasts"]["Hana"])
-        link = urllib.parse.urlsplit(r["available_link"])
+        link = urllib.parse.urlsplit(r["library_link"])
         self.assertEqual(urllib.parse.parse_qs(link.query)["room"], ["static"])
         self.assertNotIn("token", link.query)
         self.assertIn("token=", link.fragment)
         self.assertNotIn("#", r["library_address"])
         self.assertNotIn("token", r["library_address"])
         self.assertEqual(r["library_who"], "Signed in as hana")
+
+        # The host who joined with the room's password was handed over as a host of that room.
+        hugo = urllib.parse.urlsplit(r["hugo_link"])
+        self.assertEqual(urllib.parse.parse_qs(hugo.fragment), {"room": ["static"], "secret": ["host-pass"]})
+        self.assertNotIn("secret", hugo.query)
+        self.assertNotIn("secret", r["hugo_address"])
+        self.assertEqual(r["hugo_who"], "Signed in as a host of room static")
+        self.assertGreater(r["hugo_played_to"], 1)
+        self.assertEqual(r["hugo_may"], [])
 
         # The library played the stored recording (~8 s) past 5 s and seeked.
         recording = urllib.parse.parse_qs(link.query)["recording"][0]
@@ -144,9 +136,9 @@ class StoryTest(unittest.TestCase):
             return data["data"]
 
         assert_page_shows_reports(self, seen, report)
-        self.assertEqual(len(seen["heatmap"]), len(people), seen["heatmap"])  # one row per attendee
-        self.assertEqual(sorted(a[0] for a in seen["attendees"]), sorted(people))
-        self.assertEqual(seen["recording_plays"], ["2"], seen)  # the host's play and the guest's
+        self.assertEqual(len(seen["heatmap"]), len(people) + 1, seen["heatmap"])  # one row per attendee
+        self.assertEqual(sorted(a[0] for a in seen["attendees"]), sorted([*people, "Hugo"]))
+        self.assertEqual(seen["recording_plays"], ["3"], seen)  # the hosts' plays and the guest's
         self.assertIn("\r\n", r["csv"])
         self.assertTrue(r["pdf_magic"].startswith("%PDF-"))
         self.assertTrue(self.janus.alive())
