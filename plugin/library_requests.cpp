@@ -19,9 +19,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
-#include <functional>
 
 namespace roomrec::plugin {
 namespace {

@@ -22,9 +22,6 @@ struct ReportGrant {
     std::string user;       // the token's user; "" for operators and the host secret
 };
 
-// room: the live room, or null when it is not live on this node (then only operators and host
-// tokens for that room id are accepted: the owner and the secrets live with the room).
-// now_s: wall-clock seconds (token expiry).
 // Constant-time comparison of a given secret with a configured one ("" never matches).
 bool same_secret(const char *given, const std::string &expected);
 
@@ -33,6 +30,9 @@ bool same_secret(const char *given, const std::string &expected);
 // secret, 447 for a wrong one or a room that is not live here (the secrets live with the room).
 std::optional<Reply> host_secret_refusal(const LiveRoom *room, const char *secret, const char *other_role);
 
+// room: the live room, or null when it is not live on this node (then only operators and host
+// tokens for that room id are accepted: the owner and the secrets live with the room).
+// now_s: wall-clock seconds (token expiry).
 std::variant<ReportGrant, Reply> check_report_access(const PluginConfig &config, const std::string &room_id,
                                                      const LiveRoom *room, const Request &request, int64_t now_s);
 
