@@ -74,7 +74,7 @@ class DashboardTest(unittest.TestCase):
         cls.pg.start()
         cls.folder = tempfile.mkdtemp(prefix="roomrec-dashboard-")
         cls.www = os.path.join(cls.folder, "www")
-        subprocess.run([os.path.join(ROOT, "scripts", "stage-web.sh"), cls.www], check=True)
+        harness.stage_web(cls.www)
         # What must never be served: a file beside the root, reached through a link inside it.
         with open(os.path.join(cls.folder, "secret.txt"), "w") as out:
             out.write("not for the web\n")
@@ -84,12 +84,7 @@ class DashboardTest(unittest.TestCase):
             out.write("hidden\n")
         os.mkdir(os.path.join(cls.www, "empty"))
         cls.link_port = free_port()
-        cls.base = f"http://127.0.0.1:{cls.link_port}"
-        cls.janus = harness.Janus(
-            http_port=18601, admin_port=17601, settings={"recordings_root": os.path.join(cls.folder, "recordings")},
-            categories={"delivery": {"postgres": cls.pg.conninfo},
-                        "links": {"port": cls.link_port, "secret": LINK_SECRET, "public_url": cls.base,
-                                  "web_root": cls.www}})
+        cls.janus, cls.base = harness.web_janus(cls.folder, cls.pg.conninfo, cls.link_port, LINK_SECRET, 18601, cls.www)
         test_reports.load_when_migrated(
             cls.pg, "to_regclass('report_events') IS NOT NULL AND to_regclass('exports') IS NOT NULL AND "
             "to_regprocedure('custom_attendees_data(timestamptz,timestamptz,text[],text[],text[],text[],text[])') "

@@ -14,7 +14,6 @@ PDF downloaded. Zero console errors on every page.
 """
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 import unittest
@@ -37,14 +36,8 @@ class StoryTest(unittest.TestCase):
         cls.pg.start()
         cls.folder = tempfile.mkdtemp(prefix="roomrec-story-")
         cls.www = os.path.join(cls.folder, "www")
-        subprocess.run([os.path.join(harness.ROOT, "scripts", "stage-web.sh"), cls.www], check=True)
-        cls.link_port = free_port()
-        cls.base = f"http://127.0.0.1:{cls.link_port}"
-        cls.janus = harness.Janus(
-            http_port=18621, admin_port=17621, settings={"recordings_root": os.path.join(cls.folder, "recordings")},
-            categories={"delivery": {"postgres": cls.pg.conninfo},
-                        "links": {"port": cls.link_port, "secret": LINK_SECRET, "public_url": cls.base,
-                                  "web_root": cls.www}})
+        harness.stage_web(cls.www)
+        cls.janus, cls.base = harness.web_janus(cls.folder, cls.pg.conninfo, free_port(), LINK_SECRET, 18621, cls.www)
         deadline = time.time() + 30
         while cls.pg.psql("SELECT to_regclass('report_events') IS NOT NULL AND "
                           "to_regclass('recording_links') IS NOT NULL") != "t":
