@@ -49,12 +49,14 @@ await story(async (browser, result, people) => {
   await hana.menu('#menu-stop-record');
   await hana.confirm('Stop recording?');
   for (const person of [vera, pia]) await person.waitFor(() => window.__toasts.includes('The recording has completed'), null, 30000);
-  await hana.waitFor(() => window.__toasts.includes('Your recording file is available'), null, 60000);
+  for (const person of [hana, hugo]) await person.waitFor(() => window.__toasts.includes('Your recording file is available'), null, 60000);
   result.toasts = {};
   for (const person of people) result.toasts[person.name] = await person.toasts();
 
-  // The link opens the library in a new tab, signed in as the host, on the recording.
+  // The link opens the library in a new tab, signed in as the host, on the recording; the
+  // password host follows the same notice at once (the notice and its link go after 21 s).
   const library = await followAvailableLink(hana, result, 'library');
+  const hugoLibrary = await followAvailableLink(hugo, result, 'hugo');
   result.library_title = await library.locator('#viewer-title').innerText();
   Object.assign(result, await playAndSeek(library));
   result.duration = await library.evaluate(() => document.getElementById('player').duration);
@@ -77,10 +79,8 @@ await story(async (browser, result, people) => {
   await guestContext.close();
   await library.close();
 
-  // The host who joined with the password follows the same notice: the library opens signed in
-  // as a host of this room, plays the recording, and offers nothing only its owner may do.
-  await hugo.waitFor(() => window.__toasts.includes('Your recording file is available'), null, 30000);
-  const hugoLibrary = await followAvailableLink(hugo, result, 'hugo');
+  // The host who joined with the password: the library signed in as a host of this room plays
+  // the recording and offers nothing only its owner may do.
   result.hugo_played_to = await playPast(hugoLibrary, 1.5);
   result.hugo_may = await hugoLibrary.evaluate(() => ['share-open', 'rename-open', 'delete-open']
     .filter((id) => !document.getElementById(id).hidden));
