@@ -4,6 +4,8 @@
 
 namespace roomrec::domain {
 
+LibraryCaller host_secret_caller(const std::string &room) { return LibraryCaller{false, "", room}; }
+
 LibraryAccess library_access(const LibraryCaller &caller, const RecordingParties &recording) {
     if (caller.is_operator) return LibraryAccess::Operator;
     if (!caller.user.empty() && caller.user == recording.owner) return LibraryAccess::Owner;

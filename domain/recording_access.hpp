@@ -10,12 +10,18 @@
 namespace roomrec::domain {
 
 // Who asks. A signed token proves `user` (for any room) and, with role host, host rights in
-// `host_of` (the token's room); the admin_secret or the Admin API make an operator.
+// `host_of` (the token's room); a room's host secret proves host rights in that room only, with
+// no user; the admin_secret or the Admin API make an operator.
 struct LibraryCaller {
     bool is_operator = false;
-    std::string user;    // "" for operators and anonymous callers
+    std::string user;    // "" for operators, host-secret holders and anonymous callers
     std::string host_of; // the room the caller hosts, "" when none
 };
+
+// The holder of `room`'s host secret: a host of that room who is nobody in particular, so it
+// sees the room's Recordings folder and plays what is in it but owns nothing (no My Media, no
+// sharing, renaming or deleting: those are the owner's).
+LibraryCaller host_secret_caller(const std::string &room);
 
 // The facts of one recording the rule needs.
 struct RecordingParties {

@@ -112,8 +112,9 @@ constexpr std::array kExportStatusParams{ParamSpec{"room", JsonKind::Identifier,
                                          ParamSpec{"secret", JsonKind::String, false, 256}};
 
 // The recordings library (S6): one request, its action naming what to do; the credential is a
-// signed token (for any room: it names the user; role host gives host rights in its room) or
-// the admin_secret; "open_link" needs only the share link's token.
+// signed token (for any room: it names the user; role host gives host rights in its room), a
+// live room's host secret with that room (host rights there, no user) or the admin_secret;
+// "open_link" needs only the share link's token.
 constexpr std::array kLibraryParams{
     ParamSpec{"action", JsonKind::String, true, 16, 0, nullptr, 0,
               "room|mine|details|link|share|unshare|share_link|revoke_link|open_link|rename|delete"},
@@ -126,7 +127,8 @@ constexpr std::array kLibraryParams{
     ParamSpec{"link", JsonKind::Identifier, false, 64},
     ParamSpec{"share_token", JsonKind::String, false, 128},
     ParamSpec{"admin_secret", JsonKind::String, false, 256},
-    ParamSpec{"token", JsonKind::String, false, 4096}};
+    ParamSpec{"token", JsonKind::String, false, 4096},
+    ParamSpec{"secret", JsonKind::String, false, 256}};
 
 constexpr std::array<RequestType, 34> kTypes{{
     {"create", kCreateParams, false, true, false},

@@ -4,9 +4,10 @@
 #include "common/random_id.hpp"
 #include "common/utf8.hpp"
 #include "domain/request_schema.hpp"
-#include "domain/signed_token.hpp"
 #include "plugin/delivery_bridge.hpp"
 #include "plugin/janus_api.hpp"
+#include "plugin/room_registry.hpp"
+#include "plugin/signalling_worker.hpp"
 #include "storage/core/signed_link.hpp"
 #include "storage/core/sigv4.hpp"
 #include "storage/core/delivery_rows.hpp"
@@ -15,11 +16,12 @@
 #include "storage/delivery/delete_job.hpp"
 
 #include <glib.h>
-#include <openssl/crypto.h>
 
 #include <algorithm>
-#include <cstring>
+#include <chrono>
 #include <functional>
+#include <memory>
+#include <optional>
 
 namespace roomrec::plugin {
 namespace {
@@ -31,13 +33,7 @@ using storage::LibraryRows;
 
 constexpr common::Logger kLog("library");
 constexpr size_t kMaxUserBytes = 128;
-
-const char *text(const json_t *body, const char *name) { return json_string_value(json_object_get(body, name)); }
-
-bool same_secret(const char *given, const std::string &expected) {
-    if (given == nullptr || expected.empty() || std::strlen(given) != expected.size()) return false;
-    return CRYPTO_memcmp(given, expected.data(), expected.size()) == 0;
-}
+constexpr auto kAccessTimeout = std::chrono::seconds(15);
 
 std::string user_error(const std::string &user) {
     if (user.empty() || user.size() > kMaxUserBytes) return "a user id must be 1-128 characters";
@@ -89,24 +85,25 @@ common::JsonPtr answer(const char *action) {
 
 } // namespace
 
-LibraryRequests::LibraryRequests(const PluginConfig &config, DeliveryBridge &delivery)
-    : config_(config), delivery_(delivery), limits_(domain::RateLimitSettings{kBurst, kRefillUs}) {}
+LibraryRequests::LibraryRequests(const PluginConfig &config, RoomRegistry &rooms, SignallingWorker &worker,
+                                 DeliveryBridge &delivery)
+    : config_(config), rooms_(rooms), worker_(worker), delivery_(delivery), limits_(domain::RateLimitSettings{kBurst, kRefillUs}) {}
 
-std::variant<LibraryRequests::Caller, Reply> LibraryRequests::caller_of(const Request &request) const {
-    const json_t *body = request.body.get();
-    if (request.admin) return Caller{{true, "", ""}, "admin"};
-    if (const char *secret = text(body, "admin_secret")) {
-        if (same_secret(secret, config_.admin_secret)) return Caller{{true, "", ""}, "admin"};
-        return reply_error(ErrorCode::Unauthorized, "wrong admin_secret");
-    }
-    if (const char *token = text(body, "token")) {
-        const auto check = domain::verify_token(token, config_.token_secret, kPackage, g_get_real_time() / G_USEC_PER_SEC);
-        if (!check.ok()) return reply_error(ErrorCode::Unauthorized, domain::token_error_text(check.error));
-        Caller caller{{false, check.claims.user, check.claims.role == "host" ? check.claims.room : ""},
-                      "user:" + check.claims.user};
-        return caller;
-    }
-    return reply_error(ErrorCode::Unauthorized, "the library needs a signed token or the admin_secret");
+std::variant<LibraryGrant, Reply> LibraryRequests::caller_of(const Request &request) {
+    const int64_t now_s = g_get_real_time() / G_USEC_PER_SEC;
+    if (request.admin || !json_object_get(request.body.get(), "secret"))
+        return check_library_access(config_, nullptr, request, now_s);
+    // A room's host secret is checked against the live room, on the signalling thread.
+    auto probe = std::make_shared<Request>(); // copies: a call that times out may still run later
+    probe->body = common::json_share(request.body.get());
+    auto verdict = worker_.call<std::optional<std::variant<LibraryGrant, Reply>>>(
+        [this, probe, now_s]() -> std::optional<std::variant<LibraryGrant, Reply>> {
+            return check_library_access(config_, rooms_.find(domain::string_field(probe->body.get(), "room")), *probe,
+                                        now_s);
+        },
+        kAccessTimeout);
+    if (!verdict || !*verdict) return reply_error(ErrorCode::Internal, "the plugin is busy or stopping");
+    return std::move(**verdict);
 }
 
 Reply LibraryRequests::on_library(Request &request) {
@@ -114,11 +111,11 @@ Reply LibraryRequests::on_library(Request &request) {
     const std::string action = domain::string_field(body, "action");
     const std::string recording_id = domain::string_field(body, "recording");
 
-    Caller caller;
+    LibraryGrant caller;
     if (action != "open_link") {
         auto who = caller_of(request);
         if (auto *refused = std::get_if<Reply>(&who)) return std::move(*refused);
-        caller = std::get<Caller>(who);
+        caller = std::get<LibraryGrant>(who);
     } else {
         caller.credential = "link";
     }
@@ -143,7 +140,8 @@ Reply LibraryRequests::on_library(Request &request) {
     if (action == "room" && domain::string_field(body, "room").empty())
         return reply_error(ErrorCode::MissingElement, "room is required");
     if (action == "mine" && caller.rule.user.empty())
-        return reply_error(ErrorCode::InvalidElement, "mine lists a user's recordings: give that user's token");
+        return reply_error(ErrorCode::InvalidElement,
+                           "mine lists a user's recordings: give that user's token (a room's host secret names no user)");
     std::vector<std::string> users;
     if (action == "share") {
         const json_t *list = json_object_get(body, "users");
@@ -263,7 +261,9 @@ Reply LibraryRequests::on_library(Request &request) {
         json_object_set_new(out.get(), "links", items);
     };
 
-    const std::string who = caller.rule.is_operator ? "an operator" : caller.rule.user;
+    const std::string who = caller.rule.is_operator ? "an operator"
+                            : caller.rule.user.empty() ? "the host secret of " + caller.rule.host_of
+                                                       : caller.rule.user;
     std::string error;
     const bool ok = delivery_.library("the recordings library", [&](pqxx::transaction_base &transaction,
                                                                     storage::OutboxStore &outbox, std::string &) {

@@ -6,12 +6,13 @@
 // that opens the recording for anyone holding it until it expires), "open_link" (what such a
 // token opens), "rename" and "delete" (the file goes through the durable outbox's 'delete'
 // job). The rule is domain/recording_access; the rows storage/db/library_rows, on the
-// delivery requests' connection. Runs on the caller's thread (Janus's request or admin
-// thread: it waits for Postgres), never on the signalling thread.
+// delivery requests' connection; who asks, plugin/library_access. Runs on the caller's thread
+// (Janus's request or admin thread: it waits for Postgres), never on the signalling thread
+// (which it asks only to check a room's host secret against the live room).
 #pragma once
 
 #include "domain/rate_limiter.hpp"
-#include "domain/recording_access.hpp"
+#include "plugin/library_access.hpp"
 #include "plugin/plugin_config.hpp"
 #include "plugin/replies.hpp"
 #include "plugin/request.hpp"
@@ -23,10 +24,12 @@
 namespace roomrec::plugin {
 
 class DeliveryBridge;
+class RoomRegistry;
+class SignallingWorker;
 
 class LibraryRequests {
 public:
-    LibraryRequests(const PluginConfig &config, DeliveryBridge &delivery);
+    LibraryRequests(const PluginConfig &config, RoomRegistry &rooms, SignallingWorker &worker, DeliveryBridge &delivery);
 
     // {"roomrec": "library", "action": A, ...} or an error.
     Reply on_library(Request &request);
@@ -36,13 +39,11 @@ public:
     static constexpr int64_t kLinkSeconds = 4 * 3600; // a play/download link's life
 
 private:
-    struct Caller {
-        domain::LibraryCaller rule;
-        std::string credential; // whose rate limit it spends
-    };
-    std::variant<Caller, Reply> caller_of(const Request &request) const;
+    std::variant<LibraryGrant, Reply> caller_of(const Request &request);
 
     const PluginConfig &config_;
+    RoomRegistry &rooms_;
+    SignallingWorker &worker_;
     DeliveryBridge &delivery_;
     std::mutex limits_mutex_; // Janus calls from several threads
     domain::RateLimiter limits_;

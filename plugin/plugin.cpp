@@ -25,7 +25,7 @@ Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
       question_requests_(rooms_, messenger_, telemetry_, rate_limited_), engagement_requests_(rooms_, telemetry_),
       admin_requests_(config_, rooms_, recording_, delivery_, telemetry_, rate_limited_),
       report_requests_(config_, rooms_, messenger_, worker_, reports_),
-      export_requests_(config_, rooms_, worker_, delivery_), library_requests_(config_, delivery_),
+      export_requests_(config_, rooms_, worker_, delivery_), library_requests_(config_, rooms_, worker_, delivery_),
       dispatcher_(worker_, sessions_, messenger_),
       worker_([this] { housekeeping(); }) {
     bind_requests();

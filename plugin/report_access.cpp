@@ -16,17 +16,25 @@ const char *text(const Request &request, const char *name) {
     return json_string_value(json_object_get(request.body.get(), name));
 }
 
-bool same_secret(const char *given, const std::string &expected) {
-    if (given == nullptr || expected.empty() || std::strlen(given) != expected.size()) return false;
-    return CRYPTO_memcmp(given, expected.data(), expected.size()) == 0;
-}
-
 bool owns(const domain::RoomSettings &settings, const std::string &user) {
     return !user.empty() &&
            (user == settings.media_owner || user == settings.channel_owner || user == settings.gallery_owner);
 }
 
 } // namespace
+
+bool same_secret(const char *given, const std::string &expected) {
+    if (given == nullptr || expected.empty() || std::strlen(given) != expected.size()) return false;
+    return CRYPTO_memcmp(given, expected.data(), expected.size()) == 0;
+}
+
+std::optional<Reply> host_secret_refusal(const LiveRoom *room, const char *secret, const char *other_role) {
+    if (!room) return reply_error(ErrorCode::Unauthorized, "a room secret works only while the room is live here");
+    if (domain::secret_proves_role(room->settings, domain::Role::Host, secret)) return std::nullopt;
+    for (const auto role : {domain::Role::Moderator, domain::Role::Speaker, domain::Role::Viewer})
+        if (domain::secret_proves_role(room->settings, role, secret)) return reply_error(ErrorCode::Forbidden, other_role);
+    return reply_error(ErrorCode::Unauthorized, "wrong secret");
+}
 
 std::variant<ReportGrant, Reply> check_report_access(const PluginConfig &config, const std::string &room_id,
                                                      const LiveRoom *room, const Request &request, int64_t now_s) {
@@ -46,13 +54,9 @@ std::variant<ReportGrant, Reply> check_report_access(const PluginConfig &config,
         return reply_error(ErrorCode::Forbidden, "reports are for the room's hosts and owner");
     }
     if (const char *secret = text(request, "secret")) {
-        if (!room) return reply_error(ErrorCode::Unauthorized, "a room secret works only while the room is live here");
-        if (domain::secret_proves_role(room->settings, domain::Role::Host, secret))
-            return ReportGrant{"host secret", "secret:" + room_id, ""};
-        for (const auto role : {domain::Role::Moderator, domain::Role::Speaker, domain::Role::Viewer})
-            if (domain::secret_proves_role(room->settings, role, secret))
-                return reply_error(ErrorCode::Forbidden, "reports are for the room's hosts and owner");
-        return reply_error(ErrorCode::Unauthorized, "wrong secret");
+        if (auto refused = host_secret_refusal(room, secret, "reports are for the room's hosts and owner"))
+            return std::move(*refused);
+        return ReportGrant{"host secret", "secret:" + room_id, ""};
     }
     return reply_error(ErrorCode::Unauthorized, "reports need the admin_secret, a host's token or the host secret");
 }

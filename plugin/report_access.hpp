@@ -10,6 +10,7 @@
 #include "plugin/request.hpp"
 #include "plugin/session.hpp"
 
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -20,6 +21,14 @@ struct ReportGrant {
     std::string credential; // whose request limit it spends: "admin", "user:<user>", "secret:<room>"
     std::string user;       // the token's user; "" for operators and the host secret
 };
+
+// Constant-time comparison of a given secret with a configured one ("" never matches).
+bool same_secret(const char *given, const std::string &expected);
+
+// The room's host secret as proof of host rights (reports, exports, the library): nothing when
+// `secret` is that room's host secret, else the refusal: 448 `other_role` for another role's
+// secret, 447 for a wrong one or a room that is not live here (the secrets live with the room).
+std::optional<Reply> host_secret_refusal(const LiveRoom *room, const char *secret, const char *other_role);
 
 // room: the live room, or null when it is not live on this node (then only operators and host
 // tokens for that room id are accepted: the owner and the secrets live with the room).

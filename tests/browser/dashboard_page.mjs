@@ -6,10 +6,9 @@
 // with the reports API's answers.
 //   node dashboard_page.mjs '{"url", "shots", "host_token", "viewer_token", "downloads"}'
 import { chromium } from 'playwright-core';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { signIn, rows, readDashboard, download as save } from './lib/dashboard_checks.mjs';
 
 const config = JSON.parse(process.argv[2]);
-mkdirSync(config.downloads, { recursive: true });
 const seen = { console_errors: [] };
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -26,37 +25,12 @@ async function openPage(width, height) {
   return page;
 }
 
-async function signIn(page, credential) {
-  await page.fill('#signin input[name=credential]', credential);
-  await page.click('#signin button[type=submit]');
-}
-
-const texts = (page, selector) => page.$$eval(selector, (nodes) => nodes.map((n) => n.textContent.trim()));
-const rows = (page, selector) => page.$$eval(`${selector} tbody tr`, (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
-
-async function download(page, button) {
-  const [file] = await Promise.all([page.waitForEvent('download', { timeout: 90000 }), page.click(button)]);
-  const path = `${config.downloads}/${file.suggestedFilename()}`;
-  await file.saveAs(path);
-  return readFileSync(path);
-}
+const download = (page, button) => save(page, button, config.downloads);
 
 try {
   const page = await openPage(1440, 900);
   await signIn(page, config.host_token);
-  await page.waitForSelector('body[data-loaded]', { timeout: 30000 });
-  seen.session = await page.$eval('body', (b) => b.dataset.loaded);
-  seen.tiles = Object.fromEntries(await page.$$eval('#tiles .tile', (tiles) => tiles.map((t) => [t.dataset.key, t.querySelector('.value').textContent])));
-  seen.timeline_rows = (await rows(page, '#timeline-table')).map((r) => [r[1], r[2]]);
-  seen.timeline_points = await page.$eval('#timeline polyline.viewers', (p) => p.getAttribute('points').split(' ').length);
-  seen.attendees = (await rows(page, '#attendees')).map((r) => [r[0], r[1], r[2]]);
-  seen.heatmap = await page.$$eval('#heatmap .heat-row[data-user]', (lines) => lines.map((line) => [line.dataset.user,
-    [...line.querySelectorAll('.cell')].map((c) => ({ E: 'E', N: 'N', O: '.' })[c.classList[1]]).join('')]));
-  seen.stage_names = (await rows(page, '#stage')).map((r) => r[0]);
-  seen.media_rows = await rows(page, '#media');
-  seen.recording_plays = (await rows(page, '#recordings')).map((r) => r[4]);
-  seen.live_countries = await page.$$eval('#geography .geo-list:first-child li', (items) => items.map((li) =>
-    [li.querySelector('.bar-label').textContent, li.querySelector('.bar-value').textContent]));
+  Object.assign(seen, await readDashboard(page));
 
   // Hover details of the first attendee (and the same on keyboard focus).
   await page.hover('#attendees tbody tr:first-child button');

@@ -9,6 +9,7 @@
 //   node library_page.mjs '{"page": URL, "shots": DIR, "alice": TOKEN, "dave": TOKEN, "host": TOKEN}'
 import { chromium } from 'playwright-core';
 import readline from 'node:readline';
+import { playAndSeek, createShareLink, watchShared, problemShown } from './lib/library_checks.mjs';
 
 const args = JSON.parse(process.argv[2]);
 const result = { console_errors: [] };
@@ -33,13 +34,6 @@ async function open(name, url, width = 1440) {
 
 const withParam = (url, name, value) => { const u = new URL(url); u.searchParams.set(name, value); return u.toString(); };
 const listText = (page) => page.locator('#list-panel').innerText();
-const problemText = (page) => page.locator('#problem').innerText();
-
-async function playPast(page, seconds) {
-  await page.evaluate(() => { const v = document.getElementById('player'); v.muted = true; return v.play(); });
-  await page.waitForFunction((s) => document.getElementById('player').currentTime > s, seconds, { timeout: 30000 });
-  return page.evaluate(() => document.getElementById('player').currentTime);
-}
 
 try {
   // alice: My Media, play, seek.
@@ -49,14 +43,7 @@ try {
   result.token_left_in_address = alice.url().includes('token=');
   await alice.screenshot({ path: `${args.shots}/library-list-1440.png`, fullPage: true });
   await alice.getByRole('button', { name: 'Play Café weekly' }).click();
-  await alice.waitForFunction(() => document.getElementById('player').readyState >= 1, null, { timeout: 15000 });
-  result.played_to = await playPast(alice, 5.5);
-  await alice.evaluate(() => { document.getElementById('player').currentTime = 2; });
-  await alice.waitForFunction(() => { const v = document.getElementById('player'); return !v.seeking && v.currentTime < 4; }, null, { timeout: 15000 });
-  result.seeked_to = await alice.evaluate(() => document.getElementById('player').currentTime);
-  await alice.waitForFunction((t) => document.getElementById('player').currentTime > t + 1, result.seeked_to, { timeout: 15000 });
-  result.played_after_seek = await alice.evaluate(() => document.getElementById('player').currentTime);
-  await alice.evaluate(() => document.getElementById('player').pause());
+  Object.assign(result, await playAndSeek(alice));
   await alice.screenshot({ path: `${args.shots}/library-player-1440.png`, fullPage: true });
 
   // Share by link, copy it.
@@ -64,34 +51,26 @@ try {
   await alice.fill('#share-users', 'erin');
   await alice.locator('#share-form button[type=submit]').click();
   await alice.waitForSelector('#shared-with li');
-  await alice.selectOption('#link-days', '3600');
-  await alice.getByRole('button', { name: 'Create link' }).click();
-  await alice.waitForSelector('#new-link:not([hidden])');
-  result.share_url = await alice.inputValue('#new-link-url');
+  result.share_url = await createShareLink(alice, '3600');
   await alice.getByRole('button', { name: 'Copy link' }).click();
   result.copied = await alice.evaluate(() => navigator.clipboard.readText());
   await alice.screenshot({ path: `${args.shots}/library-share-1440.png`, fullPage: true });
 
   // Someone else opens the link: it plays.
   const guest = await open('guest', result.share_url, 390);
-  await guest.waitForFunction(() => document.getElementById('player').readyState >= 1, null, { timeout: 15000 });
-  result.shared_played_to = await playPast(guest, 1.5);
-  result.guest_sees_manage = await guest.evaluate(() => !document.getElementById('delete-open').hidden);
-  await guest.evaluate(() => document.getElementById('player').pause());
+  Object.assign(result, await watchShared(guest));
   await guest.screenshot({ path: `${args.shots}/library-shared-390.png`, fullPage: true });
 
   // The test expires the link; opened again, it is refused with a clear message.
   console.log(JSON.stringify({ expire_links: true }));
   await nextLine();
   const late = await open('late guest', result.share_url, 390);
-  await late.waitForSelector('#problem:not([hidden])');
-  result.expired_message = await problemText(late);
+  result.expired_message = await problemShown(late);
   result.late_video_hidden = await late.evaluate(() => document.getElementById('viewer').hidden);
 
   // dave may not see alice's recording; his room folder is empty.
   const dave = await open('dave', withParam(withParam(args.page, 'token', args.dave), 'recording', 'rec-page'), 390);
-  await dave.waitForSelector('#problem:not([hidden])');
-  result.refused_message = await problemText(dave);
+  result.refused_message = await problemShown(dave);
   await dave.screenshot({ path: `${args.shots}/library-refused-390.png`, fullPage: true });
   await dave.getByRole('tab', { name: 'Room recordings' }).click();
   await dave.waitForFunction(() => document.getElementById('list-title').textContent === 'Recordings of room r1');

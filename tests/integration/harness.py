@@ -317,6 +317,24 @@ class Session:
             pass
 
 
+def stage_web(www):
+    """The web pages as the product serves them (scripts/stage-web.sh) in the folder www."""
+    subprocess.run([os.path.join(ROOT, "scripts", "stage-web.sh"), www], check=True)
+
+
+def web_janus(folder, conninfo, link_port, link_secret, http_port, www):
+    """Janus with the delivery database (also telemetry and reports), local recordings under
+    folder/recordings, and the link endpoint on link_port serving the staged pages in www
+    beside the signed links: the product as the browser tests use it. Returns (janus, base url)."""
+    base = f"http://127.0.0.1:{link_port}"
+    janus = Janus(http_port=http_port, admin_port=http_port - 1000,
+                  settings={"recordings_root": os.path.join(folder, "recordings")},
+                  categories={"delivery": {"postgres": conninfo},
+                              "links": {"port": link_port, "secret": link_secret, "public_url": base,
+                                        "web_root": www}})
+    return janus, base
+
+
 def token(room, user, role, **kwargs):
     return mint(TOKEN_SECRET, room, user, role, **kwargs)
 

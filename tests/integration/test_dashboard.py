@@ -33,6 +33,40 @@ BROWSER_DIR = os.path.join(ROOT, "tests", "browser")
 LINK_SECRET = "dashboard-links-secret-dashboard-links-0123"
 
 
+def assert_page_shows_reports(test, seen, report):
+    """Every figure the page showed (tests/browser/lib/dashboard_checks.mjs readDashboard) equals
+    the `report` answers for that session; report(name, **params) asks for one."""
+    overview = report("overview")
+    tiles = seen["tiles"]
+    test.assertEqual(tiles["live_unique_viewers"], str(overview["live_unique_viewers"]))
+    test.assertEqual(tiles["recording_unique_viewers"], str(overview["recording_unique_viewers"]))
+    test.assertEqual(tiles["live_engagement_rate"], f"{overview['live_engagement_rate']:g} %")
+    test.assertEqual(tiles["average_minutes_viewed"], f"{overview['average_minutes_viewed']:g}")
+    for key in ["reactions", "chat_messages", "raised_hands", "polls", "qa_threads", "downloads"]:
+        test.assertEqual(tiles[key], str(overview[key]["count"]), key)
+    test.assertEqual(tiles["recording_plays"], str(overview["recording_plays"]))
+
+    timeline = report("timeline")["minutes"]
+    test.assertEqual(seen["timeline_rows"], [[str(m["live_unique_viewers"]),
+                                              "—" if m["engagement_rate"] is None else f"{m['engagement_rate']:g} %"]
+                                             for m in timeline])
+
+    attendees = report("attendees", limit=20)
+    test.assertEqual(seen["attendees"], [[a["name"], a["role"], f"{a['minutes_viewed']:g}"]
+                                         for a in attendees["attendees"]])
+    heatmap = report("heatmap", limit=20)
+    test.assertEqual(heatmap["total"], attendees["total"])
+    test.assertEqual(seen["heatmap"], [[r["user"], r["cells"]] for r in heatmap["rows"]])  # one row per attendee
+
+    stage = report("stage")
+    test.assertEqual(seen["stage_names"], [s["name"] for s in stage["stage"]])
+    test.assertEqual(len(seen["media_rows"]), len(stage["media"]))
+    recordings = report("recordings")["recordings"]
+    test.assertEqual(seen["recording_plays"], [str(r["plays"]) for r in recordings])
+    geography = report("geography")
+    test.assertEqual(seen["live_countries"], [[c["country"], str(c["viewers"])] for c in geography["live"]["countries"]])
+
+
 class DashboardTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -40,7 +74,7 @@ class DashboardTest(unittest.TestCase):
         cls.pg.start()
         cls.folder = tempfile.mkdtemp(prefix="roomrec-dashboard-")
         cls.www = os.path.join(cls.folder, "www")
-        subprocess.run([os.path.join(ROOT, "scripts", "stage-web.sh"), cls.www], check=True)
+        harness.stage_web(cls.www)
         # What must never be served: a file beside the root, reached through a link inside it.
         with open(os.path.join(cls.folder, "secret.txt"), "w") as out:
             out.write("not for the web\n")
@@ -50,12 +84,7 @@ class DashboardTest(unittest.TestCase):
             out.write("hidden\n")
         os.mkdir(os.path.join(cls.www, "empty"))
         cls.link_port = free_port()
-        cls.base = f"http://127.0.0.1:{cls.link_port}"
-        cls.janus = harness.Janus(
-            http_port=18601, admin_port=17601, settings={"recordings_root": os.path.join(cls.folder, "recordings")},
-            categories={"delivery": {"postgres": cls.pg.conninfo},
-                        "links": {"port": cls.link_port, "secret": LINK_SECRET, "public_url": cls.base,
-                                  "web_root": cls.www}})
+        cls.janus, cls.base = harness.web_janus(cls.folder, cls.pg.conninfo, cls.link_port, LINK_SECRET, 18601, cls.www)
         test_reports.load_when_migrated(
             cls.pg, "to_regclass('report_events') IS NOT NULL AND to_regclass('exports') IS NOT NULL AND "
             "to_regprocedure('custom_attendees_data(timestamptz,timestamptz,text[],text[],text[],text[],text[])') "
@@ -211,42 +240,14 @@ class DashboardTest(unittest.TestCase):
         self.assertEqual(seen["console_errors"], [], seen)
         self.assertEqual(seen["session"], "s1")
 
-        overview = self.report("overview")
-        tiles = seen["tiles"]
-        self.assertEqual(tiles["live_unique_viewers"], str(overview["live_unique_viewers"]))
-        self.assertEqual(tiles["recording_unique_viewers"], str(overview["recording_unique_viewers"]))
-        self.assertEqual(tiles["live_engagement_rate"], f"{overview['live_engagement_rate']:g} %")
-        self.assertEqual(tiles["average_minutes_viewed"], f"{overview['average_minutes_viewed']:g}")
-        for key in ["reactions", "chat_messages", "raised_hands", "polls", "qa_threads", "downloads"]:
-            self.assertEqual(tiles[key], str(overview[key]["count"]), key)
-        self.assertEqual(tiles["recording_plays"], str(overview["recording_plays"]))
-
-        timeline = self.report("timeline")["minutes"]
-        self.assertEqual(seen["timeline_rows"], [[str(m["live_unique_viewers"]),
-                                                  "—" if m["engagement_rate"] is None else f"{m['engagement_rate']:g} %"]
-                                                 for m in timeline])
-
+        assert_page_shows_reports(self, seen, self.report)
         attendees = self.report("attendees", limit=20)
-        self.assertEqual(seen["attendees"], [[a["name"], a["role"], f"{a['minutes_viewed']:g}"]
-                                             for a in attendees["attendees"]])
         searched = self.report("attendees", search="nunez", limit=20)
         self.assertEqual(seen["search_names"], [a["name"] for a in searched["attendees"]])
         self.assertIn("at least 3 letters", seen["short_search_hint"])
         first = attendees["attendees"][0]["details"]
         for value in [first["name"], first["role"]] + [first[k] for k in ("company", "industry", "country") if first[k]]:
             self.assertIn(value, seen["hover_details"])
-
-        heatmap = self.report("heatmap", limit=20)
-        self.assertEqual(heatmap["total"], attendees["total"])
-        self.assertEqual(seen["heatmap"], [[r["user"], r["cells"]] for r in heatmap["rows"]])  # one row per attendee
-
-        stage = self.report("stage")
-        self.assertEqual(seen["stage_names"], [s["name"] for s in stage["stage"]])
-        self.assertEqual(len(seen["media_rows"]), len(stage["media"]))
-        recordings = self.report("recordings")["recordings"]
-        self.assertEqual(seen["recording_plays"], [str(r["plays"]) for r in recordings])
-        geography = self.report("geography")
-        self.assertEqual(seen["live_countries"], [[c["country"], str(c["viewers"])] for c in geography["live"]["countries"]])
 
         self.assertTrue(seen["csv"].startswith("\ufeff") or seen["csv"].startswith("Room"), seen["csv"][:80])
         self.assertGreaterEqual(seen["csv"].count("\r\n"), 2)

@@ -1,6 +1,6 @@
 """The recordings library (SPEC S6) through the real Janus, a real Postgres and local storage:
-the "library" request's access rule (owner, users it is shared with, hosts of the room,
-operators; everyone else refused), My Media and a room's Recordings folder, details, play and
+the "library" request's access rule (owner, users it is shared with, hosts of the room by
+token or by the live room's host secret, operators; everyone else refused), My Media and a room's Recordings folder, details, play and
 download links served by the link server (whole file, byte ranges for seeking, 416), the
 player's playback reports (telemetry rows), sharing with users and by expiring, revocable
 links, rename, delete through the outbox (the file goes), bad inputs and the rate limit. Then
@@ -11,17 +11,16 @@ import json
 import os
 import subprocess
 import tempfile
-import threading
 import time
 import unittest
 import urllib.error
 import urllib.parse
 import urllib.request
 
+import browser_script
 import harness
 from postgres import Postgres, free_port
 
-BROWSER_DIR = os.path.join(harness.ROOT, "tests", "browser")
 LINK_SECRET = "library-links-secret-library-links-secret-01"
 CAFE = "Rec - 2026-11-02 10-00-00 - Caf\u00e9 weekly.mp4"
 
@@ -107,6 +106,9 @@ class LibraryRequestsTest(LibraryBase):
         cls.add_recording("rec-bob", "r1", "bob", "Rec - 2026-11-03 10-00-00 - Bob.mp4", seconds=3, title="Bob's")
         cls.add_recording("rec-live", "r2", "alice", "Rec - 2026-11-04 10-00-00 - Live.mp4", state="recording")
         cls.doomed = cls.add_recording("rec-doomed", "r2", "olga", "Rec - 2026-11-05 10-00-00 - Old.mp4", seconds=2)
+        # The harness's live room "static" (host_secret host-pass, viewer_secret viewer-pass).
+        cls.add_recording("rec-static", "static", "hana", "Rec - 2026-11-06 10-00-00 - Static.mp4", seconds=2)
+        harness.create_room(cls.handle, "r3", host_secret="r3-host-pass", moderator_secret="r3-mod-pass")
 
     def ids(self, reply):
         self.assertEqual(reply.get("roomrec"), "library", reply)
@@ -161,6 +163,31 @@ class LibraryRequestsTest(LibraryBase):
                                        recording="rec-cafe"), 447)
         self.assert_error(self.library("details", {"admin_secret": "nope"}, recording="rec-cafe"), 447)
         self.assert_error(self.library("details", self.tok("alice"), recording="rec-missing"), 465)
+
+    def test_a_live_rooms_host_secret_is_a_host_of_that_room_only(self):
+        host = {"room": "static", "secret": "host-pass"}
+        self.assertEqual(self.ids(self.library("room", host)), ["rec-static"])
+        listed = self.library("room", host)["recordings"][0]
+        self.assertEqual((listed["access"], listed["can_share"], listed["can_manage"]), ("host", False, False))
+        self.assertIn("url", self.library("link", host, recording="rec-static"))
+        self.assertEqual(self.library("details", host, recording="rec-static")["recording"]["owner"], "hana")
+        # What only the owner may do, and My Media (the secret names no user), are refused.
+        self.assert_error(self.library("share_link", host, recording="rec-static"), 448, "may not share")
+        self.assert_error(self.library("share", host, recording="rec-static", users=["dave"]), 448)
+        self.assert_error(self.library("rename", host, recording="rec-static", title="Mine"), 448, "may not rename")
+        self.assert_error(self.library("delete", host, recording="rec-static"), 448)
+        self.assert_error(self.library("mine", host), 443, "host secret names no user")
+        # Host rights in that room only: another room's recordings are not its.
+        self.assert_error(self.library("link", host, recording="rec-cafe"), 448, "may not view")
+        # A wrong secret, another role's secret, another live room's host secret, a room that is not live.
+        self.assert_error(self.library("room", {"room": "static", "secret": "wrong"}), 447, "wrong secret")
+        self.assert_error(self.library("room", {"room": "static", "secret": "viewer-pass"}), 448, "host secret")
+        self.assert_error(self.library("room", {"room": "r3", "secret": "r3-mod-pass"}), 448)
+        self.assert_error(self.library("room", {"room": "static", "secret": "r3-host-pass"}), 447, "wrong secret")
+        self.assert_error(self.library("link", {"room": "r3", "secret": "host-pass"}, recording="rec-static"), 447)
+        self.assert_error(self.library("room", {"room": "r1", "secret": "host-pass"}), 447, "live")
+        self.assertEqual(self.ids(self.library("room", {"room": "r3", "secret": "r3-host-pass"})), [])
+        self.assert_error(self.library("room", {"secret": "host-pass"}), 442, "room")
 
     def test_the_link_plays_downloads_and_seeks(self):
         reply = self.library("link", self.tok("carol", role="host"), recording="rec-cafe")
@@ -342,25 +369,14 @@ class LibraryPageTest(LibraryBase):
         page = f"http://127.0.0.1:{self.web_port}/library/index.html?janus={janus}"
         args = {"page": page, "shots": shots, "alice": harness.token("r1", "alice", "viewer"),
                 "dave": harness.token("r1", "dave", "viewer"), "host": harness.token("r1", "carol", "host")}
-        node = subprocess.Popen(["node", os.path.join(BROWSER_DIR, "library_page.mjs"), json.dumps(args)], cwd=BROWSER_DIR,
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        timer = threading.Timer(240, node.kill)
-        timer.start()
-        result = None
-        try:
-            for line in node.stdout:
-                message = json.loads(line)
-                if message.get("expire_links"):  # the page opened the share link: now let it expire
-                    self.pg.psql("UPDATE recording_links SET expires_at = now() - interval '1 second'")
-                    node.stdin.write("expired\n")
-                    node.stdin.flush()
-                else:
-                    result = message
-            node.wait()
-        finally:
-            timer.cancel()
-        self.assertEqual(node.returncode, 0, node.stderr.read())
-        self.assertIsNotNone(result)
+        def expire(message):
+            if not message.get("expire_links"):
+                return None
+            # The page opened the share link: now let it expire.
+            self.pg.psql("UPDATE recording_links SET expires_at = now() - interval '1 second'")
+            return "expired"
+
+        result = browser_script.run(self, "library_page.mjs", args, expire, timeout=240)
         self.assertNotIn("error", result, result)
         self.assertEqual(result.get("console_errors", []), [], result)
         self.assertIn("Caf\u00e9 weekly", result["list"])

@@ -314,7 +314,8 @@
     }
     const last = new Date(first.getTime() + (data.minutes - 1) * 60000);
     const scale = el('div', { class: 'heat-row heat-scale', 'aria-hidden': 'true' }, el('span', { class: 'heat-name' }),
-      el('span', { class: 'heat-ends' }, el('span', { text: clock(first.toISOString()) }), el('span', { text: clock(last.toISOString()) })));
+      el('span', { class: 'heat-ends' }, el('span', { text: clock(first.toISOString()) }),
+        data.minutes > 1 ? el('span', { text: clock(last.toISOString()) }) : null));
     grid.append(scale);
     grid.style.setProperty('--minutes', String(data.minutes));
     $('heatmap').replaceChildren(grid);

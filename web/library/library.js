@@ -7,6 +7,8 @@
 //   ?token=<token>    sign in with this token (removed from the address bar at once)
 //   ?share=<token>    open a recording shared by link (no sign-in)
 //   ?recording=<id>   open that recording once signed in
+//   #token=<token> or #room=<room>&secret=<host secret>: sign in with what the room page hands
+//                     over (a fragment never reaches a server; removed from the address bar at once)
 
 const params = new URLSearchParams(location.search);
 const JANUS_URL = params.get('janus') || `${location.protocol}//${location.hostname}:8088/janus`;
@@ -64,6 +66,7 @@ function explain(error, context = '') {
   switch (error.code) {
     case 447:
       if (/share link/.test(error.message)) return `${capitalise(error.message)}. Ask the person who shared it for a new link.`;
+      if (credential.secret) return 'The room password is not valid here (a room password works only while its room is open). Sign in with your access token.';
       return 'Your access token is not valid or has expired. Sign in again with a current token.';
     case 448: return 'You do not have access to this recording. Ask its owner to share it with you.';
     case 465: return 'This recording no longer exists. It may have been deleted.';
@@ -129,12 +132,15 @@ function signIn(next) {
   credential = next;
   me = next.token ? tokenUser(next.token) : '';
   sessionStorage.setItem(STORE, JSON.stringify(next));
-  $('who').textContent = me ? `Signed in as ${me}` : 'Signed in as an operator';
+  $('who').textContent = me ? `Signed in as ${me}` : next.secret ? `Signed in as a host of room ${next.room}` : 'Signed in as an operator';
   $('sign-out').hidden = false;
   $('sign-in').hidden = true;
   $('library').hidden = false;
   $('tab-mine').hidden = !me;
   if (next.token && tokenRoom(next.token)) $('room-input').value = tokenRoom(next.token);
+  // The room's host secret opens that room's folder only.
+  if (next.secret) $('room-input').value = next.room;
+  $('room-input').readOnly = Boolean(next.secret);
   // A host (or an operator) comes for the room's folder; everyone else for their own media.
   showTab(me && !(next.token && tokenIsHost(next.token)) ? 'mine' : 'room');
 }
@@ -507,11 +513,12 @@ async function start() {
     }
     return;
   }
-  const token = params.get('token');
-  if (token) {
+  const handed = new URLSearchParams(location.hash.slice(1));
+  const token = params.get('token') || handed.get('token');
+  if (token || handed.get('secret')) {
     params.delete('token');
     history.replaceState(null, '', `${location.pathname}${params.toString() ? `?${params}` : ''}`);
-    signIn({ token });
+    signIn(token ? { token } : { room: handed.get('room') || params.get('room') || '', secret: handed.get('secret') });
   } else {
     const stored = sessionStorage.getItem(STORE);
     if (stored) signIn(JSON.parse(stored));

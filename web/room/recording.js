@@ -18,10 +18,20 @@ let ticker = null;
 
 export const canControl = () => isLead() && room.client !== 'mobile' && !room.ended;
 
+// The library opens the recording signed in as the person who joined here: their token, or the
+// room and its host secret when they joined with the host password. The credential travels in
+// the URL fragment, never the query: a fragment is not sent to any server (no access log holds
+// it) and the library drops it from the address bar at once. Not sessionStorage: the link opens
+// a new tab without an opener (rel=noopener), which starts with an empty sessionStorage.
 function libraryLink(message) {
   const file = (message.location || '').split('/').pop();
   const query = new URLSearchParams({ room: room.me.room, recording: message.recording || '' });
-  return { href: `../library/?${query}`, text: file ? `Open “${file}”` : 'Open the recording' };
+  const janus = new URLSearchParams(location.search).get('janus'); // the same Janus as this page
+  if (janus) query.set('janus', janus);
+  const proof = room.proof || {};
+  const credential = proof.token ? new URLSearchParams({ token: proof.token })
+    : proof.role === 'host' ? new URLSearchParams({ room: room.me.room, secret: proof.secret }) : null;
+  return { href: `../library/?${query}${credential ? `#${credential}` : ''}`, text: file ? `Open “${file}”` : 'Open the recording' };
 }
 
 function render() {

@@ -175,6 +175,7 @@ function onJoinSubmit(event) {
   $('join-button').textContent = 'Joining…';
   room.display = display;
   lastJoin = body;
+  room.proof = body.token ? { token: body.token } : { role: body.role, secret: body.secret };
   try { sessionStorage.setItem('roomrec-name', display); } catch { /* private mode */ }
   attachAndJoin(body);
 }

@@ -11,6 +11,7 @@ export const room = {
   participants: new Map(), // id → {id, user_id, display, role, on_stage, streams, hand}
   ended: false,        // left, kicked, closed or disconnected: nothing more is sent
   send: null,          // (body) → Promise of the synchronous answer (room.js sets it)
+  proof: null,         // how this person joined: {token} or {role, secret} (the library link carries it)
 };
 
 export const isLead = () => room.role === 'host' || room.role === 'moderator';

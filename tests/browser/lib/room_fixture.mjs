@@ -5,6 +5,7 @@
 // test (tests/integration/test_room.py) inside the test network namespace.
 //   node room_<story>.mjs CONFIG_JSON   (page url, tokens, screenshot folder)
 import { chromium } from 'playwright-core';
+import readline from 'node:readline';
 
 export const config = JSON.parse(process.argv[2]);
 
@@ -116,6 +117,30 @@ export class Person {
   }
 
   async shot(path) { await this.page.screenshot({ path, fullPage: false }); }
+
+  // Counts every console error, uncaught error and failed HTTP answer of one of this person's
+  // pages (the room, or a page they open from it) against the story. While a story has cut
+  // the network on purpose, the browser's own failed-request lines are expected.
+  watch(page, label) {
+    const offline = (text) => this.offline && /net::ERR_INTERNET_DISCONNECTED/.test(text);
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !offline(message.text())) this.errors.push(`${label} console: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => this.errors.push(`${label} page: ${error.message}`));
+    page.on('response', (response) => {
+      if (response.status() >= 400) this.errors.push(`${label} HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
+    });
+  }
+}
+
+// Tells the Python test something (one JSON line) and waits for its answer (one stdin line):
+// what only the test can do, such as refreshing the telemetry rollups.
+let input = null;
+export async function askTest(message) {
+  if (!input) input = readline.createInterface({ input: process.stdin });
+  const answer = new Promise((resolve) => input.once('line', resolve));
+  console.log(JSON.stringify(message));
+  return answer;
 }
 
 // Opens the page as one person and joins with an invitation token (or a password).
@@ -124,16 +149,8 @@ export async function join(browser, name, { token, role, secret, phone = false, 
     ? { viewport: { width: 390, height: 844 }, userAgent: PHONE_UA, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }
     : { viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
-  const errors = [];
-  const person = new Person(name, page, errors);
-  // While a story has cut a person's network on purpose, the browser's own failed-request
-  // lines are expected; anything else still counts.
-  const offline = (text) => person.offline && /net::ERR_INTERNET_DISCONNECTED/.test(text);
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !offline(message.text())) errors.push(`${name} console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`${name} page: ${error.message}`));
-  page.on('response', (response) => { if (response.status() >= 400) errors.push(`${name} HTTP ${response.status()}: ${response.request().method()} ${response.url()}`); });
+  const person = new Person(name, page, []);
+  person.watch(page, name);
   await page.addInitScript(pageInit);
   page.on('request', (request) => {
     const body = request.method() === 'POST' && request.postData();
@@ -170,6 +187,7 @@ export async function story(run) {
   } finally {
     for (const person of people) result.errors.push(...person.errors);
     await browser.close();
+    input?.close();
     console.log(JSON.stringify(result));
   }
 }

@@ -68,6 +68,21 @@ static void the_reason_for_access_is_the_strongest_that_holds(void **) {
     assert_string_equal(library_access_name(LibraryAccess::None), "none");
 }
 
+// The room page hands a host who joined with the room's password to the library as that.
+static void a_host_secret_holder_views_its_room_and_owns_nothing(void **) {
+    const LibraryCaller holder = host_secret_caller("weekly");
+    assert_true(library_lists_whole_room(holder, "weekly"));
+    assert_false(library_lists_whole_room(holder, "other"));
+    assert_true(library_access(holder, weekly()) == LibraryAccess::Host);
+    assert_false(library_allows(holder, weekly(), LibraryAction::Share));
+    assert_false(library_allows(holder, weekly(), LibraryAction::Manage));
+    // Not even a recording nobody owns (its owner is "", as the holder's user is).
+    const RecordingParties unowned{"weekly", "", {}};
+    assert_true(library_access(holder, unowned) == LibraryAccess::Host);
+    assert_false(library_allows(holder, unowned, LibraryAction::Manage));
+    assert_false(library_allows(holder, RecordingParties{"other", "", {}}, LibraryAction::View));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_owner_may_do_everything),
@@ -77,6 +92,7 @@ int main(void) {
         cmocka_unit_test(anybody_else_may_do_nothing),
         cmocka_unit_test(only_hosts_and_operators_list_a_whole_room),
         cmocka_unit_test(the_reason_for_access_is_the_strongest_that_holds),
+        cmocka_unit_test(a_host_secret_holder_views_its_room_and_owns_nothing),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
