@@ -54,7 +54,7 @@ await story(async (browser, result, people) => {
   for (const person of people) result.toasts[person.name] = await person.toasts();
 
   // The link opens the library in a new tab, signed in as the host, on the recording; the
-  // password host follows the same notice at once (the notice and its link go after 21 s).
+  // password host follows the same notice (it stays until dismissed).
   const library = await followAvailableLink(hana, result, 'library');
   const hugoLibrary = await followAvailableLink(hugo, result, 'hugo');
   result.library_title = await library.locator('#viewer-title').innerText();

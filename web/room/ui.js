@@ -35,7 +35,8 @@ export function notify(text, { kind = 'info', link = null, ms = TOAST_MS } = {})
   const close = el('button', { class: 'toast-close', 'aria-label': 'Dismiss notification', onclick: () => toast.remove() }, '×');
   toast.append(close);
   $('toasts').append(toast);
-  if (ms) setTimeout(() => toast.remove(), link ? ms * 3 : ms);
+  // A notice with a link (the recording file) stays until dismissed: it is the way to the file.
+  if (ms && !link) setTimeout(() => toast.remove(), ms);
   return toast;
 }
 
