@@ -122,6 +122,12 @@ void RoomLifecycle::unbind(Session &session) {
 
 void RoomLifecycle::close_room(LiveRoom &room, const char *reason) {
     ROOMREC_ON_SIGNALLING_THREAD();
+    // Breakouts first (R8): their sessions end with their parent's. Erasing other rooms keeps
+    // the callers' iteration over the registry valid (std::map), and room itself is not erased.
+    for (LiveRoom *child : rooms_.children_of(room.settings.id)) {
+        close_room(*child, "parent_closed");
+        if (child->opened_as_breakout) rooms_.erase(child->settings.id);
+    }
     if (room.policy && room.policy->stop()) recording_.stop_recording(room, domain::StopReason::SessionClosed);
     const bool had_session = room.policy || !room.participants.empty();
     room.policy.reset();
