@@ -3,6 +3,7 @@
 #include "common/log.hpp"
 #include "common/utf8.hpp"
 #include "domain/breakout.hpp"
+#include "plugin/breakout_notices.hpp"
 #include "plugin/participant_requests.hpp"
 #include "plugin/room_lifecycle.hpp"
 #include "plugin/room_messenger.hpp"
@@ -33,7 +34,7 @@ Reply BreakoutRequests::on_breakout(Request &request) {
                                                           " is a breakout: manage breakouts from its parent room " +
                                                           room.settings.parent_id);
     const auto action = domain::parse_breakout_action(text_of(request, "action"));
-    if (action == domain::BreakoutAction::List) return reply_with(describe(room, "breakouts"));
+    if (action == domain::BreakoutAction::List) return reply_with(describe_breakouts(rooms_, room, "breakouts"));
     // Whoever is moved or brought back joins with a token the plugin signs.
     if (config_.token_secret.empty())
         return reply_error(ErrorCode::BreakoutUnavailable,
@@ -44,7 +45,7 @@ Reply BreakoutRequests::on_breakout(Request &request) {
     case domain::BreakoutAction::Close: return close(request, room);
     case domain::BreakoutAction::List: break;
     }
-    return reply_with(describe(room, "breakouts"));
+    return reply_with(describe_breakouts(rooms_, room, "breakouts"));
 }
 
 Reply BreakoutRequests::open(Request &request, LiveRoom &parent) {
@@ -71,8 +72,8 @@ Reply BreakoutRequests::open(Request &request, LiveRoom &parent) {
         child.opened_as_breakout = true;
         kLog.info(common::format_text("room %s: breakout %s opened", parent.settings.id.c_str(), id.c_str()));
     }
-    tell_leads(parent);
-    return reply_with(describe(parent, "breakouts"));
+    tell_breakout_leads(rooms_, messenger_, parent);
+    return reply_with(describe_breakouts(rooms_, parent, "breakouts"));
 }
 
 Reply BreakoutRequests::move(Request &request, LiveRoom &parent) {
@@ -109,7 +110,7 @@ Reply BreakoutRequests::move(Request &request, LiveRoom &parent) {
         messenger_.push(*session, nullptr, reply_with(std::move(invitation)));
         json_array_append_new(moved, json_string(member->participant_id.c_str()));
     }
-    common::JsonPtr data = describe(parent, "breakouts");
+    common::JsonPtr data = describe_breakouts(rooms_, parent, "breakouts");
     json_object_set_new(data.get(), "moved", moved);
     json_object_set_new(data.get(), "breakout", json_string(child.settings.id.c_str()));
     return reply_with(std::move(data));
@@ -135,8 +136,8 @@ Reply BreakoutRequests::close(Request &request, LiveRoom &parent) {
     lifecycle_.close_room(child, "breakout_closed");
     if (!child.settings.is_static) rooms_.erase(child_id);
     kLog.info(common::format_text("room %s: breakout %s closed", parent.settings.id.c_str(), child_id.c_str()));
-    tell_leads(parent);
-    common::JsonPtr data = describe(parent, "breakouts");
+    tell_breakout_leads(rooms_, messenger_, parent);
+    common::JsonPtr data = describe_breakouts(rooms_, parent, "breakouts");
     json_object_set_new(data.get(), "closed", json_string(child_id.c_str()));
     return reply_with(std::move(data));
 }
@@ -155,26 +156,6 @@ std::string BreakoutRequests::token_for(const std::string &room, const domain::M
     return domain::breakout_token(room, domain::breakout_user(member.client.user_id, config_.token_secret),
                                   domain::role_name(member.role), config_.token_secret, kPackage,
                                   g_get_real_time() / G_USEC_PER_SEC);
-}
-
-common::JsonPtr BreakoutRequests::describe(LiveRoom &parent, const char *kind) {
-    common::JsonPtr data = make_event(kind);
-    json_object_set_new(data.get(), "room", json_string(parent.settings.id.c_str()));
-    json_t *list = json_array();
-    for (const LiveRoom *child : rooms_.children_of(parent.settings.id))
-        json_array_append_new(list, json_pack("{s:s, s:s, s:I}", "room", child->settings.id.c_str(), "title",
-                                              child->settings.title.c_str(), "participants",
-                                              static_cast<json_int_t>(child->roster.size())));
-    json_object_set_new(data.get(), "breakouts", list);
-    return data;
-}
-
-// Every host and moderator of the parent sees the same list after an open or a close.
-void BreakoutRequests::tell_leads(LiveRoom &parent) {
-    const common::JsonPtr event = describe(parent, "breakouts");
-    for (const auto &[id, session] : parent.participants)
-        if (const domain::Member *member = parent.roster.find(id); member && domain::leads(member->role))
-            messenger_.push(*session, nullptr, reply_with(common::json_share(event.get())));
 }
 
 } // namespace roomrec::plugin

@@ -29,13 +29,10 @@ private:
     Reply open(Request &request, LiveRoom &parent);
     Reply move(Request &request, LiveRoom &parent);
     Reply close(Request &request, LiveRoom &parent);
-    // The reply (and the event leads of the parent get) describing the open breakouts.
-    common::JsonPtr describe(LiveRoom &parent, const char *kind);
     // The parent's breakout named by the body's "breakout", or the refusal.
     std::variant<LiveRoom *, Reply> named_breakout(const Request &request, LiveRoom &parent);
     // A token for member, now in one room, to join `room` with its role.
     std::string token_for(const std::string &room, const domain::Member &member) const;
-    void tell_leads(LiveRoom &parent);
 
     const PluginConfig &config_;
     RoomRegistry &rooms_;

@@ -1,6 +1,7 @@
 #include "plugin/participant_requests.hpp"
 
 #include "common/log.hpp"
+#include "plugin/breakout_notices.hpp"
 #include "plugin/recording_controller.hpp"
 #include "plugin/room_descriptions.hpp"
 #include "plugin/room_lifecycle.hpp"
@@ -155,6 +156,7 @@ Reply ParticipantRequests::on_join_participant(Request &request, LiveRoom &room)
     common::JsonPtr announcement = make_event("participant_joined");
     json_object_set_new(announcement.get(), "participant", describe_participant(room, member).release());
     messenger_.broadcast(room, announcement, member.participant_id);
+    breakout_membership_changed(rooms_, messenger_, room);
     common::JsonPtr details = common::json_object_ptr();
     json_object_set_new(details.get(), "role", json_string(domain::role_name(member.role)));
     json_object_set_new(details.get(), "client", json_string(domain::client_kind_name(client.kind)));

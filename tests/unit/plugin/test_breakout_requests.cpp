@@ -51,6 +51,8 @@ void a_host_opens_moves_into_and_closes_a_breakout(void **) {
     assert_true(has(h.last_joined, R"("user_id":"bob")"));
     assert_true(has(h.last_joined, R"("role":"viewer")"));
     assert_true(has(h.last_joined, R"("room":"weekly-b1")"));
+    // The host's panel follows: bob is counted in the breakout.
+    assert_false(h.gateway.wait_push(host, {R"("roomrec":"breakouts")", R"("participants":1,"room":"weekly-b1")"}).empty());
     auto *gina_b = join_with_token(h, to_guest, "Gina", &gina_in_breakout);
     const std::string anonymous = PluginHarness::field(h.last_joined, "user_id");
     assert_true(anonymous.rfind("anon-", 0) == 0);
