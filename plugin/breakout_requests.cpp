@@ -70,6 +70,8 @@ Reply BreakoutRequests::open(Request &request, LiveRoom &parent) {
         const std::string child_title = count == 1 ? title : title + " " + std::to_string(number);
         LiveRoom &child = rooms_.add(domain::breakout_settings(parent.settings, id, child_title));
         child.opened_as_breakout = true;
+        if (const domain::Member *lead = parent.roster.find(request.session->participant_id))
+            child.opened_by = lead->client.user_id;
         kLog.info(common::format_text("room %s: breakout %s opened", parent.settings.id.c_str(), id.c_str()));
     }
     tell_breakout_leads(rooms_, messenger_, parent);

@@ -63,12 +63,12 @@ void a_host_opens_moves_into_and_closes_a_breakout(void **) {
     const std::string listed = h.request(host, R"({"request":"breakout","action":"list"})");
     assert_true(has(listed, R"({"participants":2,"room":"weekly-b1","title":"Group 1"})"));
 
-    // The breakout's session is a breakout in telemetry: opened by its first joiner.
+    // The breakout's session is a breakout in telemetry, opened by the host who opened it.
     const auto opens = h.rows("breakout.open");
     assert_int_equal(opens.size(), 1);
     assert_string_equal(opens[0].room_id.c_str(), "weekly-b1");
     assert_string_equal(opens[0].subject_id.c_str(), "weekly");
-    assert_string_equal(roomrec::test::body_field(opens[0], "opened_by").c_str(), "bob");
+    assert_string_equal(roomrec::test::body_field(opens[0], "opened_by").c_str(), "alice");
 
     const std::string closed = h.request(host, R"({"request":"breakout","action":"close","breakout":"weekly-b1"})");
     assert_true(has(closed, R"("closed":"weekly-b1")"));
