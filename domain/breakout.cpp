@@ -18,13 +18,13 @@ std::optional<BreakoutAction> parse_breakout_action(std::string_view text) {
     return std::nullopt;
 }
 
-std::variant<std::vector<std::string>, ValidationError>
-breakout_ids(const std::string &parent, const std::vector<std::string> &taken, int count) {
+std::variant<std::vector<std::string>, ValidationError> breakout_ids(const std::string &parent,
+                                                                     const std::vector<std::string> &taken, int count) {
     if (count < 1) return ValidationError{ErrorCode::InvalidElement, "count must be at least 1"};
     if (taken.size() + static_cast<size_t>(count) > static_cast<size_t>(kMaxBreakouts))
-        return ValidationError{ErrorCode::LimitReached,
-                               "a room has at most " + std::to_string(kMaxBreakouts) + " breakouts open (" +
-                                   std::to_string(taken.size()) + " now)"};
+        return ValidationError{ErrorCode::LimitReached, "a room has at most " + std::to_string(kMaxBreakouts) +
+                                                            " breakouts open (" + std::to_string(taken.size()) +
+                                                            " now)"};
     // Numbered after the highest open one: a closed breakout's number is not reused while a
     // later one is open, so ids stay in the order they were opened.
     const std::string prefix = parent + "-b";
@@ -40,9 +40,9 @@ breakout_ids(const std::string &parent, const std::vector<std::string> &taken, i
     std::vector<std::string> ids;
     for (int i = 1; i <= count; ++i) ids.push_back(prefix + std::to_string(highest + i));
     if (ids.back().size() > kMaxRoomIdLength)
-        return ValidationError{ErrorCode::InvalidElement,
-                               "the room id is too long for breakout ids (\"" + ids.back() + "\" is over " +
-                                   std::to_string(kMaxRoomIdLength) + " characters)"};
+        return ValidationError{ErrorCode::InvalidElement, "the room id is too long for breakout ids (\"" + ids.back() +
+                                                              "\" is over " + std::to_string(kMaxRoomIdLength) +
+                                                              " characters)"};
     return ids;
 }
 
@@ -73,8 +73,8 @@ std::string breakout_user(const std::string &user_id, std::string_view secret) {
     return out;
 }
 
-std::string breakout_token(const std::string &room, const std::string &user, const char *role,
-                           std::string_view secret, std::string_view realm, int64_t now_s) {
+std::string breakout_token(const std::string &room, const std::string &user, const char *role, std::string_view secret,
+                           std::string_view realm, int64_t now_s) {
     const std::string data = std::to_string(now_s + kBreakoutTokenSeconds) + "," + std::string(realm) +
                              ",room=" + room + ",user=" + user + ",role=" + role;
     return sign_token(data, secret);

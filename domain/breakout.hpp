@@ -15,9 +15,9 @@
 
 namespace roomrec::domain {
 
-inline constexpr int kMaxBreakouts = 20;                // open breakouts per parent room
-inline constexpr int64_t kBreakoutTokenSeconds = 300;   // how long a move or return token is valid
-inline constexpr size_t kMaxRoomIdLength = 64;          // as the room API's "room"
+inline constexpr int kMaxBreakouts = 20;                 // open breakouts per parent room
+inline constexpr int64_t kBreakoutTokenSeconds = 300;    // how long a move or return token is valid
+inline constexpr size_t kMaxRoomIdLength = 64;           // as the room API's "room"
 inline constexpr const char *kAnonymousPrefix = "anon-"; // users derived from server-named guests
 
 enum class BreakoutAction { Open, Move, Close, List };
@@ -27,8 +27,8 @@ std::optional<BreakoutAction> parse_breakout_action(std::string_view text);
 // The ids of count new breakouts of parent: "<parent>-b<n>", n after the highest of taken (the
 // parent's open breakouts). Refused (461) past kMaxBreakouts open at once, (443) when the ids
 // would be longer than a room id may be.
-std::variant<std::vector<std::string>, ValidationError>
-breakout_ids(const std::string &parent, const std::vector<std::string> &taken, int count);
+std::variant<std::vector<std::string>, ValidationError> breakout_ids(const std::string &parent,
+                                                                     const std::vector<std::string> &taken, int count);
 
 // A breakout of parent: its type, owners, limits and maximum duration; never listed publicly,
 // never static, no room secrets (its people come in with the tokens the move hands out).
@@ -41,7 +41,7 @@ std::string breakout_user(const std::string &user_id, std::string_view secret);
 
 // A signed join token (signed_token's format) for user in room with role, valid until
 // now_s + kBreakoutTokenSeconds.
-std::string breakout_token(const std::string &room, const std::string &user, const char *role,
-                           std::string_view secret, std::string_view realm, int64_t now_s);
+std::string breakout_token(const std::string &room, const std::string &user, const char *role, std::string_view secret,
+                           std::string_view realm, int64_t now_s);
 
 } // namespace roomrec::domain

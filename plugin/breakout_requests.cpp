@@ -16,9 +16,7 @@ namespace roomrec::plugin {
 namespace {
 constexpr common::Logger kLog("room");
 
-std::string text_of(const Request &request, const char *name) {
-    return domain::string_field(request.body.get(), name);
-}
+std::string text_of(const Request &request, const char *name) { return domain::string_field(request.body.get(), name); }
 } // namespace
 
 using domain::ErrorCode;
@@ -91,8 +89,8 @@ Reply BreakoutRequests::move(Request &request, LiveRoom &parent) {
     json_array_foreach(list, index, item) {
         const char *id = json_string_value(item);
         if (id == nullptr || !domain::is_identifier(id, 64))
-            return reply_error(ErrorCode::InvalidElement, "participants[" + std::to_string(index) +
-                                                              "] must be a participant id");
+            return reply_error(ErrorCode::InvalidElement,
+                               "participants[" + std::to_string(index) + "] must be a participant id");
         const domain::Member *member = parent.roster.find(id);
         const auto session = parent.participants.find(id);
         if (member == nullptr || session == parent.participants.end())
@@ -102,13 +100,8 @@ Reply BreakoutRequests::move(Request &request, LiveRoom &parent) {
     }
     json_t *moved = json_array();
     for (const auto &[session, member] : moving) {
-        common::JsonPtr invitation = make_event("breakout");
-        json_object_set_new(invitation.get(), "action", json_string("moved"));
-        json_object_set_new(invitation.get(), "room", json_string(child.settings.id.c_str()));
-        json_object_set_new(invitation.get(), "title", json_string(child.settings.title.c_str()));
+        common::JsonPtr invitation = join_event("moved", child, *member);
         json_object_set_new(invitation.get(), "parent", json_string(parent.settings.id.c_str()));
-        json_object_set_new(invitation.get(), "token", json_string(token_for(child.settings.id, *member).c_str()));
-        json_object_set_new(invitation.get(), "expires_in", json_integer(domain::kBreakoutTokenSeconds));
         messenger_.push(*session, nullptr, reply_with(std::move(invitation)));
         json_array_append_new(moved, json_string(member->participant_id.c_str()));
     }
@@ -126,13 +119,8 @@ Reply BreakoutRequests::close(Request &request, LiveRoom &parent) {
     for (const auto &[id, session] : child.participants) {
         const domain::Member *member = child.roster.find(id);
         if (member == nullptr) continue;
-        common::JsonPtr back = make_event("breakout");
-        json_object_set_new(back.get(), "action", json_string("closed"));
+        common::JsonPtr back = join_event("closed", parent, *member);
         json_object_set_new(back.get(), "breakout", json_string(child_id.c_str()));
-        json_object_set_new(back.get(), "room", json_string(parent.settings.id.c_str()));
-        json_object_set_new(back.get(), "title", json_string(parent.settings.title.c_str()));
-        json_object_set_new(back.get(), "token", json_string(token_for(parent.settings.id, *member).c_str()));
-        json_object_set_new(back.get(), "expires_in", json_integer(domain::kBreakoutTokenSeconds));
         messenger_.push(*session, nullptr, reply_with(std::move(back)));
     }
     lifecycle_.close_room(child, "breakout_closed");
@@ -154,10 +142,15 @@ std::variant<LiveRoom *, Reply> BreakoutRequests::named_breakout(const Request &
     return child;
 }
 
-std::string BreakoutRequests::token_for(const std::string &room, const domain::Member &member) const {
-    return domain::breakout_token(room, domain::breakout_user(member.client.user_id, config_.token_secret),
-                                  domain::role_name(member.role), config_.token_secret, kPackage,
-                                  g_get_real_time() / G_USEC_PER_SEC);
+common::JsonPtr BreakoutRequests::join_event(const char *action, const LiveRoom &room,
+                                             const domain::Member &member) const {
+    const std::string token = domain::breakout_token(
+        room.settings.id, domain::breakout_user(member.client.user_id, config_.token_secret),
+        domain::role_name(member.role), config_.token_secret, kPackage, g_get_real_time() / G_USEC_PER_SEC);
+    return common::JsonPtr(json_pack("{s:s, s:s, s:s, s:s, s:s, s:I}", "roomrec", "breakout", "action", action, "room",
+                                     room.settings.id.c_str(), "title", room.settings.title.c_str(), "token",
+                                     token.c_str(), "expires_in",
+                                     static_cast<json_int_t>(domain::kBreakoutTokenSeconds)));
 }
 
 } // namespace roomrec::plugin

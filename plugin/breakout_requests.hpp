@@ -31,8 +31,9 @@ private:
     Reply close(Request &request, LiveRoom &parent);
     // The parent's breakout named by the body's "breakout", or the refusal.
     std::variant<LiveRoom *, Reply> named_breakout(const Request &request, LiveRoom &parent);
-    // A token for member, now in one room, to join `room` with its role.
-    std::string token_for(const std::string &room, const domain::Member &member) const;
+    // The "breakout" event telling member to join room (action "moved" or "closed"), with a
+    // token for it naming member's role and user.
+    common::JsonPtr join_event(const char *action, const LiveRoom &room, const domain::Member &member) const;
 
     const PluginConfig &config_;
     RoomRegistry &rooms_;

@@ -76,7 +76,7 @@ static void a_guest_becomes_a_stable_anonymous_user(void **) {
     assert_string_equal(breakout_user("guest-abc", "s").c_str(), anon.c_str()); // the same on every move
     assert_string_not_equal(breakout_user("guest-abd", "s").c_str(), anon.c_str());
     assert_string_not_equal(breakout_user("guest-abc", "t").c_str(), anon.c_str()); // not guessable
-    assert_string_equal(breakout_user(anon, "s").c_str(), anon.c_str());          // and kept on return
+    assert_string_equal(breakout_user(anon, "s").c_str(), anon.c_str());            // and kept on return
 }
 
 static void a_move_token_verifies_and_expires(void **) {

@@ -37,7 +37,8 @@ void a_host_opens_moves_into_and_closes_a_breakout(void **) {
     assert_false(has(h.request(h.attach(), R"({"request":"list"})"), "weekly-b1"));
 
     const std::string moved = h.request(host, R"({"request":"breakout","action":"move","breakout":"weekly-b1",)"
-                                              R"("participants":[")" + viewer_id + R"(",")" + guest_id + R"("]})");
+                                              R"("participants":[")" +
+                                                  viewer_id + R"(",")" + guest_id + R"("]})");
     assert_true(has(moved, ("\"moved\":[\"" + viewer_id + "\",\"" + guest_id + "\"]").c_str()));
     const std::string to_viewer = h.gateway.wait_push(viewer, {R"("roomrec":"breakout")", R"("action":"moved")"});
     assert_true(has(to_viewer, R"("room":"weekly-b1")"));
@@ -52,7 +53,8 @@ void a_host_opens_moves_into_and_closes_a_breakout(void **) {
     assert_true(has(h.last_joined, R"("role":"viewer")"));
     assert_true(has(h.last_joined, R"("room":"weekly-b1")"));
     // The host's panel follows: bob is counted in the breakout.
-    assert_false(h.gateway.wait_push(host, {R"("roomrec":"breakouts")", R"("participants":1,"room":"weekly-b1")"}).empty());
+    assert_false(
+        h.gateway.wait_push(host, {R"("roomrec":"breakouts")", R"("participants":1,"room":"weekly-b1")"}).empty());
     auto *gina_b = join_with_token(h, to_guest, "Gina", &gina_in_breakout);
     const std::string anonymous = PluginHarness::field(h.last_joined, "user_id");
     assert_true(anonymous.rfind("anon-", 0) == 0);
@@ -78,7 +80,8 @@ void a_host_opens_moves_into_and_closes_a_breakout(void **) {
         const std::string back = h.gateway.wait_push(handle, {R"("roomrec":"breakout")", R"("action":"closed")"});
         assert_true(has(back, R"("room":"weekly")"));
         assert_true(has(back, R"("breakout":"weekly-b1")"));
-        assert_false(h.gateway.wait_push(handle, {R"("roomrec":"room_closed")", R"("reason":"breakout_closed")"}).empty());
+        assert_false(
+            h.gateway.wait_push(handle, {R"("roomrec":"room_closed")", R"("reason":"breakout_closed")"}).empty());
         if (handle == bob_b) bob_back = back;
     }
     const auto closes = h.rows("breakout.close");
@@ -124,7 +127,8 @@ void bad_breakout_requests_get_their_own_refusals(void **) {
     assert_int_equal(code(h.request(host, R"({"request":"breakout","action":"move","breakout":"weekly-b1"})")), 442);
     // A mistake moves nobody: bob is not told to go when the list also names a stranger.
     assert_int_equal(code(h.request(host, R"({"request":"breakout","action":"move","breakout":"weekly-b1",)"
-                                          R"("participants":[")" + viewer_id + R"(","nobody"]})")),
+                                          R"("participants":[")" +
+                                              viewer_id + R"(","nobody"]})")),
                      451);
     assert_false(h.gateway.has_push(viewer, {R"("action":"moved")"}));
 
