@@ -249,6 +249,7 @@ function switchRoom(message) {
   };
   reconnecting = true; // a refusal ends the page ("Could not rejoin") instead of showing the form
   room.me = null;
+  room.onStage = false; // a stage is one room's: the other starts without it
   room.ended = false;
   attachAndJoin(lastJoin);
 }
