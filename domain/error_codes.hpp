@@ -25,12 +25,13 @@ enum class ErrorCode : int {
     NoSuchItem = 458,          // chat message, poll or question unknown (or forgotten)
     ActivityState = 459,       // deleted, already liked/answered/flagged, thread cannot move so, session cap
     Banned = 460,              // kicked from this room session; the ban has not ended
-    LimitReached = 461,        // a per-participant limit (subscriber handles) is reached
+    LimitReached = 461,        // a per-participant limit (subscriber handles), or 20 breakouts open
     ReportUnavailable = 462,   // the report database is unreachable; retry
     NoSuchSession = 463,       // the room has no such session (reports)
     ExportUnavailable = 464,   // this node cannot mail exports (no delivery, links/S3 or SMTP) or could not queue one
     NoSuchRecording = 465,     // the recordings library has no such (undeleted) recording
     LibraryUnavailable = 466,  // no delivery database (or it is away), or no links/S3 to play from; retry
+    BreakoutUnavailable = 467, // breakouts need the jcfg token_secret (moves hand out signed tokens)
     Internal = 499,
 };
 

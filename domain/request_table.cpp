@@ -1,5 +1,7 @@
 #include "domain/request_table.hpp"
 
+#include "domain/breakout.hpp"
+
 #include <array>
 #include <cstring>
 #include <string>
@@ -38,6 +40,13 @@ constexpr std::array kStageParams{ParamSpec{"participant", JsonKind::Identifier,
                                   ParamSpec{"on_stage", JsonKind::Boolean, true, 0}};
 constexpr std::array kSubscribeParams{
     ParamSpec{"streams", JsonKind::Array, true, 64, 1, kStreamParams.data(), kStreamParams.size()}};
+// Breakout rooms (R8): one request, its action naming what to do (domain/breakout).
+constexpr std::array kBreakoutParams{
+    ParamSpec{"action", JsonKind::String, true, 16, 0, nullptr, 0, "open|move|close|list"},
+    ParamSpec{"title", JsonKind::String, false, 200},
+    ParamSpec{"count", JsonKind::Integer, false, kMaxBreakouts, 1},
+    ParamSpec{"breakout", JsonKind::Identifier, false, 64},
+    ParamSpec{"participants", JsonKind::Array, false, 1000, 1}};
 // Room signals.
 constexpr std::array kReactParams{ParamSpec{"reaction", JsonKind::String, true, 16}};
 constexpr std::array kHandParams{ParamSpec{"raised", JsonKind::Boolean, true, 0},
@@ -130,7 +139,7 @@ constexpr std::array kLibraryParams{
     ParamSpec{"token", JsonKind::String, false, 4096},
     ParamSpec{"secret", JsonKind::String, false, 256}};
 
-constexpr std::array<RequestType, 34> kTypes{{
+constexpr std::array<RequestType, 35> kTypes{{
     {"create", kCreateParams, false, true, false},
     {"destroy", kDestroyParams, false, true, false},
     {"list", kListParams, false, true, false},
@@ -144,6 +153,7 @@ constexpr std::array<RequestType, 34> kTypes{{
     {"unban", kUnbanParams, false, true, false},
     {"close", kCloseParams, false, true, false},
     {"stage", kStageParams, false, false, false},
+    {"breakout", kBreakoutParams, false, false, false},
     {"start", kNoParams, true, false, false},
     {"subscribe", kSubscribeParams, true, false, false},
     {"unsubscribe", kSubscribeParams, true, false, false},

@@ -29,7 +29,8 @@ bool is_allowed(Role role, Action action, bool on_stage) {
     case Action::Kick:
     case Action::CloseRoom:
     case Action::ManageStage:
-    case Action::ControlRecording: return leads(role);
+    case Action::ControlRecording:
+    case Action::ManageBreakouts: return leads(role);
     }
     return false;
 }

@@ -21,6 +21,7 @@ enum class Action {
     CloseRoom,        // end the live session for everyone
     ManageStage,      // bring a viewer on stage or take them off
     ControlRecording, // start/stop recording (may_control_recording adds the client-kind rule)
+    ManageBreakouts,  // open breakout rooms, move people into them, close them (R8)
 };
 
 // on_stage matters only for viewers: a host or moderator may bring one on stage to publish.

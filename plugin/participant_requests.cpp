@@ -1,6 +1,7 @@
 #include "plugin/participant_requests.hpp"
 
 #include "common/log.hpp"
+#include "plugin/breakout_notices.hpp"
 #include "plugin/recording_controller.hpp"
 #include "plugin/room_descriptions.hpp"
 #include "plugin/room_lifecycle.hpp"
@@ -136,6 +137,8 @@ Reply ParticipantRequests::on_join_participant(Request &request, LiveRoom &room)
     json_object_set_new(data.get(), "room", json_string(room.settings.id.c_str()));
     json_object_set_new(data.get(), "title", json_string(room.settings.title.c_str()));
     json_object_set_new(data.get(), "type", json_string(domain::room_type_name(room.settings.type)));
+    if (!room.settings.parent_id.empty()) // a breakout (R8): the page names it so
+        json_object_set_new(data.get(), "parent", json_string(room.settings.parent_id.c_str()));
     json_object_set_new(data.get(), "id", json_string(member.participant_id.c_str()));
     json_object_set_new(data.get(), "user_id", json_string(member.client.user_id.c_str()));
     json_object_set_new(data.get(), "private_id", json_string(session.private_id.c_str()));
@@ -153,6 +156,7 @@ Reply ParticipantRequests::on_join_participant(Request &request, LiveRoom &room)
     common::JsonPtr announcement = make_event("participant_joined");
     json_object_set_new(announcement.get(), "participant", describe_participant(room, member).release());
     messenger_.broadcast(room, announcement, member.participant_id);
+    breakout_membership_changed(rooms_, messenger_, room);
     common::JsonPtr details = common::json_object_ptr();
     json_object_set_new(details.get(), "role", json_string(domain::role_name(member.role)));
     json_object_set_new(details.get(), "client", json_string(domain::client_kind_name(client.kind)));
@@ -239,9 +243,8 @@ Reply ParticipantRequests::on_leave(Request &request) {
     return reply_with(std::move(data));
 }
 
-// Kick and close come from a joined host/moderator, or from an administrator naming the room.
-static std::variant<LiveRoom *, domain::ValidationError> acting_room(RoomRegistry &rooms, const Request &request,
-                                                                     domain::Action action, domain::Role *actor_role) {
+std::variant<LiveRoom *, domain::ValidationError> acting_room(RoomRegistry &rooms, const Request &request,
+                                                              domain::Action action, domain::Role *actor_role) {
     if (request.admin) {
         const char *room_id = text_field(request.body.get(), "room");
         if (room_id == nullptr) return domain::ValidationError{domain::ErrorCode::MissingElement, "room is required"};

@@ -6,6 +6,8 @@
 #include "plugin/replies.hpp"
 #include "plugin/request.hpp"
 
+#include <variant>
+
 namespace roomrec::plugin {
 
 class RecordingController;
@@ -14,6 +16,12 @@ class RoomMessenger;
 class RoomRegistry;
 class SubscriberRequests;
 class TelemetryBridge;
+
+// The room a lead's request acts on: the joined host's or moderator's (action checked against
+// its role, *actor_role set), or for an administrator the body's "room" (acting as host).
+// Kick, unban, close, stage and breakout go through it.
+std::variant<LiveRoom *, domain::ValidationError> acting_room(RoomRegistry &rooms, const Request &request,
+                                                              domain::Action action, domain::Role *actor_role);
 
 class ParticipantRequests {
 public:

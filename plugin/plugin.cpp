@@ -21,6 +21,7 @@ Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
       lifecycle_(rooms_, messenger_, gateway_, recording_, telemetry_, delivery_),
       room_requests_(config_, rooms_, messenger_, lifecycle_), subscriber_requests_(config_, rooms_, lifecycle_),
       participant_requests_(config_, rooms_, messenger_, lifecycle_, recording_, telemetry_, subscriber_requests_),
+      breakout_requests_(config_, rooms_, messenger_, lifecycle_),
       signal_requests_(rooms_, messenger_, telemetry_, rate_limited_),
       question_requests_(rooms_, messenger_, telemetry_, rate_limited_), engagement_requests_(rooms_, telemetry_),
       admin_requests_(config_, rooms_, recording_, delivery_, telemetry_, rate_limited_),
@@ -92,6 +93,7 @@ void Plugin::bind_requests() {
     dispatcher_.bind("unban", to(participant_requests_, &ParticipantRequests::on_unban));
     dispatcher_.bind("close", to(participant_requests_, &ParticipantRequests::on_close));
     dispatcher_.bind("stage", to(participant_requests_, &ParticipantRequests::on_stage));
+    dispatcher_.bind("breakout", to(breakout_requests_, &BreakoutRequests::on_breakout));
     dispatcher_.bind("start", to(subscriber_requests_, &SubscriberRequests::on_start));
     dispatcher_.bind("subscribe", to(subscriber_requests_, &SubscriberRequests::on_subscribe));
     dispatcher_.bind("unsubscribe", to(subscriber_requests_, &SubscriberRequests::on_unsubscribe));

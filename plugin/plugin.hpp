@@ -5,6 +5,7 @@
 
 #include "analytics/reports/report_export_producer.hpp"
 #include "plugin/admin_requests.hpp"
+#include "plugin/breakout_requests.hpp"
 #include "plugin/delivery_bridge.hpp"
 #include "plugin/engagement_requests.hpp"
 #include "plugin/export_requests.hpp"
@@ -77,6 +78,7 @@ private:
     RoomRequests room_requests_;
     SubscriberRequests subscriber_requests_;
     ParticipantRequests participant_requests_;
+    BreakoutRequests breakout_requests_;
     SignalRequests signal_requests_;
     QuestionRequests question_requests_;
     EngagementRequests engagement_requests_;

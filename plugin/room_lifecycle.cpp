@@ -1,6 +1,7 @@
 #include "plugin/room_lifecycle.hpp"
 
 #include "common/log.hpp"
+#include "plugin/breakout_notices.hpp"
 #include "plugin/delivery_bridge.hpp"
 #include "plugin/recording_controller.hpp"
 #include "plugin/room_messenger.hpp"
@@ -103,6 +104,7 @@ void RoomLifecycle::remove_participant(LiveRoom &room, Session &session, const c
     json_object_set_new(event.get(), "id", json_string(participant_id.c_str()));
     json_object_set_new(event.get(), "reason", json_string(reason));
     messenger_.broadcast(room, event);
+    breakout_membership_changed(rooms_, messenger_, room);
     kLog.info(
         common::format_text("room %s: participant %s %s", room.settings.id.c_str(), participant_id.c_str(), reason));
 }
@@ -122,6 +124,12 @@ void RoomLifecycle::unbind(Session &session) {
 
 void RoomLifecycle::close_room(LiveRoom &room, const char *reason) {
     ROOMREC_ON_SIGNALLING_THREAD();
+    // Breakouts first (R8): their sessions end with their parent's. Erasing other rooms keeps
+    // the callers' iteration over the registry valid (std::map), and room itself is not erased.
+    for (LiveRoom *child : rooms_.children_of(room.settings.id)) {
+        close_room(*child, "parent_closed");
+        if (child->opened_as_breakout) rooms_.erase(child->settings.id);
+    }
     if (room.policy && room.policy->stop()) recording_.stop_recording(room, domain::StopReason::SessionClosed);
     const bool had_session = room.policy || !room.participants.empty();
     room.policy.reset();

@@ -34,7 +34,8 @@ public:
     void remove_participant(LiveRoom &room, Session &session, const char *reason);
     // A handle leaves whatever it joined (destroyed, or a new join elsewhere).
     void unbind(Session &session);
-    // Ending the session always finalizes its recording.
+    // Ending the session always finalizes its recording. A room's breakouts close with it (those
+    // the breakout request opened are destroyed).
     void close_room(LiveRoom &room, const char *reason);
 
 private:

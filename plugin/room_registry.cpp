@@ -22,6 +22,14 @@ LiveRoom &RoomRegistry::add(const domain::RoomSettings &settings) {
     return room;
 }
 
+std::vector<LiveRoom *> RoomRegistry::children_of(const std::string &room_id) {
+    ROOMREC_ON_SIGNALLING_THREAD();
+    std::vector<LiveRoom *> children;
+    for (auto &[id, room] : rooms_)
+        if (room.settings.parent_id == room_id) children.push_back(&room);
+    return children;
+}
+
 void RoomRegistry::erase(const std::string &room_id) {
     ROOMREC_ON_SIGNALLING_THREAD();
     rooms_.erase(room_id);

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace roomrec::plugin {
 
@@ -18,6 +19,8 @@ public:
     // Creates the room if it does not exist.
     LiveRoom &add(const domain::RoomSettings &settings);
     void erase(const std::string &room_id);
+    // The rooms whose parent is room_id (its breakouts), in id order.
+    std::vector<LiveRoom *> children_of(const std::string &room_id);
     bool contains(const std::string &room_id) const { return rooms_.count(room_id) > 0; }
     size_t size() const { return rooms_.size(); }
     Rooms &all() { return rooms_; }

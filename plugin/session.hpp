@@ -99,6 +99,8 @@ struct LiveRoom {
     domain::RoomBans bans;                             // users kicked from this session (R7)
     // Participants whose stage stream (screen share) is published: participant → (mid, codec).
     std::map<std::string, std::pair<std::string, std::string>> presenting;
+    bool opened_as_breakout = false; // by the "breakout" request: destroyed when closed (R8)
+    std::string opened_by;           // that request's lead (user id), named by breakout.open
 };
 
 } // namespace roomrec::plugin

@@ -158,10 +158,13 @@ void TelemetryBridge::start_room_session(LiveRoom &room) {
     room.last_heartbeat_us.clear();
     room.presenting.clear();
     if (!room.settings.parent_id.empty()) {
-        // The session starts with its first join: that participant opened the breakout.
+        // Who opened it: the lead whose breakout request did, else (a room created with a
+        // parent) its first joiner, whose join starts the session.
         const auto members = room.roster.members();
         common::JsonPtr body(json_pack("{s:s}", "title", room.settings.title.c_str()));
-        if (!members.empty())
+        if (!room.opened_by.empty())
+            json_object_set_new(body.get(), "opened_by", json_string(room.opened_by.c_str()));
+        else if (!members.empty())
             json_object_set_new(body.get(), "opened_by", json_string(members.front()->client.user_id.c_str()));
         record(room, analytics::TelemetryKind::BreakoutOpen, nullptr, room.settings.parent_id, 0, std::move(body));
     }

@@ -273,6 +273,41 @@ class EngagementTest(unittest.TestCase):
         self.assertEqual(self.pg.psql("SELECT count(*) FROM telemetry_events WHERE user_id = 'vic'"), "0")
         self.assertEqual(collections.Counter(row["user"] for row in self.rows("eng1"))["hana"], counts_by_user["hana"])
 
+    def test_a_breakout_opened_from_the_room_is_its_breakout_session(self):
+        harness.create_room(self.handle(), "eng-brk", title="Main")
+        host, _ = self.join("eng-brk", "hedy", "host")
+        viewer, viewer_id = self.join("eng-brk", "vik", "viewer")
+        opened = host.send({"request": "breakout", "action": "open", "title": "Corner"})
+        self.assertEqual([b["room"] for b in opened["breakouts"]], ["eng-brk-b1"], opened)
+        host.send({"request": "breakout", "action": "move", "breakout": "eng-brk-b1", "participants": [viewer_id]})
+        invitation, _ = viewer.wait_plugin_event("breakout")
+        viewer.send({"request": "leave"})
+        joined = self.handle().send({"request": "join", "room": "eng-brk-b1", "token": invitation["token"],
+                                     "user": {"display": "Vik", "user_agent": CHROME}})
+        self.assertEqual(joined["roomrec"], "joined", joined)
+        self.assertEqual(host.send({"request": "breakout", "action": "close", "breakout": "eng-brk-b1"})["closed"],
+                         "eng-brk-b1")
+
+        self.wait_rows("eng-brk-b1", "breakout.close", 1)
+        counts = collections.Counter(row["kind"] for row in self.rows("eng-brk-b1"))
+        self.assertEqual(counts, {"breakout.open": 1, "join": 1, "leave": 1, "breakout.close": 1})
+        opened_row = self.rows("eng-brk-b1", "breakout.open")[0]
+        self.assertEqual(opened_row["subject"], "eng-brk")
+        self.assertEqual(json.loads(opened_row["body"]), {"title": "Corner", "opened_by": "hedy"})
+        self.assertEqual(json.loads(self.rows("eng-brk-b1", "breakout.close")[0]["body"])["reason"], "breakout_closed")
+        self.assertEqual(self.rows("eng-brk-b1", "join")[0]["user"], "vik")
+        # The main room's sessions report lists it as its breakout: its rows written, the rollup
+        # the minute thread would make at the next closed minute made now.
+        self.wait_rows("eng-brk", "join", 2)
+        self.pg.psql("SELECT telemetry_refresh_minutes(min(at), max(at) + interval '1 minute') FROM telemetry_events "
+                     "WHERE room_id LIKE 'eng-brk%'")
+        report = self.handle().send({"request": "report", "room": "eng-brk", "report": "sessions",
+                                     "admin_secret": harness.ADMIN_SECRET})
+        self.assertIn("data", report, report)
+        breakouts = report["data"]["breakouts"]
+        self.assertEqual([(b["room"], b["title"], b["opened_by"], b["session"]) for b in breakouts],
+                         [("eng-brk-b1", "Corner", "hedy", opened_row["session"])], report)
+
     def test_a_room_sets_its_own_reaction_limit(self):
         # The jcfg room allows 2 at once, then 1 a minute; an API room 3 (the jcfg default is 5).
         harness.create_room(self.handle(), "eng-api", title="Api", reaction_burst=3, reactions_per_minute=1)

@@ -115,6 +115,27 @@ class RoomPageTest(unittest.TestCase):
         self.assertIn("not valid", r["wrong_secret"])
         self.assertIn("no room", r["no_room"])
 
+    def test_breakout_story(self):
+        r = self.play("room_breakouts.mjs", "static", {"Hana": "host", "Ada": "viewer", "Ben": "viewer"})
+        self.assertFalse(r["attendee_tab"])
+        self.assertEqual(r["main_title"], "Static room")
+        # Moved: told, then in the breakout with its title, badge and people.
+        self.assertEqual(r["ada_breakout_title"], "Group A")
+        self.assertTrue(r["ada_breakout_badge"])
+        self.assertEqual(r["ada_breakout_people"], ["Ada", "Ben"])
+        self.assertEqual(r["ada_url_room"], "static-b1")
+        self.assertIn("2 people", r["hana_count"])
+        self.assertEqual(r["hana_people_in_main"], ["Hana"])
+        for name in ("ada", "ben"):
+            self.assertIn("You were moved to Group A.", r[f"{name}_toasts"])
+            self.assertIn("The breakout room was closed. Back to Static room.", r[f"{name}_toasts"])
+        # Closed: back in the main room with everyone, the page never ended.
+        self.assertEqual(r["ada_back_title"], "Static room")
+        self.assertFalse(r["ada_back_badge"])
+        self.assertEqual(r["ada_back_people"], ["Ada", "Ben", "Hana"])
+        self.assertFalse(r["ada_ended"])
+        self.assertIn("No breakout rooms", r["hana_breakouts_after"])
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

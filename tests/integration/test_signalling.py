@@ -1,6 +1,6 @@
 """Signalling against the real Janus: proofs of role (R2), room API (R1), kick and close (R7),
-Admin API (O5), per-user signal limits (E3-E5) and bad input that must get clear errors without
-harming Janus."""
+breakout rooms (R8), Admin API (O5), per-user signal limits (E3-E5) and bad input that must get
+clear errors without harming Janus."""
 import time
 import unittest
 
@@ -193,6 +193,68 @@ class SignallingTest(unittest.TestCase):
         self.assertEqual(listing["participants"], [])
         # The room itself stays and can be joined again.
         self.join("kick1", "h", "host")
+
+    # --- R8: breakout rooms -----------------------------------------------------------------
+
+    def test_breakouts_open_move_and_close(self):
+        harness.create_room(self.handle, "brk1", type="gallery", max_participants=9, viewer_secret="vp")
+        host, _ = self.join("brk1", "h", "host")
+        viewer, viewer_data = self.join("brk1", "v", "viewer")
+        guest = self.attach()
+        guest_data = guest.send({"request": "join", "room": "brk1", "role": "viewer", "secret": "vp",
+                                 "user": {"display": "Gil"}})
+        self.assertEqual(guest_data["roomrec"], "joined", guest_data)
+
+        self.assertError(viewer.send({"request": "breakout", "action": "open", "title": "G"}), 448)
+        opened = host.send({"request": "breakout", "action": "open", "title": "Group", "count": 2})
+        self.assertEqual([(b["room"], b["title"]) for b in opened["breakouts"]],
+                         [("brk1-b1", "Group 1"), ("brk1-b2", "Group 2")])
+        listed = {r["room"]: r for r in self.handle.send({"request": "list", "admin_secret": ADMIN_SECRET})["list"]}
+        self.assertEqual((listed["brk1-b1"]["parent"], listed["brk1-b1"]["type"], listed["brk1-b1"]["public"],
+                          listed["brk1-b1"]["max_participants"]), ("brk1", "gallery", False, 9))
+
+        moved = host.send({"request": "breakout", "action": "move", "breakout": "brk1-b1",
+                           "participants": [viewer_data["id"], guest_data["id"]]})
+        self.assertEqual(moved["moved"], [viewer_data["id"], guest_data["id"]])
+        joined_child = {}
+        for name, handle in (("v", viewer), ("guest", guest)):
+            invitation, _ = handle.wait_plugin_event("breakout")
+            self.assertEqual((invitation["action"], invitation["room"], invitation["title"], invitation["parent"]),
+                             ("moved", "brk1-b1", "Group 1", "brk1"))
+            handle.send({"request": "leave"})
+            child = self.attach()
+            data = child.send({"request": "join", "room": "brk1-b1", "token": invitation["token"],
+                               "user": {"display": name}})
+            self.assertEqual((data["roomrec"], data["role"], data["parent"]), ("joined", "viewer", "brk1"), data)
+            joined_child[name] = (child, data)
+        self.assertEqual(joined_child["v"][1]["user_id"], "v")
+        self.assertTrue(joined_child["guest"][1]["user_id"].startswith("anon-"))
+        # A move token is for its breakout only.
+        self.assertError(self.attach().send({"request": "join", "room": "brk1-b2", "token": invitation["token"]}),
+                         447, "another room")
+        counts = {b["room"]: b["participants"] for b in host.send({"request": "breakout", "action": "list"})["breakouts"]}
+        self.assertEqual(counts, {"brk1-b1": 2, "brk1-b2": 0})
+
+        self.assertError(host.send({"request": "breakout", "action": "close", "breakout": "nope"}), 445)
+        self.assertError(host.send({"request": "breakout", "action": "move", "breakout": "brk1-b2",
+                                    "participants": [viewer_data["id"]]}), 451)
+        closed = host.send({"request": "breakout", "action": "close", "breakout": "brk1-b1"})
+        self.assertEqual((closed["closed"], [b["room"] for b in closed["breakouts"]]), ("brk1-b1", ["brk1-b2"]))
+        for name, (child, data) in joined_child.items():
+            back, _ = child.wait_plugin_event("breakout")
+            self.assertEqual((back["action"], back["room"], back["breakout"]), ("closed", "brk1", "brk1-b1"))
+            ended, _ = child.wait_plugin_event("room_closed")
+            self.assertEqual(ended["reason"], "breakout_closed")
+            again = self.attach().send({"request": "join", "room": "brk1", "token": back["token"],
+                                        "user": {"display": name}})
+            self.assertEqual((again["roomrec"], again["role"], again["user_id"]), ("joined", "viewer", data["user_id"]))
+        self.assertEqual(self.sink.wait_plugin_event("room_closed", "brk1-b1")["reason"], "breakout_closed")
+        self.assertFalse(self.handle.send({"request": "exists", "room": "brk1-b1"})["exists"])
+
+        # Closing the main room closes (and removes) the breakouts still open.
+        self.assertEqual(host.send({"request": "close"})["roomrec"], "closed")
+        self.assertFalse(self.handle.send({"request": "exists", "room": "brk1-b2"})["exists"])
+        self.assertTrue(self.handle.send({"request": "exists", "room": "brk1"})["exists"])
 
     def test_join_and_leave_events(self):
         harness.create_room(self.handle, "events1")

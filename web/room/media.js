@@ -315,6 +315,13 @@ export function onCleanup() {
   if (cleanupWaiter) { cleanupWaiter(); cleanupWaiter = null; }
 }
 
+// The page moves to another room on the same Janus session: its subscriber handle goes too.
+export function leave() {
+  const subscriber = feed;
+  stopAll();
+  if (subscriber) subscriber.detach({ error: () => {} });
+}
+
 // The page left the room (or lost it): nothing of this membership is kept.
 export function stopAll() {
   stopLocal();

@@ -11,6 +11,7 @@ import * as people from './people.js';
 import * as chat from './chat.js';
 import * as activities from './activities.js';
 import * as signals from './signals.js';
+import * as breakouts from './breakouts.js';
 
 const params = new URLSearchParams(location.search);
 // ?janus=<url> points the page at another Janus; by default the Janus HTTP API on this host.
@@ -48,6 +49,8 @@ const CLOSED_REASON = {
   shutdown: 'The server is shutting down.',
   host_left_timeout: 'The session ended because no host was present for a while.',
   max_session_duration: 'The session reached its maximum length.',
+  breakout_closed: 'The breakout room was closed.',
+  parent_closed: 'The main room\'s session ended, and its breakout rooms with it.',
 };
 
 // Every end goes through here: media stops, timers stop, nothing more is sent.
@@ -93,6 +96,7 @@ function enterRoom(joined) {
   chat.start();
   activities.start();
   signals.start();
+  breakouts.start(switchRoom);
   history.replaceState(null, '', `?${new URLSearchParams({ ...Object.fromEntries(params), room: joined.room })}`);
 }
 
@@ -134,15 +138,19 @@ function joinFailed(error) {
 }
 
 function attachAndJoin(body) {
+  let mine = null;
   janus.attach({
     plugin: 'janus.plugin.roomrec',
     success: (h) => {
       handle = h;
+      mine = h;
       // The answer is the `joined` event (or an error event) in onMessage.
       send(body).catch(joinFailed);
     },
-    onmessage: onMessage,
-    oncleanup: () => media.onCleanup(),
+    // Only the current handle speaks for the page: a handle left behind by a move to a
+    // breakout may still deliver its room's last events (room_closed after a close).
+    onmessage: (message, jsep) => { if (mine && mine === handle) onMessage(message, jsep); },
+    oncleanup: () => { if (mine && mine === handle) media.onCleanup(); },
     error: (error) => joinFailed(new Error(error)),
   });
 }
@@ -222,6 +230,29 @@ function lostConnection() {
     });
   };
   setTimeout(() => retry(1), 1000);
+}
+
+// Moving into a breakout and back (R8): the page leaves this room (its handle detached, so the
+// room sees it leave) and joins the other with the token the move handed out — the rejoin of
+// a lost connection, on the same Janus session. A drop later rejoins with that token too.
+function switchRoom(message) {
+  signals.stop();
+  recording.stop();
+  media.leave();
+  room.ended = true; // nothing more is sent to the room being left
+  const left = handle;
+  handle = null;
+  left.detach({ error: () => {} }); // a breakout that was closed has already let it go
+  for (const id of ['chat', 'polls', 'questions']) $(id).replaceChildren();
+  lastJoin = {
+    request: 'join', room: message.room, token: message.token,
+    user: { display: room.display, client: room.client, user_agent: navigator.userAgent.slice(0, 512) },
+  };
+  reconnecting = true; // a refusal ends the page ("Could not rejoin") instead of showing the form
+  room.me = null;
+  room.onStage = false; // a stage is one room's: the other starts without it
+  room.ended = false;
+  attachAndJoin(lastJoin);
 }
 
 // ---- toolbar and menus ----------------------------------------------------------------------

@@ -36,6 +36,7 @@ static void permission_matrix(void **) {
         assert_int_equal(is_allowed(row.role, Action::CloseRoom, row.on_stage), row.close);
         assert_int_equal(is_allowed(row.role, Action::ManageStage, row.on_stage), row.stage);
         assert_int_equal(is_allowed(row.role, Action::ControlRecording, row.on_stage), row.record);
+        assert_int_equal(is_allowed(row.role, Action::ManageBreakouts, row.on_stage), row.close); // leads only
     }
 }
 
