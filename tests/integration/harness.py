@@ -141,6 +141,17 @@ class Janus:
             raise AssertionError("sanitizer report in the janus log:\n" + report)
 
 
+def stop_janus(janus, *then):
+    """A suite's tearDownClass: stops Janus if it still runs (which fails on any sanitizer report),
+    then, whatever happened, each of `then` (closing what the suite started beside it)."""
+    try:
+        if janus.alive():
+            janus.stop()
+    finally:
+        for step in then:
+            step()
+
+
 def sanitizer_env():
     """Janus is not built with sanitizers: preload their runtimes for a sanitized plugin."""
     if os.environ.get("ROOMREC_SANITIZE") not in ("1", "ON", "true"):

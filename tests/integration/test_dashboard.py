@@ -92,12 +92,7 @@ class DashboardTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            if cls.janus.alive():
-                cls.janus.stop()
-        finally:
-            cls.pg.close()
-            shutil.rmtree(cls.folder, ignore_errors=True)
+        harness.stop_janus(cls.janus, cls.pg.close, lambda: shutil.rmtree(cls.folder, ignore_errors=True))
 
     def setUp(self):
         self.session = harness.Session(self.janus)

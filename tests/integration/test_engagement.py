@@ -39,11 +39,7 @@ class EngagementTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            if cls.janus.alive():
-                cls.janus.stop()
-        finally:
-            cls.pg.close()
+        harness.stop_janus(cls.janus, cls.pg.close)
 
     def setUp(self):
         self.sessions = []

@@ -76,12 +76,7 @@ class ExportRequestsBase(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            if cls.janus.alive():
-                cls.janus.stop()
-        finally:
-            cls.stop_sink()
-            cls.pg.close()
+        harness.stop_janus(cls.janus, cls.stop_sink, cls.pg.close)
 
     @classmethod
     def start_sink(cls):

@@ -154,11 +154,7 @@ class ReportReplayTest(PeerCleanup, unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            if cls.janus.alive():
-                cls.janus.stop()
-        finally:
-            cls.pg.close()
+        harness.stop_janus(cls.janus, cls.pg.close)
 
     # -- helpers ------------------------------------------------------------------------------
 

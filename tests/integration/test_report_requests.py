@@ -29,11 +29,7 @@ class ReportRequestsTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            if cls.janus.alive():
-                cls.janus.stop()
-        finally:
-            cls.pg.close()
+        harness.stop_janus(cls.janus, cls.pg.close)
 
     def setUp(self):
         self.session = harness.Session(self.janus)

@@ -47,12 +47,7 @@ class StoryTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            if cls.janus.alive():
-                cls.janus.stop()  # fails the suite on any sanitizer report
-        finally:
-            cls.pg.close()
-            shutil.rmtree(cls.folder, ignore_errors=True)
+        harness.stop_janus(cls.janus, cls.pg.close, lambda: shutil.rmtree(cls.folder, ignore_errors=True))
 
     def rollup(self, message):
         """story.mjs asks for the minute rollups before it opens the dashboard."""
