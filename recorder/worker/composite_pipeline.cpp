@@ -22,7 +22,8 @@ constexpr guint kJitterLatencyMs = 200;
 // One colorimetry for every tile and the output. Caps without it get a size-dependent default
 // (BT.601 up to 576 lines, BT.709 above), so an upscaled stage was matrix-converted by its
 // videoscale and again by the compositor, and the output's colorimetry depended on the layout.
-// BT.601 is what WebRTC's VP8 decodes to: no conversion at all in the usual case.
+// BT.601 is what VP8 is (link_decoder labels its decoded frames so): no conversion at all in the
+// usual case.
 constexpr const char *kColour = ",colorimetry=bt601,chroma-site=jpeg";
 
 // ultrafast drops CABAC, deblocking and the 8x8 transform, which makes the stream Constrained
@@ -286,6 +287,14 @@ void CompositePipeline::link_decoder(uint16_t id, GstPad *pad) {
     chain.push_back(make(codec.decoder));
     GstElement *decoder = chain.back().get();
     GstElement *scale = nullptr;
+    if (video && branch.spec.codec == Codec::Vp8) {
+        // VP8 is BT.601 by definition (browsers encode it so), but vp8dec's caps say nothing and
+        // GStreamer then assumes BT.709 above 576 lines: the convert below turned every 1080p
+        // stage frame from "709" to 601, shifting its colours and costing the worker a whole-frame
+        // matrix pass. Labelled for what they are, the frames pass through it untouched.
+        chain.push_back(make("capssetter"));
+        if (chain.back()) set_caps(chain.back().get(), std::string("video/x-raw") + kColour);
+    }
     if (video) {
         chain.push_back(make("videoconvert"));
         chain.push_back(make("videoscale"));

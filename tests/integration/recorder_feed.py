@@ -33,6 +33,11 @@ SOURCES = {
     6: ("video", "webcam", "vp9", 98, 90000,
         "videotestsrc num-buffers={frames} pattern=smpte ! video/x-raw,format=I420,width=320,height=180,framerate=30/1 "
         "! vp9enc deadline=1 keyframe-max-dist=30 ! rtpvp9pay pt=98 mtu=1200"),
+    # A 1080p screen-share stage of one pure colour, encoded as a browser does (BT.601 I420).
+    7: ("video", "stage", "vp8", 96, 90000,
+        "videotestsrc num-buffers={frames} pattern=solid-color foreground-color=0xff00ff00 "
+        "! video/x-raw,format=I420,width=1920,height=1080,framerate=30/1,colorimetry=bt601 "
+        "! vp8enc deadline=1 keyframe-max-dist=60 ! rtpvp8pay pt=96 mtu=1200"),
 }
 
 
@@ -253,3 +258,12 @@ def mean_luma(path, at_seconds):
     out = subprocess.run(["ffmpeg", "-v", "error", "-ss", str(at_seconds), "-i", path, "-frames:v", "1",
                           "-vf", "scale=64:36,format=gray", "-f", "rawvideo", "-"], capture_output=True, check=True)
     return sum(out.stdout) / max(1, len(out.stdout))
+
+
+def centre_rgb(path, at_seconds):
+    """The (R, G, B) of the frame's centre at a time, averaged over a 16x16 block."""
+    out = subprocess.run(["ffmpeg", "-v", "error", "-ss", str(at_seconds), "-i", path, "-frames:v", "1",
+                          "-vf", "crop=16:16:952:532,format=rgb24", "-f", "rawvideo", "-"], capture_output=True,
+                         check=True).stdout
+    pixels = len(out) // 3
+    return tuple(round(sum(out[channel::3]) / max(1, pixels)) for channel in range(3))

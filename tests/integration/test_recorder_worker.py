@@ -10,7 +10,7 @@ import tempfile
 import time
 import unittest
 
-from recorder_feed import ADD_STREAM, RTCP, RTP, RecorderFeed, mean_luma, probe, vp8_resize_keyframes
+from recorder_feed import ADD_STREAM, RTCP, RTP, RecorderFeed, centre_rgb, mean_luma, probe, vp8_resize_keyframes
 
 RECORDER = os.environ.get("ROOMREC_RECORDER", "")
 
@@ -206,6 +206,19 @@ class RecorderWorkerTest(unittest.TestCase):
         # feed's 1080p encoder delivers less of it), webcam alone before and after.
         self.assertEqual(bright, [t for t in times if bright[0] <= t <= bright[-1]], samples)
         self.assertLessEqual(bright[-1] - bright[0], 3.5, samples)
+
+    def test_a_1080p_vp8_stage_keeps_its_colours(self):
+        """VP8 is BT.601: a pure green 1080p stage stays pure green in the file. Decoded VP8 read as
+        BT.709 (GStreamer's guess above 576 lines) and converted to the output's BT.601 came out
+        at G 199 instead of about 235."""
+        output = os.path.join(self.folder, "green.mp4")
+        feed = RecorderFeed(RECORDER, output, streams=(7,), seconds=4)
+        feed.pump(4.0)
+        self.assertIsNotNone(feed.finish())
+        self.assertEqual(feed.worker.returncode, 0)
+        red, green, blue = centre_rgb(output, 2.0)
+        self.assertGreaterEqual(green, 225, (red, green, blue))
+        self.assertLessEqual(max(red, blue), 40, (red, green, blue))
 
     def test_bad_config_is_reported_and_the_worker_exits(self):
         feed = RecorderFeed(RECORDER, "", streams=())
