@@ -1,21 +1,94 @@
 #!/usr/bin/env python3
 """Recorder benchmark (M1-M6): CPU seconds per media second and peak memory of the
-roomrec-recorder worker composing a 960x540 VP8 stage + N 320x180 VP8 webcams + Opus into
-1080p30 H.264 (x264 preset given) + AAC. Inputs are pre-encoded fixtures replayed in real time.
-With --runs N each row is the median CPU of N runs (the machine is shared: single runs vary).
+roomrec-recorder worker composing a realistic room into 1080p30 H.264 (x264 preset given) + AAC:
+a 1920x1080 VP8 screen-share stage with moving content (2.5 Mbit/s) and N 640x360 VP8 webcams
+(800 kbit/s) plus Opus, all encoded as browsers do (BT.601 I420) and replayed in real time.
+Beside each row, in the same run, a plain gst-launch composite of the same RTP inputs (decode,
+scale, compositor, the same x264 settings, Matroska) and the ratio worker / plain. With --runs N
+each figure is the median of N runs (the machine is shared: single runs vary).
 
     ROOMREC_RECORDER=build/recorder/roomrec-recorder bench/recorder_cpu.py [--webcams 1 4 9]
         [--preset superfast ultrafast] [--seconds 15] [--runs 3]
 """
 import argparse
 import os
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "integration"))
-from recorder_feed import RecorderFeed, add_webcams, probe  # noqa: E402
+from recorder_feed import SOURCES, RecorderFeed, fixture, probe  # noqa: E402
+
+STAGE, AUDIO = 40, 2
+# (width, height, bit rate): what a browser sends for a shared screen and for a webcam.
+STAGE_VIDEO, WEBCAM_VIDEO = (1920, 1080, 2500000), (640, 360, 800000)
+# Moving pictures, no noise (a noise pattern costs an encoder far more than a face does).
+WEBCAM_PATTERNS = ["ball", "pinwheel", "spokes", "circular", "smpte75", "gamut"]
+ULTRAFAST_HIGH = "cabac=1:deblock=1:8x8dct=1:partitions=i8x8,i4x4"  # the worker's (composite_pipeline.cpp)
+
+
+def vp8_source(pattern, size):
+    width, height, bitrate = size
+    return (f"videotestsrc num-buffers={{frames}} pattern={pattern} horizontal-speed=4 "
+            f"! video/x-raw,format=I420,width={width},height={height},framerate=30/1,colorimetry=bt601 "
+            f"! vp8enc deadline=1 cpu-used=8 keyframe-max-dist=60 target-bitrate={bitrate} ! rtpvp8pay pt=96 mtu=1200")
+
+
+def realistic_streams(webcams):
+    """Stream ids of a stage, audio and `webcams` webcams, registered in recorder_feed's SOURCES."""
+    SOURCES[STAGE] = ("video", "stage", "vp8", 96, 90000, vp8_source("smpte", STAGE_VIDEO))
+    ids = []
+    for n in range(webcams):
+        pattern = WEBCAM_PATTERNS[n % len(WEBCAM_PATTERNS)]
+        SOURCES[STAGE + 1 + n] = ("video", "webcam", "vp8", 96, 90000, vp8_source(pattern, WEBCAM_VIDEO))
+        ids.append(STAGE + 1 + n)
+    return [STAGE, AUDIO] + ids
+
+
+def plain_composite(streams, preset, seconds):
+    """CPU seconds per media second of a straightforward gst-launch composite of the same RTP:
+    stage 1280x720 top left, webcams 320x180 in the columns beside and the row below, Opus to AAC."""
+    folder = tempfile.mkdtemp(prefix="roomrec-bench-")
+    parts, slot = [], 0
+    slots = [(1280 + 320 * (i % 2), 180 * (i // 2)) for i in range(12)] + [(320 * i, 900) for i in range(4)]
+    webcams = sum(1 for stream in streams if SOURCES[stream][1] == "webcam" and SOURCES[stream][0] == "video")
+    parts.append(f"compositor name=mix background=black sink_0::xpos=0 sink_0::ypos=0 "
+                 + " ".join(f"sink_{i + 1}::xpos={x} sink_{i + 1}::ypos={y}" for i, (x, y) in enumerate(slots[:webcams]))
+                 + f" ! video/x-raw,width=1920,height=1080,framerate=30/1 ! videoconvert ! video/x-raw,format=I420"
+                 f" ! x264enc speed-preset={preset} tune=zerolatency bitrate=4000 key-int-max=60 threads=1"
+                 + (f" option-string={ULTRAFAST_HIGH}" if preset == "ultrafast" else "")
+                 + " ! video/x-h264,profile=high ! h264parse ! matroskamux name=mux"
+                 f" ! filesink location={folder}/plain.mkv")
+    for stream in streams:
+        path = os.path.join(folder, f"{stream}.rtp")
+        with open(path, "wb") as out:
+            for _, packet in fixture(stream, seconds):
+                out.write(len(packet).to_bytes(2, "big") + packet)
+        kind, source, codec, pt, clock, _ = SOURCES[stream]
+        rtp = (f"filesrc location={path} ! application/x-rtp-stream ! rtpstreamdepay "
+               f"! application/x-rtp,media={kind},encoding-name={codec.upper()},clock-rate={clock},payload={pt} "
+               "! rtpjitterbuffer mode=none latency=0")  # timestamps from RTP, as a live source has them
+        if kind == "audio":
+            parts.append(f"{rtp} ! rtpopusdepay ! opusdec ! audioconvert ! audioresample ! avenc_aac bitrate=128000 "
+                         "! mux.")
+            continue
+        size = "width=1280,height=720" if source == "stage" else "width=320,height=180"
+        sink = "mix.sink_0" if source == "stage" else f"mix.sink_{slot + 1}"
+        slot += 0 if source == "stage" else 1
+        parts.append(f"{rtp} ! rtpvp8depay ! vp8dec ! videoconvert ! videoscale ! video/x-raw,{size} ! queue ! {sink}")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(["gst-launch-1.0", "-q"] + " ".join(parts).split(), stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"the plain composite failed: {done.stderr[-2000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    media = float(probe(os.path.join(folder, "plain.mkv")).get("format", {}).get("duration", "nan"))
+    subprocess.run(["rm", "-rf", folder], check=False)
+    return used / media
 
 
 def cpu_seconds(pid):
@@ -63,18 +136,18 @@ def main():
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
     recorder = os.environ.get("ROOMREC_RECORDER", "build/recorder/roomrec-recorder")
-    print(f"{'webcams':<8} {'preset':<10} {'cpu_s_per_media_s':>18} {'runs':>20} {'peak_rss_mib':>13} "
-          f"{'output_s':>9}  profile")
+    print(f"{'webcams':<8} {'preset':<10} {'worker_cpu_s':>13} {'plain_cpu_s':>12} {'ratio':>6} {'worker_runs':>20} "
+          f"{'peak_rss_mib':>13} {'output_s':>9}  profile   (CPU seconds per media second)")
     for count in args.webcams:
-        streams = [3, 2] + add_webcams(count)  # stage, audio, webcams
+        streams = realistic_streams(count)
         for preset in args.preset:
             results = [run(recorder, streams, preset, args.seconds) for _ in range(args.runs)]
+            plain = statistics.median(plain_composite(streams, preset, args.seconds) for _ in range(args.runs))
             cpu = statistics.median(r[0] for r in results)
             each = " ".join(f"{r[0]:.2f}" for r in results)
             rss = max(r[1] for r in results)
-            print(f"{count:<8} {preset:<10} {cpu:18.2f} {each:>20} {rss:13.0f} {results[-1][2]:9.1f}  {results[-1][3]}",
-                  flush=True)
-
+            print(f"{count:<8} {preset:<10} {cpu:13.2f} {plain:12.2f} {cpu / plain:6.2f} {each:>20} {rss:13.0f} "
+                  f"{results[-1][2]:9.1f}  {results[-1][3]}", flush=True)
 
 if __name__ == "__main__":
     main()
