@@ -64,6 +64,8 @@ LinkVerdict refuse(LinkCheck check, std::string reason) {
     return verdict;
 }
 
+bool names_recordings(LinkKind kind) { return kind == LinkKind::Recordings || kind == LinkKind::S3Recordings; }
+
 } // namespace
 
 const char *link_kind_name(LinkKind kind) {
@@ -84,9 +86,6 @@ std::optional<LinkKind> link_kind_from_name(std::string_view name) {
     return std::nullopt;
 }
 
-namespace {
-bool names_recordings(LinkKind kind) { return kind == LinkKind::Recordings || kind == LinkKind::S3Recordings; }
-} // namespace
 
 const char *link_check_name(LinkCheck check) {
     switch (check) {

@@ -141,6 +141,17 @@ class Janus:
             raise AssertionError("sanitizer report in the janus log:\n" + report)
 
 
+def wait_until_migrated(pg, ready, janus=None, timeout=30):
+    """Waits until the plugin under test has migrated pg's database (the SQL `ready` is true);
+    otherwise fails, with the end of Janus's log when given."""
+    deadline = time.time() + timeout
+    while pg.psql(f"SELECT {ready}") != "t":
+        if time.time() > deadline:
+            raise AssertionError("the plugin did not migrate the database" +
+                                 (":\n" + janus.log_text()[-3000:] if janus else ""))
+        time.sleep(0.2)
+
+
 def stop_janus(janus, *then):
     """A suite's tearDownClass: stops Janus if it still runs (which fails on any sanitizer report),
     then, whatever happened, each of `then` (closing what the suite started beside it)."""

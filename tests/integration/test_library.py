@@ -55,11 +55,7 @@ class LibraryBase(unittest.TestCase):
             http_port=cls.HTTP_PORT, admin_port=cls.HTTP_PORT - 1000, settings={"recordings_root": cls.root},
             categories={"delivery": {"postgres": cls.pg.conninfo},
                         "links": {"port": cls.link_port, "secret": LINK_SECRET, "public_url": cls.link_base}})
-        deadline = time.time() + 30
-        while cls.pg.psql("SELECT to_regclass('recording_links') IS NOT NULL") != "t":
-            if time.time() > deadline:
-                raise AssertionError("the plugin did not migrate the database:\n" + cls.janus.log_text()[-3000:])
-            time.sleep(0.2)
+        harness.wait_until_migrated(cls.pg, "to_regclass('recording_links') IS NOT NULL", cls.janus)
         cls.session = harness.Session(cls.janus)
         cls.handle = cls.session.attach()
 

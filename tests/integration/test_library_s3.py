@@ -41,11 +41,7 @@ class S3LibraryTest(unittest.TestCase):
                                          "s3_prefix": PREFIX},
                             "links": {"port": int(cls.link_base.rsplit(":", 1)[1]), "public_url": cls.link_base,
                                       "secret": "library-s3-links-secret-library-s3-links-01"}})
-            deadline = time.time() + 30
-            while cls.pg.psql("SELECT to_regclass('recording_links') IS NOT NULL") != "t":
-                if time.time() > deadline:
-                    raise AssertionError("the plugin did not migrate the database:\n" + cls.janus.log_text()[-3000:])
-                time.sleep(0.2)
+            harness.wait_until_migrated(cls.pg, "to_regclass('recording_links') IS NOT NULL", cls.janus)
             cls.video = cls.store("rec-weekly", "alice", FILE, seconds=8)
             cls.store("rec-doomed", "alice", DOOMED, seconds=2)
             cls.session = harness.Session(cls.janus)

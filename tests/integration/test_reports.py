@@ -17,6 +17,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
 from postgres import DatabasePerTest  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -193,11 +194,7 @@ def load_when_migrated(pg, ready="to_regclass('report_events') IS NOT NULL", tim
     """Waits until the plugin under test has migrated pg's database (`ready` true), then loads
     this suite's hand-built rows and refreshes their rollups: the fixture of the suites that
     ask the real plugin for reports."""
-    deadline = time.time() + timeout
-    while pg.psql(f"SELECT {ready}") != "t":
-        if time.time() > deadline:
-            raise AssertionError("the plugin did not migrate the database")
-        time.sleep(0.2)
+    harness.wait_until_migrated(pg, ready, timeout=timeout)
     pg.psql(insert_sql(build_rows()) + "SELECT telemetry_refresh_minutes('2026-10-01', '2026-12-01');\n")
 
 

@@ -15,7 +15,6 @@ PDF downloaded. Zero console errors on every page.
 import os
 import shutil
 import tempfile
-import time
 import unittest
 import urllib.parse
 
@@ -38,12 +37,8 @@ class StoryTest(unittest.TestCase):
         cls.www = os.path.join(cls.folder, "www")
         harness.stage_web(cls.www)
         cls.janus, cls.base = harness.web_janus(cls.folder, cls.pg.conninfo, free_port(), LINK_SECRET, 18621, cls.www)
-        deadline = time.time() + 30
-        while cls.pg.psql("SELECT to_regclass('report_events') IS NOT NULL AND "
-                          "to_regclass('recording_links') IS NOT NULL") != "t":
-            if time.time() > deadline:
-                raise AssertionError("the plugin did not migrate the database:\n" + cls.janus.log_text()[-3000:])
-            time.sleep(0.2)
+        harness.wait_until_migrated(
+            cls.pg, "to_regclass('report_events') IS NOT NULL AND to_regclass('recording_links') IS NOT NULL", cls.janus)
 
     @classmethod
     def tearDownClass(cls):
