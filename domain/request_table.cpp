@@ -126,7 +126,7 @@ constexpr std::array kExportStatusParams{ParamSpec{"room", JsonKind::Identifier,
 // "open_link" needs only the share link's token.
 constexpr std::array kLibraryParams{
     ParamSpec{"action", JsonKind::String, true, 16, 0, nullptr, 0,
-              "room|mine|details|link|share|unshare|share_link|revoke_link|open_link|rename|delete"},
+              "room|mine|notices|dismiss|details|link|share|unshare|share_link|revoke_link|open_link|rename|delete"},
     ParamSpec{"room", JsonKind::Identifier, false, 64},
     ParamSpec{"recording", JsonKind::Identifier, false, 64},
     ParamSpec{"users", JsonKind::Array, false, 50, 1},

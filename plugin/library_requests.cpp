@@ -135,13 +135,14 @@ Reply LibraryRequests::on_library(Request &request) {
         return reply_error(ErrorCode::LibraryUnavailable, "the recordings library needs delivery (delivery.postgres)");
 
     // What each action needs beyond the table's checks.
-    const bool needs_recording = action != "room" && action != "mine" && action != "open_link";
+    const bool needs_recording = action != "room" && action != "mine" && action != "notices" && action != "open_link";
     if (needs_recording && recording_id.empty()) return reply_error(ErrorCode::MissingElement, "recording is required");
     if (action == "room" && domain::string_field(body, "room").empty())
         return reply_error(ErrorCode::MissingElement, "room is required");
-    if (action == "mine" && caller.rule.user.empty())
-        return reply_error(ErrorCode::InvalidElement,
-                           "mine lists a user's recordings: give that user's token (a room's host secret names no user)");
+    if ((action == "mine" || action == "notices" || action == "dismiss") && caller.rule.user.empty())
+        return reply_error(ErrorCode::InvalidElement, action + " concerns one user's recordings: give that user's token "
+                                                               "(a room's host secret names no user, nor does the "
+                                                               "admin_secret)");
     std::vector<std::string> users;
     if (action == "share") {
         const json_t *list = json_object_get(body, "users");
@@ -276,6 +277,18 @@ Reply LibraryRequests::on_library(Request &request) {
         if (action == "mine") {
             list(LibraryRows::of_user(transaction, caller.rule.user), true);
             return true;
+        }
+        if (action == "notices") {
+            json_t *items = json_array();
+            for (const auto &row : LibraryRows::notices_of(transaction, caller.rule.user))
+                json_array_append_new(items, recording_json(row, caller.rule));
+            json_object_set_new(out.get(), "notices", items);
+            return true;
+        }
+        if (action == "dismiss") {
+            if (LibraryRows::dismiss_notice(transaction, recording_id, caller.rule.user)) return true;
+            refusal = reply_error(ErrorCode::NoSuchItem, "you have no notice of that recording");
+            return false;
         }
         if (action == "open_link") {
             const auto link = LibraryRows::link_of_token(transaction,

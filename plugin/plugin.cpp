@@ -12,6 +12,8 @@ namespace {
 
 constexpr common::Logger kLog("plugin");
 constexpr auto kCallTimeout = std::chrono::seconds(15);
+// The recording policy's timers (host leave, caps) fire within this of their deadline.
+constexpr auto kHousekeepingPeriod = std::chrono::milliseconds(100);
 } // namespace
 
 Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
@@ -28,7 +30,7 @@ Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
       report_requests_(config_, rooms_, messenger_, worker_, reports_),
       export_requests_(config_, rooms_, worker_, delivery_), library_requests_(config_, rooms_, worker_, delivery_),
       dispatcher_(worker_, sessions_, messenger_),
-      worker_([this] { housekeeping(); }) {
+      worker_([this] { housekeeping(); }, kHousekeepingPeriod) {
     bind_requests();
     worker_.call<bool>(
         [this] {
@@ -145,8 +147,11 @@ void Plugin::destroy_session(janus_plugin_session *handle, int *error) {
 
 void Plugin::housekeeping() {
     ROOMREC_ON_SIGNALLING_THREAD();
-    recording_.tick(g_get_monotonic_time());
-    // Publishers hear the bitrate cap regularly, as REMB can be lost and encoders start low.
+    const int64_t now = g_get_monotonic_time();
+    recording_.tick(now);
+    // Publishers hear the bitrate cap every second, as REMB can be lost and encoders start low.
+    if (now - last_remb_us_ < G_USEC_PER_SEC) return;
+    last_remb_us_ = now;
     if (config_.publisher_bitrate_max > 0)
         for (const auto &session : sessions_.snapshot())
             if (session->gate->media_up && !session->publication.load()->by_mindex.empty())

@@ -57,7 +57,7 @@ private:
     void on_delivery_notice(const std::string &what, common::JsonPtr details) override;
 
     void bind_requests();
-    void housekeeping(); // signalling thread, about once a second
+    void housekeeping(); // signalling thread, every kHousekeepingPeriod
 
     JanusGateway &gateway_;
     const PluginConfig config_;
@@ -87,6 +87,7 @@ private:
     ExportRequests export_requests_;
     LibraryRequests library_requests_;
     RequestDispatcher dispatcher_;
+    int64_t last_remb_us_ = 0; // signalling thread
     // Declared last: its thread starts once every part it calls exists, and it is destroyed
     // (after an explicit stop) before any of them.
     SignallingWorker worker_;

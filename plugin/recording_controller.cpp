@@ -44,6 +44,9 @@ std::string stream_spec(const PublishedStream &stream) {
 }
 
 constexpr int kRecoveryWaitSeconds = 120;
+// The stop reason of a recording finalized at start-up: Janus stopped (crashed, was killed)
+// before it could stop and store it.
+constexpr const char *kRecoveredReason = "interrupted";
 
 } // namespace
 
@@ -207,6 +210,7 @@ Reply RecordingController::on_start_recording(Request &request) {
             } else if (event.kind == LinkEvent::GapClosed) {
                 tally->gaps++;
                 tally->gap_seconds += event.gap_seconds;
+                store_.record_gaps(folder, {tally->gaps, tally->gap_seconds});
             }
             if (event.kind != LinkEvent::Finished) {
                 worker_.post([this, weak, event] {
@@ -479,11 +483,14 @@ void RecordingController::recover_unfinished_recordings() {
                 continue;
             }
             const auto manifest = RecordingStore::read_manifest(*it);
+            const RecordedGaps gaps = RecordingStore::read_gaps(*it); // before finalize removes the folder
             StoredRecording stored;
             if (manifest) stored = store_.finalize(*it, *manifest, RecordingStore::segments_in(*it));
             close(*lock);
             common::JsonPtr details = common::json_object_ptr();
             json_object_set_new(details.get(), "recovered", json_true());
+            // Janus went away before it could stop and store the recording.
+            json_object_set_new(details.get(), "reason", json_string(kRecoveredReason));
             if (manifest) {
                 json_object_set_new(details.get(), "room", json_string(manifest->room_id.c_str()));
                 json_object_set_new(details.get(), "recording", json_string(manifest->recording_id.c_str()));
@@ -491,6 +498,8 @@ void RecordingController::recover_unfinished_recordings() {
             }
             if (stored.ok) {
                 json_object_set_new(details.get(), "location", json_string(stored.location.c_str()));
+                json_object_set_new(details.get(), "gaps", json_integer(gaps.count));
+                json_object_set_new(details.get(), "gap_seconds", json_real(gaps.seconds));
                 kLog.info(common::format_text("recovered an unfinished recording as %s", stored.path.c_str()));
             } else {
                 const std::string why = manifest ? stored.error : "unreadable manifest";
@@ -500,6 +509,8 @@ void RecordingController::recover_unfinished_recordings() {
             if (manifest) {
                 storage::RecordingFacts facts = DeliveryBridge::recording_facts(*manifest);
                 facts.recovered = true;
+                facts.gaps = gaps.count;
+                facts.gap_seconds = gaps.seconds;
                 facts.file_path = stored.path;
                 facts.location = stored.location;
                 facts.error = stored.error;

@@ -135,10 +135,14 @@ void RoomLifecycle::close_room(LiveRoom &room, const char *reason) {
     room.policy.reset();
     room.bans.clear(); // a kick keeps someone out of one meeting, not the room's next one
     telemetry_.end_room_session(room, reason);
-    common::JsonPtr event = make_event("room_closed");
-    json_object_set_new(event.get(), "room", json_string(room.settings.id.c_str()));
-    json_object_set_new(event.get(), "reason", json_string(reason));
-    messenger_.broadcast(room, event);
+    // Nobody is told that a session ended which never began: a Janus shutdown closes every room,
+    // including those idle or already closed.
+    if (had_session) {
+        common::JsonPtr event = make_event("room_closed");
+        json_object_set_new(event.get(), "room", json_string(room.settings.id.c_str()));
+        json_object_set_new(event.get(), "reason", json_string(reason));
+        messenger_.broadcast(room, event);
+    }
     for (const auto &subscriber : room.subscribers) {
         drop_subscription(*subscriber);
         reset_session(*subscriber);
@@ -150,17 +154,16 @@ void RoomLifecycle::close_room(LiveRoom &room, const char *reason) {
     room.subscribers.clear();
     room.participants.clear();
     room.roster = domain::Roster();
+    if (!had_session) return;
     common::JsonPtr details = common::json_object_ptr();
     json_object_set_new(details.get(), "room", json_string(room.settings.id.c_str()));
     json_object_set_new(details.get(), "reason", json_string(reason));
     messenger_.notify("room_closed", std::move(details));
-    if (had_session) {
-        storage::DeliveryEvent ended; // a small durable write, once per room session (S4)
-        ended.type = storage::DeliveryEventType::SessionEnded;
-        ended.room_id = room.settings.id;
-        ended.reason = reason;
-        delivery_.deliver(std::move(ended));
-    }
+    storage::DeliveryEvent ended; // a small durable write, once per room session (S4)
+    ended.type = storage::DeliveryEventType::SessionEnded;
+    ended.room_id = room.settings.id;
+    ended.reason = reason;
+    delivery_.deliver(std::move(ended));
     kLog.info(common::format_text("room %s closed (%s)", room.settings.id.c_str(), reason));
 }
 

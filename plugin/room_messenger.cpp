@@ -27,7 +27,11 @@ void RoomMessenger::notify(const char *event, common::JsonPtr details, const Ses
         json_object_set_new(info.get(), "participant", json_string(session->participant_id.c_str()));
     }
     if (details) json_object_update(info.get(), details.get());
-    gateway_.notify_event(session ? session->handle.get() : nullptr, info.release());
+    // Janus drops an event tied to a handle it has already destroyed (a participant that left by
+    // destroying its Janus session): such events go out as plugin events, room and participant
+    // still named above.
+    const bool handle_alive = session != nullptr && !session->destroyed.load(std::memory_order_acquire);
+    gateway_.notify_event(handle_alive ? session->handle.get() : nullptr, info.release());
 }
 
 } // namespace roomrec::plugin

@@ -1,5 +1,7 @@
 #include "plugin/signalling_worker.hpp"
 
+#include <algorithm>
+
 namespace roomrec::plugin {
 
 namespace {
@@ -8,7 +10,8 @@ thread_local bool tls_signalling_thread = false;
 
 bool SignallingWorker::on_any_worker_thread() { return tls_signalling_thread; }
 
-SignallingWorker::SignallingWorker(Task tick) : tick_(std::move(tick)), thread_([this] { run(); }) {}
+SignallingWorker::SignallingWorker(Task tick, std::chrono::milliseconds tick_period)
+    : tick_(std::move(tick)), tick_period_(tick_period), thread_([this] { run(); }) {}
 
 SignallingWorker::~SignallingWorker() { stop(); }
 
@@ -33,7 +36,7 @@ void SignallingWorker::stop() {
 
 void SignallingWorker::run() {
     tls_signalling_thread = true;
-    auto next_tick = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    auto next_tick = std::chrono::steady_clock::now() + tick_period_;
     while (true) {
         Task task;
         {
@@ -47,9 +50,12 @@ void SignallingWorker::run() {
             }
         }
         if (task) task();
-        if (std::chrono::steady_clock::now() >= next_tick) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= next_tick) {
             if (tick_) tick_();
-            next_tick = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+            // On the period's grid, so ticks do not drift later by the time tasks take; a tick
+            // missed behind a long task is not repeated.
+            next_tick = std::max(next_tick + tick_period_, now);
         }
     }
 }

@@ -1,5 +1,5 @@
 // The one signalling thread (DESIGN threading contract): it owns room state, SDP and
-// push_event. Other threads post tasks; a tick runs about once a second for housekeeping.
+// push_event. Other threads post tasks; a tick runs every `tick_period` for housekeeping.
 #pragma once
 
 #include <chrono>
@@ -22,7 +22,7 @@ class SignallingWorker {
 public:
     using Task = std::function<void()>;
 
-    explicit SignallingWorker(Task tick);
+    explicit SignallingWorker(Task tick, std::chrono::milliseconds tick_period = std::chrono::seconds(1));
     ~SignallingWorker();
     SignallingWorker(const SignallingWorker &) = delete;
     SignallingWorker &operator=(const SignallingWorker &) = delete;
@@ -52,6 +52,7 @@ private:
     void run();
 
     Task tick_;
+    const std::chrono::milliseconds tick_period_;
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<Task> tasks_;

@@ -29,6 +29,7 @@ constexpr const char *kWorkFolder = ".recordings";
 constexpr const char *kFinalFolder = "Recordings";
 constexpr const char *kManifest = "manifest.json";
 constexpr const char *kLock = "lock";
+constexpr const char *kGaps = "gaps.json";
 
 // Flushes a file's data, or a folder's entries, to the disk (best effort: nothing to undo).
 void sync_to_disk(const std::string &path, int flags) {
@@ -122,6 +123,26 @@ std::optional<int> RecordingStore::try_lock(const std::string &folder) {
         return std::nullopt;
     }
     return fd;
+}
+
+bool RecordingStore::record_gaps(const std::string &folder, const RecordedGaps &gaps) const {
+    const std::string text = common::json_compact(
+        common::JsonPtr(json_pack("{s:i, s:f}", "gaps", gaps.count, "gap_seconds", gaps.seconds)));
+    return !text.empty() && write_durably(folder + "/" + kGaps, text, file_mode_);
+}
+
+RecordedGaps RecordingStore::read_gaps(const std::string &folder) {
+    const common::JsonPtr object(json_load_file((folder + "/" + kGaps).c_str(), 0, nullptr));
+    RecordedGaps gaps;
+    const json_t *count = json_object_get(object.get(), "gaps");
+    const json_t *seconds = json_object_get(object.get(), "gap_seconds");
+    // A damaged tally counts as none rather than as nonsense.
+    if (json_is_integer(count) && json_integer_value(count) >= 0 && json_integer_value(count) < 1000000 &&
+        json_is_number(seconds) && json_number_value(seconds) >= 0) {
+        gaps.count = static_cast<int>(json_integer_value(count));
+        gaps.seconds = json_number_value(seconds);
+    }
+    return gaps;
 }
 
 std::optional<RecordingManifest> RecordingStore::read_manifest(const std::string &folder) {

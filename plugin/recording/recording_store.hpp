@@ -23,6 +23,13 @@ struct RecordingManifest {
     int64_t started_unix = 0;
 };
 
+// Media lost to recorder restarts so far, kept in the work folder so that a recording finalized
+// after a Janus crash still reports them.
+struct RecordedGaps {
+    int count = 0;
+    double seconds = 0;
+};
+
 struct StoredRecording {
     bool ok = false;
     std::string path;     // absolute path of the MP4
@@ -47,6 +54,11 @@ public:
     // then removes the work folder. Runs off the signalling thread: it may take seconds.
     StoredRecording finalize(const std::string &folder, const RecordingManifest &manifest,
                              std::vector<std::string> segments) const;
+
+    // Rewrites the folder's gap tally durably (the link thread, after each gap closes).
+    bool record_gaps(const std::string &folder, const RecordedGaps &gaps) const;
+    // The tally record_gaps left, or none.
+    static RecordedGaps read_gaps(const std::string &folder);
 
     // Work folders left behind (whether or not someone still holds them).
     std::vector<std::string> unfinished() const;

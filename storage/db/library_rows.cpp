@@ -88,6 +88,28 @@ std::vector<LibraryRecording> LibraryRows::of_user(pqxx::transaction_base &trans
         user));
 }
 
+std::vector<LibraryRecording> LibraryRows::notices_of(pqxx::transaction_base &transaction, const std::string &user) {
+    return recordings_of(transaction.exec_params(
+        "SELECT " + columns() +
+            " FROM recordings r WHERE (r.owner = $1 OR r.initiator = $1) AND r.state IN ('stored', 'available', "
+            "'failed') AND COALESCE(r.ended_at, r.started_at) > now() - make_interval(days => $2) AND NOT EXISTS "
+            "(SELECT 1 FROM recording_notices_dismissed d WHERE d.recording_id = r.recording_id AND d.user_id = $1) "
+            "ORDER BY COALESCE(r.ended_at, r.started_at) DESC LIMIT " +
+            std::to_string(kMaxNotices),
+        user, kNoticeDays));
+}
+
+bool LibraryRows::dismiss_notice(pqxx::transaction_base &transaction, const std::string &recording,
+                                 const std::string &user) {
+    const pqxx::result party = transaction.exec_params(
+        "SELECT 1 FROM recordings WHERE recording_id = $1 AND (owner = $2 OR initiator = $2)", recording, user);
+    if (party.empty()) return false;
+    transaction.exec_params("INSERT INTO recording_notices_dismissed (recording_id, user_id) VALUES ($1, $2) "
+                            "ON CONFLICT DO NOTHING",
+                            recording, user);
+    return true;
+}
+
 std::optional<LibraryRecording> LibraryRows::find(pqxx::transaction_base &transaction, const std::string &recording,
                                                   bool lock) {
     const pqxx::result rows = transaction.exec_params("SELECT " + columns() +

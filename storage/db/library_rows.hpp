@@ -1,7 +1,8 @@
 // The recordings library's rows (S6, analytics/schema/007_recording_shares.sql): stored
 // recordings listed per room and per user, their shares with named users, their share links,
-// renames and deletions. Every function runs inside the caller's transaction; a database
-// failure throws (pqxx). Deleted recordings are never returned.
+// renames and deletions; and the notices of finished recordings (008_recording_notices.sql).
+// Every function runs inside the caller's transaction; a database failure throws (pqxx).
+// Deleted recordings are never returned.
 #pragma once
 
 #include <pqxx/transaction_base>
@@ -31,10 +32,18 @@ struct LibraryLink {
 class LibraryRows {
 public:
     static constexpr int kMaxListed = 500; // newest first
+    static constexpr int kMaxNotices = 50;  // newest first
+    static constexpr int kNoticeDays = 30;  // older recordings raise no notice
 
     static std::vector<LibraryRecording> in_room(pqxx::transaction_base &transaction, const std::string &room);
     // Owned by the user or shared with them.
     static std::vector<LibraryRecording> of_user(pqxx::transaction_base &transaction, const std::string &user);
+    // Stored or failed recordings the user owns or started whose notice they have not dismissed
+    // (analytics/schema/008_recording_notices.sql), newest first.
+    static std::vector<LibraryRecording> notices_of(pqxx::transaction_base &transaction, const std::string &user);
+    // False when the user neither owns nor started that recording; dismissing twice is fine.
+    static bool dismiss_notice(pqxx::transaction_base &transaction, const std::string &recording,
+                               const std::string &user);
     // Locks the row (FOR UPDATE) when `lock`: a rename, share or delete decides on what it read.
     static std::optional<LibraryRecording> find(pqxx::transaction_base &transaction, const std::string &recording,
                                                 bool lock = false);

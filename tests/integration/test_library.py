@@ -185,6 +185,42 @@ class LibraryRequestsTest(LibraryBase):
         self.assertEqual(self.ids(self.library("room", {"room": "r3", "secret": "r3-host-pass"})), [])
         self.assert_error(self.library("room", {"secret": "host-pass"}), 442, "room")
 
+    def test_a_recording_that_ends_with_its_session_waits_in_its_owners_notices(self):
+        """Closing the room while recording removes everyone before the file is stored, so nobody
+        in the room hears `available`: the owner and the initiator find it in their notices."""
+        harness.create_room(self.handle, "r-notice", title="Board", type="channel", channel_owner="olivia")
+        handle = self.session.attach()
+        joined = handle.send({"request": "join", "room": "r-notice", "token": harness.token("r-notice", "ivan", "host"),
+                              "user": {"display": "Ivan"}})
+        self.assertEqual(joined.get("roomrec"), "joined", joined)
+        self.assertEqual(handle.send({"request": "start_recording"})["state"], "starting")
+        handle.wait_event(lambda e: e.get("plugindata", {}).get("data", {}).get("state") == "started", timeout=20)
+        self.assertEqual(handle.send({"request": "close"})["roomrec"], "closed")
+        deadline = time.time() + 30
+        while True:
+            notices = self.library("notices", self.tok("olivia"))["notices"]
+            if notices:
+                break
+            self.assertLess(time.time(), deadline, "the stored recording raised no notice")
+            time.sleep(0.3)
+        self.assertEqual([(n["room"], n["title"], n["owner"], n["initiator"], n["state"]) for n in notices],
+                         [("r-notice", "Board", "olivia", "ivan", "available")])
+        self.assertTrue(notices[0]["playable"])
+        recording = notices[0]["recording"]
+        self.assertEqual([n["recording"] for n in self.library("notices", self.tok("ivan"))["notices"]], [recording])
+        # Nobody else has that notice; a seeded recording (owner and initiator alice) is alice's.
+        self.assertEqual(self.library("notices", self.tok("carol", room="r-notice", role="host"))["notices"], [])
+        self.assert_error(self.library("dismiss", self.tok("carol"), recording=recording), 458, "no notice")
+        self.assert_error(self.library("dismiss", self.tok("olivia"), recording="rec-nothing"), 458)
+        self.assert_error(self.library("dismiss", self.tok("olivia")), 442, "recording")
+        self.assert_error(self.library("notices", {"room": "static", "secret": "host-pass"}), 443, "names no user")
+        # Dismissed by one, still there for the other; dismissing twice is fine.
+        for _ in range(2):
+            self.assertEqual(self.library("dismiss", self.tok("olivia"), recording=recording)["action"], "dismiss")
+        self.assertEqual(self.library("notices", self.tok("olivia"))["notices"], [])
+        self.assertEqual(len(self.library("notices", self.tok("ivan"))["notices"]), 1)
+        self.assertIn("rec-cafe", [n["recording"] for n in self.library("notices", self.tok("alice"))["notices"]])
+
     def test_the_link_plays_downloads_and_seeks(self):
         reply = self.library("link", self.tok("carol", role="host"), recording="rec-cafe")
         url = reply["url"]

@@ -310,10 +310,35 @@ class SignallingTest(unittest.TestCase):
         host.send({"request": "leave"})
         left = self.sink.wait_plugin_event("left", "evh1")
         self.assertEqual((left["participant"], left["reason"]), (host_data["id"], "left"))
+        # Leaving by destroying the Janus session (a closed tab) is a `left` too, although Janus
+        # has let go of the handle by the time the plugin hears of it.
+        other, other_data = self.join("evh1", "o", "viewer")
+        other.session.destroy()
+        left = self.sink.wait_plugin_event("left", "evh1")
+        self.assertEqual((left["room"], left["participant"], left["reason"]), ("evh1", other_data["id"], "left"))
         self.handle.send({"request": "destroy", "room": "evh1", "admin_secret": ADMIN_SECRET})
         closed = self.sink.wait_plugin_event("room_closed", "evh1")
         self.assertEqual((closed["room"], closed["reason"]), ("evh1", "destroyed"))
         self.assertEqual(self.sink.wait_plugin_event("room_destroyed", "evh1")["room"], "evh1")
+
+    def test_a_room_without_a_session_is_not_announced_closed(self):
+        """Closing (or shutting down) a room nobody joined since it last closed ends no session:
+        no room_closed, for event handlers or anyone."""
+        harness.create_room(self.handle, "evh2")
+        host, _ = self.join("evh2", "h", "host")
+        self.assertEqual(host.send({"request": "close"})["roomrec"], "closed")
+        self.assertEqual(self.sink.wait_plugin_event("room_closed", "evh2")["reason"], "closed_by_host")
+        reply = self.janus.admin({"janus": "message_plugin", "plugin": harness.PLUGIN,
+                                  "request": {"request": "close", "room": "evh2"}})
+        self.assertEqual(reply["response"]["roomrec"], "closed")
+        self.handle.send({"request": "destroy", "room": "evh2", "admin_secret": ADMIN_SECRET})
+        seen = []
+        while not seen or seen[-1] != "room_destroyed":
+            event = self.sink.events.get(timeout=15)
+            data = event.get("event", {}).get("data", {})
+            if data.get("room") == "evh2":
+                seen.append(data.get("event"))
+        self.assertEqual(seen, ["room_destroyed"])
 
     def test_list_shows_strangers_only_public_rooms(self):
         harness.create_room(self.handle, "board-private", title="Board: layoffs")
