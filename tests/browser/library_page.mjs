@@ -1,5 +1,5 @@
 // Drives the recordings library page (web/library/) in headless Chromium: alice signs in with
-// her token, sees My Media, plays a recording past 5 s and seeks back to 2 s; makes a share link
+// her token, sees My Media and her notices (dismisses one), plays a recording past 5 s and seeks back to 2 s; makes a share link
 // (copy button); someone without an account opens it and it plays; once the test has expired it
 // (a line on stdin) the same link shows a clear refusal. dave, who has no access, opens alice's
 // recording and reads a clear message, and sees an empty room folder; a host sees the whole
@@ -41,7 +41,13 @@ try {
   await alice.waitForSelector('#recordings li');
   result.list = await listText(alice);
   result.token_left_in_address = alice.url().includes('token=');
+  // Her finished recordings wait as notices until she dismisses them (one here, for good).
+  await alice.waitForSelector('#notice-list li');
+  result.notices = await alice.locator('#notices').innerText();
   await alice.screenshot({ path: `${args.shots}/library-list-1440.png`, fullPage: true });
+  await alice.getByRole('button', { name: 'Dismiss the notice about Old planning' }).click();
+  await alice.waitForFunction(() => !document.querySelector('#notices').innerText.includes('Old planning'));
+  result.notices_after_dismiss = await alice.locator('#notices').innerText();
   await alice.getByRole('button', { name: 'Play Café weekly' }).click();
   Object.assign(result, await playAndSeek(alice));
   await alice.screenshot({ path: `${args.shots}/library-player-1440.png`, fullPage: true });

@@ -86,10 +86,25 @@ await story(async (browser, result, people) => {
     .filter((id) => !document.getElementById(id).hidden));
   await hugoLibrary.close();
 
+  // A second recording runs when the host ends the session: nobody is left to hear that it is
+  // available, so the end screen points hosts and moderators to the library.
+  await hana.menu('#menu-record');
+  await hana.confirm('Start recording?');
+  await hana.waitFor(() => document.getElementById('rec-label').textContent === 'Recording' &&
+    !document.getElementById('rec-indicator').hidden, null, 20000);
+  await hana.page.waitForTimeout(2000);
   // The host ends the session; the test rolls the telemetry up; the dashboard shows it.
   await hana.menu('#menu-close');
   await hana.confirm('End the session for everyone?');
   for (const person of people) await person.waitFor(() => !document.getElementById('end-screen').hidden, null, 20000);
+  result.end_recording = {};
+  for (const person of people) {
+    result.end_recording[person.name] = await person.page.evaluate(() => {
+      const note = document.getElementById('end-recording');
+      return note.hidden ? null : { text: note.innerText, href: document.getElementById('end-recording-link').href };
+    });
+  }
+  await hana.page.screenshot({ path: `${config.shots}/story-end-recording-stored-1440.png` });
   await askTest({ rollup: true });
   const dashboard = await hana.page.context().newPage();
   hana.watch(dashboard, 'Hana dashboard');

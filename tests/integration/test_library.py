@@ -413,6 +413,13 @@ class LibraryPageTest(LibraryBase):
         self.assertEqual(result.get("console_errors", []), [], result)
         self.assertIn("Caf\u00e9 weekly", result["list"])
         self.assertIn("Old planning", result["list"])
+        self.assertIn("Your recording \u201cCaf\u00e9 weekly\u201d in room r1 is ready", result["notices"])
+        self.assertIn("Old planning", result["notices"])
+        self.assertNotIn("Bob 1:1", result["notices"])
+        self.assertNotIn("Old planning", result["notices_after_dismiss"])
+        self.assertIn("Caf\u00e9 weekly", result["notices_after_dismiss"])
+        self.assertEqual(self.pg.psql("SELECT user_id FROM recording_notices_dismissed WHERE recording_id = 'rec-old'"),
+                         "alice")
         self.assertNotIn("Bob 1:1", result["list"])
         self.assertGreater(result["played_to"], 5)
         self.assertLess(abs(result["seeked_to"] - 2.0), 1.0, result)

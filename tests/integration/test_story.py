@@ -15,6 +15,7 @@ PDF downloaded. Zero console errors on every page.
 import os
 import shutil
 import tempfile
+import time
 import unittest
 import urllib.parse
 
@@ -106,6 +107,27 @@ class StoryTest(unittest.TestCase):
         self.assertFalse(r["guest_sees_manage"])
         self.assertIn("revoked", r["revoked_message"])
 
+        # A second recording was running when the host ended the session: hosts and moderators
+        # read on the end screen where it will be, and it waits among its owner's notices.
+        for name in ("Hana", "Moritz", "Hugo"):
+            note = r["end_recording"][name]
+            self.assertIn("being stored", note["text"], name)
+            self.assertEqual(urllib.parse.parse_qs(urllib.parse.urlsplit(note["href"]).query)["room"], ["static"])
+        for name in ("Vera", "Pia"):
+            self.assertIsNone(r["end_recording"][name], name)
+        janus_session = harness.Session(self.janus)
+        self.addCleanup(janus_session.destroy)
+        handle = janus_session.attach()
+        deadline = time.time() + 30
+        while True:
+            notices = handle.send({"request": "library", "action": "notices", "token": config["tokens"]["Hana"]})["notices"]
+            later = [n for n in notices if n["recording"] != recording]
+            if later:
+                break
+            self.assertLess(time.time(), deadline, notices)
+            time.sleep(0.5)
+        self.assertEqual((later[0]["state"], later[0]["owner"], later[0]["initiator"]), ("available", "hana", "hana"))
+
         # The dashboard shows that session as the reports API answers it.
         seen = r["dashboard"]
         session = seen["session"]
@@ -122,7 +144,8 @@ class StoryTest(unittest.TestCase):
         assert_page_shows_reports(self, seen, report)
         self.assertEqual(len(seen["heatmap"]), len(people) + 1, seen["heatmap"])  # one row per attendee
         self.assertEqual(sorted(a[0] for a in seen["attendees"]), sorted([*people, "Hugo"]))
-        self.assertEqual(seen["recording_plays"], ["3"], seen)  # the hosts' plays and the guest's
+        # The hosts' plays and the guest's; the second recording (stored as the session ended) has none.
+        self.assertEqual(sorted(seen["recording_plays"]), ["0", "3"], seen)
         # The CSV (room data, last 30 days) has a row for this session; the PDF is a PDF.
         self.assertIn(f"static,Static room,,{session},", r["csv"])
         self.assertTrue(r["pdf_magic"].startswith("%PDF-"))

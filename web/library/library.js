@@ -118,6 +118,7 @@ function facts(recording) {
 // ---- Credential ----
 let credential = {};
 let me = '';
+let noticePoll = 0;
 
 function tokenUser(token) {
   const match = /(?:^|,)user=([A-Za-z0-9_-]+)/.exec(token.split(':')[0]);
@@ -143,14 +144,20 @@ function signIn(next) {
   $('room-input').readOnly = Boolean(next.secret);
   // A host (or an operator) comes for the room's folder; everyone else for their own media.
   showTab(me && !(next.token && tokenIsHost(next.token)) ? 'mine' : 'room');
+  refreshNotices();
+  // A recording stored while the page is open (it takes a minute after a session ends) shows up.
+  clearInterval(noticePoll);
+  noticePoll = setInterval(refreshNotices, 60000);
 }
 function signOut() {
+  clearInterval(noticePoll);
   sessionStorage.removeItem(STORE);
   credential = {};
   me = '';
   $('who').textContent = '';
   $('sign-out').hidden = true;
   $('library').hidden = true;
+  $('notices').hidden = true;
   $('viewer').hidden = true;
   stopPlayer();
   $('sign-in').hidden = false;
@@ -235,6 +242,63 @@ function render(recordings) {
     item.append(title, meta, badges, open);
     list.append(item);
   }
+}
+
+// ---- Notices: recordings of yours that finished, perhaps after everyone had left the room ----
+async function refreshNotices() {
+  const box = $('notices');
+  if (!me) { box.hidden = true; return; }
+  let notices;
+  try {
+    notices = (await library('notices')).notices;
+  } catch {
+    box.hidden = true; // the lists below report what is wrong
+    return;
+  }
+  const list = $('notice-list');
+  list.replaceChildren();
+  for (const recording of notices) {
+    const item = document.createElement('li');
+    const text = document.createElement('p');
+    const name = recording.title || recording.file;
+    const when = recording.ended_ms ? dateFormat.format(new Date(recording.ended_ms)) : '';
+    if (recording.state === 'failed') {
+      text.className = 'failed';
+      text.textContent = `The recording of “${name}” in room ${recording.room} could not be stored.`;
+    } else {
+      const stored = when ? ` (stored ${when})` : '';
+      text.textContent = recording.owner === me
+        ? `Your recording “${name}” in room ${recording.room} is ready${stored}.`
+        : `The recording you started, “${name}” in room ${recording.room}, is ready${stored}.`;
+    }
+    item.append(text);
+    if (recording.playable && recording.access !== 'none') {
+      const open = document.createElement('button');
+      open.type = 'button';
+      open.className = 'primary';
+      open.textContent = 'Play';
+      open.setAttribute('aria-label', `Play the new recording ${name}`);
+      open.addEventListener('click', () => openRecording(recording.recording));
+      item.append(open);
+    }
+    const dismiss = document.createElement('button');
+    dismiss.type = 'button';
+    dismiss.className = 'quiet';
+    dismiss.textContent = 'Dismiss';
+    dismiss.setAttribute('aria-label', `Dismiss the notice about ${name}`);
+    dismiss.addEventListener('click', async () => {
+      try {
+        await library('dismiss', { recording: recording.recording });
+        item.remove();
+        box.hidden = !list.children.length;
+      } catch (error) {
+        problem(explain(error));
+      }
+    });
+    item.append(dismiss);
+    list.append(item);
+  }
+  box.hidden = !notices.length;
 }
 
 // ---- Player and playback telemetry (docs/API.md "Recordings-library playback") ----

@@ -25,7 +25,8 @@ export const canControl = () => isLead() && room.client !== 'mobile' && !room.en
 // a new tab without an opener (rel=noopener), which starts with an empty sessionStorage.
 function libraryLink(message) {
   const file = (message.location || '').split('/').pop();
-  const query = new URLSearchParams({ room: room.me.room, recording: message.recording || '' });
+  const query = new URLSearchParams({ room: room.me.room });
+  if (message.recording) query.set('recording', message.recording);
   const janus = new URLSearchParams(location.search).get('janus'); // the same Janus as this page
   if (janus) query.set('janus', janus);
   const proof = room.proof || {};
@@ -95,5 +96,14 @@ export function start(initial) {
 }
 
 export function stop() { clearInterval(ticker); render(); }
+
+// For the end screen: a session that ends while its recording runs (or is still being stored)
+// ends before the file is stored, so the "available" notice cannot come. Hosts and moderators
+// are pointed to the room's folder in the library instead (the file's owner and initiator also
+// find it among their notices there).
+export function pendingAtEnd() {
+  if (!isLead() || !(RUNNING.includes(rec.state) || rec.state === 'stopped')) return null;
+  return libraryLink({});
+}
 
 on('recording', onRecording);

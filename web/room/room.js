@@ -56,6 +56,7 @@ const CLOSED_REASON = {
 // Every end goes through here: media stops, timers stop, nothing more is sent.
 function end(title, text, { canRejoin = true } = {}) {
   if (room.ended) return;
+  const pendingRecording = recording.pendingAtEnd(); // before room.ended changes what it sees
   room.ended = true;
   signals.stop();
   recording.stop();
@@ -63,6 +64,8 @@ function end(title, text, { canRejoin = true } = {}) {
   document.querySelectorAll('dialog[open]').forEach((d) => d.close());
   $('end-title').textContent = title;
   $('end-text').textContent = text;
+  $('end-recording').hidden = !pendingRecording;
+  if (pendingRecording) $('end-recording-link').href = pendingRecording.href;
   $('rejoin').hidden = !canRejoin;
   showScreen('end-screen');
   document.title = `${title} — roomrec`;
