@@ -178,7 +178,8 @@ int roomrec_init(janus_callbacks *callback, const char *config_path) {
 }
 
 void roomrec_destroy() {
-    // Janus has destroyed every session before it destroys plugins, so no callback is in flight.
+    // Janus has stopped its sessions (without destroy_session for their handles: see ~Plugin)
+    // before it destroys plugins, so no callback is in flight.
     guarded(
         "destroy",
         [&] {

@@ -61,6 +61,10 @@ Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
 }
 
 Plugin::~Plugin() {
+    // Janus frees its sessions at shutdown without a destroy_session for their handles, then
+    // destroys the plugins: from here no handle may be pushed an event or named to Janus (it
+    // would look the freed sessions up: GLib-CRITICAL, "[ERR] no session object").
+    sessions_.clear();
     // Recordings end with the plugin: each worker finishes its file, which is then stored.
     recording_.shutdown([this] {
         for (auto &[id, room] : rooms_.all()) lifecycle_.close_room(room, "shutdown");

@@ -41,7 +41,10 @@ size_t SessionTable::size() const {
 
 void SessionTable::clear() {
     std::lock_guard lock(mutex_);
-    for (auto &[handle, session] : sessions_) session->destroyed.store(true, std::memory_order_release);
+    for (auto &[handle, session] : sessions_) {
+        session->destroyed.store(true, std::memory_order_release);
+        session->gate->closed.store(true, std::memory_order_release);
+    }
     sessions_.clear();
 }
 

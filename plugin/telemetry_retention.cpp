@@ -3,6 +3,7 @@
 #include "analytics/telemetry/telemetry_admin.hpp"
 #include "common/log.hpp"
 #include "storage/db/database.hpp"
+#include "storage/db/migrations.hpp"
 
 #include <chrono>
 
@@ -51,10 +52,16 @@ bool TelemetryRetention::apply() {
         kLog.warning("Postgres is not reachable (" + error + "); trying again in 5 minutes");
         return false;
     }
+    // This thread may be the first of the node to reach a fresh database: the schema it uses is
+    // made first (every thread that uses it does the same; the migrations are serialized by an
+    // advisory lock and skip what is applied).
+    if (!storage::apply_migrations(connection, error)) {
+        kLog.warning("cannot bring the schema up to date (" + error + "); trying again in 5 minutes");
+        return false;
+    }
     analytics::TelemetryAdmin admin(connection);
     const auto dropped = admin.drop_partitions_older_than(days_, error);
     if (!dropped) {
-        // Before the writer created the schema, or a real failure: either way, again later.
         kLog.warning(error + "; trying again in 5 minutes");
         return false;
     }
