@@ -1,6 +1,7 @@
 #include "plugin/plugin.hpp"
 
 #include "common/log.hpp"
+#include "plugin/config_summary.hpp"
 #include "plugin/media_relay.hpp"
 #include "plugin/room_descriptions.hpp"
 
@@ -56,6 +57,7 @@ Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
     delivery_.start_links(); // after telemetry: it records the library's playback
     reports_.start();
     recording_.start_recovery();
+    kLog.info(describe_configuration(config_));
     kLog.info(common::format_text("node %s ready with %zu static room(s)", config_.node_id.c_str(),
                                   config_.static_rooms.size()));
 }

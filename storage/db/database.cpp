@@ -59,6 +59,25 @@ std::optional<std::string> connection_options(const std::string &conninfo) {
 
 } // namespace
 
+std::string Database::describe_target(const std::string &conninfo) {
+    char *parse_error = nullptr;
+    PQconninfoOption *options = PQconninfoParse(conninfo.c_str(), &parse_error);
+    PQfreemem(parse_error); // may quote the password
+    if (options == nullptr) return "an unreadable conninfo";
+    std::string host, port, dbname, user;
+    for (const PQconninfoOption *option = options; option->keyword != nullptr; ++option) {
+        if (option->val == nullptr) continue;
+        const std::string key = option->keyword;
+        if (key == "host" || (key == "hostaddr" && host.empty())) host = option->val;
+        else if (key == "port") port = option->val;
+        else if (key == "dbname") dbname = option->val;
+        else if (key == "user") user = option->val;
+    }
+    PQconninfoFree(options);
+    return (user.empty() ? "" : user + "@") + (host.empty() ? "local socket" : host) + (port.empty() ? "" : ":" + port) +
+           "/" + (dbname.empty() ? "(default database)" : dbname);
+}
+
 Database::Database(std::string conninfo) : conninfo_(std::move(conninfo)) {}
 
 Database::~Database() = default;

@@ -54,6 +54,10 @@ public:
     // One line saying why a statement failed: the server's message, or that the connection
     // was lost. pqxx puts neither the conninfo nor parameters in it.
     static std::string describe(const std::exception &failure);
+    // Where a conninfo connects, for a log line: "user@host:port/dbname" from its host(addr),
+    // port, dbname and user, never its password or other options; "an unreadable conninfo"
+    // when it does not parse. Unset parts are libpq's defaults (the local socket, ...).
+    static std::string describe_target(const std::string &conninfo);
     // The SQLSTATE of a statement the server refused ("23505"), "" for any other failure.
     static std::string sqlstate(const std::exception &failure);
 
