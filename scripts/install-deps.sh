@@ -29,6 +29,8 @@ packages=(
   libcairo2-dev fonts-dejavu-core poppler-utils
   # test: libFuzzer targets over the pure parsers (fuzz/, scripts/fuzz.sh)
   clang-14 libfuzzer-14-dev
+  # test: docker-compose.yml validates (no container engine needed); envsubst renders its jcfg
+  docker-compose gettext-base
 )
 command -v npm > /dev/null || packages+=(nodejs npm)
 missing=()
