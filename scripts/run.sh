@@ -37,7 +37,7 @@ psql_run() { runuser -u postgres -- psql -h "$run/pg-socket" -p 5433 -d postgres
 # local Postgres.
 mkdir -p "$run/recordings"
 sed -e "s|^\trecordings_root = .*|\trecordings_root = \"$run/recordings\"|" \
-    -e "s|^\trecorder_path = .*|\trecorder_path = \"$root/build/recorder/roomrec-recorder\"|" \
+    -e "s|^\t#\?recorder_path = .*|\trecorder_path = \"$root/build/recorder/roomrec-recorder\"|" \
     -e "s|^delivery: {|delivery: {\n\tpostgres = \"host=$run/pg-socket port=5433 dbname=roomrec\"|" \
   "$root/conf/janus.plugin.roomrec.jcfg" > "$run/janus.plugin.roomrec.jcfg"
 # The links endpoint serves the pages (web_root) and the exports' download links; its key is
