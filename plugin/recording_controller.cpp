@@ -210,7 +210,8 @@ Reply RecordingController::on_start_recording(Request &request) {
             } else if (event.kind == LinkEvent::GapClosed) {
                 tally->gaps++;
                 tally->gap_seconds += event.gap_seconds;
-                store_.record_gaps(folder, {tally->gaps, tally->gap_seconds});
+                if (!store_.record_gaps(folder, {tally->gaps, tally->gap_seconds}))
+                    kLog.warning("cannot keep the gap tally in " + folder + ": a recovery after a crash would miss it");
             }
             if (event.kind != LinkEvent::Finished) {
                 worker_.post([this, weak, event] {
