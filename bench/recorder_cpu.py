@@ -6,13 +6,19 @@ a 1920x1080 VP8 screen-share stage with moving content (2.5 Mbit/s) and N 640x36
 Beside each row, in the same run, a plain gst-launch composite of the same RTP inputs (decode,
 scale, compositor, the same x264 settings, Matroska) and the ratio worker / plain. With --runs N
 each figure is the median of N runs (the machine is shared: single runs vary).
+Two stages (--stage): "moving" (SMPTE bars scrolling at 30 fps: every frame changes) and
+"slides" (a screen share of slides in H.264, a new one every 5 s, the sender repeating the
+still picture at 30 fps in between: its decoded frames are identical, as an H.264 encoder's
+skipped frames are; libvpx's VP8 keeps refining a still picture, so its frames are not).
 
     ROOMREC_RECORDER=build/recorder/roomrec-recorder bench/recorder_cpu.py [--webcams 1 4 9]
-        [--preset superfast ultrafast] [--seconds 15] [--runs 3]
+        [--preset superfast ultrafast] [--stage moving slides] [--seconds 15] [--runs 3]
 """
 import argparse
+import atexit
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -22,7 +28,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "integration"))
 from recorder_feed import SOURCES, RecorderFeed, fixture, probe  # noqa: E402
 
-STAGE, AUDIO = 40, 2
+STAGE, SLIDES, AUDIO = 40, 39, 2
+SLIDE_SECONDS = 5
 # (width, height, bit rate): what a browser sends for a shared screen and for a webcam.
 STAGE_VIDEO, WEBCAM_VIDEO = (1920, 1080, 2500000), (640, 360, 800000)
 # Moving pictures, no noise (a noise pattern costs an encoder far more than a face does).
@@ -37,15 +44,32 @@ def vp8_source(pattern, size):
             f"! vp8enc deadline=1 cpu-used=8 keyframe-max-dist=60 target-bitrate={bitrate} ! rtpvp8pay pt=96 mtu=1200")
 
 
-def realistic_streams(webcams):
+def slides_source(folder, seconds):
+    """A 1080p H.264 screen share of slides (ffmpeg's test card, a new one every SLIDE_SECONDS),
+    the still picture repeated at 30 fps, Constrained Baseline at 2.5 Mbit/s as browsers send."""
+    path = os.path.join(folder, "slides.mkv")
+    width, height, bitrate = STAGE_VIDEO
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+                    f"testsrc=size={width}x{height}:rate=1/{SLIDE_SECONDS}", "-vf", "fps=30,format=yuv420p", "-t",
+                    str(seconds + 10), "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-profile:v",
+                    "baseline", "-b:v", str(bitrate), "-g", "3000", path], check=True)
+    return f"filesrc location={path} ! matroskademux ! h264parse ! rtph264pay pt=102 mtu=1200 config-interval=-1"
+
+
+def realistic_streams(webcams, stage="moving", seconds=20):
     """Stream ids of a stage, audio and `webcams` webcams, registered in recorder_feed's SOURCES."""
-    SOURCES[STAGE] = ("video", "stage", "vp8", 96, 90000, vp8_source("smpte", STAGE_VIDEO))
+    if stage == "moving":
+        SOURCES[STAGE] = ("video", "stage", "vp8", 96, 90000, vp8_source("smpte", STAGE_VIDEO))
+    elif SLIDES not in SOURCES:
+        folder = tempfile.mkdtemp(prefix="roomrec-slides-")
+        atexit.register(shutil.rmtree, folder, True)
+        SOURCES[SLIDES] = ("video", "stage", "h264", 102, 90000, slides_source(folder, seconds))
     ids = []
     for n in range(webcams):
         pattern = WEBCAM_PATTERNS[n % len(WEBCAM_PATTERNS)]
         SOURCES[STAGE + 1 + n] = ("video", "webcam", "vp8", 96, 90000, vp8_source(pattern, WEBCAM_VIDEO))
         ids.append(STAGE + 1 + n)
-    return [STAGE, AUDIO] + ids
+    return [STAGE if stage == "moving" else SLIDES, AUDIO] + ids
 
 
 def plain_composite(streams, preset, seconds):
@@ -78,7 +102,8 @@ def plain_composite(streams, preset, seconds):
         size = "width=1280,height=720" if source == "stage" else "width=320,height=180"
         sink = "mix.sink_0" if source == "stage" else f"mix.sink_{slot + 1}"
         slot += 0 if source == "stage" else 1
-        parts.append(f"{rtp} ! rtpvp8depay ! vp8dec ! videoconvert ! videoscale ! video/x-raw,{size} ! queue ! {sink}")
+        decode = "rtpvp8depay ! vp8dec" if codec == "vp8" else "rtph264depay ! h264parse ! avdec_h264"
+        parts.append(f"{rtp} ! {decode} ! videoconvert ! videoscale ! video/x-raw,{size} ! queue ! {sink}")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(["gst-launch-1.0", "-q"] + " ".join(parts).split(), stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True)
@@ -132,21 +157,26 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--webcams", nargs="*", type=int, default=[1, 4, 9])
     parser.add_argument("--preset", nargs="+", default=["ultrafast"])
+    parser.add_argument("--stage", nargs="+", default=["moving", "slides"], choices=["moving", "slides"])
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
     recorder = os.environ.get("ROOMREC_RECORDER", "build/recorder/roomrec-recorder")
-    print(f"{'webcams':<8} {'preset':<10} {'worker_cpu_s':>13} {'plain_cpu_s':>12} {'ratio':>6} {'worker_runs':>20} "
+    print(f"{'stage':<7} {'webcams':<8} {'preset':<10} {'worker_cpu_s':>13} {'plain_cpu_s':>12} {'ratio':>6} {'worker_runs':>20} "
           f"{'peak_rss_mib':>13} {'output_s':>9}  profile   (CPU seconds per media second)")
-    for count in args.webcams:
-        streams = realistic_streams(count)
+    for stage, count in [(stage, count) for stage in args.stage for count in args.webcams]:
+        streams = realistic_streams(count, stage, args.seconds)
         for preset in args.preset:
-            results = [run(recorder, streams, preset, args.seconds) for _ in range(args.runs)]
-            plain = statistics.median(plain_composite(streams, preset, args.seconds) for _ in range(args.runs))
+            # Interleaved, so a change in the machine's load hits both alike.
+            results, plains = [], []
+            for _ in range(args.runs):
+                results.append(run(recorder, streams, preset, args.seconds))
+                plains.append(plain_composite(streams, preset, args.seconds))
+            plain = statistics.median(plains)
             cpu = statistics.median(r[0] for r in results)
             each = " ".join(f"{r[0]:.2f}" for r in results)
             rss = max(r[1] for r in results)
-            print(f"{count:<8} {preset:<10} {cpu:13.2f} {plain:12.2f} {cpu / plain:6.2f} {each:>20} {rss:13.0f} "
+            print(f"{stage:<7} {count:<8} {preset:<10} {cpu:13.2f} {plain:12.2f} {cpu / plain:6.2f} {each:>20} {rss:13.0f} "
                   f"{results[-1][2]:9.1f}  {results[-1][3]}", flush=True)
 
 if __name__ == "__main__":

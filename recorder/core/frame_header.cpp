@@ -15,6 +15,7 @@ int saturate(int64_t value) { return static_cast<int>(std::clamp<int64_t>(value,
 void merge(FrameHeader &into, const FrameHeader &frame) {
     into.key = into.key || frame.key;
     into.malformed = into.malformed || frame.malformed;
+    if (frame.colour) into.colour = frame.colour;
     if (!frame.sets_size) return;
     into.size.width = std::max(into.size.width, frame.size.width);
     into.size.height = std::max(into.size.height, frame.size.height);
@@ -26,15 +27,30 @@ void merge(FrameHeader &into, const FrameHeader &frame) {
 constexpr uint32_t kVp9SyncCode = 0x498342;
 constexpr uint32_t kVp9ColourSpaceRgb = 7;
 
-void vp9_colour_config(BitReader &bits, uint32_t profile) {
+// color_space: 0 unknown, 1 BT.601, 2 BT.709, 3 SMPTE 170 (BT.601), 4 SMPTE 240, 5 BT.2020,
+// 6 reserved, 7 sRGB (RGB planes: no YUV matrix to state).
+ColourMatrix vp9_matrix(uint32_t colour_space) {
+    switch (colour_space) {
+    case 1:
+    case 3: return ColourMatrix::Bt601;
+    case 2: return ColourMatrix::Bt709;
+    case 4: return ColourMatrix::Smpte240;
+    case 5: return ColourMatrix::Bt2020;
+    default: return ColourMatrix::Unspecified;
+    }
+}
+
+VideoColour vp9_colour_config(BitReader &bits, uint32_t profile) {
     if (profile >= 2) bits.skip_bits(1); // ten_or_twelve_bit
     const uint32_t colour_space = bits.bits(3);
+    VideoColour colour{vp9_matrix(colour_space), false};
     if (colour_space != kVp9ColourSpaceRgb) {
-        bits.skip_bits(1);                                   // color_range
+        colour.full_range = bits.flag();                     // color_range
         if (profile == 1 || profile == 3) bits.skip_bits(3); // subsampling_x, subsampling_y, reserved_zero
     } else if (profile == 1 || profile == 3) {
         bits.skip_bits(1); // reserved_zero
     }
+    return colour;
 }
 
 FrameSize vp9_frame_size(BitReader &bits) {
@@ -64,7 +80,7 @@ FrameHeader read_vp9_single(const uint8_t *data, size_t length) {
             header.malformed = true;
             return header;
         }
-        vp9_colour_config(bits, profile);
+        header.colour = vp9_colour_config(bits, profile);
         explicit_size = true;
     } else {
         const bool intra_only = show_frame ? false : bits.flag();
@@ -74,7 +90,8 @@ FrameHeader read_vp9_single(const uint8_t *data, size_t length) {
                 header.malformed = true;
                 return header;
             }
-            if (profile > 0) vp9_colour_config(bits, profile);
+            // Profile 0 intra-only frames are BT.601 studio range implicitly.
+            header.colour = profile > 0 ? vp9_colour_config(bits, profile) : VideoColour{ColourMatrix::Bt601, false};
             bits.skip_bits(8); // refresh_frame_flags
             explicit_size = true;
         } else {
@@ -138,6 +155,43 @@ void skip_scaling_list(BitReader &bits, int size) {
         }
         last = next == 0 ? last : next;
     }
+}
+
+// matrix_coefficients (H.264 table E-5): 1 BT.709, 4 FCC, 5 BT.470BG, 6 SMPTE 170M (the last
+// three BT.601's), 7 SMPTE 240M, 9 and 10 BT.2020; 0 (RGB), 2 (unspecified) and the rest say nothing.
+ColourMatrix h264_matrix(uint32_t coefficients) {
+    switch (coefficients) {
+    case 1: return ColourMatrix::Bt709;
+    case 4:
+    case 5:
+    case 6: return ColourMatrix::Bt601;
+    case 7: return ColourMatrix::Smpte240;
+    case 9:
+    case 10: return ColourMatrix::Bt2020;
+    default: return ColourMatrix::Unspecified;
+    }
+}
+
+// The VUI's video signal type (H.264 E.1.1), the first thing after the SPS's cropping that
+// matters here; a VUI cut short says nothing.
+VideoColour read_vui_colour(BitReader &bits) {
+    VideoColour colour;
+    if (!bits.flag()) return colour; // vui_parameters_present_flag
+    if (bits.flag()) {               // aspect_ratio_info_present_flag
+        constexpr uint32_t kExtendedSar = 255;
+        if (bits.bits(8) == kExtendedSar) bits.skip_bits(32); // sar_width, sar_height
+    }
+    if (bits.flag()) bits.skip_bits(1); // overscan_info_present_flag, overscan_appropriate_flag
+    if (!bits.flag()) return colour;    // video_signal_type_present_flag
+    bits.skip_bits(3);                  // video_format
+    const bool full_range = bits.flag();
+    ColourMatrix matrix = ColourMatrix::Unspecified;
+    if (bits.flag()) {       // colour_description_present_flag
+        bits.skip_bits(16); // colour_primaries, transfer_characteristics
+        matrix = h264_matrix(bits.bits(8));
+    }
+    if (!bits.ok()) return {};
+    return {matrix, full_range};
 }
 
 FrameHeader read_sps(const uint8_t *nal, size_t length) {
@@ -210,6 +264,7 @@ FrameHeader read_sps(const uint8_t *nal, size_t length) {
     header.size.width = saturate(crop_x < kPadding ? coded_width - crop_x : coded_width);
     header.size.height = saturate(crop_y < kPadding ? coded_height - crop_y : coded_height);
     header.malformed = false;
+    header.colour = read_vui_colour(bits);
     return header;
 }
 
@@ -229,6 +284,7 @@ FrameHeader read_vp8_frame(const uint8_t *data, size_t length) {
     if (length == 0 || (data[0] & 1) != 0) return header;
     header.key = true;
     header.sets_size = true;
+    header.colour = VideoColour{ColourMatrix::Bt601, false}; // VP8 has no other (RFC 6386 9.2)
     if (length < 10 || data[3] != 0x9d || data[4] != 0x01 || data[5] != 0x2a) {
         header.malformed = true;
         return header;

@@ -9,9 +9,11 @@
 
 #include "recorder/contract/control_messages.hpp"
 #include "recorder/core/frame_size.hpp"
+#include "recorder/core/video_colour.hpp"
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 namespace roomrec::recorder {
 
@@ -20,6 +22,9 @@ struct FrameHeader {
     bool sets_size = false; // the frame (re)defines the decoded frame size: size holds it
     bool malformed = false; // it defines one, but its header cannot be read
     FrameSize size;         // the largest size the frame defines (pixels, before any scaling hint)
+    // The colour the frame (re)defines for what follows: VP8 keyframes (always BT.601), VP9
+    // key and intra-only frames, H.264 sequence parameter sets (their VUI; unspecified without).
+    std::optional<VideoColour> colour;
 
     bool operator==(const FrameHeader &) const = default;
 };

@@ -22,8 +22,9 @@ constexpr guint kJitterLatencyMs = 200;
 // One colorimetry for every tile and the output. Caps without it get a size-dependent default
 // (BT.601 up to 576 lines, BT.709 above), so an upscaled stage was matrix-converted by its
 // videoscale and again by the compositor, and the output's colorimetry depended on the layout.
-// BT.601 is what VP8 is (link_decoder labels its decoded frames so): no conversion at all in the
-// usual case.
+// BT.601 limited range is what VP8 is and what WebRTC senders write in VP9 and H.264; decoded
+// frames are labelled with what their bitstream states (DecodedVideo): no conversion at all in
+// the usual case, one into BT.601 for a stream that says it is something else.
 constexpr const char *kColour = ",colorimetry=bt601,chroma-site=jpeg";
 
 // ultrafast drops CABAC, deblocking and the 8x8 transform, which makes the stream Constrained
@@ -272,8 +273,9 @@ void CompositePipeline::on_rtpbin_pad(GstElement *, GstPad *pad, gpointer self) 
 }
 
 // Runs on a streaming thread: builds depay → decode → convert/scale (or resample) → mixer. The
-// convert is a passthrough unless the decoder's colorimetry differs from kColour; it sits before
-// the scale so the scale never converts colour (see kColour).
+// decoder's frames carry the colour their bitstream states (DecodedVideo), so the convert is a
+// passthrough unless that differs from kColour; it sits before the scale so the scale never
+// converts colour (see kColour).
 void CompositePipeline::link_decoder(uint16_t id, GstPad *pad) {
     std::lock_guard lock(mutex_);
     auto it = branches_.find(id);
@@ -287,16 +289,11 @@ void CompositePipeline::link_decoder(uint16_t id, GstPad *pad) {
     chain.push_back(make(codec.decoder));
     GstElement *decoder = chain.back().get();
     GstElement *scale = nullptr;
-    if (video && branch.spec.codec == Codec::Vp8) {
-        // VP8 is BT.601 by definition (browsers encode it so), but vp8dec's caps say nothing and
-        // GStreamer then assumes BT.709 above 576 lines: the convert below turned every 1080p
-        // stage frame from "709" to 601, shifting its colours and costing the worker a whole-frame
-        // matrix pass. Labelled for what they are, the frames pass through it untouched.
-        chain.push_back(make("capssetter"));
-        if (chain.back()) set_caps(chain.back().get(), std::string("video/x-raw") + kColour);
-    }
     if (video) {
         chain.push_back(make("videoconvert"));
+        // Only a stream in another colour space is converted: 8 bits to 8 bits needs no
+        // dithering, which would cost CPU and add noise the encoder then spends bits on.
+        if (chain.back()) g_object_set(chain.back().get(), "dither", 0 /* none */, nullptr);
         chain.push_back(make("videoscale"));
         scale = chain.back().get();
         chain.push_back(make("capsfilter"));
@@ -322,6 +319,13 @@ void CompositePipeline::link_decoder(uint16_t id, GstPad *pad) {
         gst_pad_add_probe(decoder_sink.get(),
                           GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM), gate_frame,
                           &branch, nullptr);
+    }
+    if (video) {
+        branch.decoded = std::make_unique<DecodedVideo>([&branch] {
+            std::lock_guard cell_lock(branch.cell_mutex);
+            return branch.cell_caps != branch.applied_cell_caps;
+        });
+        branch.decoded->attach(decoder);
     }
     if (scale != nullptr) {
         const GstPadPtr scale_sink = gst_take(gst_element_get_static_pad(scale, "sink"));
@@ -455,6 +459,10 @@ FrameHeader read_h264_caps(GstCaps *caps, int &length_size) {
 
 } // namespace
 
+void CompositePipeline::note_colour(Branch &branch, const FrameHeader &header) {
+    if (branch.decoded && header.colour) branch.decoded->stated(*header.colour);
+}
+
 void CompositePipeline::report_rejected(Branch &branch) {
     const FrameSize refused = branch.gate->refused_size();
     const SizeBound bound = branch.gate->bound();
@@ -476,7 +484,9 @@ GstPadProbeReturn CompositePipeline::gate_frame(GstPad *, GstPadProbeInfo *info,
         GstCaps *caps = nullptr;
         gst_event_parse_caps(event, &caps);
         // The caps pass either way: the decoder allocates per frame, and the frames are held back.
-        if (branch.gate->configure(read_h264_caps(caps, branch.avc_length_size), now).report)
+        const FrameHeader config = read_h264_caps(caps, branch.avc_length_size);
+        note_colour(branch, config);
+        if (branch.gate->configure(config, now).report)
             branch.owner->report_rejected(branch);
         return GST_PAD_PROBE_OK;
     }
@@ -487,6 +497,7 @@ GstPadProbeReturn CompositePipeline::gate_frame(GstPad *, GstPadProbeInfo *info,
                                    ? read_h264_avc_access_unit(map.data, map.size, branch.avc_length_size)
                                    : read_frame_header(branch.spec.codec, map.data, map.size);
     gst_buffer_unmap(buffer, &map);
+    note_colour(branch, header);
     const InputGate::Decision decision = branch.gate->admit(header, now);
     if (decision.pass) return GST_PAD_PROBE_OK;
     branch.owner->dropped_frames_.fetch_add(1);

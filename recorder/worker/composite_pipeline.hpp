@@ -4,7 +4,9 @@
 #pragma once
 
 #include "recorder/contract/control_messages.hpp"
+#include "recorder/core/frame_header.hpp"
 #include "recorder/core/input_gate.hpp"
+#include "recorder/worker/decoded_video.hpp"
 
 #include "common/gst_handles.hpp"
 
@@ -14,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -54,6 +57,7 @@ private:
         // Video: checks each frame's size before the decoder; its streaming thread only.
         std::optional<InputGate> gate;
         int avc_length_size = 0; // H.264 in avc form: the NAL length size; 0: Annex B
+        std::unique_ptr<DecodedVideo> decoded; // video: colour label, unchanged frames dropped
         // Elements are owned by the pipeline.
         GstElement *rtp_src = nullptr;
         GstElement *rtcp_src = nullptr;
@@ -76,6 +80,7 @@ private:
     static GstPadProbeReturn apply_cell_caps(GstPad *pad, GstPadProbeInfo *info, gpointer branch);
     static GstPadProbeReturn gate_frame(GstPad *pad, GstPadProbeInfo *info, gpointer branch);
     void report_rejected(Branch &branch);
+    static void note_colour(Branch &branch, const FrameHeader &header);
     void link_decoder(uint16_t id, GstPad *pad);
     void relayout();
     void push(GstElement *src, const uint8_t *data, size_t length);

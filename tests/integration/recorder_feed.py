@@ -41,6 +41,59 @@ SOURCES = {
 }
 
 
+# Colour-bar stages, 1920x1080 (a stage alone fills the frame: no scaling), ffmpeg's SMPTE bars
+# encoded as a sender would: the id, the codec and what the bitstream says of its colour.
+BAR_STAGES = {
+    30: ("vp8", "VP8 (BT.601 by definition)"),
+    31: ("h264", "H.264 without colour description"),
+    32: ("h264", "H.264 stating BT.709"),
+    33: ("vp9", "VP9 stating BT.601"),
+}
+_BARS_VF = {
+    30: "setparams=colorspace=unknown:color_primaries=unknown:color_trc=unknown",
+    31: "setparams=colorspace=unknown:color_primaries=unknown:color_trc=unknown",
+    32: "scale=out_color_matrix=bt709:out_range=tv,setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709",
+    33: "setparams=colorspace=bt470bg:color_primaries=smpte170m:color_trc=smpte170m",
+}
+_BARS_CODEC = {
+    "vp8": "-c:v libvpx -deadline realtime -cpu-used 8 -b:v 2500k",
+    "h264": "-c:v libx264 -preset ultrafast -tune zerolatency -profile:v baseline -b:v 2500k",
+    "vp9": "-c:v libvpx-vp9 -deadline realtime -cpu-used 8 -b:v 2500k",
+}
+_BARS_PAY = {"vp8": "rtpvp8pay pt=96", "h264": "h264parse ! rtph264pay pt=102 config-interval=-1",
+             "vp9": "rtpvp9pay pt=98"}
+
+
+def add_bar_stage(stream, folder, seconds):
+    """Registers colour-bar stage `stream` (a BAR_STAGES id), encoded by ffmpeg into folder."""
+    codec = BAR_STAGES[stream][0]
+    path = os.path.join(folder, f"bars{stream}.mkv")
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "smptebars=size=1920x1080:rate=30", "-t",
+                    str(seconds + 2), "-vf", _BARS_VF[stream], "-pix_fmt", "yuv420p", "-g", "60"]
+                   + _BARS_CODEC[codec].split() + [path], check=True)
+    pt = {"vp8": 96, "h264": 102, "vp9": 98}[codec]
+    SOURCES[stream] = ("video", "stage", codec, pt, 90000,
+                       f"filesrc location={path} ! matroskademux ! {_BARS_PAY[codec]} mtu=1200")
+
+
+def bar_colours(path, at_seconds=None, blocks_at=None):
+    """[(x, (R, G, B))] of the uniform 16x16 blocks of a 1920x1080 frame's row at a third of its
+    height (the colour bars), from a file at a time, or, without a path, of ffmpeg's SMPTE bars
+    themselves (the reference); with blocks_at, of the blocks at those x, uniform or not."""
+    source = (["-ss", str(at_seconds), "-i", path] if path else
+              ["-f", "lavfi", "-i", "smptebars=size=1920x1080:rate=30"])
+    out = subprocess.run(["ffmpeg", "-v", "error"] + source + ["-frames:v", "1", "-vf", "crop=1920:16:0:352,format=rgb24",
+                          "-f", "rawvideo", "-"], capture_output=True, check=True).stdout
+    blocks = []
+    for x in blocks_at or range(8, 1920 - 16, 24):
+        pixels = [out[(row * 1920 + column) * 3:(row * 1920 + column) * 3 + 3]
+                  for row in range(16) for column in range(x, x + 16)]
+        channels = list(zip(*pixels))
+        if blocks_at or max(max(c) - min(c) for c in channels) <= 2:  # inside a bar, not on an edge
+            blocks.append((x, tuple(round(sum(c) / len(c)) for c in channels)))
+    return blocks
+
+
 def add_webcams(count, first_id=10):
     """Registers `count` more 320x180 VP8 webcams (ids first_id...) for load tests; returns ids."""
     ids = []

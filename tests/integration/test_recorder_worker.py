@@ -10,7 +10,8 @@ import tempfile
 import time
 import unittest
 
-from recorder_feed import ADD_STREAM, RTCP, RTP, RecorderFeed, centre_rgb, mean_luma, probe, vp8_resize_keyframes
+from recorder_feed import (ADD_STREAM, BAR_STAGES, RTCP, RTP, RecorderFeed, add_bar_stage, bar_colours, centre_rgb,
+                           mean_luma, probe, vp8_resize_keyframes)
 
 RECORDER = os.environ.get("ROOMREC_RECORDER", "")
 
@@ -219,6 +220,30 @@ class RecorderWorkerTest(unittest.TestCase):
         red, green, blue = centre_rgb(output, 2.0)
         self.assertGreaterEqual(green, 225, (red, green, blue))
         self.assertLessEqual(max(red, blue), 40, (red, green, blue))
+
+    def test_colour_bars_come_out_of_the_file_within_6_levels(self):
+        """SMPTE bars published as a 1080p stage, in each codec and colour description a sender may
+        use, come out of the MP4 within 6 levels per channel per bar: a stream that states nothing
+        is taken for BT.601 (what WebRTC senders write), one that states BT.709 is converted once."""
+        blocks = dict(bar_colours(None))
+        # Away from the bars' edges, where 4:2:0 chroma and the scalers blur by design.
+        reference = [(x, rgb) for x, rgb in blocks.items() if blocks.get(x - 24) == rgb == blocks.get(x + 24)]
+        self.assertGreaterEqual(len({rgb for _, rgb in reference}), 7, reference)  # the test sees the bars
+        for stream, (_, name) in BAR_STAGES.items():
+            with self.subTest(name):
+                add_bar_stage(stream, self.folder, 4)
+                output = os.path.join(self.folder, f"bars{stream}.mp4")
+                feed = RecorderFeed(RECORDER, output, streams=(stream,), seconds=4)
+                feed.pump(4.0)
+                self.assertIsNotNone(feed.finish())
+                self.assertEqual(feed.worker.returncode, 0)
+                # Late in the file: a slow worker (a sanitizer build, a busy machine) starts black.
+                duration = float(probe(output)["format"]["duration"])
+                got = dict(bar_colours(output, max(2.0, duration - 1.0), [x for x, _ in reference]))
+                for x, expected in reference:
+                    actual = got[x]
+                    worst = max(abs(a - e) for a, e in zip(actual, expected))
+                    self.assertLessEqual(worst, 6, f"x={x}: {actual} instead of {expected}")
 
     def test_bad_config_is_reported_and_the_worker_exits(self):
         feed = RecorderFeed(RECORDER, "", streams=())

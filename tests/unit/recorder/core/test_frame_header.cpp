@@ -58,11 +58,12 @@ void assert_sets_no_size(const FrameHeader &header) {
 
 // --- VP9 ---
 
-// A keyframe's uncompressed header, profile 0, up to its frame size.
-Bytes vp9_key(uint32_t width, uint32_t height) {
+// A keyframe's uncompressed header, profile 0, up to its frame size; BT.601 studio range
+// unless told otherwise.
+Bytes vp9_key(uint32_t width, uint32_t height, uint32_t colour_space = 1, bool full_range = false) {
     BitWriter w;
     w.bits(2, 2).bits(0, 2).bits(0, 1).bits(0, 1).bits(1, 1).bits(0, 1); // marker, profile 0, key, shown
-    w.bits(0x498342, 24).bits(1, 3).bits(0, 1);                          // sync, BT.601, studio range
+    w.bits(0x498342, 24).bits(colour_space, 3).bits(full_range, 1);      // sync, colour
     w.bits(width - 1, 16).bits(height - 1, 16).bits(0, 1);               // frame size, no render size
     return w.bytes();
 }
@@ -126,6 +127,11 @@ struct Sps {
     uint32_t crop_left = 0, crop_right = 0, crop_top = 0, crop_bottom = 4;
     uint32_t chroma_format = 1;
     uint32_t poc_type = 2;
+    // VUI: none, or a video signal type with (matrix > 0) or without a colour description.
+    bool vui = false;
+    bool extended_sar = false;
+    bool full_range = false;
+    uint32_t matrix = 0;
 };
 
 Bytes sps(const Sps &s) {
@@ -143,7 +149,15 @@ Bytes sps(const Sps &s) {
     if (!s.frame_mbs_only) w.bits(0, 1);
     w.bits(1, 1).bits(s.crop, 1);
     if (s.crop) w.ue(s.crop_left).ue(s.crop_right).ue(s.crop_top).ue(s.crop_bottom);
-    w.bits(0, 1).bits(1, 1); // no VUI, rbsp stop bit
+    w.bits(s.vui, 1);
+    if (s.vui) {
+        w.bits(1, 1).bits(s.extended_sar ? 255 : 1, 8); // aspect_ratio_info, idc
+        if (s.extended_sar) w.bits(4, 16).bits(3, 16);
+        w.bits(0, 1).bits(1, 1).bits(5, 3).bits(s.full_range, 1).bits(s.matrix > 0, 1); // video signal type
+        if (s.matrix > 0) w.bits(s.matrix, 8).bits(s.matrix, 8).bits(s.matrix, 8);
+        w.bits(0, 1).bits(0, 1).bits(0, 1).bits(0, 1).bits(0, 1); // chroma loc, timing, HRD, pic_struct, restriction
+    }
+    w.bits(1, 1); // rbsp stop bit
     return nal(0x67, w.bytes());
 }
 
@@ -412,6 +426,57 @@ static void h264_avc_decoder_configuration(void **) {
     assert_int_equal(length_size, 2);
 }
 
+void assert_colour(const FrameHeader &header, ColourMatrix matrix, bool full_range) {
+    if (!header.colour) fail_msg("no colour read");
+    if (header.colour->matrix != matrix || header.colour->full_range != full_range)
+        fail_msg("read matrix %d full range %d, expected %d %d", int(header.colour->matrix), header.colour->full_range,
+                 int(matrix), full_range);
+}
+
+static void colour_is_read_where_the_bitstream_states_it(void **) {
+    // VP8 keyframes are BT.601; its inter frames restate nothing.
+    assert_colour(read(Codec::Vp8, bytes_of(fixtures::kVp8Key64x48)), ColourMatrix::Bt601, false);
+    assert_false(read(Codec::Vp8, bytes_of(fixtures::kVp8Delta)).colour.has_value());
+    // VP9 keyframes: color_space and color_range; inter frames nothing.
+    assert_colour(read(Codec::Vp9, bytes_of(fixtures::kVp9Key64x48)), ColourMatrix::Bt601, false); // vp9enc states it
+    assert_colour(read(Codec::Vp9, vp9_key(64, 48)), ColourMatrix::Bt601, false);
+    assert_colour(read(Codec::Vp9, vp9_key(64, 48, 2, true)), ColourMatrix::Bt709, true);
+    assert_colour(read(Codec::Vp9, vp9_key(64, 48, 5)), ColourMatrix::Bt2020, false);
+    assert_colour(read(Codec::Vp9, vp9_key(64, 48, 0)), ColourMatrix::Unspecified, false);
+    assert_colour(read(Codec::Vp9, vp9_intra_only(64, 48)), ColourMatrix::Bt601, false);
+    assert_false(read(Codec::Vp9, bytes_of(fixtures::kVp9Inter)).colour.has_value());
+    // H.264: the SPS's VUI; an SPS without one states nothing, and neither does a slice.
+    assert_colour(read(Codec::H264, access_unit({sps(Sps{}), kIdrSlice})), ColourMatrix::Unspecified, false);
+    Sps bt709;
+    bt709.vui = true;
+    bt709.matrix = 1;
+    assert_colour(read(Codec::H264, access_unit({sps(bt709), kIdrSlice})), ColourMatrix::Bt709, false);
+    Sps full_601 = bt709;
+    full_601.matrix = 6;
+    full_601.full_range = true;
+    full_601.extended_sar = true;
+    full_601.profile = 100;
+    assert_colour(read(Codec::H264, access_unit({sps(full_601)})), ColourMatrix::Bt601, true);
+    Sps range_only = bt709;
+    range_only.matrix = 0; // a video signal type without a colour description
+    range_only.full_range = true;
+    assert_colour(read(Codec::H264, access_unit({sps(range_only)})), ColourMatrix::Unspecified, true);
+    Sps unspecified = bt709;
+    unspecified.matrix = 2;
+    assert_colour(read(Codec::H264, access_unit({sps(unspecified)})), ColourMatrix::Unspecified, false);
+    assert_false(read(Codec::H264, bytes_of(fixtures::kH264Delta1080)).colour.has_value());
+    // A VUI cut short says nothing; the size is still read.
+    Bytes cut = sps(bt709);
+    cut.resize(cut.size() - 3);
+    const FrameHeader truncated = read(Codec::H264, cut);
+    assert_size(truncated, 1920, 1088);
+    assert_colour(truncated, ColourMatrix::Unspecified, false);
+    // What the worker labels an undescribed stream with: BT.601, the range kept.
+    assert_true(resolve_colour({}) == (VideoColour{ColourMatrix::Bt601, false}));
+    assert_true(resolve_colour({ColourMatrix::Unspecified, true}) == (VideoColour{ColourMatrix::Bt601, true}));
+    assert_true(resolve_colour({ColourMatrix::Bt709, false}) == (VideoColour{ColourMatrix::Bt709, false}));
+}
+
 static void every_prefix_of_a_real_frame_is_safe(void **) {
     // Truncation at every length: an answer each time (ASan checks the reads).
     const Bytes frames[] = {bytes_of(fixtures::kVp8Key64x48), bytes_of(fixtures::kVp9Key64x48Profile3),
@@ -438,6 +503,7 @@ int main() {
         cmocka_unit_test(h264_malformed_parameter_sets),
         cmocka_unit_test(h264_avc_form),
         cmocka_unit_test(h264_avc_decoder_configuration),
+        cmocka_unit_test(colour_is_read_where_the_bitstream_states_it),
         cmocka_unit_test(every_prefix_of_a_real_frame_is_safe),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);

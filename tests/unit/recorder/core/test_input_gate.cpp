@@ -8,11 +8,11 @@ using namespace roomrec::recorder;
 
 namespace {
 
-FrameHeader key(int width, int height) { return FrameHeader{true, true, false, {width, height}}; }
+FrameHeader key(int width, int height) { return FrameHeader{true, true, false, {width, height}, {}}; }
 FrameHeader delta() { return FrameHeader{}; }
-FrameHeader unreadable_key() { return FrameHeader{true, true, true, {}}; }
+FrameHeader unreadable_key() { return FrameHeader{true, true, true, {}, {}}; }
 // A VP9 inter frame that writes out a new size.
-FrameHeader resized_delta(int width, int height) { return FrameHeader{false, true, false, {width, height}}; }
+FrameHeader resized_delta(int width, int height) { return FrameHeader{false, true, false, {width, height}, {}}; }
 
 constexpr int64_t kSecond = 1'000'000;
 
@@ -92,13 +92,13 @@ static void a_refused_configuration_holds_back_every_frame(void **) {
     assert_true(decision.report);
     assert_true(gate.refused_size() == (FrameSize{16384, 16384}));
     // Keyframes without a size of their own (an IDR) do not reopen it: they use that SPS.
-    assert_false(gate.admit(FrameHeader{true, false, false, {}}, 2).pass);
+    assert_false(gate.admit(FrameHeader{true, false, false, {}, {}}, 2).pass);
     assert_false(gate.admit(delta(), 3).pass);
-    assert_false(gate.configure(FrameHeader{false, false, true, {}}, 4).pass); // unreadable
+    assert_false(gate.configure(FrameHeader{false, false, true, {}, {}}, 4).pass); // unreadable
     // An acceptable configuration, then a keyframe.
     assert_true(gate.configure(key(1280, 720), 5).pass);
     assert_false(gate.admit(delta(), 6).pass);
-    assert_true(gate.admit(FrameHeader{true, false, false, {}}, 7).pass);
+    assert_true(gate.admit(FrameHeader{true, false, false, {}, {}}, 7).pass);
     assert_true(gate.admit(delta(), 8).pass);
     assert_int_equal(gate.dropped_frames(), 3);
 }
