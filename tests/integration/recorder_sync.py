@@ -8,15 +8,13 @@ clip is encoded once and then looped with its RTP timestamps and sequence number
 e.g. just before the 32-bit wrap), paced in real time, with an RTCP sender report (and the
 shared CNAME) per stream every second as a browser sends them, so rtpbin's lip-sync runs as it
 does behind Janus."""
-import os
 import struct
 import subprocess
-import tempfile
 import time
 
 import numpy
 
-from recorder_feed import ADD_STREAM, REMOVE_STREAM, RTCP, RTP, SOURCES, RecorderFeed, fixture
+from recorder_feed import ADD_STREAM, REMOVE_STREAM, RTCP, RTP, SOURCES, RecorderFeed, encode_rtp, fixture
 
 VIDEO, AUDIO = 20, 21
 SOURCES[VIDEO] = ("video", "webcam", "vp8", 96, 90000, None)
@@ -35,21 +33,7 @@ NTP_EPOCH = 2208988800
 
 def _encode(raw, caps_and_encoder):
     """RTP packets [(relative RTP timestamp, packet)] from raw media piped through gst-launch."""
-    path = tempfile.mktemp(prefix="roomrec-sync-")
-    subprocess.run(["gst-launch-1.0", "-q"] + f"fdsrc fd=0 blocksize=3840 ! {caps_and_encoder} ! rtpstreampay ! "
-                   f"filesink location={path}".split(), input=raw, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    data = open(path, "rb").read()
-    os.unlink(path)
-    packets, offset, first = [], 0, None
-    while offset + 2 <= len(data):
-        (length,) = struct.unpack("!H", data[offset:offset + 2])
-        packet = data[offset + 2:offset + 2 + length]
-        offset += 2 + length
-        (timestamp,) = struct.unpack("!I", packet[4:8])
-        first = timestamp if first is None else first
-        packets.append(((timestamp - first) & 0xFFFFFFFF, packet))
-    return packets
+    return encode_rtp(f"fdsrc fd=0 blocksize=3840 ! {caps_and_encoder}", raw)
 
 
 _CLIPS = {}
