@@ -177,8 +177,8 @@ class SyncFeed(RecorderFeed):
     def report(self, media_seconds):
         for stream in (VIDEO, AUDIO):
             rtp = self.rtp_origin[stream] + round(media_seconds * SOURCES[stream][4])
-            self.send(RTCP, self.ids[stream], sender_report(self.ssrc[stream], NTP_EPOCH + self.started_wall + media_seconds,
-                                                            rtp, *self.sent[stream]))
+            ntp = NTP_EPOCH + self.started_wall + media_seconds
+            self.send(RTCP, self.ids[stream], sender_report(self.ssrc[stream], ntp, rtp, *self.sent[stream]))
 
     def pump(self, seconds):
         until = time.monotonic() + seconds
