@@ -79,8 +79,9 @@ class RecorderSoakTest(unittest.TestCase):
     def test_sync_and_duration_hold(self):
         path, fed, rss = self.record(SOAK_SECONDS)
         length = duration(path)
-        print(f"fed {fed:.1f} s, file {length:.2f} s ({length - fed:+.2f} s); size {os.path.getsize(path) / 1e6:.1f} MB; "
-              f"RSS MiB {rss}", flush=True)
+        size = os.path.getsize(path) / 1e6
+        print(f"fed {fed:.1f} s, file {length:.2f} s ({length - fed:+.2f} s); size {size:.1f} MB; RSS MiB {rss}",
+              flush=True)
         # The file runs from the worker's first frame to the stop: a constant, whatever the length.
         self.assertAlmostEqual(length, fed, delta=1.5)
         # From 5 s: the first seconds, until rtpbin's lip-sync has taken hold, are the subject of
