@@ -33,6 +33,13 @@ constexpr const char *kColour = ",colorimetry=bt601,chroma-site=jpeg";
 // than superfast (docs/PERFORMANCE.md).
 constexpr const char *kUltrafastHigh = "cabac=1:deblock=1:8x8dct=1:partitions=i8x8,i4x4";
 
+// avenc_aac puts 1024 samples of encoder delay ("priming") before the first sound, and mp4mux
+// (fragmented, streamable) writes no edit list for it: each track simply starts at its own first
+// buffer. So the audio track starts that much later than the video (the mixer's start time), and
+// a player's decoder output of the priming fills exactly that gap: sound and picture of the same
+// moment play together (they were 21 ms apart; tests/integration/test_recorder_soak.py).
+constexpr guint64 kAacPrimingNs = 1024 * GST_SECOND / 48000;
+
 struct CodecElements {
     const char *encoding; // RTP encoding-name
     int clock_rate;
@@ -157,6 +164,7 @@ bool CompositePipeline::start(std::string &error) {
     // Not ignore-inactive-pads: until the live bases produce, every pad is inactive, and a mixer
     // that ignores them all sees no live input and ends the stream (an empty file at start-up).
     g_object_set(compositor_, "background", 1 /* black */, nullptr);
+    g_object_set(audiomixer_, "start-time-selection", 2 /* set */, "start-time", kAacPrimingNs, nullptr);
     // 4:2:0 before x264, or it may pick 4:4:4 that browsers cannot play. Everything stays I420
     // in one colorimetry end to end: no whole-frame colour conversion anywhere (CPU).
     set_caps(i420.get(), "video/x-raw,format=I420,width=" + std::to_string(output_.width) +

@@ -109,25 +109,31 @@ def add_webcams(count, first_id=10):
 _FIXTURES = {}
 
 
+def encode_rtp(pipeline, raw=None):
+    """[(RTP timestamp relative to the first packet, packet)] that a gst-launch pipeline ending
+    in a payloader makes (fed `raw` on its stdin, for an fdsrc)."""
+    path = tempfile.mktemp(prefix="roomrec-rtp-")
+    subprocess.run(["gst-launch-1.0", "-q"] + f"{pipeline} ! rtpstreampay ! filesink location={path}".split(),
+                   input=raw, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    data = open(path, "rb").read()
+    os.unlink(path)
+    packets, offset, first = [], 0, None
+    while offset + 2 <= len(data):  # RFC 4571 framing
+        (length,) = struct.unpack("!H", data[offset:offset + 2])
+        packet = data[offset + 2:offset + 2 + length]
+        offset += 2 + length
+        (timestamp,) = struct.unpack("!I", packet[4:8])
+        first = timestamp if first is None else first
+        packets.append(((timestamp - first) & 0xFFFFFFFF, packet))
+    return packets
+
+
 def fixture(stream, seconds):
     """[(media seconds, packet)] for a stream, encoded once per process."""
     key = (stream, seconds)
     if key not in _FIXTURES:
-        path = tempfile.mktemp(prefix=f"roomrec-rtp{stream}-")
         pipeline = SOURCES[stream][5].format(frames=int(seconds * 30), blocks=int(seconds * 50))
-        subprocess.run(["gst-launch-1.0", "-q"] + f"{pipeline} ! rtpstreampay ! filesink location={path}".split(),
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        data = open(path, "rb").read()
-        os.unlink(path)
-        packets, offset, first = [], 0, None
-        clock = SOURCES[stream][4]
-        while offset + 2 <= len(data):
-            (length,) = struct.unpack("!H", data[offset:offset + 2])
-            packet = data[offset + 2:offset + 2 + length]
-            offset += 2 + length
-            (timestamp,) = struct.unpack("!I", packet[4:8])
-            first = timestamp if first is None else first
-            packets.append((((timestamp - first) & 0xFFFFFFFF) / clock, packet))
+        packets = [(timestamp / SOURCES[stream][4], packet) for timestamp, packet in encode_rtp(pipeline)]
         _FIXTURES[key] = packets
     return _FIXTURES[key]
 
