@@ -62,8 +62,8 @@ void replay_sender_report(const PublishedStream &stream, RecorderLink &link, uin
     const int64_t age = g_get_monotonic_time() - received_us;
     if (report.empty() || age > kMaxReportAgeUs) return;
     const uint32_t clock_rate = stream.plan.kind == MediaKind::Video ? 90000 : 48000;
-    const std::vector<uint8_t> packet =
-        advance_sender_report(report.data(), report.size(), age + kReportLeadUs, clock_rate);
+    const std::vector<uint8_t> packet = advance_sender_report(report.data(), report.size(), age + kReportLeadUs,
+                                                              clock_rate);
     if (!packet.empty()) link.tap(recorder::WireType::Rtcp, id, packet.data(), packet.size());
 }
 

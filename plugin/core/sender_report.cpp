@@ -23,8 +23,7 @@ bool starts_with_sender_report(const uint8_t *data, size_t length) {
     return data != nullptr && length >= kSenderReportMin && (data[0] >> 6) == 2 && data[1] == kSenderReportType;
 }
 
-std::vector<uint8_t> advance_sender_report(const uint8_t *data, size_t length, int64_t ahead_us,
-                                           uint32_t clock_rate) {
+std::vector<uint8_t> advance_sender_report(const uint8_t *data, size_t length, int64_t ahead_us, uint32_t clock_rate) {
     if (!starts_with_sender_report(data, length) || ahead_us < 0) return {};
     std::vector<uint8_t> out(data, data + length);
     // NTP: 32.32 fixed-point seconds.

@@ -18,7 +18,6 @@ bool starts_with_sender_report(const uint8_t *data, size_t length);
 // RTP times both moved ahead by `ahead_us`: the same clock mapping, as of a later instant. The
 // RTP clock of the stream is `clock_rate` Hz; its wrap-around is modular, as RTP's is. Empty if
 // the packet does not start with a sender report.
-std::vector<uint8_t> advance_sender_report(const uint8_t *data, size_t length, int64_t ahead_us,
-                                           uint32_t clock_rate);
+std::vector<uint8_t> advance_sender_report(const uint8_t *data, size_t length, int64_t ahead_us, uint32_t clock_rate);
 
 } // namespace roomrec::plugin

@@ -19,15 +19,15 @@ enum class WireType : uint8_t {
     Rtp = 4,          // plugin → worker: one RTP packet
     Rtcp = 5,         // plugin → worker: one RTCP compound packet (sender reports give A/V sync)
     Stop = 6,         // plugin → worker, stream 0: finish the file and exit
-    // As Rtp/Rtcp, with when the plugin received the packet: [arrival: 8 bytes][packet], the
-    // arrival in µs of CLOCK_MONOTONIC (g_get_monotonic_time), big endian. Packets queued while
-    // the worker starts then keep their spacing instead of arriving at once.
-    TimedRtp = 7,
-    TimedRtcp = 8,
+    TimedRtp = 7,     // plugin → worker: [arrival][RTP packet] (kArrivalBytes)
+    TimedRtcp = 8,    // plugin → worker: [arrival][RTCP compound packet]
     Event = 16,       // worker → plugin, stream 0: a WorkerEvent
 };
 
 constexpr size_t kWireHeader = 3;
+// A timed packet's arrival: when the plugin received it, in µs of CLOCK_MONOTONIC
+// (g_get_monotonic_time), big endian. Packets queued while the worker starts then keep their
+// spacing instead of arriving at once.
 constexpr size_t kArrivalBytes = 8;
 constexpr size_t kMaxWireMessage = 64 * 1024;
 

@@ -396,8 +396,8 @@ GstClockTime CompositePipeline::arrival_running_time(int64_t arrival_us) {
     const common::GstObjectPtr<GstClock> clock(gst_element_get_clock(pipeline_.get()));
     if (arrival_us < 0 || !clock) return GST_CLOCK_TIME_NONE;
     const GstClockTimeDiff age = std::max<int64_t>(0, g_get_monotonic_time() - arrival_us) * GST_USECOND;
-    const GstClockTimeDiff running =
-        GST_CLOCK_DIFF(gst_element_get_base_time(pipeline_.get()), gst_clock_get_time(clock.get())) - age;
+    const GstClockTime now = gst_clock_get_time(clock.get());
+    const GstClockTimeDiff running = GST_CLOCK_DIFF(gst_element_get_base_time(pipeline_.get()), now) - age;
     if (!arrival_shift_) arrival_shift_ = GstClockTime(std::max<GstClockTimeDiff>(0, -running));
     return GstClockTime(std::max<GstClockTimeDiff>(0, running + GstClockTimeDiff(*arrival_shift_)));
 }

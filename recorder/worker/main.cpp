@@ -114,7 +114,8 @@ void push_timed(roomrec::recorder::CompositePipeline &pipeline, const roomrec::r
     const auto timed = roomrec::recorder::split_arrival(message.payload);
     if (!timed) return;
     const auto *packet = reinterpret_cast<const uint8_t *>(timed->packet.data());
-    if (message.type == WireType::TimedRtp) pipeline.push_rtp(message.stream, packet, timed->packet.size(), timed->arrival_us);
+    if (message.type == WireType::TimedRtp)
+        pipeline.push_rtp(message.stream, packet, timed->packet.size(), timed->arrival_us);
     else pipeline.push_rtcp(message.stream, packet, timed->packet.size(), timed->arrival_us);
 }
 

@@ -20,9 +20,9 @@ static void round_trip(void **) {
 }
 
 static void empty_payload_and_every_type(void **) {
-    for (const WireType type : {WireType::Config, WireType::AddStream, WireType::RemoveStream, WireType::Rtp,
-                                WireType::Rtcp, WireType::TimedRtp, WireType::TimedRtcp, WireType::Stop,
-                                WireType::Event}) {
+    for (const WireType type :
+         {WireType::Config, WireType::AddStream, WireType::RemoveStream, WireType::Rtp, WireType::Rtcp,
+          WireType::TimedRtp, WireType::TimedRtcp, WireType::Stop, WireType::Event}) {
         const auto bytes = encode_wire(type, 7, "");
         const auto message = decode_wire(bytes.data(), bytes.size());
         assert_true(message.has_value());
