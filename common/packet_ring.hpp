@@ -16,7 +16,7 @@ namespace roomrec::common {
 
 class PacketRing {
 public:
-    static constexpr size_t kMaxRecord = 1600 + 8; // an RTP packet plus a small header
+    static constexpr size_t kMaxRecord = 1600 + 16; // an RTP packet plus a small header
 
     // capacity is rounded up to a power of two.
     explicit PacketRing(size_t capacity) : ring_(capacity, RingPages::Touched) {}

@@ -8,8 +8,11 @@
 #include "plugin/core/stream_plan.hpp"
 #include "plugin/janus_api.hpp"
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -55,6 +58,36 @@ struct RecorderTap {
     uint16_t stream_id = 0;
 };
 
+// A publisher's latest RTCP sender report (compound, as received) and when it came, for a
+// recording that starts between two reports (plugin/core/sender_report.hpp). The media thread
+// stores about one a second without allocating; the signalling thread reads it when a recording
+// starts: the mutex is practically never contended.
+class SenderReportCache {
+public:
+    static constexpr size_t kMaxLength = 512; // an SR and its SDES; longer compounds are not kept
+
+    void store(const uint8_t *data, size_t length, int64_t now_us) {
+        if (length > kMaxLength) return;
+        std::lock_guard lock(mutex_);
+        std::copy(data, data + length, bytes_.begin());
+        length_ = length;
+        received_us_ = now_us;
+    }
+
+    // The report and when it came (monotonic µs); empty if none came yet.
+    std::vector<uint8_t> load(int64_t &received_us) const {
+        std::lock_guard lock(mutex_);
+        received_us = received_us_;
+        return {bytes_.begin(), bytes_.begin() + static_cast<std::ptrdiff_t>(length_)};
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::array<uint8_t, kMaxLength> bytes_{};
+    size_t length_ = 0;
+    int64_t received_us_ = 0;
+};
+
 struct SubscriberStream;
 using SubscriberList = std::vector<std::shared_ptr<SubscriberStream>>;
 
@@ -72,6 +105,7 @@ struct PublishedStream {
     std::atomic<std::shared_ptr<const SubscriberList>> subscribers{std::make_shared<const SubscriberList>()};
     std::atomic<uint64_t> packets_in{0};
     std::atomic<std::shared_ptr<const RecorderTap>> tap{nullptr};
+    SenderReportCache last_sender_report;
 };
 
 struct SubscriberStream {

@@ -2,6 +2,7 @@
 
 #include "common/log.hpp"
 #include "plugin/config_summary.hpp"
+#include "plugin/core/sender_report.hpp"
 #include "plugin/media_relay.hpp"
 #include "plugin/room_descriptions.hpp"
 
@@ -217,6 +218,9 @@ void Plugin::incoming_rtcp(janus_plugin_session *handle, janus_plugin_rtcp *pack
     // A publisher's sender reports tie its audio and video clocks together: the recorder
     // needs them for lip sync.
     if (const auto published = session->publication.load(std::memory_order_acquire)->at(packet->mindex)) {
+        const auto *data = reinterpret_cast<const uint8_t *>(packet->buffer);
+        if (starts_with_sender_report(data, packet->length))
+            published->last_sender_report.store(data, packet->length, g_get_monotonic_time());
         if (const auto tap = published->tap.load(std::memory_order_acquire))
             tap->link->tap(recorder::WireType::Rtcp, tap->stream_id, reinterpret_cast<const uint8_t *>(packet->buffer),
                            packet->length);

@@ -1,6 +1,7 @@
 #include "plugin/recording_controller.hpp"
 
 #include "common/log.hpp"
+#include "plugin/core/sender_report.hpp"
 #include "plugin/delivery_bridge.hpp"
 #include "plugin/media_relay.hpp"
 #include "plugin/room_messenger.hpp"
@@ -47,6 +48,27 @@ constexpr int kRecoveryWaitSeconds = 120;
 // The stop reason of a recording finalized at start-up: Janus stopped (crashed, was killed)
 // before it could stop and store it.
 constexpr const char *kRecoveredReason = "interrupted";
+
+// A report older than this may no longer map the sender's clocks to within a few ms (their
+// rates drift): the recorder then waits for the next one.
+constexpr int64_t kMaxReportAgeUs = 10 * 1000 * 1000;
+// The recorder ignores a report whose RTP time is before the first packet it saw, and one more
+// than 1 s after the newest: the replayed report is dated a little after its first packets.
+constexpr int64_t kReportLeadUs = 300 * 1000;
+
+// The recorder lines a publisher's audio and video up by their sender reports, which browsers
+// send only every 1-7 s: the last one, brought forward to now, lets it do so from the first
+// packet instead of shifting a stream when the next reports come.
+void replay_sender_report(const PublishedStream &stream, RecorderLink &link, uint16_t id) {
+    int64_t received_us = 0;
+    const std::vector<uint8_t> report = stream.last_sender_report.load(received_us);
+    const int64_t age = g_get_monotonic_time() - received_us;
+    if (report.empty() || age > kMaxReportAgeUs) return;
+    const uint32_t clock_rate = stream.plan.kind == MediaKind::Video ? 90000 : 48000;
+    const std::vector<uint8_t> packet = advance_sender_report(report.data(), report.size(), age + kReportLeadUs,
+                                                              clock_rate);
+    if (!packet.empty()) link.tap(recorder::WireType::Rtcp, id, packet.data(), packet.size());
+}
 
 } // namespace
 
@@ -316,6 +338,7 @@ void RecordingController::sync_recorded_streams(LiveRoom &room) {
         recording->link->add_stream(id, stream_spec(*stream));
         recording->streams[key] = {id, stream};
         stream->tap.store(std::make_shared<const RecorderTap>(RecorderTap{recording->link, id}));
+        replay_sender_report(*stream, *recording->link, id);
         // M5: a new input starts decoding at a keyframe, so ask for one now.
         if (stream->plan.kind == MediaKind::Video) gateway_.send_pli(stream->publisher.get(), stream->plan.index);
     }

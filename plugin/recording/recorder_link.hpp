@@ -8,6 +8,7 @@
 #include "recorder/contract/wire_protocol.hpp"
 #include "recorder/core/frame_size.hpp"
 
+#include <glib.h>
 #include <sys/types.h>
 
 #include <atomic>
@@ -80,9 +81,13 @@ public:
     void join();
 
     // Media threads: copy a packet into the tap ring; never waits.
+    // type is Rtp or Rtcp; the record carries the arrival time (TimedRtp/TimedRtcp).
     void tap(recorder::WireType type, uint16_t stream, const uint8_t *data, size_t length) {
-        uint8_t header[recorder::kWireHeader];
-        recorder::write_wire_header(header, type, stream);
+        uint8_t header[recorder::kWireHeader + recorder::kArrivalBytes];
+        recorder::write_wire_header(
+            header, type == recorder::WireType::Rtp ? recorder::WireType::TimedRtp : recorder::WireType::TimedRtcp,
+            stream);
+        recorder::write_arrival(header + recorder::kWireHeader, g_get_monotonic_time());
         ring_.try_push(header, sizeof header, data, length);
     }
 

@@ -397,26 +397,45 @@ void CompositePipeline::remove_stream(uint16_t id) {
     relayout();
 }
 
-void CompositePipeline::push(GstElement *src, const uint8_t *data, size_t length) {
+// The running time at which the plugin received a packet, for the jitter buffer's arrival-based
+// clock recovery. Packets the plugin queued while the worker started would otherwise all be
+// stamped with the moment they were read: the jitter buffer then takes the burst for network
+// delay, maps each stream's RTP clock wrongly by up to the start-up time, and corrects it
+// seconds later, a visible shift of one stream against the others (lost audio, skipped
+// frames). Packets received before the pipeline ran are timed later by one shift, the same for
+// every stream, so that the oldest is at 0. Caller holds mutex_.
+GstClockTime CompositePipeline::arrival_running_time(int64_t arrival_us) {
+    const common::GstObjectPtr<GstClock> clock(gst_element_get_clock(pipeline_.get()));
+    if (arrival_us < 0 || !clock) return GST_CLOCK_TIME_NONE;
+    const GstClockTimeDiff age = std::max<int64_t>(0, g_get_monotonic_time() - arrival_us) * GST_USECOND;
+    const GstClockTime now = gst_clock_get_time(clock.get());
+    const GstClockTimeDiff running = GST_CLOCK_DIFF(gst_element_get_base_time(pipeline_.get()), now) - age;
+    if (!arrival_shift_) arrival_shift_ = GstClockTime(std::max<GstClockTimeDiff>(0, -running));
+    return GstClockTime(std::max<GstClockTimeDiff>(0, running + GstClockTimeDiff(*arrival_shift_)));
+}
+
+void CompositePipeline::push(GstElement *src, const uint8_t *data, size_t length, int64_t arrival_us) {
     GstBuffer *buffer = gst_buffer_new_memdup(data, length);
+    // appsrc's do-timestamp times only buffers without a timestamp (the "now" of an untimed push).
+    GST_BUFFER_DTS(buffer) = arrival_running_time(arrival_us);
     if (gst_app_src_push_buffer(GST_APP_SRC(src), buffer) != GST_FLOW_OK) ++dropped_;
 }
 
-void CompositePipeline::push_rtp(uint16_t id, const uint8_t *data, size_t length) {
+void CompositePipeline::push_rtp(uint16_t id, const uint8_t *data, size_t length, int64_t arrival_us) {
     std::lock_guard lock(mutex_);
     auto it = branches_.find(id);
     if (it == branches_.end() || it->second.ended || length < 12) {
         ++dropped_;
         return;
     }
-    push(it->second.rtp_src, data, length);
+    push(it->second.rtp_src, data, length, arrival_us);
 }
 
-void CompositePipeline::push_rtcp(uint16_t id, const uint8_t *data, size_t length) {
+void CompositePipeline::push_rtcp(uint16_t id, const uint8_t *data, size_t length, int64_t arrival_us) {
     std::lock_guard lock(mutex_);
     auto it = branches_.find(id);
     if (it == branches_.end() || it->second.ended || length < 8) return;
-    push(it->second.rtcp_src, data, length);
+    push(it->second.rtcp_src, data, length, arrival_us);
 }
 
 void CompositePipeline::finish() {

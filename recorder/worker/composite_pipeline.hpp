@@ -39,8 +39,9 @@ public:
     // After start(). A stream id is used once; a removed one is not added again.
     bool add_stream(uint16_t id, const StreamSpec &spec, std::string &error);
     void remove_stream(uint16_t id);
-    void push_rtp(uint16_t id, const uint8_t *data, size_t length);
-    void push_rtcp(uint16_t id, const uint8_t *data, size_t length);
+    // arrival_us: when the plugin received the packet (g_get_monotonic_time), or -1 for "now".
+    void push_rtp(uint16_t id, const uint8_t *data, size_t length, int64_t arrival_us = -1);
+    void push_rtcp(uint16_t id, const uint8_t *data, size_t length, int64_t arrival_us = -1);
     // Ends every input; the bus reports EOS once the file is complete.
     void finish();
 
@@ -83,7 +84,8 @@ private:
     static void note_colour(Branch &branch, const FrameHeader &header);
     void link_decoder(uint16_t id, GstPad *pad);
     void relayout();
-    void push(GstElement *src, const uint8_t *data, size_t length);
+    void push(GstElement *src, const uint8_t *data, size_t length, int64_t arrival_us);
+    GstClockTime arrival_running_time(int64_t arrival_us);
 
     WorkerConfig output_;
     std::function<void(const WorkerEvent &)> on_event_;
@@ -96,6 +98,8 @@ private:
     std::map<uint16_t, Branch> branches_;
     uint64_t next_order_ = 0;
     uint64_t dropped_ = 0;
+    // How much later than they arrived packets are timed (arrival_running_time), under mutex_.
+    std::optional<GstClockTime> arrival_shift_;
     std::atomic<uint64_t> dropped_frames_{0};
     int output_buffers_ = 0;
 

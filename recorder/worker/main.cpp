@@ -110,6 +110,15 @@ bool configure(Worker &worker, std::string_view payload) {
     return true;
 }
 
+void push_timed(roomrec::recorder::CompositePipeline &pipeline, const roomrec::recorder::WireMessage &message) {
+    const auto timed = roomrec::recorder::split_arrival(message.payload);
+    if (!timed) return;
+    const auto *packet = reinterpret_cast<const uint8_t *>(timed->packet.data());
+    if (message.type == WireType::TimedRtp)
+        pipeline.push_rtp(message.stream, packet, timed->packet.size(), timed->arrival_us);
+    else pipeline.push_rtcp(message.stream, packet, timed->packet.size(), timed->arrival_us);
+}
+
 void add_stream(Worker &worker, uint16_t id, std::string_view payload) {
     const auto spec = roomrec::recorder::decode_stream_spec(payload);
     std::string error;
@@ -147,6 +156,8 @@ gboolean on_socket(gint fd, GIOCondition condition, gpointer data) {
         switch (message->type) {
         case WireType::Rtp: worker.pipeline->push_rtp(message->stream, payload, message->payload.size()); break;
         case WireType::Rtcp: worker.pipeline->push_rtcp(message->stream, payload, message->payload.size()); break;
+        case WireType::TimedRtp:
+        case WireType::TimedRtcp: push_timed(*worker.pipeline, *message); break;
         case WireType::AddStream: add_stream(worker, message->stream, message->payload); break;
         case WireType::RemoveStream: worker.pipeline->remove_stream(message->stream); break;
         case WireType::Stop: worker.pipeline->finish(); break;

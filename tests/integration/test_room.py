@@ -3,10 +3,12 @@ Janus and recorder: whole stories played by several people at once (tests/browse
 each failing on any console error. Screenshots go to ROOMREC_SCREENSHOTS when set."""
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import unittest
 
+import av_sync
 import harness
 
 BROWSER_DIR = os.path.join(harness.ROOT, "tests", "browser")
@@ -33,9 +35,9 @@ class RoomPageTest(unittest.TestCase):
     def tearDown(self):
         self.janus.stop()  # fails the story on any sanitizer report
 
-    def play(self, script, room, people):
+    def play(self, script, room, people, **extra):
         """Runs one story with a token per person ({name: role}) and returns what it saw."""
-        config = {"url": f"http://127.0.0.1:18000/room/?janus=http://127.0.0.1:{self.janus.http_port}/janus",
+        config = {**extra, "url": f"http://127.0.0.1:18000/room/?janus=http://127.0.0.1:{self.janus.http_port}/janus",
                   "room": room, "shots": self.shots,
                   "tokens": {name: harness.token(room, name.lower(), role) for name, role in people.items()}}
         run = subprocess.run(["node", os.path.join(BROWSER_DIR, script), json.dumps(config)],
@@ -88,6 +90,30 @@ class RoomPageTest(unittest.TestCase):
         self.assertEqual(r["moritz_back"], 4)
         # Leaving ends the page cleanly (no 449, no buttons left).
         self.assertEqual(r["vera_left"], "You left the room")
+
+    def test_flash_and_beep_from_chromium_are_in_sync_from_the_first_frame(self):
+        """M3 from the first second: a janus.js publisher in Chromium whose camera and microphone
+        play a flash + beep every second; every flash in the file, the first one too, within
+        40 ms of its beep (less the fake camera's own drift, av_sync.py), and no audio lost or
+        inserted. Frames skipped in the first 5 s are printed, not yet asserted: 2-3 remain
+        (a skip next to a repeat, see docs/PERFORMANCE.md)."""
+        media = tempfile.mkdtemp(prefix="roomrec-sync-")
+        self.addCleanup(shutil.rmtree, media, True)
+        video, audio = os.path.join(media, "flash.y4m"), os.path.join(media, "beep.wav")
+        av_sync.write_media(video, audio)
+        self.play("room_sync.mjs", "static", {"Hana": "host"}, video=video, audio=audio, seconds=8)
+        folder = os.path.join(self.janus.recordings_root, "static", "Recordings")
+        r = av_sync.analyse(os.path.join(folder, os.listdir(folder)[0]))
+        shifts, settled = av_sync.offsets(r)
+        shifts = [round(o * 1000) for o in shifts]
+        print(f"\nflash - beep (ms, less the camera's drift, from {settled * 1000:.0f}): {shifts}; "
+              f"beep spacing (s): {av_sync.beep_spacing(r)}; camera fps {av_sync.source_fps(r):.2f}", flush=True)
+        self.assertGreaterEqual(len(r["flashes"]), 6, r["flashes"])
+        self.assertTrue(all(abs(s) <= 40 for s in shifts), shifts)
+        self.assertLessEqual(abs(settled), 0.04)
+        print(f"frames skipped in the first 5 s (time, counter before, after): {av_sync.skipped_frames(r, 5)}")
+        self.assertTrue(all(abs(s - av_sync.PERIOD) < 0.01 for s in av_sync.beep_spacing(r)),
+                        f"audio lost or inserted: beeps at {r['beeps']}")
 
     def test_activities_story(self):
         r = self.play("room_activities.mjs", "static", {

@@ -11,14 +11,15 @@ export const config = JSON.parse(process.argv[2]);
 
 const PHONE_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
 
-export async function launch() {
+// extraArgs: e.g. the fake camera's and microphone's files (--use-file-for-fake-*-capture).
+export async function launch(extraArgs = []) {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
       '--autoplay-policy=no-user-gesture-required',
-      '--disable-features=WebRtcHideLocalIpsWithMdns'],
+      '--disable-features=WebRtcHideLocalIpsWithMdns', ...extraArgs],
   });
 }
 
@@ -176,8 +177,8 @@ export async function join(browser, name, { token, role, secret, phone = false, 
 }
 
 // Runs a story and prints one JSON line: what it observed, or the error, plus console errors.
-export async function story(run) {
-  const browser = await launch();
+export async function story(run, extraArgs = []) {
+  const browser = await launch(extraArgs);
   const result = { errors: [] };
   const people = [];
   try {

@@ -20,8 +20,9 @@ static void round_trip(void **) {
 }
 
 static void empty_payload_and_every_type(void **) {
-    for (const WireType type : {WireType::Config, WireType::AddStream, WireType::RemoveStream, WireType::Rtp,
-                                WireType::Rtcp, WireType::Stop, WireType::Event}) {
+    for (const WireType type :
+         {WireType::Config, WireType::AddStream, WireType::RemoveStream, WireType::Rtp, WireType::Rtcp,
+          WireType::TimedRtp, WireType::TimedRtcp, WireType::Stop, WireType::Event}) {
         const auto bytes = encode_wire(type, 7, "");
         const auto message = decode_wire(bytes.data(), bytes.size());
         assert_true(message.has_value());
@@ -53,12 +54,28 @@ static void header_in_place(void **) {
     assert_int_equal(message->payload.size(), 5);
 }
 
+static void timed_packet_carries_its_arrival(void **) {
+    uint8_t record[kWireHeader + kArrivalBytes + 3] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x80, 0x60, 0x01};
+    write_wire_header(record, WireType::TimedRtp, 9);
+    write_arrival(record + kWireHeader, 0x0102030405060708LL);
+    const auto message = decode_wire(record, sizeof record);
+    assert_true(message.has_value());
+    assert_int_equal(message->type, WireType::TimedRtp);
+    const auto timed = split_arrival(message->payload);
+    assert_true(timed.has_value());
+    assert_int_equal(timed->arrival_us, 0x0102030405060708LL);
+    assert_int_equal(timed->packet.size(), 3);
+    assert_memory_equal(timed->packet.data(), "\x80\x60\x01", 3);
+    assert_false(split_arrival(std::string_view("\x01\x02", 2)).has_value()); // no room for an arrival
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(round_trip),
         cmocka_unit_test(empty_payload_and_every_type),
         cmocka_unit_test(rejects_bad_records),
         cmocka_unit_test(header_in_place),
+        cmocka_unit_test(timed_packet_carries_its_arrival),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

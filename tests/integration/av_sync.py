@@ -1,0 +1,148 @@
+"""Flash + beep media for A/V sync tests, and what a recording made of it shows.
+
+The media: every second a white flash of FLASH_FRAMES frames and, at the same instant, a
+100 ms 1 kHz beep (lost or inserted audio shows as a beep spacing other than a second), and
+each video frame carries its index as 6 black/white bars (a skipped frame shows). Written as
+y4m + wav for Chromium's fake capture devices.
+
+Chromium's fake camera plays a y4m a little slower than its frame rate (29.5 of 30 fps on a
+loaded machine) while its fake microphone keeps real time, and stamps what it sends as played:
+what the browser sends drifts apart by that much, before any recorder. So a flash is compared
+with its beep after removing that drift, measured from the frame counter in the file, relative
+to the offset the file settles to (see offsets())."""
+import struct
+import subprocess
+import wave
+
+import numpy as np
+
+FPS = 30
+RATE = 48000
+PERIOD = 1.0  # s between flashes
+SECONDS = 2   # length of the looped files: a whole number of periods and of counter cycles
+FLASH_FRAMES = 3
+BEEP = 0.1
+BITS = 6      # the frame counter (0..SECONDS*FPS-1 < 64)
+WIDTH, HEIGHT = 640, 360
+GREY, WHITE, BAR_ON, BAR_OFF = 90, 235, 235, 16
+
+
+def write_media(y4m_path, wav_path):
+    frames = SECONDS * FPS
+    with open(y4m_path, "wb") as out:
+        out.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F{FPS}:1 Ip A1:1 C420jpeg\n".encode())
+        chroma = np.full((HEIGHT // 2) * (WIDTH // 2) * 2, 128, np.uint8).tobytes()
+        bar = WIDTH // BITS
+        for index in range(frames):
+            luma = np.full((HEIGHT, WIDTH), WHITE if index % int(PERIOD * FPS) < FLASH_FRAMES else GREY, np.uint8)
+            for bit in range(BITS):  # the counter in the top quarter, most significant bit left
+                luma[: HEIGHT // 4, bit * bar:(bit + 1) * bar] = BAR_ON if index >> (BITS - 1 - bit) & 1 else BAR_OFF
+            out.write(b"FRAME\n" + luma.tobytes() + chroma)
+    t = np.arange(SECONDS * RATE) / RATE
+    signal = np.where((t % PERIOD) < BEEP, 0.5 * np.sin(2 * np.pi * 1000 * t), 0.0)
+    with wave.open(wav_path, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes((signal * 32767).astype("<i2").tobytes())
+
+
+def _video(path):
+    """(pts seconds, luma frame at 320x180) for every frame of the file's video track."""
+    w, h = 320, 180
+    times = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "frame=pts_time",
+                            "-of", "csv=p=0", path], capture_output=True, text=True, check=True).stdout.split()
+    times = [line.split(",")[0] for line in times]
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", path, "-map", "0:v:0", "-vf", f"scale={w}:{h}",
+                          "-fps_mode", "passthrough", "-pix_fmt", "gray", "-f", "rawvideo", "-"],
+                         capture_output=True, check=True).stdout
+    frames = np.frombuffer(raw, np.uint8).reshape(-1, h, w)
+    return [float(t) for t in times[: len(frames)]], frames[: len(times)]
+
+
+def _audio(path):
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", path, "-map", "0:a:0", "-ac", "1", "-ar", str(RATE),
+                          "-f", "s16le", "-"], capture_output=True, check=True).stdout
+    start = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries", "stream=start_time",
+                            "-of", "csv=p=0", path], capture_output=True, text=True, check=True).stdout.strip()
+    return float(start or 0), np.frombuffer(raw, "<i2").astype(np.float64) / 32768
+
+
+def _tile(frames):
+    """The rows/columns of the composite where the publisher's tile is: not the black background."""
+    lit = np.median(frames[len(frames) // 2:], axis=0) > 40
+    rows, cols = np.where(lit)
+    return rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+
+
+def analyse(path):
+    """What the recording shows: flash and beep onsets (s), the frame counter read from each
+    video frame, the audio's 10 ms levels."""
+    times, frames = _video(path)
+    top, bottom, left, right = _tile(frames)
+    tile = frames[:, top:bottom, left:right].astype(np.float64)
+    body = tile[:, (bottom - top) // 2:, :].mean(axis=(1, 2))  # below the counter bars
+    flashes = [times[i] for i in range(1, len(body)) if body[i] > 160 >= body[i - 1]]
+    bar = (right - left) / BITS
+    counters = []
+    for frame, level in zip(tile, body):
+        if level < 40:  # no picture yet
+            counters.append(None)
+            continue
+        strip = frame[: (bottom - top) // 6]
+        bits = [strip[:, int((b + 0.3) * bar):int((b + 0.7) * bar)].mean() > 125 for b in range(BITS)]
+        counters.append(sum(bit << (BITS - 1 - i) for i, bit in enumerate(bits)))
+    start, pcm = _audio(path)
+    window = RATE // 200  # 5 ms
+    levels = np.sqrt(np.mean(pcm[: len(pcm) // window * window].reshape(-1, window) ** 2, axis=1))
+    beeps, above = [], False
+    for i, level in enumerate(levels):
+        if level > 0.2 and not above:
+            beeps.append(start + i * window / RATE)
+        above = level > 0.2
+    return {"times": times, "flashes": flashes, "counters": counters, "beeps": beeps,
+            "levels": levels, "level_start": start, "level_step": window / RATE}
+
+
+def source_fps(result):
+    """Frames per second of the publisher's camera as the file shows them (from the counter)."""
+    seen = [(t, c) for t, c in zip(result["times"], result["counters"]) if c is not None]
+    frames, unwrapped = 0, [0]
+    for (_, a), (_, b) in zip(seen, seen[1:]):
+        frames += (b - a) % (SECONDS * FPS)
+        unwrapped.append(frames)
+    return float(np.polyfit([t for t, _ in seen], unwrapped, 1)[0])
+
+
+def raw_offsets(result):
+    """Each flash's offset from its nearest beep (s): video minus audio."""
+    beeps = result["beeps"]
+    return [flash - min(beeps, key=lambda b: abs(b - flash)) for flash in result["flashes"]] if beeps else []
+
+
+def offsets(result, settled_after=3.0):
+    """Each flash's offset from its beep (s) with the sender's own drift taken out: the camera's
+    flash period is PERIOD * FPS / source_fps, so what the browser sent drifts by that much per
+    flash; measured from the offset the file settles to after `settled_after` s."""
+    raw = raw_offsets(result)
+    drift = PERIOD * FPS / source_fps(result) - PERIOD  # s per flash
+    start = result["flashes"][0] if raw else 0
+    detrended = [o - drift * round((f - start) / PERIOD) for o, f in zip(raw, result["flashes"])]
+    settled = [d for d, f in zip(detrended, result["flashes"]) if f >= start + settled_after]
+    centre = float(np.median(settled)) if settled else 0.0
+    return [d - centre for d in detrended], centre
+
+
+def skipped_frames(result, until):
+    """(time, counter before, counter after) wherever the picture jumped by more than one
+    frame of the source before `until` s of picture."""
+    cycle = SECONDS * FPS
+    seen = [(t, c) for t, c in zip(result["times"], result["counters"]) if c is not None]
+    first = seen[0][0] if seen else 0
+    return [(t, a, b) for (_, a), (t, b) in zip(seen, seen[1:])
+            if t < first + until and (b - a) % cycle not in (0, 1)]
+
+
+def beep_spacing(result):
+    """Seconds between consecutive beeps: PERIOD unless audio was lost or inserted."""
+    return [round(b - a, 4) for a, b in zip(result["beeps"], result["beeps"][1:])]
