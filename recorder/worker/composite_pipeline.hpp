@@ -5,6 +5,7 @@
 
 #include "recorder/contract/control_messages.hpp"
 #include "recorder/core/input_gate.hpp"
+#include "recorder/worker/track_writer.hpp"
 
 #include "common/gst_handles.hpp"
 
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -87,6 +89,7 @@ private:
     GstElement *rtpbin_ = nullptr;
     GstElement *compositor_ = nullptr;
     GstElement *audiomixer_ = nullptr;
+    std::unique_ptr<TrackWriter> tracks_; // isolated tracks, when output_.tracks names a folder
     std::mutex mutex_; // branches_: the main thread adds/ends streams, streaming threads link them
     std::map<uint16_t, Branch> branches_;
     uint64_t next_order_ = 0;

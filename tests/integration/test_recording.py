@@ -11,7 +11,7 @@ import unittest
 
 import harness
 from peers import BeepTrack, FlashTrack, OversizedVp8Encoder, PeerCleanup, close_now, publish_now
-from recorder_feed import probe
+from recorder_feed import onsets, probe
 
 
 # aiortc peers send media from one event loop that runs for the whole suite.
@@ -21,24 +21,6 @@ def recorder_pids(janus):
     """The roomrec-recorder processes Janus spawned."""
     out = subprocess.run(["pgrep", "-P", str(janus.process.pid), "-f", "roomrec-recorder"], capture_output=True, text=True)
     return [int(pid) for pid in out.stdout.split()]
-
-
-def onsets(path, stream_filter, tag, threshold):
-    """Times (s) at which a per-frame measure of a file first rises above a threshold."""
-    out = subprocess.run(["ffprobe", "-v", "error", "-f", "lavfi", "-i", f"{stream_filter}",
-                          "-show_entries", f"frame=pts_time:frame_tags={tag}", "-of", "csv=p=0"],
-                         capture_output=True, text=True, check=True, cwd=os.path.dirname(path)).stdout
-    times, above = [], False
-    for line in out.splitlines():
-        fields = line.split(",")
-        if len(fields) < 2 or fields[1] in ("", "-inf"):
-            value = float("-inf")
-        else:
-            value = float(fields[1])
-        if value > threshold and not above:
-            times.append(float(fields[0]))
-        above = value > threshold
-    return times
 
 
 def recording_event(handle, state, timeout=30):
