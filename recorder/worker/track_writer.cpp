@@ -100,7 +100,10 @@ void TrackWriter::link(GstBin *pipeline, uint16_t id, const StreamSpec &spec, Gs
         g_object_set(muxer, "streamable", TRUE, "offset-to-zero", TRUE, nullptr);
     }
     const std::string path = folder_ + "/" + track->file;
-    g_object_set(sink, "location", path.c_str(), "sync", FALSE, "async", FALSE, nullptr);
+    // Unbuffered, like the composite: each cluster or fragment is in the file once muxed, so a
+    // kill -9 loses at most the one being built.
+    g_object_set(sink, "location", path.c_str(), "sync", FALSE, "async", FALSE, "buffer-mode", 2 /* unbuffered */,
+                 nullptr);
 
     for (const GstElementPtr &element : branch) gst_bin_add(pipeline, element.get());
     const GstPadPtr tee_sink = gst_take(gst_element_get_static_pad(tee, "sink"));

@@ -283,6 +283,26 @@ class RecorderWorkerTest(unittest.TestCase):
             for track in at:
                 self.assertTrue(-0.040 <= track - composite[moment] <= 1 / 30 + 0.040, report)
 
+    def test_kill_9_leaves_readable_tracks_and_their_sidecars(self):
+        """A worker killed mid-way: each track is readable up to its last cluster or fragment, and
+        its sidecar (written when the track started) still places it; the duration is unknown."""
+        output = os.path.join(self.folder, "killed.mp4")
+        tracks = os.path.join(self.folder, "tracks")
+        feed = RecorderFeed(RECORDER, output, streams=(1, 2, 5), config={"tracks": tracks})
+        feed.pump(5)
+        feed.kill()
+        for stream, extension in ((1, "mkv"), (2, "mkv"), (5, "mp4")):
+            with open(os.path.join(tracks, f"stream-{stream}.json")) as sidecar:
+                placed = json.load(sidecar)
+            self.assertEqual((placed["file"], placed["duration_ms"]), (f"stream-{stream}.{extension}", -1))
+            info = probe(os.path.join(tracks, placed["file"]))
+            self.assertNotIn("error", info, info)
+            # What ffmpeg reads of it (a killed Matroska has no duration in its header).
+            copy = os.path.join(self.folder, f"copy-{stream}.{extension}")
+            subprocess.run(["ffmpeg", "-v", "error", "-i", os.path.join(tracks, placed["file"]), "-c", "copy", copy],
+                           check=True)
+            self.assertGreaterEqual(float(probe(copy)["format"]["duration"]), 2.5, placed)
+
     def test_bad_config_is_reported_and_the_worker_exits(self):
         feed = RecorderFeed(RECORDER, "", streams=())
         error = feed.event("error", timeout=5)
