@@ -33,7 +33,7 @@ struct FoundTrack {
 // tracks-<segment>/stream-<id>.json with a readable sidecar whose file has data, in segment
 // and stream order. A track that never placed itself (no media, or killed before its first
 // buffer) has no sidecar and is left out.
-std::vector<FoundTrack> tracks_in(const std::string &work_folder) {
+std::vector<FoundTrack> tracks_in(const std::string &work_folder, std::string &problems) {
     std::vector<FoundTrack> found;
     std::error_code failure;
     for (const auto &folder : fs::directory_iterator(work_folder, failure)) {
@@ -48,7 +48,11 @@ std::vector<FoundTrack> tracks_in(const std::string &work_folder) {
             const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
             auto decoded = recorder::decode_track_sidecar(text);
             const auto *sidecar = std::get_if<recorder::TrackSidecar>(&decoded);
-            if (sidecar == nullptr) continue;
+            if (sidecar == nullptr) {
+                problems += (problems.empty() ? "" : "; ") + entry.path().filename().string() + ": " +
+                            std::get<recorder::ContractError>(decoded).message;
+                continue;
+            }
             const std::string path = (folder.path() / sidecar->file).string();
             if (fs::file_size(path, inner) == 0 || inner) continue;
             found.push_back({segment, *sidecar, path});
@@ -81,7 +85,7 @@ json_t *manifest_entry(const FoundTrack &track, const std::string &name) {
 StoredTracks store_tracks(const TrackStoreSettings &settings, const std::string &work_folder, const std::string &root,
                           const std::string &composite_path) {
     StoredTracks stored;
-    const std::vector<FoundTrack> tracks = tracks_in(work_folder);
+    const std::vector<FoundTrack> tracks = tracks_in(work_folder, stored.error);
     if (tracks.empty()) return stored;
     const fs::path composite(composite_path);
     const std::string folder_name = composite.stem().string() + " tracks";
