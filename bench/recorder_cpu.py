@@ -5,14 +5,17 @@ a 1920x1080 VP8 screen-share stage with moving content (2.5 Mbit/s) and N 640x36
 (800 kbit/s) plus Opus, all encoded as browsers do (BT.601 I420) and replayed in real time.
 Beside each row, in the same run, a plain gst-launch composite of the same RTP inputs (decode,
 scale, compositor, the same x264 settings, Matroska) and the ratio worker / plain. With --runs N
-each figure is the median of N runs (the machine is shared: single runs vary).
+each figure is the median of N runs (the machine is shared: single runs vary). With --tracks,
+the worker also runs with isolated tracks on (every stream remuxed into its own file), in the
+same session, and that figure and its cost over the plain worker are added.
 
     ROOMREC_RECORDER=build/recorder/roomrec-recorder bench/recorder_cpu.py [--webcams 1 4 9]
-        [--preset superfast ultrafast] [--seconds 15] [--runs 3]
+        [--preset superfast ultrafast] [--seconds 15] [--runs 3] [--tracks]
 """
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -105,10 +108,14 @@ def peak_rss_mib(pid):
     return float("nan")
 
 
-def run(recorder, streams, preset, seconds):
-    """One recording: (CPU seconds per media second, peak RSS MiB, output seconds, video profile)."""
+def run(recorder, streams, preset, seconds, tracks=False):
+    """One recording (with isolated tracks if asked): (CPU seconds per media second, peak RSS MiB,
+    output seconds, video profile)."""
     output = tempfile.mktemp(suffix=".mp4")
-    feed = RecorderFeed(recorder, output, streams=streams, config={"x264_preset": preset}, seconds=seconds + 5)
+    config = {"x264_preset": preset}
+    if tracks:
+        config["tracks"] = tempfile.mkdtemp(prefix="roomrec-bench-tracks-")
+    feed = RecorderFeed(recorder, output, streams=streams, config=config, seconds=seconds + 5)
     feed.pump(3)  # start-up
     before, start = cpu_seconds(feed.worker.pid), time.monotonic()
     feed.pump(seconds)
@@ -123,6 +130,8 @@ def run(recorder, streams, preset, seconds):
     info = probe(output)
     if os.path.exists(output):
         os.unlink(output)
+    if tracks:
+        shutil.rmtree(config["tracks"], ignore_errors=True)
     duration = float(info.get("format", {}).get("duration", "nan"))
     video = [s for s in info.get("streams", []) if s.get("codec_type") == "video"]
     return used / elapsed, rss, duration, video[0].get("profile", "?") if video else "none"
@@ -134,10 +143,13 @@ def main():
     parser.add_argument("--preset", nargs="+", default=["ultrafast"])
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--tracks", action="store_true", help="also measure the worker with isolated tracks")
     args = parser.parse_args()
     recorder = os.environ.get("ROOMREC_RECORDER", "build/recorder/roomrec-recorder")
     print(f"{'webcams':<8} {'preset':<10} {'worker_cpu_s':>13} {'plain_cpu_s':>12} {'ratio':>6} {'worker_runs':>20} "
-          f"{'peak_rss_mib':>13} {'output_s':>9}  profile   (CPU seconds per media second)")
+          f"{'peak_rss_mib':>13} {'output_s':>9}  profile" + (f" {'tracks_cpu_s':>13} {'tracks_runs':>20} {'cost':>6}"
+                                                               if args.tracks else "") +
+          "   (CPU seconds per media second)")
     for count in args.webcams:
         streams = realistic_streams(count)
         for preset in args.preset:
@@ -146,8 +158,13 @@ def main():
             cpu = statistics.median(r[0] for r in results)
             each = " ".join(f"{r[0]:.2f}" for r in results)
             rss = max(r[1] for r in results)
+            extra = ""
+            if args.tracks:
+                with_tracks = [run(recorder, streams, preset, args.seconds, tracks=True)[0] for _ in range(args.runs)]
+                tracked = statistics.median(with_tracks)
+                extra = f" {tracked:13.2f} {' '.join(f'{r:.2f}' for r in with_tracks):>20} {tracked / cpu:6.2f}"
             print(f"{count:<8} {preset:<10} {cpu:13.2f} {plain:12.2f} {cpu / plain:6.2f} {each:>20} {rss:13.0f} "
-                  f"{results[-1][2]:9.1f}  {results[-1][3]}", flush=True)
+                  f"{results[-1][2]:9.1f}  {results[-1][3]:<7}{extra}", flush=True)
 
 if __name__ == "__main__":
     main()
