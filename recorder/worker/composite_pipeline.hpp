@@ -44,6 +44,9 @@ public:
     void finish();
 
     GstElement *pipeline() const { return pipeline_.get(); }
+    // For an error on the bus: true if an isolated track's element reported it (that track
+    // stops; the composite does not).
+    bool is_track_error(GstObject *source) { return tracks_ && tracks_->take_error(source); }
     uint64_t dropped_packets() const { return dropped_; }
     // Video frames kept from the decoders for their size (all streams).
     uint64_t dropped_frames() const { return dropped_frames_.load(); }

@@ -68,8 +68,10 @@ void TrackWriter::link(GstBin *pipeline, uint16_t id, const StreamSpec &spec, Gs
     const bool video = spec.kind == MediaKind::Video;
     const bool mp4 = spec.codec == Codec::H264;
     std::vector<GstElementPtr> branch;
-    auto add = [&branch](const char *factory) {
-        branch.push_back(common::gst_take_floating(gst_element_factory_make(factory, nullptr)));
+    // Named "track<id>-<factory>": take_error finds a track by its elements' names.
+    auto add = [&branch, id](const char *factory) {
+        const std::string name = "track" + std::to_string(id) + "-" + factory;
+        branch.push_back(common::gst_take_floating(gst_element_factory_make(factory, name.c_str())));
         return branch.back().get();
     };
     GstElement *tee = add("tee");
@@ -90,6 +92,7 @@ void TrackWriter::link(GstBin *pipeline, uint16_t id, const StreamSpec &spec, Gs
     track->id = id;
     track->spec = spec;
     track->file = "stream-" + std::to_string(id) + "." + track_extension(spec.codec);
+    track->sink = sink;
     // Leaky: a track that cannot keep up loses packets; the tee never waits for it.
     g_object_set(queue, "leaky", 2 /* downstream */, "max-size-time", kTrackQueueNs, "max-size-buffers", 0u,
                  "max-size-bytes", 0u, nullptr);
@@ -121,12 +124,34 @@ void TrackWriter::link(GstBin *pipeline, uint16_t id, const StreamSpec &spec, Gs
     gst_pad_add_probe(muxer_input.get(),
                       GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM), on_track_data,
                       track.get(), nullptr);
+    gst_pad_add_probe(to_track.get(), GST_PAD_PROBE_TYPE_BUFFER, skip_failed, track.get(), nullptr);
     {
         std::lock_guard lock(mutex_);
         tracks_[id] = std::move(track);
     }
     // Downstream first, so no element gets data before it plays.
     for (auto it = branch.rbegin(); it != branch.rend(); ++it) gst_element_sync_state_with_parent(it->get());
+}
+
+// The tee's branch to a failed track: buffers are dropped here, so the tee never hears the
+// track's error and the composite's branch keeps its data.
+GstPadProbeReturn TrackWriter::skip_failed(GstPad *, GstPadProbeInfo *, gpointer data) {
+    return static_cast<Track *>(data)->failed.load() ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+}
+
+bool TrackWriter::take_error(GstObject *source) {
+    unsigned id = 0;
+    if (source == nullptr || std::sscanf(GST_OBJECT_NAME(source), "track%u-", &id) != 1) return false;
+    std::lock_guard lock(mutex_);
+    auto it = tracks_.find(static_cast<uint16_t>(id));
+    if (it == tracks_.end()) return false;
+    it->second->failed.store(true);
+    // Its queue stopped on the error with the end of stream still inside: the pipeline's end
+    // waits for every sink, so this one is ended here.
+    const GstPadPtr sink_pad = gst_take(gst_element_get_static_pad(it->second->sink, "sink"));
+    gst_pad_send_event(sink_pad.get(), gst_event_new_eos());
+    g_printerr("roomrec-recorder: stream %u: its track is given up; the recording goes on\n", id);
+    return true;
 }
 
 GstPadProbeReturn TrackWriter::on_composite_input(GstPad *pad, GstPadProbeInfo *info, gpointer self) {
@@ -154,7 +179,9 @@ GstPadProbeReturn TrackWriter::on_track_data(GstPad *pad, GstPadProbeInfo *info,
     }
     GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER(info);
     const GstClockTime start = running_time(pad, GST_BUFFER_PTS(buffer));
-    if (!GST_CLOCK_TIME_IS_VALID(start)) return GST_PAD_PROBE_OK;
+    // mp4mux fails the track on a buffer without a timestamp (h264parse emits one now and then
+    // when the worker is slow); it cannot be placed anyway.
+    if (!GST_CLOCK_TIME_IS_VALID(start)) return GST_PAD_PROBE_DROP;
     const GstClockTime duration = GST_BUFFER_DURATION_IS_VALID(buffer) ? GST_BUFFER_DURATION(buffer) : 0;
     std::lock_guard lock(writer.mutex_);
     // A track begins with a keyframe: what precedes one cannot be shown by an editor anyway.

@@ -21,6 +21,7 @@
 
 #include <gst/gst.h>
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -44,6 +45,10 @@ public:
     // missing, the stream is linked without a track (the composite matters more).
     void link(GstBin *pipeline, uint16_t id, const StreamSpec &spec, GstPad *rtp_pad, GstPad *chain_sink);
 
+    // On the bus thread, for an error message: true if `source` is one of a track's elements.
+    // That track is given up (its tee branch drops from then on) and the recording goes on.
+    bool take_error(GstObject *source);
+
 private:
     struct Track {
         TrackWriter *owner = nullptr;
@@ -53,10 +58,13 @@ private:
         GstClockTime first = GST_CLOCK_TIME_NONE; // running time of the first buffer
         GstClockTime end = GST_CLOCK_TIME_NONE;   // running time where the last buffer ends
         bool placed = false;                      // the sidecar has an offset
+        std::atomic<bool> failed{false};          // an element of the track reported an error
+        GstElement *sink = nullptr;               // owned by the pipeline
     };
 
     static GstPadProbeReturn on_composite_input(GstPad *pad, GstPadProbeInfo *info, gpointer self);
     static GstPadProbeReturn on_track_data(GstPad *pad, GstPadProbeInfo *info, gpointer track);
+    static GstPadProbeReturn skip_failed(GstPad *pad, GstPadProbeInfo *info, gpointer track);
     // Caller holds mutex_.
     void place(Track &track);
     void write_sidecar(const Track &track, int duration_ms);
