@@ -10,9 +10,11 @@ Two stages (--stage): "moving" (SMPTE bars scrolling at 30 fps: every frame chan
 "slides" (a screen share of slides in H.264, a new one every 5 s, the sender repeating the
 still picture at 30 fps in between: its decoded frames are identical, as an H.264 encoder's
 skipped frames are; libvpx's VP8 keeps refining a still picture, so its frames are not).
+With --tracks, the worker also runs with isolated tracks on (every stream remuxed into its own
+file), in the same session, and that figure and its cost over the plain worker are added.
 
     ROOMREC_RECORDER=build/recorder/roomrec-recorder bench/recorder_cpu.py [--webcams 1 4 9]
-        [--preset superfast ultrafast] [--stage moving slides] [--seconds 15] [--runs 3]
+        [--preset superfast ultrafast] [--stage moving slides] [--seconds 15] [--runs 3] [--tracks]
 """
 import argparse
 import atexit
@@ -130,10 +132,14 @@ def peak_rss_mib(pid):
     return float("nan")
 
 
-def run(recorder, streams, preset, seconds):
-    """One recording: (CPU seconds per media second, peak RSS MiB, output seconds, video profile)."""
+def run(recorder, streams, preset, seconds, tracks=False):
+    """One recording (with isolated tracks if asked): (CPU seconds per media second, peak RSS MiB,
+    output seconds, video profile)."""
     output = tempfile.mktemp(suffix=".mp4")
-    feed = RecorderFeed(recorder, output, streams=streams, config={"x264_preset": preset}, seconds=seconds + 5)
+    config = {"x264_preset": preset}
+    if tracks:
+        config["tracks"] = tempfile.mkdtemp(prefix="roomrec-bench-tracks-")
+    feed = RecorderFeed(recorder, output, streams=streams, config=config, seconds=seconds + 5)
     feed.pump(3)  # start-up
     before, start = cpu_seconds(feed.worker.pid), time.monotonic()
     feed.pump(seconds)
@@ -148,6 +154,8 @@ def run(recorder, streams, preset, seconds):
     info = probe(output)
     if os.path.exists(output):
         os.unlink(output)
+    if tracks:
+        shutil.rmtree(config["tracks"], ignore_errors=True)
     duration = float(info.get("format", {}).get("duration", "nan"))
     video = [s for s in info.get("streams", []) if s.get("codec_type") == "video"]
     return used / elapsed, rss, duration, video[0].get("profile", "?") if video else "none"
@@ -160,10 +168,13 @@ def main():
     parser.add_argument("--stage", nargs="+", default=["moving", "slides"], choices=["moving", "slides"])
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--tracks", action="store_true", help="also measure the worker with isolated tracks")
     args = parser.parse_args()
     recorder = os.environ.get("ROOMREC_RECORDER", "build/recorder/roomrec-recorder")
-    print(f"{'stage':<7} {'webcams':<8} {'preset':<10} {'worker_cpu_s':>13} {'plain_cpu_s':>12} {'ratio':>6} {'worker_runs':>20} "
-          f"{'peak_rss_mib':>13} {'output_s':>9}  profile   (CPU seconds per media second)")
+    print(f"{'stage':<7} {'webcams':<8} {'preset':<10} {'worker_cpu_s':>13} {'plain_cpu_s':>12} {'ratio':>6} "
+          f"{'worker_runs':>20} {'peak_rss_mib':>13} {'output_s':>9}  profile" +
+          (f" {'tracks_cpu_s':>13} {'tracks_runs':>20} {'cost':>6}" if args.tracks else "") +
+          "   (CPU seconds per media second)")
     for stage, count in [(stage, count) for stage in args.stage for count in args.webcams]:
         streams = realistic_streams(count, stage, args.seconds)
         for preset in args.preset:
@@ -176,8 +187,13 @@ def main():
             cpu = statistics.median(r[0] for r in results)
             each = " ".join(f"{r[0]:.2f}" for r in results)
             rss = max(r[1] for r in results)
-            print(f"{stage:<7} {count:<8} {preset:<10} {cpu:13.2f} {plain:12.2f} {cpu / plain:6.2f} {each:>20} {rss:13.0f} "
-                  f"{results[-1][2]:9.1f}  {results[-1][3]}", flush=True)
+            extra = ""
+            if args.tracks:
+                with_tracks = [run(recorder, streams, preset, args.seconds, tracks=True)[0] for _ in range(args.runs)]
+                tracked = statistics.median(with_tracks)
+                extra = f" {tracked:13.2f} {' '.join(f'{r:.2f}' for r in with_tracks):>20} {tracked / cpu:6.2f}"
+            print(f"{stage:<7} {count:<8} {preset:<10} {cpu:13.2f} {plain:12.2f} {cpu / plain:6.2f} {each:>20} "
+                  f"{rss:13.0f} {results[-1][2]:9.1f}  {results[-1][3]:<7}{extra}", flush=True)
 
 if __name__ == "__main__":
     main()

@@ -97,6 +97,11 @@ std::string recording_file_name(const std::string &title, int64_t unix_seconds, 
     return std::string("Rec - ") + stamp + " - " + sanitize_title(title, fallback) + ".mp4";
 }
 
+std::string track_file_name(const std::string &publisher, const std::string &source, const std::string &kind,
+                            const std::string &extension, const std::string &fallback) {
+    return sanitize_title(publisher, fallback) + " - " + source + " " + kind + "." + extension;
+}
+
 std::string unique_file_name(const std::string &name, const std::function<bool(const std::string &)> &taken) {
     if (!taken(name)) return name;
     const size_t dot = name.rfind('.');

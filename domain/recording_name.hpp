@@ -24,6 +24,11 @@ std::string sanitize_title(const std::string &title, const std::string &fallback
 std::string recording_file_name(const std::string &title, int64_t unix_seconds, int64_t utc_offset_seconds = 0,
                                 const std::string &fallback = "Untitled");
 
+// An isolated track's file name: "<publisher> - <source> <kind>.<extension>" ("alice - webcam
+// audio.mkv"), the publisher sanitized like a title (`fallback` when nothing is left of it).
+std::string track_file_name(const std::string &publisher, const std::string &source, const std::string &kind,
+                            const std::string &extension, const std::string &fallback);
+
 constexpr int kMaxCollisions = 9999;
 
 // Adds " (2)", " (3)", ... before ".mp4" until taken() says the name is free; throws

@@ -35,6 +35,7 @@ constexpr std::array kKickParams{ParamSpec{"participant", JsonKind::Identifier, 
                                  ParamSpec{"ban_seconds", JsonKind::Integer, false, 72 * 3600, 0}};
 constexpr std::array kUnbanParams{ParamSpec{"user", JsonKind::Identifier, true, 128},
                                   ParamSpec{"room", JsonKind::Identifier, false, 64}};
+constexpr std::array kStartRecordingParams{ParamSpec{"tracks", JsonKind::Boolean, false, 0}};
 constexpr std::array kCloseParams{ParamSpec{"room", JsonKind::Identifier, false, 64}};
 constexpr std::array kStageParams{ParamSpec{"participant", JsonKind::Identifier, true, 64},
                                   ParamSpec{"on_stage", JsonKind::Boolean, true, 0}};
@@ -157,7 +158,7 @@ constexpr std::array<RequestType, 35> kTypes{{
     {"start", kNoParams, true, false, false},
     {"subscribe", kSubscribeParams, true, false, false},
     {"unsubscribe", kSubscribeParams, true, false, false},
-    {"start_recording", kNoParams, false, false, false},
+    {"start_recording", kStartRecordingParams, false, false, false},
     {"stop_recording", kNoParams, false, false, false},
     {"react", kReactParams, false, false, false},
     {"hand", kHandParams, false, false, false},

@@ -149,6 +149,8 @@ std::variant<PluginConfig, std::string> load_plugin_config(const std::string &fo
         settings.x264_preset = value;
     }
     if (const char *value = config_value(config.get(), general, "events")) settings.notify_events = config_bool(value);
+    if (const char *value = config_value(config.get(), general, "recording_tracks"))
+        settings.recording_tracks = config_bool(value);
     if (const char *value = config_value(config.get(), general, "publisher_bitrate_max")) {
         char *end = nullptr;
         const long long bitrate = std::strtoll(value, &end, 10);

@@ -36,6 +36,8 @@ struct PluginConfig {
     std::string x264_preset = "ultrafast";
     int64_t recording_video_bitrate_kbps = 4000;
     int64_t recorder_max_restarts = 5;
+    // Isolated tracks by default (start_recording's "tracks" overrides it per recording).
+    bool recording_tracks = false;
     // The largest frame a recorded stage / webcam stream may send (issue 11); bigger keyframes
     // are dropped before the recorder decodes them.
     recorder::SizeBound recording_max_stage_size{3840, 2160};

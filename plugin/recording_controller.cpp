@@ -29,7 +29,9 @@ namespace {
 
 bool leads(const domain::Member &member) { return domain::leads(member.role); }
 
-std::string stream_spec(const PublishedStream &stream) {
+// label names the publisher in an isolated track's file name: its user id (display names never
+// go into recordings, domain/client_info.hpp).
+std::string stream_spec(const PublishedStream &stream, const std::string &label) {
     const auto codec = recorder::codec_from_name(stream.codec.name);
     // Negotiation offers only codecs the recorder decodes; the worker leaves out a stream whose
     // (empty) description it cannot decode.
@@ -41,6 +43,7 @@ std::string stream_spec(const PublishedStream &stream) {
     spec.codec = *codec;
     spec.payload_type = stream.codec.payload_type;
     spec.participant = stream.feed_id;
+    spec.label = label;
     return recorder::encode(spec);
 }
 
@@ -68,6 +71,17 @@ void replay_sender_report(const PublishedStream &stream, RecorderLink &link, uin
     const std::vector<uint8_t> packet = advance_sender_report(report.data(), report.size(), age + kReportLeadUs,
                                                               clock_rate);
     if (!packet.empty()) link.tap(recorder::WireType::Rtcp, id, packet.data(), packet.size());
+}
+
+// What the room and the event handlers hear of a recording's isolated tracks: the folder, and
+// why one could not be stored.
+void describe_tracks(json_t *details, const StoredRecording &stored) {
+    if (!stored.tracks.location.empty())
+        json_object_set_new(details, "tracks", json_string(stored.tracks.location.c_str()));
+    if (!stored.tracks.error.empty()) {
+        json_object_set_new(details, "tracks_error", json_string(stored.tracks.error.c_str()));
+        kLog.error(common::format_text("recording %s: %s", stored.path.c_str(), stored.tracks.error.c_str()));
+    }
 }
 
 } // namespace
@@ -216,6 +230,8 @@ Reply RecordingController::on_start_recording(Request &request) {
     settings.max_stage_size = config_.recording_max_stage_size;
     settings.max_webcam_size = config_.recording_max_webcam_size;
     settings.memory_limit_mib = static_cast<int>(config_.recorder_memory_limit_mib);
+    const json_t *tracks = json_object_get(request.body.get(), "tracks");
+    settings.tracks = json_is_boolean(tracks) ? json_is_true(tracks) : config_.recording_tracks;
     if (lock) {
         // The link thread reports here through the signalling queue; it finalizes the file itself.
         std::weak_ptr<ActiveRecording> weak = recording;
@@ -335,7 +351,8 @@ void RecordingController::sync_recorded_streams(LiveRoom &room) {
     for (const auto &[key, stream] : published) {
         if (recording->streams.count(key)) continue;
         const uint16_t id = recording->next_stream_id++;
-        recording->link->add_stream(id, stream_spec(*stream));
+        const domain::Member *publisher = room.roster.find(stream->feed_id);
+        recording->link->add_stream(id, stream_spec(*stream, publisher ? publisher->client.user_id : std::string()));
         recording->streams[key] = {id, stream};
         stream->tap.store(std::make_shared<const RecorderTap>(RecorderTap{recording->link, id}));
         replay_sender_report(*stream, *recording->link, id);
@@ -439,6 +456,7 @@ void RecordingController::on_recording_stored(const std::shared_ptr<ActiveRecord
         json_object_set_new(details.get(), "gaps", json_integer(recording->gaps));
         json_object_set_new(details.get(), "gap_seconds", json_real(recording->gap_seconds));
         if (event.failed) json_object_set_new(details.get(), "incomplete", json_string(event.message.c_str()));
+        describe_tracks(details.get(), stored);
         kLog.info(common::format_text("room %s: recording %s stored as %s", manifest.room_id.c_str(),
                                       manifest.recording_id.c_str(), stored.path.c_str()));
     } else {
@@ -471,6 +489,7 @@ void RecordingController::deliver_stored(const RecordingManifest &manifest, cons
     facts.gap_seconds = tally.gap_seconds;
     facts.file_path = stored.path;
     facts.location = stored.location;
+    facts.files = stored.tracks.files;
     if (stored.ok && event.failed) facts.incomplete = event.message;
     if (!stored.ok) facts.error = event.message.empty() ? stored.error : event.message + "; " + stored.error;
     delivery_.deliver_recording(stored.ok ? storage::DeliveryEventType::RecordingAvailable
@@ -524,6 +543,7 @@ void RecordingController::recover_unfinished_recordings() {
                 json_object_set_new(details.get(), "location", json_string(stored.location.c_str()));
                 json_object_set_new(details.get(), "gaps", json_integer(gaps.count));
                 json_object_set_new(details.get(), "gap_seconds", json_real(gaps.seconds));
+                describe_tracks(details.get(), stored);
                 kLog.info(common::format_text("recovered an unfinished recording as %s", stored.path.c_str()));
             } else {
                 const std::string why = manifest ? stored.error : "unreadable manifest";
@@ -537,6 +557,7 @@ void RecordingController::recover_unfinished_recordings() {
                 facts.gap_seconds = gaps.seconds;
                 facts.file_path = stored.path;
                 facts.location = stored.location;
+                facts.files = stored.tracks.files;
                 facts.error = stored.error;
                 delivery_.deliver_recording(stored.ok ? storage::DeliveryEventType::RecordingAvailable
                                                       : storage::DeliveryEventType::RecordingFailed,

@@ -145,6 +145,8 @@ void RecorderLink::send_configuration() {
     config.max_webcam_width = settings_.max_webcam_size.width;
     config.max_webcam_height = settings_.max_webcam_size.height;
     config.memory_limit_mib = settings_.memory_limit_mib;
+    // A restarted worker's tracks are new files too, beside its new segment.
+    if (settings_.tracks) config.tracks = folder_ + "/tracks-" + std::to_string(segment_);
     const auto message = recorder::encode_wire(recorder::WireType::Config, 0, recorder::encode(config));
     send_record(message.data(), message.size(), true);
     std::map<uint16_t, std::string> streams;

@@ -38,6 +38,7 @@ struct RecorderSettings {
     recorder::SizeBound max_webcam_size{1920, 1080}; // the same for webcams
     int memory_limit_mib = 1024;                     // the worker's resident limit; 0: none
     unsigned file_mode = 0640;                       // of each segment (created here; the worker only writes it)
+    bool tracks = false;                             // isolated tracks: each worker run writes tracks-<segment>/
 };
 
 struct LinkEvent {

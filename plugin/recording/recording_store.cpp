@@ -1,5 +1,7 @@
 #include "plugin/recording/recording_store.hpp"
 
+#include "plugin/recording/store_files.hpp"
+
 #include "common/json.hpp"
 #include "common/utf8.hpp"
 #include "domain/recording_name.hpp"
@@ -7,18 +9,14 @@
 
 #include <fcntl.h>
 #include <jansson.h>
-#include <spawn.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-
-extern char **environ;
 
 namespace roomrec::plugin {
 namespace fs = std::filesystem;
@@ -30,33 +28,6 @@ constexpr const char *kFinalFolder = "Recordings";
 constexpr const char *kManifest = "manifest.json";
 constexpr const char *kLock = "lock";
 constexpr const char *kGaps = "gaps.json";
-
-// Flushes a file's data, or a folder's entries, to the disk (best effort: nothing to undo).
-void sync_to_disk(const std::string &path, int flags) {
-    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | flags);
-    if (fd < 0) return;
-    fsync(fd);
-    close(fd);
-}
-
-// Writes a small file with `mode` (not narrowed or widened by the umask); fsynced if `durable`.
-bool write_file(const std::string &path, const std::string &text, unsigned mode, bool durable) {
-    const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
-    if (fd < 0) return false;
-    const bool written = fchmod(fd, mode) == 0 &&
-                         write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-                         (!durable || fsync(fd) == 0);
-    close(fd);
-    return written;
-}
-
-// Writes a small file so that after a crash it is either absent or complete.
-bool write_durably(const std::string &path, const std::string &text, unsigned mode) {
-    const std::string temporary = path + ".tmp";
-    if (!write_file(temporary, text, mode, true) || rename(temporary.c_str(), path.c_str()) != 0) return false;
-    sync_to_disk(fs::path(path).parent_path(), O_DIRECTORY);
-    return true;
-}
 
 // The name under which `file` is already hard-linked into `final_folder`, if it is.
 std::optional<std::string> linked_name(const std::string &file, const std::string &final_folder) {
@@ -70,24 +41,6 @@ std::optional<std::string> linked_name(const std::string &file, const std::strin
             return entry.path().filename().string();
     }
     return std::nullopt;
-}
-
-int run_and_wait(const std::vector<std::string> &arguments) {
-    std::vector<char *> argv;
-    for (const auto &argument : arguments) argv.push_back(const_cast<char *>(argument.c_str()));
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
-    pid_t pid;
-    const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (spawned != 0) return -1;
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 } // namespace
@@ -239,6 +192,7 @@ StoredRecording RecordingStore::finalize(const std::string &folder, const Record
         stored.ok = true;
         stored.path = final_folder + "/" + *name;
         stored.location = manifest.room_id + "/" + kFinalFolder + "/" + *name;
+        stored.tracks = store_tracks({ffmpeg_path_, file_mode_, dir_mode_}, folder, root_, stored.path);
         std::error_code ignored;
         fs::remove_all(folder, ignored);
         return stored;
@@ -277,6 +231,9 @@ StoredRecording RecordingStore::finalize(const std::string &folder, const Record
         return stored;
     }
     sync_to_disk(final_folder, O_DIRECTORY);
+    // The composite is stored: a track that cannot be stored is reported, never a reason to keep
+    // the work folder (and the recording) unstored.
+    stored.tracks = store_tracks({ffmpeg_path_, file_mode_, dir_mode_}, folder, root_, stored.path);
     std::error_code failure;
     fs::remove_all(folder, failure);
     return stored;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "common/file_mode.hpp"
+#include "plugin/recording/track_store.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -36,6 +37,7 @@ struct StoredRecording {
     std::string location; // <room>/Recordings/<file name>, relative to the root
     size_t segments = 0;
     std::string error;
+    StoredTracks tracks; // isolated tracks, if the recording has any
 };
 
 class RecordingStore {
@@ -51,7 +53,7 @@ public:
     std::optional<int> begin(const RecordingManifest &manifest, std::string &folder, std::string &error) const;
 
     // Joins the segments (a restarted worker leaves several) into one MP4 under Recordings/,
-    // then removes the work folder. Runs off the signalling thread: it may take seconds.
+    // stores the isolated tracks beside it (track_store.hpp), then removes the work folder. Runs off the signalling thread: it may take seconds.
     StoredRecording finalize(const std::string &folder, const RecordingManifest &manifest,
                              std::vector<std::string> segments) const;
 

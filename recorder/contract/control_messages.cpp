@@ -89,19 +89,20 @@ std::optional<Codec> codec_from_name(std::string_view name) {
 MediaKind codec_kind(Codec codec) { return codec == Codec::Opus ? MediaKind::Audio : MediaKind::Video; }
 
 std::string encode(const WorkerConfig &config) {
-    return dump(json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:s, s:i, s:i, s:i, s:i, s:i}", "output",
+    return dump(json_pack("{s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:s, s:i, s:i, s:i, s:i, s:i, s:s}", "output",
                           config.output.c_str(), "width", config.width, "height", config.height, "fps", config.fps,
                           "video_bitrate_kbps", config.video_bitrate_kbps, "audio_bitrate_bps",
                           config.audio_bitrate_bps, "fragment_ms", config.fragment_ms, "x264_preset",
                           config.x264_preset.c_str(), "max_stage_width", config.max_stage_width, "max_stage_height",
                           config.max_stage_height, "max_webcam_width", config.max_webcam_width, "max_webcam_height",
-                          config.max_webcam_height, "memory_limit_mib", config.memory_limit_mib));
+                          config.max_webcam_height, "memory_limit_mib", config.memory_limit_mib, "tracks",
+                          config.tracks.c_str()));
 }
 
 std::string encode(const StreamSpec &spec) {
-    return dump(json_pack("{s:s, s:s, s:s, s:i, s:s}", "kind", name_of(kKinds, spec.kind), "source",
+    return dump(json_pack("{s:s, s:s, s:s, s:i, s:s, s:s}", "kind", name_of(kKinds, spec.kind), "source",
                           name_of(kSources, spec.source), "codec", codec_name(spec.codec), "payload_type",
-                          spec.payload_type, "participant", spec.participant.c_str()));
+                          spec.payload_type, "participant", spec.participant.c_str(), "label", spec.label.c_str()));
 }
 
 std::string encode(const WorkerEvent &event) {
@@ -142,6 +143,7 @@ Decoded<WorkerConfig> decode_worker_config(std::string_view json) {
     reader.integer("memory_limit_mib", config.memory_limit_mib, Presence::Optional, 0, kMaxMemoryLimitMib);
     reader.check(config.memory_limit_mib == 0 || config.memory_limit_mib >= kMinMemoryLimitMib, "memory_limit_mib",
                  "must be 0 (no limit) or at least " + std::to_string(kMinMemoryLimitMib));
+    reader.text("tracks", config.tracks, Presence::Optional);
     if (!reader.finish()) return reader.error();
     return config;
 }
@@ -157,6 +159,7 @@ Decoded<StreamSpec> decode_stream_spec(std::string_view json) {
                      " codec for a stream of kind " + name_of(kKinds, spec.kind));
     reader.integer("payload_type", spec.payload_type, Presence::Required, 0, 127);
     reader.text("participant", spec.participant, Presence::Optional);
+    reader.text("label", spec.label, Presence::Optional);
     if (!reader.finish()) return reader.error();
     return spec;
 }

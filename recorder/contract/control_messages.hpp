@@ -45,6 +45,9 @@ struct WorkerConfig {
     // The worker's resident memory limit: past it the worker reports an error and exits (the
     // plugin restarts it). 0: none; else 256-65536.
     int memory_limit_mib = 1024;
+    // Isolated tracks: a folder where each stream is also remuxed, untranscoded, into a file of
+    // its own beside a JSON sidecar (recorder/worker/track_writer.hpp). Empty: none.
+    std::string tracks;
 
     bool operator==(const WorkerConfig &) const = default;
 };
@@ -54,7 +57,7 @@ enum class StreamSource { Webcam, Stage };
 enum class Codec { Vp8, Vp9, H264, Opus };
 
 // AddStream (plugin → worker): {"kind": "audio"|"video", "source": "webcam"|"stage",
-// "codec": "vp8"|"vp9"|"h264"|"opus", "payload_type": 0-127, "participant"}; "kind",
+// "codec": "vp8"|"vp9"|"h264"|"opus", "payload_type": 0-127, "participant", "label"}; "kind",
 // "codec" and "payload_type" are required, and the codec must be of that kind.
 struct StreamSpec {
     MediaKind kind = MediaKind::Video;
@@ -62,6 +65,7 @@ struct StreamSpec {
     Codec codec = Codec::Vp8;
     int payload_type = 96;
     std::string participant; // the publisher's participant id
+    std::string label;       // optional: the publisher's display name, kept in a track's sidecar
 
     bool operator==(const StreamSpec &) const = default;
 };

@@ -219,6 +219,10 @@ bool CompositePipeline::start(std::string &error) {
     }
     const GstPadPtr sink_pad = gst_take(gst_element_get_static_pad(sink.get(), "sink"));
     gst_pad_add_probe(sink_pad.get(), GST_PAD_PROBE_TYPE_BUFFER, on_output_buffer, this, nullptr);
+    if (!output_.tracks.empty()) {
+        tracks_ = std::make_unique<TrackWriter>(output_.tracks, output_.fragment_ms);
+        if (!tracks_->start(muxer.get(), error)) return false;
+    }
 
     if (gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
         error = "the pipeline does not start (is " + output_.output + " writable?)";
@@ -342,7 +346,8 @@ void CompositePipeline::link_decoder(uint16_t id, GstPad *pad) {
                           apply_cell_caps, &branch, nullptr);
     }
     const GstPadPtr chain_sink = gst_take(gst_element_get_static_pad(chain.front().get(), "sink"));
-    gst_pad_link(pad, chain_sink.get());
+    if (tracks_) tracks_->link(GST_BIN(pipeline_.get()), id, branch.spec, pad, chain_sink.get());
+    else gst_pad_link(pad, chain_sink.get());
     branch.mixer_pad = gst_take(gst_element_request_pad_simple(video ? compositor_ : audiomixer_, "sink_%u"));
     link_pads(chain.back().get(), branch.mixer_pad.get());
     branch.linked = true;

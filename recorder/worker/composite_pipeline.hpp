@@ -7,6 +7,7 @@
 #include "recorder/core/frame_header.hpp"
 #include "recorder/core/input_gate.hpp"
 #include "recorder/worker/decoded_video.hpp"
+#include "recorder/worker/track_writer.hpp"
 
 #include "common/gst_handles.hpp"
 
@@ -46,6 +47,9 @@ public:
     void finish();
 
     GstElement *pipeline() const { return pipeline_.get(); }
+    // For an error on the bus: true if an isolated track's element reported it (that track
+    // stops; the composite does not).
+    bool is_track_error(GstObject *source) { return tracks_ && tracks_->take_error(source); }
     uint64_t dropped_packets() const { return dropped_; }
     // Video frames kept from the decoders for their size (all streams).
     uint64_t dropped_frames() const { return dropped_frames_.load(); }
@@ -94,6 +98,7 @@ private:
     GstElement *rtpbin_ = nullptr;
     GstElement *compositor_ = nullptr;
     GstElement *audiomixer_ = nullptr;
+    std::unique_ptr<TrackWriter> tracks_; // isolated tracks, when output_.tracks names a folder
     std::mutex mutex_; // branches_: the main thread adds/ends streams, streaming threads link them
     std::map<uint16_t, Branch> branches_;
     uint64_t next_order_ = 0;

@@ -69,6 +69,7 @@ gboolean on_bus(GstBus *, GstMessage *message, gpointer data) {
         gst_message_parse_error(message, roomrec::common::GOut(error), roomrec::common::GOut(debug));
         const std::string where = GST_OBJECT_NAME(GST_MESSAGE_SRC(message));
         g_printerr("roomrec-recorder: %s: %s\n", where.c_str(), debug ? debug.get() : "");
+        if (worker.pipeline->is_track_error(GST_MESSAGE_SRC(message))) break;
         fail(worker, where + ": " + (error ? error->message : "error"));
         break;
     }

@@ -53,6 +53,32 @@ bool is_plain_id(const std::string &text) {
     return true;
 }
 
+constexpr size_t kMaxFiles = 1000; // tracks of one recording: a few per publisher and restart
+
+bool read_files(const json_t *object, std::vector<RecordingFile> &out, std::string &error) {
+    const json_t *files = json_object_get(object, "files");
+    if (files == nullptr) return true;
+    if (!json_is_array(files) || json_array_size(files) > kMaxFiles) {
+        error = "field files is not an array of at most 1000 files";
+        return false;
+    }
+    size_t index;
+    const json_t *entry;
+    json_array_foreach(files, index, entry) {
+        RecordingFile file;
+        if (!json_is_object(entry) || !read_string(entry, "role", file.role, error) ||
+            !read_string(entry, "file_path", file.file_path, error) ||
+            !read_string(entry, "location", file.location, error))
+            return false;
+        if ((file.role != "track" && file.role != "manifest") || file.location.empty()) {
+            error = "a file is not a track or a manifest with its location";
+            return false;
+        }
+        out.push_back(std::move(file));
+    }
+    return true;
+}
+
 json_t *recording_to_json(const RecordingFacts &facts) {
     json_t *object = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:s, s:i, s:f, s:b}", "recording_id",
                                facts.recording_id.c_str(), "title", facts.title.c_str(), "owner", facts.owner.c_str(),
@@ -63,6 +89,13 @@ json_t *recording_to_json(const RecordingFacts &facts) {
                                "gap_seconds", facts.gap_seconds, "recovered", facts.recovered);
     if (!facts.incomplete.empty()) json_object_set_new(object, "incomplete", json_string(facts.incomplete.c_str()));
     if (!facts.error.empty()) json_object_set_new(object, "error", json_string(facts.error.c_str()));
+    if (!facts.files.empty()) {
+        json_t *files = json_array();
+        for (const RecordingFile &file : facts.files)
+            json_array_append_new(files, json_pack("{s:s, s:s, s:s}", "role", file.role.c_str(), "file_path",
+                                                   file.file_path.c_str(), "location", file.location.c_str()));
+        json_object_set_new(object, "files", files);
+    }
     return object;
 }
 
@@ -86,7 +119,7 @@ std::optional<RecordingFacts> recording_from_json(const json_t *object, std::str
                       read_string(object, "location", facts.location, error) &&
                       read_integer(object, "gaps", gaps, error) &&
                       read_string(object, "incomplete", facts.incomplete, error) &&
-                      read_string(object, "error", facts.error, error);
+                      read_string(object, "error", facts.error, error) && read_files(object, facts.files, error);
     if (!read) return std::nullopt;
     if (!is_plain_id(facts.recording_id)) {
         error = "recording_id is missing or not a plain identifier";

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace roomrec::storage {
 
@@ -15,6 +16,15 @@ enum class DeliveryEventType { RecordingStarted, RecordingAvailable, RecordingFa
 
 const char *delivery_event_name(DeliveryEventType type); // "recording.started", ...
 std::optional<DeliveryEventType> parse_delivery_event_name(std::string_view name);
+
+// A file stored with a recording besides its composite (isolated tracks and their manifest).
+struct RecordingFile {
+    std::string role;      // "track" or "manifest"
+    std::string file_path; // on this node (absolute)
+    std::string location;  // "<room>/Recordings/<name> tracks/<file>", or the S3 key
+
+    bool operator==(const RecordingFile &) const = default;
+};
 
 // What S5 keeps about a recording. Times are Unix ms; 0 means not known.
 struct RecordingFacts {
@@ -34,6 +44,7 @@ struct RecordingFacts {
     std::string incomplete; // why the file ends early, if it does
     std::string error;      // recording.failed: why
     bool recovered = false; // finalized at start-up after a crash
+    std::vector<RecordingFile> files; // stored beside the composite (isolated tracks)
 };
 
 struct DeliveryEvent {

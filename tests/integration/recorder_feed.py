@@ -3,6 +3,7 @@ SOCK_SEQPACKET socketpair). RTP comes from fixtures that gst-launch encodes ahea
 (non-live, RFC 4571 framed), replayed at their real pace, so encoders do not compete with the
 worker for CPU while it is measured."""
 import json
+import math
 import os
 import select
 import socket
@@ -92,6 +93,35 @@ def bar_colours(path, at_seconds=None, blocks_at=None):
         if blocks_at or max(max(c) - min(c) for c in channels) <= 2:  # inside a bar, not on an edge
             blocks.append((x, tuple(round(sum(c) / len(c)) for c in channels)))
     return blocks
+def add_flash_and_beep(moments, seconds, first_id=20):
+    """Registers a webcam that flashes white (VP8, id first_id; VP9, first_id + 2) and its
+    microphone that beeps 1 kHz (Opus, first_id + 1) at the same media moments (s); returns
+    the three ids and the folder of the raw media (the caller removes it). It is made here and encoded by gst-launch like the others."""
+    folder = tempfile.mkdtemp(prefix="roomrec-flash-")
+    width, height, rate = 320, 180, 48000
+    dark, white = bytes([40]) * (width * height) + bytes([128]) * (width * height // 2), \
+        bytes([235]) * (width * height) + bytes([128]) * (width * height // 2)
+    with open(os.path.join(folder, "video.i420"), "wb") as video:
+        for frame in range(int(seconds * 30)):
+            video.write(white if any(0 <= frame / 30 - m < 0.1 for m in moments) else dark)
+    beep = [int(12000 * math.sin(2 * math.pi * 1000 * n / rate)) for n in range(int(rate * 0.1))]
+    samples = bytearray(int(seconds * rate) * 4)
+    for moment in moments:
+        for n, value in enumerate(beep):
+            struct.pack_into("<hh", samples, (int(moment * rate) + n) * 4, value, value)
+    with open(os.path.join(folder, "audio.s16"), "wb") as audio:
+        audio.write(samples)
+    raw_video = (f"filesrc location={folder}/video.i420 ! rawvideoparse format=i420 width={width} height={height} "
+                 "framerate=30/1 ! videoconvert")
+    SOURCES[first_id] = ("video", "webcam", "vp8", 96, 90000,
+                         raw_video + " ! vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay pt=96 mtu=1200")
+    SOURCES[first_id + 1] = ("audio", "webcam", "opus", 111, 48000,
+                             f"filesrc location={folder}/audio.s16 ! rawaudioparse format=pcm pcm-format=s16le "
+                             "sample-rate=48000 num-channels=2 ! audiobuffersplit output-buffer-duration=1/50 "
+                             "! opusenc ! rtpopuspay pt=111")
+    SOURCES[first_id + 2] = ("video", "webcam", "vp9", 98, 90000,
+                             raw_video + " ! vp9enc deadline=1 keyframe-max-dist=30 ! rtpvp9pay pt=98 mtu=1200")
+    return first_id, first_id + 1, first_id + 2, folder
 
 
 def add_webcams(count, first_id=10):
@@ -326,3 +356,21 @@ def centre_rgb(path, at_seconds):
                          check=True).stdout
     pixels = len(out) // 3
     return tuple(round(sum(out[channel::3]) / max(1, pixels)) for channel in range(3))
+
+
+def onsets(path, stream_filter, tag, threshold):
+    """Times (s) at which a per-frame measure of a file first rises above a threshold."""
+    out = subprocess.run(["ffprobe", "-v", "error", "-f", "lavfi", "-i", f"{stream_filter}",
+                          "-show_entries", f"frame=pts_time:frame_tags={tag}", "-of", "csv=p=0"],
+                         capture_output=True, text=True, check=True, cwd=os.path.dirname(path)).stdout
+    times, above = [], False
+    for line in out.splitlines():
+        fields = line.split(",")
+        if len(fields) < 2 or fields[1] in ("", "-inf"):
+            value = float("-inf")
+        else:
+            value = float(fields[1])
+        if value > threshold and not above:
+            times.append(float(fields[0]))
+        above = value > threshold
+    return times

@@ -119,14 +119,14 @@ class DeliveryBase(PeerCleanup, unittest.TestCase):
         self.assertEqual(data.get("roomrec"), "joined", data)
         return handle
 
-    def record(self, room, seconds):
-        """A real recording of `seconds` in a new room; returns its id."""
+    def record(self, room, seconds, tracks=False):
+        """A real recording of `seconds` in a new room (with isolated tracks if asked); returns its id."""
         session = harness.Session(self.janus)
         self.sessions.append(session)
         harness.create_room(session.attach(), room, title=f"Delivery {room}")
         host = self.join(room, "hana", "host")
         self.publishers.append(publish_now(host))
-        recording_id = host.send({"request": "start_recording"})["recording"]
+        recording_id = host.send({"request": "start_recording", **({"tracks": True} if tracks else {})})["recording"]
         host.wait_event(lambda e: e.get("plugindata", {}).get("data", {}).get("state") == "started", 15)
         time.sleep(seconds)
         host.send({"request": "stop_recording"})
@@ -457,6 +457,24 @@ class LocalDeliveryTest(DeliveryBase):
         self.assertNotIn("url", data)
         row = self.sql("SELECT state, storage, location, owner, title FROM recordings WHERE recording_id = $1", recording_id)
         self.assertEqual(row, [["available", "local", data["location"], "hana", "Delivery loc1"]])
+
+    def test_isolated_tracks_are_listed_in_the_webhook(self):
+        recording_id, _ = self.record("loc2", 3, tracks=True)
+        available = self.webhook("recording.available", recording_id)
+        self.assert_signed(available)
+        data = available["body"]["data"]
+        folder = data["location"][:-len(".mp4")] + " tracks"
+        # The composite first, then each published stream's track (audio, stage, webcam), then
+        # the manifest; every one of them stored where the webhook says.
+        self.assertEqual([(f["role"], f["storage"], f["location"]) for f in data["files"]],
+                         [("composite", "local", data["location"]),
+                          ("track", "local", f"{folder}/hana - stage video.mkv"),
+                          ("track", "local", f"{folder}/hana - webcam audio.mkv"),
+                          ("track", "local", f"{folder}/hana - webcam video.mkv"),
+                          ("manifest", "local", f"{folder}/manifest.json")], data["files"])
+        for stored in data["files"]:
+            self.assertTrue(os.path.isfile(os.path.join(self.root, stored["location"])), stored)
+            self.assertNotIn("file_path", stored)
 
 
 class DeliveryConfigTest(unittest.TestCase):

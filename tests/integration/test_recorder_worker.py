@@ -10,8 +10,8 @@ import tempfile
 import time
 import unittest
 
-from recorder_feed import (ADD_STREAM, BAR_STAGES, RTCP, RTP, RecorderFeed, add_bar_stage, bar_colours, centre_rgb,
-                           mean_luma, probe, vp8_resize_keyframes)
+from recorder_feed import (ADD_STREAM, BAR_STAGES, RTCP, RTP, RecorderFeed, add_bar_stage, add_flash_and_beep,
+                           bar_colours, centre_rgb, mean_luma, onsets, probe, vp8_resize_keyframes)
 
 RECORDER = os.environ.get("ROOMREC_RECORDER", "")
 
@@ -244,6 +244,89 @@ class RecorderWorkerTest(unittest.TestCase):
                     actual = got[x]
                     worst = max(abs(a - e) for a, e in zip(actual, expected))
                     self.assertLessEqual(worst, 6, f"x={x}: {actual} instead of {expected}")
+
+    def test_isolated_tracks_line_up_by_their_offsets(self):
+        """Isolated tracks: each stream also lands untranscoded in a file of its own (VP8, VP9 and
+        Opus in Matroska, H.264 in MP4) with a sidecar placing it on the composite's timeline. Two
+        webcams flashing white together (VP8 from the start, VP9 joining at 0.5 s) and a
+        microphone beeping (joining at 1 s) at the same moments: every flash and beep, moved by
+        its track's offset, falls within 40 ms of the others and of the flash in the composite.
+        An H.264 webcam (colour bars, joining at 0.3 s) gets its MP4."""
+        moments = [2.0, 4.0, 6.0]
+        vp8, opus, vp9, raw = add_flash_and_beep(moments, seconds=8)
+        h264 = 5
+        output = os.path.join(self.folder, "composite.mp4")
+        tracks = os.path.join(self.folder, "tracks")
+        feed = RecorderFeed(RECORDER, output, streams=(vp8, opus, vp9, h264), seconds=8, config={"tracks": tracks},
+                            windows={h264: (0.3, 99), vp9: (0.5, 99), opus: (1.0, 99)})
+        shutil.rmtree(raw)
+        feed.pump(8.5)
+        self.assertIsNotNone(feed.finish())
+        self.assertEqual(feed.worker.returncode, 0, feed.worker.stderr.read().decode(errors="replace")[-3000:])
+        sidecars = {}
+        for stream in (vp8, opus, vp9, h264):
+            with open(os.path.join(tracks, f"stream-{stream}.json")) as sidecar:
+                sidecars[stream] = json.load(sidecar)
+        self.assertEqual(sorted(os.listdir(tracks)), sorted(
+            [f"stream-{s}.json" for s in (vp8, opus, vp9, h264)] +
+            [f"stream-{vp8}.mkv", f"stream-{opus}.mkv", f"stream-{vp9}.mkv", f"stream-{h264}.mp4"]))
+        expected = {vp8: ("video", "vp8"), opus: ("audio", "opus"), vp9: ("video", "vp9"), h264: ("video", "h264")}
+        for stream, sidecar in sidecars.items():
+            info = probe(os.path.join(tracks, sidecar["file"]))
+            self.assertNotIn("error", info, info)
+            self.assertEqual([(s["codec_type"], s["codec_name"]) for s in info["streams"]], [expected[stream]], info)
+            self.assertEqual((sidecar["kind"], sidecar["codec"], sidecar["participant"]),
+                             (expected[stream][0], expected[stream][1], "p1"))
+            # Ended cleanly: the sidecar knows the duration; every track ends with the feed.
+            self.assertAlmostEqual(sidecar["duration_ms"] / 1000 + sidecar["start_offset_ms"] / 1000,
+                                   float(probe(output)["format"]["duration"]), delta=1.0)
+        if os.environ.get("ROOMREC_SANITIZE") == "1":
+            # A sanitizer build's worker starts too slowly for real time: the feed's first seconds
+            # reach it in a burst and are stamped on arrival, so the moments cannot be measured.
+            return
+        placed = {}
+        for stream in (vp8, vp9):
+            found = onsets(os.path.join(tracks, sidecars[stream]["file"]),
+                           f"movie={sidecars[stream]['file']},signalstats", "lavfi.signalstats.YAVG", 128)
+            placed[stream] = [t + sidecars[stream]["start_offset_ms"] / 1000 for t in found]
+        found = onsets(os.path.join(tracks, sidecars[opus]["file"]),
+                       f"amovie={sidecars[opus]['file']},asetnsamples=480,astats=metadata=1:reset=1",
+                       "lavfi.astats.Overall.RMS_level", -30)
+        placed[opus] = [t + sidecars[opus]["start_offset_ms"] / 1000 for t in found]
+        # The flashing webcams fill two of the three cells: a flash lifts the frame's mean past 80.
+        placed["composite"] = onsets(output, "movie=composite.mp4,signalstats", "lavfi.signalstats.YAVG", 80)
+        report = {name: [round(t, 3) for t in times] for name, times in placed.items()}
+        print(f"\ntracks placed on the composite's timeline (s): {report}")
+        for name, times in placed.items():
+            self.assertEqual(len(times), 3, report)
+        composite = placed.pop("composite")
+        for moment in range(3):
+            at = [times[moment] for times in placed.values()]
+            self.assertLessEqual(max(at) - min(at), 0.040, report)
+            # The composite shows a frame in the output slot (1/30 s) that contains it: its flash
+            # is up to one slot earlier than the moment itself.
+            for track in at:
+                self.assertTrue(-0.040 <= track - composite[moment] <= 1 / 30 + 0.040, report)
+
+    def test_kill_9_leaves_readable_tracks_and_their_sidecars(self):
+        """A worker killed mid-way: each track is readable up to its last cluster or fragment, and
+        its sidecar (written when the track started) still places it; the duration is unknown."""
+        output = os.path.join(self.folder, "killed.mp4")
+        tracks = os.path.join(self.folder, "tracks")
+        feed = RecorderFeed(RECORDER, output, streams=(1, 2, 5), config={"tracks": tracks})
+        feed.pump(5)
+        feed.kill()
+        for stream, extension in ((1, "mkv"), (2, "mkv"), (5, "mp4")):
+            with open(os.path.join(tracks, f"stream-{stream}.json")) as sidecar:
+                placed = json.load(sidecar)
+            self.assertEqual((placed["file"], placed["duration_ms"]), (f"stream-{stream}.{extension}", -1))
+            info = probe(os.path.join(tracks, placed["file"]))
+            self.assertNotIn("error", info, info)
+            # What ffmpeg reads of it (a killed Matroska has no duration in its header).
+            copy = os.path.join(self.folder, f"copy-{stream}.{extension}")
+            subprocess.run(["ffmpeg", "-v", "error", "-i", os.path.join(tracks, placed["file"]), "-c", "copy", copy],
+                           check=True)
+            self.assertGreaterEqual(float(probe(copy)["format"]["duration"]), 2.5, placed)
 
     def test_bad_config_is_reported_and_the_worker_exits(self):
         feed = RecorderFeed(RECORDER, "", streams=())

@@ -91,6 +91,17 @@ static void code_points_above_unicode_dropped(void **) {
     assert_string_equal(sanitize_title("x\xED\xA0\x80y").c_str(), "xy");                     // a surrogate
 }
 
+static void track_names_name_publisher_source_and_kind(void **) {
+    assert_string_equal(track_file_name("alice", "webcam", "audio", "mkv", "p1").c_str(), "alice - webcam audio.mkv");
+    assert_string_equal(track_file_name("../b\xe2\x80\xae/ob", "stage", "video", "mp4", "p1").c_str(),
+                        "b ob - stage video.mp4"); // a separator becomes a space, like in titles
+    // Nothing visible left of the publisher: the fallback (the participant id) names it.
+    assert_string_equal(track_file_name("\xe2\x80\x8b", "webcam", "video", "mkv", "p-7").c_str(),
+                        "p-7 - webcam video.mkv");
+    const auto taken = [](const std::string &name) { return name == "alice - webcam audio.mkv"; };
+    assert_string_equal(unique_file_name("alice - webcam audio.mkv", taken).c_str(), "alice - webcam audio (2).mkv");
+}
+
 static void collisions_get_numbers(void **) {
     std::set<std::string> existing = {"Rec - a.mp4", "Rec - a (2).mp4"};
     auto taken = [&](const std::string &name) { return existing.count(name) > 0; };
@@ -111,6 +122,7 @@ int main(void) {
         cmocka_unit_test(control_characters),     cmocka_unit_test(unicode_kept_and_cut_at_boundaries),
         cmocka_unit_test(collisions_get_numbers), cmocka_unit_test(invisible_and_bidi_characters_are_removed),
         cmocka_unit_test(code_points_above_unicode_dropped),
+        cmocka_unit_test(track_names_name_publisher_source_and_kind),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

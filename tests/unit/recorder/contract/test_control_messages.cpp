@@ -36,6 +36,7 @@ static void config_round_trip(void **) {
     config.max_webcam_width = 720; // a portrait bound: fits either way round
     config.max_webcam_height = 1280;
     config.memory_limit_mib = 768;
+    config.tracks = "/var/rec/room/tracks-0";
     assert_true(decoded(decode_worker_config(encode(config))) == config);
     config.memory_limit_mib = 0; // no limit
     assert_true(decoded(decode_worker_config(encode(config))) == config);
@@ -58,6 +59,7 @@ static void config_fields_with_defaults_may_be_absent(void **) {
     assert_int_equal(config.max_webcam_width, 1920);
     assert_int_equal(config.max_webcam_height, 1080);
     assert_int_equal(config.memory_limit_mib, 1024);
+    assert_true(config.tracks.empty()); // no isolated tracks
 }
 
 static void config_refuses_bad_fields(void **) {
@@ -126,6 +128,7 @@ static void stream_spec_round_trip(void **) {
             spec.codec = codec;
             spec.payload_type = codec == Codec::Opus ? 111 : 127;
             spec.participant = "p-1\xc3\xa9";
+            spec.label = "Zo\xc3\xab";
             assert_true(decoded(decode_stream_spec(encode(spec))) == spec);
         }
     }

@@ -102,6 +102,32 @@ static void local_recording_is_available_with_its_webhooks(void **) {
     assert_int_equal(json_integer_value(json_object_get(data, "gaps")), 1);
 }
 
+// Isolated tracks: the webhook lists every file, the composite first, without node paths.
+static void webhook_lists_the_files_of_a_recording_with_tracks(void **) {
+    DeliveryEvent event = available_event();
+    assert_null(json_object_get(
+        json_object_get(parse_json(webhook_body(event, nullptr).c_str()).get(), "data"), "files")); // no tracks
+    event.recording->files = {{"track", "/var/lib/x/a.mkv", "weekly/Recordings/Rec - x tracks/a.mkv"},
+                              {"manifest", "/var/lib/x/manifest.json", "weekly/Recordings/Rec - x tracks/manifest.json"}};
+    for (const bool s3 : {false, true}) {
+        UploadedObject object{"recordings", "weekly/Recordings/Rec - x.mp4", "http://s3/p", 1767830400000, "ab", 1};
+        Json body = parse_json(webhook_body(event, s3 ? &object : nullptr).c_str());
+        json_t *files = json_object_get(json_object_get(body.get(), "data"), "files");
+        assert_int_equal(json_array_size(files), 3);
+        json_t *composite = json_array_get(files, 0);
+        assert_string_equal(json_string_value(json_object_get(composite, "role")), "composite");
+        assert_string_equal(json_string_value(json_object_get(composite, "storage")), s3 ? "s3" : "local");
+        assert_string_equal(json_string_value(json_object_get(composite, "location")), "weekly/Recordings/Rec - x.mp4");
+        json_t *track = json_array_get(files, 1);
+        assert_string_equal(json_string_value(json_object_get(track, "role")), "track");
+        assert_string_equal(json_string_value(json_object_get(track, "storage")), "local");
+        assert_string_equal(json_string_value(json_object_get(track, "location")),
+                            "weekly/Recordings/Rec - x tracks/a.mkv");
+        assert_null(json_object_get(track, "file_path"));
+        assert_string_equal(json_string_value(json_object_get(json_array_get(files, 2), "role")), "manifest");
+    }
+}
+
 static void s3_recording_is_uploaded_first_then_announced(void **) {
     const DeliveryEvent event = available_event();
     const DeliveryPlan plan = plan_delivery(event, true, kTargets);
@@ -177,6 +203,7 @@ int main(void) {
         cmocka_unit_test(event_text_refuses_what_we_never_wrote),
         cmocka_unit_test(local_recording_is_available_with_its_webhooks),
         cmocka_unit_test(s3_recording_is_uploaded_first_then_announced),
+        cmocka_unit_test(webhook_lists_the_files_of_a_recording_with_tracks),
         cmocka_unit_test(other_events),
         cmocka_unit_test(receiver_answers),
     };
