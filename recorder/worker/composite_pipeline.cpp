@@ -39,6 +39,9 @@ constexpr const char *kUltrafastHigh = "cabac=1:deblock=1:8x8dct=1:partitions=i8
 // a player's decoder output of the priming fills exactly that gap: sound and picture of the same
 // moment play together (they were 21 ms apart; tests/integration/test_recorder_soak.py).
 constexpr guint64 kAacPrimingNs = 1024 * GST_SECOND / 48000;
+// How far a stream's timestamps may stray from where the audio mixer expects them before it
+// realigns the stream: under half an Opus frame.
+constexpr guint64 kAudioAlignmentNs = 5 * GST_MSECOND;
 
 struct CodecElements {
     const char *encoding; // RTP encoding-name
@@ -165,6 +168,11 @@ bool CompositePipeline::start(std::string &error) {
     // that ignores them all sees no live input and ends the stream (an empty file at start-up).
     g_object_set(compositor_, "background", 1 /* black */, nullptr);
     g_object_set(audiomixer_, "start-time-selection", 2 /* set */, "start-time", kAacPrimingNs, nullptr);
+    // Lip sync moves a stream's timestamps when its sender reports arrive (rtpbin), often by less
+    // than the mixer's default 40 ms alignment threshold, below which the mixer keeps playing the
+    // stream where it was: the correction never reached the file, leaving each recording with its
+    // own fixed A/V offset of up to 40 ms. A shift that persists (discont-wait, 1 s) is followed.
+    g_object_set(audiomixer_, "alignment-threshold", kAudioAlignmentNs, nullptr);
     // 4:2:0 before x264, or it may pick 4:4:4 that browsers cannot play. Everything stays I420
     // in one colorimetry end to end: no whole-frame colour conversion anywhere (CPU).
     set_caps(i420.get(), "video/x-raw,format=I420,width=" + std::to_string(output_.width) +
