@@ -73,6 +73,7 @@ int main(int argc, char **argv) {
         packet.length = static_cast<uint16_t>(buffer.size());
 
         forwarded = 0;
+        roomrec::plugin::MediaCounters counters;
         uint64_t sent = 0;
         uint16_t seq = 0;
         uint32_t timestamp = 0;
@@ -86,7 +87,8 @@ int main(int argc, char **argv) {
                 buffer[4] = static_cast<char>(timestamp >> 24);
                 ++seq;
                 timestamp += 3000;
-                roomrec::plugin::relay_to_subscribers(adapter, *source, packet, static_cast<int64_t>(sent) * 1000);
+                roomrec::plugin::relay_to_subscribers(adapter, *source, packet, static_cast<int64_t>(sent) * 1000,
+                                                      counters);
                 ++sent;
             }
             elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

@@ -92,7 +92,8 @@ void DeliveryBridge::start_links() {
     settings.secret = config.secret;
     settings.recordings_root = config_.recordings_root;
     settings.web_root = config.web_root;
-    links_ = std::make_unique<storage::LinkServer>(settings, playback_listener_);
+    settings.metrics_token = config.metrics_token;
+    links_ = std::make_unique<storage::LinkServer>(settings, playback_listener_, metrics_source_);
     std::string error;
     if (!links_->start(error)) {
         kLog.error(common::format_text("links: %s: signed links will not work", error.c_str()));
@@ -111,6 +112,14 @@ std::optional<std::string> DeliveryBridge::request_export(storage::ExportRequest
         return std::nullopt;
     }
     return worker_->request_export(std::move(request), error);
+}
+
+std::optional<std::vector<storage::OutboxDepth>> DeliveryBridge::outbox_depth(std::string &error) {
+    if (!worker_) {
+        error = "no delivery (delivery.postgres)";
+        return std::nullopt;
+    }
+    return worker_->outbox_depth(error);
 }
 
 bool DeliveryBridge::library(const std::string &doing, const LibraryWork &work, std::string &error) {

@@ -45,6 +45,11 @@ public:
     // Before start(): who writes export CSVs (analytics), who records library playback.
     void set_export_producer(storage::ExportProducer *producer) { export_producer_ = producer; }
     void set_playback_listener(storage::LinkServer::Listener *listener) { playback_listener_ = listener; }
+    // Before start_links(): what the link endpoint's /metrics serves.
+    void set_metrics_source(storage::LinkServer::MetricsSource *metrics) { metrics_source_ = metrics; }
+    // Any thread but the media and signalling threads (it waits for Postgres): the outbox's
+    // waiting and running jobs; nothing (and why) without delivery or with Postgres away.
+    std::optional<std::vector<storage::OutboxDepth>> outbox_depth(std::string &error);
 
     void start(); // without delivery.postgres, or if the worker cannot start: events are dropped, logged
     void stop();  // what is not delivered waits in the spool and the outbox for the next start
@@ -85,6 +90,7 @@ private:
     std::unique_ptr<storage::S3Client> presigner_;    // null without S3 (signs only: no I/O)
     storage::ExportProducer *export_producer_ = nullptr;
     storage::LinkServer::Listener *playback_listener_ = nullptr;
+    storage::LinkServer::MetricsSource *metrics_source_ = nullptr;
 };
 
 } // namespace roomrec::plugin

@@ -57,6 +57,10 @@ std::string read_links(janus_config *config, janus_config_category *category, Li
     }
     if (!http_base(links.public_url))
         return "links.public_url must be an http:// or https:// URL without spaces, query or fragment";
+    if (const char *token = config_value(config, category, "metrics_token")) links.metrics_token = token;
+    if (!links.metrics_token.empty() && links.metrics_token.size() < kMinSecretBytes)
+        return "links.metrics_token must be at least 32 characters (or absent: /metrics then answers this "
+               "machine only)";
     if (const char *web_root = config_value(config, category, "web_root")) links.web_root = web_root;
     while (links.web_root.size() > 1 && links.web_root.back() == '/') links.web_root.pop_back();
     if (!links.web_root.empty() && (links.web_root.front() != '/' || links.web_root == "/"))

@@ -19,6 +19,9 @@ struct LinksConfig {
     std::string secret;          // HMAC key, at least 32 characters (never logged)
     int64_t export_link_ttl_s = 7 * 24 * 3600;
     std::string web_root; // absolute folder of the static pages served at "/"; empty: none
+    // GET /metrics: with a token only for "Authorization: Bearer <token>", else only for
+    // clients on the loopback address (never logged).
+    std::string metrics_token;
 };
 
 struct SmtpConfig {

@@ -9,14 +9,16 @@ constexpr size_t kMaxRtpPacket = 1600;
 } // namespace
 
 void relay_to_subscribers(JanusGateway &gateway, PublishedStream &stream, const janus_plugin_rtp &packet,
-                          int64_t now_us) {
+                          int64_t now_us, MediaCounters &counters) {
     stream.packets_in.fetch_add(1, std::memory_order_relaxed);
+    counters.received.fetch_add(1, std::memory_order_relaxed);
     const auto subscribers = stream.subscribers.load(std::memory_order_acquire);
     if (subscribers->empty() || packet.length > kMaxRtpPacket) return;
     RtpFields fields;
     if (!read_rtp_fields(reinterpret_cast<const uint8_t *>(packet.buffer), packet.length, fields)) return;
 
     uint8_t buffer[kMaxRtpPacket];
+    uint64_t forwarded = 0;
     for (const auto &subscriber : *subscribers) {
         if (!subscriber->gate->open()) continue;
         std::memcpy(buffer, packet.buffer, packet.length);
@@ -29,7 +31,9 @@ void relay_to_subscribers(JanusGateway &gateway, PublishedStream &stream, const 
         out.buffer = reinterpret_cast<char *>(buffer);
         gateway.relay_rtp(subscriber->subscriber.get(), &out);
         subscriber->packets_out.fetch_add(1, std::memory_order_relaxed);
+        ++forwarded;
     }
+    if (forwarded > 0) counters.forwarded.fetch_add(forwarded, std::memory_order_relaxed);
 }
 
 bool request_keyframe(JanusGateway &gateway, PublishedStream &stream, int64_t now_us) {

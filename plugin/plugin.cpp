@@ -32,6 +32,8 @@ Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
       report_requests_(config_, rooms_, messenger_, worker_, reports_),
       export_requests_(config_, rooms_, worker_, delivery_), library_requests_(config_, rooms_, worker_, delivery_),
       dispatcher_(worker_, sessions_, messenger_),
+      metrics_({config_.node_id, worker_, rooms_, recording_, rate_limited_, delivery_, telemetry_, reports_,
+                media_counters_}),
       worker_([this] { housekeeping(); }, kHousekeepingPeriod) {
     bind_requests();
     worker_.call<bool>(
@@ -55,6 +57,7 @@ Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
     delivery_.start(); // before recovery: what it finalizes is delivered too
     telemetry_.start();
     delivery_.set_playback_listener(&library_playback_);
+    delivery_.set_metrics_source(&metrics_);
     delivery_.start_links(); // after telemetry: it records the library's playback
     reports_.start();
     recording_.start_recovery();
@@ -206,7 +209,7 @@ void Plugin::incoming_rtp(janus_plugin_session *handle, janus_plugin_rtp *packet
     const auto publication = session->publication.load(std::memory_order_acquire);
     const auto stream = publication->at(packet->mindex);
     if (!stream) return;
-    relay_to_subscribers(gateway_, *stream, *packet, g_get_monotonic_time());
+    relay_to_subscribers(gateway_, *stream, *packet, g_get_monotonic_time(), media_counters_);
     if (const auto tap = stream->tap.load(std::memory_order_acquire))
         tap->link->tap(recorder::WireType::Rtp, tap->stream_id, reinterpret_cast<const uint8_t *>(packet->buffer),
                        packet->length);

@@ -12,6 +12,7 @@
 #include "plugin/library_requests.hpp"
 #include "plugin/janus_gateway.hpp"
 #include "plugin/library_playback.hpp"
+#include "plugin/node_metrics.hpp"
 #include "plugin/participant_requests.hpp"
 #include "plugin/plugin_config.hpp"
 #include "plugin/question_requests.hpp"
@@ -87,6 +88,8 @@ private:
     ExportRequests export_requests_;
     LibraryRequests library_requests_;
     RequestDispatcher dispatcher_;
+    MediaCounters media_counters_; // media threads add, metrics read
+    NodeMetrics metrics_;          // the link endpoint's /metrics (its thread)
     int64_t last_remb_us_ = 0; // signalling thread
     // Declared last: its thread starts once every part it calls exists, and it is destroyed
     // (after an explicit stop) before any of them.

@@ -389,6 +389,7 @@ void RecordingController::on_link_event(const std::shared_ptr<ActiveRecording> &
         kLog.info(common::format_text("room %s: recording %s started", room_id, id));
         break;
     case LinkEvent::WorkerDied:
+        counts_.restarts.fetch_add(1, std::memory_order_relaxed);
         // M6: the worker runs again with a new segment; the new one needs keyframes.
         request_recorded_keyframes(*recording);
         json_object_set_new(details.get(), "message", json_string(event.message.c_str()));
@@ -437,6 +438,8 @@ void RecordingController::on_recording_stored(const std::shared_ptr<ActiveRecord
                                               const StoredRecording &stored) {
     ROOMREC_ON_SIGNALLING_THREAD();
     std::erase(recordings_, recording);
+    (stored.ok ? counts_.stored : counts_.failed).fetch_add(1, std::memory_order_relaxed);
+    if (recording->link) counts_.tap_dropped_finished.fetch_add(recording->link->dropped_packets());
     LiveRoom *room = room_recording(recording);
     if (room) {
         // The worker gave up on its own (not on a stop request): the room hears it stopped.
@@ -495,6 +498,14 @@ void RecordingController::deliver_stored(const RecordingManifest &manifest, cons
     delivery_.deliver_recording(stored.ok ? storage::DeliveryEventType::RecordingAvailable
                                           : storage::DeliveryEventType::RecordingFailed,
                                 manifest.room_id, std::move(facts));
+}
+
+uint64_t RecordingController::tap_dropped_running() const {
+    ROOMREC_ON_SIGNALLING_THREAD();
+    uint64_t dropped = 0;
+    for (const auto &recording : recordings_)
+        if (recording->link) dropped += recording->link->dropped_packets();
+    return dropped;
 }
 
 void RecordingController::tick(int64_t now_us) {

@@ -65,6 +65,15 @@ public:
     common::JsonPtr describe_recording(const LiveRoom &room, const domain::Member &member) const;
     size_t active() const { return recordings_.size(); }
 
+    // Since this node started (metrics: any thread reads them).
+    struct Counts {
+        std::atomic<uint64_t> stored{0}, failed{0}, restarts{0};
+        std::atomic<uint64_t> tap_dropped_finished{0}; // tap packets dropped by recordings that ended
+    };
+    const Counts &counts() const { return counts_; }
+    // Tap packets the running recordings dropped so far (signalling thread).
+    uint64_t tap_dropped_running() const;
+
 private:
     domain::PolicySettings policy_settings(const LiveRoom &room) const;
     std::variant<std::pair<LiveRoom *, const domain::Member *>, Reply> controller_of(Request &request,
@@ -90,6 +99,7 @@ private:
     RecordingStore store_;
     std::vector<std::shared_ptr<ActiveRecording>> recordings_; // running or finalizing (signalling thread)
     std::atomic<bool> stopping_{false};
+    Counts counts_;
     std::thread recovery_;
 };
 

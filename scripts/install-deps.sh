@@ -14,6 +14,8 @@ packages=(
   libjs-janus-gateway libjs-webrtc-adapter python3 curl
   # test: cmocka, the aiortc WebRTC peer, network namespaces
   libcmocka-dev python3-aiortc python3-av python3-numpy iproute2 procps ffmpeg
+  # test: /metrics is read with the Prometheus client's parser
+  python3-prometheus-client
   # delivery and telemetry: the durable outbox, recording rows and telemetry in Postgres
   # (libpqxx over libpq); tests start their own throwaway cluster with the server's binaries
   postgresql libpq-dev libpqxx-dev

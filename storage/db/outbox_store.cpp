@@ -317,6 +317,21 @@ std::optional<OutboxCounts> OutboxStore::counts(std::string &error) {
     return counts;
 }
 
+std::optional<std::vector<OutboxDepth>> OutboxStore::depth(std::string &error) {
+    std::optional<std::vector<OutboxDepth>> depth;
+    database_.run("measuring the outbox", error, [&](pqxx::connection &connection, std::string &) {
+        pqxx::nontransaction statement(connection);
+        const pqxx::result rows = statement.exec(
+            "SELECT kind, state, count(*), COALESCE(EXTRACT(EPOCH FROM now() - min(due_at) FILTER (WHERE due_at <= "
+            "now())), 0)::float8 FROM outbox_jobs WHERE due_at IS NOT NULL GROUP BY kind, state ORDER BY kind, state");
+        std::vector<OutboxDepth> read;
+        for (const auto &row : rows) read.push_back({text(row[0]), text(row[1]), int64(row[2]), row[3].as<double>()});
+        depth = std::move(read);
+        return true;
+    });
+    return depth;
+}
+
 std::string OutboxStore::state_of(const std::string &id) {
     std::string state, error;
     if (!identifier_error("job id", id).empty()) return state;

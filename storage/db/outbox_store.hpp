@@ -31,6 +31,14 @@ struct OutboxCounts {
     int64_t pending = 0, running = 0, done = 0, failed = 0;
 };
 
+// The jobs waiting or running of one kind and state (metrics), and how long the one due longest
+// has been due (0 when none is due yet).
+struct OutboxDepth {
+    std::string kind, state;
+    int64_t jobs = 0;
+    double oldest_due_s = 0;
+};
+
 class OutboxStore {
 public:
     OutboxStore(Database &database, std::string node_id, RetryPolicy policy, int64_t lease_ms);
@@ -70,6 +78,9 @@ public:
     int64_t release_own_jobs(std::string &error);
     // All nodes' jobs by state (Admin API, tests).
     std::optional<OutboxCounts> counts(std::string &error);
+    // All nodes' pending and running jobs by kind and state (an index scan: done and failed
+    // jobs, which pile up, are not read).
+    std::optional<std::vector<OutboxDepth>> depth(std::string &error);
 
     const std::string &node_id() const { return node_id_; }
 

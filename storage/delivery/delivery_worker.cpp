@@ -177,6 +177,14 @@ std::optional<std::string> DeliveryWorker::request_export(ExportRequest request,
     return request.export_id;
 }
 
+std::optional<std::vector<OutboxDepth>> DeliveryWorker::outbox_depth(std::string &error) {
+    std::lock_guard lock(requests_mutex_);
+    if (!requests_) requests_ = std::make_unique<Requests>(settings_);
+    if (!requests_->migrated && !apply_migrations(requests_->database, error)) return std::nullopt;
+    requests_->migrated = true;
+    return requests_->outbox.depth(error);
+}
+
 bool DeliveryWorker::run_library(const std::string &doing, const LibraryWork &work, std::string &error) {
     bool stored = false;
     {

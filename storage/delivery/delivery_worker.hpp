@@ -83,6 +83,10 @@ public:
         std::function<bool(pqxx::transaction_base &transaction, OutboxStore &outbox, std::string &refused)>;
     bool run_library(const std::string &doing, const LibraryWork &work, std::string &error);
 
+    // Any thread but the media threads (it waits for Postgres): the outbox's waiting and running
+    // jobs (metrics), on the requests' connection. Nothing and why when Postgres is away.
+    std::optional<std::vector<OutboxDepth>> outbox_depth(std::string &error);
+
     // Any thread but the media threads (it waits for Postgres): an export's row, and for a
     // download export that is ready, its link (valid until its link_expires_at). Nothing and
     // why when Postgres is away; `found` false when there is no such export.

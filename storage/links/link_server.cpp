@@ -8,6 +8,7 @@
 #include "storage/core/web_path.hpp"
 
 #include <arpa/inet.h>
+#include <openssl/crypto.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <netinet/in.h>
@@ -105,8 +106,8 @@ struct LinkServerCallbacks {
     }
 };
 
-LinkServer::LinkServer(LinkServerSettings settings, Listener *listener)
-    : settings_(std::move(settings)), listener_(listener),
+LinkServer::LinkServer(LinkServerSettings settings, Listener *listener, MetricsSource *metrics)
+    : settings_(std::move(settings)), listener_(listener), metrics_(metrics),
       tracker_(settings_.max_plays, settings_.viewer_burst, settings_.viewer_refill_us, settings_.link_burst,
                settings_.link_refill_us) {}
 
@@ -199,6 +200,10 @@ int LinkServer::handle(MHD_Connection *connection, const char *url, const char *
         }
         return playback(connection, request->body);
     }
+    if (std::strcmp(url, "/metrics") == 0 && metrics_ != nullptr) {
+        if (!get) return answer(connection, MHD_HTTP_METHOD_NOT_ALLOWED, "{\"error\":\"method not allowed\"}");
+        return metrics(connection);
+    }
     if (std::strncmp(url, "/v1/files/", 10) == 0 || std::strcmp(url, "/v1/playback") == 0) {
         if (!get && !head) return answer(connection, MHD_HTTP_METHOD_NOT_ALLOWED, "{\"error\":\"method not allowed\"}");
         if (std::strcmp(url, "/v1/playback") == 0)
@@ -210,6 +215,50 @@ int LinkServer::handle(MHD_Connection *connection, const char *url, const char *
         return serve_page(connection, url);
     }
     return answer(connection, MHD_HTTP_NOT_FOUND, "{\"error\":\"not found\"}");
+}
+
+namespace {
+
+bool from_loopback(MHD_Connection *connection) {
+    const MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info == nullptr || info->client_addr == nullptr) return false;
+    if (info->client_addr->sa_family == AF_INET) {
+        const auto *v4 = reinterpret_cast<const sockaddr_in *>(info->client_addr);
+        return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (info->client_addr->sa_family == AF_INET6) {
+        const auto *v6 = reinterpret_cast<const sockaddr_in6 *>(info->client_addr);
+        return IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr) ||
+               (IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr) && v6->sin6_addr.s6_addr[12] == 127);
+    }
+    return false;
+}
+
+bool bearer_matches(MHD_Connection *connection, const std::string &token) {
+    const char *header = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    const std::string expected = "Bearer " + token;
+    return header != nullptr && std::strlen(header) == expected.size() &&
+           CRYPTO_memcmp(header, expected.data(), expected.size()) == 0;
+}
+
+} // namespace
+
+// Operators' metrics: behind a token when one is set; else from this machine only (a reverse
+// proxy forwarding the links' public address must then not forward /metrics).
+int LinkServer::metrics(MHD_Connection *connection) {
+    if (!settings_.metrics_token.empty() ? !bearer_matches(connection, settings_.metrics_token)
+                                         : !from_loopback(connection)) {
+        log_refusal("a /metrics request");
+        return answer(connection, settings_.metrics_token.empty() ? MHD_HTTP_FORBIDDEN : MHD_HTTP_UNAUTHORIZED,
+                      "{\"error\":\"metrics are not served to this client\"}");
+    }
+    const std::string text = metrics_->prometheus_text();
+    common::MhdResponse response(
+        MHD_create_response_from_buffer(text.size(), const_cast<char *>(text.data()), MHD_RESPMEM_MUST_COPY));
+    if (!response) return MHD_NO;
+    MHD_add_response_header(response.get(), "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    MHD_add_response_header(response.get(), "Cache-Control", "no-store");
+    return MHD_queue_response(connection, MHD_HTTP_OK, response.get());
 }
 
 // A static page file (libmicrohttpd gives the path percent-decoded; HEAD drops the body).

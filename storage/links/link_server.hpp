@@ -8,6 +8,9 @@
 //        recording's signed link (which signs the recording id); 200, 400, 403, 404, 413
 //        (announced before the body is read; a chunked body past 4 KiB closes the
 //        connection), 429 (per viewer and per link) (docs/API.md).
+//   GET /metrics (with a metrics source): the node's metrics in the Prometheus text format;
+//        with metrics_token set only for "Authorization: Bearer <token>" (401 otherwise), else
+//        only for a client on the loopback address (403 otherwise).
 //   GET|HEAD /<path> (only with web_root set): the static web pages (room page, library,
 //        dashboard) from web_root, so they share the links' origin: "/" and ".../" serve
 //        index.html, a folder without its '/' is redirected (301) to it; no listing, no hidden
@@ -34,6 +37,7 @@ struct LinkServerSettings {
     std::string secret; // the HMAC key of the links (never logged)
     std::string recordings_root;
     std::string web_root; // the static pages' folder; empty: no pages served
+    std::string metrics_token; // empty: /metrics answers loopback clients only (never logged)
     unsigned connection_limit = 256;
     unsigned per_ip_connection_limit = 16; // connections open at once from one address
     unsigned connection_timeout_s = 30;    // an idle connection is closed after this
@@ -65,7 +69,14 @@ public:
         virtual void on_library_playback(const LibraryPlayback &playback) = 0;
     };
 
-    LinkServer(LinkServerSettings settings, Listener *listener);
+    // What /metrics serves; called on the server's thread (it may wait a little, never long).
+    class MetricsSource {
+    public:
+        virtual ~MetricsSource() = default;
+        virtual std::string prometheus_text() = 0;
+    };
+
+    LinkServer(LinkServerSettings settings, Listener *listener, MetricsSource *metrics = nullptr);
     ~LinkServer();
     LinkServer(const LinkServer &) = delete;
     LinkServer &operator=(const LinkServer &) = delete;
@@ -81,12 +92,14 @@ private:
     int serve_file(MHD_Connection *connection, const char *url, bool head);
     int serve_page(MHD_Connection *connection, const char *url);
     int playback(MHD_Connection *connection, const std::string &body);
+    int metrics(MHD_Connection *connection);
     int answer(MHD_Connection *connection, unsigned status, const std::string &body);
     void log_refusal(const std::string &what);
 
     friend struct LinkServerCallbacks;
     const LinkServerSettings settings_;
     Listener *const listener_;
+    MetricsSource *const metrics_;
     common::MhdDaemon daemon_;
     std::mutex mutex_; // the tracker and the log limiter (one MHD thread today, but cheap)
     PlaybackTracker tracker_;
