@@ -60,15 +60,16 @@ struct RecorderTap {
 
 // A publisher's latest RTCP sender report (compound, as received) and when it came, for a
 // recording that starts between two reports (plugin/core/sender_report.hpp). The media thread
-// stores about one a second without allocating; the signalling thread reads it when a recording
-// starts: the mutex is practically never contended.
+// stores about one a second without allocating and never waits: while the signalling thread
+// copies the report out (when a recording starts), a new one is skipped, the next one kept.
 class SenderReportCache {
 public:
     static constexpr size_t kMaxLength = 512; // an SR and its SDES; longer compounds are not kept
 
     void store(const uint8_t *data, size_t length, int64_t now_us) {
         if (length > kMaxLength) return;
-        std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_, std::try_to_lock);
+        if (!lock.owns_lock()) return;
         std::copy(data, data + length, bytes_.begin());
         length_ = length;
         received_us_ = now_us;
