@@ -156,9 +156,7 @@ std::optional<std::string> DeliveryWorker::request_export(ExportRequest request,
                      settings_.s3 ? std::string() : settings_.node_id, export_payload(request)};
     {
         std::lock_guard lock(requests_mutex_);
-        if (!requests_) requests_ = std::make_unique<Requests>(settings_);
-        if (!requests_->migrated && !apply_migrations(requests_->database, error)) return std::nullopt;
-        requests_->migrated = true;
+        if (!requests_ready(error)) return std::nullopt;
         const bool stored = requests_->database.run("storing the export request", error,
                                                     [&](pqxx::connection &connection, std::string &refused) {
             pqxx::work transaction(connection);
@@ -177,11 +175,19 @@ std::optional<std::string> DeliveryWorker::request_export(ExportRequest request,
     return request.export_id;
 }
 
+// Caller holds requests_mutex_. The requests' connection, made on first use; the schema is
+// brought up to date before its first statement (a request may come before the worker's thread
+// applied it).
+bool DeliveryWorker::requests_ready(std::string &error) {
+    if (!requests_) requests_ = std::make_unique<Requests>(settings_);
+    if (!requests_->migrated && !apply_migrations(requests_->database, error)) return false;
+    requests_->migrated = true;
+    return true;
+}
+
 std::optional<std::vector<OutboxDepth>> DeliveryWorker::outbox_depth(std::string &error) {
     std::lock_guard lock(requests_mutex_);
-    if (!requests_) requests_ = std::make_unique<Requests>(settings_);
-    if (!requests_->migrated && !apply_migrations(requests_->database, error)) return std::nullopt;
-    requests_->migrated = true;
+    if (!requests_ready(error)) return std::nullopt;
     return requests_->outbox.depth(error);
 }
 
@@ -189,9 +195,7 @@ bool DeliveryWorker::run_library(const std::string &doing, const LibraryWork &wo
     bool stored = false;
     {
         std::lock_guard lock(requests_mutex_);
-        if (!requests_) requests_ = std::make_unique<Requests>(settings_);
-        if (!requests_->migrated && !apply_migrations(requests_->database, error)) return false;
-        requests_->migrated = true;
+        if (!requests_ready(error)) return false;
         stored = requests_->database.run(doing, error, [&](pqxx::connection &connection, std::string &refused) {
             pqxx::work transaction(connection);
             if (!work(transaction, requests_->outbox, refused)) return false;
@@ -213,9 +217,7 @@ std::optional<DeliveryWorker::ExportStatus> DeliveryWorker::export_status(const 
                                                                           std::string &error) {
     ExportStatus answer;
     std::lock_guard lock(requests_mutex_);
-    if (!requests_) requests_ = std::make_unique<Requests>(settings_);
-    if (!requests_->migrated && !apply_migrations(requests_->database, error)) return std::nullopt;
-    requests_->migrated = true;
+    if (!requests_ready(error)) return std::nullopt;
     const bool read = requests_->database.run("reading an export", error, [&](pqxx::connection &connection,
                                                                              std::string &) {
         pqxx::read_transaction transaction(connection);

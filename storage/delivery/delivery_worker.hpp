@@ -107,6 +107,7 @@ public:
 private:
     void run();
     bool prepare_database(std::string &error);
+    bool requests_ready(std::string &error);
     bool import_spool();
     bool run_one_job();
     void wait_for_work(int64_t max_ms);
