@@ -3,9 +3,7 @@
 #include "domain/role.hpp"
 #include "domain/signed_token.hpp"
 
-#include <openssl/crypto.h>
 
-#include <cstring>
 
 namespace roomrec::plugin {
 namespace {
@@ -22,11 +20,6 @@ bool owns(const domain::RoomSettings &settings, const std::string &user) {
 }
 
 } // namespace
-
-bool same_secret(const char *given, const std::string &expected) {
-    if (given == nullptr || expected.empty() || std::strlen(given) != expected.size()) return false;
-    return CRYPTO_memcmp(given, expected.data(), expected.size()) == 0;
-}
 
 std::optional<Reply> host_secret_refusal(const LiveRoom *room, const char *secret, const char *other_role) {
     if (!room) return reply_error(ErrorCode::Unauthorized, "a room secret works only while the room is live here");

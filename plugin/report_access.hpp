@@ -5,6 +5,7 @@
 // request that reads analytics (report, export). Runs on the signalling thread (reads the room).
 #pragma once
 
+#include "common/same_secret.hpp"
 #include "plugin/plugin_config.hpp"
 #include "plugin/replies.hpp"
 #include "plugin/request.hpp"
@@ -22,8 +23,7 @@ struct ReportGrant {
     std::string user;       // the token's user; "" for operators and the host secret
 };
 
-// Constant-time comparison of a given secret with a configured one ("" never matches).
-bool same_secret(const char *given, const std::string &expected);
+using common::same_secret;
 
 // The room's host secret as proof of host rights (reports, exports, the library): nothing when
 // `secret` is that room's host secret, else the refusal: 448 `other_role` for another role's

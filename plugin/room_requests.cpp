@@ -1,15 +1,14 @@
 #include "plugin/room_requests.hpp"
 
 #include "common/log.hpp"
+#include "common/same_secret.hpp"
 #include "plugin/room_descriptions.hpp"
 #include "plugin/room_lifecycle.hpp"
 #include "plugin/room_messenger.hpp"
 #include "plugin/room_registry.hpp"
 #include "plugin/signalling_worker.hpp"
 
-#include <openssl/crypto.h>
 
-#include <cstring>
 
 namespace roomrec::plugin {
 namespace {
@@ -20,10 +19,8 @@ using domain::ErrorCode;
 
 bool RoomRequests::admin_secret_ok(const Request &request) const {
     if (request.admin) return true;
-    const char *given = json_string_value(json_object_get(request.body.get(), "admin_secret"));
-    const std::string &expected = config_.admin_secret;
-    if (given == nullptr || expected.empty() || std::strlen(given) != expected.size()) return false;
-    return CRYPTO_memcmp(given, expected.data(), expected.size()) == 0;
+    return common::same_secret(json_string_value(json_object_get(request.body.get(), "admin_secret")),
+                               config_.admin_secret);
 }
 
 Reply RoomRequests::on_create(Request &request) {

@@ -2,13 +2,13 @@
 
 #include "common/json.hpp"
 #include "common/log.hpp"
+#include "common/same_secret.hpp"
 #include "storage/core/byte_range.hpp"
 #include "storage/core/contained_path.hpp"
 #include "storage/core/signed_link.hpp"
 #include "storage/core/web_path.hpp"
 
 #include <arpa/inet.h>
-#include <openssl/crypto.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <netinet/in.h>
@@ -235,10 +235,8 @@ bool from_loopback(MHD_Connection *connection) {
 }
 
 bool bearer_matches(MHD_Connection *connection, const std::string &token) {
-    const char *header = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-    const std::string expected = "Bearer " + token;
-    return header != nullptr && std::strlen(header) == expected.size() &&
-           CRYPTO_memcmp(header, expected.data(), expected.size()) == 0;
+    return common::same_secret(
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION), "Bearer " + token);
 }
 
 } // namespace
