@@ -9,10 +9,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh"
 "$root/scripts/build.sh" --sanitize
+# -j2: unit tests and the one BESIDE suite (report_replay, mostly waiting on the clock) run next
+# to the integration suites, which otherwise take turns (tests/integration/CMakeLists.txt).
 echo "== tests (release build)"
-(cd "$root/build" && ctest --output-on-failure)
+(cd "$root/build" && ctest -j2 --output-on-failure)
 echo "== tests (ASan/UBSan build; not the no_sanitizer_pass suites, see tests/integration/CMakeLists.txt)"
-(cd "$root/build-asan" && ctest --output-on-failure -LE no_sanitizer_pass)
+(cd "$root/build-asan" && ctest -j2 --output-on-failure -LE no_sanitizer_pass)
 echo "== fuzzing (build-fuzz: seed corpora, then ${ROOMREC_FUZZ_SECONDS:-10} s per target)"
 "$root/scripts/fuzz.sh" build
 (cd "$root/build-fuzz" && ctest -L fuzz --output-on-failure)
