@@ -1,5 +1,7 @@
 """Test fixture: a real single-node Ceph cluster (1 mon, 1 memstore OSD) with a radosgw in
-front of it, serving S3 (real SigV4 checks) on 127.0.0.1 only.
+front of it, serving S3 (real SigV4 checks) on 127.0.0.1 (and, if asked, one more local
+address on the same port: RadosGW(also_bind="198.18.20.1") for Janus nodes in other network
+namespaces; also_endpoint is then its URL there).
 
 Everything lives in one temp folder (own fsid, mon data, run dir with the admin sockets,
 logs); every port is a free, non-default one; stop() kills every process and removes the
@@ -79,7 +81,7 @@ osd heartbeat grace = 60
 [mon]
 mon initial members = a
 [client.rgw.a]
-rgw frontends = beast endpoint=127.0.0.1:%(rgw_port)d
+rgw frontends = beast endpoint=127.0.0.1:%(rgw_port)d%(extra_endpoints)s
 rgw init timeout = 60
 rgw enable usage log = false
 rgw dynamic resharding = false
@@ -121,7 +123,7 @@ class RadosGW:
     region = "us-east-1"  # radosgw accepts any region in the credential scope
 
     def __init__(self, access_key=None, secret_key=None, uid="roomrec-test", memstore_bytes=2 << 30,
-                 timeout=60, keep_logs=None):
+                 timeout=60, keep_logs=None, also_bind=None):
         self.access_key = access_key or "RRT" + secrets.token_hex(8).upper()
         self.secret_key = secret_key or secrets.token_urlsafe(30)
         self.uid = uid
@@ -135,6 +137,8 @@ class RadosGW:
         self.host = "127.0.0.1"
         self.port = None
         self.endpoint = None
+        self.also_bind = also_bind  # beast takes several endpoint= options: one more address
+        self.also_endpoint = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -169,13 +173,16 @@ class RadosGW:
         base = free_port_block(2 + self.OSD_PORTS)
         self.mon_port, self.port = base, base + 1
         self.endpoint = f"http://{self.host}:{self.port}"
+        if self.also_bind:
+            self.also_endpoint = f"http://{self.also_bind}:{self.port}"
         self.fsid = str(uuid.uuid4())
         self.conf = os.path.join(self.folder, "ceph.conf")
         with open(self.conf, "w") as f:
             f.write(CEPH_CONF % {"fsid": self.fsid, "folder": self.folder, "mon_port": self.mon_port,
                                  "rgw_port": self.port, "osd_port_min": base + 2,
                                  "osd_port_max": base + 1 + self.OSD_PORTS,
-                                 "memstore_bytes": self.memstore_bytes})
+                                 "memstore_bytes": self.memstore_bytes,
+                                 "extra_endpoints": f" endpoint={self.also_bind}:{self.port}" if self.also_bind else ""})
         open(os.path.join(self.folder, "keyring"), "w").close()
         monmap = os.path.join(self.folder, "monmap")
         self._run(["monmaptool", "--create", "--clobber", "--enable-all-features", "--fsid", self.fsid,
