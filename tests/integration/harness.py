@@ -18,6 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 from mint_token import mint  # noqa: E402
+from fixture_common import die_with_parent  # noqa: E402
 
 PLUGIN = "janus.plugin.roomrec"
 TOKEN_SECRET = "test-token-secret"
@@ -84,9 +85,12 @@ class Janus:
         run_env.update(sanitizer_env())
         run_env.update(extra_env or {})
         in_netns = ["ip", "netns", "exec", netns] if netns else []
+        # netns_run.sh kills what runs in the suite's namespace; a node in a namespace of its
+        # own dies with the test instead.
         self.process = subprocess.Popen(in_netns + ["janus", "-C", os.path.join(etc, "janus.jcfg"), "-F", etc, "-P",
                                          os.path.join(etc, "plugins"), "-o"],
-                                        stdout=self.log, stderr=subprocess.STDOUT, env=run_env)
+                                        stdout=self.log, stderr=subprocess.STDOUT, env=run_env,
+                                        preexec_fn=die_with_parent if netns else None)
         self.url = f"http://{ip}:{http_port}/janus"
         self.admin_url = f"http://{ip}:{admin_port}/admin"
         self._wait_ready()

@@ -18,7 +18,6 @@ Needs Debian's ceph-mon ceph-osd radosgw ceph-common (scripts/install-deps.sh).
 ROOMREC_KEEP_LOGS=1 keeps the folder (logs in FOLDER/log) after stop().
 """
 import atexit
-import ctypes
 import datetime
 import hashlib
 import hmac
@@ -26,7 +25,6 @@ import http.client
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -34,7 +32,7 @@ import time
 import urllib.parse
 import uuid
 
-from fixture_common import claim_folder, end_process, port_free, sweep_stale_folders, tail
+from fixture_common import claim_folder, die_with_parent, end_process, port_free, sweep_stale_folders, tail
 
 BINARIES = ("monmaptool", "ceph-mon", "ceph-osd", "radosgw", "radosgw-admin", "ceph")
 
@@ -90,12 +88,6 @@ rgw dynamic resharding = false
 
 class CephError(RuntimeError):
     pass
-
-
-def _die_with_parent():
-    """preexec_fn: the kernel sends SIGKILL to the daemon when the test process dies."""
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def free_port_block(count, low=21000, high=29000):
@@ -328,7 +320,7 @@ class RadosGW:
             full += ["--connect-timeout", str(timeout or self.timeout)]
         try:
             result = subprocess.run(full, capture_output=True, text=True, timeout=timeout or self.timeout,
-                                    preexec_fn=_die_with_parent, stdin=subprocess.DEVNULL)
+                                    preexec_fn=die_with_parent, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
             raise CephError(f"`{' '.join(full)}` timed out\n" + self.logs(*logs)) from None
         if result.returncode != 0:
@@ -341,7 +333,7 @@ class RadosGW:
         self._log_handles.append(stderr)
         self.processes[name] = subprocess.Popen([command[0], "-c", self.conf] + command[1:],
                                                 stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr,
-                                                preexec_fn=_die_with_parent, cwd=self.folder)
+                                                preexec_fn=die_with_parent, cwd=self.folder)
 
     def _check_alive(self):
         for name, process in self.processes.items():

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import tempfile
 import time
 import unittest
@@ -96,6 +97,8 @@ class MultiNodeTest(unittest.TestCase):
             cls.s3.stop()
             cls.pg.close()
             cls.net.close()
+            if hasattr(cls, "root") and not os.environ.get("ROOMREC_KEEP_LOGS"):
+                shutil.rmtree(cls.root, ignore_errors=True)
 
     # -- helpers ---------------------------------------------------------------------------
 
