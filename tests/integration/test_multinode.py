@@ -203,6 +203,12 @@ class MultiNodeTest(unittest.TestCase):
                 self.joined(home, room, "olga", "host")
                 exists = self.handle(home).send({"request": "exists", "room": room})
                 self.assertTrue(exists.get("exists"), exists)
+        # A static room (harness.PLUGIN_CONFIG's "static", in both nodes' jcfg) opens on its home
+        # only; the other node sends its joiners there.
+        answers = [self.join(node, "static", "olga", "host")[1] for node in range(len(NODES))]
+        homes = [node for node, answer in enumerate(answers) if answer.get("roomrec") == "joined"]
+        self.assertEqual(len(homes), 1, answers)
+        self.assert_elsewhere(answers[1 - homes[0]], homes[0])
 
     def test_b_telemetry_from_both_nodes_lands_in_one_schema(self):
         activity = self.scripted_activity()
@@ -303,6 +309,9 @@ class MultiNodeTest(unittest.TestCase):
                                          body["data"].get("recording") == recording_id)
         self.assertEqual(len({d["body"]["id"] for d in deliveries}), 1, deliveries)
         self.assertEqual([d["status"] for d in deliveries], [200], "delivered once, accepted")
+        # And no event of the suite reached the receiver twice.
+        accepted = collections.Counter(d["key"] for d in self.hooks.deliveries if d["status"] < 300)
+        self.assertEqual([key for key, count in accepted.items() if count > 1], [])
 
     def part_senders(self, upload_id):
         """{part number: [client address of each accepted PUT of it]} from radosgw's access log
