@@ -32,6 +32,7 @@ enum class ErrorCode : int {
     NoSuchRecording = 465,     // the recordings library has no such (undeleted) recording
     LibraryUnavailable = 466,  // no delivery database (or it is away), or no links/S3 to play from; retry
     BreakoutUnavailable = 467, // breakouts need the jcfg token_secret (moves hand out signed tokens)
+    RoomElsewhere = 468,       // the room lives on another node of the cluster (the reply names it)
     Internal = 499,
 };
 

@@ -29,6 +29,7 @@ std::string storage_part(const PluginConfig &config) {
         text += ", uploaded to S3 bucket " + delivery.s3_bucket + " at " + url_without_secrets(delivery.s3_endpoint) +
                 (delivery.s3_prefix.empty() ? "" : " under " + delivery.s3_prefix) +
                 (delivery.keep_local_copy ? " (local copy kept)" : "");
+    if (delivery.shared_recordings) text += ", a volume shared by all nodes";
     return text;
 }
 
@@ -52,6 +53,13 @@ std::string smtp_part(const SmtpConfig &smtp) {
            (smtp.username.empty() ? ", no login" : ", with a login") + ")";
 }
 
+std::string cluster_part(const PluginConfig &config) {
+    if (config.cluster.empty()) return "single node";
+    std::string text = "cluster of " + std::to_string(config.cluster.size()) + ":";
+    for (const domain::ClusterNode &node : config.cluster) text += " " + node.id + " " + url_without_secrets(node.url);
+    return text + ", leases " + std::to_string(config.delivery.lease_s) + " s";
+}
+
 } // namespace
 
 std::string describe_configuration(const PluginConfig &config) {
@@ -62,7 +70,7 @@ std::string describe_configuration(const PluginConfig &config) {
                   (config.telemetry.retention_days > 0
                        ? ", kept " + std::to_string(config.telemetry.retention_days) + " days"
                        : ", kept forever");
-    return "node " + config.node_id + ": " + storage_part(config) + "; delivery " +
+    return "node " + config.node_id + " (" + cluster_part(config) + "): " + storage_part(config) + "; delivery " +
            postgres(config.delivery.postgres) + "; telemetry " + telemetry + "; reports " +
            postgres(config.reports_postgres()) + "; " + webhooks_part(config.delivery) + "; " +
            links_part(config.delivery.links) + "; " + smtp_part(config.delivery.smtp) + "; recorder " +

@@ -28,6 +28,8 @@ void DeliveryBridge::start() {
     settings.node_id = config_.node_id;
     settings.postgres_conninfo = config.postgres;
     settings.recordings_root = config_.recordings_root;
+    settings.files_shared = config.shared_recordings;
+    settings.lease_ms = config.lease_s * 1000;
     settings.spool_folder = config.spool_folder.empty() ? config_.recordings_root + "/.delivery" : config.spool_folder;
     if (config.to_s3) {
         storage::S3Settings s3;

@@ -111,6 +111,11 @@ std::string read_delivery_config(janus_config *config, DeliveryConfig &delivery)
         }
         if (const char *keep = config_value(config, category, "keep_local_copy"))
             delivery.keep_local_copy = config_bool(keep);
+        if (const char *shared = config_value(config, category, "shared_recordings"))
+            delivery.shared_recordings = config_bool(shared);
+        const std::string problem =
+            read_config_integer(config, category, "delivery", "lease_seconds", 15, 3600, delivery.lease_s);
+        if (!problem.empty()) return problem;
     }
     GList *categories = janus_config_get_categories(config, nullptr);
     std::string problem;
@@ -121,6 +126,13 @@ std::string read_delivery_config(janus_config *config, DeliveryConfig &delivery)
     }
     g_list_free(categories);
     if (!problem.empty()) return problem;
+    // A running upload renews its lease after each part: a part must fit in it twice over, or
+    // another node takes over an upload that is still running and the file is sent twice.
+    if (delivery.to_s3 && delivery.s3_max_send_mib_per_s > 0 &&
+        delivery.s3_part_size_mib * 2 > delivery.s3_max_send_mib_per_s * delivery.lease_s)
+        return "delivery.lease_seconds (" + std::to_string(delivery.lease_s) +
+               ") must be at least twice one part's upload at s3_max_send_mib_per_s (" +
+               std::to_string(delivery.s3_part_size_mib / delivery.s3_max_send_mib_per_s) + " s)";
     if (delivery.postgres.empty() && (delivery.to_s3 || !delivery.webhooks.empty()))
         return "delivery.postgres is required for S3 storage and webhooks (the durable outbox lives there)";
     problem = read_links_config(config, delivery.links, delivery.smtp);

@@ -34,6 +34,10 @@ struct DeliveryConfig {
     int64_t s3_url_expiry_s = 7 * 24 * 3600;
     int64_t s3_max_send_mib_per_s = 0; // upload bandwidth cap; 0: none
     bool keep_local_copy = false;
+    // Every node mounts the recordings folder at the same path (one shared volume): any node may
+    // then upload or delete a recording's file, so a dead node's upload is finished by another.
+    bool shared_recordings = false;
+    int64_t lease_s = 120; // a node that stops renewing an outbox job loses it after this
     std::vector<WebhookConfig> webhooks;
     LinksConfig links; // the expiring-link endpoint (exports, recordings library)
     SmtpConfig smtp;   // export emails

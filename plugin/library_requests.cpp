@@ -358,9 +358,9 @@ Reply LibraryRequests::on_library(Request &request) {
             }
             LibraryRows::mark_deleted(transaction, recording_id);
             const storage::DeleteRequest removal{recording_id, row->storage, row->location};
-            // A local file can be removed only by the node that holds it.
-            const storage::NewJob job{storage::delete_job_id(recording_id), row->room, "delete",
-                                      row->storage == "local" ? row->node : "",
+            // A local file can be removed only by the node that holds it, unless all share the volume.
+            const bool pinned = row->storage == "local" && !config_.delivery.shared_recordings;
+            const storage::NewJob job{storage::delete_job_id(recording_id), row->room, "delete", pinned ? row->node : "",
                                       storage::delete_payload(removal)};
             std::string refused;
             if (!outbox.enqueue(transaction, {job}, refused)) {

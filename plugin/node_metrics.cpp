@@ -101,6 +101,10 @@ void telemetry_metrics(common::PrometheusText &out, const TelemetryBridge &telem
         out.sample("roomrec_telemetry_events_total", number(counters.get(), outcome), {{"outcome", outcome}});
     out.family("roomrec_telemetry_queued_bytes", "gauge", "Bytes the telemetry events waiting in memory hold.");
     out.sample("roomrec_telemetry_queued_bytes", number(counters.get(), "queued_bytes"));
+    out.family("roomrec_telemetry_lag_seconds", "gauge",
+               "Age of the oldest telemetry event not yet in Postgres (being batched, or spooled while Postgres "
+               "is away); 0 when none waits.");
+    out.sample("roomrec_telemetry_lag_seconds", number(counters.get(), "lag_ms") / 1000.0);
 }
 
 void report_metrics(common::PrometheusText &out, const ReportBridge &reports) {

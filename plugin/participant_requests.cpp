@@ -6,6 +6,7 @@
 #include "plugin/room_descriptions.hpp"
 #include "plugin/room_lifecycle.hpp"
 #include "plugin/room_messenger.hpp"
+#include "plugin/room_pinning.hpp"
 #include "plugin/room_registry.hpp"
 #include "plugin/signalling_worker.hpp"
 #include "plugin/subscriber_requests.hpp"
@@ -44,7 +45,11 @@ Reply ParticipantRequests::on_join(Request &request) {
     const json_t *body = request.body.get();
     const std::string room_id = text_field(body, "room");
     LiveRoom *room = rooms_.find(room_id);
-    if (room == nullptr) return reply_error(domain::ErrorCode::NoSuchRoom, "no such room " + room_id);
+    if (room == nullptr) {
+        if (const domain::ClusterNode *home = home_elsewhere(config_, room_id))
+            return reply_room_elsewhere(room_id, *home);
+        return reply_error(domain::ErrorCode::NoSuchRoom, "no such room " + room_id);
+    }
     const char *ptype = text_field(body, "ptype");
     if (ptype == nullptr || std::string(ptype) == "participant") return on_join_participant(request, *room);
     if (std::string(ptype) == "subscriber") return subscribers_.on_join_subscriber(request, *room);

@@ -5,9 +5,11 @@
 #include "plugin/core/sender_report.hpp"
 #include "plugin/media_relay.hpp"
 #include "plugin/room_descriptions.hpp"
+#include "plugin/room_pinning.hpp"
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 
 namespace roomrec::plugin {
 namespace {
@@ -36,10 +38,17 @@ Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
                 media_counters_}),
       worker_([this] { housekeeping(); }, kHousekeepingPeriod) {
     bind_requests();
-    worker_.call<bool>(
+    const std::optional<size_t> static_rooms_open = worker_.call<size_t>(
         [this] {
-        for (const auto &settings : config_.static_rooms) rooms_.add(settings);
-        return true;
+            for (const auto &settings : config_.static_rooms) {
+                if (const domain::ClusterNode *home = home_elsewhere(config_, settings.id)) {
+                    kLog.info(common::format_text("static room %s lives on node %s: not opened here",
+                                                  settings.id.c_str(), home->id.c_str()));
+                    continue;
+                }
+                rooms_.add(settings);
+            }
+            return rooms_.size();
         },
         kCallTimeout);
     std::error_code failure;
@@ -62,8 +71,10 @@ Plugin::Plugin(JanusGateway &gateway, PluginConfig config)
     reports_.start();
     recording_.start_recovery();
     kLog.info(describe_configuration(config_));
-    kLog.info(common::format_text("node %s ready with %zu static room(s)", config_.node_id.c_str(),
-                                  config_.static_rooms.size()));
+    const std::string cluster =
+        config_.cluster.empty() ? "" : common::format_text(" (one of %zu cluster nodes)", config_.cluster.size());
+    kLog.info(common::format_text("node %s ready with %zu static room(s)%s", config_.node_id.c_str(),
+                                  static_rooms_open.value_or(0), cluster.c_str()));
 }
 
 Plugin::~Plugin() {

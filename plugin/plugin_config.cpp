@@ -1,5 +1,6 @@
 #include "plugin/plugin_config.hpp"
 
+#include "plugin/cluster_config.hpp"
 #include "plugin/config_values.hpp"
 
 #include "common/json.hpp"
@@ -160,6 +161,9 @@ std::variant<PluginConfig, std::string> load_plugin_config(const std::string &fo
     }
 
     if (const std::string problem = read_delivery_config(config.get(), settings.delivery); !problem.empty())
+        return problem;
+    if (const std::string problem = read_cluster_config(config.get(), settings.node_id, settings.cluster);
+        !problem.empty())
         return problem;
     if (const std::string problem = read_limits(config.get(), settings.activity); !problem.empty()) return problem;
     if (janus_config_category *telemetry = janus_config_get(config.get(), nullptr, janus_config_type_category,

@@ -5,6 +5,7 @@
 #include "common/file_mode.hpp"
 #include "domain/room.hpp"
 #include "domain/room_activity.hpp"
+#include "domain/room_home.hpp"
 #include "plugin/delivery_config.hpp"
 #include "recorder/core/frame_size.hpp"
 
@@ -72,6 +73,9 @@ struct PluginConfig {
     // The "limits" category: per-user signal rates and history shares of a room session (E3-E5).
     domain::ActivityLimits activity;
     std::vector<domain::RoomSettings> static_rooms;
+    // The nodes sharing this database, by id (empty: one node). A room lives on its home node
+    // (domain/room_home); the others refuse to open it and name that node.
+    std::vector<domain::ClusterNode> cluster;
     // Sees every telemetry event the plugin records, with or without a database (handler tests).
     std::function<void(const analytics::TelemetryEvent &)> telemetry_observer;
 };

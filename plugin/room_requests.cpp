@@ -5,6 +5,7 @@
 #include "plugin/room_descriptions.hpp"
 #include "plugin/room_lifecycle.hpp"
 #include "plugin/room_messenger.hpp"
+#include "plugin/room_pinning.hpp"
 #include "plugin/room_registry.hpp"
 #include "plugin/signalling_worker.hpp"
 
@@ -35,6 +36,9 @@ Reply RoomRequests::on_create(Request &request) {
     auto settings = std::get<domain::RoomSettings>(std::move(parsed));
     if (rooms_.contains(settings.id))
         return reply_error(domain::ErrorCode::RoomExists, "room " + settings.id + " already exists");
+    if (settings.parent_id.empty())
+        if (const domain::ClusterNode *home = home_elsewhere(config_, settings.id))
+            return reply_room_elsewhere(settings.id, *home);
     if (!settings.parent_id.empty() && !rooms_.contains(settings.parent_id))
         return reply_error(domain::ErrorCode::NoSuchRoom, "parent room " + settings.parent_id + " does not exist");
     const std::string id = settings.id;

@@ -218,11 +218,11 @@ common::JsonPtr TelemetryBridge::describe_counters() const {
     if (!writer_) return nullptr;
     const auto counters = writer_->counters();
     return common::JsonPtr(json_pack(
-        "{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "database_up", counters.db_up, "enqueued",
+        "{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "database_up", counters.db_up, "enqueued",
         json_int_t(counters.enqueued), "written", json_int_t(counters.written), "spooled", json_int_t(counters.spooled),
         "replayed", json_int_t(counters.replayed), "dropped_full", json_int_t(counters.dropped_full), "dropped_bytes",
         json_int_t(counters.dropped_bytes), "queued_bytes", json_int_t(counters.queued_bytes), "rejected",
-        json_int_t(counters.rejected), "lost", json_int_t(counters.lost)));
+        json_int_t(counters.rejected), "lost", json_int_t(counters.lost), "lag_ms", json_int_t(counters.lag_us / 1000)));
 }
 
 } // namespace roomrec::plugin

@@ -57,6 +57,11 @@ bool valid_node_id(const std::string &node_id) {
     });
 }
 
+int64_t wall_now_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 } // namespace
 
 struct TelemetryWriter::State {
@@ -73,6 +78,9 @@ struct TelemetryWriter::State {
     // consumer after its pop: never above settings.queue_max_bytes.
     std::atomic<size_t> queued_bytes{0};
     std::atomic<uint64_t> dropped_bytes{0};
+    // When the oldest event not yet committed to Postgres happened (wall µs; 0: none): in the
+    // batch being built, or spooled while Postgres was away. The lag gauge is its age.
+    std::atomic<int64_t> unwritten_since_us{0};
 
     std::mutex mutex; // only for the stop signal; producers never take it
     std::condition_variable wake;
@@ -216,6 +224,8 @@ TelemetryWriter::Counters TelemetryWriter::counters() const {
     counters.dropped_stopped = get(s.dropped_stopped);
     counters.dropped_bytes = get(s.dropped_bytes);
     counters.queued_bytes = s.queued_bytes.load(std::memory_order_relaxed);
+    const int64_t since = s.unwritten_since_us.load();
+    counters.lag_us = since == 0 ? 0 : std::max<int64_t>(0, wall_now_us() - since);
     for (size_t kind = 0; kind <= kTelemetryKindCount; ++kind) {
         const uint64_t dropped = get(s.dropped_by_kind[kind]);
         counters.dropped_full += dropped;
@@ -229,6 +239,7 @@ TelemetryWriter::Counters TelemetryWriter::counters() const {
 void TelemetryWriter::State::run() {
     if (!spool.empty()) {
         spooling = true; // a spool left by an earlier run goes first
+        unwritten_since_us.store(wall_now_us()); // its events are older still: a lower bound
         kLog.info("spooled batches from an earlier run wait in " + spool.folder() + ": replaying them first");
     }
     for (;;) {
@@ -264,7 +275,11 @@ bool TelemetryWriter::State::collect() {
         if (!queue.pop(event)) return true;
         queued_bytes.fetch_sub(event_heap_bytes(event), std::memory_order_relaxed);
         if (add_event(batch, settings.node_id, event, error)) {
-            if (batch.rows == 1) batch_started = Clock::now();
+            if (batch.rows == 1) {
+                batch_started = Clock::now();
+                int64_t none = 0;
+                unwritten_since_us.compare_exchange_strong(none, std::min(event.at_us, wall_now_us()));
+            }
             continue;
         }
         const uint64_t count = rejected.fetch_add(1, std::memory_order_relaxed) + 1;
@@ -285,6 +300,7 @@ void TelemetryWriter::State::dispatch() {
             error = "the answer to COMMIT was lost (injected)";
         }
         if (outcome == WriteOutcome::Written || outcome == WriteOutcome::Duplicate) {
+            unwritten_since_us.store(0); // not spooling: nothing older waits anywhere
             written.fetch_add(batch.rows, std::memory_order_relaxed);
             if (rollups) rollups->touched(batch.minutes);
             db_up.store(true);
@@ -418,6 +434,8 @@ void TelemetryWriter::State::recover() {
         reported_segments.erase(path);
     }
     spooling = false;
+    // What waits now is at most the batch being built (its time stays until it is written).
+    if (batch.rows == 0) unwritten_since_us.store(0);
     db_up.store(true);
     last_problem.clear();
     kLog.info("Postgres is reachable: replayed " + std::to_string(batches) + " spooled batch(es) (" +

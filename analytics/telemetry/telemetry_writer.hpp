@@ -77,6 +77,7 @@ public:
         uint64_t dropped_stopped = 0;  // refused by enqueue() after stop()
         uint64_t dropped_bytes = 0;    // refused by enqueue(): queue_max_bytes reached
         uint64_t queued_bytes = 0;     // bytes the queued events hold now (at most queue_max_bytes)
+        int64_t lag_us = 0;            // age of the oldest event not yet in Postgres (0: none waits)
         std::array<uint64_t, kTelemetryKindCount> dropped_full_by_kind{};
     };
     Counters counters() const;

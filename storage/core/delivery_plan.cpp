@@ -83,7 +83,8 @@ PlannedRecordingRow row_of(const DeliveryEvent &event, const std::string &storag
 
 } // namespace
 
-DeliveryPlan plan_delivery(const DeliveryEvent &event, bool to_s3, const std::vector<WebhookTarget> &targets) {
+DeliveryPlan plan_delivery(const DeliveryEvent &event, bool to_s3, const std::vector<WebhookTarget> &targets,
+                           bool files_shared) {
     DeliveryPlan plan;
     switch (event.type) {
     case DeliveryEventType::RecordingStarted: plan.row = row_of(event, to_s3 ? "s3" : "local", "recording"); break;
@@ -92,7 +93,8 @@ DeliveryPlan plan_delivery(const DeliveryEvent &event, bool to_s3, const std::ve
         if (to_s3) {
             plan.row = row_of(event, "s3", "uploading");
             plan.jobs.push_back(
-                {event.id + ":upload", event.room_id, "upload", event.node_id, delivery_event_to_json(event)});
+                {event.id + ":upload", event.room_id, "upload", files_shared ? "" : event.node_id,
+                 delivery_event_to_json(event)});
             return plan; // the webhooks wait for the upload (plan_uploaded)
         }
         plan.row = row_of(event, "local", "available");

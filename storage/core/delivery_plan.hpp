@@ -1,7 +1,7 @@
 // What the delivery worker must do for one lifecycle event (S2-S5), decided without I/O:
 // the recording's metadata row and the outbox jobs to commit with it, in one transaction.
 //   recording.available, S3 storage: the row ("uploading") and an upload job bound to this node
-//     (only it has the file); the upload's completion then plans the webhooks (plan_uploaded).
+//     (only it has the file; unbound when every node mounts the same recordings volume); the upload's completion then plans the webhooks (plan_uploaded).
 //   otherwise: the row (for recording.*) and one webhook job per endpoint that wants the event.
 // Job ids are derived from the event id, so importing the same event twice adds nothing.
 #pragma once
@@ -50,7 +50,8 @@ struct UploadedObject {
     int64_t size_bytes = 0;
 };
 
-DeliveryPlan plan_delivery(const DeliveryEvent &event, bool to_s3, const std::vector<WebhookTarget> &targets);
+DeliveryPlan plan_delivery(const DeliveryEvent &event, bool to_s3, const std::vector<WebhookTarget> &targets,
+                           bool files_shared = false);
 
 // After the upload of a recording.available event: the row becomes "available" in S3 and the
 // webhooks go out with the object's key and a presigned URL.

@@ -329,7 +329,7 @@ bool DeliveryWorker::import_spool() {
                 event->recording->size_bytes = digest->size_bytes;
             }
         }
-        const DeliveryPlan plan = plan_delivery(*event, settings_.s3.has_value(), targets_of(settings_.webhooks));
+        const DeliveryPlan plan = plan_delivery(*event, settings_.s3.has_value(), targets_of(settings_.webhooks), settings_.files_shared);
         const std::optional<RecordingRow> row = plan.row ? std::optional(row_of(*plan.row)) : std::nullopt;
         const std::vector<NewJob> jobs = new_jobs(plan.jobs);
         // Values Postgres would refuse every time must not hold up the events behind them.

@@ -2,8 +2,8 @@
 // Its thread moves spooled lifecycle events into Postgres (the recording's row and its outbox
 // jobs, one transaction each), then claims due jobs — uploads to S3 and signed webhooks — and
 // completes them only when they succeeded. Several Janus nodes may share one outbox: an upload
-// runs on the node that has the file, a webhook on any node (all nodes configure the same
-// endpoint names). Postgres, S3 or a receiver being away only delays delivery.
+// runs on the node that has the file (any node, when every node mounts one shared recordings
+// volume), a webhook on any node (all nodes configure the same endpoint names). Postgres, S3 or a receiver being away only delays delivery.
 #pragma once
 
 #include "storage/core/delivery_event.hpp"
@@ -40,6 +40,7 @@ struct DeliverySettings {
     // (storage/core/contained_path): file paths come from a shared database anyone with write
     // access to it could change. Empty refuses every file.
     std::string recordings_root;
+    bool files_shared = false; // recordings_root is one volume every node mounts: no upload is pinned to a node
     std::optional<S3Settings> s3; // recordings go to S3 when set (else they stay in the local folder)
     int64_t presign_seconds = 7 * 24 * 3600;
     bool keep_local_copy = false; // after a verified upload

@@ -63,7 +63,7 @@ class LifecycleTest(unittest.TestCase):
     def test_a_fresh_database_starts_without_errors_and_the_configuration_is_told(self):
         janus, log = self.record_then_stop(18731, signal.SIGINT)
         self.assert_clean(log)
-        summary = [line for line in log.splitlines() if "node test-node: recordings in" in line]
+        summary = [line for line in log.splitlines() if "node test-node (single node): recordings in" in line]
         self.assertEqual(len(summary), 1, log[-3000:])
         line = summary[0]
         for part in (f"delivery Postgres {self.pg.user}@127.0.0.1:{self.pg.port}/roomrec", "kept 30 days",

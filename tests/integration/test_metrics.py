@@ -148,6 +148,7 @@ class MetricsTest(unittest.TestCase):
         # Joins, three chat messages, the reactions let through, the stage: all enqueued.
         self.assertGreaterEqual(value(found, "roomrec_telemetry_events_total", outcome="enqueued"), 3 + 3)
         self.assertEqual(value(found, "roomrec_telemetry_database_up"), 1)
+        self.assertLess(value(found, "roomrec_telemetry_lag_seconds"), 10)  # written within a flush or two
         asyncio.run_coroutine_threadsafe(subscriber.close(), _media_loop()).result(10)
 
     def test_an_outbox_backlog_is_measured(self):

@@ -37,12 +37,16 @@ PluginConfig everything_configured() {
     config.delivery.smtp.username = "mailer";
     config.delivery.smtp.password = "SMTP-PASSWORD-1";
     config.telemetry.postgres = "postgresql://tele:PG-PASSWORD-2@tdb.internal/telemetry";
+    config.delivery.shared_recordings = true;
+    config.cluster = {{"node-a", "https://a.example.org/janus"}, {"node-b", "https://JANUS-USER:JANUS-PASS@b.example.org/janus"}};
     return config;
 }
 
 void names_where_everything_goes(void **) {
     const std::string line = describe_configuration(everything_configured());
-    for (const char *part : {"node node-a", "/srv/recordings", "S3 bucket meetings at https://s3.example.org:7480",
+    for (const char *part : {"node node-a (cluster of 2: node-a https://a.example.org/janus node-b "
+                             "https://b.example.org/janus, leases 120 s)",
+                             "/srv/recordings", "a volume shared by all nodes", "S3 bucket meetings at https://s3.example.org:7480",
                              "delivery Postgres rr@db.internal:5433/roomrec",
                              "telemetry Postgres tele@tdb.internal/telemetry, kept 365 days",
                              "reports Postgres tele@tdb.internal/telemetry", "1 webhook(s): ops -> https://hooks.example.org/in",
@@ -55,14 +59,14 @@ void carries_no_secret(void **) {
     const std::string line = describe_configuration(everything_configured());
     for (const char *secret : {"ADMIN-SECRET", "TOKEN-SECRET", "PG-PASSWORD", "S3-URL-PASS", "KEYINURL", "S3-ACCESS",
                                "S3-SECRET", "HOOK-QUERY", "HOOK-SECRET", "LINK-SECRET", "SMTP-URL-PASS",
-                               "SMTP-PASSWORD", "password", "token="})
+                               "SMTP-PASSWORD", "JANUS-USER", "JANUS-PASS", "password", "token="})
         if (contains(line, secret)) fail_msg("\"%s\" leaked into: %s", secret, line.c_str());
 }
 
 void says_what_is_missing(void **) {
     PluginConfig config;
     const std::string line = describe_configuration(config);
-    for (const char *part : {"no delivery", "delivery none", "telemetry none", "no webhooks", "no link endpoint",
+    for (const char *part : {"(single node)", "no delivery", "delivery none", "telemetry none", "no webhooks", "no link endpoint",
                              "no SMTP", "tokens refused"})
         if (!contains(line, part)) fail_msg("missing \"%s\" in: %s", part, line.c_str());
     config.delivery.postgres = "this is = not a conninfo '";

@@ -1,12 +1,13 @@
 // The writer's queue is bounded in bytes as well as in events: a flood of 4 KB chat bodies
 // while the writer is behind (or not even started) holds at most queue_max_bytes, refusals are
-// counted, and what the producers add the consumer takes back exactly.
+// counted, and what the producers add the consumer takes back exactly. Its lag gauge.
 #include "analytics/telemetry/telemetry_writer.hpp"
 
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <string>
 #include <thread>
@@ -117,12 +118,44 @@ static void concurrent_producers_and_the_consumer_agree(void **) {
     assert_int_equal(std::system(("rm -rf '" + folder + "'").c_str()), 0);
 }
 
+// The lag gauge: events Postgres has not taken yet are as late as the oldest of them.
+static void lag_is_the_age_of_the_oldest_event_postgres_has_not_taken(void **) {
+    char pattern[] = "/tmp/telemetry-writer-XXXXXX";
+    const std::string folder = mkdtemp(pattern);
+    TelemetrySettings settings;
+    settings.conninfo = "host=/nonexistent-roomrec-socket-dir port=1 connect_timeout=1";
+    settings.node_id = "node-t";
+    settings.spool_folder = folder + "/spool";
+    settings.rollup_ms = 0;
+    settings.flush_ms = 50;
+    TelemetryWriter writer(settings);
+    assert_int_equal(writer.counters().lag_us, 0); // nothing waits
+    std::string error;
+    assert_true(writer.start(error));
+    const int64_t now_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    TelemetryEvent older = chat(10), newer = chat(10);
+    older.at_us = now_us - 30'000'000;
+    newer.at_us = now_us - 5'000'000;
+    assert_true(writer.enqueue(std::move(older)));
+    assert_true(writer.enqueue(std::move(newer)));
+    for (int i = 0; i < 100 && writer.counters().spooled < 2; ++i) usleep(50'000);
+    const auto counters = writer.counters();
+    assert_int_equal(counters.spooled, 2); // Postgres is away: they wait in the spool
+    assert_true(counters.lag_us >= 30'000'000);
+    assert_true(counters.lag_us < 60'000'000);
+    writer.stop();
+    assert_int_equal(std::system(("rm -rf '" + folder + "'").c_str()), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(heap_bytes_count_every_string),
         cmocka_unit_test(a_flood_of_chat_bodies_stays_under_the_byte_bound),
         cmocka_unit_test(periodic_events_leave_the_last_eighth_of_the_bytes),
         cmocka_unit_test(concurrent_producers_and_the_consumer_agree),
+        cmocka_unit_test(lag_is_the_age_of_the_oldest_event_postgres_has_not_taken),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -158,6 +158,14 @@ static void s3_recording_is_uploaded_first_then_announced(void **) {
     assert_false(event_of_upload_payload(delivery_event_to_json(started), error).has_value());
 }
 
+static void upload_on_a_shared_volume_is_any_nodes(void **) {
+    const DeliveryPlan plan = plan_delivery(available_event(), true, kTargets, true);
+    assert_int_equal(plan.jobs.size(), 1);
+    assert_string_equal(plan.jobs[0].kind.c_str(), "upload");
+    assert_string_equal(plan.jobs[0].affinity_node.c_str(), ""); // every node mounts the file
+    assert_string_equal(plan.row->node_id.c_str(), "node-a");   // the row still says who recorded it
+}
+
 static void other_events(void **) {
     DeliveryEvent event = available_event();
     event.type = DeliveryEventType::RecordingStarted;
@@ -204,6 +212,7 @@ int main(void) {
         cmocka_unit_test(local_recording_is_available_with_its_webhooks),
         cmocka_unit_test(s3_recording_is_uploaded_first_then_announced),
         cmocka_unit_test(webhook_lists_the_files_of_a_recording_with_tracks),
+        cmocka_unit_test(upload_on_a_shared_volume_is_any_nodes),
         cmocka_unit_test(other_events),
         cmocka_unit_test(receiver_answers),
     };
