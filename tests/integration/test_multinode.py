@@ -33,7 +33,7 @@ NODES = ("node-a", "node-b")
 HTTP_PORT, ADMIN_PORT = 18900, 17900  # the same on every node: each has its own namespace
 BUCKET = "cluster-recordings"
 WEBHOOK_SECRET = "whsec_" + secrets.token_hex(12)
-LEASE_SECONDS = 5
+LEASE_SECONDS = 15  # the least delivery.lease_seconds takes (twice a 5 MiB part at 1 MiB/s is 10 s)
 ROOM_ELSEWHERE = 468
 
 
@@ -280,6 +280,11 @@ class MultiNodeTest(unittest.TestCase):
         self.assertGreater(recording["size_bytes"], 5 << 20, "the file makes two parts or more")
         self.nodes[0].kill()
         killed_at = time.time()
+        # node-b takes the job over once node-a's lease lapses (a done job names no owner: watch
+        # it while it runs).
+        self.wait_sql(job_query, lambda rows: rows[0][1:3] == ["running", NODES[1]] or rows[0][1] == "done",
+                      timeout=LEASE_SECONDS + 30, what="node-b's claim")
+        self.assertEqual(self.sql(job_query)[0][1:3], ["running", NODES[1]], "node-b runs the upload")
 
         available = self.hooks.wait_for(lambda body: body["type"] == "recording.available" and
                                         body["data"].get("recording") == recording_id, timeout=90)
@@ -292,9 +297,12 @@ class MultiNodeTest(unittest.TestCase):
                          (recording["sha256"], recording["size_bytes"]))
         self.assertEqual(self.sql(f"SELECT state, storage, node_id FROM recordings WHERE recording_id = '{recording_id}'"),
                          [["available", "s3", NODES[0]]])
-        job = self.sql(f"SELECT state, owner, attempts, progress::text FROM outbox_jobs WHERE id = '{job_id}'")[0]
-        self.assertEqual(job[:2], ["done", NODES[1]], job)
-        after = json.loads(job[3])
+        job = self.sql(f"SELECT state, attempts, progress::text FROM outbox_jobs WHERE id = '{job_id}'")[0]
+        self.assertEqual(job[:2], ["done", "2"], "claimed by node-a, then by node-b")
+        # The webhook was planned by the node that completed the upload.
+        webhook_job = available["body"]["id"] + ":webhook:ops"
+        self.assertEqual(self.sql(f"SELECT node_id FROM outbox_jobs WHERE id = '{webhook_job}'"), [[NODES[1]]])
+        after = json.loads(job[2])
         self.assertEqual(after["upload_id"], before["upload_id"], "node-b resumed node-a's multipart upload")
         self.assertEqual(after["parts"][:len(before["parts"])], before["parts"])
         # The parts node-a had stored were not sent again: radosgw saw each of them from node-a
