@@ -39,7 +39,7 @@ ROOM_ELSEWHERE = 468
 
 class NoiseTrack(VideoStreamTrack):
     """Fresh noise every frame: the composite cannot compress it, so a few seconds of recording
-    make a file of several MiB (two multipart parts at the 1 MiB/s upload cap)."""
+    make a file of several MiB (two or three 5 MiB parts: seconds of upload at the 1 MiB/s cap)."""
 
     async def recv(self):
         pts, time_base = await self.next_timestamp()
