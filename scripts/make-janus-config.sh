@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Writes a self-contained Janus configuration folder that loads only roomrec and the HTTP
-# transport, bound to 127.0.0.1. Used by run.sh and by the integration tests.
+# transport, bound to 127.0.0.1 unless told otherwise. Used by run.sh and by the integration tests.
 #
 #   make-janus-config.sh OUT_DIR PLUGIN_SO [ROOMREC_JCFG]
 #
 # Environment (all optional): JANUS_HTTP_PORT (8088), JANUS_ADMIN_PORT (7088),
 # JANUS_ADMIN_SECRET (random), JANUS_DEBUG_LEVEL (4), JANUS_RTP_RANGE (20000-40000),
-# JANUS_EVENTS_BACKEND (an http:// URL: loads Janus's sample event handler posting there).
+# JANUS_EVENTS_BACKEND (an http:// URL: loads Janus's sample event handler posting there),
+# JANUS_HTTP_IP and JANUS_ADMIN_IP (127.0.0.1: the address the API and the Admin API bind; a
+# node of a test cluster binds its own network namespace's address).
 set -euo pipefail
 out=${1:?output folder}
 plugin_so=${2:?path to libjanus_roomrec.so}
@@ -46,14 +48,14 @@ general: {
 	base_path = "/janus"
 	http = true
 	port = ${JANUS_HTTP_PORT:-8088}
-	ip = "127.0.0.1"
+	ip = "${JANUS_HTTP_IP:-127.0.0.1}"
 	https = false
 }
 admin: {
 	admin_base_path = "/admin"
 	admin_http = true
 	admin_port = ${JANUS_ADMIN_PORT:-7088}
-	admin_ip = "127.0.0.1"
+	admin_ip = "${JANUS_ADMIN_IP:-127.0.0.1}"
 	admin_https = false
 }
 cors: {

@@ -1,12 +1,20 @@
-"""What the server fixtures (postgres.py, radosgw.py) share: free-port probing on 127.0.0.1,
-sweeping the temp folders of fixtures whose test process died, log tails for errors, and
-stopping a child process."""
+"""What the server fixtures (postgres.py, radosgw.py, harness.py) share: free-port probing on
+127.0.0.1, sweeping the temp folders of fixtures whose test process died, log tails for errors,
+stopping a child process, and children that die with the test."""
+import ctypes
 import fcntl
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
+
+
+def die_with_parent():
+    """preexec_fn: the kernel sends SIGKILL to the child when the thread that started it dies
+    (PR_SET_PDEATHSIG; it survives exec): start such children from a thread that lives on."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
 
 
 def port_free(port):

@@ -18,6 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 from mint_token import mint  # noqa: E402
+from fixture_common import die_with_parent  # noqa: E402
 
 PLUGIN = "janus.plugin.roomrec"
 TOKEN_SECRET = "test-token-secret"
@@ -27,7 +28,6 @@ PLUGIN_CONFIG = """
 general: {
 	admin_secret = "%(admin)s"
 	token_secret = "%(token)s"
-	node_id = "test-node"
 	pli_min_interval_ms = 300
 }
 room-static: {
@@ -46,20 +46,23 @@ def plugin_path():
 
 
 class Janus:
-    """The real janus binary with a private config folder, on 127.0.0.1."""
+    """The real janus binary with a private config folder, on 127.0.0.1 (or in a network
+    namespace of its own, on that namespace's address)."""
 
     def __init__(self, http_port=18088, admin_port=17088, extra_env=None, events_backend=None, settings=None,
-                 categories=None):
+                 categories=None, netns=None, ip="127.0.0.1"):
         """settings: extra keys of the plugin's general category (recording tests set
         recordings_root and timers); categories: more categories of the plugin's jcfg
         ({"delivery": {...}, "webhook-ops": {...}}). The recorder is the built one
-        (ROOMREC_RECORDER)."""
+        (ROOMREC_RECORDER). netns: a named network namespace to run in (`ip netns exec`, which
+        execs Janus: kill() still reaches Janus itself); ip: the address its API and Admin API
+        bind (one of that namespace's)."""
         self.folder = tempfile.mkdtemp(prefix="roomrec-janus-")
         self.http_port = http_port
         self.admin_port = admin_port
         self.admin_secret = secrets.token_hex(8)
         config_file = os.path.join(self.folder, "roomrec.jcfg")
-        general = {"recordings_root": os.path.join(self.folder, "recordings")}
+        general = {"recordings_root": os.path.join(self.folder, "recordings"), "node_id": "test-node"}
         if os.environ.get("ROOMREC_RECORDER"):
             general["recorder_path"] = os.path.abspath(os.environ["ROOMREC_RECORDER"])
         general.update(settings or {})
@@ -72,7 +75,7 @@ class Janus:
                 f.write(f"{name}: {{\n" + "".join(f"\t{key} = {json.dumps(value)}\n" for key, value in keys.items()) + "}\n")
         env = dict(os.environ, JANUS_HTTP_PORT=str(http_port), JANUS_ADMIN_PORT=str(admin_port),
                    JANUS_ADMIN_SECRET=self.admin_secret, JANUS_DEBUG_LEVEL=os.environ.get("ROOMREC_JANUS_DEBUG", "4"),
-                   JANUS_EVENTS_BACKEND=events_backend or "")
+                   JANUS_EVENTS_BACKEND=events_backend or "", JANUS_HTTP_IP=ip, JANUS_ADMIN_IP=ip)
         subprocess.run([os.path.join(ROOT, "scripts", "make-janus-config.sh"), os.path.join(self.folder, "etc"),
                         plugin_path(), config_file], check=True, env=env, stdout=subprocess.DEVNULL)
         etc = os.path.join(self.folder, "etc")
@@ -81,11 +84,15 @@ class Janus:
         run_env = dict(os.environ)
         run_env.update(sanitizer_env())
         run_env.update(extra_env or {})
-        self.process = subprocess.Popen(["janus", "-C", os.path.join(etc, "janus.jcfg"), "-F", etc, "-P",
+        in_netns = ["ip", "netns", "exec", netns] if netns else []
+        # netns_run.sh kills what runs in the suite's namespace; a node in a namespace of its
+        # own dies with the test instead.
+        self.process = subprocess.Popen(in_netns + ["janus", "-C", os.path.join(etc, "janus.jcfg"), "-F", etc, "-P",
                                          os.path.join(etc, "plugins"), "-o"],
-                                        stdout=self.log, stderr=subprocess.STDOUT, env=run_env)
-        self.url = f"http://127.0.0.1:{http_port}/janus"
-        self.admin_url = f"http://127.0.0.1:{admin_port}/admin"
+                                        stdout=self.log, stderr=subprocess.STDOUT, env=run_env,
+                                        preexec_fn=die_with_parent if netns else None)
+        self.url = f"http://{ip}:{http_port}/janus"
+        self.admin_url = f"http://{ip}:{admin_port}/admin"
         self._wait_ready()
 
     def _wait_ready(self):

@@ -1,5 +1,7 @@
 """Test fixture: a real single-node Ceph cluster (1 mon, 1 memstore OSD) with a radosgw in
-front of it, serving S3 (real SigV4 checks) on 127.0.0.1 only.
+front of it, serving S3 (real SigV4 checks) on 127.0.0.1 (and, if asked, one more local
+address on the same port: RadosGW(also_bind="198.18.20.1") for Janus nodes in other network
+namespaces; also_endpoint is then its URL there).
 
 Everything lives in one temp folder (own fsid, mon data, run dir with the admin sockets,
 logs); every port is a free, non-default one; stop() kills every process and removes the
@@ -16,7 +18,6 @@ Needs Debian's ceph-mon ceph-osd radosgw ceph-common (scripts/install-deps.sh).
 ROOMREC_KEEP_LOGS=1 keeps the folder (logs in FOLDER/log) after stop().
 """
 import atexit
-import ctypes
 import datetime
 import hashlib
 import hmac
@@ -24,7 +25,6 @@ import http.client
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -32,7 +32,7 @@ import time
 import urllib.parse
 import uuid
 
-from fixture_common import claim_folder, end_process, port_free, sweep_stale_folders, tail
+from fixture_common import claim_folder, die_with_parent, end_process, port_free, sweep_stale_folders, tail
 
 BINARIES = ("monmaptool", "ceph-mon", "ceph-osd", "radosgw", "radosgw-admin", "ceph")
 
@@ -79,7 +79,7 @@ osd heartbeat grace = 60
 [mon]
 mon initial members = a
 [client.rgw.a]
-rgw frontends = beast endpoint=127.0.0.1:%(rgw_port)d
+rgw frontends = beast endpoint=127.0.0.1:%(rgw_port)d%(extra_endpoints)s
 rgw init timeout = 60
 rgw enable usage log = false
 rgw dynamic resharding = false
@@ -88,12 +88,6 @@ rgw dynamic resharding = false
 
 class CephError(RuntimeError):
     pass
-
-
-def _die_with_parent():
-    """preexec_fn: the kernel sends SIGKILL to the daemon when the test process dies."""
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def free_port_block(count, low=21000, high=29000):
@@ -121,7 +115,7 @@ class RadosGW:
     region = "us-east-1"  # radosgw accepts any region in the credential scope
 
     def __init__(self, access_key=None, secret_key=None, uid="roomrec-test", memstore_bytes=2 << 30,
-                 timeout=60, keep_logs=None):
+                 timeout=60, keep_logs=None, also_bind=None):
         self.access_key = access_key or "RRT" + secrets.token_hex(8).upper()
         self.secret_key = secret_key or secrets.token_urlsafe(30)
         self.uid = uid
@@ -135,6 +129,8 @@ class RadosGW:
         self.host = "127.0.0.1"
         self.port = None
         self.endpoint = None
+        self.also_bind = also_bind  # beast takes several endpoint= options: one more address
+        self.also_endpoint = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -169,13 +165,16 @@ class RadosGW:
         base = free_port_block(2 + self.OSD_PORTS)
         self.mon_port, self.port = base, base + 1
         self.endpoint = f"http://{self.host}:{self.port}"
+        if self.also_bind:
+            self.also_endpoint = f"http://{self.also_bind}:{self.port}"
         self.fsid = str(uuid.uuid4())
         self.conf = os.path.join(self.folder, "ceph.conf")
         with open(self.conf, "w") as f:
             f.write(CEPH_CONF % {"fsid": self.fsid, "folder": self.folder, "mon_port": self.mon_port,
                                  "rgw_port": self.port, "osd_port_min": base + 2,
                                  "osd_port_max": base + 1 + self.OSD_PORTS,
-                                 "memstore_bytes": self.memstore_bytes})
+                                 "memstore_bytes": self.memstore_bytes,
+                                 "extra_endpoints": f" endpoint={self.also_bind}:{self.port}" if self.also_bind else ""})
         open(os.path.join(self.folder, "keyring"), "w").close()
         monmap = os.path.join(self.folder, "monmap")
         self._run(["monmaptool", "--create", "--clobber", "--enable-all-features", "--fsid", self.fsid,
@@ -321,7 +320,7 @@ class RadosGW:
             full += ["--connect-timeout", str(timeout or self.timeout)]
         try:
             result = subprocess.run(full, capture_output=True, text=True, timeout=timeout or self.timeout,
-                                    preexec_fn=_die_with_parent, stdin=subprocess.DEVNULL)
+                                    preexec_fn=die_with_parent, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
             raise CephError(f"`{' '.join(full)}` timed out\n" + self.logs(*logs)) from None
         if result.returncode != 0:
@@ -334,7 +333,7 @@ class RadosGW:
         self._log_handles.append(stderr)
         self.processes[name] = subprocess.Popen([command[0], "-c", self.conf] + command[1:],
                                                 stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr,
-                                                preexec_fn=_die_with_parent, cwd=self.folder)
+                                                preexec_fn=die_with_parent, cwd=self.folder)
 
     def _check_alive(self):
         for name, process in self.processes.items():

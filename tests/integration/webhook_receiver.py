@@ -1,4 +1,4 @@
-"""Test fixture: a webhook receiver on 127.0.0.1 that records every POST and checks its
+"""Test fixture: a webhook receiver (on 127.0.0.1 unless told otherwise) that records every POST and checks its
 signature the way a real receiver would (X-Roomrec-Signature: t=<unix>,v1=<HMAC-SHA256 of
 "<t>.<body>">), and can be told to fail (answer 500) for a while.
 
@@ -28,8 +28,9 @@ def verify(secret, header, body, now=None, tolerance=300):
 
 
 class WebhookReceiver:
-    def __init__(self, secret, port=0, status=200):
-        """status: what it answers when not failing (another 2xx, or a refusal such as 410)."""
+    def __init__(self, secret, port=0, status=200, host="127.0.0.1"):
+        """status: what it answers when not failing (another 2xx, or a refusal such as 410);
+        host: the address it listens on (a test cluster's bridge, for nodes in other namespaces)."""
         self.secret = secret
         self.status = status
         self.deliveries = []
@@ -59,8 +60,8 @@ class WebhookReceiver:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/roomrec"
+        self.server = http.server.ThreadingHTTPServer((host, port), Handler)
+        self.url = f"http://{host}:{self.server.server_address[1]}/hooks/roomrec"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def fail_for(self, seconds):
