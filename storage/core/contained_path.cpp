@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
 
 namespace roomrec::storage {
@@ -52,7 +53,24 @@ std::string containment_error(std::string_view root, std::string_view path, std:
     return "";
 }
 
-ContainedPath resolve_contained_path(const std::string &root, const std::string &path, std::string_view folder) {
+std::string track_containment_error(std::string_view root, std::string_view path) {
+    const std::string shape = "the file path is not a file stored with a recording (<root>/<room>/Recordings/<name> "
+                              "tracks/<file>)";
+    const size_t slash = path.rfind('/');
+    if (slash == std::string_view::npos || slash + 1 >= path.size() || path[slash + 1] == '.') return shape;
+    const std::string_view folder = path.substr(0, slash);
+    constexpr std::string_view kSuffix = " tracks";
+    if (folder.size() < kSuffix.size() || folder.substr(folder.size() - kSuffix.size()) != kSuffix) return shape;
+    // Outside the root (or no root) says so; inside but of another shape says what is allowed.
+    const std::string problem = containment_error(root, folder);
+    if (problem.empty()) return "";
+    return problem.find("is not a stored") != std::string::npos ? shape : problem;
+}
+
+namespace {
+
+ContainedPath resolve_checked(const std::string &root, const std::string &path,
+                              const std::function<std::string(std::string_view, std::string_view)> &check) {
     ContainedPath answer;
     const auto refuse = [&](const std::string &why) {
         answer.error = "refused the file path '" + path + "': " + why;
@@ -68,10 +86,22 @@ ContainedPath resolve_contained_path(const std::string &root, const std::string 
     if (real_root.empty()) return refuse("the recordings root " + root + " cannot be resolved (" + why + ")");
     const std::string real_path = resolved(path, why);
     if (real_path.empty()) return refuse("it cannot be resolved (" + why + ")");
-    if (const std::string problem = containment_error(real_root, real_path, folder); !problem.empty())
+    if (const std::string problem = check(real_root, real_path); !problem.empty())
         return refuse("it resolves to " + real_path + ": " + problem + " (recordings root " + real_root + ")");
     answer.path = real_path;
     return answer;
+}
+
+} // namespace
+
+ContainedPath resolve_contained_path(const std::string &root, const std::string &path, std::string_view folder) {
+    return resolve_checked(root, path, [folder](std::string_view real_root, std::string_view real_path) {
+        return containment_error(real_root, real_path, folder);
+    });
+}
+
+ContainedPath resolve_contained_track_path(const std::string &root, const std::string &path) {
+    return resolve_checked(root, path, track_containment_error);
 }
 
 ContainedPath resolve_below_root(const std::string &root, const std::string &path) {

@@ -17,6 +17,10 @@ namespace roomrec::storage {
 // `folder` is the stored kind's folder below the room: "Recordings", or "Exports" for CSV exports.
 std::string containment_error(std::string_view root, std::string_view path, std::string_view folder = "Recordings");
 
+// The same for a file stored beside a recording (isolated tracks and their manifest): exactly
+// <root>/<room>/Recordings/<name> tracks/<file>, no part starting with '.'.
+std::string track_containment_error(std::string_view root, std::string_view path);
+
 struct ContainedPath {
     std::string path;  // resolved; empty when refused
     std::string error; // why the path was refused; empty when it is inside
@@ -28,6 +32,8 @@ struct ContainedPath {
 // path as given (paths are not secrets).
 ContainedPath resolve_contained_path(const std::string &root, const std::string &path,
                                      std::string_view folder = "Recordings");
+// The same with track_containment_error's shape.
+ContainedPath resolve_contained_track_path(const std::string &root, const std::string &path);
 
 // Any file or folder below `root` (the static web pages' root): `path` resolved (symbolic
 // links and ".." followed) and found strictly below the resolved root; no other shape checked.

@@ -48,15 +48,20 @@ json_t *recording_data(const RecordingFacts &facts, const UploadedObject *object
     set_text(data, "incomplete", facts.incomplete);
     set_text(data, "error", facts.error);
     if (!facts.files.empty()) {
-        // Every file of the recording, the composite first. Isolated tracks stay on the node
-        // (storage "local") even when the composite goes to S3.
+        // Every file of the recording, the composite first; the others are stored where it is
+        // (uploaded by the same job), with a presigned link each in S3.
         json_t *files = json_array();
         json_array_append_new(files, json_pack("{s:s, s:O, s:O}", "role", "composite", "storage",
                                                json_object_get(data, "storage"), "location",
                                                json_object_get(data, "location")));
-        for (const RecordingFile &file : facts.files)
-            json_array_append_new(files, json_pack("{s:s, s:s, s:s}", "role", file.role.c_str(), "storage", "local",
-                                                   "location", file.location.c_str()));
+        for (size_t i = 0; i < facts.files.size(); ++i) {
+            const RecordingFile &file = facts.files[i];
+            json_t *entry = json_pack("{s:s, s:s, s:s}", "role", file.role.c_str(), "storage", object ? "s3" : "local",
+                                      "location", ((object ? object->key_prefix : "") + file.location).c_str());
+            if (object && i < object->file_urls.size())
+                json_object_set_new(entry, "url", json_string(object->file_urls[i].c_str()));
+            json_array_append_new(files, entry);
+        }
         json_object_set_new(data, "files", files);
     }
     if (facts.recovered) json_object_set_new(data, "recovered", json_true());

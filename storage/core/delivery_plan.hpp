@@ -48,6 +48,10 @@ struct UploadedObject {
     int64_t url_expires_ms = 0;
     std::string sha256;
     int64_t size_bytes = 0;
+    // The recording's other files (isolated tracks, their manifest) went to the same bucket, each
+    // under key_prefix + its location; file_urls: their presigned GETs, in the facts' order.
+    std::string key_prefix;
+    std::vector<std::string> file_urls;
 };
 
 DeliveryPlan plan_delivery(const DeliveryEvent &event, bool to_s3, const std::vector<WebhookTarget> &targets,

@@ -115,6 +115,7 @@ std::string upload_progress_to_json(const UploadProgress &progress) {
         json_array_append_new(parts, item);
     }
     json_object_set_new(root.get(), "parts", parts);
+    if (progress.files_done > 0) json_object_set_new(root.get(), "files_done", json_integer(progress.files_done));
     return common::json_compact(root, JSON_PRESERVE_ORDER);
 }
 
@@ -135,8 +136,17 @@ std::optional<UploadProgress> upload_progress_from_json(std::string_view text, s
         return std::nullopt;
     }
     UploadProgress progress;
-    if (!has_exactly(root.get(), {"upload_id", "file_size", "part_size", "parts"}, where, error) ||
-        !read_text(root.get(), "upload_id", kMaxUploadIdLength, where, progress.upload_id, error) ||
+    const bool several_files = json_object_get(root.get(), "files_done") != nullptr;
+    if (several_files) {
+        uint64_t files_done = 0;
+        if (!has_exactly(root.get(), {"upload_id", "file_size", "part_size", "parts", "files_done"}, where, error) ||
+            !read_size(root.get(), "files_done", kMaxUploadFiles, where, files_done, error))
+            return std::nullopt;
+        progress.files_done = static_cast<uint32_t>(files_done);
+    } else if (!has_exactly(root.get(), {"upload_id", "file_size", "part_size", "parts"}, where, error)) {
+        return std::nullopt;
+    }
+    if (!read_text(root.get(), "upload_id", kMaxUploadIdLength, where, progress.upload_id, error) ||
         !read_size(root.get(), "file_size", kMaxObjectSize, where, progress.file_size, error) ||
         !read_size(root.get(), "part_size", kMaxPartSize, where, progress.part_size, error))
         return std::nullopt;

@@ -22,9 +22,15 @@ struct UploadProgress {
     uint64_t file_size = 0;          // the plan the parts belong to: a resume with another file size
     uint64_t part_size = 0;          // or part size starts over
     std::vector<UploadedPart> parts; // ascending part numbers
+    // A job sending several files in order (a recording with its isolated tracks): how many are
+    // in the store already; the upload above is the next one's.
+    uint32_t files_done = 0;
 };
 
-// {"upload_id": "...", "file_size": N, "part_size": N, "parts": [{"number": 1, "etag": "...", "size": N}]}
+constexpr uint32_t kMaxUploadFiles = 10000;
+
+// {"upload_id": "...", "file_size": N, "part_size": N, "parts": [{"number": 1, "etag": "...", "size": N}]},
+// and "files_done": N when it is not 0.
 std::string upload_progress_to_json(const UploadProgress &progress);
 // Strict: exactly those keys, part numbers 1..10000 ascending without repeats, sizes within S3's
 // limits, printable ASCII ids and ETags, no parts without an upload id. Nothing (reason in

@@ -12,6 +12,7 @@
 #include "storage/db/recording_rows.hpp"
 #include "storage/delivery/delete_job.hpp"
 #include "storage/delivery/file_digest.hpp"
+#include "storage/delivery/upload_job.hpp"
 #include "storage/s3/resumable_upload.hpp"
 
 #include <jansson.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 
 namespace roomrec::storage {
 namespace {
@@ -396,7 +398,7 @@ bool DeliveryWorker::run_one_job() {
         std::string error;
         std::vector<NewJob> followups;
         std::optional<RecordingUpdate> update;
-        std::string delete_after; // a local copy to remove once the job is done
+        std::vector<std::string> delete_after; // local copies to remove once the job is done (composite first)
         std::string notice, notice_details;
         OutboxStore::AlsoWrite also;
     } outcome;
@@ -431,50 +433,31 @@ bool DeliveryWorker::run_one_job() {
             outcome.permanent = true;
             outcome.error = event ? "S3 is not configured on this node" : error;
         } else {
-            const RecordingFacts &facts = *event->recording;
             UploadProgress progress;
             if (!job->progress_json.empty()) {
                 // Unreadable progress: start over (the old upload id expires on the server).
                 if (auto saved = upload_progress_from_json(job->progress_json, error)) progress = *saved;
             }
-            Metadata metadata;
-            metadata.user = {{"recording-id", facts.recording_id}, {"room", event->room_id}};
-            if (!facts.sha256.empty()) metadata.user.push_back({"sha256", facts.sha256});
-            auto persist = [this, &job](const UploadProgress &done) {
+            const auto persist = [this, &job](const UploadProgress &done) {
                 return backends_->outbox.save_progress(job->id, upload_progress_to_json(done)) &&
                        backends_->outbox.renew_lease(job->id);
             };
-            // Only a file under the recordings root is ever uploaded or deleted (see DeliverySettings).
-            const ContainedPath file = resolve_contained_path(settings_.recordings_root, facts.file_path);
-            S3Outcome sent;
-            if (!file.error.empty()) {
-                sent.error = file.error;
-                kLog.error("job " + job->id + " refused (not uploaded, not deleted): " + file.error);
-            } else if (access(file.path.c_str(), R_OK) != 0) {
-                sent.error = "the recording file " + facts.file_path + " is gone";
-            } else {
-                sent = upload_file(*backends_->s3, facts.location, file.path, metadata, progress, persist, &stopping_);
-            }
-            outcome.done = sent.ok;
-            outcome.permanent = !sent.ok && !sent.retryable;
-            outcome.error = "upload of " + facts.recording_id + ": " + sent.error;
-            if (sent.ok) {
-                UploadedObject object;
-                object.bucket = settings_.s3->bucket;
-                object.key = settings_.s3->key_prefix + facts.location;
-                object.url = backends_->s3->presign_get(facts.location, settings_.presign_seconds).value_or("");
-                object.url_expires_ms = unix_ms() + settings_.presign_seconds * 1000;
-                object.sha256 = facts.sha256;
-                object.size_bytes = facts.size_bytes;
-                const DeliveryPlan plan = plan_uploaded(*event, object, targets_of(settings_.webhooks));
+            const UploadSettings where{settings_.recordings_root, settings_.s3->bucket, settings_.s3->key_prefix,
+                                       settings_.presign_seconds};
+            UploadOutcome sent = run_upload(job->id, *event, progress, *backends_->s3, where, persist, &stopping_);
+            outcome.done = sent.done;
+            outcome.permanent = sent.permanent;
+            outcome.error = sent.error;
+            if (sent.done) {
+                const DeliveryPlan plan = plan_uploaded(*event, sent.object, targets_of(settings_.webhooks));
                 outcome.followups = new_jobs(plan.jobs);
                 outcome.update = update_of(*plan.row);
-                if (!settings_.keep_local_copy) outcome.delete_after = file.path;
+                if (!settings_.keep_local_copy) outcome.delete_after = std::move(sent.local_paths);
                 outcome.notice = "recording_uploaded";
                 outcome.notice_details = details_json({{"room", event->room_id},
-                                                       {"recording", facts.recording_id},
-                                                       {"bucket", object.bucket},
-                                                       {"key", object.key}});
+                                                       {"recording", event->recording->recording_id},
+                                                       {"bucket", sent.object.bucket},
+                                                       {"key", sent.object.key}});
             }
         }
     } else if (job->kind == "export") {
@@ -503,11 +486,18 @@ bool DeliveryWorker::run_one_job() {
             if (!backends_->database.connected()) backends_->prepared = false;
             return true;
         }
-        // Checked again: the path was resolved before a possibly long upload.
-        if (!outcome.delete_after.empty()) {
-            const ContainedPath file = resolve_contained_path(settings_.recordings_root, outcome.delete_after);
-            if (file.error.empty()) unlink(file.path.c_str());
-            else kLog.error("job " + job->id + ": the uploaded copy is not deleted: " + file.error);
+        // Checked again: the paths were resolved before a possibly long upload.
+        for (size_t i = 0; i < outcome.delete_after.size(); ++i) {
+            const ContainedPath file =
+                i == 0 ? resolve_contained_path(settings_.recordings_root, outcome.delete_after[i])
+                       : resolve_contained_track_path(settings_.recordings_root, outcome.delete_after[i]);
+            if (!file.error.empty()) {
+                kLog.error("job " + job->id + ": the uploaded copy is not deleted: " + file.error);
+                continue;
+            }
+            unlink(file.path.c_str());
+            // The tracks' folder goes with its last file (never the composite's Recordings folder).
+            if (i > 0) rmdir(std::filesystem::path(file.path).parent_path().c_str());
         }
         {
             std::lock_guard lock(mutex_);

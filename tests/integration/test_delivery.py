@@ -207,6 +207,32 @@ class S3DeliveryTest(DeliveryBase):
         self.assertLessEqual(status["telemetry"]["queued_bytes"], 64 << 20, status)
         self.assertEqual(host.send({"request": "status"}).get("error_code"), 448)
 
+    def test_isolated_tracks_go_to_s3_with_the_composite(self):
+        recording_id, _ = self.record("up2", 3, tracks=True)
+        available = self.webhook("recording.available", recording_id)
+        self.assert_signed(available)
+        data = available["body"]["data"]
+        self.assert_in_s3(available, data["sha256"], data["size_bytes"])
+        folder = data["location"][:-len(".mp4")] + " tracks"
+        self.assertEqual([(f["role"], f["storage"], f["location"]) for f in data["files"]],
+                         [("composite", "s3", data["location"]),
+                          ("track", "s3", f"{folder}/hana - stage video.mkv"),
+                          ("track", "s3", f"{folder}/hana - webcam audio.mkv"),
+                          ("track", "s3", f"{folder}/hana - webcam video.mkv"),
+                          ("manifest", "s3", f"{folder}/manifest.json")], data["files"])
+        # Each file is in the bucket under its key, served by its presigned link.
+        for stored in data["files"][1:]:
+            body = self.s3.get_object(BUCKET, stored["location"])
+            with urllib.request.urlopen(stored["url"], timeout=30) as response:
+                self.assertEqual(response.read(), body, stored["location"])
+            if stored["role"] == "track":
+                self.assertGreater(len(body), 1000, stored["location"])
+        manifest = json.loads(self.s3.get_object(BUCKET, data["files"][-1]["location"]))
+        self.assertEqual(len(manifest["tracks"]), 3, manifest)
+        # Uploaded, the local copies are gone, their folder too (keep_local_copy = false).
+        self.assertFalse(os.path.exists(os.path.join(self.root, folder)), folder)
+        self.assertEqual(self.upload_attempts(recording_id), 1)
+
     def test_webhook_receiver_failing_then_recovering(self):
         self.hooks.fail_for(4)
         host = self.join("static", "hana", "host")

@@ -71,6 +71,22 @@ static void textual_containment(void **) {
         "not a stored recording"));
 }
 
+// Isolated tracks and their manifest: one folder deeper, in "<name> tracks" only.
+static void files_stored_with_a_recording(void **) {
+    const std::string root = "/var/lib/roomrec/recordings";
+    assert_string_equal(track_containment_error(root, root + "/r/Recordings/Rec - x tracks/alice - webcam video.mkv").c_str(),
+                        "");
+    assert_string_equal(track_containment_error(root, root + "/r/Recordings/Rec - x tracks/manifest.json").c_str(), "");
+    for (const std::string &path :
+         {root + "/r/Recordings/Rec - x.mp4", root + "/r/Recordings/other/a.mkv", root + "/r/Recordings/Rec tracks/.a",
+          root + "/r/Recordings/.Rec tracks/a.mkv", root + "/r/Recordings/Rec tracks/",
+          root + "/r/.recordings/x tracks/a.mkv", root + "/r/Recordings/Rec tracks/deeper/a.mkv",
+          root + "/.delivery/x tracks/a.json"})
+        if (!contains(track_containment_error(root, path), "not a file stored with a recording"))
+            fail_msg("accepted %s: %s", path.c_str(), track_containment_error(root, path).c_str());
+    assert_true(contains(track_containment_error(root, "/etc/x tracks/passwd"), "outside"));
+}
+
 // The link server's exports: the same rule with the Exports folder, which is not Recordings.
 static void the_exports_folder(void **) {
     const char *root = "/var/lib/roomrec/recordings";
@@ -134,6 +150,7 @@ static void a_root_that_cannot_be_resolved_refuses_everything(void **) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(textual_containment),
+        cmocka_unit_test(files_stored_with_a_recording),
         cmocka_unit_test(the_exports_folder),
         cmocka_unit_test(a_file_under_the_root_is_resolved),
         cmocka_unit_test(escapes_are_refused),

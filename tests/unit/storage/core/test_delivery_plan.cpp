@@ -110,19 +110,24 @@ static void webhook_lists_the_files_of_a_recording_with_tracks(void **) {
     event.recording->files = {{"track", "/var/lib/x/a.mkv", "weekly/Recordings/Rec - x tracks/a.mkv"},
                               {"manifest", "/var/lib/x/manifest.json", "weekly/Recordings/Rec - x tracks/manifest.json"}};
     for (const bool s3 : {false, true}) {
-        UploadedObject object{"recordings", "weekly/Recordings/Rec - x.mp4", "http://s3/p", 1767830400000, "ab", 1};
+        UploadedObject object{"recordings", "pre/weekly/Recordings/Rec - x.mp4", "http://s3/p", 1767830400000, "ab", 1,
+                              "pre/", {"http://s3/a", "http://s3/m"}};
         Json body = parse_json(webhook_body(event, s3 ? &object : nullptr).c_str());
         json_t *files = json_object_get(json_object_get(body.get(), "data"), "files");
         assert_int_equal(json_array_size(files), 3);
         json_t *composite = json_array_get(files, 0);
         assert_string_equal(json_string_value(json_object_get(composite, "role")), "composite");
         assert_string_equal(json_string_value(json_object_get(composite, "storage")), s3 ? "s3" : "local");
-        assert_string_equal(json_string_value(json_object_get(composite, "location")), "weekly/Recordings/Rec - x.mp4");
+        assert_string_equal(json_string_value(json_object_get(composite, "location")),
+                            s3 ? "pre/weekly/Recordings/Rec - x.mp4" : "weekly/Recordings/Rec - x.mp4");
+        // The tracks are stored where the composite is: uploaded by the same job, with links.
         json_t *track = json_array_get(files, 1);
         assert_string_equal(json_string_value(json_object_get(track, "role")), "track");
-        assert_string_equal(json_string_value(json_object_get(track, "storage")), "local");
+        assert_string_equal(json_string_value(json_object_get(track, "storage")), s3 ? "s3" : "local");
         assert_string_equal(json_string_value(json_object_get(track, "location")),
-                            "weekly/Recordings/Rec - x tracks/a.mkv");
+                            s3 ? "pre/weekly/Recordings/Rec - x tracks/a.mkv" : "weekly/Recordings/Rec - x tracks/a.mkv");
+        if (s3) assert_string_equal(json_string_value(json_object_get(track, "url")), "http://s3/a");
+        else assert_null(json_object_get(track, "url"));
         assert_null(json_object_get(track, "file_path"));
         assert_string_equal(json_string_value(json_object_get(json_array_get(files, 2), "role")), "manifest");
     }
@@ -140,7 +145,7 @@ static void s3_recording_is_uploaded_first_then_announced(void **) {
     const auto carried = event_of_upload_payload(plan.jobs[0].payload_json, error);
     assert_true(carried.has_value());
     UploadedObject object{"recordings", "weekly/Recordings/Rec - x.mp4", "http://s3/presigned", 1767830400000, "ab12",
-                          1234};
+                          1234, "", {}};
     const DeliveryPlan after = plan_uploaded(*carried, object, kTargets);
     assert_string_equal(after.row->state.c_str(), "available");
     assert_string_equal(after.row->storage.c_str(), "s3");

@@ -32,6 +32,33 @@ static void round_trip(void **) {
     const auto fresh = upload_progress_from_json(upload_progress_to_json({}), error);
     assert_true(fresh.has_value());
     assert_true(fresh->upload_id.empty());
+    assert_int_equal(fresh->files_done, 0);
+}
+
+// A job sending a recording and its tracks says how many files are done; a one-file job's
+// progress stays as the CLI writes it (no files_done key).
+static void files_done_travels_only_when_set(void **) {
+    UploadProgress progress;
+    progress.files_done = 3;
+    const std::string text = upload_progress_to_json(progress);
+    assert_non_null(strstr(text.c_str(), "\"files_done\":3"));
+    std::string error;
+    const auto back = upload_progress_from_json(text, error);
+    assert_true(back.has_value());
+    assert_int_equal(back->files_done, 3);
+    assert_null(strstr(upload_progress_to_json({}).c_str(), "files_done"));
+    assert_false(upload_progress_from_json(
+                     "{\"upload_id\":\"\",\"file_size\":0,\"part_size\":0,\"parts\":[],\"files_done\":-1}", error)
+                     .has_value());
+    assert_non_null(strstr(error.c_str(), "files_done"));
+    assert_false(upload_progress_from_json(
+                     "{\"upload_id\":\"\",\"file_size\":0,\"part_size\":0,\"parts\":[],\"files_done\":10001}", error)
+                     .has_value());
+    assert_false(upload_progress_from_json(
+                     "{\"upload_id\":\"\",\"file_size\":0,\"part_size\":0,\"parts\":[],\"files_done\":1,\"x\":1}",
+                     error)
+                     .has_value());
+    assert_non_null(strstr(error.c_str(), "unknown key"));
 }
 
 static void record_part_replaces_and_orders(void **) {
@@ -99,6 +126,7 @@ static void multipart_etag_is_md5_of_part_md5s(void **) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(round_trip),
+        cmocka_unit_test(files_done_travels_only_when_set),
         cmocka_unit_test(record_part_replaces_and_orders),
         cmocka_unit_test(strict_reading),
         cmocka_unit_test(multipart_etag_is_md5_of_part_md5s),
