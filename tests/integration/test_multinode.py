@@ -14,6 +14,8 @@ import os
 import re
 import secrets
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -23,9 +25,10 @@ from aiortc.mediastreams import VideoStreamTrack
 from av import VideoFrame
 
 import harness
+from browser_script import BROWSER_DIR
 from cluster_net import ClusterNet
 from peers import close_now, publish_now
-from postgres import Postgres
+from postgres import Postgres, free_port
 from radosgw import RadosGW
 from webhook_receiver import WebhookReceiver
 
@@ -209,6 +212,30 @@ class MultiNodeTest(unittest.TestCase):
         homes = [node for node, answer in enumerate(answers) if answer.get("roomrec") == "joined"]
         self.assertEqual(len(homes), 1, answers)
         self.assert_elsewhere(answers[1 - homes[0]], homes[0])
+
+    def test_a2_the_room_page_follows_a_room_to_its_home(self):
+        room = self.home_rooms("page")[0]  # homed on node-a; the page is pointed at node-b
+        www = tempfile.mkdtemp(prefix="roomrec-www-")
+        self.addCleanup(shutil.rmtree, www, ignore_errors=True)
+        harness.stage_web(www)
+        port = free_port()
+        web = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", www],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(web.wait)
+        self.addCleanup(web.terminate)
+        config = {"url": f"http://127.0.0.1:{port}/room/?janus={self.nodes[1].url}", "room": room,
+                  "tokens": {"Olga": harness.token(room, "olga", "host")}}
+        run = subprocess.run(["node", os.path.join(BROWSER_DIR, "room_home.mjs"), json.dumps(config)],
+                             capture_output=True, text=True, timeout=120, cwd=BROWSER_DIR)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        result = json.loads(run.stdout.strip().splitlines()[-1])
+        self.assertNotIn("failure", result, result.get("failure"))
+        self.assertEqual(result["errors"], [], "console errors")
+        self.assertEqual(result["janus"], self.nodes[0].url, "the page now names the room's home")
+        self.assertGreaterEqual(result["people"], 1, result)
+        # She is in the room on node-a.
+        listed = self.handle(0).send({"request": "listparticipants", "room": room, "admin_secret": harness.ADMIN_SECRET})
+        self.assertEqual([p.get("user_id") for p in listed.get("participants", [])], ["olga"], listed)
 
     def test_b_telemetry_from_both_nodes_lands_in_one_schema(self):
         activity = self.scripted_activity()

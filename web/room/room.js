@@ -15,7 +15,10 @@ import * as breakouts from './breakouts.js';
 
 const params = new URLSearchParams(location.search);
 // ?janus=<url> points the page at another Janus; by default the Janus HTTP API on this host.
-const JANUS_URL = params.get('janus') || `${location.protocol}//${location.hostname}:8088/janus`;
+// With several Janus nodes a room lives on one of them: a join elsewhere answers 468 with the
+// home's URL, and the page moves there (janusUrl and ?janus= follow).
+let janusUrl = params.get('janus') || `${location.protocol}//${location.hostname}:8088/janus`;
+let followedHome = false; // one move per join: a second 468 is shown, not followed
 room.client = params.get('client') === 'mobile' || /Android|iPhone|iPad|Mobile/i.test(navigator.userAgent) ? 'mobile' : 'desktop';
 
 let janus = null;
@@ -107,6 +110,7 @@ function onMessage(message, jsep) {
   if (jsep && jsep.type === 'answer') handle.handleRemoteJsep({ jsep });
   if (message.roomrec === 'joined') { enterRoom(message); return; }
   if (message.error_code) {
+    if (!room.me && message.error_code === 468 && message.url && !followedHome) { moveToHome(message.url); return; }
     if (!room.me) { joinFailed(new RoomError(message.error_code, message.error)); return; }
     if (!room.ended) notify(describeError(new RoomError(message.error_code, message.error)), { kind: 'error' });
     return;
@@ -130,6 +134,21 @@ function onMessage(message, jsep) {
 }
 
 // ---- joining --------------------------------------------------------------------------------
+
+// The room lives on another node: leave this one and join there with the same proof.
+function moveToHome(url) {
+  followedHome = true;
+  $('connection').textContent = 'This room is hosted on another server; connecting there…';
+  // The refused handle never joined: destroying the session is all the leaving there is (unload:
+  // stop polling at once, or a poll on the destroyed session would be a 404).
+  const session = janus;
+  janus = null; handle = null;
+  session.destroy({ cleanupHandles: true, notifyDestroyed: false, unload: true });
+  janusUrl = url;
+  params.set('janus', url);
+  history.replaceState(null, '', `?${params}`);
+  connect(() => { $('connection').textContent = ''; attachAndJoin(lastJoin); });
+}
 
 function joinFailed(error) {
   const text = describeError(error);
@@ -186,6 +205,7 @@ function onJoinSubmit(event) {
   $('join-button').textContent = 'Joining…';
   room.display = display;
   lastJoin = body;
+  followedHome = false;
   room.proof = body.token ? { token: body.token } : { role: body.role, secret: body.secret };
   try { sessionStorage.setItem('roomrec-name', display); } catch { /* private mode */ }
   attachAndJoin(body);
@@ -195,7 +215,7 @@ function onJoinSubmit(event) {
 
 function connect(onReady) {
   janus = new Janus({
-    server: JANUS_URL,
+    server: janusUrl,
     success: onReady,
     error: () => {
       if (room.me && !room.ended) lostConnection();
@@ -221,7 +241,7 @@ function lostConnection() {
   const retry = (attempt) => {
     if (attempt > 10) { room.ended = false; end('Connection lost', 'The server cannot be reached. Check your network and join again.'); return; }
     const probe = new Janus({
-      server: JANUS_URL,
+      server: janusUrl,
       success: () => {
         janus = probe;
         reconnecting = true;

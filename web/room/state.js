@@ -45,6 +45,7 @@ const FRIENDLY = {
   455: 'The recording is busy: it is already running or still being stored.',
   456: 'The recorder could not start. Ask the operator to check the server.',
   458: 'That item no longer exists.',
+  468: 'This room is hosted on another server, which could not be reached. Try again in a moment.',
 };
 
 export function describeError(error) {
