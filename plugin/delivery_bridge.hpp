@@ -57,7 +57,9 @@ public:
 
     // Any thread but the media threads: a durable write to the spool, then the worker's.
     void deliver(storage::DeliveryEvent event);
-    void deliver_recording(storage::DeliveryEventType type, const std::string &room_id, storage::RecordingFacts facts);
+    // `reason`: why a stored or failed recording stopped (domain::stop_reason_name, "interrupted").
+    void deliver_recording(storage::DeliveryEventType type, const std::string &room_id, storage::RecordingFacts facts,
+                           const std::string &reason = "");
     static storage::RecordingFacts recording_facts(const RecordingManifest &manifest);
     // Any thread but the media threads (it waits for Postgres): an export via email, durable
     // when it returns its id (the exports row and its job are committed); nothing and why
@@ -74,7 +76,7 @@ public:
     // Same threads: an export's row and a ready download export's link (storage::DeliveryWorker);
     // nothing and why without delivery or with Postgres away.
     std::optional<storage::DeliveryWorker::ExportStatus> export_status(const std::string &export_id, int64_t now_s,
-                                                                      std::string &error);
+                                                                       std::string &error);
     // The delivery counters for the Admin API status, or null without delivery.
     common::JsonPtr describe_counters() const;
 

@@ -32,6 +32,9 @@ struct RecordingFacts {
     std::string title;
     std::string owner;
     std::string initiator;
+    // Where recording mails reach them: addresses from signed tokens (email=), or "". Never in
+    // a webhook body (storage/core/recording_mail decides who is mailed).
+    std::string owner_email, initiator_email;
     int64_t started_ms = 0;
     int64_t ended_ms = 0;
     int64_t duration_ms = 0;
@@ -41,9 +44,9 @@ struct RecordingFacts {
     std::string location;  // where users find it: "<room>/Recordings/<name>", or the S3 key
     int gaps = 0;          // recorder restarts that lost media
     double gap_seconds = 0;
-    std::string incomplete; // why the file ends early, if it does
-    std::string error;      // recording.failed: why
-    bool recovered = false; // finalized at start-up after a crash
+    std::string incomplete;           // why the file ends early, if it does
+    std::string error;                // recording.failed: why
+    bool recovered = false;           // finalized at start-up after a crash
     std::vector<RecordingFile> files; // stored beside the composite (isolated tracks)
 };
 
@@ -53,7 +56,7 @@ struct DeliveryEvent {
     std::string room_id;
     std::string node_id;
     int64_t created_ms = 0;
-    std::string reason;                      // session.ended and stops: why
+    std::string reason;                      // session.ended, and recording.available/failed: why it stopped
     std::optional<RecordingFacts> recording; // the recording.* events
 };
 
