@@ -76,7 +76,7 @@ public:
     // Same threads: an export's row and a ready download export's link (storage::DeliveryWorker);
     // nothing and why without delivery or with Postgres away.
     std::optional<storage::DeliveryWorker::ExportStatus> export_status(const std::string &export_id, int64_t now_s,
-                                                                       std::string &error);
+                                                                      std::string &error);
     // The delivery counters for the Admin API status, or null without delivery.
     common::JsonPtr describe_counters() const;
 

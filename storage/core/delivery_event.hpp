@@ -44,9 +44,9 @@ struct RecordingFacts {
     std::string location;  // where users find it: "<room>/Recordings/<name>", or the S3 key
     int gaps = 0;          // recorder restarts that lost media
     double gap_seconds = 0;
-    std::string incomplete;           // why the file ends early, if it does
-    std::string error;                // recording.failed: why
-    bool recovered = false;           // finalized at start-up after a crash
+    std::string incomplete; // why the file ends early, if it does
+    std::string error;      // recording.failed: why
+    bool recovered = false; // finalized at start-up after a crash
     std::vector<RecordingFile> files; // stored beside the composite (isolated tracks)
 };
 

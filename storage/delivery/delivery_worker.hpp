@@ -103,7 +103,8 @@ public:
     std::optional<ExportStatus> export_status(const std::string &export_id, int64_t now_s, std::string &error);
 
     struct Counters {
-        uint64_t imported = 0, uploads = 0, webhooks = 0, exports = 0, emails = 0, deletes = 0, retries = 0, failed = 0;
+        uint64_t imported = 0, uploads = 0, webhooks = 0, exports = 0, emails = 0, deletes = 0, retries = 0,
+                 failed = 0;
         bool database_up = false;
     };
     Counters counters() const;

@@ -105,11 +105,10 @@ static void local_recording_is_available_with_its_webhooks(void **) {
 // Isolated tracks: the webhook lists every file, the composite first, without node paths.
 static void webhook_lists_the_files_of_a_recording_with_tracks(void **) {
     DeliveryEvent event = available_event();
-    assert_null(json_object_get(json_object_get(parse_json(webhook_body(event, nullptr).c_str()).get(), "data"),
-                                "files")); // no tracks
-    event.recording->files = {
-        {"track", "/var/lib/x/a.mkv", "weekly/Recordings/Rec - x tracks/a.mkv"},
-        {"manifest", "/var/lib/x/manifest.json", "weekly/Recordings/Rec - x tracks/manifest.json"}};
+    assert_null(json_object_get(
+        json_object_get(parse_json(webhook_body(event, nullptr).c_str()).get(), "data"), "files")); // no tracks
+    event.recording->files = {{"track", "/var/lib/x/a.mkv", "weekly/Recordings/Rec - x tracks/a.mkv"},
+                              {"manifest", "/var/lib/x/manifest.json", "weekly/Recordings/Rec - x tracks/manifest.json"}};
     for (const bool s3 : {false, true}) {
         UploadedObject object{"recordings", "pre/weekly/Recordings/Rec - x.mp4", "http://s3/p", 1767830400000, "ab", 1,
                               "pre/", {"http://s3/a", "http://s3/m"}};
