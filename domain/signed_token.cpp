@@ -57,6 +57,7 @@ const char *token_error_text(TokenError error) {
     case TokenError::Expired: return "token has expired";
     case TokenError::WrongRealm: return "token is not for this plugin";
     case TokenError::MissingDescriptor: return "token lacks exactly one room=, user= and role= descriptor";
+    case TokenError::RepeatedEmail: return "token has more than one email= descriptor";
     }
     return "token is invalid";
 }
@@ -107,19 +108,25 @@ TokenCheck verify_token(std::string_view token, std::string_view secret, std::st
         check.error = TokenError::Expired;
         return check;
     }
-    bool duplicate = false;
-    DescriptorSlot room, user, role;
+    bool duplicate = false, duplicate_email = false;
+    DescriptorSlot room, user, role, email;
     for (size_t i = 2; i < fields.size(); ++i) {
         take_descriptor(fields[i], "room", room, duplicate) || take_descriptor(fields[i], "user", user, duplicate) ||
-            take_descriptor(fields[i], "role", role, duplicate);
+            take_descriptor(fields[i], "role", role, duplicate) ||
+            take_descriptor(fields[i], "email", email, duplicate_email);
     }
     if (duplicate || room.value.empty() || user.value.empty() || role.value.empty()) {
         check.error = TokenError::MissingDescriptor;
         return check;
     }
+    if (duplicate_email) { // two addresses: which one the issuer meant is unknowable
+        check.error = TokenError::RepeatedEmail;
+        return check;
+    }
     check.claims.room = std::move(room.value);
     check.claims.user = std::move(user.value);
     check.claims.role = std::move(role.value);
+    check.claims.email = std::move(email.value);
     check.claims.expiry = expiry;
     return check;
 }

@@ -1,6 +1,8 @@
 // Janus signed tokens (R2): "<expiry>,<realm>[,descriptor...]:base64(HMAC-SHA1(secret, data))".
 // The same format the Janus core verifies, with the plugin package as realm and the
-// descriptors room=, user= and role= naming what the bearer may join as.
+// descriptors room=, user= and role= naming what the bearer may join as. An optional email=
+// names the bearer's address as the issuer vouches for it (recording mails go only there, never
+// to an address a client declares itself); its form is checked where it is used.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +19,7 @@ enum class TokenError {
     Expired,
     WrongRealm,
     MissingDescriptor, // room=, user= or role= absent (or present twice)
+    RepeatedEmail,     // email= present twice
 };
 
 const char *token_error_text(TokenError error);
@@ -26,6 +29,7 @@ struct TokenClaims {
     std::string room;
     std::string user;
     std::string role;
+    std::string email; // "" without an email= descriptor
 };
 
 struct TokenCheck {

@@ -42,16 +42,18 @@ domain::TokenError expected_error(std::string_view data, domain::TokenClaims &cl
         return TokenError::Malformed;
     if (fields[1] != kRealm) return TokenError::WrongRealm;
     if (kNow > expiry) return TokenError::Expired;
-    int room = 0, user = 0, role = 0;
+    int room = 0, user = 0, role = 0, email = 0;
     for (size_t i = 2; i < fields.size(); ++i) {
         const std::string_view field = fields[i];
         // "room=" with nothing after it still counts: a second one makes the token ambiguous.
         if (field.starts_with("room=")) ++room, claims.room = field.substr(5);
         else if (field.starts_with("user=")) ++user, claims.user = field.substr(5);
         else if (field.starts_with("role=")) ++role, claims.role = field.substr(5);
+        else if (field.starts_with("email=")) ++email, claims.email = field.substr(6);
     }
     if (room != 1 || user != 1 || role != 1 || claims.room.empty() || claims.user.empty() || claims.role.empty())
         return TokenError::MissingDescriptor;
+    if (email > 1) return TokenError::RepeatedEmail;
     claims.expiry = expiry;
     return TokenError::None;
 }
@@ -79,6 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size) {
         FUZZ_CHECK(signed_check.claims.room == expected.room);
         FUZZ_CHECK(signed_check.claims.user == expected.user);
         FUZZ_CHECK(signed_check.claims.role == expected.role);
+        FUZZ_CHECK(signed_check.claims.email == expected.email);
         // One flipped bit in the signature, or another secret, and it is refused.
         std::string tampered = token;
         tampered.back() = static_cast<char>(tampered.back() ^ 0x01);

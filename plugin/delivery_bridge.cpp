@@ -10,6 +10,8 @@
 namespace roomrec::plugin {
 namespace {
 constexpr common::Logger kLog("delivery");
+// Where scripts/stage-web.sh puts web/library/ under links.public_url.
+constexpr const char *kLibraryPage = "/library/";
 } // namespace
 
 DeliveryBridge::DeliveryBridge(const PluginConfig &config, Listener &listener) : config_(config), listener_(listener) {}
@@ -64,6 +66,9 @@ void DeliveryBridge::start() {
         smtp.ca_file = config.smtp.ca_file;
         smtp.timeout_s = static_cast<long>(config.smtp.timeout_s);
         settings.exports.smtp = smtp;
+        // Recording mails link the recordings library page, which a recipient must reach: only
+        // an explicit links.public_url (the default http://<address>:<port> is this machine's).
+        if (config.links.public_url_set) settings.library_url = config.links.public_url + kLibraryPage;
     }
     settings.keep_local_copy = config.keep_local_copy;
     for (const auto &webhook : config.webhooks)
@@ -166,15 +171,18 @@ storage::RecordingFacts DeliveryBridge::recording_facts(const RecordingManifest 
     facts.title = manifest.title;
     facts.owner = manifest.owner;
     facts.initiator = manifest.initiator;
+    facts.owner_email = manifest.owner_email;
+    facts.initiator_email = manifest.initiator_email;
     facts.started_ms = manifest.started_unix * 1000;
     return facts;
 }
 
 void DeliveryBridge::deliver_recording(storage::DeliveryEventType type, const std::string &room_id,
-                                       storage::RecordingFacts facts) {
+                                       storage::RecordingFacts facts, const std::string &reason) {
     storage::DeliveryEvent event;
     event.type = type;
     event.room_id = room_id;
+    event.reason = reason;
     event.recording = std::move(facts);
     deliver(std::move(event));
 }

@@ -57,7 +57,9 @@ public:
 
     // Any thread but the media threads: a durable write to the spool, then the worker's.
     void deliver(storage::DeliveryEvent event);
-    void deliver_recording(storage::DeliveryEventType type, const std::string &room_id, storage::RecordingFacts facts);
+    // `reason`: why a stored or failed recording stopped (domain::stop_reason_name, "interrupted").
+    void deliver_recording(storage::DeliveryEventType type, const std::string &room_id, storage::RecordingFacts facts,
+                           const std::string &reason = "");
     static storage::RecordingFacts recording_facts(const RecordingManifest &manifest);
     // Any thread but the media threads (it waits for Postgres): an export via email, durable
     // when it returns its id (the exports row and its job are committed); nothing and why

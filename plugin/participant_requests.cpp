@@ -15,6 +15,7 @@
 #include "common/random_id.hpp"
 #include "domain/signed_token.hpp"
 #include "plugin/sdp_negotiation.hpp"
+#include "storage/core/email_message.hpp"
 
 namespace roomrec::plugin {
 namespace {
@@ -33,6 +34,7 @@ constexpr const char *kGuestPrefix = "guest-";
 struct Proof {
     domain::Role role = domain::Role::Viewer;
     std::string user_id;
+    std::string email; // a token's email= (signed), or ""
 };
 
 } // namespace
@@ -86,7 +88,10 @@ Reply ParticipantRequests::on_join_participant(Request &request, LiveRoom &room)
                                                                 "for the guests the server names");
         if (!client.user_id.empty() && client.user_id != check.claims.user)
             return reply_error(domain::ErrorCode::Unauthorized, "token is for another user");
-        proof = {*role, check.claims.user};
+        if (!check.claims.email.empty() && !storage::email_address_error(check.claims.email).empty())
+            return reply_error(domain::ErrorCode::Unauthorized,
+                               "token's email must be one address (name@host, at most 254 bytes)");
+        proof = {*role, check.claims.user, check.claims.email};
     } else if (const char *secret = text_field(body, "secret")) {
         const char *role_text = text_field(body, "role");
         if (role_text == nullptr)
@@ -100,7 +105,7 @@ Reply ParticipantRequests::on_join_participant(Request &request, LiveRoom &room)
             return reply_error(domain::ErrorCode::InvalidElement,
                                "user.id cannot be claimed with a room secret: a secret proves a role, not a "
                                "person; the server names the guest (a signed token carries a user id)");
-        proof = {*role, kGuestPrefix + common::random_id()};
+        proof = {*role, kGuestPrefix + common::random_id(), ""};
     } else {
         return reply_error(domain::ErrorCode::Unauthorized, "a token or a room secret is required to join");
     }
@@ -126,6 +131,9 @@ Reply ParticipantRequests::on_join_participant(Request &request, LiveRoom &room)
     }
 
     client.user_id = proof.user_id;
+    // The user's latest token says where recording mails reach them (one without email=: nowhere).
+    if (proof.email.empty()) room.token_emails.erase(proof.user_id);
+    else room.token_emails[proof.user_id] = proof.email;
     if (client.display.empty()) client.display = proof.user_id;
     domain::Member member{common::random_id(), client, proof.role, false};
     while (room.roster.find(member.participant_id)) member.participant_id = common::random_id();

@@ -219,6 +219,13 @@ Reply RecordingController::on_start_recording(Request &request) {
     recording->manifest.initiator = member->client.user_id;
     recording->manifest.owner = domain::recording_owner(room->settings, member->client.user_id);
     recording->initiator_participant = member->participant_id;
+    // Only addresses a signed token vouched for (a client's own user.email is never mailed).
+    const auto email_of = [room](const std::string &user) {
+        const auto found = room->token_emails.find(user);
+        return found == room->token_emails.end() ? std::string() : found->second;
+    };
+    recording->manifest.initiator_email = email_of(recording->manifest.initiator);
+    recording->manifest.owner_email = email_of(recording->manifest.owner);
     std::string error;
     const auto lock = store_.begin(recording->manifest, recording->folder, error);
     RecorderSettings settings;
@@ -238,8 +245,10 @@ Reply RecordingController::on_start_recording(Request &request) {
         const int lock_fd = *lock;
         // Link thread only: what the delivered metadata needs (S5).
         auto tally = std::make_shared<LinkTally>();
+        const auto stop_reason = recording->stop_reason;
         recording->link = std::make_shared<RecorderLink>(settings, recording->folder, lock_fd,
-                                                         [this, weak, lock_fd, tally, manifest = recording->manifest,
+                                                         [this, weak, lock_fd, tally, stop_reason,
+                                                          manifest = recording->manifest,
                                                           folder = recording->folder](const LinkEvent &event) {
             if (event.kind == LinkEvent::FirstFrame) {
                 tally->first_frame_ms = g_get_real_time() / 1000;
@@ -259,7 +268,7 @@ Reply RecordingController::on_start_recording(Request &request) {
             }
             const StoredRecording stored = store_.finalize(folder, manifest, event.segments);
             close(lock_fd);
-            deliver_stored(manifest, stored, event, *tally);
+            deliver_stored(manifest, stored, event, *tally, stop_reason->load());
             worker_.post([this, weak, event, stored] {
                 if (auto owned = weak.lock()) on_recording_stored(owned, event, stored);
             });
@@ -311,7 +320,7 @@ void RecordingController::stop_recording(LiveRoom &room, domain::StopReason reas
     ROOMREC_ON_SIGNALLING_THREAD();
     const auto recording = room.recording;
     if (!recording) return;
-    recording->stop_reason = reason;
+    recording->stop_reason->store(reason);
     for (auto &[key, entry] : recording->streams)
         if (const auto stream = entry.second.lock()) stream->tap.store(nullptr);
     recording->streams.clear();
@@ -452,7 +461,7 @@ void RecordingController::on_recording_stored(const std::shared_ptr<ActiveRecord
     common::JsonPtr details = common::json_object_ptr();
     json_object_set_new(details.get(), "room", json_string(manifest.room_id.c_str()));
     json_object_set_new(details.get(), "recording", json_string(manifest.recording_id.c_str()));
-    json_object_set_new(details.get(), "reason", json_string(domain::stop_reason_name(recording->stop_reason)));
+    json_object_set_new(details.get(), "reason", json_string(domain::stop_reason_name(recording->stop_reason->load())));
     if (stored.ok) {
         json_object_set_new(details.get(), "location", json_string(stored.location.c_str()));
         json_object_set_new(details.get(), "owner", json_string(manifest.owner.c_str()));
@@ -482,7 +491,7 @@ void RecordingController::on_recording_stored(const std::shared_ptr<ActiveRecord
 
 // Link thread, right after the file is stored: the event is durable before anyone is told.
 void RecordingController::deliver_stored(const RecordingManifest &manifest, const StoredRecording &stored,
-                                         const LinkEvent &event, const LinkTally &tally) {
+                                         const LinkEvent &event, const LinkTally &tally, domain::StopReason reason) {
     storage::RecordingFacts facts = DeliveryBridge::recording_facts(manifest);
     facts.ended_ms = g_get_real_time() / 1000;
     if (tally.first_frame_ms > 0)
@@ -497,7 +506,7 @@ void RecordingController::deliver_stored(const RecordingManifest &manifest, cons
     if (!stored.ok) facts.error = event.message.empty() ? stored.error : event.message + "; " + stored.error;
     delivery_.deliver_recording(stored.ok ? storage::DeliveryEventType::RecordingAvailable
                                           : storage::DeliveryEventType::RecordingFailed,
-                                manifest.room_id, std::move(facts));
+                                manifest.room_id, std::move(facts), domain::stop_reason_name(reason));
 }
 
 uint64_t RecordingController::tap_dropped_running() const {
@@ -572,7 +581,7 @@ void RecordingController::recover_unfinished_recordings() {
                 facts.error = stored.error;
                 delivery_.deliver_recording(stored.ok ? storage::DeliveryEventType::RecordingAvailable
                                                       : storage::DeliveryEventType::RecordingFailed,
-                                            manifest->room_id, std::move(facts));
+                                            manifest->room_id, std::move(facts), kRecoveredReason);
             }
             worker_.post(
                 [this, details = std::make_shared<common::JsonPtr>(std::move(details)), ok = stored.ok]() mutable {

@@ -86,7 +86,7 @@ private:
     void on_recording_stored(const std::shared_ptr<ActiveRecording> &recording, const LinkEvent &event,
                              const StoredRecording &stored);
     void deliver_stored(const RecordingManifest &manifest, const StoredRecording &stored, const LinkEvent &event,
-                        const LinkTally &tally);
+                        const LinkTally &tally, domain::StopReason reason);
     void recover_unfinished_recordings();
 
     const PluginConfig &config_;

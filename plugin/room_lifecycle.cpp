@@ -134,6 +134,7 @@ void RoomLifecycle::close_room(LiveRoom &room, const char *reason) {
     const bool had_session = room.policy || !room.participants.empty();
     room.policy.reset();
     room.bans.clear(); // a kick keeps someone out of one meeting, not the room's next one
+    room.token_emails.clear();
     telemetry_.end_room_session(room, reason);
     // Nobody is told that a session ended which never began: a Janus shutdown closes every room,
     // including those idle or already closed.

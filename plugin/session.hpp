@@ -79,7 +79,12 @@ struct ActiveRecording {
     std::map<const PublishedStream *, std::pair<uint16_t, std::weak_ptr<PublishedStream>>> streams;
     uint16_t next_stream_id = 1;
     int64_t started_unix_ms = 0; // when the first frame was written
-    domain::StopReason stop_reason = domain::StopReason::Requested;
+    // Set on the signalling thread before the link stops; the link thread reads it when the file
+    // is stored (the delivered event's reason decides whether its people are mailed). Shared on
+    // its own: the link thread must never hold the recording, whose last release there would
+    // destroy the link from its own thread.
+    std::shared_ptr<std::atomic<domain::StopReason>> stop_reason = std::make_shared<std::atomic<domain::StopReason>>(
+        domain::StopReason::Requested);
     double gap_seconds = 0;
     int gaps = 0;
 };
@@ -101,6 +106,9 @@ struct LiveRoom {
     std::map<std::string, std::pair<std::string, std::string>> presenting;
     bool opened_as_breakout = false; // by the "breakout" request: destroyed when closed (R8)
     std::string opened_by;           // that request's lead (user id), named by breakout.open
+    // user id → the address its signed token vouched for (email=), for this room session: a
+    // recording's owner and initiator are mailed there (never at a client-declared user.email).
+    std::map<std::string, std::string> token_emails;
 };
 
 } // namespace roomrec::plugin

@@ -53,11 +53,17 @@ std::optional<int> RecordingStore::begin(const RecordingManifest &manifest, std:
     const std::string relative = manifest.room_id + "/" + kWorkFolder + "/" + manifest.recording_id;
     folder = root_ + "/" + relative;
     if (!common::make_folders_below(root_, relative, dir_mode_, error)) return std::nullopt;
-    const std::string text = common::json_compact(common::JsonPtr(
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "recording_id", manifest.recording_id.c_str(), "room",
-                  manifest.room_id.c_str(), "title", manifest.title.c_str(), "file_name", manifest.file_name.c_str(),
-                  "owner", manifest.owner.c_str(), "initiator", manifest.initiator.c_str(), "started_unix",
-                  static_cast<json_int_t>(manifest.started_unix))));
+    const common::JsonPtr object(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "recording_id",
+                                           manifest.recording_id.c_str(), "room", manifest.room_id.c_str(), "title",
+                                           manifest.title.c_str(), "file_name", manifest.file_name.c_str(), "owner",
+                                           manifest.owner.c_str(), "initiator", manifest.initiator.c_str(),
+                                           "started_unix", static_cast<json_int_t>(manifest.started_unix)));
+    // Kept so that a recording finalized after a crash still reaches its people by mail.
+    if (object && !manifest.owner_email.empty())
+        json_object_set_new(object.get(), "owner_email", json_string(manifest.owner_email.c_str()));
+    if (object && !manifest.initiator_email.empty())
+        json_object_set_new(object.get(), "initiator_email", json_string(manifest.initiator_email.c_str()));
+    const std::string text = common::json_compact(object);
     if (text.empty() || !write_durably(folder + "/" + kManifest, text, file_mode_)) {
         error = "cannot write the manifest in " + folder + ": " + std::strerror(errno);
         return std::nullopt;
@@ -109,6 +115,8 @@ std::optional<RecordingManifest> RecordingStore::read_manifest(const std::string
     manifest.file_name = common::without_invisible(domain::string_field(object.get(), "file_name"));
     manifest.owner = domain::string_field(object.get(), "owner");
     manifest.initiator = domain::string_field(object.get(), "initiator");
+    manifest.owner_email = domain::string_field(object.get(), "owner_email");
+    manifest.initiator_email = domain::string_field(object.get(), "initiator_email");
     manifest.started_unix = json_integer_value(json_object_get(object.get(), "started_unix"));
     // The names come from a file on disk: accept only what begin() could have written.
     if (!domain::is_identifier(manifest.room_id.c_str(), 64) || manifest.file_name.empty() ||

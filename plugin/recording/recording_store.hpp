@@ -21,6 +21,8 @@ struct RecordingManifest {
     std::string file_name; // C8 name chosen at the start; made unique when stored
     std::string owner;     // C9
     std::string initiator; // user id of whoever started it
+    // Their addresses from signed tokens (email=) when the recording started, or "".
+    std::string owner_email, initiator_email;
     int64_t started_unix = 0;
 };
 

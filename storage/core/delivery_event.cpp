@@ -2,9 +2,9 @@
 
 #include "common/json.hpp"
 #include "common/utf8.hpp"
+#include "storage/core/delivery_input.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <ctime>
 
@@ -46,13 +46,6 @@ bool read_integer(const json_t *object, const char *key, int64_t &out, std::stri
     return true;
 }
 
-bool is_plain_id(const std::string &text) {
-    if (text.empty() || text.size() > 64) return false;
-    for (const char c : text)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) return false;
-    return true;
-}
-
 constexpr size_t kMaxFiles = 1000; // tracks of one recording: a few per publisher and restart
 
 bool read_files(const json_t *object, std::vector<RecordingFile> &out, std::string &error) {
@@ -87,6 +80,9 @@ json_t *recording_to_json(const RecordingFacts &facts) {
                                "size_bytes", json_int_t(facts.size_bytes), "sha256", facts.sha256.c_str(), "file_path",
                                facts.file_path.c_str(), "location", facts.location.c_str(), "gaps", facts.gaps,
                                "gap_seconds", facts.gap_seconds, "recovered", facts.recovered);
+    if (!facts.owner_email.empty()) json_object_set_new(object, "owner_email", json_string(facts.owner_email.c_str()));
+    if (!facts.initiator_email.empty())
+        json_object_set_new(object, "initiator_email", json_string(facts.initiator_email.c_str()));
     if (!facts.incomplete.empty()) json_object_set_new(object, "incomplete", json_string(facts.incomplete.c_str()));
     if (!facts.error.empty()) json_object_set_new(object, "error", json_string(facts.error.c_str()));
     if (!facts.files.empty()) {
@@ -110,6 +106,8 @@ std::optional<RecordingFacts> recording_from_json(const json_t *object, std::str
                       read_string(object, "title", facts.title, error) &&
                       read_string(object, "owner", facts.owner, error) &&
                       read_string(object, "initiator", facts.initiator, error) &&
+                      read_string(object, "owner_email", facts.owner_email, error) &&
+                      read_string(object, "initiator_email", facts.initiator_email, error) &&
                       read_integer(object, "started_ms", facts.started_ms, error) &&
                       read_integer(object, "ended_ms", facts.ended_ms, error) &&
                       read_integer(object, "duration_ms", facts.duration_ms, error) &&

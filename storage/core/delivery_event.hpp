@@ -32,6 +32,9 @@ struct RecordingFacts {
     std::string title;
     std::string owner;
     std::string initiator;
+    // Where recording mails reach them: addresses from signed tokens (email=), or "". Never in
+    // a webhook body (storage/core/recording_mail decides who is mailed).
+    std::string owner_email, initiator_email;
     int64_t started_ms = 0;
     int64_t ended_ms = 0;
     int64_t duration_ms = 0;
@@ -53,7 +56,7 @@ struct DeliveryEvent {
     std::string room_id;
     std::string node_id;
     int64_t created_ms = 0;
-    std::string reason;                      // session.ended and stops: why
+    std::string reason;                      // session.ended, and recording.available/failed: why it stopped
     std::optional<RecordingFacts> recording; // the recording.* events
 };
 

@@ -57,6 +57,20 @@ std::string sha256_hex_error(std::string_view what, std::string_view value) {
     return "";
 }
 
+bool is_plain_id(std::string_view text) {
+    if (text.empty() || text.size() > 64) return false;
+    for (const char c : text)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+              c == '.'))
+            return false;
+    return true;
+}
+
+std::string string_member(const json_t *object, const char *name) {
+    const json_t *value = json_object_get(object, name);
+    return json_is_string(value) ? std::string(json_string_value(value), json_string_length(value)) : std::string();
+}
+
 std::string storable_text(std::string_view text, size_t max_bytes) {
     std::string out;
     for (size_t at = 0; at < text.size();) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+struct json_t;
+
 namespace roomrec::storage {
 
 constexpr size_t kMaxIdBytes = 256;
@@ -26,6 +28,11 @@ std::string one_of_error(std::string_view what, std::string_view value,
                          std::initializer_list<std::string_view> allowed);
 // 64 lowercase hex digits.
 std::string sha256_hex_error(std::string_view what, std::string_view value);
+
+// 1-64 of [A-Za-z0-9._-]: an id that may name a file, a key or a link's query value.
+bool is_plain_id(std::string_view text);
+// The string member `name` of a JSON object read from a payload, or "" when absent or not a string.
+std::string string_member(const json_t *object, const char *name);
 
 // Text from elsewhere (an HTTP body, a libcurl message) made storable: bytes that are not
 // UTF-8 and control characters other than newline and tab become '?', and it is cut to at

@@ -1,6 +1,7 @@
 #include "storage/core/delivery_plan.hpp"
 
 #include "common/json.hpp"
+#include "storage/core/recording_mail.hpp"
 
 #include <algorithm>
 
@@ -82,6 +83,14 @@ std::vector<PlannedJob> webhook_jobs(const DeliveryEvent &event, const UploadedO
     return jobs;
 }
 
+// Mails go out with the webhooks: once the recording is where the library finds it.
+void add_mail_jobs(const DeliveryEvent &event, const std::string &library_url, std::vector<PlannedJob> &jobs) {
+    const std::vector<RecordingMail> mails = recording_mails(event, library_url);
+    for (size_t i = 0; i < mails.size(); ++i)
+        jobs.push_back({recording_mail_job_id(mails[i], i), event.room_id, "recording_mail", "",
+                        recording_mail_payload(mails[i])});
+}
+
 PlannedRecordingRow row_of(const DeliveryEvent &event, const std::string &storage, const std::string &state) {
     return {*event.recording, event.room_id, event.node_id, storage, state};
 }
@@ -89,7 +98,7 @@ PlannedRecordingRow row_of(const DeliveryEvent &event, const std::string &storag
 } // namespace
 
 DeliveryPlan plan_delivery(const DeliveryEvent &event, bool to_s3, const std::vector<WebhookTarget> &targets,
-                           bool files_shared) {
+                           bool files_shared, const std::string &library_url) {
     DeliveryPlan plan;
     switch (event.type) {
     case DeliveryEventType::RecordingStarted: plan.row = row_of(event, to_s3 ? "s3" : "local", "recording"); break;
@@ -107,17 +116,19 @@ DeliveryPlan plan_delivery(const DeliveryEvent &event, bool to_s3, const std::ve
     case DeliveryEventType::SessionEnded: break;
     }
     plan.jobs = webhook_jobs(event, nullptr, targets);
+    add_mail_jobs(event, library_url, plan.jobs);
     return plan;
 }
 
 DeliveryPlan plan_uploaded(const DeliveryEvent &event, const UploadedObject &object,
-                           const std::vector<WebhookTarget> &targets) {
+                           const std::vector<WebhookTarget> &targets, const std::string &library_url) {
     DeliveryPlan plan;
     plan.row = row_of(event, "s3", "available");
     plan.row->facts.location = object.key;
     plan.row->facts.sha256 = object.sha256;
     plan.row->facts.size_bytes = object.size_bytes;
     plan.jobs = webhook_jobs(event, &object, targets);
+    add_mail_jobs(event, library_url, plan.jobs);
     return plan;
 }
 

@@ -2,7 +2,9 @@
 // the recording's metadata row and the outbox jobs to commit with it, in one transaction.
 //   recording.available, S3 storage: the row ("uploading") and an upload job bound to this node
 //     (only it has the file; unbound when every node mounts the same recordings volume); the upload's completion then plans the webhooks (plan_uploaded).
-//   otherwise: the row (for recording.*) and one webhook job per endpoint that wants the event.
+//   otherwise: the row (for recording.*) and one webhook job per endpoint that wants the event,
+//     and for a recording stored after its session ended, its recording mails
+//     (storage/core/recording_mail) when library_url is set (this node has SMTP and public links).
 // Job ids are derived from the event id, so importing the same event twice adds nothing.
 #pragma once
 
@@ -23,7 +25,7 @@ struct WebhookTarget {
 struct PlannedJob {
     std::string id; // the idempotency key
     std::string room_id;
-    std::string kind;          // "upload" or "webhook"
+    std::string kind;          // "upload", "webhook" or "recording_mail"
     std::string affinity_node; // empty: any node may run it
     std::string payload_json;
 };
@@ -55,12 +57,12 @@ struct UploadedObject {
 };
 
 DeliveryPlan plan_delivery(const DeliveryEvent &event, bool to_s3, const std::vector<WebhookTarget> &targets,
-                           bool files_shared = false);
+                           bool files_shared = false, const std::string &library_url = "");
 
 // After the upload of a recording.available event: the row becomes "available" in S3 and the
-// webhooks go out with the object's key and a presigned URL.
+// webhooks go out with the object's key and a presigned URL (and the mails, as above).
 DeliveryPlan plan_uploaded(const DeliveryEvent &event, const UploadedObject &object,
-                           const std::vector<WebhookTarget> &targets);
+                           const std::vector<WebhookTarget> &targets, const std::string &library_url = "");
 
 // The JSON body a webhook receiver gets:
 //   {"id":..,"type":"recording.available","created_at":"..Z","node":..,"room":..,"data":{..}}

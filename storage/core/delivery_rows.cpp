@@ -24,10 +24,11 @@ std::string storage_error(const std::string &storage) {
 } // namespace
 
 std::string new_job_error(const NewJob &job) {
-    return first_error({identifier_error("job id", job.id), identifier_error("job room id", job.room_id),
-                        one_of_error("job kind", job.kind, {"upload", "webhook", "export", "email", "delete"}),
-                        job.affinity_node.empty() ? "" : identifier_error("job affinity node", job.affinity_node),
-                        json_object_error("job payload", job.payload_json, kMaxPayloadBytes)});
+    return first_error(
+        {identifier_error("job id", job.id), identifier_error("job room id", job.room_id),
+         one_of_error("job kind", job.kind, {"upload", "webhook", "export", "email", "delete", "recording_mail"}),
+         job.affinity_node.empty() ? "" : identifier_error("job affinity node", job.affinity_node),
+         json_object_error("job payload", job.payload_json, kMaxPayloadBytes)});
 }
 
 std::string recording_row_error(const RecordingRow &row) {

@@ -16,11 +16,6 @@ std::string export_id_error(const std::string &id) {
     return "";
 }
 
-std::string string_of(const json_t *object, const char *name) {
-    const json_t *value = json_object_get(object, name);
-    return json_is_string(value) ? std::string(json_string_value(value), json_string_length(value)) : std::string();
-}
-
 common::JsonPtr parse_object(const std::string &payload, const char *what, std::string &error) {
     json_error_t parse_error;
     common::JsonPtr object(json_loadb(payload.data(), payload.size(), JSON_REJECT_DUPLICATES, &parse_error));
@@ -72,12 +67,12 @@ std::optional<ExportRequest> export_request_from_payload(const std::string &payl
     const common::JsonPtr object = parse_object(payload, "export job payload", error);
     if (!object) return std::nullopt;
     ExportRequest request;
-    request.export_id = string_of(object.get(), "export_id");
-    request.room_id = string_of(object.get(), "room");
+    request.export_id = string_member(object.get(), "export_id");
+    request.room_id = string_member(object.get(), "room");
     const json_t *report = json_object_get(object.get(), "report");
     request.report_json = json_is_object(report) ? common::json_compact(report, JSON_SORT_KEYS) : "";
-    request.requested_by = string_of(object.get(), "requested_by");
-    request.email = string_of(object.get(), "email");
+    request.requested_by = string_member(object.get(), "requested_by");
+    request.email = string_member(object.get(), "email");
     error = export_request_error(request);
     if (!error.empty()) return std::nullopt;
     return request;
@@ -125,12 +120,12 @@ std::optional<ExportEmail> export_email_from_payload(const std::string &payload,
     const common::JsonPtr object = parse_object(payload, "email job payload", error);
     if (!object) return std::nullopt;
     ExportEmail email;
-    email.export_id = string_of(object.get(), "export_id");
-    email.room_id = string_of(object.get(), "room");
-    email.to = string_of(object.get(), "to");
-    email.storage = string_of(object.get(), "storage");
-    email.file = string_of(object.get(), "file");
-    email.link = string_of(object.get(), "link");
+    email.export_id = string_member(object.get(), "export_id");
+    email.room_id = string_member(object.get(), "room");
+    email.to = string_member(object.get(), "to");
+    email.storage = string_member(object.get(), "storage");
+    email.file = string_member(object.get(), "file");
+    email.link = string_member(object.get(), "link");
     email.expires_unix = json_integer_value(json_object_get(object.get(), "expires"));
     email.rows = json_integer_value(json_object_get(object.get(), "rows"));
     // Mail jobs queued before PDFs existed carry no format: theirs was a CSV.

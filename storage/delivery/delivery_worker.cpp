@@ -12,6 +12,7 @@
 #include "storage/db/recording_rows.hpp"
 #include "storage/delivery/delete_job.hpp"
 #include "storage/delivery/file_digest.hpp"
+#include "storage/delivery/recording_mailer.hpp"
 #include "storage/delivery/upload_job.hpp"
 #include "storage/s3/resumable_upload.hpp"
 
@@ -95,12 +96,14 @@ struct DeliveryWorker::Backends {
         : database(settings.postgres_conninfo), outbox(database, settings.node_id, settings.retry, settings.lease_ms),
           s3(settings.s3 ? std::optional<S3Client>(std::in_place, *settings.s3) : std::nullopt),
           exports(settings.exports, settings.recordings_root, s3 ? &*s3 : nullptr,
-                  settings.s3 ? settings.s3->key_prefix : std::string()) {}
+                  settings.s3 ? settings.s3->key_prefix : std::string()),
+          recording_mails(settings.exports.smtp) {}
     Database database;
     OutboxStore outbox;
     std::optional<S3Client> s3;
     WebhookSender webhooks;
     ExportJobs exports;
+    RecordingMailer recording_mails;
     bool prepared = false; // prepare_database done since the last job whose outcome Postgres missed
 };
 
@@ -331,7 +334,8 @@ bool DeliveryWorker::import_spool() {
                 event->recording->size_bytes = digest->size_bytes;
             }
         }
-        const DeliveryPlan plan = plan_delivery(*event, settings_.s3.has_value(), targets_of(settings_.webhooks), settings_.files_shared);
+        const DeliveryPlan plan = plan_delivery(*event, settings_.s3.has_value(), targets_of(settings_.webhooks),
+                                                settings_.files_shared, settings_.library_url);
         const std::optional<RecordingRow> row = plan.row ? std::optional(row_of(*plan.row)) : std::nullopt;
         const std::vector<NewJob> jobs = new_jobs(plan.jobs);
         // Values Postgres would refuse every time must not hold up the events behind them.
@@ -449,7 +453,8 @@ bool DeliveryWorker::run_one_job() {
             outcome.permanent = sent.permanent;
             outcome.error = sent.error;
             if (sent.done) {
-                const DeliveryPlan plan = plan_uploaded(*event, sent.object, targets_of(settings_.webhooks));
+                const DeliveryPlan plan = plan_uploaded(*event, sent.object, targets_of(settings_.webhooks),
+                                                        settings_.library_url);
                 outcome.followups = new_jobs(plan.jobs);
                 outcome.update = update_of(*plan.row);
                 if (!settings_.keep_local_copy) outcome.delete_after = std::move(sent.local_paths);
@@ -465,6 +470,8 @@ bool DeliveryWorker::run_one_job() {
                                            [this, &job] { return backends_->outbox.renew_lease(job->id); }));
     } else if (job->kind == "email") {
         take(backends_->exports.run_email(*job));
+    } else if (job->kind == "recording_mail") {
+        take(backends_->recording_mails.run(*job));
     } else if (job->kind == "delete") {
         const auto request = delete_of_payload(job->payload_json, error);
         const DeleteOutcome deleted = request ? run_delete(*request, settings_.recordings_root,
@@ -501,11 +508,11 @@ bool DeliveryWorker::run_one_job() {
         }
         {
             std::lock_guard lock(mutex_);
-            (job->kind == "upload"   ? counters_.uploads
-             : job->kind == "export" ? counters_.exports
-             : job->kind == "email"  ? counters_.emails
-             : job->kind == "delete" ? counters_.deletes
-                                     : counters_.webhooks)++;
+            (job->kind == "upload"                                   ? counters_.uploads
+             : job->kind == "export"                                 ? counters_.exports
+             : job->kind == "email" || job->kind == "recording_mail" ? counters_.emails
+             : job->kind == "delete"                                 ? counters_.deletes
+                                                                     : counters_.webhooks)++;
         }
         if (!outcome.notice.empty() && on_notice_) on_notice_(outcome.notice, outcome.notice_details);
         return true;

@@ -48,6 +48,10 @@ struct DeliverySettings {
     RetryPolicy retry;
     int64_t lease_ms = 120000; // a node that stops renewing loses its job after this
     ExportSettings exports;    // exports via email: links, SMTP, file modes
+    // "<links.public_url>/library/" when recording mails are on (SMTP and an explicit
+    // links.public_url), else "": recordings stored after their session ended are mailed to their
+    // owner and initiator with this page's link (storage/core/recording_mail).
+    std::string library_url;
 };
 
 class DeliveryWorker {

@@ -6,9 +6,17 @@ player's playback reports (telemetry rows), sharing with users and by expiring, 
 links, rename, delete through the outbox (the file goes), bad inputs and the rate limit. Then
 the library page in headless Chromium (tests/browser/library_page.mjs): a recording plays past
 5 s and seeks, a share link opens for someone else and is refused once expired, a user without
-access reads a clear message, rename and delete with confirmation, zero console errors."""
+access reads a clear message, rename and delete with confirmation, zero console errors. And the
+recording mails (a real SMTP sink): a recording stored after its session ended (closed, host-leave
+timeout) is mailed once to its owner and initiator at the addresses their signed tokens carry,
+with the library page's link; no mail without such an address, when the room heard `available`,
+or on a node without SMTP."""
+import email
+import email.policy
 import json
+import mailbox
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -19,6 +27,7 @@ import urllib.request
 
 import browser_script
 import harness
+import smtp_sink
 from postgres import Postgres, free_port
 
 LINK_SECRET = "library-links-secret-library-links-secret-01"
@@ -43,6 +52,12 @@ def fetch(url, headers=None, method="GET", data=None):
 
 
 class LibraryBase(unittest.TestCase):
+    SETTINGS = {}  # more jcfg general settings
+
+    @classmethod
+    def more_categories(cls):
+        return {}
+
     @classmethod
     def setUpClass(cls):
         cls.pg = Postgres()
@@ -52,9 +67,11 @@ class LibraryBase(unittest.TestCase):
         cls.link_port = free_port()
         cls.link_base = f"http://127.0.0.1:{cls.link_port}"
         cls.janus = harness.Janus(
-            http_port=cls.HTTP_PORT, admin_port=cls.HTTP_PORT - 1000, settings={"recordings_root": cls.root},
+            http_port=cls.HTTP_PORT, admin_port=cls.HTTP_PORT - 1000,
+            settings={"recordings_root": cls.root, **cls.SETTINGS},
             categories={"delivery": {"postgres": cls.pg.conninfo},
-                        "links": {"port": cls.link_port, "secret": LINK_SECRET, "public_url": cls.link_base}})
+                        "links": {"port": cls.link_port, "secret": LINK_SECRET, "public_url": cls.link_base},
+                        **cls.more_categories()})
         harness.wait_until_migrated(cls.pg, "to_regclass('recording_links') IS NOT NULL", cls.janus)
         cls.session = harness.Session(cls.janus)
         cls.handle = cls.session.attach()
@@ -190,7 +207,8 @@ class LibraryRequestsTest(LibraryBase):
         in the room hears `available`: the owner and the initiator find it in their notices."""
         harness.create_room(self.handle, "r-notice", title="Board", type="channel", channel_owner="olivia")
         handle = self.session.attach()
-        joined = handle.send({"request": "join", "room": "r-notice", "token": harness.token("r-notice", "ivan", "host"),
+        joined = handle.send({"request": "join", "room": "r-notice",
+                              "token": harness.token("r-notice", "ivan", "host", email="ivan@example.com"),
                               "user": {"display": "Ivan"}})
         self.assertEqual(joined.get("roomrec"), "joined", joined)
         self.assertEqual(handle.send({"request": "start_recording"})["state"], "starting")
@@ -207,6 +225,8 @@ class LibraryRequestsTest(LibraryBase):
                          [("r-notice", "Board", "olivia", "ivan", "available")])
         self.assertTrue(notices[0]["playable"])
         recording = notices[0]["recording"]
+        # This node has no SMTP: no mail is planned (it would be committed with the row).
+        self.assertEqual(self.pg.psql("SELECT count(*) FROM outbox_jobs WHERE kind = 'recording_mail'"), "0")
         self.assertEqual([n["recording"] for n in self.library("notices", self.tok("ivan"))["notices"]], [recording])
         # Nobody else has that notice; a seeded recording (owner and initiator alice) is alice's.
         self.assertEqual(self.library("notices", self.tok("carol", room="r-notice", role="host"))["notices"], [])
@@ -452,6 +472,139 @@ class LibraryPageTest(LibraryBase):
             time.sleep(0.5)
         self.assertIn("playback.seek", kinds)
         self.assertIn("playback.progress", kinds)
+
+
+
+class RecordingMailTest(LibraryBase):
+    """Recording mails (issue 14) through the real Janus, Postgres and an SMTP sink (aiosmtpd)."""
+    HTTP_PORT = 18613
+    SETTINGS = {"host_leave_timeout": 1}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.mail_folder = tempfile.mkdtemp(prefix="roomrec-recmail-")
+        cls.maildir = os.path.join(cls.mail_folder, "mail")
+        cls.smtp_port = free_port()
+        cls.sink = smtp_sink.spawn(cls.smtp_port, cls.maildir)
+        try:
+            super().setUpClass()
+        except Exception:
+            smtp_sink.stop(cls.sink)
+            raise
+
+    @classmethod
+    def more_categories(cls):
+        return {"smtp": {"url": f"smtp://127.0.0.1:{cls.smtp_port}/roomrec.test", "from": "recordings@roomrec.test"}}
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            super().tearDownClass()
+        finally:
+            smtp_sink.stop(cls.sink)
+            shutil.rmtree(cls.mail_folder, ignore_errors=True)
+
+    def mails_to(self, address):
+        if not os.path.isdir(self.maildir):
+            return []
+        found = []
+        for stored in mailbox.Maildir(self.maildir, create=False):
+            message = email.message_from_bytes(stored.as_bytes(), policy=email.policy.default)
+            if message["To"] == address:
+                found.append(message)
+        return found
+
+    def wait_for_mail(self, address, timeout=30):
+        deadline = time.time() + timeout
+        while not self.mails_to(address):
+            self.assertLess(time.time(), deadline, f"no mail to {address}: " + self.pg.psql(
+                "SELECT coalesce(string_agg(last_error, '; '), '') FROM outbox_jobs WHERE kind = 'recording_mail'"))
+            time.sleep(0.2)
+        return self.mails_to(address)
+
+    def stored_recording(self, room, timeout=30):
+        deadline = time.time() + timeout
+        while True:
+            found = self.pg.psql(f"SELECT recording_id FROM recordings WHERE room_id = '{room}' AND state = 'available'")
+            if found:
+                return found
+            self.assertLess(time.time(), deadline, f"room {room}: no stored recording")
+            time.sleep(0.2)
+
+    def join(self, room, user, role, email=None, declared=None):
+        handle = self.session.attach()
+        joined = handle.send({"request": "join", "room": room,
+                              "token": harness.token(room, user, role, email=email),
+                              "user": {"display": user, **({"email": declared} if declared else {})}})
+        self.assertEqual(joined.get("roomrec"), "joined", joined)
+        return handle
+
+    def start_recording(self, handle):
+        self.assertEqual(handle.send({"request": "start_recording"})["state"], "starting")
+        handle.wait_event(lambda e: e.get("plugindata", {}).get("data", {}).get("state") == "started", timeout=20)
+        time.sleep(1.2)  # a second of recording for the mail's duration
+
+    def assert_recording_mail(self, message, room, title, recording):
+        self.assertEqual(message["From"], "recordings@roomrec.test")
+        self.assertEqual(message["Subject"], f"Recording available: {title}")
+        text = message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+        self.assertIn(f"Title: {title}\n", text)
+        self.assertIn(f"Room: {room}\n", text)
+        self.assertRegex(text, r"\nDuration: [1-9]\d* s\n")
+        self.assertIn(f"{self.link_base}/library/?room={room}&recording={recording}\n", text)
+        # The library page only: no file link, no signed link, no secret.
+        for absent in ("/v1/files", ".mp4", "sig=", LINK_SECRET, harness.TOKEN_SECRET, self.root):
+            self.assertNotIn(absent, text)
+
+    def test_a_closed_session_mails_owner_and_initiator_once(self):
+        harness.create_room(self.handle, "m-close", title="Board", type="channel", channel_owner="olivia")
+        self.join("m-close", "olivia", "viewer", email="olivia@example.com")
+        host = self.join("m-close", "ivan", "host", email="ivan@example.com", declared="ivan.declared@example.com")
+        self.start_recording(host)
+        self.assertEqual(host.send({"request": "close"})["roomrec"], "closed")
+        recording = self.stored_recording("m-close")
+        for address in ("olivia@example.com", "ivan@example.com"):
+            self.assert_recording_mail(self.wait_for_mail(address)[0], "m-close", "Board", recording)
+        time.sleep(3)  # retries or a second plan would show by now
+        self.assertEqual(len(self.mails_to("olivia@example.com")), 1)
+        self.assertEqual(len(self.mails_to("ivan@example.com")), 1)
+        self.assertEqual(self.mails_to("ivan.declared@example.com"), [])  # self-declared: never mailed
+        self.assertEqual(self.pg.psql("SELECT count(*) FROM outbox_jobs WHERE kind = 'recording_mail' AND state = "
+                                      f"'done' AND payload->>'recording' = '{recording}'"), "2")
+
+    def test_the_host_leave_timeout_mails_the_host_once(self):
+        harness.create_room(self.handle, "m-leave", title="Stand-up")
+        host = self.join("m-leave", "hank", "host", email="hank@example.com")
+        self.start_recording(host)
+        self.assertEqual(host.send({"request": "leave"}).get("roomrec"), "left")
+        recording = self.stored_recording("m-leave")
+        mails = self.wait_for_mail("hank@example.com")
+        self.assert_recording_mail(mails[0], "m-leave", "Stand-up", recording)
+        time.sleep(3)
+        # Owner and initiator are the same person: one mail.
+        self.assertEqual(len(self.mails_to("hank@example.com")), 1)
+        self.assertIn("(host_left_timeout)", self.janus.log_text())
+
+    def test_no_mail_without_a_signed_address_or_when_the_room_heard_it(self):
+        # A token without email=: the address the client declares is not used.
+        harness.create_room(self.handle, "m-none", title="Unsigned")
+        nora = self.join("m-none", "nora", "host", declared="nora@example.com")
+        self.start_recording(nora)
+        self.assertEqual(nora.send({"request": "close"})["roomrec"], "closed")
+        # Stopped while the session went on: the host hears `available` in the room.
+        harness.create_room(self.handle, "m-stop", title="Heard")
+        stan = self.join("m-stop", "stan", "host", email="stan@example.com")
+        self.start_recording(stan)
+        self.assertEqual(stan.send({"request": "stop_recording"})["state"], "stopped")
+        stan.wait_event(lambda e: e.get("plugindata", {}).get("data", {}).get("state") == "available", timeout=30)
+        self.assertEqual(stan.send({"request": "close"})["roomrec"], "closed")
+        for room in ("m-none", "m-stop"):
+            recording = self.stored_recording(room)
+            self.assertEqual(self.pg.psql("SELECT count(*) FROM outbox_jobs WHERE kind = 'recording_mail' AND "
+                                          f"payload->>'recording' = '{recording}'"), "0")
+        time.sleep(2)
+        self.assertEqual(self.mails_to("nora@example.com"), [])
+        self.assertEqual(self.mails_to("stan@example.com"), [])
 
 
 if __name__ == "__main__":

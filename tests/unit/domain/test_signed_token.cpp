@@ -1,4 +1,5 @@
-// Signed join tokens (R2): valid, expired, wrong realm, wrong signature, missing descriptor.
+// Signed join tokens (R2): valid, expired, wrong realm, wrong signature, missing descriptor, the
+// optional email= descriptor.
 #include "domain/signed_token.hpp"
 
 #include <string>
@@ -27,6 +28,41 @@ static void matches_python_minted_signature(void **) {
     // base64(HMAC-SHA1("s3cret", data)) computed independently with Python's hmac module.
     const std::string data = "1800000100,janus.plugin.roomrec,room=r1,user=u1,role=host";
     assert_string_equal(token(data).c_str(), (data + ":B8KMN0gIspsDnnB7w3RS2aj7akQ=").c_str());
+}
+
+static void email_descriptor_is_optional(void **) {
+    const auto without = verify_token(token("1800000100,janus.plugin.roomrec,room=r1,user=u1,role=host"), kSecret,
+                                      kRealm, kNow);
+    assert_true(without.ok());
+    assert_true(without.claims.email.empty());
+    const auto with = verify_token(
+        token("1800000100,janus.plugin.roomrec,email=ann@example.com,room=r1,user=u1,role=host"), kSecret, kRealm,
+        kNow);
+    assert_true(with.ok());
+    assert_string_equal(with.claims.email.c_str(), "ann@example.com");
+    assert_string_equal(with.claims.user.c_str(), "u1");
+    // An email= without a value is no address.
+    const auto empty = verify_token(token("1800000100,janus.plugin.roomrec,room=r1,user=u1,role=host,email="), kSecret,
+                                    kRealm, kNow);
+    assert_true(empty.ok());
+    assert_true(empty.claims.email.empty());
+}
+
+static void repeated_email_is_refused(void **) {
+    const auto check = verify_token(
+        token("1800000100,janus.plugin.roomrec,room=r1,user=u1,role=host,email=a@x.org,email=b@x.org"), kSecret, kRealm,
+        kNow);
+    assert_int_equal(check.error, TokenError::RepeatedEmail);
+    assert_true(check.claims.email.empty());
+    assert_string_equal(token_error_text(check.error), "token has more than one email= descriptor");
+}
+
+static void an_added_email_breaks_the_signature(void **) {
+    // A holder cannot add an address to someone else's token.
+    const std::string signed_token = token("1800000100,janus.plugin.roomrec,room=r1,user=u1,role=host");
+    const std::string data = signed_token.substr(0, signed_token.find(':'));
+    const std::string forged = data + ",email=thief@example.com" + signed_token.substr(signed_token.find(':'));
+    assert_int_equal(verify_token(forged, kSecret, kRealm, kNow).error, TokenError::BadSignature);
 }
 
 static void expired_token_is_refused(void **) {
@@ -86,10 +122,17 @@ static void no_secret_refuses_everything(void **) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(valid_token_yields_claims),    cmocka_unit_test(matches_python_minted_signature),
-        cmocka_unit_test(expired_token_is_refused),     cmocka_unit_test(wrong_realm_is_refused),
-        cmocka_unit_test(wrong_signature_is_refused),   cmocka_unit_test(missing_or_duplicate_descriptor_is_refused),
-        cmocka_unit_test(malformed_tokens_are_refused), cmocka_unit_test(no_secret_refuses_everything),
+        cmocka_unit_test(valid_token_yields_claims),
+        cmocka_unit_test(matches_python_minted_signature),
+        cmocka_unit_test(expired_token_is_refused),
+        cmocka_unit_test(wrong_realm_is_refused),
+        cmocka_unit_test(wrong_signature_is_refused),
+        cmocka_unit_test(missing_or_duplicate_descriptor_is_refused),
+        cmocka_unit_test(malformed_tokens_are_refused),
+        cmocka_unit_test(no_secret_refuses_everything),
+        cmocka_unit_test(email_descriptor_is_optional),
+        cmocka_unit_test(repeated_email_is_refused),
+        cmocka_unit_test(an_added_email_breaks_the_signature),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

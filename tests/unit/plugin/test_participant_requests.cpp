@@ -156,6 +156,31 @@ void a_room_secret_proves_a_role_not_a_person(void **) {
     assert_int_equal(code(h.request(alice, answer)), 0);
 }
 
+// email= in a token: one address, once; anything else refuses the join (the issuer's mistake
+// must show, not silently lose the user's recording mails).
+void a_tokens_email_must_be_one_address(void **) {
+    PluginHarness h;
+    h.create_room("weekly");
+    const auto body = [](const std::string &descriptors) {
+        const long long expiry = g_get_real_time() / G_USEC_PER_SEC + 3600;
+        const std::string token = roomrec::domain::sign_token(
+            std::to_string(expiry) + ",janus.plugin.roomrec,room=weekly,user=ann,role=host" + descriptors,
+            "token-secret");
+        return R"({"request":"join","room":"weekly","token":")" + token + R"("})";
+    };
+    for (const char *bad : {",email=Ann <ann@example.com>", ",email=ann@example.com;eve@example.com", ",email=ann"}) {
+        const std::string refused = refused_join(h, body(bad));
+        assert_int_equal(code(refused), 447);
+        assert_true(has(refused, "token's email must be one address"));
+    }
+    const std::string twice = refused_join(h, body(",email=ann@example.com,email=eve@example.com"));
+    assert_int_equal(code(twice), 447);
+    assert_true(has(twice, "more than one email="));
+    auto *handle = h.attach();
+    const std::string answer = h.request(handle, body(",email=ann@example.com"));
+    assert_true(has(answer == "wait" ? h.gateway.wait_push(handle, {"\"joined\""}) : answer, "\"joined\""));
+}
+
 void one_user_holds_one_seat(void **) {
     PluginHarness h;
     h.create_room("small", R"(,"max_participants":2)");
@@ -230,6 +255,7 @@ int main() {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_room_secret_proves_a_role_not_a_person),
         cmocka_unit_test(one_user_holds_one_seat),
+        cmocka_unit_test(a_tokens_email_must_be_one_address),
         cmocka_unit_test(a_kicked_user_stays_out_of_the_session),
         cmocka_unit_test(stage_brings_a_viewer_on_and_off_and_everyone_hears_it),
         cmocka_unit_test(kick_removes_the_participant_and_tells_everyone),

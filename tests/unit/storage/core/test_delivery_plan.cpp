@@ -171,6 +171,48 @@ static void upload_on_a_shared_volume_is_any_nodes(void **) {
     assert_string_equal(plan.row->node_id.c_str(), "node-a");   // the row still says who recorded it
 }
 
+// A recording stored after its session ended: one mail job per distinct signed address, with
+// the webhooks (local) or after the upload (S3); none without a library URL or when the
+// session went on. The addresses travel in the event, never in a webhook body.
+static void session_ending_recording_is_mailed_to_its_people(void **) {
+    DeliveryEvent event = available_event();
+    event.reason = "host_left_timeout";
+    event.recording->owner_email = "alice@example.com";
+    event.recording->initiator_email = "bob@example.com";
+    std::string error;
+    const auto back = delivery_event_from_json(delivery_event_to_json(event), error);
+    assert_true(back.has_value());
+    assert_string_equal(back->recording->owner_email.c_str(), "alice@example.com");
+    assert_string_equal(back->recording->initiator_email.c_str(), "bob@example.com");
+    assert_string_equal(back->reason.c_str(), "host_left_timeout");
+
+    const std::string library = "https://meet.example.com/library/";
+    const DeliveryPlan plan = plan_delivery(event, false, kTargets, false, library);
+    assert_int_equal(plan.jobs.size(), 4); // two webhooks, two mails
+    assert_string_equal(plan.jobs[2].kind.c_str(), "recording_mail");
+    assert_string_equal(plan.jobs[2].id.c_str(), "recording-mail-rec42-0");
+    assert_string_equal(plan.jobs[3].id.c_str(), "recording-mail-rec42-1");
+    assert_true(plan.jobs[2].payload_json.find("alice@example.com") != std::string::npos);
+    assert_true(plan.jobs[0].payload_json.find("example.com") == std::string::npos); // not in webhooks
+    Json body = parse_json(webhook_of_payload(plan.jobs[0].payload_json, error)->body.c_str());
+    assert_string_equal(json_string_value(json_object_get(json_object_get(body.get(), "data"), "reason")),
+                        "host_left_timeout");
+
+    assert_int_equal(plan_delivery(event, false, kTargets).jobs.size(), 2); // no SMTP or public links here
+    DeliveryEvent requested = event;
+    requested.reason = "requested";
+    assert_int_equal(plan_delivery(requested, false, kTargets, false, library).jobs.size(), 2);
+
+    const DeliveryPlan upload = plan_delivery(event, true, kTargets, false, library);
+    assert_int_equal(upload.jobs.size(), 1); // mails wait for the upload, like the webhooks
+    const auto carried = event_of_upload_payload(upload.jobs[0].payload_json, error);
+    UploadedObject object{"recordings", "weekly/Recordings/Rec - x.mp4", "http://s3/presigned", 1767830400000, "ab12",
+                          1234, "", {}};
+    const DeliveryPlan after = plan_uploaded(*carried, object, kTargets, library);
+    assert_int_equal(after.jobs.size(), 4);
+    assert_string_equal(after.jobs[3].kind.c_str(), "recording_mail");
+}
+
 static void other_events(void **) {
     DeliveryEvent event = available_event();
     event.type = DeliveryEventType::RecordingStarted;
@@ -218,6 +260,7 @@ int main(void) {
         cmocka_unit_test(s3_recording_is_uploaded_first_then_announced),
         cmocka_unit_test(webhook_lists_the_files_of_a_recording_with_tracks),
         cmocka_unit_test(upload_on_a_shared_volume_is_any_nodes),
+        cmocka_unit_test(session_ending_recording_is_mailed_to_its_people),
         cmocka_unit_test(other_events),
         cmocka_unit_test(receiver_answers),
     };

@@ -31,7 +31,8 @@ static void a_new_job_is_checked_field_by_field(void **) {
     assert_string_equal(new_job_error(job).c_str(), "job id: empty");
     job = good_job();
     job.kind = "sms";
-    assert_string_equal(new_job_error(job).c_str(), "job kind: must be one of upload, webhook, export, email, delete");
+    assert_string_equal(new_job_error(job).c_str(),
+                        "job kind: must be one of upload, webhook, export, email, delete, recording_mail");
     job = good_job();
     job.affinity_node = "a\tb";
     assert_string_equal(new_job_error(job).c_str(), "job affinity node: contains a control character");
