@@ -2,6 +2,7 @@
 
 #include "analytics/telemetry/telemetry_store.hpp"
 #include "common/log.hpp"
+#include "common/wall_clock.hpp"
 #include "storage/db/database.hpp"
 
 #include <chrono>
@@ -11,11 +12,6 @@ namespace roomrec::analytics {
 namespace {
 
 constexpr common::Logger kLog("telemetry");
-
-int64_t wall_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 } // namespace
 
@@ -57,7 +53,7 @@ void MinuteRollups::run() {
         std::vector<std::pair<int64_t, int64_t>> runs;
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            const int64_t closed_before = (wall_ms() - grace_ms_) / 60000; // minutes ending before now - grace
+            const int64_t closed_before = (common::unix_time_ms() - grace_ms_) / 60000; // minutes ending before now - grace
             auto it = pending_.begin();
             while (it != pending_.end() && (stop || *it < closed_before)) {
                 const int64_t first = *it;

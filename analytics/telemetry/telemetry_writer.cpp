@@ -6,6 +6,7 @@
 #include "analytics/telemetry/telemetry_spool.hpp"
 #include "analytics/telemetry/telemetry_store.hpp"
 #include "common/log.hpp"
+#include "common/wall_clock.hpp"
 #include "storage/db/database.hpp"
 
 #include <sys/random.h>
@@ -55,11 +56,6 @@ bool valid_node_id(const std::string &node_id) {
     return !node_id.empty() && node_id.size() <= 128 && std::none_of(node_id.begin(), node_id.end(), [](char c) {
         return static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '/';
     });
-}
-
-int64_t wall_now_us() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 } // namespace
@@ -225,7 +221,7 @@ TelemetryWriter::Counters TelemetryWriter::counters() const {
     counters.dropped_bytes = get(s.dropped_bytes);
     counters.queued_bytes = s.queued_bytes.load(std::memory_order_relaxed);
     const int64_t since = s.unwritten_since_us.load();
-    counters.lag_us = since == 0 ? 0 : std::max<int64_t>(0, wall_now_us() - since);
+    counters.lag_us = since == 0 ? 0 : std::max<int64_t>(0, common::unix_time_us() - since);
     for (size_t kind = 0; kind <= kTelemetryKindCount; ++kind) {
         const uint64_t dropped = get(s.dropped_by_kind[kind]);
         counters.dropped_full += dropped;
@@ -239,7 +235,7 @@ TelemetryWriter::Counters TelemetryWriter::counters() const {
 void TelemetryWriter::State::run() {
     if (!spool.empty()) {
         spooling = true; // a spool left by an earlier run goes first
-        unwritten_since_us.store(wall_now_us()); // its events are older still: a lower bound
+        unwritten_since_us.store(common::unix_time_us()); // its events are older still: a lower bound
         kLog.info("spooled batches from an earlier run wait in " + spool.folder() + ": replaying them first");
     }
     for (;;) {
@@ -278,7 +274,7 @@ bool TelemetryWriter::State::collect() {
             if (batch.rows == 1) {
                 batch_started = Clock::now();
                 int64_t none = 0;
-                unwritten_since_us.compare_exchange_strong(none, std::min(event.at_us, wall_now_us()));
+                unwritten_since_us.compare_exchange_strong(none, std::min(event.at_us, common::unix_time_us()));
             }
             continue;
         }

@@ -3,6 +3,7 @@
 #include "common/json.hpp"
 #include "common/log.hpp"
 #include "common/random_id.hpp"
+#include "common/wall_clock.hpp"
 #include "storage/core/contained_path.hpp"
 #include "storage/core/delivery_plan.hpp"
 #include "storage/db/database.hpp"
@@ -33,11 +34,6 @@ constexpr int64_t kReconnectMaxWaitMs = 5000; // Postgres away: retry at least t
 
 int64_t steady_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
-int64_t unix_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
@@ -425,7 +421,7 @@ bool DeliveryWorker::run_one_job() {
                                      : error;
         } else {
             const WebhookAnswer answer = backends_->webhooks.post(*endpoint, delivery->event_id, delivery->type,
-                                                                  delivery->body, unix_ms() / 1000);
+                                                                  delivery->body, common::unix_time_ms() / 1000);
             const HttpVerdict verdict = webhook_verdict(answer.http_status);
             outcome.done = verdict == HttpVerdict::Delivered;
             outcome.permanent = verdict == HttpVerdict::Reject;

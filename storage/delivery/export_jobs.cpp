@@ -3,6 +3,7 @@
 #include "common/file_mode.hpp"
 #include "common/json.hpp"
 #include "common/log.hpp"
+#include "common/wall_clock.hpp"
 #include "common/random_id.hpp"
 #include "storage/core/contained_path.hpp"
 #include "storage/core/signed_link.hpp"
@@ -14,18 +15,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
 
 namespace roomrec::storage {
 namespace {
 
 constexpr common::Logger kLog("delivery");
-
-int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 std::string details(std::initializer_list<std::pair<const char *, std::string>> fields) {
     const common::JsonPtr object = common::json_object_ptr();
@@ -129,7 +124,7 @@ ExportJobResult ExportJobs::run_export(const ClaimedJob &job, const std::atomic<
     result.notice_details = details(
         {{"room", request->room_id}, {"export", export_id}, {"storage", storage}, {"rows", std::to_string(rows)}});
     if (request->email.empty()) { // a download export: ready now; its links expire with the file
-        const int64_t expires = unix_now() + link_ttl(storage);
+        const int64_t expires = common::unix_time_s() + link_ttl(storage);
         result.done = true;
         result.also = [export_id, storage, location, rows, expires](pqxx::transaction_base &transaction,
                                                                     std::string &) {
@@ -207,11 +202,11 @@ ExportJobResult ExportJobs::run_email(const ClaimedJob &job) {
         result.error = "export " + email->export_id + ": SMTP is not configured on this node (smtp.url)";
         return result;
     }
-    if (email->link.empty() && !make_link(*email, unix_now(), error)) {
+    if (email->link.empty() && !make_link(*email, common::unix_time_s(), error)) {
         result.error = "export " + email->export_id + ": " + error;
         return result;
     }
-    const auto message = build_email(export_email_content(*email, settings_.smtp->from), unix_now(),
+    const auto message = build_email(export_email_content(*email, settings_.smtp->from), common::unix_time_s(),
                                      common::random_id(), error);
     if (!message) {
         result.permanent = true;

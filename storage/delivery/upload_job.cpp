@@ -1,23 +1,17 @@
 #include "storage/delivery/upload_job.hpp"
 
 #include "common/log.hpp"
+#include "common/wall_clock.hpp"
 #include "storage/core/contained_path.hpp"
 #include "storage/s3/resumable_upload.hpp"
 #include "storage/s3/s3_client.hpp"
 
 #include <unistd.h>
 
-#include <chrono>
-
 namespace roomrec::storage {
 namespace {
 
 constexpr common::Logger kLog("delivery");
-
-int64_t unix_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 struct FileToSend {
     std::string role, path, location;
@@ -90,7 +84,7 @@ UploadOutcome run_upload(const std::string &job_id, const DeliveryEvent &event, 
     object.key_prefix = settings.key_prefix;
     object.key = settings.key_prefix + facts.location;
     object.url = s3.presign_get(facts.location, settings.presign_seconds).value_or("");
-    object.url_expires_ms = unix_ms() + settings.presign_seconds * 1000;
+    object.url_expires_ms = common::unix_time_ms() + settings.presign_seconds * 1000;
     object.sha256 = facts.sha256;
     object.size_bytes = facts.size_bytes;
     for (const RecordingFile &file : facts.files)

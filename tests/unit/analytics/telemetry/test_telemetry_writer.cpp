@@ -2,12 +2,12 @@
 // while the writer is behind (or not even started) holds at most queue_max_bytes, refusals are
 // counted, and what the producers add the consumer takes back exactly. Its lag gauge.
 #include "analytics/telemetry/telemetry_writer.hpp"
+#include "common/wall_clock.hpp"
 
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cstdlib>
 #include <string>
 #include <thread>
@@ -79,14 +79,24 @@ static void periodic_events_leave_the_last_eighth_of_the_bytes(void **) {
 
 // Producers on four threads against the writer thread (Postgres unreachable: it spools). The
 // byte count never passes the bound, and once stopped every added byte was taken back.
-static void concurrent_producers_and_the_consumer_agree(void **) {
+static std::string make_folder() {
     char pattern[] = "/tmp/telemetry-writer-XXXXXX";
-    const std::string folder = mkdtemp(pattern);
+    return mkdtemp(pattern);
+}
+
+// A writer whose Postgres never answers: everything it takes goes to the spool in `folder`.
+static TelemetrySettings without_postgres(const std::string &folder) {
     TelemetrySettings settings;
     settings.conninfo = "host=/nonexistent-roomrec-socket-dir port=1 connect_timeout=1";
     settings.node_id = "node-t";
     settings.spool_folder = folder + "/spool";
     settings.rollup_ms = 0;
+    return settings;
+}
+
+static void concurrent_producers_and_the_consumer_agree(void **) {
+    const std::string folder = make_folder();
+    TelemetrySettings settings = without_postgres(folder);
     settings.queue_max_bytes = 256 << 10;
     TelemetryWriter writer(settings);
     std::string error;
@@ -120,21 +130,14 @@ static void concurrent_producers_and_the_consumer_agree(void **) {
 
 // The lag gauge: events Postgres has not taken yet are as late as the oldest of them.
 static void lag_is_the_age_of_the_oldest_event_postgres_has_not_taken(void **) {
-    char pattern[] = "/tmp/telemetry-writer-XXXXXX";
-    const std::string folder = mkdtemp(pattern);
-    TelemetrySettings settings;
-    settings.conninfo = "host=/nonexistent-roomrec-socket-dir port=1 connect_timeout=1";
-    settings.node_id = "node-t";
-    settings.spool_folder = folder + "/spool";
-    settings.rollup_ms = 0;
+    const std::string folder = make_folder();
+    TelemetrySettings settings = without_postgres(folder);
     settings.flush_ms = 50;
     TelemetryWriter writer(settings);
     assert_int_equal(writer.counters().lag_us, 0); // nothing waits
     std::string error;
     assert_true(writer.start(error));
-    const int64_t now_us =
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count();
+    const int64_t now_us = roomrec::common::unix_time_us();
     TelemetryEvent older = chat(10), newer = chat(10);
     older.at_us = now_us - 30'000'000;
     newer.at_us = now_us - 5'000'000;
