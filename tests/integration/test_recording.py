@@ -67,13 +67,14 @@ class RecordingBase(PeerCleanup, unittest.TestCase):
         self.publishers.append(publisher)
         return publisher
 
-    def recording_room(self, room, host_user, viewer_user=None):
-        """A room whose host publishes and has started a recording that is now writing frames."""
+    def recording_room(self, room, host_user, viewer_user=None, tracks=False):
+        """A room whose host publishes and has started a recording that is now writing frames
+        (with isolated tracks if asked)."""
         self.create_room(room)
         host, _ = self.join(room, host_user, "host")
         viewer = self.join(room, viewer_user, "viewer")[0] if viewer_user else None
         self.publish(host)
-        host.send({"request": "start_recording"})
+        host.send({"request": "start_recording", **({"tracks": True} if tracks else {})})
         recording_event(host, "started", timeout=10)
         return host, viewer
 
@@ -499,14 +500,15 @@ class RecorderMemoryLimitTest(RecordingBase):
 
 
 class JanusCrashTest(RecordingBase):
-    """kill -9 of Janus mid-recording: after a restart the partial file is finalized (M4)."""
+    """kill -9 of Janus mid-recording: after a restart the partial file and its isolated tracks
+    are finalized (M4)."""
     ports = (18090, 17090)
 
     def tearDown(self):
         pass  # Janus was killed on purpose; its sessions died with it
 
     def test_recording_survives_a_janus_crash(self):
-        self.recording_room("crash1", "holly")
+        self.recording_room("crash1", "holly", tracks=True)
         time.sleep(3)
         # One recorder restart first: the gap it leaves is reported after the recovery too.
         os.kill(recorder_pids(self.janus)[0], signal.SIGKILL)
@@ -537,6 +539,18 @@ class JanusCrashTest(RecordingBase):
             self.assert_playable_1080p(files[0], duration=6, delta=2.5)  # both segments, less the gap
             self.assert_stored_modes(files[0])
             self.assertIn("recovered an unfinished recording", restarted.log_text())
+            # Its isolated tracks are recovered with it: both segments' files (the restarted
+            # worker's named " (2)"), each listed in the manifest and readable up to the crash.
+            self.assertEqual(announced["tracks"], announced["location"][:-len(".mp4")] + " tracks", announced)
+            folder = os.path.join(root, announced["tracks"])
+            with open(os.path.join(folder, "manifest.json")) as f:
+                manifest = json.load(f)
+            listed = [track["file"] for track in manifest["tracks"]]
+            self.assertEqual(sorted(os.listdir(folder)), sorted(listed + ["manifest.json"]))
+            self.assertTrue(any("(2)" in name for name in listed) and any("(2)" not in name for name in listed),
+                            listed)
+            for name in listed:
+                self.assertGreater(os.path.getsize(os.path.join(folder, name)), 1000, name)
         finally:
             restarted.stop()
 
