@@ -189,6 +189,24 @@ bool ExportJobs::link_until(ExportEmail &email, int64_t now, int64_t expires, st
     return true;
 }
 
+bool send_job_mail(SmtpSender &smtp, const std::string &to, const EmailContent &content, const std::string &what,
+                   ExportJobResult &result) {
+    std::string error;
+    const auto message = build_email(content, common::unix_time_s(), common::random_id(), error);
+    if (!message) {
+        result.permanent = true;
+        result.error = what + ": " + error;
+        return false;
+    }
+    const MailOutcome sent = smtp.send(to, *message);
+    if (sent.result != MailResult::Sent) {
+        result.permanent = sent.result == MailResult::Permanent;
+        result.error = what + ": " + sent.error;
+        return false;
+    }
+    return true;
+}
+
 ExportJobResult ExportJobs::run_email(const ClaimedJob &job) {
     ExportJobResult result;
     std::string error;
@@ -206,19 +224,9 @@ ExportJobResult ExportJobs::run_email(const ClaimedJob &job) {
         result.error = "export " + email->export_id + ": " + error;
         return result;
     }
-    const auto message = build_email(export_email_content(*email, settings_.smtp->from), common::unix_time_s(),
-                                     common::random_id(), error);
-    if (!message) {
-        result.permanent = true;
-        result.error = "export " + email->export_id + ": " + error;
+    if (!send_job_mail(*smtp_, email->to, export_email_content(*email, settings_.smtp->from),
+                       "export " + email->export_id, result))
         return result;
-    }
-    const MailOutcome sent = smtp_->send(email->to, *message);
-    if (sent.result != MailResult::Sent) {
-        result.permanent = sent.result == MailResult::Permanent;
-        result.error = "export " + email->export_id + ": " + sent.error;
-        return result;
-    }
     result.done = true;
     const std::string export_id = email->export_id;
     const int64_t expires = email->expires_unix;

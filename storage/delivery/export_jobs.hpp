@@ -11,6 +11,7 @@
 // its links are made on request (link_until, DeliveryWorker::export_status).
 #pragma once
 
+#include "storage/core/email_message.hpp"
 #include "storage/db/database.hpp"
 #include "storage/db/outbox_store.hpp"
 #include "storage/delivery/export_producer.hpp"
@@ -42,6 +43,12 @@ struct ExportJobResult {
     OutboxStore::AlsoWrite also; // written with the job's completion
     std::string notice, notice_details;
 };
+
+// Composes a job's mail (core/email_message: injection-safe) and sends it to `to`. False with
+// `result` saying why: a mail that cannot be composed or a 5xx answer fails for good, anything
+// else is retried. `what` names the job in the error (never the address).
+bool send_job_mail(SmtpSender &smtp, const std::string &to, const EmailContent &content, const std::string &what,
+                   ExportJobResult &result);
 
 class ExportJobs {
 public:

@@ -1,12 +1,9 @@
 #include "storage/delivery/recording_mailer.hpp"
 
 #include "common/json.hpp"
-#include "common/random_id.hpp"
 #include "storage/core/recording_mail.hpp"
 
 #include <jansson.h>
-
-#include <chrono>
 
 namespace roomrec::storage {
 
@@ -30,20 +27,7 @@ ExportJobResult RecordingMailer::run(const ClaimedJob &job) {
         result.error = what + ": SMTP is not configured on this node (smtp.url)";
         return result;
     }
-    const int64_t now =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-    const auto message = build_email(recording_mail_content(*mail, from_), now, common::random_id(), error);
-    if (!message) {
-        result.permanent = true;
-        result.error = what + ": " + error;
-        return result;
-    }
-    const MailOutcome sent = smtp_->send(mail->to, *message);
-    if (sent.result != MailResult::Sent) {
-        result.permanent = sent.result == MailResult::Permanent;
-        result.error = what + ": " + sent.error;
-        return result;
-    }
+    if (!send_job_mail(*smtp_, mail->to, recording_mail_content(*mail, from_), what, result)) return result;
     result.done = true;
     result.notice = "recording_mailed";
     const common::JsonPtr details(
