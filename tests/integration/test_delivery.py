@@ -162,6 +162,19 @@ class DeliveryBase(PeerCleanup, unittest.TestCase):
             time.sleep(0.05)
         self.fail(f"the upload of {recording_id} did not reach {count} parts")
 
+    def assert_files_with_tracks(self, data, storage):
+        """The webhook's files of hana's recording with tracks: the composite first, then each
+        published stream's track (audio, stage, webcam), then the manifest, all in `storage`.
+        Returns the tracks' folder."""
+        folder = data["location"][:-len(".mp4")] + " tracks"
+        self.assertEqual([(f["role"], f["storage"], f["location"]) for f in data["files"]],
+                         [("composite", storage, data["location"]),
+                          ("track", storage, f"{folder}/hana - stage video.mkv"),
+                          ("track", storage, f"{folder}/hana - webcam audio.mkv"),
+                          ("track", storage, f"{folder}/hana - webcam video.mkv"),
+                          ("manifest", storage, f"{folder}/manifest.json")], data["files"])
+        return folder
+
     def assert_in_s3(self, available, sha256, size):
         data = available["body"]["data"]
         self.assertEqual((data["storage"], data["bucket"], data["sha256"], data["size_bytes"]),
@@ -213,13 +226,7 @@ class S3DeliveryTest(DeliveryBase):
         self.assert_signed(available)
         data = available["body"]["data"]
         self.assert_in_s3(available, data["sha256"], data["size_bytes"])
-        folder = data["location"][:-len(".mp4")] + " tracks"
-        self.assertEqual([(f["role"], f["storage"], f["location"]) for f in data["files"]],
-                         [("composite", "s3", data["location"]),
-                          ("track", "s3", f"{folder}/hana - stage video.mkv"),
-                          ("track", "s3", f"{folder}/hana - webcam audio.mkv"),
-                          ("track", "s3", f"{folder}/hana - webcam video.mkv"),
-                          ("manifest", "s3", f"{folder}/manifest.json")], data["files"])
+        folder = self.assert_files_with_tracks(data, "s3")
         # Each file is in the bucket under its key, served by its presigned link.
         for stored in data["files"][1:]:
             body = self.s3.get_object(BUCKET, stored["location"])
@@ -489,15 +496,7 @@ class LocalDeliveryTest(DeliveryBase):
         available = self.webhook("recording.available", recording_id)
         self.assert_signed(available)
         data = available["body"]["data"]
-        folder = data["location"][:-len(".mp4")] + " tracks"
-        # The composite first, then each published stream's track (audio, stage, webcam), then
-        # the manifest; every one of them stored where the webhook says.
-        self.assertEqual([(f["role"], f["storage"], f["location"]) for f in data["files"]],
-                         [("composite", "local", data["location"]),
-                          ("track", "local", f"{folder}/hana - stage video.mkv"),
-                          ("track", "local", f"{folder}/hana - webcam audio.mkv"),
-                          ("track", "local", f"{folder}/hana - webcam video.mkv"),
-                          ("manifest", "local", f"{folder}/manifest.json")], data["files"])
+        self.assert_files_with_tracks(data, "local")
         for stored in data["files"]:
             self.assertTrue(os.path.isfile(os.path.join(self.root, stored["location"])), stored)
             self.assertNotIn("file_path", stored)
