@@ -166,7 +166,8 @@ bool CompositePipeline::start(std::string &error) {
     set_caps(silence_caps.get(), "audio/x-raw,rate=48000,channels=2");
     // Not ignore-inactive-pads: until the live bases produce, every pad is inactive, and a mixer
     // that ignores them all sees no live input and ends the stream (an empty file at start-up).
-    g_object_set(compositor_, "background", 1 /* black */, nullptr);
+    // Output frames from running time 0 on: the grid FramePacer places frames on.
+    g_object_set(compositor_, "background", 1 /* black */, "start-time-selection", 0 /* zero */, nullptr);
     g_object_set(audiomixer_, "start-time-selection", 2 /* set */, "start-time", kAacPrimingNs, nullptr);
     // Lip sync moves a stream's timestamps when its sender reports arrive (rtpbin), often by less
     // than the mixer's default 40 ms alignment threshold, below which the mixer keeps playing the
@@ -353,6 +354,15 @@ void CompositePipeline::link_decoder(uint16_t id, GstPad *pad) {
                           GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
                           apply_cell_caps, &branch, nullptr);
     }
+    if (video) {
+        // Into the compositor: on the branch's last streaming thread, after any frame was dropped.
+        branch.pacer.emplace(output_.fps);
+        const GstPadPtr chain_src = gst_take(gst_element_get_static_pad(chain.back().get(), "src"));
+        gst_pad_add_probe(chain_src.get(),
+                          GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM |
+                                          GST_PAD_PROBE_TYPE_EVENT_FLUSH),
+                          pace_frame, &branch, nullptr);
+    }
     const GstPadPtr chain_sink = gst_take(gst_element_get_static_pad(chain.front().get(), "sink"));
     if (tracks_) tracks_->link(GST_BIN(pipeline_.get()), id, branch.spec, pad, chain_sink.get());
     else gst_pad_link(pad, chain_sink.get());
@@ -468,6 +478,40 @@ GstPadProbeReturn CompositePipeline::apply_cell_caps(GstPad *, GstPadProbeInfo *
         caps = branch.applied_cell_caps = branch.cell_caps;
     }
     set_caps(branch.scale_caps, caps); // the capsfilter asks videoscale to renegotiate
+    return GST_PAD_PROBE_OK;
+}
+
+// A frame's timestamp as FramePacer places it on the compositor's output frames (the
+// compositor starts its output at running time 0: start-time-selection "zero").
+GstPadProbeReturn CompositePipeline::pace_frame(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
+    auto &branch = *static_cast<Branch *>(data);
+    if (info->type & (GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_EVENT_FLUSH)) {
+        const GstEventType type = GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info));
+        if (type == GST_EVENT_SEGMENT || type == GST_EVENT_FLUSH_STOP) branch.pacer->reset();
+        return GST_PAD_PROBE_OK;
+    }
+    GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+    if (!GST_BUFFER_PTS_IS_VALID(buffer)) return GST_PAD_PROBE_OK;
+    GstEvent *segment_event = gst_pad_get_sticky_event(pad, GST_EVENT_SEGMENT, 0);
+    if (segment_event == nullptr) return GST_PAD_PROBE_OK;
+    const GstSegment *segment = nullptr;
+    gst_event_parse_segment(segment_event, &segment);
+    const guint64 running = segment->format == GST_FORMAT_TIME
+                                ? gst_segment_to_running_time(segment, GST_FORMAT_TIME, GST_BUFFER_PTS(buffer))
+                                : GST_CLOCK_TIME_NONE;
+    if (GST_CLOCK_TIME_IS_VALID(running)) {
+        const int64_t placed = branch.pacer->place(static_cast<int64_t>(running));
+        const guint64 position =
+            placed == static_cast<int64_t>(running)
+                ? GST_CLOCK_TIME_NONE
+                : gst_segment_position_from_running_time(segment, GST_FORMAT_TIME, static_cast<guint64>(placed));
+        if (GST_CLOCK_TIME_IS_VALID(position)) {
+            buffer = gst_buffer_make_writable(buffer);
+            GST_BUFFER_PTS(buffer) = position;
+            GST_PAD_PROBE_INFO_DATA(info) = buffer;
+        }
+    }
+    gst_event_unref(segment_event);
     return GST_PAD_PROBE_OK;
 }
 

@@ -5,6 +5,7 @@
 
 #include "recorder/contract/control_messages.hpp"
 #include "recorder/core/frame_header.hpp"
+#include "recorder/core/frame_pacer.hpp"
 #include "recorder/core/input_gate.hpp"
 #include "recorder/worker/decoded_video.hpp"
 #include "recorder/worker/track_writer.hpp"
@@ -63,6 +64,7 @@ private:
         std::optional<InputGate> gate;
         int avc_length_size = 0; // H.264 in avc form: the NAL length size; 0: Annex B
         std::unique_ptr<DecodedVideo> decoded; // video: colour label, unchanged frames dropped
+        std::optional<FramePacer> pacer;       // video: its output frames; its streaming thread only
         // Elements are owned by the pipeline.
         GstElement *rtp_src = nullptr;
         GstElement *rtcp_src = nullptr;
@@ -83,6 +85,7 @@ private:
 
     static GstPadProbeReturn on_output_buffer(GstPad *pad, GstPadProbeInfo *info, gpointer self);
     static GstPadProbeReturn apply_cell_caps(GstPad *pad, GstPadProbeInfo *info, gpointer branch);
+    static GstPadProbeReturn pace_frame(GstPad *pad, GstPadProbeInfo *info, gpointer branch);
     static GstPadProbeReturn gate_frame(GstPad *pad, GstPadProbeInfo *info, gpointer branch);
     void report_rejected(Branch &branch);
     static void note_colour(Branch &branch, const FrameHeader &header);
