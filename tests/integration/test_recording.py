@@ -285,6 +285,43 @@ class RecordingTest(RecordingBase):
             for video in (hana[n], sam[n]):
                 self.assertTrue(-0.040 <= video - composite_flashes[n] <= 1 / 30 + 0.040, report)
 
+    def test_a_track_that_cannot_be_stored_is_reported_and_the_others_are_kept(self):
+        """One isolated track unreadable at storage time (its file damaged while recording): the
+        composite and every other track are stored, the manifest lists only what was stored, and
+        the room and event handlers hear which track failed (tracks_error)."""
+        host, _ = self.recording_room("trk2", "hana", tracks=True)
+        work = glob.glob(os.path.join(self.janus.recordings_root, "trk2", ".recordings", "*", "tracks-0"))
+        self.assertEqual(len(work), 1, work)
+        deadline = time.time() + 10
+        sidecars = []
+        while len(sidecars) < 3 and time.time() < deadline:  # audio, webcam and stage placed
+            time.sleep(0.2)
+            sidecars = glob.glob(os.path.join(work[0], "*.json"))
+        streams = {}
+        for sidecar in sidecars:
+            with open(sidecar) as f:
+                placed = json.load(f)
+            streams[(placed["source"], placed["kind"])] = os.path.join(work[0], placed["file"])
+        self.assertIn(("stage", "video"), streams, streams)
+        time.sleep(2)
+        with open(streams[("stage", "video")], "r+b") as damaged:  # no Matroska header any more
+            damaged.write(b"\0" * 4096)
+        host.send({"request": "stop_recording"})
+        available = recording_event(host, "available", timeout=30)
+        self.assert_playable_1080p(os.path.join(self.janus.recordings_root, available["location"]))
+        self.assertIn("hana - stage video.mkv could not be stored", available.get("tracks_error", ""), available)
+        folder = os.path.join(self.janus.recordings_root, available["tracks"])
+        with open(os.path.join(folder, "manifest.json")) as f:
+            manifest = json.load(f)
+        kept = sorted((t["source"], t["kind"]) for t in manifest["tracks"])
+        self.assertEqual(kept, [("webcam", "audio"), ("webcam", "video")], manifest)
+        self.assertEqual(sorted(os.listdir(folder)), sorted([t["file"] for t in manifest["tracks"]] + ["manifest.json"]))
+        for track in manifest["tracks"]:
+            self.assertNotIn("error", probe(os.path.join(folder, track["file"])))
+        handled = self.sink.wait_plugin_event("recording_available", "trk2")
+        self.assertEqual(handled["tracks_error"], available["tracks_error"])
+        self.assertIn("hana - stage video.mkv could not be stored", self.janus.log_text())
+
     def test_only_hosts_and_moderators_on_desktop_control_recording(self):
         self.create_room("rec2", media_owner="olga", viewer_secret="v-pass")
         host, _ = self.join("rec2", "hal", "host")
