@@ -100,8 +100,8 @@ int64_t FramePacer::place(int64_t running_ns) {
     const bool fresh = !in_order || interval > kPauseFrames * int64_t(period_ns_);
     if (fresh) last_slot_.reset();
     last_running_ = running_ns;
-    const bool near_output_rate =
-        mean_interval_ns_ > 0 && std::abs(mean_interval_ns_ - period_ns_) <= kPacedRate * period_ns_;
+    const bool near_output_rate = mean_interval_ns_ > 0 &&
+                                  std::abs(mean_interval_ns_ - period_ns_) <= kPacedRate * period_ns_;
     if (!near_output_rate) {
         paced_ = false;
         shift_ns_ = drift_ = 0;

@@ -62,7 +62,7 @@ private:
         StreamSpec spec;
         // Video: checks each frame's size before the decoder; its streaming thread only.
         std::optional<InputGate> gate;
-        int avc_length_size = 0; // H.264 in avc form: the NAL length size; 0: Annex B
+        int avc_length_size = 0;               // H.264 in avc form: the NAL length size; 0: Annex B
         std::unique_ptr<DecodedVideo> decoded; // video: colour label, unchanged frames dropped
         std::optional<FramePacer> pacer;       // video: its output frames; its streaming thread only
         // Elements are owned by the pipeline.
@@ -82,6 +82,7 @@ private:
     };
 
     static void on_rtpbin_pad(GstElement *rtpbin, GstPad *pad, gpointer self);
+    static void watch_lip_sync(GstElement *rtpbin, GstElement *jitterbuffer, guint session, guint ssrc, gpointer);
 
     static GstPadProbeReturn on_output_buffer(GstPad *pad, GstPadProbeInfo *info, gpointer self);
     static GstPadProbeReturn apply_cell_caps(GstPad *pad, GstPadProbeInfo *info, gpointer branch);

@@ -75,9 +75,9 @@ def _tile(frames):
     return rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
 
 
-def analyse(path):
-    """What the recording shows: flash and beep onsets (s), the frame counter read from each
-    video frame, the audio's 10 ms levels."""
+def _pictures(path):
+    """(times, flashes, counters) of the file's video: each frame's pts (s), the flash onsets,
+    and the frame counter read from each frame (None before the picture shows)."""
     times, frames = _video(path)
     top, bottom, left, right = _tile(frames)
     tile = frames[:, top:bottom, left:right].astype(np.float64)
@@ -92,6 +92,13 @@ def analyse(path):
         strip = frame[: (bottom - top) // 6]
         bits = [strip[:, int((b + 0.3) * bar):int((b + 0.7) * bar)].mean() > 125 for b in range(BITS)]
         counters.append(sum(bit << (BITS - 1 - i) for i, bit in enumerate(bits)))
+    return times, flashes, counters
+
+
+def analyse(path):
+    """What the recording shows: flash and beep onsets (s), the frame counter read from each
+    video frame, the audio's 10 ms levels."""
+    times, flashes, counters = _pictures(path)
     start, pcm = _audio(path)
     window = RATE // 200  # 5 ms
     levels = np.sqrt(np.mean(pcm[: len(pcm) // window * window].reshape(-1, window) ** 2, axis=1))
@@ -141,6 +148,22 @@ def skipped_frames(result, until):
     first = seen[0][0] if seen else 0
     return [(t, a, b) for (_, a), (t, b) in zip(seen, seen[1:])
             if t < first + until and (b - a) % cycle not in (0, 1)]
+
+
+def sent_jumps(video_track, offset):
+    """Where the sender itself skipped a frame: (time on the composite's timeline, counter
+    before, after) for each jump of the frame counter in an isolated video track (what the
+    browser sent, untranscoded) placed at `offset` s."""
+    times, _, counters = _pictures(video_track)
+    seen = [(t + offset, c) for t, c in zip(times, counters) if c is not None]
+    cycle = SECONDS * FPS
+    return [(t, a, b) for (_, a), (t, b) in zip(seen, seen[1:]) if (b - a) % cycle not in (0, 1)]
+
+
+def skips_of_the_recorder(skips, sent):
+    """The composite's skipped frames (skipped_frames()) that the sender did send: those without
+    the same jump in what it sent within half a second."""
+    return [(t, a, b) for t, a, b in skips if not any((a, b) == (sa, sb) and abs(t - st) < 0.5 for st, sa, sb in sent)]
 
 
 def beep_spacing(result):
