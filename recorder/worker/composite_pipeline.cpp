@@ -109,6 +109,24 @@ GstPadProbeReturn drop_untimed_buffer(GstPad *pad, GstPadProbeInfo *info, gpoint
     return GST_PAD_PROBE_DROP;
 }
 
+// rtpbin sets a stream's lip-sync offset on its jitter buffer; LipSyncOffset decides whether
+// the stream takes it, and a change it does not take is set back at once.
+void keep_lip_sync_offset(GObject *jitterbuffer, GParamSpec *, gpointer data) {
+    gint64 proposed = 0;
+    g_object_get(jitterbuffer, "ts-offset", &proposed, nullptr);
+    const int64_t kept = static_cast<LipSyncOffset *>(data)->take(proposed);
+    if (kept != proposed) g_object_set(jitterbuffer, "ts-offset", static_cast<gint64>(kept), nullptr);
+}
+
+// rtpbin's new-jitterbuffer: one stream's jitter buffer.
+void watch_lip_sync(GstElement *, GstElement *jitterbuffer, guint, guint, gpointer) {
+    auto *offset = new LipSyncOffset();
+    // Owned by the jitter buffer: it lives as long as the stream does.
+    g_object_set_data_full(G_OBJECT(jitterbuffer), "roomrec-lip-sync", offset,
+                           [](gpointer owned) { delete static_cast<LipSyncOffset *>(owned); });
+    g_signal_connect(jitterbuffer, "notify::ts-offset", G_CALLBACK(keep_lip_sync_offset), offset);
+}
+
 } // namespace
 
 CompositePipeline::CompositePipeline(WorkerConfig output, std::function<void(const WorkerEvent &)> on_event)
@@ -287,26 +305,6 @@ bool CompositePipeline::add_stream(uint16_t id, const StreamSpec &spec, std::str
     return true;
 }
 
-namespace {
-
-// rtpbin sets a stream's lip-sync offset on its jitter buffer; LipSyncOffset decides whether
-// the stream takes it, and a change it does not take is set back at once.
-void keep_lip_sync_offset(GObject *jitterbuffer, GParamSpec *, gpointer data) {
-    gint64 proposed = 0;
-    g_object_get(jitterbuffer, "ts-offset", &proposed, nullptr);
-    const int64_t kept = static_cast<LipSyncOffset *>(data)->take(proposed);
-    if (kept != proposed) g_object_set(jitterbuffer, "ts-offset", static_cast<gint64>(kept), nullptr);
-}
-
-} // namespace
-
-void CompositePipeline::watch_lip_sync(GstElement *, GstElement *jitterbuffer, guint, guint, gpointer) {
-    auto *offset = new LipSyncOffset();
-    // Owned by the jitter buffer: it lives as long as the stream does.
-    g_object_set_data_full(G_OBJECT(jitterbuffer), "roomrec-lip-sync", offset,
-                           [](gpointer owned) { delete static_cast<LipSyncOffset *>(owned); });
-    g_signal_connect(jitterbuffer, "notify::ts-offset", G_CALLBACK(keep_lip_sync_offset), offset);
-}
 
 void CompositePipeline::on_rtpbin_pad(GstElement *, GstPad *pad, gpointer self) {
     // recv_rtp_src_<session>_<ssrc>_<pt>

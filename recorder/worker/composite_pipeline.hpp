@@ -82,7 +82,6 @@ private:
     };
 
     static void on_rtpbin_pad(GstElement *rtpbin, GstPad *pad, gpointer self);
-    static void watch_lip_sync(GstElement *rtpbin, GstElement *jitterbuffer, guint session, guint ssrc, gpointer);
 
     static GstPadProbeReturn on_output_buffer(GstPad *pad, GstPadProbeInfo *info, gpointer self);
     static GstPadProbeReturn apply_cell_caps(GstPad *pad, GstPadProbeInfo *info, gpointer branch);
