@@ -3,6 +3,7 @@
 #include "plugin/recording/store_files.hpp"
 
 #include "common/json.hpp"
+#include "common/log.hpp"
 #include "common/utf8.hpp"
 #include "domain/recording_name.hpp"
 #include "domain/request_schema.hpp"
@@ -15,8 +16,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 
 namespace roomrec::plugin {
 namespace fs = std::filesystem;
@@ -155,6 +159,66 @@ std::vector<std::string> RecordingStore::unfinished() const {
     return folders;
 }
 
+namespace {
+
+constexpr common::Logger kLog("recording");
+
+// ffprobe's "12.345000": seconds, finite, 0 to 48 h; none for anything else.
+std::optional<double> parse_seconds(const std::string &text) {
+    if (text.empty()) return std::nullopt;
+    char *end = nullptr;
+    const double seconds = std::strtod(text.c_str(), &end);
+    if (end == text.c_str() || (*end != '\0' && *end != '\n') || !std::isfinite(seconds) || seconds < 0 ||
+        seconds > 48 * 3600)
+        return std::nullopt;
+    return seconds;
+}
+
+// ffprobe beside ffmpeg (Debian installs both in /usr/bin); empty if ffmpeg_path is not named
+// ffmpeg.
+std::string ffprobe_beside(const std::string &ffmpeg_path) {
+    const fs::path ffmpeg(ffmpeg_path);
+    return ffmpeg.filename() == "ffmpeg" ? (ffmpeg.parent_path() / "ffprobe").string() : std::string();
+}
+
+int segment_index(const std::string &path) {
+    int index = -1;
+    return std::sscanf(fs::path(path).filename().c_str(), "segment-%d.mp4", &index) == 1 ? index : -1;
+}
+
+} // namespace
+
+std::map<int, int64_t> RecordingStore::segment_starts(const std::vector<std::string> &segments,
+                                                      const std::string &folder) const {
+    // ffmpeg's concat places each segment where the one before ends: at the sum of the
+    // durations ffprobe reads (the end of the latest packet, a killed worker's last fragment
+    // left out just as concat leaves it out).
+    std::map<int, int64_t> starts;
+    const std::string ffprobe = ffprobe_beside(ffmpeg_path_);
+    if (segments.size() < 2 || ffprobe.empty()) return starts;
+    const std::string answer = folder + "/duration.txt";
+    double start_s = 0;
+    for (const auto &segment : segments) {
+        starts[segment_index(segment)] = std::llround(start_s * 1000);
+        std::string text;
+        if (run_and_wait({ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", segment},
+                         answer) == 0) {
+            std::ifstream in(answer);
+            std::getline(in, text);
+        }
+        const auto duration = parse_seconds(text);
+        if (!duration) {
+            kLog.error(common::format_text(
+                "cannot read the duration of %s: its tracks' offsets count from its own start", segment.c_str()));
+            break;
+        }
+        start_s += *duration;
+    }
+    std::error_code ignored;
+    fs::remove(answer, ignored);
+    return starts;
+}
+
 bool RecordingStore::concatenate(const std::vector<std::string> &segments, const std::string &list_path,
                                  const std::string &output, std::string &error) const {
     std::string list;
@@ -200,7 +264,8 @@ StoredRecording RecordingStore::finalize(const std::string &folder, const Record
         stored.ok = true;
         stored.path = final_folder + "/" + *name;
         stored.location = manifest.room_id + "/" + kFinalFolder + "/" + *name;
-        stored.tracks = store_tracks({ffmpeg_path_, file_mode_, dir_mode_}, folder, root_, stored.path);
+        stored.tracks = store_tracks({ffmpeg_path_, file_mode_, dir_mode_}, folder, root_, stored.path,
+                                     segment_starts(segments, folder));
         std::error_code ignored;
         fs::remove_all(folder, ignored);
         return stored;
@@ -241,7 +306,8 @@ StoredRecording RecordingStore::finalize(const std::string &folder, const Record
     sync_to_disk(final_folder, O_DIRECTORY);
     // The composite is stored: a track that cannot be stored is reported, never a reason to keep
     // the work folder (and the recording) unstored.
-    stored.tracks = store_tracks({ffmpeg_path_, file_mode_, dir_mode_}, folder, root_, stored.path);
+    stored.tracks = store_tracks({ffmpeg_path_, file_mode_, dir_mode_}, folder, root_, stored.path,
+                                 segment_starts(segments, folder));
     std::error_code failure;
     fs::remove_all(folder, failure);
     return stored;

@@ -8,6 +8,7 @@
 #include "plugin/recording/track_store.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -73,6 +74,9 @@ public:
     static std::optional<int> try_lock(const std::string &folder);
 
 private:
+    // Where each segment (by its index) begins in the joined composite, in ms; empty for one
+    // segment, or when ffprobe is not beside ffmpeg.
+    std::map<int, int64_t> segment_starts(const std::vector<std::string> &segments, const std::string &folder) const;
     bool concatenate(const std::vector<std::string> &segments, const std::string &list_path, const std::string &output,
                      std::string &error) const;
 

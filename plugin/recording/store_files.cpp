@@ -38,13 +38,16 @@ bool write_durably(const std::string &path, const std::string &text, unsigned mo
     return true;
 }
 
-int run_and_wait(const std::vector<std::string> &arguments) {
+int run_and_wait(const std::vector<std::string> &arguments, const std::string &stdout_path) {
     std::vector<char *> argv;
     for (const auto &argument : arguments) argv.push_back(const_cast<char *>(argument.c_str()));
     argv.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    if (!stdout_path.empty())
+        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, stdout_path.c_str(),
+                                         O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
     posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
     pid_t pid;
     const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);

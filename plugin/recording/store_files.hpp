@@ -14,7 +14,7 @@ bool write_file(const std::string &path, const std::string &text, unsigned mode,
 // Writes a small file so that after a crash it is either absent or complete.
 bool write_durably(const std::string &path, const std::string &text, unsigned mode);
 // Runs a program (arguments[0] is its path) without a stdin or Janus's descriptors; its exit
-// status, or -1 if it could not run or was killed.
-int run_and_wait(const std::vector<std::string> &arguments);
+// status, or -1 if it could not run or was killed. With stdout_path, its output goes there.
+int run_and_wait(const std::vector<std::string> &arguments, const std::string &stdout_path = "");
 
 } // namespace roomrec::plugin

@@ -69,12 +69,13 @@ const char *source_name(recorder::StreamSource source) {
     return source == recorder::StreamSource::Stage ? "stage" : "webcam";
 }
 
-json_t *manifest_entry(const FoundTrack &track, const std::string &name) {
+json_t *manifest_entry(const FoundTrack &track, const std::string &name, int64_t segment_start_ms) {
     const auto &spec = track.sidecar.spec;
-    json_t *entry = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i}", "file", name.c_str(), "participant",
+    json_t *entry = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:I}", "file", name.c_str(), "participant",
                               spec.participant.c_str(), "user", spec.label.c_str(), "source", source_name(spec.source),
                               "kind", kind_name(spec.kind), "codec", recorder::codec_name(spec.codec), "segment",
-                              track.segment, "start_offset_ms", track.sidecar.start_offset_ms);
+                              track.segment, "start_offset_ms",
+                              static_cast<json_int_t>(segment_start_ms + track.sidecar.start_offset_ms));
     json_object_set_new(entry, "duration_ms",
                         track.sidecar.duration_ms >= 0 ? json_integer(track.sidecar.duration_ms) : json_null());
     return entry;
@@ -83,7 +84,7 @@ json_t *manifest_entry(const FoundTrack &track, const std::string &name) {
 } // namespace
 
 StoredTracks store_tracks(const TrackStoreSettings &settings, const std::string &work_folder, const std::string &root,
-                          const std::string &composite_path) {
+                          const std::string &composite_path, const std::map<int, int64_t> &segment_starts_ms) {
     StoredTracks stored;
     const std::vector<FoundTrack> tracks = tracks_in(work_folder, stored.error);
     if (tracks.empty()) return stored;
@@ -140,7 +141,9 @@ StoredTracks store_tracks(const TrackStoreSettings &settings, const std::string 
             continue;
         }
         sync_to_disk(output, 0);
-        json_array_append_new(entries.get(), manifest_entry(track, name));
+        const auto start = segment_starts_ms.find(track.segment);
+        json_array_append_new(entries.get(),
+                              manifest_entry(track, name, start == segment_starts_ms.end() ? 0 : start->second));
     }
     common::JsonPtr manifest(json_pack("{s:s, s:O}", "composite", composite.filename().c_str(), "tracks",
                                        entries.get()));

@@ -9,6 +9,8 @@
 
 #include "storage/core/delivery_event.hpp"
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,8 +30,10 @@ struct StoredTracks {
 };
 
 // work_folder: the recording's work folder; composite_path: the stored composite (absolute);
-// root: the recordings root. Nothing is done when the worker wrote no track.
-StoredTracks store_tracks(const TrackStoreSettings &settings, const std::string &work_folder,
-                          const std::string &root, const std::string &composite_path);
+// root: the recordings root; segment_starts_ms: where each worker run's segment begins in the
+// stored composite (a restarted worker's tracks count from its own segment's start; a segment
+// not listed begins at 0). Nothing is done when the worker wrote no track.
+StoredTracks store_tracks(const TrackStoreSettings &settings, const std::string &work_folder, const std::string &root,
+                          const std::string &composite_path, const std::map<int, int64_t> &segment_starts_ms = {});
 
 } // namespace roomrec::plugin

@@ -588,6 +588,20 @@ class JanusCrashTest(RecordingBase):
                             listed)
             for name in listed:
                 self.assertGreater(os.path.getsize(os.path.join(folder, name)), 1000, name)
+            # Placed on the stored composite's timeline: the first worker's tracks from its
+            # start, the restarted worker's after the first segment (that segment's length plus
+            # their offset in their own), ending with the composite.
+            first_segment = [t for t in manifest["tracks"] if t["segment"] == 0]
+            later_segment = [t for t in manifest["tracks"] if t["segment"] == 1]
+            self.assertTrue(first_segment and later_segment, manifest)
+            length = float(probe(files[0])["format"]["duration"])
+            for track in first_segment:
+                self.assertLess(track["start_offset_ms"], 1000, track)
+            for track in later_segment:
+                self.assertTrue(1500 < track["start_offset_ms"] < length * 1000, (track, length))
+                if track["duration_ms"] is not None:
+                    self.assertAlmostEqual((track["start_offset_ms"] + track["duration_ms"]) / 1000, length, delta=1.5,
+                                           msg=(track, length))
         finally:
             restarted.stop()
 
