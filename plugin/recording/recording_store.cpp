@@ -208,8 +208,9 @@ std::map<int, int64_t> RecordingStore::segment_starts(const std::vector<std::str
         }
         const auto duration = parse_seconds(text);
         if (!duration) {
-            kLog.error(common::format_text(
-                "cannot read the duration of %s: its tracks' offsets count from its own start", segment.c_str()));
+            kLog.error(common::format_text("cannot read the duration of %s: the isolated tracks of the segments "
+                                           "after it are placed from their own segment's start",
+                                           segment.c_str()));
             break;
         }
         start_s += *duration;

@@ -2,7 +2,6 @@
 
 #include "recorder/core/frame_header.hpp"
 #include "recorder/core/layout.hpp"
-#include "recorder/core/lip_sync_offset.hpp"
 
 #include <gst/app/gstappsrc.h>
 
@@ -109,24 +108,6 @@ GstPadProbeReturn drop_untimed_buffer(GstPad *pad, GstPadProbeInfo *info, gpoint
     return GST_PAD_PROBE_DROP;
 }
 
-// rtpbin sets a stream's lip-sync offset on its jitter buffer; LipSyncOffset decides whether
-// the stream takes it, and a change it does not take is set back at once.
-void keep_lip_sync_offset(GObject *jitterbuffer, GParamSpec *, gpointer data) {
-    gint64 proposed = 0;
-    g_object_get(jitterbuffer, "ts-offset", &proposed, nullptr);
-    const int64_t kept = static_cast<LipSyncOffset *>(data)->take(proposed);
-    if (kept != proposed) g_object_set(jitterbuffer, "ts-offset", static_cast<gint64>(kept), nullptr);
-}
-
-// rtpbin's new-jitterbuffer: one stream's jitter buffer.
-void watch_lip_sync(GstElement *, GstElement *jitterbuffer, guint, guint, gpointer) {
-    auto *offset = new LipSyncOffset();
-    // Owned by the jitter buffer: it lives as long as the stream does.
-    g_object_set_data_full(G_OBJECT(jitterbuffer), "roomrec-lip-sync", offset,
-                           [](gpointer owned) { delete static_cast<LipSyncOffset *>(owned); });
-    g_signal_connect(jitterbuffer, "notify::ts-offset", G_CALLBACK(keep_lip_sync_offset), offset);
-}
-
 } // namespace
 
 CompositePipeline::CompositePipeline(WorkerConfig output, std::function<void(const WorkerEvent &)> on_event)
@@ -175,7 +156,6 @@ bool CompositePipeline::start(std::string &error) {
 
     g_object_set(rtpbin_, "latency", kJitterLatencyMs, "do-lost", TRUE, "autoremove", TRUE, nullptr);
     g_signal_connect(rtpbin_, "pad-added", G_CALLBACK(on_rtpbin_pad), this);
-    g_signal_connect(rtpbin_, "new-jitterbuffer", G_CALLBACK(watch_lip_sync), nullptr);
     // A live, silent base keeps the output going while nobody is on screen.
     g_object_set(background.get(), "is-live", TRUE, "pattern", 2 /* black */, nullptr);
     g_object_set(silence.get(), "is-live", TRUE, "wave", 4 /* silence */, nullptr);
@@ -304,7 +284,6 @@ bool CompositePipeline::add_stream(uint16_t id, const StreamSpec &spec, std::str
     }
     return true;
 }
-
 
 void CompositePipeline::on_rtpbin_pad(GstElement *, GstPad *pad, gpointer self) {
     // recv_rtp_src_<session>_<ssrc>_<pt>
