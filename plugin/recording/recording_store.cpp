@@ -129,16 +129,26 @@ std::optional<RecordingManifest> RecordingStore::read_manifest(const std::string
     return manifest;
 }
 
+namespace {
+
+// The worker run a segment file belongs to (segment-<N>.mp4), or -1 for any other file.
+int segment_index(const std::string &path) {
+    int index = -1;
+    char tail[8] = {};
+    const std::string name = fs::path(path).filename();
+    return std::sscanf(name.c_str(), "segment-%d.%7s", &index, tail) == 2 && std::strcmp(tail, "mp4") == 0 && index >= 0
+               ? index
+               : -1;
+}
+
+} // namespace
+
 std::vector<std::string> RecordingStore::segments_in(const std::string &folder) {
     std::vector<std::pair<int, std::string>> numbered;
     std::error_code failure;
     for (const auto &entry : fs::directory_iterator(folder, failure)) {
-        const std::string name = entry.path().filename();
-        int index = -1;
-        char tail[8] = {};
-        if (std::sscanf(name.c_str(), "segment-%d.%7s", &index, tail) == 2 && std::strcmp(tail, "mp4") == 0 &&
-            index >= 0)
-            numbered.emplace_back(index, entry.path());
+        const int index = segment_index(entry.path());
+        if (index >= 0) numbered.emplace_back(index, entry.path());
     }
     std::sort(numbered.begin(), numbered.end());
     std::vector<std::string> paths;
@@ -179,11 +189,6 @@ std::optional<double> parse_seconds(const std::string &text) {
 std::string ffprobe_beside(const std::string &ffmpeg_path) {
     const fs::path ffmpeg(ffmpeg_path);
     return ffmpeg.filename() == "ffmpeg" ? (ffmpeg.parent_path() / "ffprobe").string() : std::string();
-}
-
-int segment_index(const std::string &path) {
-    int index = -1;
-    return std::sscanf(fs::path(path).filename().c_str(), "segment-%d.mp4", &index) == 1 ? index : -1;
 }
 
 } // namespace

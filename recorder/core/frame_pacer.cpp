@@ -47,7 +47,6 @@ void FramePacer::reset() {
     paced_ = false;
     shift_ns_ = 0;
     drift_ = 0;
-    last_slot_.reset();
     mean_interval_ns_ = 0;
     intervals_ = 0;
     last_running_.reset();
@@ -72,13 +71,13 @@ double FramePacer::position_in_slot(int64_t running_ns) const {
 
 int64_t FramePacer::centre_of(int64_t slot) const { return (slot_start(slot) + slot_start(slot + 1)) / 2; }
 
-std::optional<double> FramePacer::recentred_shift(int64_t running_ns) const {
+std::optional<double> FramePacer::recentred_shift(int64_t running_ns, std::optional<int64_t> taken_slot) const {
     // The middle of an output frame after the previous frame's, as near the frame's own time
     // as may be: its own output frame, the one before (if free) or the one after.
     const int64_t own = slot_of(running_ns);
     std::optional<double> best;
     for (int64_t slot = std::max<int64_t>(0, own - 1); slot <= own + 1; ++slot) {
-        if (last_slot_ && slot <= *last_slot_) continue;
+        if (taken_slot && slot <= *taken_slot) continue;
         const double shift = double(centre_of(slot) - running_ns);
         if (shift >= kEarliestShift * period_ns_ && shift <= kLatestShift * period_ns_ &&
             (!best || std::abs(shift) < std::abs(*best)))
@@ -98,7 +97,9 @@ int64_t FramePacer::place(int64_t running_ns) {
         mean_interval_ns_ += (interval - mean_interval_ns_) / double(intervals_);
     }
     const bool fresh = !in_order || interval > kPauseFrames * int64_t(period_ns_);
-    if (fresh) last_slot_.reset();
+    // The output frame the previous frame went to; after a pause it no longer matters.
+    const std::optional<int64_t> taken_slot = last_placed_ && !fresh ? std::optional<int64_t>(slot_of(*last_placed_))
+                                                                     : std::nullopt;
     last_running_ = running_ns;
     const bool near_output_rate = mean_interval_ns_ > 0 &&
                                   std::abs(mean_interval_ns_ - period_ns_) <= kPacedRate * period_ns_;
@@ -108,7 +109,7 @@ int64_t FramePacer::place(int64_t running_ns) {
     } else {
         const int64_t shifted = std::max<int64_t>(0, running_ns + std::llround(shift_ns_));
         const double error = position_in_slot(shifted) - 0.5; // in output frames
-        const bool collides = last_slot_ && slot_of(shifted) <= *last_slot_;
+        const bool collides = taken_slot && slot_of(shifted) <= *taken_slot;
         const bool follow = paced_ && !fresh && !collides && std::abs(error) <= kSmallError;
         if (follow) {
             // Follow the sender: its jitter a little, its clock against the output's fully.
@@ -121,7 +122,7 @@ int64_t FramePacer::place(int64_t running_ns) {
         // sender is faster than the output, and this frame replaces the one before.
         const bool must = !follow || shift_ns_ < kEarliestShift * period_ns_ || shift_ns_ > kLatestShift * period_ns_;
         if (must || shift_ns_ > kPreferredShift * period_ns_) {
-            const auto recentred = recentred_shift(running_ns);
+            const auto recentred = recentred_shift(running_ns, taken_slot);
             if (recentred && (must || std::abs(*recentred) < std::abs(shift_ns_))) shift_ns_ = *recentred;
             while (shift_ns_ > kLatestShift * period_ns_) shift_ns_ -= period_ns_;
             while (shift_ns_ < kEarliestShift * period_ns_) shift_ns_ += period_ns_;
@@ -131,7 +132,6 @@ int64_t FramePacer::place(int64_t running_ns) {
     int64_t placed = std::max<int64_t>(0, running_ns + std::llround(shift_ns_));
     if (last_placed_ && !fresh) placed = std::max(placed, *last_placed_);
     last_placed_ = placed;
-    last_slot_ = slot_of(placed);
     return placed;
 }
 

@@ -38,9 +38,9 @@ private:
     // Where running_ns lies in its output frame: 0 at its start, towards 1 at its end.
     double position_in_slot(int64_t running_ns) const;
     int64_t centre_of(int64_t slot) const;
-    // The shift that puts a frame in the middle of the nearest output frame after the previous
-    // frame's, if one is within the bounds of a shift.
-    std::optional<double> recentred_shift(int64_t running_ns) const;
+    // The shift that puts a frame in the middle of the nearest output frame after taken_slot
+    // (the previous frame's), if one is within the bounds of a shift.
+    std::optional<double> recentred_shift(int64_t running_ns, std::optional<int64_t> taken_slot) const;
 
     int64_t fps_;
     double period_ns_;
@@ -51,7 +51,6 @@ private:
     int64_t intervals_ = 0;               // how many it averages (up to 16)
     std::optional<int64_t> last_running_; // the previous frame's own time
     std::optional<int64_t> last_placed_;  // and where it was placed
-    std::optional<int64_t> last_slot_;    // and the output frame that shows it
 };
 
 } // namespace roomrec::recorder

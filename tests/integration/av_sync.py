@@ -140,24 +140,26 @@ def offsets(result, settled_after=3.0):
     return [d - centre for d in detrended], centre
 
 
-def skipped_frames(result, until):
-    """(time, counter before, counter after) wherever the picture jumped by more than one
-    frame of the source before `until` s of picture."""
+def _jumps(times, counters):
+    """(time, counter before, counter after) wherever the frame counter jumped by more than one
+    frame of the source, from the first frame with a picture on."""
     cycle = SECONDS * FPS
-    seen = [(t, c) for t, c in zip(result["times"], result["counters"]) if c is not None]
-    first = seen[0][0] if seen else 0
-    return [(t, a, b) for (_, a), (t, b) in zip(seen, seen[1:])
-            if t < first + until and (b - a) % cycle not in (0, 1)]
+    seen = [(t, c) for t, c in zip(times, counters) if c is not None]
+    return [(t, a, b) for (_, a), (t, b) in zip(seen, seen[1:]) if (b - a) % cycle not in (0, 1)]
+
+
+def skipped_frames(result, until):
+    """The jumps of the picture (_jumps) before `until` s of picture."""
+    pictured = [t for t, c in zip(result["times"], result["counters"]) if c is not None]
+    first = pictured[0] if pictured else 0
+    return [jump for jump in _jumps(result["times"], result["counters"]) if jump[0] < first + until]
 
 
 def sent_jumps(video_track, offset):
-    """Where the sender itself skipped a frame: (time on the composite's timeline, counter
-    before, after) for each jump of the frame counter in an isolated video track (what the
-    browser sent, untranscoded) placed at `offset` s."""
+    """Where the sender itself skipped a frame: the jumps (_jumps) of an isolated video track
+    (what the browser sent, untranscoded) placed at `offset` s on the composite's timeline."""
     times, _, counters = _pictures(video_track)
-    seen = [(t + offset, c) for t, c in zip(times, counters) if c is not None]
-    cycle = SECONDS * FPS
-    return [(t, a, b) for (_, a), (t, b) in zip(seen, seen[1:]) if (b - a) % cycle not in (0, 1)]
+    return _jumps([t + offset for t in times], counters)
 
 
 def skips_of_the_recorder(skips, sent):
