@@ -40,8 +40,14 @@ constexpr const char *kUltrafastHigh = "cabac=1:deblock=1:8x8dct=1:partitions=i8
 // moment play together (they were 21 ms apart; tests/integration/test_recorder_soak.py).
 constexpr guint64 kAacPrimingNs = 1024 * GST_SECOND / 48000;
 // How far a stream's timestamps may stray from where the audio mixer expects them before it
-// realigns the stream: under half an Opus frame.
+// realigns the stream: under half an Opus frame. Each stream's AudioTimeline keeps its samples
+// contiguous and makes the moves in its silences, so the mixer realigns only where the timeline
+// marks a discontinuity (a sender back after a pause).
 constexpr guint64 kAudioAlignmentNs = 5 * GST_MSECOND;
+// What each audio branch hands the mixer: the samples AudioTimeline edits.
+constexpr int kMixRate = 48000;
+constexpr int kMixChannels = 2;
+constexpr const char *kMixCaps = "audio/x-raw,format=F32LE,layout=interleaved,rate=48000,channels=2";
 
 struct CodecElements {
     const char *encoding; // RTP encoding-name
@@ -163,7 +169,7 @@ bool CompositePipeline::start(std::string &error) {
     // The live base only drives the compositor's clock: a tiny frame it places at 0,0 costs
     // nothing, and the compositor paints the black background itself.
     set_caps(background_caps.get(), "video/x-raw,format=I420,width=16,height=16,framerate=" + fps + "/1" + kColour);
-    set_caps(silence_caps.get(), "audio/x-raw,rate=48000,channels=2");
+    set_caps(silence_caps.get(), kMixCaps);
     // Not ignore-inactive-pads: until the live bases produce, every pad is inactive, and a mixer
     // that ignores them all sees no live input and ends the stream (an empty file at start-up).
     // Output frames from running time 0 on: the grid FramePacer places frames on.
@@ -172,7 +178,8 @@ bool CompositePipeline::start(std::string &error) {
     // Lip sync moves a stream's timestamps when its sender reports arrive (rtpbin), often by less
     // than the mixer's default 40 ms alignment threshold, below which the mixer keeps playing the
     // stream where it was: the correction never reached the file, leaving each recording with its
-    // own fixed A/V offset of up to 40 ms. A shift that persists (discont-wait, 1 s) is followed.
+    // own fixed A/V offset of up to 40 ms. The streams' AudioTimelines make such moves now
+    // (place_audio); the mixer follows the discontinuities they mark at once.
     g_object_set(audiomixer_, "alignment-threshold", kAudioAlignmentNs, nullptr);
     // 4:2:0 before x264, or it may pick 4:4:4 that browsers cannot play. Everything stays I420
     // in one colorimetry end to end: no whole-frame colour conversion anywhere (CPU).
@@ -322,6 +329,8 @@ void CompositePipeline::link_decoder(uint16_t id, GstPad *pad) {
     } else {
         chain.push_back(make("audioconvert"));
         chain.push_back(make("audioresample"));
+        chain.push_back(make("capsfilter"));
+        if (chain.back()) set_caps(chain.back().get(), kMixCaps);
     }
     chain.push_back(make("queue"));
     for (const GstElementPtr &element : chain)
@@ -362,6 +371,13 @@ void CompositePipeline::link_decoder(uint16_t id, GstPad *pad) {
                           GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM |
                                           GST_PAD_PROBE_TYPE_EVENT_FLUSH),
                           pace_frame, &branch, nullptr);
+    } else {
+        branch.timeline.emplace(AudioTimelineSettings{kMixRate, kMixChannels});
+        const GstPadPtr chain_src = gst_take(gst_element_get_static_pad(chain.back().get(), "src"));
+        gst_pad_add_probe(chain_src.get(),
+                          GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM |
+                                          GST_PAD_PROBE_TYPE_EVENT_FLUSH),
+                          place_audio, &branch, nullptr);
     }
     const GstPadPtr chain_sink = gst_take(gst_element_get_static_pad(chain.front().get(), "sink"));
     if (tracks_) tracks_->link(GST_BIN(pipeline_.get()), id, branch.spec, pad, chain_sink.get());
@@ -512,6 +528,48 @@ GstPadProbeReturn CompositePipeline::pace_frame(GstPad *pad, GstPadProbeInfo *in
         }
     }
     gst_event_unref(segment_event);
+    return GST_PAD_PROBE_OK;
+}
+
+// Where a stream's audio goes in the mix (AudioTimeline): the same samples, or the same with
+// some silence taken out or added, contiguous with the buffer before.
+GstPadProbeReturn CompositePipeline::place_audio(GstPad *, GstPadProbeInfo *info, gpointer data) {
+    auto &branch = *static_cast<Branch *>(data);
+    AudioTimeline &timeline = *branch.timeline;
+    if (info->type & (GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_EVENT_FLUSH)) {
+        const GstEventType type = GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info));
+        if (type == GST_EVENT_SEGMENT || type == GST_EVENT_FLUSH_STOP) timeline.reset();
+        if (type == GST_EVENT_EOS && timeline.removed_frames() + timeline.inserted_frames() + timeline.jumps() > 0)
+            g_printerr("roomrec-recorder: stream %u: audio moved in its silences by %.1f ms out and %.1f ms in, "
+                       "%" G_GINT64_FORMAT " moves not in silence, %" G_GINT64_FORMAT " discontinuities\n",
+                       unsigned(branch.id), timeline.removed_frames() * 1000.0 / kMixRate,
+                       timeline.inserted_frames() * 1000.0 / kMixRate, timeline.forced_moves(), timeline.jumps());
+        return GST_PAD_PROBE_OK;
+    }
+    GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+    if (!GST_BUFFER_PTS_IS_VALID(buffer)) return GST_PAD_PROBE_OK;
+    GstMapInfo map;
+    if (!gst_buffer_map(buffer, &map, GST_MAP_READ)) return GST_PAD_PROBE_OK;
+    const AudioTimeline::Placed placed = timeline.place(static_cast<int64_t>(GST_BUFFER_PTS(buffer)),
+                                                        reinterpret_cast<const float *>(map.data),
+                                                        map.size / (sizeof(float) * kMixChannels), branch.edited_audio);
+    gst_buffer_unmap(buffer, &map);
+    if (placed.frames == 0) return GST_PAD_PROBE_DROP; // all of it taken out
+    if (placed.edited) {
+        GstBuffer *edited = gst_buffer_new_memdup(branch.edited_audio.data(),
+                                                  branch.edited_audio.size() * sizeof(float));
+        gst_buffer_copy_into(edited, buffer, GST_BUFFER_COPY_FLAGS, 0, -1);
+        gst_buffer_unref(buffer);
+        buffer = edited;
+    } else {
+        buffer = gst_buffer_make_writable(buffer);
+    }
+    GST_BUFFER_PTS(buffer) = static_cast<GstClockTime>(placed.pts_ns);
+    GST_BUFFER_DURATION(buffer) = gst_util_uint64_scale_int(placed.frames, GST_SECOND, kMixRate);
+    GST_BUFFER_OFFSET(buffer) = GST_BUFFER_OFFSET_NONE;
+    GST_BUFFER_OFFSET_END(buffer) = GST_BUFFER_OFFSET_NONE;
+    if (placed.discont) GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
+    GST_PAD_PROBE_INFO_DATA(info) = buffer;
     return GST_PAD_PROBE_OK;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "recorder/contract/control_messages.hpp"
+#include "recorder/core/audio_timeline.hpp"
 #include "recorder/core/frame_header.hpp"
 #include "recorder/core/frame_pacer.hpp"
 #include "recorder/core/input_gate.hpp"
@@ -65,6 +66,8 @@ private:
         int avc_length_size = 0;               // H.264 in avc form: the NAL length size; 0: Annex B
         std::unique_ptr<DecodedVideo> decoded; // video: colour label, unchanged frames dropped
         std::optional<FramePacer> pacer;       // video: its output frames; its streaming thread only
+        std::optional<AudioTimeline> timeline; // audio: its place in the mix; its streaming thread only
+        std::vector<float> edited_audio;       // the timeline's output, reused
         // Elements are owned by the pipeline.
         GstElement *rtp_src = nullptr;
         GstElement *rtcp_src = nullptr;
@@ -86,6 +89,7 @@ private:
     static GstPadProbeReturn on_output_buffer(GstPad *pad, GstPadProbeInfo *info, gpointer self);
     static GstPadProbeReturn apply_cell_caps(GstPad *pad, GstPadProbeInfo *info, gpointer branch);
     static GstPadProbeReturn pace_frame(GstPad *pad, GstPadProbeInfo *info, gpointer branch);
+    static GstPadProbeReturn place_audio(GstPad *pad, GstPadProbeInfo *info, gpointer branch);
     static GstPadProbeReturn gate_frame(GstPad *pad, GstPadProbeInfo *info, gpointer branch);
     void report_rejected(Branch &branch);
     static void note_colour(Branch &branch, const FrameHeader &header);

@@ -171,3 +171,18 @@ def skips_of_the_recorder(skips, sent):
 def beep_spacing(result):
     """Seconds between consecutive beeps: PERIOD unless audio was lost or inserted."""
     return [round(b - a, 4) for a, b in zip(result["beeps"], result["beeps"][1:])]
+
+
+def beep_lengths(result):
+    """(onset, seconds) of each beep in the file, its length in 5 ms steps: BEEP unless some of
+    it was cut (one the file's end cuts is left out)."""
+    levels, step, start = result["levels"], result["level_step"], result["level_start"]
+    lengths = []
+    for onset in result["beeps"]:
+        first = round((onset - start) / step)
+        count = 0
+        while first + count < len(levels) and levels[first + count] > 0.2:
+            count += 1
+        if first + count < len(levels):
+            lengths.append((onset, round(count * step, 4)))
+    return lengths
