@@ -136,6 +136,7 @@ constexpr std::array kLibraryParams{
     ParamSpec{"expires_in", JsonKind::Integer, false, 30 * 86400, 60},
     ParamSpec{"link", JsonKind::Identifier, false, 64},
     ParamSpec{"share_token", JsonKind::String, false, 128},
+    ParamSpec{"file", JsonKind::String, false, 200},
     ParamSpec{"admin_secret", JsonKind::String, false, 256},
     ParamSpec{"token", JsonKind::String, false, 4096},
     ParamSpec{"secret", JsonKind::String, false, 256}};

@@ -65,6 +65,11 @@ json_t *recording_json(const LibraryRecording &row, const domain::LibraryCaller 
     optional("ended_ms", row.ended_ms);
     optional("duration_ms", row.duration_ms);
     optional("size_bytes", row.size_bytes);
+    // The files stored beside the composite (isolated tracks, their manifest), by name: `link`
+    // with `file` links one.
+    json_t *files = json_array();
+    for (const std::string &location : row.files) json_array_append_new(files, json_string(file_of(location).c_str()));
+    json_object_set_new(out, "files", files);
     json_object_set_new(out, "access", json_string(domain::library_access_name(domain::library_access(caller, parties))));
     json_object_set_new(out, "can_share", json_boolean(sharer));
     json_object_set_new(out, "can_manage", json_boolean(domain::library_allows(caller, parties, LibraryAction::Manage)));
@@ -104,6 +109,49 @@ std::variant<LibraryGrant, Reply> LibraryRequests::caller_of(const Request &requ
         kAccessTimeout);
     if (!verdict || !*verdict) return reply_error(ErrorCode::Internal, "the plugin is busy or stopping");
     return std::move(**verdict);
+}
+
+bool LibraryRequests::add_file_link(const LibraryRecording &row, const std::string &file, int64_t expires_s,
+                                    json_t *out, std::optional<Reply> &refusal) {
+    const auto location = std::find_if(row.files.begin(), row.files.end(),
+                                       [&](const std::string &stored) { return file_of(stored) == file; });
+    if (location == row.files.end()) {
+        refusal = reply_error(ErrorCode::NoSuchItem, "the recording has no such file (see its files)");
+        return false;
+    }
+    std::optional<std::string> url;
+    if (row.storage == "s3") {
+        url = delivery_.presign_recording(*location, std::max<int64_t>(expires_s - now_ms() / 1000, 1));
+        if (!url) {
+            refusal = reply_error(ErrorCode::LibraryUnavailable, "this node cannot sign S3 links (no S3 storage)");
+            return false;
+        }
+    } else {
+        const LinksConfig &links = config_.delivery.links;
+        if (!links.enabled) {
+            refusal = reply_error(ErrorCode::LibraryUnavailable, "this node serves no links (links.port)");
+            return false;
+        }
+        // Stored as <room>/Recordings/<name> tracks/<file>: linked by its folder and name.
+        const std::string folder = row.room + "/Recordings/";
+        std::string error;
+        const auto path = location->rfind(folder, 0) == 0
+                              ? storage::sign_link(links.secret,
+                                                   {row.room, storage::LinkKind::Tracks,
+                                                    location->substr(folder.size()), expires_s, ""},
+                                                   error)
+                              : std::nullopt;
+        if (!path) {
+            kLog.error("no link for a file of recording " + row.recording + ": " + error);
+            refusal = reply_error(ErrorCode::LibraryUnavailable, "this file cannot be linked");
+            return false;
+        }
+        url = links.public_url + *path;
+    }
+    json_object_set_new(out, "file", json_string(file.c_str()));
+    json_object_set_new(out, "url", json_string(url->c_str()));
+    json_object_set_new(out, "expires_ms", json_integer(expires_s * 1000));
+    return true;
 }
 
 Reply LibraryRequests::on_library(Request &request) {
@@ -171,6 +219,9 @@ Reply LibraryRequests::on_library(Request &request) {
             !common::invisible_text_error(title).empty())
             return reply_error(ErrorCode::InvalidElement, "title must be 1-200 bytes of text without control characters");
     }
+    const std::string file = domain::string_field(body, "file");
+    if (json_object_get(body, "file") && action != "link" && action != "open_link")
+        return reply_error(ErrorCode::InvalidElement, "file names a file to link: link and open_link only");
     if (action == "revoke_link" && !json_object_get(body, "link"))
         return reply_error(ErrorCode::MissingElement, "link is required");
     if (action == "open_link" && !json_object_get(body, "share_token"))
@@ -190,6 +241,7 @@ Reply LibraryRequests::on_library(Request &request) {
         int64_t expires_s = (now_ms() + kLinkSeconds * 1000) / 1000;
         if (until_ms > 0) expires_s = std::min(expires_s, until_ms / 1000);
         const LinksConfig &links = config_.delivery.links;
+        if (!file.empty()) return add_file_link(row, file, expires_s, out.get(), refusal);
         // What the player's playback reports carry (POST /v1/playback on the link endpoint).
         const auto add_playback = [&](const storage::FileLink &proof, const std::string &sig, const char *stored) {
             json_object_set_new(out.get(), "playback",
@@ -357,7 +409,7 @@ Reply LibraryRequests::on_library(Request &request) {
                 return false;
             }
             LibraryRows::mark_deleted(transaction, recording_id);
-            const storage::DeleteRequest removal{recording_id, row->storage, row->location};
+            const storage::DeleteRequest removal{recording_id, row->storage, row->location, row->files};
             // A local file can be removed only by the node that holds it, unless all share the volume.
             const bool pinned = row->storage == "local" && !config_.delivery.shared_recordings;
             const storage::NewJob job{storage::delete_job_id(recording_id), row->room, "delete", pinned ? row->node : "",

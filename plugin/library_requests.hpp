@@ -17,9 +17,17 @@
 #include "plugin/replies.hpp"
 #include "plugin/request.hpp"
 
+#include <jansson.h>
+
+#include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <variant>
+
+namespace roomrec::storage {
+struct LibraryRecording;
+}
 
 namespace roomrec::plugin {
 
@@ -40,6 +48,10 @@ public:
 
 private:
     std::variant<LibraryGrant, Reply> caller_of(const Request &request);
+    // A download link of one of the files beside the recording's composite (`file`, a name from
+    // its `files`) into `out`, valid until expires_s; false (and why in refusal) if there is none.
+    bool add_file_link(const storage::LibraryRecording &row, const std::string &file, int64_t expires_s, json_t *out,
+                       std::optional<Reply> &refusal);
 
     const PluginConfig &config_;
     RoomRegistry &rooms_;

@@ -127,6 +127,7 @@ DeliveryPlan plan_uploaded(const DeliveryEvent &event, const UploadedObject &obj
     plan.row->facts.location = object.key;
     plan.row->facts.sha256 = object.sha256;
     plan.row->facts.size_bytes = object.size_bytes;
+    for (RecordingFile &file : plan.row->facts.files) file.location = object.key_prefix + file.location;
     plan.jobs = webhook_jobs(event, &object, targets);
     add_mail_jobs(event, library_url, plan.jobs);
     return plan;

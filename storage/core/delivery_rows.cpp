@@ -2,6 +2,10 @@
 
 #include "storage/core/delivery_input.hpp"
 
+#include "common/json.hpp"
+
+#include <jansson.h>
+
 #include <cmath>
 
 namespace roomrec::storage {
@@ -31,6 +35,17 @@ std::string new_job_error(const NewJob &job) {
          json_object_error("job payload", job.payload_json, kMaxPayloadBytes)});
 }
 
+namespace {
+std::string files_error(const std::vector<std::string> &files) {
+    if (files.size() > kMaxRecordingFiles) return "recording files: more than 1000";
+    for (const std::string &location : files)
+        if (location.empty()) return "recording file location: empty";
+        else if (std::string error = text_error("recording file location", location, kMaxLocationBytes); !error.empty())
+            return error;
+    return "";
+}
+} // namespace
+
 std::string recording_row_error(const RecordingRow &row) {
     auto error = first_error(
         {identifier_error("recording room id", row.room_id), identifier_error("recording id", row.recording_id),
@@ -39,7 +54,8 @@ std::string recording_row_error(const RecordingRow &row) {
          text_error("recording initiator", row.initiator, kMaxNameBytes),
          text_error("recording location", row.location, kMaxLocationBytes), storage_error(row.storage),
          state_error(row.state), row.sha256 ? sha256_hex_error("recording sha256", *row.sha256) : "",
-         row.incomplete ? text_error("recording incomplete", *row.incomplete, kMaxErrorTextBytes) : ""});
+         row.incomplete ? text_error("recording incomplete", *row.incomplete, kMaxErrorTextBytes) : "",
+         files_error(row.files)});
     if (!error.empty()) return error;
     if (row.started_ms <= 0) return "recording started_at: missing";
     if (row.ended_ms && *row.ended_ms < row.started_ms) return "recording ended_at: before started_at";
@@ -56,10 +72,28 @@ std::string recording_update_error(const RecordingUpdate &update) {
         {identifier_error("recording id", update.recording_id), update.state ? state_error(*update.state) : "",
          update.storage ? storage_error(*update.storage) : "",
          update.location ? text_error("recording location", *update.location, kMaxLocationBytes) : "",
-         update.sha256 ? sha256_hex_error("recording sha256", *update.sha256) : ""});
+         update.sha256 ? sha256_hex_error("recording sha256", *update.sha256) : "",
+         update.files ? files_error(*update.files) : ""});
     if (!error.empty()) return error;
     if (update.size_bytes && *update.size_bytes < 0) return "recording size: negative";
     return "";
+}
+
+std::string files_json(const std::vector<std::string> &files) {
+    common::JsonPtr array(json_array());
+    for (const std::string &location : files) json_array_append_new(array.get(), json_string(location.c_str()));
+    return common::json_compact(array);
+}
+
+std::vector<std::string> files_of_json(const std::string &json) {
+    std::vector<std::string> files;
+    const common::JsonPtr array(json_loads(json.c_str(), 0, nullptr));
+    size_t index;
+    json_t *entry;
+    json_array_foreach(array.get(), index, entry) {
+        if (json_is_string(entry)) files.emplace_back(json_string_value(entry));
+    }
+    return files;
 }
 
 } // namespace roomrec::storage

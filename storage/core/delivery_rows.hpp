@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace roomrec::storage {
 
@@ -30,6 +31,9 @@ struct RecordingRow {
     double gap_seconds = 0;
     std::optional<std::string> incomplete;  // why the recording is partial
     std::optional<std::string> error;       // why delivery failed (foreign text: made storable)
+    // Where the files stored beside the composite are (isolated tracks, their manifest), in
+    // location's form: a path below the recordings root, or the S3 key once uploaded.
+    std::vector<std::string> files;
     int64_t created_ms = 0, updated_ms = 0; // set by the database; ignored when writing
 };
 
@@ -38,14 +42,20 @@ struct RecordingUpdate {
     std::string recording_id;
     std::optional<std::string> state, storage, location, sha256, error;
     std::optional<int64_t> size_bytes;
+    std::optional<std::vector<std::string>> files;
 };
 
 constexpr size_t kMaxNameBytes = 1000;     // title, owner, initiator
 constexpr size_t kMaxLocationBytes = 4096; // a path or an S3 key
+constexpr size_t kMaxRecordingFiles = 1000; // beside one composite (as delivery events carry)
 
 // "" when the value may be stored, else a clear message (never quoting the value).
 std::string new_job_error(const NewJob &job);
 std::string recording_row_error(const RecordingRow &row);
 std::string recording_update_error(const RecordingUpdate &update);
+
+// The files column: a JSON array of locations, and back (anything else in it is skipped).
+std::string files_json(const std::vector<std::string> &files);
+std::vector<std::string> files_of_json(const std::string &json);
 
 } // namespace roomrec::storage

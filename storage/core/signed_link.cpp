@@ -73,6 +73,7 @@ const char *link_kind_name(LinkKind kind) {
     case LinkKind::Exports: return "exports";
     case LinkKind::Recordings: return "recordings";
     case LinkKind::S3Recordings: return "s3-recordings";
+    case LinkKind::Tracks: return "tracks";
     }
     return "?";
 }
@@ -83,6 +84,7 @@ std::optional<LinkKind> link_kind_from_name(std::string_view name) {
     if (name == "exports") return LinkKind::Exports;
     if (name == "recordings") return LinkKind::Recordings;
     if (name == "s3-recordings") return LinkKind::S3Recordings;
+    if (name == "tracks") return LinkKind::Tracks;
     return std::nullopt;
 }
 
@@ -113,6 +115,18 @@ std::string link_file_error(std::string_view file) {
     return "";
 }
 
+std::string link_kind_file_error(LinkKind kind, std::string_view file) {
+    if (kind != LinkKind::Tracks) return link_file_error(file);
+    constexpr std::string_view kFolderEnd = " tracks";
+    const size_t slash = file.find('/');
+    const std::string_view folder = file.substr(0, slash);
+    if (slash == std::string_view::npos || folder.size() <= kFolderEnd.size() ||
+        folder.substr(folder.size() - kFolderEnd.size()) != kFolderEnd)
+        return "a track is named <recording> tracks/<file>";
+    if (std::string why = link_file_error(folder); !why.empty()) return why;
+    return link_file_error(file.substr(slash + 1));
+}
+
 std::string link_recording_error(std::string_view recording) {
     if (recording.empty() || recording.size() > kMaxLinkRoomBytes) return "the recording id must be 1-64 characters";
     for (char c : recording)
@@ -137,7 +151,7 @@ std::string link_path(const FileLink &link) {
 
 std::optional<std::string> sign_link(std::string_view secret, const FileLink &link, std::string &error) {
     error = link_room_error(link.room);
-    if (error.empty()) error = link_file_error(link.file);
+    if (error.empty()) error = link_kind_file_error(link.kind, link.file);
     if (error.empty() && (link.expires <= 0 || std::to_string(link.expires).size() > kMaxExpiryDigits))
         error = "the expiry must be a positive unix time";
     if (error.empty() && !link.recording.empty()) {
@@ -149,7 +163,13 @@ std::optional<std::string> sign_link(std::string_view secret, const FileLink &li
     if (error.empty() && secret.empty()) error = "no link secret";
     if (!error.empty()) return std::nullopt;
     std::string url(kPrefix);
-    url.append(link.room).append("/").append(link_kind_name(link.kind)).append("/").append(url_encoded(link.file));
+    url.append(link.room).append("/").append(link_kind_name(link.kind)).append("/");
+    const size_t slash = link.kind == LinkKind::Tracks ? link.file.find('/') : std::string::npos;
+    if (slash == std::string::npos) url.append(url_encoded(link.file));
+    else
+        url.append(url_encoded(link.file.substr(0, slash)))
+            .append("/")
+            .append(url_encoded(link.file.substr(slash + 1)));
     url += "?expires=" + std::to_string(link.expires);
     if (!link.recording.empty()) url += "&recording=" + link.recording;
     return url + "&sig=" + link_signature(secret, link);
@@ -162,7 +182,7 @@ LinkVerdict verify_link_fields(std::string_view secret, std::string_view room, s
     if (std::string why = link_room_error(room); !why.empty()) return refuse(LinkCheck::BadPath, why);
     const auto link_kind = link_kind_from_name(kind);
     if (!link_kind) return refuse(LinkCheck::BadPath, "the kind must be exports, recordings or s3-recordings");
-    if (std::string why = link_file_error(file); !why.empty()) return refuse(LinkCheck::BadPath, why);
+    if (std::string why = link_kind_file_error(*link_kind, file); !why.empty()) return refuse(LinkCheck::BadPath, why);
     if (*link_kind == LinkKind::S3Recordings && recording.empty())
         return refuse(LinkCheck::Malformed, "an S3 recording's playback proof names its recording");
     if (!recording.empty()) {
@@ -198,9 +218,12 @@ LinkVerdict verify_link(std::string_view secret, std::string_view path, std::str
     const std::string_view rest = path.substr(kPrefix.size());
     const size_t first = rest.find('/');
     const size_t second = first == std::string_view::npos ? first : rest.find('/', first + 1);
-    if (second == std::string_view::npos || rest.find('/', second + 1) != std::string_view::npos)
+    if (second == std::string_view::npos)
         return refuse(LinkCheck::BadPath, "the path must be /v1/files/<room>/<kind>/<file>");
     const std::string_view kind = rest.substr(first + 1, second - first - 1);
+    // Only a track's file has a folder (link_kind_file_error checks it has exactly one).
+    if (kind != link_kind_name(LinkKind::Tracks) && rest.find('/', second + 1) != std::string_view::npos)
+        return refuse(LinkCheck::BadPath, "the path must be /v1/files/<room>/<kind>/<file>");
     // A playback proof names no file of this server.
     if (kind == link_kind_name(LinkKind::S3Recordings)) return refuse(LinkCheck::BadPath, "no file has that kind");
     return verify_link_fields(secret, rest.substr(0, first), kind, rest.substr(second + 1), expires, sig, now_unix,

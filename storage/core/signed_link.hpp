@@ -7,6 +7,9 @@
 // link to one recording cannot report for another):
 //   /v1/files/<room>/recordings/<file>?expires=<t>&recording=<id>&sig=<hex>
 //   sig = HMAC-SHA256(secret, "v1\n<room>\nrecordings\n<file>\n<expires>\n<recording>")
+// A file stored beside a recording (an isolated track, the tracks' manifest) is linked as kind
+// "tracks", its file its folder and name: "<composite name without .mp4> tracks/<file>":
+//   /v1/files/<room>/tracks/<folder>/<file>?expires=<t>&sig=<hex>
 // A recording stored in S3 has no file here to link, but its player still reports playback to
 // this server: its reports carry a proof of kind "s3-recordings" (same fields, the recording id
 // required), which no /v1/files/ URL accepts, so it can never fetch a local file.
@@ -23,10 +26,10 @@
 
 namespace roomrec::storage {
 
-enum class LinkKind { Exports, Recordings, S3Recordings };
-// "exports" / "recordings" (as in the URL) / "s3-recordings" (playback proofs only).
+enum class LinkKind { Exports, Recordings, S3Recordings, Tracks };
+// "exports" / "recordings" / "tracks" (as in the URL) / "s3-recordings" (playback proofs only).
 const char *link_kind_name(LinkKind kind);
-// The folder under <root>/<room>/: "Exports" / "Recordings" (S3 recordings: "Recordings").
+// The folder under <root>/<room>/: "Exports" / "Recordings" (S3 recordings and tracks: "Recordings").
 const char *link_kind_folder(LinkKind kind);
 std::optional<LinkKind> link_kind_from_name(std::string_view name);
 
@@ -36,6 +39,8 @@ constexpr size_t kMaxLinkFileBytes = 200;
 // "" when valid, else why (the value is not quoted).
 std::string link_room_error(std::string_view room);
 std::string link_file_error(std::string_view file);
+// The file of a link of `kind`: a file name, or for tracks "<folder ending in ' tracks'>/<name>".
+std::string link_kind_file_error(LinkKind kind, std::string_view file);
 
 struct FileLink {
     std::string room;

@@ -1,5 +1,6 @@
 #include "storage/db/library_rows.hpp"
 
+#include "storage/core/delivery_rows.hpp"
 #include "storage/db/sql_time.hpp"
 
 #include <pqxx/pqxx>
@@ -12,7 +13,7 @@ std::string columns() {
            sql::ms("r.ended_at") +
            ", r.duration_ms, r.size_bytes, r.storage, r.location, r.state, "
            "COALESCE((SELECT string_agg(s.user_id, ',' ORDER BY s.user_id) FROM recording_shares s "
-           "WHERE s.recording_id = r.recording_id), ''), r.node_id";
+           "WHERE s.recording_id = r.recording_id), ''), r.node_id, r.files::text";
 }
 
 std::vector<std::string> split_users(const std::string &joined) {
@@ -43,6 +44,7 @@ LibraryRecording recording_of(const pqxx::row &row) {
     out.state = row[11].as<std::string>();
     out.shared_with = split_users(row[12].as<std::string>());
     out.node = row[13].as<std::string>();
+    out.files = files_of_json(row[14].as<std::string>());
     return out;
 }
 

@@ -21,6 +21,7 @@ struct LibraryRecording {
     std::string storage, location, state;
     std::vector<std::string> shared_with; // user ids, sorted
     std::string node;                     // the node that recorded it (holds a local file)
+    std::vector<std::string> files;       // beside the composite (isolated tracks), as location
 };
 
 struct LibraryLink {

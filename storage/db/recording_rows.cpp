@@ -42,17 +42,18 @@ std::string kept_if_unknown(const char *column) {
 const std::string &upsert_sql() {
     static const std::string sql =
         "INSERT INTO recordings (room_id, recording_id, node_id, title, owner, initiator, started_at, ended_at, "
-        "duration_ms, size_bytes, sha256, storage, location, state, gaps, gap_seconds, incomplete, error) "
+        "duration_ms, size_bytes, sha256, storage, location, state, gaps, gap_seconds, incomplete, error, files) "
         "VALUES ($1, $2, $3, $4, $5, $6, " +
         sql::timestamp("$7") + ", " + sql::timestamp("$8") +
-        ", $9::bigint, $10::bigint, $11, $12, $13, $14, $15::int, $16::float8, $17, $18) "
+        ", $9::bigint, $10::bigint, $11, $12, $13, $14, $15::int, $16::float8, $17, $18, $19::jsonb) "
         "ON CONFLICT (recording_id) DO UPDATE SET title = EXCLUDED.title, owner = EXCLUDED.owner, "
         "initiator = EXCLUDED.initiator, started_at = EXCLUDED.started_at, " +
         kept_if_unknown("ended_at") + ", " + kept_if_unknown("duration_ms") + ", " + kept_if_unknown("size_bytes") +
         ", " + kept_if_unknown("sha256") +
         ", gaps = EXCLUDED.gaps, gap_seconds = EXCLUDED.gap_seconds, incomplete = EXCLUDED.incomplete, " +
         kept_after_delivery("storage") + ", " + kept_after_delivery("location") + ", " + kept_after_delivery("error") +
-        ", " + kept_after_delivery("state") + ", updated_at = now() WHERE recordings.room_id = EXCLUDED.room_id";
+        ", " + kept_after_delivery("files") + ", " + kept_after_delivery("state") +
+        ", updated_at = now() WHERE recordings.room_id = EXCLUDED.room_id";
     return sql;
 }
 
@@ -61,7 +62,7 @@ const std::string &find_sql() {
                                    sql::ms("started_at") + ", " + sql::ms("ended_at") +
                                    ", duration_ms, size_bytes, sha256, storage, location, state, gaps, " +
                                    "gap_seconds::text, incomplete, error, " + sql::ms("created_at") + ", " +
-                                   sql::ms("updated_at") + " FROM recordings WHERE recording_id = $1";
+                                   sql::ms("updated_at") + ", files::text FROM recordings WHERE recording_id = $1";
     return sql;
 }
 
@@ -73,7 +74,7 @@ bool RecordingRows::upsert(pqxx::transaction_base &transaction, const RecordingR
     const pqxx::result result = transaction.exec_params(
         upsert_sql(), row.room_id, row.recording_id, row.node_id, row.title, row.owner, row.initiator, row.started_ms,
         row.ended_ms, row.duration_ms, row.size_bytes, row.sha256, row.storage, row.location, row.state, row.gaps,
-        exact(row.gap_seconds), row.incomplete, storable(row.error));
+        exact(row.gap_seconds), row.incomplete, storable(row.error), files_json(row.files));
     if (result.affected_rows() != 1) {
         error = "recording " + row.recording_id + " exists already in another room";
         return false;
@@ -114,6 +115,7 @@ std::optional<RecordingRow> RecordingRows::find(Database &database, const std::s
         row.error = optional_value<std::string>(result[17]);
         row.created_ms = int64(18);
         row.updated_ms = int64(19);
+        row.files = files_of_json(text(20));
         found = std::move(row);
         return true;
     });
@@ -132,9 +134,10 @@ bool RecordingRows::update(pqxx::transaction_base &transaction, const RecordingU
         "UPDATE recordings SET state = coalesce($2, state), storage = coalesce($3, storage), "
         "location = coalesce($4, location), sha256 = coalesce($5, sha256), "
         "error = CASE WHEN $6::text IS NULL THEN error ELSE nullif($6::text, '') END, "
-        "size_bytes = coalesce($7::bigint, size_bytes), updated_at = now() WHERE recording_id = $1",
+        "size_bytes = coalesce($7::bigint, size_bytes), files = coalesce($8::jsonb, files), updated_at = now() "
+        "WHERE recording_id = $1",
         update.recording_id, update.state, update.storage, update.location, update.sha256, storable(update.error),
-        update.size_bytes);
+        update.size_bytes, update.files ? std::optional<std::string>(files_json(*update.files)) : std::nullopt);
     if (result.affected_rows() != 1) {
         error = "updating recording " + update.recording_id + ": no such recording";
         return false;

@@ -1,11 +1,13 @@
 // The 'delete' outbox job of the recordings library (S6): removes a deleted recording's file
-// (local storage, on the node that holds it: the job's affinity) or object (S3, any node).
+// (local storage, on the node that holds it: the job's affinity) or object (S3, any node), and
+// the files stored beside it (isolated tracks, their manifest; their folder once empty).
 // The job is committed with the row's 'deleted' state, so a crash or an outage only delays
 // the removal. A file or object already gone counts as removed.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace roomrec::storage {
 
@@ -13,6 +15,7 @@ class S3Client;
 
 struct DeleteRequest {
     std::string recording, storage, location; // location: as in the recordings row
+    std::vector<std::string> files;           // the row's files, the same way
 };
 
 std::string delete_job_id(const std::string &recording);

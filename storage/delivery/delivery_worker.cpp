@@ -82,6 +82,7 @@ RecordingRow row_of(const PlannedRecordingRow &planned) {
     row.gap_seconds = facts.gap_seconds;
     row.incomplete = known<std::string>(facts.incomplete, "");
     row.error = known<std::string>(facts.error, "");
+    for (const RecordingFile &file : facts.files) row.files.push_back(file.location);
     return row;
 }
 
@@ -378,6 +379,8 @@ RecordingUpdate update_of(const PlannedRecordingRow &row) {
     update.location = row.facts.location;
     update.sha256 = row.facts.sha256;
     update.size_bytes = row.facts.size_bytes;
+    update.files.emplace();
+    for (const RecordingFile &file : row.facts.files) update.files->push_back(file.location);
     return update;
 }
 

@@ -42,6 +42,8 @@ const char *content_type(const std::string &file) {
     if (ends(".csv")) return "text/csv; charset=utf-8";
     if (ends(".mp4")) return "video/mp4";
     if (ends(".pdf")) return "application/pdf";
+    if (ends(".mkv")) return "video/x-matroska";
+    if (ends(".json")) return "application/json";
     return "application/octet-stream";
 }
 
@@ -314,8 +316,10 @@ int LinkServer::serve_file(MHD_Connection *connection, const char *url, bool /*h
     const FileLink &link = verdict.link;
     const std::string path = settings_.recordings_root + "/" + link.room + "/" + link_kind_folder(link.kind) + "/" +
                              link.file;
-    const ContainedPath contained = resolve_contained_path(settings_.recordings_root, path,
-                                                           link_kind_folder(link.kind));
+    const ContainedPath contained = link.kind == LinkKind::Tracks
+                                        ? resolve_contained_track_path(settings_.recordings_root, path)
+                                        : resolve_contained_path(settings_.recordings_root, path,
+                                                                 link_kind_folder(link.kind));
     if (!contained.error.empty()) return answer(connection, MHD_HTTP_NOT_FOUND, "{\"error\":\"not found\"}");
     const int fd = open(contained.path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     struct stat facts {};
@@ -343,8 +347,9 @@ int LinkServer::serve_file(MHD_Connection *connection, const char *url, bool /*h
         close(fd);
         return MHD_NO;
     }
-    MHD_add_response_header(response.get(), "Content-Type", content_type(link.file));
-    MHD_add_response_header(response.get(), "Content-Disposition", content_disposition(link.file).c_str());
+    const std::string name = link.file.substr(link.file.rfind('/') + 1); // a track's, without its folder
+    MHD_add_response_header(response.get(), "Content-Type", content_type(name));
+    MHD_add_response_header(response.get(), "Content-Disposition", content_disposition(name).c_str());
     MHD_add_response_header(response.get(), "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(response.get(), "Cache-Control", "private, no-store");
     MHD_add_response_header(response.get(), "Accept-Ranges", "bytes");

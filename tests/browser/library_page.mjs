@@ -3,11 +3,13 @@
 // (copy button); someone without an account opens it and it plays; once the test has expired it
 // (a line on stdin) the same link shows a clear refusal. dave, who has no access, opens alice's
 // recording and reads a clear message, and sees an empty room folder; a host sees the whole
-// folder. alice renames a recording and deletes it (confirmation dialog). Screenshots at 1440
+// folder. alice and the guest download an isolated track of the recording. alice renames a
+// recording and deletes it (confirmation dialog). Screenshots at 1440
 // and 390 px. Prints one JSON object per line: {"expire_links": true} when the test should
 // expire the links, then the result. Zero console errors are expected.
 //   node library_page.mjs '{"page": URL, "shots": DIR, "alice": TOKEN, "dave": TOKEN, "host": TOKEN}'
 import { chromium } from 'playwright-core';
+import fs from 'node:fs/promises';
 import readline from 'node:readline';
 import { playAndSeek, createShareLink, watchShared, problemShown } from './lib/library_checks.mjs';
 
@@ -32,6 +34,13 @@ async function open(name, url, width = 1440) {
   return page;
 }
 
+// Clicks a track's Download button: the file's suggested name and size.
+async function download(page, file) {
+  const [saved] = await Promise.all([page.waitForEvent('download'),
+    page.getByRole('button', { name: `Download ${file}` }).click()]);
+  return { name: saved.suggestedFilename(), bytes: (await fs.readFile(await saved.path())).length };
+}
+
 const withParam = (url, name, value) => { const u = new URL(url); u.searchParams.set(name, value); return u.toString(); };
 const listText = (page) => page.locator('#list-panel').innerText();
 
@@ -51,6 +60,9 @@ try {
   await alice.getByRole('button', { name: 'Play Café weekly' }).click();
   Object.assign(result, await playAndSeek(alice));
   await alice.screenshot({ path: `${args.shots}/library-player-1440.png`, fullPage: true });
+  // Its separate tracks: each downloads.
+  result.tracks = await alice.locator('#tracks-panel').innerText();
+  result.track_download = await download(alice, 'alice - webcam video.mkv');
 
   // Share by link, copy it.
   await alice.getByRole('button', { name: 'Share', exact: true }).click();
@@ -66,6 +78,7 @@ try {
   const guest = await open('guest', result.share_url, 390);
   Object.assign(result, await watchShared(guest));
   await guest.screenshot({ path: `${args.shots}/library-shared-390.png`, fullPage: true });
+  result.shared_track_download = await download(guest, 'manifest.json');
 
   // The test expires the link; opened again, it is refused with a clear message.
   console.log(JSON.stringify({ expire_links: true }));

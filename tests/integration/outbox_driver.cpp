@@ -245,7 +245,8 @@ int run(const Options &options) {
                                      optional_string(fields, "location"),
                                      optional_string(fields, "sha256"),
                                      optional_string(fields, "error"),
-                                     optional_integer(fields, "size_bytes")};
+                                     optional_integer(fields, "size_bytes"),
+                                     std::nullopt};
         }
         if (store.complete(id, parse_jobs(json_object_get(input.get(), "followups")), update ? &*update : nullptr,
                            error))

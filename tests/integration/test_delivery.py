@@ -175,6 +175,22 @@ class DeliveryBase(PeerCleanup, unittest.TestCase):
                           ("manifest", storage, f"{folder}/manifest.json")], data["files"])
         return folder
 
+    def assert_row_lists_the_files(self, data):
+        """The recording's row knows every file beside its composite, where the webhook says."""
+        files = self.sql("SELECT files::text FROM recordings WHERE recording_id = $1", data["recording"])
+        self.assertEqual(json.loads(files[0][0]), [f["location"] for f in data["files"][1:]])
+
+    def delete_through_the_library(self, recording_id):
+        """An operator deletes the recording (the recordings library, Admin API); returns once its
+        delete job is done."""
+        answer = self.janus.admin({"janus": "message_plugin", "plugin": harness.PLUGIN,
+                                   "request": {"request": "library", "action": "delete", "recording": recording_id}})
+        self.assertEqual(answer["response"].get("roomrec"), "library", answer)
+        deadline = time.time() + 30
+        while self.sql("SELECT state FROM outbox_jobs WHERE id = $1", recording_id + ":delete") != [["done"]]:
+            self.assertLess(time.time(), deadline, self.sql("SELECT state, last_error FROM outbox_jobs WHERE kind = 'delete'"))
+            time.sleep(0.2)
+
     def assert_in_s3(self, available, sha256, size):
         data = available["body"]["data"]
         self.assertEqual((data["storage"], data["bucket"], data["sha256"], data["size_bytes"]),
@@ -220,7 +236,7 @@ class S3DeliveryTest(DeliveryBase):
         self.assertLessEqual(status["telemetry"]["queued_bytes"], 64 << 20, status)
         self.assertEqual(host.send({"request": "status"}).get("error_code"), 448)
 
-    def test_isolated_tracks_go_to_s3_with_the_composite(self):
+    def test_isolated_tracks_go_to_s3_with_the_composite_and_are_deleted_with_it(self):
         recording_id, _ = self.record("up2", 3, tracks=True)
         available = self.webhook("recording.available", recording_id)
         self.assert_signed(available)
@@ -239,6 +255,11 @@ class S3DeliveryTest(DeliveryBase):
         # Uploaded, the local copies are gone, their folder too (keep_local_copy = false).
         self.assertFalse(os.path.exists(os.path.join(self.root, folder)), folder)
         self.assertEqual(self.upload_attempts(recording_id), 1)
+        # Deleted in the library, every object of the recording goes: the tracks and the manifest too.
+        self.assert_row_lists_the_files(data)
+        self.delete_through_the_library(recording_id)
+        for stored in data["files"]:
+            self.assertEqual(self.s3.request("HEAD", f"/{BUCKET}/{stored['location']}")[0], 404, stored)
 
     def test_webhook_receiver_failing_then_recovering(self):
         self.hooks.fail_for(4)
@@ -491,15 +512,21 @@ class LocalDeliveryTest(DeliveryBase):
         row = self.sql("SELECT state, storage, location, owner, title FROM recordings WHERE recording_id = $1", recording_id)
         self.assertEqual(row, [["available", "local", data["location"], "hana", "Delivery loc1"]])
 
-    def test_isolated_tracks_are_listed_in_the_webhook(self):
+    def test_isolated_tracks_are_listed_in_the_webhook_and_deleted_with_the_recording(self):
         recording_id, _ = self.record("loc2", 3, tracks=True)
         available = self.webhook("recording.available", recording_id)
         self.assert_signed(available)
         data = available["body"]["data"]
-        self.assert_files_with_tracks(data, "local")
+        folder = self.assert_files_with_tracks(data, "local")
         for stored in data["files"]:
             self.assertTrue(os.path.isfile(os.path.join(self.root, stored["location"])), stored)
             self.assertNotIn("file_path", stored)
+        # Deleted in the library, the composite and everything beside it go, the tracks' folder too.
+        self.assert_row_lists_the_files(data)
+        self.delete_through_the_library(recording_id)
+        for stored in data["files"]:
+            self.assertFalse(os.path.exists(os.path.join(self.root, stored["location"])), stored)
+        self.assertFalse(os.path.exists(os.path.join(self.root, folder)), folder)
 
 
 class DeliveryConfigTest(unittest.TestCase):

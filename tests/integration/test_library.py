@@ -41,6 +41,11 @@ def make_video(path, seconds):
                    check=True)
 
 
+PAGE_TRACKS = {"alice - webcam audio.mkv": b"\x1aE\xdf\xa3" * 3000, "alice - webcam video.mkv": b"\x1aE\xdf\xa3" * 9000,
+               "manifest.json": b'{"composite": "x.mp4", "tracks": []}'}
+BOB_TRACKS = {"bob - webcam audio.mkv": b"\x1aE\xdf\xa3 audio" * 100, "bob - webcam video.mkv": b"\x1aE\xdf\xa3 video",
+              "manifest.json": b'{"tracks": []}'}
+
 def fetch(url, headers=None, method="GET", data=None):
     """(status, headers, body) of a plain HTTP request; errors are answers too."""
     request = urllib.request.Request(url, headers=headers or {}, method=method, data=data)
@@ -85,19 +90,27 @@ class LibraryBase(unittest.TestCase):
             cls.pg.close()
 
     @classmethod
-    def add_recording(cls, recording, room, owner, file, state="available", seconds=12, title="Weekly"):
+    def add_recording(cls, recording, room, owner, file, state="available", seconds=12, title="Weekly", tracks=None):
+        """A stored recording's row and file; `tracks` ({name: bytes}): files stored beside it, in
+        `<file without .mp4> tracks/`, as isolated tracks are."""
         folder = os.path.join(cls.root, room, "Recordings")
         os.makedirs(folder, exist_ok=True)
         path = os.path.join(folder, file)
         if state in ("available", "stored"):
             make_video(path, seconds)
         size = os.path.getsize(path) if os.path.exists(path) else 0
+        beside = []
+        for name, content in (tracks or {}).items():
+            os.makedirs(os.path.join(folder, file[:-len(".mp4")] + " tracks"), exist_ok=True)
+            with open(os.path.join(folder, file[:-len(".mp4")] + " tracks", name), "wb") as f:
+                f.write(content)
+            beside.append(f"{room}/Recordings/{file[:-len('.mp4')]} tracks/{name}")
         cls.pg.psql(
             "INSERT INTO recordings (room_id, recording_id, node_id, title, owner, initiator, started_at, ended_at, "
-            "duration_ms, size_bytes, storage, location, state) VALUES "
+            "duration_ms, size_bytes, storage, location, state, files) VALUES "
             f"('{room}', '{recording}', 'test-node', $t${title}$t$, '{owner}', '{owner}', "
             f"now() - interval '1 hour', now() - interval '50 minutes', {seconds * 1000}, {size}, 'local', "
-            f"$loc${room}/Recordings/{file}$loc$, '{state}')")
+            f"$loc${room}/Recordings/{file}$loc$, '{state}', $f${json.dumps(beside)}$f$)")
         return path
 
     def library(self, action, credential=None, **fields):
@@ -116,9 +129,11 @@ class LibraryRequestsTest(LibraryBase):
     def setUpClass(cls):
         super().setUpClass()
         cls.cafe = cls.add_recording("rec-cafe", "r1", "alice", CAFE, title="Caf\u00e9 weekly")
-        cls.add_recording("rec-bob", "r1", "bob", "Rec - 2026-11-03 10-00-00 - Bob.mp4", seconds=3, title="Bob's")
+        cls.add_recording("rec-bob", "r1", "bob", "Rec - 2026-11-03 10-00-00 - Bob.mp4", seconds=3, title="Bob's",
+                          tracks=BOB_TRACKS)
         cls.add_recording("rec-live", "r2", "alice", "Rec - 2026-11-04 10-00-00 - Live.mp4", state="recording")
-        cls.doomed = cls.add_recording("rec-doomed", "r2", "olga", "Rec - 2026-11-05 10-00-00 - Old.mp4", seconds=2)
+        cls.doomed = cls.add_recording("rec-doomed", "r2", "olga", "Rec - 2026-11-05 10-00-00 - Old.mp4", seconds=2,
+                                       tracks={"olga - webcam video.mkv": b"\x1aE\xdf\xa3 track", "manifest.json": b"{}"})
         # The harness's live room "static" (host_secret host-pass, viewer_secret viewer-pass).
         cls.add_recording("rec-static", "static", "hana", "Rec - 2026-11-06 10-00-00 - Static.mp4", seconds=2)
         harness.create_room(cls.handle, "r3", host_secret="r3-host-pass", moderator_secret="r3-mod-pass")
@@ -241,6 +256,38 @@ class LibraryRequestsTest(LibraryBase):
         self.assertEqual(len(self.library("notices", self.tok("ivan"))["notices"]), 1)
         self.assertIn("rec-cafe", [n["recording"] for n in self.library("notices", self.tok("alice"))["notices"]])
 
+    def test_the_files_beside_a_recording_are_listed_and_linked(self):
+        """Isolated tracks: named in the recording's `files`, each downloaded by `link` with
+        `file` (a signed link of kind tracks, served as a download), for whoever may see the
+        recording; no other file, and only link and open_link take `file`."""
+        bob = self.library("details", self.tok("bob"), recording="rec-bob")["recording"]
+        self.assertEqual(bob["files"], list(BOB_TRACKS))
+        self.assertEqual(self.library("details", self.tok("alice"), recording="rec-cafe")["recording"]["files"], [])
+        host = self.tok("carol", role="host")  # a host of the room sees every recording in it
+        for name, content in BOB_TRACKS.items():
+            reply = self.library("link", host, recording="rec-bob", file=name)
+            self.assertEqual(reply["file"], name, reply)
+            self.assertNotIn("playback", reply)
+            self.assertTrue(reply["url"].startswith(self.link_base + "/v1/files/r1/tracks/Rec%20-%202026-11-03%20"
+                                                    "10-00-00%20-%20Bob%20tracks/"), reply["url"])
+            status, headers, body = fetch(reply["url"])
+            self.assertEqual((status, body), (200, content), name)
+            self.assertIn("attachment", headers["Content-Disposition"])
+            self.assertIn(urllib.parse.quote(name), headers["Content-Disposition"])
+        self.assertEqual(headers["Content-Type"], "application/json")  # the manifest, last
+        video = self.library("link", host, recording="rec-bob", file="bob - webcam video.mkv")["url"]
+        self.assertEqual(fetch(video)[1]["Content-Type"], "video/x-matroska")
+        # Its signature covers its folder and name: another file of the folder, or the same name as
+        # a recording, is refused.
+        self.assertEqual(fetch(video.replace("webcam%20video", "webcam%20audio"))[0], 403)
+        self.assertEqual(fetch(video.replace("/tracks/", "/recordings/"))[0], 404)
+        self.assert_error(self.library("link", self.tok("dave"), recording="rec-bob", file="manifest.json"), 448)
+        self.assert_error(self.library("link", host, recording="rec-bob", file="other.mkv"), 458, "no such file")
+        self.assert_error(self.library("link", host, recording="rec-bob", file="../Rec - 2026-11-03 10-00-00 - Bob.mp4"),
+                          458)
+        self.assert_error(self.library("link", host, recording="rec-bob", file="x" * 201), 444)
+        self.assert_error(self.library("details", host, recording="rec-bob", file="manifest.json"), 443, "link")
+
     def test_the_link_plays_downloads_and_seeks(self):
         reply = self.library("link", self.tok("carol", role="host"), recording="rec-cafe")
         url = reply["url"]
@@ -353,6 +400,8 @@ class LibraryRequestsTest(LibraryBase):
         while os.path.exists(self.doomed):
             self.assertLess(time.time(), deadline, "the file was not deleted")
             time.sleep(0.2)
+        # Its tracks and their folder went with it.
+        self.assertFalse(os.path.exists(self.doomed[:-len(".mp4")] + " tracks"))
         self.assertEqual(self.pg.psql("SELECT state FROM recordings WHERE recording_id = 'rec-doomed'"), "deleted")
         deadline = time.time() + 10
         while self.pg.psql("SELECT state FROM outbox_jobs WHERE id = 'rec-doomed:delete'") != "done":
@@ -400,7 +449,7 @@ class LibraryPageTest(LibraryBase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.add_recording("rec-page", "r1", "alice", CAFE, seconds=20, title="Caf\u00e9 weekly")
+        cls.add_recording("rec-page", "r1", "alice", CAFE, seconds=20, title="Caf\u00e9 weekly", tracks=PAGE_TRACKS)
         cls.add_recording("rec-old", "r1", "alice", "Rec - 2026-10-01 09-00-00 - Old.mp4", seconds=3, title="Old planning")
         cls.add_recording("rec-private", "r1", "bob", "Rec - 2026-10-02 09-00-00 - Bob.mp4", seconds=3, title="Bob 1:1")
         cls.www = tempfile.mkdtemp(prefix="roomrec-www-")
@@ -442,6 +491,12 @@ class LibraryPageTest(LibraryBase):
                          "alice")
         self.assertNotIn("Bob 1:1", result["list"])
         self.assertGreater(result["played_to"], 5)
+        for name in PAGE_TRACKS:
+            self.assertIn(name, result["tracks"])
+        self.assertEqual(result["track_download"], {"name": "alice - webcam video.mkv",
+                                                    "bytes": len(PAGE_TRACKS["alice - webcam video.mkv"])})
+        self.assertEqual(result["shared_track_download"], {"name": "manifest.json",
+                                                           "bytes": len(PAGE_TRACKS["manifest.json"])})
         self.assertLess(abs(result["seeked_to"] - 2.0), 1.0, result)
         self.assertGreater(result["played_after_seek"], result["seeked_to"])
         self.assertFalse(result["token_left_in_address"])

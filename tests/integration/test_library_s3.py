@@ -3,7 +3,7 @@ settings, the link endpoint only for playback reports. A stored recording plays 
 presigned GET (whole file and byte ranges, so a player can seek), for its owner, a host of its
 room and a share link's holder, never for a stranger; the share link's play link never outlives
 it; its player's reports become telemetry rows; deleting it removes the object through the
-outbox."""
+outbox, the tracks stored beside it too."""
 import json
 import os
 import tempfile
@@ -20,6 +20,7 @@ BUCKET = "roomrec-library"
 PREFIX = "roomrec/"
 FILE = "Rec - 2026-11-02 10-00-00 - Weekly.mp4"
 DOOMED = "Rec - 2026-11-03 10-00-00 - Old.mp4"
+TRACKS = {"alice - webcam video.mkv": b"\x1aE\xdf\xa3 video" * 50, "manifest.json": b'{"tracks": []}'}
 
 
 class S3LibraryTest(unittest.TestCase):
@@ -43,7 +44,7 @@ class S3LibraryTest(unittest.TestCase):
                                       "secret": "library-s3-links-secret-library-s3-links-01"}})
             harness.wait_until_migrated(cls.pg, "to_regclass('recording_links') IS NOT NULL", cls.janus)
             cls.video = cls.store("rec-weekly", "alice", FILE, seconds=8)
-            cls.store("rec-doomed", "alice", DOOMED, seconds=2)
+            cls.store("rec-doomed", "alice", DOOMED, seconds=2, tracks=TRACKS)
             cls.session = harness.Session(cls.janus)
             cls.handle = cls.session.attach()
         except BaseException:
@@ -61,22 +62,31 @@ class S3LibraryTest(unittest.TestCase):
             cls.rgw.stop()
 
     @classmethod
-    def store(cls, recording, owner, file, seconds):
+    def put(cls, key, data):
+        status, _, body = cls.rgw.request("PUT", f"/{BUCKET}/{key}", body=data)
+        if status != 200:
+            raise AssertionError(f"PUT {key}: HTTP {status} {body[:300]!r}")
+
+    @classmethod
+    def store(cls, recording, owner, file, seconds, tracks=None):
         """Puts a real MP4 where the uploader would and its row as the delivery worker leaves it
-        (storage s3, location = the whole key); returns the file's bytes."""
+        (storage s3, location = the whole key, and each of `tracks` ({name: bytes}) beside it in
+        `<file without .mp4> tracks/`, its key in files); returns the file's bytes."""
         path = os.path.join(cls.folder, file)
         make_video(path, seconds)
         with open(path, "rb") as stream:
             data = stream.read()
         key = f"{PREFIX}r1/Recordings/{file}"
-        status, _, body = cls.rgw.request("PUT", f"/{BUCKET}/{key}", body=data, headers={"content-type": "video/mp4"})
-        if status != 200:
-            raise AssertionError(f"PUT {key}: HTTP {status} {body[:300]!r}")
+        cls.put(key, data)
+        beside = [f"{PREFIX}r1/Recordings/{file[:-len('.mp4')]} tracks/{name}" for name in (tracks or {})]
+        for track_key, content in zip(beside, (tracks or {}).values()):
+            cls.put(track_key, content)
         cls.pg.psql(
             "INSERT INTO recordings (room_id, recording_id, node_id, title, owner, initiator, started_at, ended_at, "
-            "duration_ms, size_bytes, storage, location, state) VALUES "
+            "duration_ms, size_bytes, storage, location, state, files) VALUES "
             f"('r1', '{recording}', 'test-node', 'Weekly', '{owner}', '{owner}', now() - interval '1 hour', "
-            f"now() - interval '50 minutes', {seconds * 1000}, {len(data)}, 's3', $k${key}$k$, 'available')")
+            f"now() - interval '50 minutes', {seconds * 1000}, {len(data)}, 's3', $k${key}$k$, 'available', "
+            f"$f${json.dumps(beside)}$f$)")
         return data
 
     def library(self, action, credential, **fields):
@@ -149,9 +159,20 @@ class S3LibraryTest(unittest.TestCase):
         again = self.handle.send({"request": "library", "action": "open_link", "share_token": shared["share_token"]})
         self.assertEqual(again.get("error_code"), 447, again)
 
-    def test_deleting_removes_the_object(self):
+    def test_tracks_download_over_presigned_links_and_go_with_the_recording(self):
         key = f"{PREFIX}r1/Recordings/{DOOMED}"
         self.assertEqual(self.rgw.request("HEAD", f"/{BUCKET}/{key}")[0], 200)
+        # Its isolated tracks: listed, and each downloaded over its own presigned GET.
+        details = self.library("details", self.tok("alice"), recording="rec-doomed")
+        self.assertEqual(details["recording"]["files"], list(TRACKS))
+        track_keys = [f"{PREFIX}r1/Recordings/{DOOMED[:-len('.mp4')]} tracks/{name}" for name in TRACKS]
+        for (name, content), track_key in zip(TRACKS.items(), track_keys):
+            answer = self.library("link", self.tok("hana", "host"), recording="rec-doomed", file=name)
+            self.assertEqual(answer.get("file"), name, answer)
+            self.assert_presigned(answer["url"], track_key, 4 * 3600)
+            self.assertEqual(fetch(answer["url"])[:3:2], (200, content))
+        refused = self.library("link", self.tok("mallory"), recording="rec-doomed", file="manifest.json")
+        self.assertEqual(refused.get("error_code"), 448, refused)
         answer = self.library("delete", self.tok("alice"), recording="rec-doomed")
         self.assertEqual(answer.get("roomrec"), "library", answer)
         deadline = time.time() + 30
@@ -159,6 +180,8 @@ class S3LibraryTest(unittest.TestCase):
             self.assertLess(time.time(), deadline, self.pg.psql("SELECT state, last_error FROM outbox_jobs"))
             time.sleep(0.2)
         self.assertEqual(self.rgw.request("HEAD", f"/{BUCKET}/{key}")[0], 404)
+        for track_key in track_keys:
+            self.assertEqual(self.rgw.request("HEAD", f"/{BUCKET}/{track_key}")[0], 404, track_key)
         delivery = self.janus.admin({"janus": "message_plugin", "plugin": harness.PLUGIN,
                                      "request": {"request": "status"}})["response"]["delivery"]
         self.assertEqual((delivery["deletes"], delivery["webhooks"]), (1, 0), delivery)

@@ -389,11 +389,52 @@ function showViewer(data, shared) {
   $('delete-open').hidden = !recording.can_manage;
   $('share-open').hidden = !recording.can_share;
   $('close-viewer').hidden = shared;
+  renderTracks(recording.files || [], shared);
   for (const id of ['rename-form', 'share-panel', 'new-link']) $(id).hidden = true;
   $('viewer').hidden = false;
   $('library').hidden = true;
   $('viewer-title').setAttribute('tabindex', '-1');
   $('viewer-title').focus();
+}
+
+// The files stored beside the recording (isolated tracks, their manifest): each is linked when
+// asked for, so its download link is fresh.
+function renderTracks(files, shared) {
+  const list = $('tracks');
+  list.replaceChildren();
+  for (const file of files) {
+    const item = document.createElement('li');
+    const name = document.createElement('span');
+    name.textContent = file;
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = 'Download';
+    button.setAttribute('aria-label', `Download ${file}`);
+    button.addEventListener('click', () => downloadTrack(file, shared, button));
+    item.append(name, button);
+    list.append(item);
+  }
+  $('tracks-panel').hidden = files.length === 0;
+}
+
+async function downloadTrack(file, shared, button) {
+  problem('');
+  button.disabled = true;
+  try {
+    const data = shared
+      ? await library('open_link', { share_token: params.get('share'), file }, false)
+      : await library('link', { recording: current.recording, file });
+    const link = document.createElement('a');
+    link.href = data.url;
+    link.download = file;
+    document.body.append(link);
+    link.click();
+    link.remove();
+  } catch (error) {
+    problem(explain(error));
+  } finally {
+    button.disabled = false;
+  }
 }
 
 async function openRecording(id) {

@@ -70,11 +70,35 @@ static void a_recording_row_is_checked(void **) {
     row = good_row();
     row.title = std::string("a\0b", 3);
     assert_string_equal(recording_row_error(row).c_str(), "recording title: contains a NUL byte");
+    // The files beside the composite: each a location, at most 1000.
+    row = good_row();
+    row.files = {"room-1/Recordings/x tracks/alice - webcam video.mkv", "room-1/Recordings/x tracks/manifest.json"};
+    assert_string_equal(recording_row_error(row).c_str(), "");
+    row.files.push_back(std::string(5000, 'x'));
+    assert_non_null(strstr(recording_row_error(row).c_str(), "recording file location: too long"));
+    row.files.assign(1001, "room-1/Recordings/x tracks/a.mkv");
+    assert_string_equal(recording_row_error(row).c_str(), "recording files: more than 1000");
+}
+
+static void the_files_column_round_trips(void **) {
+    const std::vector<std::string> files = {"r/Recordings/Rec \"q\" tracks/bob \\ x.mkv",
+                                            "r/Recordings/\u00e9 tracks/m.json"};
+    assert_string_equal(files_json({}).c_str(), "[]");
+    assert_true(files_of_json(files_json(files)) == files);
+    // What else the column might hold is skipped, never trusted.
+    assert_true(files_of_json("[1, \"a\", null]") == std::vector<std::string>{"a"});
+    assert_true(files_of_json("{\"a\": \"b\"}").empty());
+    assert_true(files_of_json("not json").empty());
 }
 
 static void a_recording_update_is_checked(void **) {
-    RecordingUpdate update{"0123abcd", "available", "s3", "room-1/0123abcd.mp4", std::nullopt, "", 42};
+    RecordingUpdate update{
+        "0123abcd",   "available", "s3", "room-1/0123abcd.mp4",
+        std::nullopt, "",          42,   std::vector<std::string>{"p/room-1/Recordings/x tracks/a.mkv"}};
     assert_string_equal(recording_update_error(update).c_str(), "");
+    update.files->push_back("");
+    assert_string_equal(recording_update_error(update).c_str(), "recording file location: empty");
+    update.files.reset();
     update.state = "lost";
     assert_non_null(strstr(recording_update_error(update).c_str(), "recording state"));
     update.state.reset();
@@ -90,6 +114,7 @@ int main(void) {
         cmocka_unit_test(a_new_job_is_checked_field_by_field),
         cmocka_unit_test(a_recording_row_is_checked),
         cmocka_unit_test(a_recording_update_is_checked),
+        cmocka_unit_test(the_files_column_round_trips),
     };
     return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -118,6 +118,35 @@ static void checks_names_before_signing(void **) {
     assert_string_equal(error.c_str(), "no link secret");
 }
 
+// An isolated track is linked in its folder beside the composite, and nowhere else.
+static void links_a_track_in_its_tracks_folder(void **) {
+    std::string error;
+    FileLink link{"room-1", LinkKind::Tracks, "Rec - Weekly tracks/alice - webcam video.mkv", kExpires, ""};
+    const auto url = sign_link(kSecret, link, error);
+    assert_true(url.has_value());
+    assert_true(url->rfind("/v1/files/room-1/tracks/Rec%20-%20Weekly%20tracks/alice%20-%20webcam%20video.mkv?", 0) ==
+                0);
+    const std::string sig = url->substr(url->find("sig=") + 4);
+    const LinkVerdict verdict = verify_link(kSecret, link_path(link), "1767225600", sig, kExpires);
+    assert_int_equal(verdict.check, LinkCheck::Valid);
+    assert_int_equal(verdict.link.kind, LinkKind::Tracks);
+    assert_string_equal(verdict.link.file.c_str(), "Rec - Weekly tracks/alice - webcam video.mkv");
+    // The same name as a recording's file is another link: its signature does not carry over.
+    assert_int_equal(verify_link(kSecret, "/v1/files/room-1/recordings/Rec - Weekly tracks/alice - webcam video.mkv",
+                                 "1767225600", sig, kExpires)
+                         .check,
+                     LinkCheck::BadPath);
+    for (const char *bad : {"alice.mkv", "Rec/alice.mkv", "Rec tracks/a/b.mkv", "Rec tracks/.hidden", "Rec tracks/",
+                            " tracks/a.mkv", "../x tracks/a.mkv", ".x tracks/a.mkv", "Rec tracks/a\nb.mkv"}) {
+        link.file = bad;
+        assert_false(sign_link(kSecret, link, error).has_value());
+        assert_int_equal(verify_link(kSecret, link_path(link), "1767225600", sig, kExpires).check, LinkCheck::BadPath);
+    }
+    link.file = "Rec tracks/manifest.json";
+    link.recording = "rec-1"; // only recordings links name one
+    assert_false(sign_link(kSecret, link, error).has_value());
+}
+
 static void verifies_fields_sent_apart(void **) {
     assert_int_equal(verify_link_fields(kSecret, "room-1", "exports", "report.csv", "1767225600", kSig, kExpires).check,
                      LinkCheck::Valid);
@@ -205,6 +234,7 @@ int main(void) {
         cmocka_unit_test(refuses_tampering_and_wrong_secret),
         cmocka_unit_test(refuses_malformed_links),
         cmocka_unit_test(checks_names_before_signing),
+        cmocka_unit_test(links_a_track_in_its_tracks_folder),
         cmocka_unit_test(verifies_fields_sent_apart),
         cmocka_unit_test(signs_the_recording_id_of_a_recordings_link),
         cmocka_unit_test(proves_playback_of_an_s3_recording_without_a_file_link),
