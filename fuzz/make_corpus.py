@@ -272,6 +272,28 @@ def summaries():
                     text.replace("Alice", "Al\\udc00ce"), text.encode().replace(b"Alice", b"Al\xffce")]
 
 
+def links():
+    """Link endpoint requests ("<path>\\n<expires>\\n<sig>\\n<recording>"), signed with
+    fuzz_signed_link's secret as the plugin signs them, and tampered with."""
+    import hmac
+    secret = b"fuzz-link-secret-fuzz-link-secret"
+
+    def signed(room, kind, file, expires, recording=""):
+        text = f"v1\n{room}\n{kind}\n{file}\n{expires}" + (f"\n{recording}" if recording else "")
+        sig = hmac.new(secret, text.encode(), hashlib.sha256).hexdigest()
+        return f"/v1/files/{room}/{kind}/{file}\n{expires}\n{sig}\n{recording}"
+
+    seeds = [signed("room-1", "exports", "report.csv", 1900000000),
+             signed("r1", "recordings", "Rec - 2026-11-02 10-00-00 - Caf\u00e9 weekly.mp4", 1900000000, "rec-cafe"),
+             signed("r1", "tracks", "Rec - 2026-11-02 10-00-00 - Weekly tracks/alice - webcam video.mkv", 1900000000),
+             signed("r1", "tracks", "Rec tracks/manifest.json", 1700000000),
+             signed("r1", "s3-recordings", "Rec.mp4", 1900000000, "rec-1")]
+    return seeds + [seeds[2].replace("alice", "bob"), seeds[2].replace("/tracks/", "/recordings/"),
+                    "/v1/files/r1/tracks/../x tracks/a.mkv\n1900000000\n" + "0" * 64 + "\n",
+                    "/v1/files/r1/tracks/a tracks/b/c.mkv\n1900000000\n" + "0" * 64 + "\n",
+                    "/v1/files/r1/exports/a/b.csv\n+1\nzz\n"]
+
+
 def main():
     write("request_schema", requests())
     write("signed_token", tokens())
@@ -285,6 +307,7 @@ def main():
     write("csv_writer", csv_cells())
     write("report_filters", report_requests())
     write("summary_json", summaries())
+    write("signed_link", links())
 
 
 if __name__ == "__main__":
