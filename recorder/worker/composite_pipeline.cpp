@@ -178,8 +178,8 @@ bool CompositePipeline::start(std::string &error) {
     // Lip sync moves a stream's timestamps when its sender reports arrive (rtpbin), often by less
     // than the mixer's default 40 ms alignment threshold, below which the mixer keeps playing the
     // stream where it was: the correction never reached the file, leaving each recording with its
-    // own fixed A/V offset of up to 40 ms. The streams' AudioTimelines make such moves now
-    // (place_audio); the mixer follows the discontinuities they mark at once.
+    // own fixed A/V offset of up to 40 ms. Each stream's AudioTimeline makes such moves in the
+    // stream's silences (place_audio); the mixer follows the discontinuities it marks at once.
     g_object_set(audiomixer_, "alignment-threshold", kAudioAlignmentNs, nullptr);
     // 4:2:0 before x264, or it may pick 4:4:4 that browsers cannot play. Everything stays I420
     // in one colorimetry end to end: no whole-frame colour conversion anywhere (CPU).
