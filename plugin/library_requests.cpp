@@ -222,6 +222,8 @@ Reply LibraryRequests::on_library(Request &request) {
     const std::string file = domain::string_field(body, "file");
     if (json_object_get(body, "file") && action != "link" && action != "open_link")
         return reply_error(ErrorCode::InvalidElement, "file names a file to link: link and open_link only");
+    if (json_object_get(body, "file") && file.empty())
+        return reply_error(ErrorCode::InvalidElement, "file must name one of the recording's files");
     if (action == "revoke_link" && !json_object_get(body, "link"))
         return reply_error(ErrorCode::MissingElement, "link is required");
     if (action == "open_link" && !json_object_get(body, "share_token"))

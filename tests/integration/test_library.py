@@ -286,6 +286,7 @@ class LibraryRequestsTest(LibraryBase):
         self.assert_error(self.library("link", host, recording="rec-bob", file="../Rec - 2026-11-03 10-00-00 - Bob.mp4"),
                           458)
         self.assert_error(self.library("link", host, recording="rec-bob", file="x" * 201), 444)
+        self.assert_error(self.library("link", host, recording="rec-bob", file=""), 443, "one of the recording's files")
         self.assert_error(self.library("details", host, recording="rec-bob", file="manifest.json"), 443, "link")
 
     def test_the_link_plays_downloads_and_seeks(self):
