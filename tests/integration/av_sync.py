@@ -169,7 +169,9 @@ def skips_of_the_recorder(skips, sent):
 
 
 def beep_spacing(result):
-    """Seconds between consecutive beeps: PERIOD unless audio was lost or inserted."""
+    """Seconds between consecutive beeps: PERIOD, give or take the silence the recorder took out
+    or added to follow a move of the audio's timestamps (recorder/core/audio_timeline), unless
+    audio was lost or inserted."""
     return [round(b - a, 4) for a, b in zip(result["beeps"], result["beeps"][1:])]
 
 
