@@ -111,6 +111,19 @@ std::variant<LibraryGrant, Reply> LibraryRequests::caller_of(const Request &requ
     return std::move(**verdict);
 }
 
+std::optional<std::string> LibraryRequests::presigned(const std::string &key, int64_t expires_s,
+                                                      std::optional<Reply> &refusal) {
+    auto url = delivery_.presign_recording(key, std::max<int64_t>(expires_s - now_ms() / 1000, 1));
+    if (!url) refusal = reply_error(ErrorCode::LibraryUnavailable, "this node cannot sign S3 links (no S3 storage)");
+    return url;
+}
+
+bool LibraryRequests::serves_links(std::optional<Reply> &refusal) const {
+    if (!config_.delivery.links.enabled)
+        refusal = reply_error(ErrorCode::LibraryUnavailable, "this node serves no links (links.port)");
+    return config_.delivery.links.enabled;
+}
+
 bool LibraryRequests::add_file_link(const LibraryRecording &row, const std::string &file, int64_t expires_s,
                                     json_t *out, std::optional<Reply> &refusal) {
     const auto location = std::find_if(row.files.begin(), row.files.end(),
@@ -121,17 +134,11 @@ bool LibraryRequests::add_file_link(const LibraryRecording &row, const std::stri
     }
     std::optional<std::string> url;
     if (row.storage == "s3") {
-        url = delivery_.presign_recording(*location, std::max<int64_t>(expires_s - now_ms() / 1000, 1));
-        if (!url) {
-            refusal = reply_error(ErrorCode::LibraryUnavailable, "this node cannot sign S3 links (no S3 storage)");
-            return false;
-        }
+        url = presigned(*location, expires_s, refusal);
+        if (!url) return false;
     } else {
         const LinksConfig &links = config_.delivery.links;
-        if (!links.enabled) {
-            refusal = reply_error(ErrorCode::LibraryUnavailable, "this node serves no links (links.port)");
-            return false;
-        }
+        if (!serves_links(refusal)) return false;
         // Stored as <room>/Recordings/<name> tracks/<file>: linked by its folder and name.
         const std::string folder = row.room + "/Recordings/";
         std::string error;
@@ -253,11 +260,8 @@ Reply LibraryRequests::on_library(Request &request) {
             json_object_set_new(out.get(), "playback_url", json_string((links.public_url + "/v1/playback").c_str()));
         };
         if (row.storage == "s3") {
-            const auto url = delivery_.presign_recording(row.location, std::max<int64_t>(expires_s - now_ms() / 1000, 1));
-            if (!url) {
-                refusal = reply_error(ErrorCode::LibraryUnavailable, "this node cannot sign S3 links (no S3 storage)");
-                return false;
-            }
+            const auto url = presigned(row.location, expires_s, refusal);
+            if (!url) return false;
             json_object_set_new(out.get(), "url", json_string(url->c_str()));
             // Played from the store; reported here when this node has a link endpoint.
             const storage::FileLink proof{row.room, storage::LinkKind::S3Recordings, file_of(row.location), expires_s,
@@ -266,10 +270,7 @@ Reply LibraryRequests::on_library(Request &request) {
             const auto signed_proof = links.enabled ? storage::sign_link(links.secret, proof, error) : std::nullopt;
             if (signed_proof) add_playback(proof, signed_proof->substr(signed_proof->rfind("sig=") + 4), "s3");
         } else {
-            if (!links.enabled) {
-                refusal = reply_error(ErrorCode::LibraryUnavailable, "this node serves no links (links.port)");
-                return false;
-            }
+            if (!serves_links(refusal)) return false;
             const storage::FileLink link{row.room, storage::LinkKind::Recordings, file_of(row.location), expires_s,
                                          row.recording};
             std::string error;

@@ -48,6 +48,10 @@ public:
 
 private:
     std::variant<LibraryGrant, Reply> caller_of(const Request &request);
+    // An S3 object's presigned GET until expires_s, or none (and why in refusal).
+    std::optional<std::string> presigned(const std::string &key, int64_t expires_s, std::optional<Reply> &refusal);
+    // Whether this node's link endpoint serves local files (else why not in refusal).
+    bool serves_links(std::optional<Reply> &refusal) const;
     // A download link of one of the files beside the recording's composite (`file`, a name from
     // its `files`) into `out`, valid until expires_s; false (and why in refusal) if there is none.
     bool add_file_link(const storage::LibraryRecording &row, const std::string &file, int64_t expires_s, json_t *out,

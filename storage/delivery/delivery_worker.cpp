@@ -61,6 +61,13 @@ template <typename T> std::optional<T> known(const T &value, const T &unknown) {
     return value == unknown ? std::nullopt : std::optional<T>(value);
 }
 
+// Where each file beside the composite is, as the row keeps it.
+std::vector<std::string> locations_of(const std::vector<RecordingFile> &files) {
+    std::vector<std::string> locations;
+    for (const RecordingFile &file : files) locations.push_back(file.location);
+    return locations;
+}
+
 RecordingRow row_of(const PlannedRecordingRow &planned) {
     RecordingRow row;
     const auto &facts = planned.facts;
@@ -82,7 +89,7 @@ RecordingRow row_of(const PlannedRecordingRow &planned) {
     row.gap_seconds = facts.gap_seconds;
     row.incomplete = known<std::string>(facts.incomplete, "");
     row.error = known<std::string>(facts.error, "");
-    for (const RecordingFile &file : facts.files) row.files.push_back(file.location);
+    row.files = locations_of(facts.files);
     return row;
 }
 
@@ -379,8 +386,7 @@ RecordingUpdate update_of(const PlannedRecordingRow &row) {
     update.location = row.facts.location;
     update.sha256 = row.facts.sha256;
     update.size_bytes = row.facts.size_bytes;
-    update.files.emplace();
-    for (const RecordingFile &file : row.facts.files) update.files->push_back(file.location);
+    update.files = locations_of(row.facts.files);
     return update;
 }
 
