@@ -399,7 +399,10 @@ void RecordingController::on_link_event(const std::shared_ptr<ActiveRecording> &
         break;
     case LinkEvent::WorkerDied:
         counts_.restarts.fetch_add(1, std::memory_order_relaxed);
-        // M6: the worker runs again with a new segment; the new one needs keyframes.
+        // M6: the worker runs again with a new segment. It needs keyframes, and each stream's
+        // last sender report to line a publisher's audio and video up from its first packet.
+        for (const auto &[key, entry] : recording->streams)
+            if (const auto stream = entry.second.lock()) replay_sender_report(*stream, *recording->link, entry.first);
         request_recorded_keyframes(*recording);
         json_object_set_new(details.get(), "message", json_string(event.message.c_str()));
         messenger_.notify("recorder_restarted", std::move(details));

@@ -295,11 +295,14 @@ void RecorderLink::handle_worker_exit() {
     }
     if (gap_started_us_ == 0) gap_started_us_ = now_us();
     restarts_.fetch_add(1);
-    on_event_({LinkEvent::WorkerDied, why, 0, false, {}});
     usleep(100000 * restarts_.load()); // a worker that dies at once must not spin
     ++segment_;
     std::string error;
-    if (!spawn(error)) {
+    const bool spawned = spawn(error);
+    // Told once the new worker has every stream: what the owner sends for them then (keyframe
+    // requests, the last sender reports) reaches the new worker rather than the gap.
+    on_event_({LinkEvent::WorkerDied, why, 0, false, {}});
+    if (!spawned) {
         done_ = true;
         on_event_({LinkEvent::Finished, error, 0, true, written()});
     }

@@ -44,7 +44,7 @@ struct RecorderSettings {
 struct LinkEvent {
     enum Kind {
         FirstFrame, // the recording's first frame is in the file
-        WorkerDied, // the worker died; a new one is starting (message says why)
+        WorkerDied, // the worker died (message says why); a new one was started with every stream
         GapClosed,  // the restarted worker wrote again; gap_seconds were lost
         Finished,   // the worker is done and the segments are complete
         // A stream sent a frame past its size bound (or unreadable); it is dropped until a

@@ -57,8 +57,10 @@ struct CodecElements {
     const char *decoder;
 };
 
+// VP8 is decoded by libavcodec: on one thread it uses ~25 % less CPU than libvpx's decoder for a
+// browser's 1080p screen share (docs/PERFORMANCE.md). For VP9 libvpx is as fast.
 const CodecElements &codec_elements(Codec codec) {
-    static const CodecElements vp8{"VP8", 90000, "rtpvp8depay", nullptr, "vp8dec"};
+    static const CodecElements vp8{"VP8", 90000, "rtpvp8depay", nullptr, "avdec_vp8"};
     static const CodecElements vp9{"VP9", 90000, "rtpvp9depay", nullptr, "vp9dec"};
     static const CodecElements h264{"H264", 90000, "rtph264depay", "h264parse", "avdec_h264"};
     static const CodecElements opus{"OPUS", 48000, "rtpopusdepay", nullptr, "opusdec"};
@@ -69,6 +71,18 @@ const CodecElements &codec_elements(Codec codec) {
     case Codec::Opus: break;
     }
     return opus;
+}
+
+// A recording decodes several streams at once on a few cores: a decoder's own threads only add
+// hand-offs (vp9dec on its automatic threads used ~40 % more CPU for a 1080p stage). libav's
+// decoders also hold back frames they know are corrupt (a lost reference): the tile keeps its
+// last good picture instead.
+void decode_on_one_thread(GstElement *decoder) {
+    GObjectClass *type = G_OBJECT_GET_CLASS(decoder);
+    if (g_object_class_find_property(type, "max-threads") != nullptr) g_object_set(decoder, "max-threads", 1, nullptr);
+    if (g_object_class_find_property(type, "output-corrupt") != nullptr)
+        g_object_set(decoder, "output-corrupt", FALSE, nullptr);
+    if (g_object_class_find_property(type, "threads") != nullptr) g_object_set(decoder, "threads", 1u, nullptr);
 }
 
 // A new element the caller owns until it hands it to a bin (which takes its own reference).
@@ -316,6 +330,7 @@ void CompositePipeline::link_decoder(uint16_t id, GstPad *pad) {
     if (codec.parse) chain.push_back(make(codec.parse));
     chain.push_back(make(codec.decoder));
     GstElement *decoder = chain.back().get();
+    if (decoder != nullptr) decode_on_one_thread(decoder);
     GstElement *scale = nullptr;
     if (video) {
         chain.push_back(make("videoconvert"));
@@ -599,6 +614,22 @@ FrameHeader read_h264_caps(GstCaps *caps, int &length_size) {
     return header;
 }
 
+// The caps event with the frame size taken out (takes the event, returns its replacement).
+GstEvent *without_size(GstEvent *caps_event) {
+    GstCaps *caps = nullptr;
+    gst_event_parse_caps(caps_event, &caps);
+    if (caps == nullptr || gst_caps_get_size(caps) == 0) return caps_event;
+    GstStructure *structure = gst_caps_get_structure(caps, 0);
+    if (!gst_structure_has_field(structure, "width") && !gst_structure_has_field(structure, "height"))
+        return caps_event;
+    GstCaps *sizeless = gst_caps_copy(caps);
+    gst_structure_remove_fields(gst_caps_get_structure(sizeless, 0), "width", "height", nullptr);
+    GstEvent *replacement = gst_event_new_caps(sizeless);
+    gst_caps_unref(sizeless);
+    gst_event_unref(caps_event);
+    return replacement;
+}
+
 } // namespace
 
 void CompositePipeline::note_colour(Branch &branch, const FrameHeader &header) {
@@ -622,9 +653,16 @@ GstPadProbeReturn CompositePipeline::gate_frame(GstPad *, GstPadProbeInfo *info,
     const int64_t now = g_get_monotonic_time();
     if (info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
         GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
-        if (GST_EVENT_TYPE(event) != GST_EVENT_CAPS || branch.spec.codec != Codec::H264) return GST_PAD_PROBE_OK;
+        if (GST_EVENT_TYPE(event) != GST_EVENT_CAPS) return GST_PAD_PROBE_OK;
         GstCaps *caps = nullptr;
         gst_event_parse_caps(event, &caps);
+        if (branch.spec.codec != Codec::H264) {
+            // The depayloader copies the size a keyframe claims into its caps, and the decoder
+            // refuses caps whose size it cannot open: the stream would stop at the caps before
+            // the gate saw a frame. Each keyframe carries its size, and the gate checks it.
+            GST_PAD_PROBE_INFO_DATA(info) = without_size(event);
+            return GST_PAD_PROBE_OK;
+        }
         // The caps pass either way: the decoder allocates per frame, and the frames are held back.
         const FrameHeader config = read_h264_caps(caps, branch.avc_length_size);
         note_colour(branch, config);

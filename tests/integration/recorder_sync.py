@@ -8,6 +8,7 @@ clip is encoded once and then looped with its RTP timestamps and sequence number
 e.g. just before the 32-bit wrap), paced in real time, with an RTCP sender report (and the
 shared CNAME) per stream every second as a browser sends them, so rtpbin's lip-sync runs as it
 does behind Janus."""
+import re
 import struct
 import subprocess
 import time
@@ -225,14 +226,20 @@ def _decoded(path, start, seconds, *arguments):
                            *arguments, "-"], capture_output=True, check=True).stdout
 
 
-def flashes(path, start, seconds, fps=30, crop=None):
+def flashes(path, start, seconds, crop=None):
     """File times (s) at which the picture (or its `crop`, "w:h:x:y") turns bright, from the
-    frames in [start, start+seconds)."""
+    frames in [start, start+seconds): each frame's own presentation time (a window that starts
+    between two frames would otherwise put every flash up to a frame early or late)."""
     area = f"crop={crop}," if crop else ""
-    raw = _decoded(path, start, seconds, "-an", "-vf", f"{area}scale=32:18,format=gray", "-f", "rawvideo")
-    luma = numpy.frombuffer(raw, numpy.uint8).reshape(-1, 32 * 18).mean(axis=1)
+    decoded = subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "info", "-copyts", "-start_at_zero",
+                              "-ss", f"{start:.3f}", "-t", f"{seconds:.3f}", "-i", path, "-an", "-vf",
+                              f"{area}scale=32:18,format=gray,showinfo", "-fps_mode", "passthrough",
+                              "-f", "rawvideo", "-"], capture_output=True, check=True)
+    times = [float(t) for t in re.findall(rb"pts_time:(-?[0-9.]+)", decoded.stderr)]
+    luma = numpy.frombuffer(decoded.stdout, numpy.uint8).reshape(-1, 32 * 18).mean(axis=1)
+    assert len(times) == len(luma), (len(times), len(luma))
     bright = luma > 128
-    return [start + n / fps for n in range(1, len(bright)) if bright[n] and not bright[n - 1]]
+    return [times[n] for n in range(1, len(bright)) if bright[n] and not bright[n - 1]]
 
 
 def beeps(path, start, seconds):

@@ -384,6 +384,7 @@ class RecordingTest(RecordingBase):
         available = recording_event(host, "available", timeout=30)
         self.assertEqual(available["gaps"], 1, available)
         self.assertGreater(available["gap_seconds"], 0)
+        print(f"\nrecorder restart: {available['gap_seconds']:.2f} s lost", flush=True)
         info = self.assert_playable_1080p(self.recordings("rec3")[0])
         self.assert_stored_modes(self.recordings("rec3")[0])  # ffmpeg joined the two segments into it
         # Both runs are in the file: about 4 s + 6 s, less the gap.
