@@ -12,9 +12,13 @@ still picture at 30 fps in between: its decoded frames are identical, as an H.26
 skipped frames are; libvpx's VP8 keeps refining a still picture, so its frames are not).
 With --tracks, the worker also runs with isolated tracks on (every stream remuxed into its own
 file), in the same session, and that figure and its cost over the plain worker are added.
+With --against OTHER_RECORDER, another build of the worker (e.g. the previous commit's) runs
+interleaved with it on the same inputs, and its figure and the ratio this / other are added:
+a change's effect measured in one session, as the machine's speed drifts.
 
     ROOMREC_RECORDER=build/recorder/roomrec-recorder bench/recorder_cpu.py [--webcams 1 4 9]
         [--preset superfast ultrafast] [--stage moving slides] [--seconds 15] [--runs 3] [--tracks]
+        [--against path/to/other/roomrec-recorder]
 """
 import argparse
 import atexit
@@ -169,20 +173,24 @@ def main():
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--tracks", action="store_true", help="also measure the worker with isolated tracks")
+    parser.add_argument("--against", help="another roomrec-recorder build to run interleaved with this one")
     args = parser.parse_args()
     recorder = os.environ.get("ROOMREC_RECORDER", "build/recorder/roomrec-recorder")
     print(f"{'stage':<7} {'webcams':<8} {'preset':<10} {'worker_cpu_s':>13} {'plain_cpu_s':>12} {'ratio':>6} "
           f"{'worker_runs':>20} {'peak_rss_mib':>13} {'output_s':>9}  profile" +
           (f" {'tracks_cpu_s':>13} {'tracks_runs':>20} {'cost':>6}" if args.tracks else "") +
+          (f" {'other_cpu_s':>12} {'other_runs':>20} {'vs_other':>8}" if args.against else "") +
           "   (CPU seconds per media second)")
     for stage, count in [(stage, count) for stage in args.stage for count in args.webcams]:
         streams = realistic_streams(count, stage, args.seconds)
         for preset in args.preset:
             # Interleaved, so a change in the machine's load hits both alike.
-            results, plains = [], []
+            results, plains, others = [], [], []
             for _ in range(args.runs):
                 results.append(run(recorder, streams, preset, args.seconds))
                 plains.append(plain_composite(streams, preset, args.seconds))
+                if args.against:
+                    others.append(run(args.against, streams, preset, args.seconds)[0])
             plain = statistics.median(plains)
             cpu = statistics.median(r[0] for r in results)
             each = " ".join(f"{r[0]:.2f}" for r in results)
@@ -192,6 +200,9 @@ def main():
                 with_tracks = [run(recorder, streams, preset, args.seconds, tracks=True)[0] for _ in range(args.runs)]
                 tracked = statistics.median(with_tracks)
                 extra = f" {tracked:13.2f} {' '.join(f'{r:.2f}' for r in with_tracks):>20} {tracked / cpu:6.2f}"
+            if args.against:
+                other = statistics.median(others)
+                extra += f" {other:12.2f} {' '.join(f'{r:.2f}' for r in others):>20} {cpu / other:8.2f}"
             print(f"{stage:<7} {count:<8} {preset:<10} {cpu:13.2f} {plain:12.2f} {cpu / plain:6.2f} {each:>20} "
                   f"{rss:13.0f} {results[-1][2]:9.1f}  {results[-1][3]:<7}{extra}", flush=True)
 

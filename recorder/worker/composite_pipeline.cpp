@@ -74,14 +74,10 @@ const CodecElements &codec_elements(Codec codec) {
 }
 
 // A recording decodes several streams at once on a few cores: a decoder's own threads only add
-// hand-offs (vp9dec on its automatic threads used ~40 % more CPU for a 1080p stage). libav's
-// decoders also hold back frames they know are corrupt (a lost reference): the tile keeps its
-// last good picture instead.
+// hand-offs (vp9dec on its automatic threads used ~40 % more CPU for a 1080p stage).
 void decode_on_one_thread(GstElement *decoder) {
     GObjectClass *type = G_OBJECT_GET_CLASS(decoder);
     if (g_object_class_find_property(type, "max-threads") != nullptr) g_object_set(decoder, "max-threads", 1, nullptr);
-    if (g_object_class_find_property(type, "output-corrupt") != nullptr)
-        g_object_set(decoder, "output-corrupt", FALSE, nullptr);
     if (g_object_class_find_property(type, "threads") != nullptr) g_object_set(decoder, "threads", 1u, nullptr);
 }
 
