@@ -54,11 +54,16 @@ bool TrackWriter::start(GstElement *composite_muxer, std::string &error) {
         error = "cannot create the tracks folder " + folder_ + ": " + std::strerror(errno);
         return false;
     }
+    // The composite's picture is its timeline: the file's time 0 is its first frame (its audio
+    // starts an AAC priming later and plays from 0 too). Not the first input to reach the muxer:
+    // on a slow worker that is often the audio, and every track would be placed 21 ms early.
     gst_element_foreach_sink_pad(
         composite_muxer,
         [](GstElement *, GstPad *pad, gpointer self) -> gboolean {
-        gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, on_composite_input, self, nullptr);
-        return TRUE;
+            const common::GCharPtr name(gst_pad_get_name(pad));
+            if (g_str_has_prefix(name.get(), "video"))
+                gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, on_composite_input, self, nullptr);
+            return TRUE;
         },
         this);
     return true;
@@ -159,7 +164,6 @@ GstPadProbeReturn TrackWriter::on_composite_input(GstPad *pad, GstPadProbeInfo *
     const GstClockTime start = running_time(pad, GST_BUFFER_PTS(GST_PAD_PROBE_INFO_BUFFER(info)));
     if (!GST_CLOCK_TIME_IS_VALID(start)) return GST_PAD_PROBE_OK;
     std::lock_guard lock(writer.mutex_);
-    // The earliest input is where the composite's file begins (the muxer starts it at 0).
     if (!GST_CLOCK_TIME_IS_VALID(writer.composite_start_)) {
         writer.composite_start_ = start;
         for (auto &[id, track] : writer.tracks_) writer.place(*track);
