@@ -364,16 +364,15 @@ void RecordingController::sync_recorded_streams(LiveRoom &room) {
         recording->link->add_stream(id, stream_spec(*stream, publisher ? publisher->client.user_id : std::string()));
         recording->streams[key] = {id, stream};
         stream->tap.store(std::make_shared<const RecorderTap>(RecorderTap{recording->link, id}));
-        replay_sender_report(*stream, *recording->link, id);
-        // M5: a new input starts decoding at a keyframe, so ask for one now.
-        if (stream->plan.kind == MediaKind::Video) gateway_.send_pli(stream->publisher.get(), stream->plan.index);
+        prime_worker_input(*stream, *recording->link, id);
     }
 }
 
-void RecordingController::request_recorded_keyframes(const ActiveRecording &recording) {
-    for (const auto &[key, entry] : recording.streams)
-        if (const auto stream = entry.second.lock())
-            if (stream->plan.kind == MediaKind::Video) gateway_.send_pli(stream->publisher.get(), stream->plan.index);
+// A worker's new input: the stream's last sender report lines a publisher's audio and video up
+// from its first packet, and (M5) decoding starts at a keyframe, so one is asked for now.
+void RecordingController::prime_worker_input(const PublishedStream &stream, RecorderLink &link, uint16_t id) {
+    replay_sender_report(stream, link, id);
+    if (stream.plan.kind == MediaKind::Video) gateway_.send_pli(stream.publisher.get(), stream.plan.index);
 }
 
 LiveRoom *RecordingController::room_recording(const std::shared_ptr<ActiveRecording> &recording) {
@@ -399,11 +398,9 @@ void RecordingController::on_link_event(const std::shared_ptr<ActiveRecording> &
         break;
     case LinkEvent::WorkerDied:
         counts_.restarts.fetch_add(1, std::memory_order_relaxed);
-        // M6: the worker runs again with a new segment. It needs keyframes, and each stream's
-        // last sender report to line a publisher's audio and video up from its first packet.
+        // M6: the worker runs again with a new segment, every stream a new input of it.
         for (const auto &[key, entry] : recording->streams)
-            if (const auto stream = entry.second.lock()) replay_sender_report(*stream, *recording->link, entry.first);
-        request_recorded_keyframes(*recording);
+            if (const auto stream = entry.second.lock()) prime_worker_input(*stream, *recording->link, entry.first);
         json_object_set_new(details.get(), "message", json_string(event.message.c_str()));
         messenger_.notify("recorder_restarted", std::move(details));
         kLog.warning(

@@ -80,7 +80,7 @@ private:
                                                                                      const char *verb);
     void tell_recording(LiveRoom &room, const char *state, const std::function<bool(const domain::Member &)> &who,
                         const std::function<void(json_t *)> &extra = {});
-    void request_recorded_keyframes(const ActiveRecording &recording);
+    void prime_worker_input(const PublishedStream &stream, RecorderLink &link, uint16_t id);
     LiveRoom *room_recording(const std::shared_ptr<ActiveRecording> &recording);
     void on_link_event(const std::shared_ptr<ActiveRecording> &recording, const LinkEvent &event);
     void on_recording_stored(const std::shared_ptr<ActiveRecording> &recording, const LinkEvent &event,

@@ -650,8 +650,6 @@ GstPadProbeReturn CompositePipeline::gate_frame(GstPad *, GstPadProbeInfo *info,
     if (info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
         GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
         if (GST_EVENT_TYPE(event) != GST_EVENT_CAPS) return GST_PAD_PROBE_OK;
-        GstCaps *caps = nullptr;
-        gst_event_parse_caps(event, &caps);
         if (branch.spec.codec != Codec::H264) {
             // The depayloader copies the size a keyframe claims into its caps, and the decoder
             // refuses caps whose size it cannot open: the stream would stop at the caps before
@@ -659,6 +657,8 @@ GstPadProbeReturn CompositePipeline::gate_frame(GstPad *, GstPadProbeInfo *info,
             GST_PAD_PROBE_INFO_DATA(info) = without_size(event);
             return GST_PAD_PROBE_OK;
         }
+        GstCaps *caps = nullptr;
+        gst_event_parse_caps(event, &caps);
         // The caps pass either way: the decoder allocates per frame, and the frames are held back.
         const FrameHeader config = read_h264_caps(caps, branch.avc_length_size);
         note_colour(branch, config);
