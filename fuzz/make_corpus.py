@@ -294,6 +294,22 @@ def links():
                     "/v1/files/r1/exports/a/b.csv\n+1\nzz\n"]
 
 
+def segment_probes():
+    """ffprobe's JSON of worker segments (format=start_time,duration:stream=codec_type,start_time,
+    duration): a killed worker's, a clean one's, video only, and what ffprobe prints for unknowns."""
+    def probe(streams, start="0.000000", duration="4.000000"):
+        return json.dumps({"programs": [], "streams": streams, "format": {"start_time": start, "duration": duration}},
+                          indent=4)
+    video = {"codec_type": "video", "start_time": "0.000000", "duration": "4.000000"}
+    return [probe([video, {"codec_type": "audio", "start_time": "0.000021", "duration": "3.925333"}]),
+            probe([video, {"codec_type": "audio", "start_time": "0.000000", "duration": "4.010667"}], "0.000000",
+                  "4.010667"),
+            probe([video]),
+            probe([video, {"codec_type": "audio", "start_time": "N/A", "duration": "N/A"}]),
+            probe([], "N/A", "N/A"),
+            probe([{"codec_type": "audio", "start_time": "86399.5", "duration": "0.5"}], "86399.000000", "1.0")]
+
+
 def main():
     write("request_schema", requests())
     write("signed_token", tokens())
@@ -308,6 +324,7 @@ def main():
     write("report_filters", report_requests())
     write("summary_json", summaries())
     write("signed_link", links())
+    write("segment_end", segment_probes())
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-fuzz
 targets=(request_schema signed_token wire_protocol delivery_spool telemetry_spool s3_xml recording_name utf8 frame_header
-         csv_writer report_filters summary_json signed_link)
+         csv_writer report_filters summary_json signed_link segment_end)
 
 if [ "${1:-}" != build ] && { [ $# -lt 2 ] || ! [[ $2 =~ ^[0-9]+$ ]]; }; then
   sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'

@@ -173,17 +173,6 @@ namespace {
 
 constexpr common::Logger kLog("recording");
 
-// ffprobe's "12.345000": seconds, finite, 0 to 48 h; none for anything else.
-std::optional<double> parse_seconds(const std::string &text) {
-    if (text.empty()) return std::nullopt;
-    char *end = nullptr;
-    const double seconds = std::strtod(text.c_str(), &end);
-    if (end == text.c_str() || (*end != '\0' && *end != '\n') || !std::isfinite(seconds) || seconds < 0 ||
-        seconds > 48 * 3600)
-        return std::nullopt;
-    return seconds;
-}
-
 // ffprobe beside ffmpeg (Debian installs both in /usr/bin); empty if ffmpeg_path is not named
 // ffmpeg.
 std::string ffprobe_beside(const std::string &ffmpeg_path) {
@@ -193,45 +182,59 @@ std::string ffprobe_beside(const std::string &ffmpeg_path) {
 
 } // namespace
 
-std::map<int, int64_t> RecordingStore::segment_starts(const std::vector<std::string> &segments,
-                                                      const std::string &folder) const {
-    // ffmpeg's concat places each segment where the one before ends: at the sum of the
-    // durations ffprobe reads (the end of the latest packet, a killed worker's last fragment
-    // left out just as concat leaves it out).
-    std::map<int, int64_t> starts;
+std::vector<std::optional<SegmentEnd>> RecordingStore::segment_ends(const std::vector<std::string> &segments,
+                                                                    const std::string &folder) const {
+    // Every segment but the last is followed by another: each one's end is where the join cuts it.
+    std::vector<std::optional<SegmentEnd>> ends;
     const std::string ffprobe = ffprobe_beside(ffmpeg_path_);
-    if (segments.size() < 2 || ffprobe.empty()) return starts;
-    const std::string answer = folder + "/duration.txt";
-    double start_s = 0;
-    for (const auto &segment : segments) {
-        starts[segment_index(segment)] = std::llround(start_s * 1000);
-        std::string text;
-        if (run_and_wait({ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", segment},
+    if (segments.size() < 2 || ffprobe.empty()) return ends;
+    const std::string answer = folder + "/probe.json";
+    for (size_t i = 0; i + 1 < segments.size(); ++i) {
+        std::optional<SegmentEnd> end;
+        if (run_and_wait({ffprobe, "-v", "error", "-show_entries",
+                          "format=start_time,duration:stream=codec_type,start_time,duration", "-of", "json",
+                          segments[i]},
                          answer) == 0) {
             std::ifstream in(answer);
-            std::getline(in, text);
+            const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            end = segment_end(text);
         }
-        const auto duration = parse_seconds(text);
-        if (!duration) {
-            kLog.error(common::format_text("cannot read the duration of %s: the isolated tracks of the segments "
-                                           "after it are placed from their own segment's start",
-                                           segment.c_str()));
-            break;
-        }
-        start_s += *duration;
+        if (!end)
+            kLog.error(common::format_text("cannot read where %s ends: it is joined at its longest track's end, and "
+                                           "the isolated tracks of the segments after it are placed from their own "
+                                           "segment's start",
+                                           segments[i].c_str()));
+        ends.push_back(end);
     }
     std::error_code ignored;
     fs::remove(answer, ignored);
+    return ends;
+}
+
+std::map<int, int64_t> RecordingStore::segment_starts(const std::vector<std::string> &segments,
+                                                      const std::vector<std::optional<SegmentEnd>> &ends) {
+    // The join places each segment where the one before was cut (concatenate()).
+    std::map<int, int64_t> starts;
+    if (segments.size() < 2 || ends.size() + 1 != segments.size()) return starts;
+    double start_s = 0;
+    for (size_t i = 0; i < segments.size(); ++i) {
+        starts[segment_index(segments[i])] = std::llround(start_s * 1000);
+        if (i == ends.size() || !ends[i]) break;
+        start_s += ends[i]->length_s;
+    }
     return starts;
 }
 
-bool RecordingStore::concatenate(const std::vector<std::string> &segments, const std::string &list_path,
+bool RecordingStore::concatenate(const std::vector<std::string> &segments,
+                                 const std::vector<std::optional<SegmentEnd>> &ends, const std::string &list_path,
                                  const std::string &output, std::string &error) const {
     std::string list;
-    for (const auto &segment : segments) {
+    for (size_t i = 0; i < segments.size(); ++i) {
         std::string quoted; // the concat list quotes with '...', an embedded ' as '\''
-        for (const char c : segment) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        for (const char c : segments[i]) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
         list += "file '" + quoted + "'\n";
+        // Cut where its audio ends, so that audio and picture go on from one instant (segment_end.hpp).
+        if (i < ends.size() && ends[i]) list += common::format_text("outpoint %.6f\n", ends[i]->outpoint_s);
     }
     if (!write_file(list_path, list, file_mode_, false)) {
         error = "cannot write " + list_path + ": " + std::strerror(errno);
@@ -263,6 +266,7 @@ StoredRecording RecordingStore::finalize(const std::string &folder, const Record
         fs::remove_all(folder, ignored);
         return stored;
     }
+    const std::vector<std::optional<SegmentEnd>> ends = segment_ends(segments, folder);
     const std::string final_folder = root_ + "/" + manifest.room_id + "/" + kFinalFolder;
     std::string joined = segments.size() > 1 ? folder + "/joined.mp4" : segments.front();
     // A crash after the link below but before the folder was removed: stored already, once.
@@ -271,12 +275,12 @@ StoredRecording RecordingStore::finalize(const std::string &folder, const Record
         stored.path = final_folder + "/" + *name;
         stored.location = manifest.room_id + "/" + kFinalFolder + "/" + *name;
         stored.tracks = store_tracks({ffmpeg_path_, file_mode_, dir_mode_}, folder, root_, stored.path,
-                                     segment_starts(segments, folder));
+                                     segment_starts(segments, ends));
         std::error_code ignored;
         fs::remove_all(folder, ignored);
         return stored;
     }
-    if (segments.size() > 1 && !concatenate(segments, folder + "/segments.txt", joined, stored.error))
+    if (segments.size() > 1 && !concatenate(segments, ends, folder + "/segments.txt", joined, stored.error))
         return stored;       // folder kept for a retry
     sync_to_disk(joined, 0); // the worker writes without syncing; the stored file must survive a power cut
     // Whatever wrote it (a worker of an older build, a crash-time file), the stored file gets the
@@ -313,7 +317,7 @@ StoredRecording RecordingStore::finalize(const std::string &folder, const Record
     // The composite is stored: a track that cannot be stored is reported, never a reason to keep
     // the work folder (and the recording) unstored.
     stored.tracks = store_tracks({ffmpeg_path_, file_mode_, dir_mode_}, folder, root_, stored.path,
-                                 segment_starts(segments, folder));
+                                 segment_starts(segments, ends));
     std::error_code failure;
     fs::remove_all(folder, failure);
     return stored;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "common/file_mode.hpp"
+#include "plugin/core/segment_end.hpp"
 #include "plugin/recording/track_store.hpp"
 
 #include <cstdint>
@@ -74,11 +75,16 @@ public:
     static std::optional<int> try_lock(const std::string &folder);
 
 private:
-    // Where each segment (by its index) begins in the joined composite, in ms; empty for one
-    // segment, or when ffprobe is not beside ffmpeg.
-    std::map<int, int64_t> segment_starts(const std::vector<std::string> &segments, const std::string &folder) const;
-    bool concatenate(const std::vector<std::string> &segments, const std::string &list_path, const std::string &output,
-                     std::string &error) const;
+    // Where each segment but the last ends for the join (plugin/core/segment_end.hpp), by ffprobe;
+    // none for one it cannot read, and no entries for one segment or without ffprobe beside ffmpeg.
+    std::vector<std::optional<SegmentEnd>> segment_ends(const std::vector<std::string> &segments,
+                                                        const std::string &folder) const;
+    // Where each segment (by its index) begins in the joined composite, in ms, up to the first
+    // segment after an unknown end; empty for one segment.
+    static std::map<int, int64_t> segment_starts(const std::vector<std::string> &segments,
+                                                 const std::vector<std::optional<SegmentEnd>> &ends);
+    bool concatenate(const std::vector<std::string> &segments, const std::vector<std::optional<SegmentEnd>> &ends,
+                     const std::string &list_path, const std::string &output, std::string &error) const;
 
     std::string root_;
     std::string ffmpeg_path_;

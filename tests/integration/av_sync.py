@@ -111,14 +111,40 @@ def analyse(path):
             "levels": levels, "level_start": start, "level_step": window / RATE}
 
 
-def source_fps(result):
-    """Frames per second of the publisher's camera as the file shows them (from the counter)."""
+# A jump of the frame counter this long is a break in the file (a recorder restart joins two
+# segments and the file's time does not count what was lost between them), not a sender's skip.
+BREAK_FRAMES = 10
+
+
+def _frame_numbers(result):
+    """(time, number) of every frame with a picture: the frame counter unwrapped, so that the
+    number counts the camera's frames from the first one pictured, skipped ones too."""
+    cycle = SECONDS * FPS
     seen = [(t, c) for t, c in zip(result["times"], result["counters"]) if c is not None]
-    frames, unwrapped = 0, [0]
-    for (_, a), (_, b) in zip(seen, seen[1:]):
-        frames += (b - a) % (SECONDS * FPS)
-        unwrapped.append(frames)
-    return float(np.polyfit([t for t, _ in seen], unwrapped, 1)[0])
+    numbered, number = [], 0
+    for i, (t, counter) in enumerate(seen):
+        if i:
+            number += (counter - seen[i - 1][1]) % cycle
+        numbered.append((t, number))
+    return numbered
+
+
+def source_fps(result):
+    """Frames per second of the publisher's camera as the file shows them (from the counter):
+    one rate fitted to every stretch of the file between breaks (BREAK_FRAMES)."""
+    numbered = _frame_numbers(result)
+    stretches = [[numbered[0]]] if numbered else []
+    for before, (t, number) in zip(numbered, numbered[1:]):
+        if number - before[1] > BREAK_FRAMES:
+            stretches.append([])
+        stretches[-1].append((t, number))
+    covariance = variance = 0.0
+    for stretch in stretches:
+        times = np.array([t for t, _ in stretch]) - np.mean([t for t, _ in stretch])
+        numbers = np.array([n for _, n in stretch], np.float64) - np.mean([n for _, n in stretch])
+        covariance += float(np.sum(times * numbers))
+        variance += float(np.sum(times * times))
+    return covariance / variance
 
 
 def raw_offsets(result):
@@ -127,15 +153,28 @@ def raw_offsets(result):
     return [flash - min(beeps, key=lambda b: abs(b - flash)) for flash in result["flashes"]] if beeps else []
 
 
-def offsets(result, settled_after=3.0):
+def offsets(result, settled_after=3.0, settled_until=None):
     """Each flash's offset from its beep (s) with the sender's own drift taken out: the camera's
     flash period is PERIOD * FPS / source_fps, so what the browser sent drifts by that much per
-    flash; measured from the offset the file settles to after `settled_after` s."""
+    flash (flashes numbered by the frame counter, so those a break lost count too); measured
+    from the offset the file settles to after `settled_after` s (and before `settled_until` s
+    of the file, when given)."""
     raw = raw_offsets(result)
+    if not raw:
+        return [], 0.0
     drift = PERIOD * FPS / source_fps(result) - PERIOD  # s per flash
-    start = result["flashes"][0] if raw else 0
-    detrended = [o - drift * round((f - start) / PERIOD) for o, f in zip(raw, result["flashes"])]
-    settled = [d for d, f in zip(detrended, result["flashes"]) if f >= start + settled_after]
+    numbered = _frame_numbers(result)
+    times = [t for t, _ in numbered]
+
+    def flash_number(flash):
+        index = min(int(np.searchsorted(times, flash)), len(times) - 1)
+        return round(numbered[index][1] / (PERIOD * FPS))
+
+    first = flash_number(result["flashes"][0])
+    detrended = [o - drift * (flash_number(f) - first) for o, f in zip(raw, result["flashes"])]
+    start = result["flashes"][0]
+    settled = [d for d, f in zip(detrended, result["flashes"])
+               if f >= start + settled_after and (settled_until is None or f < settled_until)]
     centre = float(np.median(settled)) if settled else 0.0
     return [d - centre for d in detrended], centre
 
@@ -148,11 +187,22 @@ def _jumps(times, counters):
     return [(t, a, b) for (_, a), (t, b) in zip(seen, seen[1:]) if (b - a) % cycle not in (0, 1)]
 
 
-def skipped_frames(result, until):
-    """The jumps of the picture (_jumps) before `until` s of picture."""
-    pictured = [t for t, c in zip(result["times"], result["counters"]) if c is not None]
-    first = pictured[0] if pictured else 0
-    return [jump for jump in _jumps(result["times"], result["counters"]) if jump[0] < first + until]
+def largest_jump(result):
+    """(time, frames) of the picture's largest jump of the frame counter (_jumps): where a
+    recorder restart joined its two segments, the frames it did not record between them."""
+    cycle = SECONDS * FPS
+    jumps = [(t, (b - a) % cycle) for t, a, b in _jumps(result["times"], result["counters"])]
+    return max(jumps, key=lambda jump: jump[1]) if jumps else None
+
+
+def skipped_frames(result, until, since=None):
+    """The jumps of the picture (_jumps) in its first `until` s, or in the `until` s after the
+    file's time `since` (not counting a jump at `since` itself)."""
+    if since is None:
+        pictured = [t for t, c in zip(result["times"], result["counters"]) if c is not None]
+        first = pictured[0] if pictured else 0
+        return [jump for jump in _jumps(result["times"], result["counters"]) if jump[0] < first + until]
+    return [jump for jump in _jumps(result["times"], result["counters"]) if since < jump[0] < since + until]
 
 
 def sent_jumps(video_track, offset):

@@ -113,6 +113,11 @@ class Janus:
     def alive(self):
         return self.process.poll() is None
 
+    def recorder_pids(self):
+        """The roomrec-recorder processes this Janus spawned."""
+        out = subprocess.run(["pgrep", "-P", str(self.process.pid), "-f", "roomrec-recorder"], capture_output=True, text=True)
+        return [int(pid) for pid in out.stdout.split()]
+
     def log_text(self):
         if not self.log.closed:
             self.log.flush()

@@ -6,7 +6,6 @@ import glob
 import json
 import os
 import signal
-import subprocess
 import time
 import unittest
 
@@ -16,12 +15,6 @@ from recorder_feed import onsets, probe
 
 
 # aiortc peers send media from one event loop that runs for the whole suite.
-
-
-def recorder_pids(janus):
-    """The roomrec-recorder processes Janus spawned."""
-    out = subprocess.run(["pgrep", "-P", str(janus.process.pid), "-f", "roomrec-recorder"], capture_output=True, text=True)
-    return [int(pid) for pid in out.stdout.split()]
 
 
 def recording_event(handle, state, timeout=30):
@@ -372,12 +365,12 @@ class RecordingTest(RecordingBase):
     def test_killed_recorder_is_restarted_and_the_gap_reported(self):
         host, _ = self.recording_room("rec3", "hugo")
         time.sleep(4)
-        pids = recorder_pids(self.janus)
+        pids = self.janus.recorder_pids()
         self.assertEqual(len(pids), 1, pids)
         os.kill(pids[0], signal.SIGKILL)
         time.sleep(6)
         self.assertTrue(self.janus.alive())
-        self.assertEqual(len(recorder_pids(self.janus)), 1, "a new recorder runs")
+        self.assertEqual(len(self.janus.recorder_pids()), 1, "a new recorder runs")
         # Janus keeps serving requests meanwhile.
         self.assertIn("list", host.send({"request": "list"}))
         host.send({"request": "stop_recording"})
@@ -408,7 +401,7 @@ class RecordingPolicyTest(RecordingBase):
     def test_recorder_that_keeps_dying_stops_the_recording_and_keeps_what_it_wrote(self):
         host, viewer = self.recording_room("die1", "hilda", "vince")
         time.sleep(3)
-        os.kill(recorder_pids(self.janus)[0], signal.SIGKILL)
+        os.kill(self.janus.recorder_pids()[0], signal.SIGKILL)
         self.assertEqual(recording_event(host, "stopped", timeout=10)["reason"], "failed")
         self.assertEqual(recording_event(viewer, "completed", timeout=5)["reason"], "failed")
         available = recording_event(host, "available", timeout=30)
@@ -487,7 +480,7 @@ class OversizedInputTest(RecordingBase):
         mallory, joined = self.join("big1", "mallory", "moderator")
         liar = OversizedVp8Encoder(16383, 16383)
         self.publish(mallory, audio=False, stage=False, webcam_encoder=liar)
-        pids = recorder_pids(self.janus)
+        pids = self.janus.recorder_pids()
         self.assertEqual(len(pids), 1, pids)
         deadline, peak = time.time() + 8, 0
         while time.time() < deadline:
@@ -506,7 +499,7 @@ class OversizedInputTest(RecordingBase):
         self.assertGreaterEqual(liar.keyframes, 3, "the recorder's keyframe requests did not reach the publisher")
         self.assertIn("sent 16383x16383 frames, over its bound 1280x720", self.janus.log_text())
         self.assertLess(peak, 512, "the recorder grew past its limit")
-        self.assertEqual(recorder_pids(self.janus), pids, "the recorder was restarted")
+        self.assertEqual(self.janus.recorder_pids(), pids, "the recorder was restarted")
         host.send({"request": "stop_recording"})
         available = recording_event(host, "available", timeout=30)
         self.assertEqual(available["gaps"], 0, available)
@@ -549,7 +542,7 @@ class JanusCrashTest(RecordingBase):
         self.recording_room("crash1", "holly", tracks=True)
         time.sleep(3)
         # One recorder restart first: the gap it leaves is reported after the recovery too.
-        os.kill(recorder_pids(self.janus)[0], signal.SIGKILL)
+        os.kill(self.janus.recorder_pids()[0], signal.SIGKILL)
         deadline = time.time() + 15
         while not glob.glob(os.path.join(self.janus.recordings_root, "crash1", ".recordings", "*", "gaps.json")):
             self.assertLess(time.time(), deadline, "the restarted recorder wrote no frame")

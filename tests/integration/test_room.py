@@ -4,8 +4,11 @@ each failing on any console error. Screenshots go to ROOMREC_SCREENSHOTS when se
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
+import time
 import unittest
 
 import av_sync
@@ -91,6 +94,33 @@ class RoomPageTest(unittest.TestCase):
         # Leaving ends the page cleanly (no 449, no buttons left).
         self.assertEqual(r["vera_left"], "You left the room")
 
+    def record_flash_and_beep(self, seconds, meanwhile=None):
+        """A janus.js publisher in Chromium whose camera and microphone play a flash + beep every
+        second records for `seconds` (with isolated tracks: what the browser sent); `meanwhile()`
+        runs beside the story. Returns the composite's analysis (av_sync.analyse), the folder of
+        its tracks and their manifest."""
+        self.janus.stop()
+        self.janus = harness.Janus(settings={"kick_ban_seconds": 600, "recording_tracks": True})
+        media = tempfile.mkdtemp(prefix="roomrec-sync-")
+        self.addCleanup(shutil.rmtree, media, True)
+        video, audio = os.path.join(media, "flash.y4m"), os.path.join(media, "beep.wav")
+        av_sync.write_media(video, audio)
+        beside = threading.Thread(target=meanwhile) if meanwhile else None
+        if beside:
+            beside.start()
+        try:
+            self.play("room_sync.mjs", "static", {"Hana": "host"}, video=video, audio=audio, seconds=seconds)
+        finally:
+            if beside:
+                beside.join()
+        folder = os.path.join(self.janus.recordings_root, "static", "Recordings")
+        composite = [name for name in os.listdir(folder) if name.endswith(".mp4")]
+        self.assertEqual(len(composite), 1, os.listdir(folder))
+        tracks = os.path.join(folder, composite[0][:-len(".mp4")] + " tracks")
+        with open(os.path.join(tracks, "manifest.json")) as f:
+            manifest = json.load(f)["tracks"]
+        return av_sync.analyse(os.path.join(folder, composite[0])), tracks, manifest
+
     def test_flash_and_beep_from_chromium_are_in_sync_from_the_first_frame(self):
         """M3 from the first second: a janus.js publisher in Chromium whose camera and microphone
         play a flash + beep every second; every flash in the file, the first one too, within
@@ -99,17 +129,7 @@ class RoomPageTest(unittest.TestCase):
         frames come 21 and 44 ms apart now and then (recorder/core/frame_pacer.hpp), and its
         encoder drops a frame now and then in the first second: the isolated track of the same
         recording, what the browser sent, tells those apart."""
-        self.janus.stop()
-        self.janus = harness.Janus(settings={"kick_ban_seconds": 600, "recording_tracks": True})
-        media = tempfile.mkdtemp(prefix="roomrec-sync-")
-        self.addCleanup(shutil.rmtree, media, True)
-        video, audio = os.path.join(media, "flash.y4m"), os.path.join(media, "beep.wav")
-        av_sync.write_media(video, audio)
-        self.play("room_sync.mjs", "static", {"Hana": "host"}, video=video, audio=audio, seconds=8)
-        folder = os.path.join(self.janus.recordings_root, "static", "Recordings")
-        composite = [name for name in os.listdir(folder) if name.endswith(".mp4")]
-        self.assertEqual(len(composite), 1, os.listdir(folder))
-        r = av_sync.analyse(os.path.join(folder, composite[0]))
+        r, tracks, manifest = self.record_flash_and_beep(8)
         shifts, settled = av_sync.offsets(r)
         shifts = [round(o * 1000) for o in shifts]
         print(f"\nflash - beep (ms, less the camera's drift, from {settled * 1000:.0f}): {shifts}; "
@@ -117,9 +137,6 @@ class RoomPageTest(unittest.TestCase):
         self.assertGreaterEqual(len(r["flashes"]), 6, r["flashes"])
         self.assertTrue(all(abs(s) <= 40 for s in shifts), shifts)
         self.assertLessEqual(abs(settled), 0.04)
-        tracks = os.path.join(folder, composite[0][:-len(".mp4")] + " tracks")
-        with open(os.path.join(tracks, "manifest.json")) as f:
-            manifest = json.load(f)["tracks"]
         camera = [t for t in manifest if t["kind"] == "video"]
         microphone = [t for t in manifest if t["kind"] == "audio"]
         self.assertEqual((len(camera), len(microphone)), (1, 1), manifest)
@@ -139,6 +156,46 @@ class RoomPageTest(unittest.TestCase):
               f"by the browser: {[jump for jump in sent if jump[0] < 6]}", flush=True)
         self.assertEqual(av_sync.skips_of_the_recorder(skipped, sent), [],
                          f"frames the browser sent, skipped in the first 5 s; it skipped {sent}")
+
+    def test_flash_and_beep_stay_in_sync_across_a_recorder_restart(self):
+        """M3 after a crash of the worker (kill -9 eight seconds into the recording): the
+        restarted worker's first flash is as close to its beep as before the crash. A browser
+        sends a sender report for its audio only every 2.5-7.5 s; the plugin hands the new worker
+        each stream's last one (and asks for a keyframe), so its lip sync holds from its first
+        frame instead of after the browser's next report. And the join of the two segments keeps
+        sound and picture together (plugin/core/segment_end.hpp): the killed worker's audio ends
+        up to ~100 ms before its picture, and a join after the picture left the rest of the
+        file's sound that much early."""
+        killed = []
+
+        def kill_the_recorder():
+            deadline = time.time() + 60
+            while time.time() < deadline and not self.janus.recorder_pids():
+                time.sleep(0.1)
+            time.sleep(8)
+            pids = self.janus.recorder_pids()
+            if pids:
+                os.kill(pids[0], signal.SIGKILL)
+                killed.append(pids[0])
+
+        r, _, _ = self.record_flash_and_beep(16, meanwhile=kill_the_recorder)
+        self.assertEqual(len(killed), 1, "no recorder ran to kill")
+        restart, lost = av_sync.largest_jump(r)
+        # The offset the file settled to before the crash, and every flash measured from it.
+        shifts, settled = av_sync.offsets(r, settled_until=restart)
+        after = [round(s * 1000) for s, f in zip(shifts, r["flashes"]) if f > restart]
+        print(f"\nrecorder restart at {restart:.2f} s of the file, {lost} frames not recorded; flash - beep (ms, from "
+              f"{settled * 1000:.0f}): before {[round(s * 1000) for s, f in zip(shifts, r['flashes']) if f <= restart]}, "
+              f"after {after}; beeps at {[round(b, 3) for b in r['beeps']]}", flush=True)
+        self.assertGreaterEqual(len(after), 6, r["flashes"])
+        self.assertTrue(all(abs(s) <= 40 for s in after), after)
+        # The restarted worker's sound: every beep whole (but the first, which the restart may
+        # cut, and the last, which the stop may) and a second apart.
+        beeps_after = [(onset, length) for onset, length in av_sync.beep_lengths(r) if onset > restart + 0.05]
+        self.assertTrue(all(length >= av_sync.BEEP - 0.001 for _, length in beeps_after[1:-1]), beeps_after)
+        spacing = [b - a for (a, _), (b, _) in zip(beeps_after, beeps_after[1:])]
+        self.assertTrue(all(abs(s - av_sync.PERIOD) <= 0.02 for s in spacing), f"audio lost or inserted: {beeps_after}")
+        self.assertEqual(av_sync.skipped_frames(r, 5, since=restart), [], "frames skipped after the restart")
 
     def test_activities_story(self):
         r = self.play("room_activities.mjs", "static", {
