@@ -2,7 +2,7 @@
 
 The media: every second a white flash of FLASH_FRAMES frames and, at the same instant, a
 100 ms 1 kHz beep (lost or inserted audio shows as a beep spacing other than a second), and
-each video frame carries its index as 6 black/white bars (a skipped frame shows). Written as
+each video frame carries its index as BITS black/white bars (a skipped frame shows). Written as
 y4m + wav for Chromium's fake capture devices.
 
 Chromium's fake camera plays a y4m a little slower than its frame rate (29.5 of 30 fps on a
@@ -19,16 +19,22 @@ import numpy as np
 FPS = 30
 RATE = 48000
 PERIOD = 1.0  # s between flashes
-SECONDS = 2   # length of the looped files: a whole number of periods and of counter cycles
+# Length of the looped files: a whole number of periods and of counter cycles. The counter
+# numbers frames across a break in the file only if the break is shorter: a test across a
+# recorder restart (~1.5 s lost) writes and reads 4 s files. 2 s by default: with them the file
+# settles within 20 ms of 0 (flash minus beep), with 4 s files it settled at -18 to -66 ms in 3
+# runs, the fake camera's drift since the capture started (measured relative to that, offsets()
+# is the same with either).
+SECONDS = 2
 FLASH_FRAMES = 3
 BEEP = 0.1
-BITS = 6      # the frame counter (0..SECONDS*FPS-1 < 64)
+BITS = 7      # the frame counter (0..seconds*FPS-1 < 128, up to 4 s files)
 WIDTH, HEIGHT = 640, 360
 GREY, WHITE, BAR_ON, BAR_OFF = 90, 235, 235, 16
 
 
-def write_media(y4m_path, wav_path):
-    frames = SECONDS * FPS
+def write_media(y4m_path, wav_path, seconds=SECONDS):
+    frames = seconds * FPS
     with open(y4m_path, "wb") as out:
         out.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F{FPS}:1 Ip A1:1 C420jpeg\n".encode())
         chroma = np.full((HEIGHT // 2) * (WIDTH // 2) * 2, 128, np.uint8).tobytes()
@@ -38,7 +44,7 @@ def write_media(y4m_path, wav_path):
             for bit in range(BITS):  # the counter in the top quarter, most significant bit left
                 luma[: HEIGHT // 4, bit * bar:(bit + 1) * bar] = BAR_ON if index >> (BITS - 1 - bit) & 1 else BAR_OFF
             out.write(b"FRAME\n" + luma.tobytes() + chroma)
-    t = np.arange(SECONDS * RATE) / RATE
+    t = np.arange(seconds * RATE) / RATE
     signal = np.where((t % PERIOD) < BEEP, 0.5 * np.sin(2 * np.pi * 1000 * t), 0.0)
     with wave.open(wav_path, "wb") as out:
         out.setnchannels(1)
@@ -95,9 +101,9 @@ def _pictures(path):
     return times, flashes, counters
 
 
-def analyse(path):
-    """What the recording shows: flash and beep onsets (s), the frame counter read from each
-    video frame, the audio's 10 ms levels."""
+def analyse(path, seconds=SECONDS):
+    """What the recording of `seconds` s media (write_media) shows: flash and beep onsets (s),
+    the frame counter read from each video frame, the audio's 10 ms levels."""
     times, flashes, counters = _pictures(path)
     start, pcm = _audio(path)
     window = RATE // 200  # 5 ms
@@ -108,7 +114,7 @@ def analyse(path):
             beeps.append(start + i * window / RATE)
         above = level > 0.2
     return {"times": times, "flashes": flashes, "counters": counters, "beeps": beeps,
-            "levels": levels, "level_start": start, "level_step": window / RATE}
+            "levels": levels, "level_start": start, "level_step": window / RATE, "cycle": seconds * FPS}
 
 
 # A jump of the frame counter this long is a break in the file (a recorder restart joins two
@@ -119,7 +125,7 @@ BREAK_FRAMES = 10
 def _frame_numbers(result):
     """(time, number) of every frame with a picture: the frame counter unwrapped, so that the
     number counts the camera's frames from the first one pictured, skipped ones too."""
-    cycle = SECONDS * FPS
+    cycle = result["cycle"]
     seen = [(t, c) for t, c in zip(result["times"], result["counters"]) if c is not None]
     numbered, number = [], 0
     for i, (t, counter) in enumerate(seen):
@@ -179,10 +185,9 @@ def offsets(result, settled_after=3.0, settled_until=None):
     return [d - centre for d in detrended], centre
 
 
-def _jumps(times, counters):
+def _jumps(times, counters, cycle):
     """(time, counter before, counter after) wherever the frame counter jumped by more than one
     frame of the source, from the first frame with a picture on."""
-    cycle = SECONDS * FPS
     seen = [(t, c) for t, c in zip(times, counters) if c is not None]
     return [(t, a, b) for (_, a), (t, b) in zip(seen, seen[1:]) if (b - a) % cycle not in (0, 1)]
 
@@ -190,8 +195,8 @@ def _jumps(times, counters):
 def largest_jump(result):
     """(time, frames) of the picture's largest jump of the frame counter (_jumps): where a
     recorder restart joined its two segments, the frames it did not record between them."""
-    cycle = SECONDS * FPS
-    jumps = [(t, (b - a) % cycle) for t, a, b in _jumps(result["times"], result["counters"])]
+    cycle = result["cycle"]
+    jumps = [(t, (b - a) % cycle) for t, a, b in _jumps(result["times"], result["counters"], cycle)]
     return max(jumps, key=lambda jump: jump[1]) if jumps else None
 
 
@@ -201,15 +206,15 @@ def skipped_frames(result, until, since=None):
     if since is None:
         pictured = [t for t, c in zip(result["times"], result["counters"]) if c is not None]
         first = pictured[0] if pictured else 0
-        return [jump for jump in _jumps(result["times"], result["counters"]) if jump[0] < first + until]
-    return [jump for jump in _jumps(result["times"], result["counters"]) if since < jump[0] < since + until]
+        return [jump for jump in _jumps(result["times"], result["counters"], result["cycle"]) if jump[0] < first + until]
+    return [jump for jump in _jumps(result["times"], result["counters"], result["cycle"]) if since < jump[0] < since + until]
 
 
-def sent_jumps(video_track, offset):
+def sent_jumps(video_track, offset, seconds=SECONDS):
     """Where the sender itself skipped a frame: the jumps (_jumps) of an isolated video track
     (what the browser sent, untranscoded) placed at `offset` s on the composite's timeline."""
     times, _, counters = _pictures(video_track)
-    return _jumps([t + offset for t in times], counters)
+    return _jumps([t + offset for t in times], counters, seconds * FPS)
 
 
 def skips_of_the_recorder(skips, sent):
@@ -225,9 +230,13 @@ def beep_spacing(result):
     return [round(b - a, 4) for a, b in zip(result["beeps"], result["beeps"][1:])]
 
 
+END_TAIL = 0.05  # s
+
+
 def beep_lengths(result):
     """(onset, seconds) of each beep in the file, its length in 5 ms steps: BEEP unless some of
-    it was cut (one the file's end cuts is left out)."""
+    it was cut (one the stop cuts, within END_TAIL of the sound's end, is left out: the encoder's
+    last frame may trail off after it)."""
     levels, step, start = result["levels"], result["level_step"], result["level_start"]
     lengths = []
     for onset in result["beeps"]:
@@ -235,6 +244,6 @@ def beep_lengths(result):
         count = 0
         while first + count < len(levels) and levels[first + count] > 0.2:
             count += 1
-        if first + count < len(levels):
+        if first + count < len(levels) - END_TAIL / step:
             lengths.append((onset, round(count * step, 4)))
     return lengths

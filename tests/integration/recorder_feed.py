@@ -342,6 +342,21 @@ def probe(path):
     return json.loads(out.stdout)
 
 
+def audio_holes(path):
+    """(pts, duration) of the file's audio packets that last longer than one AAC frame (1024
+    samples at 48 kHz): a hole in the audio's timeline, which a decoder that plays samples back
+    to back (ffmpeg, editors) closes, putting everything after it early. Where two segments of a
+    restarted recording meet, the sound must go on without one."""
+    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries",
+                          "packet=pts_time,duration_time", "-of", "csv=p=0", path],
+                         capture_output=True, text=True, check=True).stdout
+    packets = [line.split(",") for line in out.split()]
+    if not packets:
+        raise AssertionError(f"{path} has no sound to look for holes in")
+    frame = 1024 / 48000
+    return [(float(pts), float(duration)) for pts, duration in packets if float(duration) > frame * 1.05]
+
+
 def mean_luma(path, at_seconds):
     """Mean brightness (0-255) of the frame shown at a time, from a 64x36 grey thumbnail."""
     out = subprocess.run(["ffmpeg", "-v", "error", "-ss", str(at_seconds), "-i", path, "-frames:v", "1",

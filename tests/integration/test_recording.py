@@ -11,7 +11,7 @@ import unittest
 
 import harness
 from peers import BeepTrack, FlashTrack, OversizedVp8Encoder, PeerCleanup, close_now, publish_now
-from recorder_feed import onsets, probe
+from recorder_feed import audio_holes, onsets, probe
 
 
 # aiortc peers send media from one event loop that runs for the whole suite.
@@ -380,6 +380,8 @@ class RecordingTest(RecordingBase):
         print(f"\nrecorder restart: {available['gap_seconds']:.2f} s lost", flush=True)
         info = self.assert_playable_1080p(self.recordings("rec3")[0])
         self.assert_stored_modes(self.recordings("rec3")[0])  # ffmpeg joined the two segments into it
+        # Joined where the killed worker's audio ends: the sound goes on without a hole.
+        self.assertEqual(audio_holes(self.recordings("rec3")[0]), [])
         # Both runs are in the file: about 4 s + 6 s, less the gap.
         self.assertGreater(float(info["format"]["duration"]), 7.0, info["format"])
 
