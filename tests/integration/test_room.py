@@ -170,9 +170,11 @@ class RoomPageTest(unittest.TestCase):
         within these bounds: on this machine's loopback, packets' arrival times alone put
         Chromium's streams within ~50 ms, so the replay's effect is below what the test resolves.
 
-        The restarted worker's constant is near the first one's: each recording settles to its
-        own (the file's 30 fps grid and where lip sync starts; the two differed by -38 to +17 ms
-        in 7 runs), so within 45 ms. The join keeps sound and picture together
+        The restarted worker's constant is near the first one's: each worker places a camera's
+        frames from one output frame before their time to 0.4 after (a 47 ms window,
+        recorder/core/frame_pacer.hpp), where in it depending on how the camera's frames fall on
+        its grid when it starts; the two constants differed by -38 to +17 ms in 7 runs, so
+        within 45 ms. The join keeps sound and picture together
         (plugin/core/segment_end.hpp) and leaves no hole in the sound: joined after the killed
         worker's picture rather than its audio, the rest of the file's sound was 75 ms early to
         any decoder that plays samples back to back."""
