@@ -173,11 +173,11 @@ class RoomPageTest(unittest.TestCase):
         The restarted worker's constant is near the first one's: each worker places a camera's
         frames from one output frame before their time to 0.4 after (a 47 ms window,
         recorder/core/frame_pacer.hpp), where in it depending on how the camera's frames fall on
-        its grid when it starts; the two constants differed by -38 to +17 ms in 7 runs, so
-        within 45 ms. The join keeps sound and picture together
-        (plugin/core/segment_end.hpp) and leaves no hole in the sound: joined after the killed
-        worker's picture rather than its audio, the rest of the file's sound was 75 ms early to
-        any decoder that plays samples back to back."""
+        its grid when it starts; the two constants differed by -38 to +17 ms in 7 runs, and by
+        +3 to +9 ms in 4 runs of a worker built without the pacer. So within 50 ms: a gross
+        misplacement shows. The join (plugin/core/segment_end.hpp) is checked by the sound:
+        joined after the killed worker's picture rather than its audio, the sound had a 75 ms
+        hole, and the rest of it was that early to any decoder that plays samples back to back."""
         killed = []
 
         def kill_the_recorder():
@@ -204,7 +204,7 @@ class RoomPageTest(unittest.TestCase):
         self.assertGreaterEqual(len(after), 6, r["flashes"])
         constant = statistics.median(after)
         self.assertTrue(all(abs(s - constant) <= 40 for s in after), after)
-        self.assertLessEqual(abs(constant), 45, "the restarted worker's constant is not the first one's")
+        self.assertLessEqual(abs(constant), 50, "the restarted worker's constant is not the first one's")
         self.assertEqual(audio_holes(tracks[:-len(" tracks")] + ".mp4"), [], "a hole in the sound where the segments meet")
         # The restarted worker's sound: every beep whole (but the first, which the restart may
         # cut) and a second apart.
