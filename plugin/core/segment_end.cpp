@@ -10,6 +10,10 @@ namespace roomrec::plugin {
 namespace {
 
 constexpr double kLongestSeconds = 48 * 3600;
+// The worker's mix always has sound (silence when nobody speaks), so its audio ends within a
+// fragment of its picture. An audio track that ends earlier than this is not that: cutting there
+// would drop the picture after it, so such a segment is joined at its end as a whole.
+constexpr double kLongestTrimSeconds = 1.0;
 
 // ffprobe writes times as strings ("3.925333"); none for a missing, malformed or
 // out-of-range one.
@@ -38,7 +42,8 @@ std::optional<SegmentEnd> segment_end(std::string_view ffprobe_json) {
         if (type == nullptr || std::string_view(type) != "audio") continue;
         const auto audio_start = seconds_field(stream, "start_time");
         const auto audio_duration = seconds_field(stream, "duration");
-        if (audio_start && audio_duration) end = *audio_start + *audio_duration;
+        if (audio_start && audio_duration && *audio_start + *audio_duration >= end - kLongestTrimSeconds)
+            end = *audio_start + *audio_duration;
         break;
     }
     if (end <= *start || end > kLongestSeconds) return std::nullopt;

@@ -19,9 +19,10 @@ struct SegmentEnd {
 };
 
 // Reads `ffprobe -show_entries format=start_time,duration:stream=codec_type,start_time,duration
-// -of json`: the end of the first audio stream, or of the whole file when it has no audio (or
-// the audio's duration is unknown). None for anything but such output with times from 0 to
-// 48 h, or an end that is not after the file's start.
+// -of json`: the end of the first audio stream, or of the whole file when it has no audio, the
+// audio's duration is unknown, or the audio ends over 1 s before the file (not a worker's
+// always-sounding mix: cutting there would drop picture). None for anything but such output
+// with times from 0 to 48 h, or an end that is not after the file's start.
 std::optional<SegmentEnd> segment_end(std::string_view ffprobe_json);
 
 } // namespace roomrec::plugin

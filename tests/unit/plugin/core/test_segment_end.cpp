@@ -47,6 +47,19 @@ static void without_audio_the_file_ends_the_segment(void **) {
     const auto unknown = segment_end(
         probe(kVideo + R"(, {"codec_type": "audio", "start_time": "0.000000", "duration": "N/A"})"));
     assert_float_equal(unknown->outpoint_s, 4.0, 1e-9);
+    // Audio that stops over a second before the picture is not the worker's mix ending with a
+    // fragment: the picture after it is kept.
+    const auto early = segment_end(
+        probe(kVideo + R"(, {"codec_type": "audio", "start_time": "0.000000", "duration": "2.900000"})"));
+    assert_float_equal(early->outpoint_s, 4.0, 1e-9);
+    const auto within = segment_end(
+        probe(kVideo + R"(, {"codec_type": "audio", "start_time": "0.000000", "duration": "3.000000"})"));
+    assert_float_equal(within->outpoint_s, 3.0, 1e-9);
+    // Even audio that ends before the file's start.
+    const auto before_start = segment_end(
+        probe(R"({"codec_type": "audio", "start_time": "0", "duration": "0.5"})", "1.000000", "2.000000"));
+    assert_float_equal(before_start->outpoint_s, 3.0, 1e-9);
+    assert_float_equal(before_start->length_s, 2.0, 1e-9);
     // Only the first audio stream counts.
     const auto two = segment_end(probe(R"({"codec_type": "audio", "start_time": "0", "duration": "3.5"}, )"
                                        R"({"codec_type": "audio", "start_time": "0", "duration": "1.0"})"));
@@ -62,9 +75,8 @@ static void refuses_what_it_cannot_trust(void **) {
     assert_false(segment_end(probe(kVideo, "0", "nan")).has_value());    // not finite
     assert_false(segment_end(probe(kVideo, "0", "4.0s")).has_value());   // trailing text
     assert_false(segment_end(probe(kVideo, "0", "200000")).has_value()); // past 48 h
-    // Audio that ends before the file starts: nothing to cut at.
-    assert_false(segment_end(probe(R"({"codec_type": "audio", "start_time": "0", "duration": "0.5"})", "1.0", "2.0"))
-                     .has_value());
+    // A file that ends where it starts: nothing to cut at.
+    assert_false(segment_end(probe(kVideo, "1.0", "0")).has_value());
     // Numbers where ffprobe writes strings.
     assert_false(segment_end(R"({"streams": [], "format": {"start_time": 0, "duration": 4}})").has_value());
 }
