@@ -193,7 +193,9 @@ class RoomPageTest(unittest.TestCase):
         # 4 s media: the frame counter numbers the frames across the ~1.5 s the restart loses.
         r, tracks, manifest = self.record_flash_and_beep(16, meanwhile=kill_the_recorder, media_seconds=4)
         self.assertEqual(len(killed), 1, "no recorder ran to kill")
-        restart, lost = av_sync.largest_jump(r)
+        jump = av_sync.largest_jump(r)
+        self.assertIsNotNone(jump, "the picture shows no restart")
+        restart, lost = jump
         # Flash minus beep less the camera's drift, from the constant the first worker settled to.
         shifts, settled = av_sync.offsets(r, settled_until=restart)
         before = [round(s * 1000) for s, f in zip(shifts, r["flashes"]) if f <= restart]
