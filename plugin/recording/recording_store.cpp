@@ -20,7 +20,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 namespace roomrec::plugin {
 namespace fs = std::filesystem;
@@ -194,11 +193,8 @@ std::vector<std::optional<SegmentEnd>> RecordingStore::segment_ends(const std::v
         if (run_and_wait({ffprobe, "-v", "error", "-show_entries",
                           "format=start_time,duration:stream=codec_type,start_time,duration", "-of", "json",
                           segments[i]},
-                         answer) == 0) {
-            std::ifstream in(answer);
-            const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-            end = segment_end(text);
-        }
+                         answer) == 0)
+            end = segment_end(read_file(answer));
         if (!end)
             kLog.error(common::format_text("cannot read where %s ends: it is joined at its longest track's end, and "
                                            "the isolated tracks of the segments after it are placed from their own "

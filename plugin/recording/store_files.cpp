@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 extern char **environ;
 
@@ -19,6 +21,11 @@ void sync_to_disk(const std::string &path, int flags) {
     if (fd < 0) return;
     fsync(fd);
     close(fd);
+}
+
+std::string read_file(const std::string &path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 bool write_file(const std::string &path, const std::string &text, unsigned mode, bool durable) {

@@ -15,8 +15,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <tuple>
 
 namespace roomrec::plugin {
@@ -44,9 +42,7 @@ std::vector<FoundTrack> tracks_in(const std::string &work_folder, std::string &p
         std::error_code inner;
         for (const auto &entry : fs::directory_iterator(folder.path(), inner)) {
             if (entry.path().extension() != ".json") continue;
-            std::ifstream in(entry.path());
-            const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-            auto decoded = recorder::decode_track_sidecar(text);
+            auto decoded = recorder::decode_track_sidecar(read_file(entry.path()));
             const auto *sidecar = std::get_if<recorder::TrackSidecar>(&decoded);
             if (sidecar == nullptr) {
                 problems += (problems.empty() ? "" : "; ") + entry.path().filename().string() + ": " +
