@@ -203,11 +203,12 @@ def largest_jump(result):
 def skipped_frames(result, until, since=None):
     """The jumps of the picture (_jumps) in its first `until` s, or in the `until` s after the
     file's time `since` (not counting a jump at `since` itself)."""
+    jumps = _jumps(result["times"], result["counters"], result["cycle"])
     if since is None:
         pictured = [t for t, c in zip(result["times"], result["counters"]) if c is not None]
         first = pictured[0] if pictured else 0
-        return [jump for jump in _jumps(result["times"], result["counters"], result["cycle"]) if jump[0] < first + until]
-    return [jump for jump in _jumps(result["times"], result["counters"], result["cycle"]) if since < jump[0] < since + until]
+        return [jump for jump in jumps if jump[0] < first + until]
+    return [jump for jump in jumps if since < jump[0] < since + until]
 
 
 def sent_jumps(video_track, offset, seconds=SECONDS):
