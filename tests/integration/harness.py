@@ -164,6 +164,20 @@ def wait_until_migrated(pg, ready, janus=None, timeout=30):
         time.sleep(0.2)
 
 
+def wait_for_sql(run, query, expected, timeout=30):
+    """Runs `query` with `run` (a psql call) until it prints `expected`, and fails with the
+    last answer after `timeout` s. The answer compared is the one that ended the wait: asking
+    again could see a row that has moved on (a retry's due time passing, a state advancing)."""
+    deadline = time.time() + timeout
+    while True:
+        answer = run(query)
+        if answer == expected:
+            return answer
+        if time.time() > deadline:
+            raise AssertionError(f"{query!r} printed {answer!r}, not {expected!r}, for {timeout} s")
+        time.sleep(0.2)
+
+
 def stop_janus(janus, *then):
     """A suite's tearDownClass: stops Janus if it still runs (which fails on any sanitizer report),
     then, whatever happened, each of `then` (closing what the suite started beside it)."""

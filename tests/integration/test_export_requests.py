@@ -116,10 +116,7 @@ class ExportRequestsBase(unittest.TestCase):
         raise AssertionError(f"no mail to {address} within {timeout} s:\n" + self.janus.log_text()[-3000:])
 
     def wait_for_sql(self, query, expected, timeout=30):
-        deadline = time.time() + timeout
-        while self.pg.psql(query) != expected and time.time() < deadline:
-            time.sleep(0.2)
-        self.assertEqual(self.pg.psql(query), expected)
+        harness.wait_for_sql(self.pg.psql, query, expected, timeout)
 
     @staticmethod
     def download(message):

@@ -30,6 +30,7 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from postgres import DatabasePerTest, free_port  # noqa: E402
+import harness  # noqa: E402
 import smtp_sink  # noqa: E402
 
 DRIVER = os.environ.get("ROOMREC_EXPORT_DRIVER") or os.path.join(
@@ -179,12 +180,7 @@ class ExportsTest(DatabasePerTest):
         return self.pg.psql(query, database=self.database)
 
     def wait_for_sql(self, query, expected, timeout=30):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if self.sql(query) == expected:
-                return
-            time.sleep(0.2)
-        self.assertEqual(self.sql(query), expected)
+        harness.wait_for_sql(self.sql, query, expected, timeout)
 
     @staticmethod
     def link_of(message):
@@ -616,7 +612,6 @@ class PluginLinksTest(DatabasePerTest):
     database_prefix = "plugin_links"
 
     def start_janus(self, links, smtp=None):
-        import harness
         categories = {"delivery": {"postgres": self.conninfo}, "links": links}
         if smtp:
             categories["smtp"] = smtp
