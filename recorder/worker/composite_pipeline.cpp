@@ -9,6 +9,11 @@
 #include <cstdio>
 #include <cstring>
 
+// GST_DEBUG=roomrec:6 traces where each frame and audio buffer goes on the output's timeline
+// (the pacer's and the audio timeline's decisions), beside rtpbin's lip-sync log (rtpbin:5).
+GST_DEBUG_CATEGORY_STATIC(roomrec_worker_debug);
+#define GST_CAT_DEFAULT roomrec_worker_debug
+
 namespace roomrec::recorder {
 namespace {
 
@@ -127,7 +132,9 @@ GstPadProbeReturn drop_untimed_buffer(GstPad *pad, GstPadProbeInfo *info, gpoint
 } // namespace
 
 CompositePipeline::CompositePipeline(WorkerConfig output, std::function<void(const WorkerEvent &)> on_event)
-    : output_(std::move(output)), on_event_(std::move(on_event)) {}
+    : output_(std::move(output)), on_event_(std::move(on_event)) {
+    GST_DEBUG_CATEGORY_INIT(roomrec_worker_debug, "roomrec", 0, "roomrec recorder worker");
+}
 
 CompositePipeline::~CompositePipeline() {
     // Stopped before the handles go: no streaming thread may still use a branch.
@@ -528,6 +535,8 @@ GstPadProbeReturn CompositePipeline::pace_frame(GstPad *pad, GstPadProbeInfo *in
                                 : GST_CLOCK_TIME_NONE;
     if (GST_CLOCK_TIME_IS_VALID(running)) {
         const int64_t placed = branch.pacer->place(static_cast<int64_t>(running));
+        GST_LOG("stream %u: frame at running time %" G_GUINT64_FORMAT " placed at %" G_GINT64_FORMAT,
+                unsigned(branch.id), running, placed);
         const guint64 position = placed == static_cast<int64_t>(running)
                                      ? GST_CLOCK_TIME_NONE
                                      : gst_segment_position_from_running_time(segment, GST_FORMAT_TIME,
@@ -565,6 +574,9 @@ GstPadProbeReturn CompositePipeline::place_audio(GstPad *, GstPadProbeInfo *info
                                                         reinterpret_cast<const float *>(map.data),
                                                         map.size / (sizeof(float) * kMixChannels), branch.edited_audio);
     gst_buffer_unmap(buffer, &map);
+    GST_LOG("stream %u: audio at %" G_GUINT64_FORMAT " (%zu frames) placed at %" G_GINT64_FORMAT " (%zu frames)%s%s",
+            unsigned(branch.id), GST_BUFFER_PTS(buffer), map.size / (sizeof(float) * kMixChannels), placed.pts_ns,
+            placed.frames, placed.edited ? ", edited" : "", placed.discont ? ", discontinuity" : "");
     if (placed.frames == 0) return GST_PAD_PROBE_DROP; // all of it taken out
     if (placed.edited) {
         GstBuffer *edited = gst_buffer_new_memdup(branch.edited_audio.data(),

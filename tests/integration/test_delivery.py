@@ -221,9 +221,9 @@ class S3DeliveryTest(DeliveryBase):
         self.assertEqual(glob.glob(os.path.join(self.root, "up1", "Recordings", "*.mp4")), [])
         self.assert_in_s3(available, data["sha256"], data["size_bytes"])
         self.assertEqual(self.sink.wait_plugin_event("recording_uploaded", "up1", timeout=10)["key"], data["location"])
-        # Each outbox job ran once and is done.
-        states = self.sql("SELECT kind, state FROM outbox_jobs WHERE room_id = 'up1' ORDER BY kind, id")
-        self.assertEqual(sorted(map(tuple, states)), [("upload", "done"), ("webhook", "done"), ("webhook", "done")])
+        # Each outbox job ran and is done (a receiver has its webhook before the job is recorded done).
+        harness.wait_for_sql(self.pg.psql, "SELECT string_agg(kind || ':' || state, ',' ORDER BY kind, state) "
+                             "FROM outbox_jobs WHERE room_id = 'up1'", "upload:done,webhook:done,webhook:done")
         # Operators see it in the Admin API's status (and nobody else may ask).
         status = self.janus.admin({"janus": "message_plugin", "plugin": harness.PLUGIN,
                                    "request": {"request": "status"}})["response"]
@@ -262,7 +262,7 @@ class S3DeliveryTest(DeliveryBase):
             self.assertEqual(self.s3.request("HEAD", f"/{BUCKET}/{stored['location']}")[0], 404, stored)
 
     def test_webhook_receiver_failing_then_recovering(self):
-        self.hooks.fail_for(4)
+        self.hooks.fail_for(6)  # the first attempt (after a join and a close) comes well inside it
         host = self.join("static", "hana", "host")
         host.send({"request": "close"})
         failed = self.hooks.wait_for(lambda b: b["type"] == "session.ended" and b["room"] == "static", accepted=False)
@@ -290,8 +290,9 @@ class S3FaultsTest(DeliveryBase):
         self.restart_janus(s3_max_send_mib_per_s=6)
         before = self.wait_parts(recording_id, 1)
         self.s3.stop_rgw(kill=True)
-        time.sleep(3)  # the upload fails meanwhile: a retryable failure, not a lost job
-        attempts = self.sql("SELECT attempts, state, last_error FROM outbox_jobs WHERE kind = 'upload' AND room_id = 'fault1'")
+        # The upload fails meanwhile: a retryable failure, rescheduled with why, not a lost job.
+        harness.wait_for_sql(self.pg.psql, "SELECT state, last_error <> '' FROM outbox_jobs "
+                             "WHERE kind = 'upload' AND room_id = 'fault1'", "pending|t", timeout=15)
         self.s3.start_rgw()
         available = self.webhook("recording.available", recording_id, timeout=90)
         self.assert_signed(available)
@@ -300,9 +301,6 @@ class S3FaultsTest(DeliveryBase):
         after = self.upload_progress(recording_id)
         self.assertEqual(after["upload_id"], before["upload_id"], "the upload resumed instead of starting over")
         self.assertEqual(len(after["parts"]), 5, "24 MiB in 5 MiB parts")
-        # While radosgw was away the try failed and was rescheduled, with why.
-        self.assertEqual(attempts[0][1], "pending", attempts)
-        self.assertTrue(attempts[0][2], attempts)
         self.assertGreaterEqual(self.upload_attempts(recording_id), 2)
 
     def test_janus_killed_mid_upload_completes_after_restart(self):

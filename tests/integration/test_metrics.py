@@ -109,6 +109,11 @@ class MetricsTest(unittest.TestCase):
         host.send({"request": "stop_recording"})
         host.wait_event(lambda e: e.get("plugindata", {}).get("data", {}).get("state") == "available", timeout=30)
         self.hooks.wait_for(lambda body: body.get("type") == "recording.available")
+        # The receiver has a webhook before its job is recorded done (and counted): wait for both.
+        deadline = time.time() + 15
+        while (value(samples(scrape(self.url, METRICS_TOKEN)[2]), "roomrec_delivery_jobs_completed_total",
+                     kind="webhooks") < 2 and time.time() < deadline):
+            time.sleep(0.2)
         # Answered either way (the minute rollup may not have run yet: 445); timed either way.
         report = self.janus.admin({"janus": "message_plugin", "plugin": harness.PLUGIN, "request": {
             "request": "report", "room": "m1", "report": "overview"}})["response"]

@@ -151,7 +151,7 @@ class OutboxTest(DatabasePerTest):
     def test_a_dead_nodes_job_is_taken_over_after_its_lease(self):
         self.migrate()
         self.enqueue(job("j1"))
-        claimed = self.claim("dead", lease_ms=1500)
+        claimed = self.claim("dead", lease_ms=3000)  # room for a slow (sanitizer) driver start
         self.assertEqual((claimed["id"], claimed["attempts"]), ("j1", 1))
         self.assertIsNone(self.claim("live"))  # leased: no double work
         self.wait_for_lease_to_lapse("j1")
@@ -166,11 +166,13 @@ class OutboxTest(DatabasePerTest):
     def test_a_renewed_lease_keeps_the_job(self):
         self.migrate()
         self.enqueue(job("long-upload", kind="upload"))
-        self.claim("node-a", lease_ms=2000)
-        self.driver("renew", "--node", "node-b", "--id", "long-upload", "--lease-ms", "2000", status=NOT_HELD)
-        for _ in range(3):  # 2.7 s in all, beyond the first lease
-            time.sleep(0.9)
-            self.driver("renew", "--node", "node-a", "--id", "long-upload", "--lease-ms", "2000")
+        self.claim("node-a", lease_ms=4000)
+        self.driver("renew", "--node", "node-b", "--id", "long-upload", "--lease-ms", "4000", status=NOT_HELD)
+        # 4.5 s in all, beyond the first lease; each renewal comes well inside the last one, also
+        # with the two driver runs between them on a slow machine.
+        for _ in range(3):
+            time.sleep(1.5)
+            self.driver("renew", "--node", "node-a", "--id", "long-upload", "--lease-ms", "4000")
             self.assertIsNone(self.claim("node-b"))
         self.driver("complete", "--node", "node-a", "--id", "long-upload")
         self.assertEqual(self.state("long-upload"), "done|1|")
@@ -182,14 +184,15 @@ class OutboxTest(DatabasePerTest):
         self.enqueue(job("w1"))
         self.claim("node-a")
         self.driver("fail", "--node", "node-b", "--id", "w1", "--error", "x", status=NOT_HELD)
-        self.driver("fail", "--node", "node-a", "--id", "w1", "--error", "HTTP 503\x1b body", "--first-delay-ms", "3000")
-        # Backoff 3 s with equal jitter: due 1.5 to 3 s after the failure.
+        self.driver("fail", "--node", "node-a", "--id", "w1", "--error", "HTTP 503\x1b body", "--first-delay-ms", "6000")
+        # Backoff 6 s with equal jitter: due 3 to 6 s after the failure (the checks below take
+        # four driver runs first).
         self.assertEqual(self.sql("SELECT state, attempts, owner IS NULL, last_error, next_attempt_at > now(), "
-                                  "next_attempt_at <= now() + interval '3 s' FROM outbox_jobs"),
+                                  "next_attempt_at <= now() + interval '6 s' FROM outbox_jobs"),
                          "pending|1|t|HTTP 503? body|t|t")
         self.assertIsNone(self.claim("node-b"))
         wait = int(self.driver("next-due", "--node", "node-b").stdout)
-        self.assertTrue(0 < wait <= 3000, wait)
+        self.assertTrue(0 < wait <= 6000, wait)
         time.sleep(wait / 1000 + 0.05)
         again = self.claim("node-b")
         self.assertEqual((again["id"], again["attempts"]), ("w1", 2))
