@@ -124,7 +124,13 @@ GstPadProbeReturn answer_latency_not_live(GstPad *, GstPadProbeInfo *info, gpoin
 // The muxer fails the whole file on a buffer without a timestamp; an encoder may emit one
 // (rarely, at start), and it cannot be placed anyway.
 GstPadProbeReturn drop_untimed_buffer(GstPad *pad, GstPadProbeInfo *info, gpointer) {
-    if (GST_BUFFER_PTS_IS_VALID(GST_PAD_PROBE_INFO_BUFFER(info))) return GST_PAD_PROBE_OK;
+    GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+    if (GST_BUFFER_PTS_IS_VALID(buffer)) {
+        // Each track of the file starts at its own first buffer (no edit list): these say where.
+        GST_DEBUG("%s: into the muxer at %" G_GUINT64_FORMAT " (decode %" G_GUINT64_FORMAT ")",
+                  GST_OBJECT_NAME(GST_OBJECT_PARENT(pad)), GST_BUFFER_PTS(buffer), GST_BUFFER_DTS(buffer));
+        return GST_PAD_PROBE_OK;
+    }
     g_printerr("roomrec-recorder: dropped an untimed buffer on %s\n", GST_OBJECT_NAME(GST_OBJECT_PARENT(pad)));
     return GST_PAD_PROBE_DROP;
 }
