@@ -9,8 +9,9 @@
 #include <cstdio>
 #include <cstring>
 
-// GST_DEBUG=roomrec:6 traces where each frame and audio buffer goes on the output's timeline
-// (the pacer's and the audio timeline's decisions), beside rtpbin's lip-sync log (rtpbin:5).
+// GST_DEBUG=roomrec:5 logs each buffer going into the muxer, and roomrec:6 where each frame and
+// audio buffer goes on the output's timeline (the pacer's and the audio timeline's decisions),
+// to read beside rtpbin's lip-sync log (rtpbin:5).
 GST_DEBUG_CATEGORY_STATIC(roomrec_worker_debug);
 #define GST_CAT_DEFAULT roomrec_worker_debug
 

@@ -158,8 +158,8 @@ class FlashTrack(VideoStreamTrack):
         pts, time_base = await self.next_timestamp()
         # The frame's own time, as BeepTrack's samples have theirs: a loop that stalls sends the
         # frame late but does not skip or move its flash (its RTP timestamp is this time too).
-        now = self._start + float(pts * time_base)
-        lit = any(moment <= now < moment + self.length for moment in self.moments)
+        frame_time = self._start + float(pts * time_base)
+        lit = any(moment <= frame_time < moment + self.length for moment in self.moments)
         video = VideoFrame.from_ndarray(self.white if lit else self.black, format="rgb24")
         video.pts, video.time_base = pts, time_base
         return video
