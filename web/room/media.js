@@ -6,7 +6,8 @@
 import { $, el, notify } from './ui.js';
 import { room, on, emit, canPublish, nameOf, RoomError, describeError } from './state.js';
 
-const local = { audio: null, video: null, stage: null, publishing: false, micMuted: false, busy: false };
+const local = { audio: null, video: null, stage: null, publishing: false, micMuted: false, busy: false,
+  changedWhileBusy: false };
 let participantHandle = null;
 let feed = null;                 // subscriber handle
 let feedJoined = false;
@@ -99,28 +100,22 @@ function waitCleanup() {
   });
 }
 
-// Publishes what is switched on now; republishes from scratch when the set changes.
+// Publishes what is switched on now; republishes from scratch when the set changes. A change
+// made while a publish is under way (Present pressed right after Start camera) is published
+// right after it: dropped, the presenter would see their own tile and nobody else would.
 async function republish() {
-  if (local.busy || room.ended) return;
+  if (room.ended) return;
+  if (local.busy) {
+    local.changedWhileBusy = true;
+    return;
+  }
   local.busy = true;
+  renderButtons();
   try {
-    if (local.publishing) {
-      const gone = waitCleanup();
-      await room.send({ request: 'unpublish' });
-      local.publishing = false;
-      await gone;
-    }
-    const tracks = [];
-    const sources = [];
-    // Ours to stop: janus.js would stop them when the PeerConnection is cleaned up.
-    for (const track of [local.audio, local.video, local.stage]) if (track) track.dontStop = true;
-    if (local.audio) tracks.push({ type: 'audio', capture: local.audio, recv: false });
-    if (local.video) { tracks.push({ type: 'video', capture: local.video, recv: false }); sources.push('webcam'); }
-    if (local.stage) { tracks.push({ type: 'video', capture: local.stage, recv: false }); sources.push('stage'); }
-    if (tracks.length === 0) return;
-    const jsep = await offer(tracks);
-    await room.send({ request: 'publish', descriptions: describe(jsep.sdp, sources) }, jsep);
-    local.publishing = true;
+    do {
+      local.changedWhileBusy = false;
+      await publishWhatIsOn();
+    } while (local.changedWhileBusy && !room.ended);
   } catch (error) {
     if (!room.ended) notify(`Could not share your media: ${error instanceof RoomError ? describeError(error) : error.message}`, { kind: 'error' });
     stopLocal();
@@ -128,6 +123,26 @@ async function republish() {
     local.busy = false;
     renderButtons();
   }
+}
+
+async function publishWhatIsOn() {
+  if (local.publishing) {
+    const gone = waitCleanup();
+    await room.send({ request: 'unpublish' });
+    local.publishing = false;
+    await gone;
+  }
+  const tracks = [];
+  const sources = [];
+  // Ours to stop: janus.js would stop them when the PeerConnection is cleaned up.
+  for (const track of [local.audio, local.video, local.stage]) if (track) track.dontStop = true;
+  if (local.audio) tracks.push({ type: 'audio', capture: local.audio, recv: false });
+  if (local.video) { tracks.push({ type: 'video', capture: local.video, recv: false }); sources.push('webcam'); }
+  if (local.stage) { tracks.push({ type: 'video', capture: local.stage, recv: false }); sources.push('stage'); }
+  if (tracks.length === 0) return;
+  const jsep = await offer(tracks);
+  await room.send({ request: 'publish', descriptions: describe(jsep.sdp, sources) }, jsep);
+  local.publishing = true;
 }
 
 function stopLocal() {
