@@ -577,13 +577,14 @@ GstPadProbeReturn CompositePipeline::place_audio(GstPad *, GstPadProbeInfo *info
     if (!GST_BUFFER_PTS_IS_VALID(buffer)) return GST_PAD_PROBE_OK;
     GstMapInfo map;
     if (!gst_buffer_map(buffer, &map, GST_MAP_READ)) return GST_PAD_PROBE_OK;
+    const size_t frames = map.size / (sizeof(float) * kMixChannels);
     const AudioTimeline::Placed placed = timeline.place(static_cast<int64_t>(GST_BUFFER_PTS(buffer)),
-                                                        reinterpret_cast<const float *>(map.data),
-                                                        map.size / (sizeof(float) * kMixChannels), branch.edited_audio);
+                                                        reinterpret_cast<const float *>(map.data), frames,
+                                                        branch.edited_audio);
     gst_buffer_unmap(buffer, &map);
     GST_LOG("stream %u: audio at %" G_GUINT64_FORMAT " (%zu frames) placed at %" G_GINT64_FORMAT " (%zu frames)%s%s",
-            unsigned(branch.id), GST_BUFFER_PTS(buffer), map.size / (sizeof(float) * kMixChannels), placed.pts_ns,
-            placed.frames, placed.edited ? ", edited" : "", placed.discont ? ", discontinuity" : "");
+            unsigned(branch.id), GST_BUFFER_PTS(buffer), frames, placed.pts_ns, placed.frames,
+            placed.edited ? ", edited" : "", placed.discont ? ", discontinuity" : "");
     if (placed.frames == 0) return GST_PAD_PROBE_DROP; // all of it taken out
     if (placed.edited) {
         GstBuffer *edited = gst_buffer_new_memdup(branch.edited_audio.data(),
