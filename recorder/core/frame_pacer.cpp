@@ -18,10 +18,14 @@ constexpr double kDriftGain = 1.0 / 64;
 // placed time: from -0.5 to +0.9, frames are shown between one output frame before their time
 // (as without the pacer) and 0.4 after it. Below -0.5 the frame moves to the middle of the
 // next output frame (a slower sender: the one before repeats, as it must). Above +0.5 it moves
-// back to the middle of an earlier one as soon as that one is free (the sender left a gap),
-// and at +0.9 regardless (a faster sender: it replaces its predecessor, as it must). Not
-// wrapped at +0.5: a sender whose frames fall near the boundaries sits there, and would lose
-// a frame each time its jitter flipped it.
+// back to the middle of an earlier one as soon as that one is free (the sender left a gap).
+// Following stops at +0.9: frames that keep coming early then move towards the start of their
+// output frames until one reaches its predecessor's; it takes the middle of the next free one,
+// or with none within +0.9 replaces its predecessor (a faster sender, as it must). The shift is
+// not moved back a whole output frame at +0.9: the jitter buffer closes a browser's frames up
+// for a while as it learns its clock (32.3 ms apart for half a second), and that cost a frame
+// each time. Nor wrapped at +0.5: a sender whose frames fall near the boundaries sits there,
+// and would lose a frame each time its jitter flipped it.
 constexpr double kEarliestShift = -0.5;
 constexpr double kPreferredShift = 0.5;
 constexpr double kLatestShift = 0.9;
@@ -113,8 +117,14 @@ int64_t FramePacer::place(int64_t running_ns) {
         const bool follow = paced_ && !fresh && !collides && std::abs(error) <= kSmallError;
         if (follow) {
             // Follow the sender: its jitter a little, its clock against the output's fully.
-            drift_ = std::clamp(drift_ + error * kDriftGain, -kPacedRate, kPacedRate);
-            shift_ns_ -= (error * kGain + drift_) * period_ns_;
+            const double drift = std::clamp(drift_ + error * kDriftGain, -kPacedRate, kPacedRate);
+            const double followed = shift_ns_ - (error * kGain + drift) * period_ns_;
+            if (followed <= kLatestShift * period_ns_) {
+                drift_ = drift;
+                shift_ns_ = followed;
+            } else {
+                shift_ns_ = kLatestShift * period_ns_;
+            }
         }
         // The first paced frame (or the first after a pause), a frame far from the middle (the
         // sender's timing stepped), one about to share the previous frame's output frame, or a

@@ -22,9 +22,9 @@ PERIOD = 1.0  # s between flashes
 # Length of the looped files: a whole number of periods and of counter cycles. The counter
 # numbers frames across a break in the file only if the break is shorter: a test across a
 # recorder restart (~1.5 s lost) writes and reads 4 s files. 2 s by default: with them the file
-# settles within 20 ms of 0 (flash minus beep), with 4 s files it settled at -18 to -66 ms in 3
-# runs, the fake camera's drift since the capture started (measured relative to that, offsets()
-# is the same with either).
+# settled at -27 to +46 ms (flash minus beep) in 40 runs, what the browser sent at +17 to +35 ms
+# in 20, with 4 s files the file settled at -18 to -66 ms in 3 runs, the fake camera's drift
+# since the capture started (measured relative to that, offsets() is the same with either).
 SECONDS = 2
 FLASH_FRAMES = 3
 BEEP = 0.1
@@ -105,7 +105,11 @@ def analyse(path, seconds=SECONDS):
     """What the recording of `seconds` s media (write_media) shows: flash and beep onsets (s),
     the frame counter read from each video frame, the audio's 10 ms levels."""
     times, flashes, counters = _pictures(path)
-    start, pcm = _audio(path)
+    return dict(_beeps(*_audio(path)), times=times, flashes=flashes, counters=counters, cycle=seconds * FPS)
+
+
+def _beeps(start, pcm):
+    """Beep onsets (s) in audio from `start` s, and its 5 ms levels."""
     window = RATE // 200  # 5 ms
     levels = np.sqrt(np.mean(pcm[: len(pcm) // window * window].reshape(-1, window) ** 2, axis=1))
     beeps, above = [], False
@@ -113,8 +117,16 @@ def analyse(path, seconds=SECONDS):
         if level > 0.2 and not above:
             beeps.append(start + i * window / RATE)
         above = level > 0.2
-    return {"times": times, "flashes": flashes, "counters": counters, "beeps": beeps,
-            "levels": levels, "level_start": start, "level_step": window / RATE, "cycle": seconds * FPS}
+    return {"beeps": beeps, "levels": levels, "level_start": start, "level_step": window / RATE}
+
+
+def analyse_tracks(video_track, video_offset, audio_track, audio_offset, seconds=SECONDS):
+    """analyse() of what the browser sent: a recording's isolated camera and microphone tracks,
+    each placed at its offset (s) on the composite's timeline (manifest start_offset_ms)."""
+    times, flashes, counters = _pictures(video_track)
+    audio = _beeps(*_audio(audio_track))
+    return {"times": [t + video_offset for t in times], "flashes": [f + video_offset for f in flashes],
+            "counters": counters, "beeps": [b + audio_offset for b in audio["beeps"]], "cycle": seconds * FPS}
 
 
 # A jump of the frame counter this long is a break in the file (a recorder restart joins two
@@ -229,6 +241,23 @@ def beep_spacing(result):
     or added to follow a move of the audio's timestamps (recorder/core/audio_timeline), unless
     audio was lost or inserted."""
     return [round(b - a, 4) for a, b in zip(result["beeps"], result["beeps"][1:])]
+
+
+# The largest move of a stream's timestamps the timeline follows in a silence: the jitter
+# buffer's, while it learns a browser's clock in the first two seconds, is as large as the first
+# packet was late (5-25 ms, recorder/README.md). Whole milliseconds: a spacing of 0.98 s is a
+# 20 ms move, though 0.98 - 1.0 is a hair over -0.02 in floating point.
+MOVE_MS = 25
+
+
+def spacing_moves_ms(spacing):
+    """Each spacing's difference from PERIOD, in whole milliseconds."""
+    return [round((s - PERIOD) * 1000) for s in spacing]
+
+
+def audio_lost_or_inserted(spacing):
+    """The spacings (s) that no move of the timeline explains."""
+    return [s for s, move in zip(spacing, spacing_moves_ms(spacing)) if abs(move) > MOVE_MS]
 
 
 END_TAIL = 0.05  # s

@@ -126,11 +126,18 @@ class RoomPageTest(unittest.TestCase):
     def test_flash_and_beep_from_chromium_are_in_sync_from_the_first_frame(self):
         """M3 from the first second: a janus.js publisher in Chromium whose camera and microphone
         play a flash + beep every second; every flash in the file, the first one too, within
-        40 ms of its beep (less the fake camera's own drift, av_sync.py), every beep whole, and
-        no frame skipped in the first 5 s that the browser sent. Its camera's
-        frames come 21 and 44 ms apart now and then (recorder/core/frame_pacer.hpp), and its
-        encoder drops a frame now and then in the first second: the isolated track of the same
-        recording, what the browser sent, tells those apart."""
+        40 ms of the constant the file settles to (less the fake camera's own drift, av_sync.py),
+        that constant within 40 ms of what the browser sent, every beep whole, and no frame
+        skipped in the first 5 s that the browser sent. Its camera's frames come 21 and 44 ms
+        apart now and then (recorder/core/frame_pacer.hpp), and its encoder drops a frame now
+        and then in the first second: the isolated tracks of the same recording, what the
+        browser sent, tell those apart.
+
+        What the browser sent has a constant of its own: its fake camera and microphone start
+        apart: the flash 17 to 35 ms after the beep in 20 runs, the file's constant -14 to +46,
+        the recorder's part -34 to +16 (docs/PERFORMANCE.md). So the file's constant is checked
+        against the tracks' rather than against 0; absolute sync, against senders whose flash
+        and beep share one instant, is checked by integration.recorder_soak and _churn."""
         r, tracks, manifest = self.record_flash_and_beep(8)
         shifts, settled = av_sync.offsets(r)
         shifts = [round(o * 1000) for o in shifts]
@@ -138,20 +145,27 @@ class RoomPageTest(unittest.TestCase):
               f"beep spacing (s): {av_sync.beep_spacing(r)}; camera fps {av_sync.source_fps(r):.2f}", flush=True)
         self.assertGreaterEqual(len(r["flashes"]), 6, r["flashes"])
         self.assertTrue(all(abs(s) <= 40 for s in shifts), shifts)
-        self.assertLessEqual(abs(settled), 0.04)
         camera = [t for t in manifest if t["kind"] == "video"]
         microphone = [t for t in manifest if t["kind"] == "audio"]
         self.assertEqual((len(camera), len(microphone)), (1, 1), manifest)
+        sent_result = av_sync.analyse_tracks(os.path.join(tracks, camera[0]["file"]), camera[0]["start_offset_ms"] / 1000,
+                                             os.path.join(tracks, microphone[0]["file"]),
+                                             microphone[0]["start_offset_ms"] / 1000)
+        _, sent_constant = av_sync.offsets(sent_result)
+        print(f"constant (ms): the file's {settled * 1000:.0f}, what the browser sent {sent_constant * 1000:.0f}",
+              flush=True)
+        self.assertLessEqual(abs(settled - sent_constant), 0.04, "the recorder moved picture and sound apart")
         # No sound lost: every beep whole (a beep the browser's first packet cut into is left
         # out). The jitter buffer's and lip sync's moves of the audio are made in its silences
-        # (recorder/core/audio_timeline.hpp): the spacing may change by such a move, within 20 ms.
+        # (recorder/core/audio_timeline.hpp): the spacing may change by such a move, within
+        # av_sync.MOVE_MS.
         heard_from = microphone[0]["start_offset_ms"] / 1000 + 0.02
         lengths = [length for onset, length in av_sync.beep_lengths(r) if onset > heard_from]
         print(f"beep lengths (s): {lengths}", flush=True)
         self.assertGreaterEqual(len(lengths), 6, r["beeps"])
         self.assertTrue(all(length >= av_sync.BEEP - 0.001 for length in lengths), f"a beep was cut: {lengths}")
-        self.assertTrue(all(abs(s - av_sync.PERIOD) <= 0.02 for s in av_sync.beep_spacing(r)),
-                        f"audio lost or inserted: beeps at {r['beeps']}")
+        self.assertEqual(av_sync.audio_lost_or_inserted(av_sync.beep_spacing(r)), [],
+                         f"audio lost or inserted: beeps at {r['beeps']}")
         sent = av_sync.sent_jumps(os.path.join(tracks, camera[0]["file"]), camera[0]["start_offset_ms"] / 1000)
         skipped = av_sync.skipped_frames(r, 5)
         print(f"frames skipped in the first 5 s (time, counter before, after): {skipped}; "
@@ -213,7 +227,7 @@ class RoomPageTest(unittest.TestCase):
         beeps_after = [(onset, length) for onset, length in av_sync.beep_lengths(r) if onset > restart + 0.05]
         self.assertTrue(all(length >= av_sync.BEEP - 0.001 for _, length in beeps_after[1:]), beeps_after)
         spacing = [b - a for (a, _), (b, _) in zip(beeps_after, beeps_after[1:])]
-        self.assertTrue(all(abs(s - av_sync.PERIOD) <= 0.02 for s in spacing), f"audio lost or inserted: {beeps_after}")
+        self.assertEqual(av_sync.audio_lost_or_inserted(spacing), [], f"audio lost or inserted: {beeps_after}")
         # No frame skipped in the 5 s after the restart that the browser sent (its camera tracks,
         # one per worker run, show what it skipped itself).
         sent = [jump for track in manifest if track["kind"] == "video"

@@ -117,6 +117,33 @@ static void the_first_seconds_of_two_chromium_cameras_lose_no_frame(void **) {
     }
 }
 
+static void a_camera_whose_frames_close_up_for_a_while_loses_no_frame(void **) {
+    // A recording's first 1.7 s (0.1 ms): the third frame 20 ms after the second puts the
+    // frames 0.7 output frames late from the start, and then the jitter buffer closes them up
+    // (32.3 ms apart for half a second) while it learns the browser's clock. The pacer followed
+    // them to its latest shift and, past it, put a frame back into its predecessor's output
+    // frame: one lost at 0.7 s. It stops at its latest shift instead; they still fit.
+    const std::vector<int64_t> tenths = {266,   726,   925,   1265,  1595,  1924,  2252,  2631,  3138,  3254,
+                                         3581,  3926,  4231,  4556,  4879,  5212,  5544,  5876,  6188,  6510,
+                                         6831,  7163,  7484,  7806,  8139,  8462,  8786,  9121,  9446,  9773,
+                                         10232, 10559, 10887, 11225, 11554, 11883, 12223, 12552, 12882, 13222,
+                                         13572, 13942, 14221, 14551, 14881, 15221, 15551, 15881, 16221, 16551};
+    std::vector<int64_t> times;
+    for (int64_t t : tenths) times.push_back(t * kMs / 10);
+    assert_int_equal(play(times).frames, times.size());
+}
+
+static void a_slightly_faster_camera_loses_only_the_frames_that_do_not_fit(void **) {
+    // 31 fps into 30: one frame in 31 has no output frame of its own and replaces the one
+    // before (as it must), every output frame shows a new one.
+    const std::vector<int64_t> times = camera(620, 31, 2, 8, 20); // 20 s
+    FramePacer pacer(30);
+    const int64_t output_frames = pacer.slot_of(times.back()) - pacer.slot_of(times.front()) + 1;
+    const Shown shown = play(times);
+    assert_true(shown.frames >= static_cast<size_t>(output_frames) - 2);
+    assert_true(shown.frames <= static_cast<size_t>(output_frames) + 1);
+}
+
 static void a_faster_sender_fills_every_output_frame(void **) {
     const std::vector<int64_t> times = camera(600, 60, 2); // 10 s
     FramePacer pacer(30);
@@ -162,6 +189,8 @@ int main(void) {
         cmocka_unit_test(a_camera_on_the_output_clock_loses_no_frame_to_jitter),
         cmocka_unit_test(a_slower_camera_loses_no_frame_to_jitter),
         cmocka_unit_test(the_first_seconds_of_two_chromium_cameras_lose_no_frame),
+        cmocka_unit_test(a_camera_whose_frames_close_up_for_a_while_loses_no_frame),
+        cmocka_unit_test(a_slightly_faster_camera_loses_only_the_frames_that_do_not_fit),
         cmocka_unit_test(a_faster_sender_fills_every_output_frame),
         cmocka_unit_test(a_sender_at_another_rate_is_left_alone),
         cmocka_unit_test(a_frame_after_a_pause_is_centred),
