@@ -20,12 +20,12 @@ constexpr double kDriftGain = 1.0 / 64;
 // next output frame (a slower sender: the one before repeats, as it must). Above +0.5 it moves
 // back to the middle of an earlier one as soon as that one is free (the sender left a gap).
 // Following stops at +0.9: frames that keep coming early then move towards the start of their
-// output frames until one reaches its predecessor's; it takes the middle of the next free one,
-// or with none within +0.9 replaces its predecessor (a faster sender, as it must). The shift is
-// not moved back a whole output frame at +0.9: the jitter buffer closes a browser's frames up
-// for a while as it learns its clock (32.3 ms apart for half a second), and that cost a frame
-// each time. Nor wrapped at +0.5: a sender whose frames fall near the boundaries sits there,
-// and would lose a frame each time its jitter flipped it.
+// output frames, and one that reaches its predecessor's replaces it (a faster sender, as it
+// must). The shift is not moved back a whole output frame at +0.9, which lost a frame every
+// time: the jitter buffer closes a browser's frames up for a while as it learns its clock
+// (32.3 ms apart for half a second). The price: held at +0.9, frames keep less room for an
+// early frame until the sender leaves a gap. Nor wrapped at +0.5: a sender whose frames fall
+// near the boundaries sits there, and would lose a frame each time its jitter flipped it.
 constexpr double kEarliestShift = -0.5;
 constexpr double kPreferredShift = 0.5;
 constexpr double kLatestShift = 0.9;
@@ -123,6 +123,8 @@ int64_t FramePacer::place(int64_t running_ns) {
                 drift_ = drift;
                 shift_ns_ = followed;
             } else {
+                // Held at the bound: the clock estimate may unwind but not grow further past it.
+                drift_ = std::max(drift_, drift);
                 shift_ns_ = kLatestShift * period_ns_;
             }
         }

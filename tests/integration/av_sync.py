@@ -22,9 +22,9 @@ PERIOD = 1.0  # s between flashes
 # Length of the looped files: a whole number of periods and of counter cycles. The counter
 # numbers frames across a break in the file only if the break is shorter: a test across a
 # recorder restart (~1.5 s lost) writes and reads 4 s files. 2 s by default: with them the file
-# settled at -27 to +46 ms (flash minus beep) in 40 runs, what the browser sent at +17 to +35 ms
-# in 20, with 4 s files the file settled at -18 to -66 ms in 3 runs, the fake camera's drift
-# since the capture started (measured relative to that, offsets() is the same with either).
+# settled at -32 to +51 ms (flash minus beep) in 65 runs, and what the browser sent at +5 to
+# +38 ms in 45 of them. With 4 s files the file settled at -18 to -66 ms in 3 runs: the fake
+# camera's drift since the capture started (offsets() measures from that, the same with either).
 SECONDS = 2
 FLASH_FRAMES = 3
 BEEP = 0.1
@@ -103,7 +103,7 @@ def _pictures(path):
 
 def analyse(path, seconds=SECONDS):
     """What the recording of `seconds` s media (write_media) shows: flash and beep onsets (s),
-    the frame counter read from each video frame, the audio's 10 ms levels."""
+    the frame counter read from each video frame, the audio's 5 ms levels."""
     times, flashes, counters = _pictures(path)
     return dict(_beeps(*_audio(path)), times=times, flashes=flashes, counters=counters, cycle=seconds * FPS)
 
@@ -124,9 +124,27 @@ def analyse_tracks(video_track, video_offset, audio_track, audio_offset, seconds
     """analyse() of what the browser sent: a recording's isolated camera and microphone tracks,
     each placed at its offset (s) on the composite's timeline (manifest start_offset_ms)."""
     times, flashes, counters = _pictures(video_track)
-    audio = _beeps(*_audio(audio_track))
-    return {"times": [t + video_offset for t in times], "flashes": [f + video_offset for f in flashes],
-            "counters": counters, "beeps": [b + audio_offset for b in audio["beeps"]], "cycle": seconds * FPS}
+    start, pcm = _audio(audio_track)
+    return dict(_beeps(start + audio_offset, pcm), times=[t + video_offset for t in times],
+                flashes=[f + video_offset for f in flashes], counters=counters, cycle=seconds * FPS)
+
+
+def offset_from_sent(result, sent, settled_after=3.0):
+    """How far the recorder moved picture and sound apart (s): the median, over the flashes both
+    show from `settled_after` s after the file's first one, of the file's flash minus beep less
+    what the sender sent (analyse_tracks) for the same flash. The same flash in both: the
+    camera's drift is the same, and each file's own first flash does not matter. None when no
+    flash matches."""
+    sent_pairs = list(zip(sent["flashes"], raw_offsets(sent)))
+    if not result["flashes"] or not sent_pairs:
+        return None
+    since = result["flashes"][0] + settled_after
+    differences = []
+    for flash, offset in zip(result["flashes"], raw_offsets(result)):
+        sent_flash, sent_offset = min(sent_pairs, key=lambda pair: abs(pair[0] - flash))
+        if flash >= since and abs(sent_flash - flash) < PERIOD / 2:
+            differences.append(offset - sent_offset)
+    return float(np.median(differences)) if differences else None
 
 
 # A jump of the frame counter this long is a break in the file (a recorder restart joins two
@@ -246,7 +264,7 @@ def beep_spacing(result):
 # The largest move of a stream's timestamps the timeline follows in a silence: the jitter
 # buffer's, while it learns a browser's clock in the first two seconds, is as large as the first
 # packet was late (5-25 ms, recorder/README.md). Whole milliseconds: a spacing of 0.98 s is a
-# 20 ms move, though 0.98 - 1.0 is a hair over -0.02 in floating point.
+# 20 ms move, though |0.98 - 1.0| is a hair over 0.02 in floating point.
 MOVE_MS = 25
 
 
