@@ -135,10 +135,11 @@ class RoomPageTest(unittest.TestCase):
 
         What the browser sent has a constant of its own: its fake camera and microphone start
         apart. Its flash came 5 to 38 ms after its beep in 45 runs, the file's constant was -32
-        to +51 ms in 65, and the recorder's part (the file's flash minus beep less the browser's,
-        flash by flash) -33 to +26 ms in 40 (docs/PERFORMANCE.md). So the file is checked against what the
-        browser sent rather than against 0; absolute sync, against senders whose flash and beep
-        share one instant, is checked by integration.recorder_soak and integration.recorder_churn."""
+        to +51 ms in 65, and the recorder's part (the file's flash minus beep less the
+        browser's, flash by flash) -33 to +26 ms in 40 (docs/PERFORMANCE.md). So the file is
+        checked against what the browser sent rather than against 0; absolute sync, against
+        senders whose flash and beep share one instant, is checked by
+        integration.recorder_soak and integration.recorder_churn."""
         r, tracks, manifest = self.record_flash_and_beep(8)
         shifts, settled = av_sync.offsets(r)
         shifts = [round(o * 1000) for o in shifts]
