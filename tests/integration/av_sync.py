@@ -222,18 +222,23 @@ def _jumps(times, counters, cycle):
     return [(t, a, b) for (_, a), (t, b) in zip(seen, seen[1:]) if (b - a) % cycle not in (0, 1)]
 
 
+def picture_jumps(result):
+    """The jumps (_jumps) of an analysed picture: analyse()'s or analyse_tracks()'."""
+    return _jumps(result["times"], result["counters"], result["cycle"])
+
+
 def largest_jump(result):
     """(time, frames) of the picture's largest jump of the frame counter (_jumps): where a
     recorder restart joined its two segments, the frames it did not record between them."""
     cycle = result["cycle"]
-    jumps = [(t, (b - a) % cycle) for t, a, b in _jumps(result["times"], result["counters"], cycle)]
+    jumps = [(t, (b - a) % cycle) for t, a, b in picture_jumps(result)]
     return max(jumps, key=lambda jump: jump[1]) if jumps else None
 
 
 def skipped_frames(result, until, since=None):
     """The jumps of the picture (_jumps) in its first `until` s, or in the `until` s after the
     file's time `since` (not counting a jump at `since` itself)."""
-    jumps = _jumps(result["times"], result["counters"], result["cycle"])
+    jumps = picture_jumps(result)
     if since is None:
         pictured = [t for t, c in zip(result["times"], result["counters"]) if c is not None]
         first = pictured[0] if pictured else 0
@@ -268,14 +273,10 @@ def beep_spacing(result):
 MOVE_MS = 25
 
 
-def spacing_moves_ms(spacing):
-    """Each spacing's difference from PERIOD, in whole milliseconds."""
-    return [round((s - PERIOD) * 1000) for s in spacing]
-
-
 def audio_lost_or_inserted(spacing):
-    """The spacings (s) that no move of the timeline explains."""
-    return [s for s, move in zip(spacing, spacing_moves_ms(spacing)) if abs(move) > MOVE_MS]
+    """The spacings (s) that no move of the timeline explains: further from PERIOD than
+    MOVE_MS, in whole milliseconds."""
+    return [s for s in spacing if abs(round((s - PERIOD) * 1000)) > MOVE_MS]
 
 
 END_TAIL = 0.05  # s
